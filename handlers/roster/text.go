@@ -1,0 +1,116 @@
+package roster
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// clean trims a cell and returns it in NFC. Control and invisible format
+// characters (zero-width spaces, BOMs pasted from the web, bidi overrides)
+// never belong in a roster, so controls become spaces and format characters
+// are dropped before anything is compared or stored.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s)
+	// NFC last: trimming after it could strand a combining mark next to a
+	// letter it should have been composed with.
+	return norm.NFC.String(strings.TrimSpace(s))
+}
+
+// cleanName is clean with runs of inner whitespace (line breaks from
+// Alt+Enter, double spaces, non-breaking spaces) collapsed to one space.
+func cleanName(s string) string {
+	return norm.NFC.String(strings.Join(strings.Fields(clean(s)), " "))
+}
+
+// fold reduces s to the form used to compare headers and enumerated values:
+// no diacritics, đ as d, lower case, letters and digits only. "Họ và tên",
+// "ho va ten", "HO_VA_TEN" and "Họ  và  tên" all fold to "hovaten".
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// foldHeader folds a header cell after dropping remarks in brackets, so
+// that "Giới tính (Nam/Nữ)" and "Số điện thoại (không bắt buộc)" still match.
+func foldHeader(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			if depth > 0 {
+				depth--
+			}
+		default:
+			if depth == 0 {
+				b.WriteRune(r)
+			}
+		}
+	}
+	if f := fold(b.String()); f != "" {
+		return f
+	}
+	return fold(s)
+}
+
+// isCode reports whether s is a well-formed member or organisation code.
+func isCode(s string) bool {
+	if s == "" || len(s) > maxCodeLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-' || c == '_' || c == '.' || c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// quote shows a user's value inside a reason, cut short so that one odd
+// cell cannot make the report unreadable.
+func quote(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		s = string(r[:max]) + "…"
+	}
+	return `"` + s + `"`
+}

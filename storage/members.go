@@ -1,0 +1,347 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Member is a party member on the roster.
+type Member struct {
+	ID             int64      `db:"id"`
+	Code           string     `db:"code"`
+	FullName       string     `db:"full_name"`
+	OrgID          int64      `db:"org_id"`
+	OrgCode        string     `db:"org_code"`
+	OrgName        string     `db:"org_name"`
+	Gender         string     `db:"gender"`
+	BirthYear      *int       `db:"birth_year"`
+	Ethnicity      string     `db:"ethnicity"`
+	Status         string     `db:"status"`
+	Phone          string     `db:"phone"`
+	Active         bool       `db:"active"`
+	TelegramUserID *int64     `db:"telegram_user_id"`
+	LinkedAt       *time.Time `db:"linked_at"`
+	UnreachableAt  *time.Time `db:"unreachable_at"`
+}
+
+// Linked reports whether the member has linked a Telegram account.
+func (m Member) Linked() bool { return m.TelegramUserID != nil }
+
+const memberColumns = `m.id, m.code, m.full_name, m.org_id, o.code AS org_code, o.name AS org_name, m.gender,
+	m.birth_year, m.ethnicity, m.status, m.phone, m.active, m.telegram_user_id, m.linked_at, m.unreachable_at`
+
+const memberFrom = ` FROM members m JOIN organisations o ON o.id = m.org_id `
+
+// Member returns the member with this code.
+func (s *Storage) Member(ctx context.Context, code string) (Member, error) {
+	var m Member
+	if err := s.get(ctx, &m, `SELECT `+memberColumns+memberFrom+`WHERE m.code = $1`, code); err != nil {
+		return m, fmt.Errorf("storage: member %q: %w", code, err)
+	}
+	return m, nil
+}
+
+// MemberByID returns the member with this id.
+func (s *Storage) MemberByID(ctx context.Context, id int64) (Member, error) {
+	var m Member
+	if err := s.get(ctx, &m, `SELECT `+memberColumns+memberFrom+`WHERE m.id = $1`, id); err != nil {
+		return m, fmt.Errorf("storage: member %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// MemberByTelegram returns the active member linked to a Telegram user.
+func (s *Storage) MemberByTelegram(ctx context.Context, userID int64) (Member, error) {
+	var m Member
+	if err := s.get(ctx, &m, `SELECT `+memberColumns+memberFrom+`WHERE m.telegram_user_id = $1 AND m.active`, userID); err != nil {
+		return m, fmt.Errorf("storage: member of telegram user %d: %w", userID, err)
+	}
+	return m, nil
+}
+
+// MembersInSubtree returns the active members of an organisation and of
+// everything below it, by organisation then name.
+func (s *Storage) MembersInSubtree(ctx context.Context, rootID int64) ([]Member, error) {
+	var ms []Member
+	err := s.sel(ctx, &ms, `
+		WITH RECURSIVE t AS (
+			SELECT id FROM organisations WHERE id = $1
+			UNION ALL
+			SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id WHERE c.dissolved_at IS NULL
+		)
+		SELECT `+memberColumns+memberFrom+`JOIN t ON t.id = m.org_id WHERE m.active ORDER BY o.code, m.full_name, m.code`, rootID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: members of %d: %w", rootID, err)
+	}
+	return ms, nil
+}
+
+// UnlinkedMembersByPhone returns the active members without a Telegram link
+// whose phone, in NormalizePhone form, is phone.
+func (s *Storage) UnlinkedMembersByPhone(ctx context.Context, phone string) ([]Member, error) {
+	var ms []Member
+	if phone == "" {
+		return nil, nil
+	}
+	err := s.sel(ctx, &ms, `SELECT `+memberColumns+memberFrom+`WHERE m.phone = $1 AND m.active AND m.telegram_user_id IS NULL`, phone)
+	if err != nil {
+		return nil, fmt.Errorf("storage: members by phone: %w", err)
+	}
+	return ms, nil
+}
+
+// LinkTelegram links a member to a Telegram user. A Telegram account linked
+// to another member is a conflict; relinking the same member to a new
+// account (a new phone) replaces the old link.
+func (s *Storage) LinkTelegram(ctx context.Context, memberID, userID int64) error {
+	_, err := s.exec(ctx, `UPDATE members SET telegram_user_id = $2, linked_at = $3, unreachable_at = NULL, updated_at = $3 WHERE id = $1`,
+		memberID, userID, s.now())
+	if isUniqueViolation(err) {
+		return Errorf(CodeConflict, "Tài khoản Telegram này đã liên kết với một đảng viên khác. Nếu có nhầm lẫn, đồng chí hãy báo Văn phòng Đảng ủy.")
+	}
+	if err != nil {
+		return fmt.Errorf("storage: link member %d: %w", memberID, err)
+	}
+	return nil
+}
+
+// MarkUnreachable records that a member's chat refused our messages
+// (blocked the bot, chat not found).
+func (s *Storage) MarkUnreachable(ctx context.Context, memberID int64) error {
+	_, err := s.exec(ctx, `UPDATE members SET unreachable_at = $2 WHERE id = $1 AND unreachable_at IS NULL`, memberID, s.now())
+	if err != nil {
+		return fmt.Errorf("storage: unreachable %d: %w", memberID, err)
+	}
+	return nil
+}
+
+// MoveMember moves a member to another cell (chuyển sinh hoạt), closing the
+// old membership in the history.
+func (s *Storage) MoveMember(ctx context.Context, code, orgCode, actor string) error {
+	return s.WithTx(ctx, func(s *Storage) error {
+		m, err := s.Member(ctx, code)
+		if err != nil {
+			return err
+		}
+		o, err := s.Organisation(ctx, orgCode)
+		if err != nil {
+			return err
+		}
+		if o.DissolvedAt != nil {
+			return Errorf(CodeInvalid, "Tổ chức %s đã giải thể.", orgCode)
+		}
+		if o.ID == m.OrgID {
+			return nil
+		}
+		now := s.now()
+		if _, err := s.exec(ctx, `UPDATE member_organisations SET to_at = $2 WHERE member_id = $1 AND to_at IS NULL`, m.ID, now); err != nil {
+			return fmt.Errorf("storage: move %q: %w", code, err)
+		}
+		if _, err := s.exec(ctx, `INSERT INTO member_organisations (member_id, org_id, from_at) VALUES ($1, $2, $3)`, m.ID, o.ID, now); err != nil {
+			return fmt.Errorf("storage: move %q: %w", code, err)
+		}
+		if _, err := s.exec(ctx, `UPDATE members SET org_id = $2, updated_at = $3 WHERE id = $1`, m.ID, o.ID, now); err != nil {
+			return fmt.Errorf("storage: move %q: %w", code, err)
+		}
+		return s.Audit(ctx, actor, "member.move", code, map[string]string{"from": m.OrgCode, "to": orgCode})
+	})
+}
+
+// Membership is one period of a member in one organisation.
+type Membership struct {
+	OrgCode string     `db:"org_code"`
+	From    time.Time  `db:"from_at"`
+	To      *time.Time `db:"to_at"`
+}
+
+// MemberHistory lists the organisations a member has belonged to, oldest first.
+func (s *Storage) MemberHistory(ctx context.Context, code string) ([]Membership, error) {
+	var out []Membership
+	err := s.sel(ctx, &out, `SELECT o.code AS org_code, mo.from_at, mo.to_at FROM member_organisations mo
+		JOIN members m ON m.id = mo.member_id JOIN organisations o ON o.id = mo.org_id
+		WHERE m.code = $1 ORDER BY mo.from_at, mo.id`, code)
+	if err != nil {
+		return nil, fmt.Errorf("storage: history of %q: %w", code, err)
+	}
+	return out, nil
+}
+
+// CountMembers returns how many active members there are and how many of
+// them have linked Telegram.
+func (s *Storage) CountMembers(ctx context.Context) (active, linked int, err error) {
+	var c struct {
+		Active int `db:"active"`
+		Linked int `db:"linked"`
+	}
+	err = s.get(ctx, &c, `SELECT count(*) AS active, count(telegram_user_id) AS linked FROM members WHERE active`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: count members: %w", err)
+	}
+	return c.Active, c.Linked, nil
+}
+
+// ImportMembers upserts members by code. Blank optional fields keep what is
+// stored (a file without phones never erases phones). Rows are written with
+// COPY and set-based statements so that a province's roster imports in
+// seconds.
+func (s *Storage) ImportMembers(ctx context.Context, rows []MemberInput, rejected []ImportRow, opts ImportOptions) (ImportReport, error) {
+	var rep ImportReport
+	for _, r := range rejected {
+		rep.add(r)
+	}
+	err := s.importTx(ctx, opts, &rep, func(s *Storage) error {
+		type orgRow struct {
+			ID        int64      `db:"id"`
+			Code      string     `db:"code"`
+			Kind      string     `db:"kind"`
+			Dissolved *time.Time `db:"dissolved_at"`
+		}
+		var orgList []orgRow
+		if err := s.sel(ctx, &orgList, `SELECT id, code, kind, dissolved_at FROM organisations`); err != nil {
+			return fmt.Errorf("storage: import members: %w", err)
+		}
+		orgs := make(map[string]orgRow, len(orgList))
+		for _, o := range orgList {
+			orgs[o.Code] = o
+		}
+		var existing []Member
+		if err := s.sel(ctx, &existing, `SELECT `+memberColumns+memberFrom); err != nil {
+			return fmt.Errorf("storage: import members: %w", err)
+		}
+		have := make(map[string]Member, len(existing))
+		for _, m := range existing {
+			have[m.Code] = m
+		}
+		var write []MemberInput
+		for _, r := range rows {
+			row := ImportRow{Line: r.Line, Code: r.Code}
+			o, ok := orgs[r.OrgCode]
+			switch {
+			case !ok:
+				row.Result, row.Reason = ImportRejected, fmt.Sprintf("Không có tổ chức mã %s: hãy nhập tổ chức trước (sotay import orgs) hoặc sửa Mã tổ chức.", r.OrgCode)
+			case o.Dissolved != nil:
+				row.Result, row.Reason = ImportRejected, fmt.Sprintf("Tổ chức %s đã giải thể: hãy ghi chi bộ đảng viên đang sinh hoạt.", r.OrgCode)
+			case o.Kind != KindChiBo:
+				row.Result, row.Reason = ImportRejected, fmt.Sprintf("%s là đảng bộ: đảng viên phải sinh hoạt ở một chi bộ, hãy ghi mã chi bộ.", r.OrgCode)
+			}
+			if row.Result == ImportRejected {
+				rep.add(row)
+				continue
+			}
+			cur, exists := have[r.Code]
+			merged := mergeMember(r, cur, exists)
+			switch {
+			case !exists:
+				row.Result = ImportCreated
+			case sameMember(merged, cur, o.ID):
+				row.Result = ImportUnchanged
+			default:
+				row.Result = ImportUpdated
+			}
+			rep.add(row)
+			if row.Result != ImportUnchanged {
+				write = append(write, merged)
+			}
+		}
+		if len(write) == 0 || (rep.Rejected > 0 && !opts.SkipInvalid) {
+			return nil
+		}
+		if err := s.copyMembers(ctx, write); err != nil {
+			return err
+		}
+		return s.Audit(ctx, opts.Actor, "import.members", "", map[string]int{"created": rep.Created, "updated": rep.Updated, "rejected": rep.Rejected})
+	})
+	return rep, err
+}
+
+// mergeMember fills the blank optional fields of a row from what is stored.
+func mergeMember(r MemberInput, cur Member, exists bool) MemberInput {
+	if !exists {
+		if r.Status == "" {
+			r.Status = StatusOfficial
+		}
+		return r
+	}
+	if r.Gender == "" {
+		r.Gender = cur.Gender
+	}
+	if r.BirthYear == 0 && cur.BirthYear != nil {
+		r.BirthYear = *cur.BirthYear
+	}
+	if r.Ethnicity == "" {
+		r.Ethnicity = cur.Ethnicity
+	}
+	if r.Status == "" {
+		r.Status = cur.Status
+	}
+	if r.Phone == "" {
+		r.Phone = cur.Phone
+	}
+	return r
+}
+
+func sameMember(r MemberInput, cur Member, orgID int64) bool {
+	by := 0
+	if cur.BirthYear != nil {
+		by = *cur.BirthYear
+	}
+	return cur.Active && cur.FullName == r.FullName && cur.OrgID == orgID && cur.Gender == r.Gender &&
+		by == r.BirthYear && cur.Ethnicity == r.Ethnicity && cur.Status == r.Status && cur.Phone == r.Phone
+}
+
+// copyMembers upserts rows through a temporary table filled with COPY,
+// keeping the organisation history of members who moved.
+func (s *Storage) copyMembers(ctx context.Context, rows []MemberInput) error {
+	fail := func(err error) error { return fmt.Errorf("storage: import members: %w", err) }
+	if _, err := s.exec(ctx, `CREATE TEMP TABLE import_members (
+		code text, full_name text, org_code text, gender text, birth_year int,
+		ethnicity text, status text, phone text) ON COMMIT DROP`); err != nil {
+		return fail(err)
+	}
+	stmt, err := s.tx.PrepareContext(ctx, pq.CopyIn("import_members", "code", "full_name", "org_code", "gender", "birth_year", "ethnicity", "status", "phone"))
+	if err != nil {
+		return fail(err)
+	}
+	for _, r := range rows {
+		var by any
+		if r.BirthYear != 0 {
+			by = r.BirthYear
+		}
+		if _, err := stmt.ExecContext(ctx, r.Code, r.FullName, r.OrgCode, r.Gender, by, r.Ethnicity, r.Status, r.Phone); err != nil {
+			stmt.Close()
+			return fail(err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		stmt.Close()
+		return fail(err)
+	}
+	if err := stmt.Close(); err != nil {
+		return fail(err)
+	}
+	now := s.now()
+	steps := []string{
+		// Close the membership of members who move.
+		`UPDATE member_organisations mo SET to_at = $1
+		 FROM import_members i JOIN members m ON m.code = i.code JOIN organisations o ON o.code = i.org_code
+		 WHERE mo.member_id = m.id AND mo.to_at IS NULL AND mo.org_id <> o.id`,
+		`INSERT INTO members (code, full_name, org_id, gender, birth_year, ethnicity, status, phone, active, created_at, updated_at)
+		 SELECT i.code, i.full_name, o.id, i.gender, i.birth_year, i.ethnicity, i.status, i.phone, true, $1, $1
+		 FROM import_members i JOIN organisations o ON o.code = i.org_code
+		 ON CONFLICT (code) DO UPDATE SET full_name = EXCLUDED.full_name, org_id = EXCLUDED.org_id,
+		   gender = EXCLUDED.gender, birth_year = EXCLUDED.birth_year, ethnicity = EXCLUDED.ethnicity,
+		   status = EXCLUDED.status, phone = EXCLUDED.phone, active = true, updated_at = $1`,
+		`INSERT INTO member_organisations (member_id, org_id, from_at)
+		 SELECT m.id, m.org_id, $1 FROM import_members i JOIN members m ON m.code = i.code
+		 WHERE NOT EXISTS (SELECT 1 FROM member_organisations mo WHERE mo.member_id = m.id AND mo.to_at IS NULL)`,
+	}
+	for _, q := range steps {
+		if _, err := s.exec(ctx, q, now); err != nil {
+			return fail(err)
+		}
+	}
+	return nil
+}

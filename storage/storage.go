@@ -1,0 +1,253 @@
+// Package storage keeps everything sotay knows in PostgreSQL: one Storage
+// type over *sqlx.DB, one file per entity, SQL next to the code that scans
+// it, and the schema as embedded migrations.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-migrate/migrate/v4"
+	migratepg "github.com/golang-migrate/migrate/v4/database/postgres"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Storage is the one way in to the database. A Storage made by WithTx runs
+// every method inside that transaction.
+type Storage struct {
+	db  *sqlx.DB
+	tx  *sqlx.Tx
+	now func() time.Time
+}
+
+// Option configures a Storage.
+type Option func(*Storage)
+
+// WithClock sets where the storage reads the current time (tests).
+func WithClock(now func() time.Time) Option { return func(s *Storage) { s.now = now } }
+
+// New wraps an open database.
+func New(db *sqlx.DB, opts ...Option) *Storage {
+	s := &Storage{db: db, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Open connects to dsn, creating the database first when it does not exist.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Storage, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open: %w", err)
+	}
+	err = db.PingContext(ctx)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "3D000" { // invalid_catalog_name
+		db.Close()
+		if err := CreateDatabase(ctx, dsn); err != nil {
+			return nil, err
+		}
+		db, err = sqlx.Open("postgres", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open: %w", err)
+		}
+		err = db.PingContext(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: connect: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return New(db, opts...), nil
+}
+
+// CreateDatabase creates the database named in dsn, connecting to the
+// server's "postgres" database to do it. An existing database is not an error.
+func CreateDatabase(ctx context.Context, dsn string) error {
+	name, adminDSN, err := splitDSN(dsn)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("postgres", adminDSN)
+	if err != nil {
+		return fmt.Errorf("storage: create database: %w", err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "42P04" { // duplicate_database
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("storage: create database %q: %w", name, err)
+	}
+	return nil
+}
+
+// DropDatabase drops the database named in dsn (tests and demo --reset).
+func DropDatabase(ctx context.Context, dsn string) error {
+	name, adminDSN, err := splitDSN(dsn)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("postgres", adminDSN)
+	if err != nil {
+		return fmt.Errorf("storage: drop database: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("storage: drop database %q: %w", name, err)
+	}
+	return nil
+}
+
+// splitDSN returns the database name of a URL-style dsn and the same dsn
+// pointing at the "postgres" maintenance database.
+func splitDSN(dsn string) (name, admin string, err error) {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", "", fmt.Errorf("storage: DATABASE_URL must look like postgres://user@host:5432/dbname?sslmode=disable")
+	}
+	name = strings.TrimPrefix(u.Path, "/")
+	if name == "" {
+		return "", "", fmt.Errorf("storage: DATABASE_URL names no database")
+	}
+	u.Path = "/postgres"
+	return name, u.String(), nil
+}
+
+// DB returns the underlying database handle.
+func (s *Storage) DB() *sqlx.DB { return s.db }
+
+// Close closes the database.
+func (s *Storage) Close() error { return s.db.Close() }
+
+// Now is the storage's clock.
+func (s *Storage) Now() time.Time { return s.now() }
+
+// Ping checks that the database answers.
+func (s *Storage) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// q is what queries run on: the transaction when there is one.
+func (s *Storage) q() sqlx.ExtContext {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.db
+}
+
+// WithTx runs fn with a Storage bound to one transaction, committed when fn
+// returns nil and rolled back otherwise. Inside a transaction it just runs fn:
+// transactions do not nest.
+func (s *Storage) WithTx(ctx context.Context, fn func(*Storage) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Storage{db: s.db, tx: tx, now: s.now}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("storage: commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Storage) get(ctx context.Context, dest any, query string, args ...any) error {
+	err := sqlx.GetContext(ctx, s.q(), dest, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func (s *Storage) sel(ctx context.Context, dest any, query string, args ...any) error {
+	return sqlx.SelectContext(ctx, s.q(), dest, query, args...)
+}
+
+func (s *Storage) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.q().ExecContext(ctx, query, args...)
+}
+
+// isUniqueViolation reports PostgreSQL's unique_violation (23505).
+func isUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+// SchemaVersion returns the newest migration embedded in this binary.
+func SchemaVersion() uint {
+	entries, _ := migrations.ReadDir("migrations")
+	var max uint
+	for _, e := range entries {
+		var v uint
+		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > max {
+			max = v
+		}
+	}
+	return max
+}
+
+// Migrate brings the schema up to this binary's version. A database whose
+// schema is newer than the binary is refused: an older binary must not write
+// into tables it does not know.
+func (s *Storage) Migrate(ctx context.Context) (from, to uint, err error) {
+	src, err := iofs.New(migrations, "migrations")
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: migrations: %w", err)
+	}
+	// WithConnection, unlike WithInstance, leaves the pool open on Close.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: migrate: %w", err)
+	}
+	drv, err := migratepg.WithConnection(ctx, conn, &migratepg.Config{})
+	if err != nil {
+		conn.Close()
+		return 0, 0, fmt.Errorf("storage: migrate: %w", err)
+	}
+	m, err := migrate.NewWithInstance("iofs", src, "postgres", drv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: migrate: %w", err)
+	}
+	defer m.Close()
+	cur, dirty, err := m.Version()
+	if err != nil && !errors.Is(err, migrate.ErrNilVersion) {
+		return 0, 0, fmt.Errorf("storage: schema version: %w", err)
+	}
+	want := SchemaVersion()
+	if dirty {
+		return cur, cur, fmt.Errorf("storage: schema version %d is marked dirty: a migration failed half-way; repair the database by hand, then run `sotay migrate` again", cur)
+	}
+	if cur > want {
+		return cur, cur, fmt.Errorf("storage: the database schema is version %d but this sotay knows only up to %d: upgrade sotay instead of running an older binary against this database", cur, want)
+	}
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return cur, cur, fmt.Errorf("storage: migrate to %d: %w", want, err)
+	}
+	return cur, want, nil
+}
+
+func int64Array(a []int64) any { return pq.Array(a) }
+
+// Migrations returns the embedded migration files.
+func Migrations() fs.FS { return migrations }

@@ -1,0 +1,295 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"sotay/storage"
+	"sotay/storage/storagetest"
+)
+
+func orgs() []storage.OrgInput {
+	return []storage.OrgInput{
+		// Children before parents: the import must order them itself.
+		{Line: 2, Code: "CB1", Name: "Chi bộ thôn 1", Kind: storage.KindChiBo, ParentCode: "DBCS"},
+		{Line: 3, Code: "DBCS", Name: "Đảng bộ Trường học", Kind: storage.KindDangBo, ParentCode: "ROOT"},
+		{Line: 4, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
+		{Line: 5, Code: "CB2", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}
+}
+
+func MustImportOrgs(t *testing.T, s *storage.Storage) {
+	t.Helper()
+	rep, err := s.ImportOrgs(context.Background(), orgs(), nil, storage.ImportOptions{Actor: "test"})
+	if err != nil || !rep.Written || rep.Created != 4 {
+		t.Fatalf("import orgs: %+v %v", rep, err)
+	}
+}
+
+func TestImportOrgs(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	MustImportOrgs(t, s)
+
+	t.Run("SecondImportUnchanged", func(t *testing.T) {
+		rep, err := s.ImportOrgs(ctx, orgs(), nil, storage.ImportOptions{})
+		if err != nil || rep.Unchanged != 4 || rep.Created+rep.Updated != 0 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+	})
+	t.Run("RenameKeepsHistory", func(t *testing.T) {
+		in := orgs()
+		in[3].Name = "Chi bộ bản Nà Hiên mới"
+		rep, err := s.ImportOrgs(ctx, in, nil, storage.ImportOptions{})
+		if err != nil || rep.Updated != 1 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		h, err := s.OrganisationHistory(ctx, "CB2")
+		if err != nil || len(h) != 2 || h[1].Change != "renamed" || h[1].OldValue != "Chi bộ bản Nà Hiên" {
+			t.Fatalf("history %+v %v", h, err)
+		}
+	})
+	t.Run("BadRowWritesNothing", func(t *testing.T) {
+		in := []storage.OrgInput{
+			{Line: 2, Code: "CB9", Name: "Chi bộ 9", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+			{Line: 3, Code: "CB10", Name: "Chi bộ 10", Kind: storage.KindChiBo, ParentCode: "NOPE"},
+			{Line: 4, Code: "CB11", Name: "Chi bộ 11", Kind: storage.KindChiBo, ParentCode: "CB1"},
+		}
+		rep, err := s.ImportOrgs(ctx, in, nil, storage.ImportOptions{})
+		if err != nil || rep.Written || rep.Rejected != 2 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		if _, err := s.Organisation(ctx, "CB9"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("CB9 written although a row was rejected: %v", err)
+		}
+		rep, err = s.ImportOrgs(ctx, in, nil, storage.ImportOptions{SkipInvalid: true})
+		if err != nil || !rep.Written || rep.Created != 1 {
+			t.Fatalf("skip invalid: %+v %v", rep, err)
+		}
+	})
+	t.Run("CycleRejected", func(t *testing.T) {
+		in := []storage.OrgInput{
+			{Line: 2, Code: "X1", Name: "Đảng bộ X1", Kind: storage.KindDangBo, ParentCode: "X2"},
+			{Line: 3, Code: "X2", Name: "Đảng bộ X2", Kind: storage.KindDangBo, ParentCode: "X1"},
+		}
+		rep, err := s.ImportOrgs(ctx, in, nil, storage.ImportOptions{})
+		if err != nil || rep.Rejected != 2 || rep.Written {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+	})
+	t.Run("Subtree", func(t *testing.T) {
+		root, _ := s.Organisation(ctx, "ROOT")
+		sub, err := s.Subtree(ctx, root.ID)
+		if err != nil || len(sub) != 5 || sub[0].Code != "ROOT" {
+			t.Fatalf("subtree %+v %v", sub, err)
+		}
+		dbcs, _ := s.Organisation(ctx, "DBCS")
+		cb1, _ := s.Organisation(ctx, "CB1")
+		cb2, _ := s.Organisation(ctx, "CB2")
+		if ok, _ := s.InSubtree(ctx, dbcs.ID, cb1.ID); !ok {
+			t.Error("CB1 should be below DBCS")
+		}
+		if ok, _ := s.InSubtree(ctx, dbcs.ID, cb2.ID); ok {
+			t.Error("CB2 is not below DBCS")
+		}
+	})
+}
+
+func members() []storage.MemberInput {
+	return []storage.MemberInput{
+		{Line: 2, Code: "DV001", FullName: "Lò Văn Minh", OrgCode: "CB1", Gender: storage.GenderMale, BirthYear: 1980, Ethnicity: "Thái", Status: storage.StatusOfficial, Phone: "0912000001"},
+		{Line: 3, Code: "DV002", FullName: "Hoàng Thị Hoa", OrgCode: "CB2", Gender: storage.GenderFemale, Status: storage.StatusProbationary, Phone: "0912000002"},
+	}
+}
+
+func TestImportMembers(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	MustImportOrgs(t, s)
+	rep, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{Actor: "test"})
+	if err != nil || rep.Created != 2 || !rep.Written {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	t.Run("Idempotent", func(t *testing.T) {
+		rep, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{})
+		if err != nil || rep.Unchanged != 2 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+	})
+	t.Run("BlankOptionalKeepsStored", func(t *testing.T) {
+		in := members()[:1]
+		in[0].Phone, in[0].BirthYear, in[0].Status = "", 0, ""
+		rep, err := s.ImportMembers(ctx, in, nil, storage.ImportOptions{})
+		if err != nil || rep.Unchanged != 1 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		m, _ := s.Member(ctx, "DV001")
+		if m.Phone != "0912000001" || m.BirthYear == nil || *m.BirthYear != 1980 {
+			t.Fatalf("stored fields lost: %+v", m)
+		}
+	})
+	t.Run("MoveKeepsHistory", func(t *testing.T) {
+		in := members()[:1]
+		in[0].OrgCode = "CB2"
+		rep, err := s.ImportMembers(ctx, in, nil, storage.ImportOptions{})
+		if err != nil || rep.Updated != 1 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		h, err := s.MemberHistory(ctx, "DV001")
+		if err != nil || len(h) != 2 || h[0].OrgCode != "CB1" || h[0].To == nil || h[1].OrgCode != "CB2" || h[1].To != nil {
+			t.Fatalf("history %+v %v", h, err)
+		}
+	})
+	t.Run("UnknownOrgRejectsAll", func(t *testing.T) {
+		in := []storage.MemberInput{
+			{Line: 2, Code: "DV100", FullName: "Mới Một", OrgCode: "CB1"},
+			{Line: 3, Code: "DV101", FullName: "Mới Hai", OrgCode: "KHONGCO"},
+			{Line: 4, Code: "DV102", FullName: "Mới Ba", OrgCode: "DBCS"},
+		}
+		parseRejected := []storage.ImportRow{{Line: 5, Code: "DV103", Result: storage.ImportRejected, Reason: "x"}}
+		rep, err := s.ImportMembers(ctx, in, parseRejected, storage.ImportOptions{})
+		if err != nil || rep.Written || rep.Rejected != 3 || len(rep.Rows) != 4 || rep.Rows[3].Line != 5 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		if _, err := s.Member(ctx, "DV100"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("DV100 written: %v", err)
+		}
+	})
+}
+
+func TestInvitesAndLinking(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	s := storagetest.New(t, storage.WithClock(func() time.Time { return now }))
+	MustImportOrgs(t, s)
+	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	m1, _ := s.Member(ctx, "DV001")
+	m2, _ := s.Member(ctx, "DV002")
+	tok, err := s.CreateInvite(ctx, m1.ID, time.Hour, "test")
+	if err != nil || len(tok) < 22 {
+		t.Fatalf("token %q %v", tok, err)
+	}
+	t.Run("WrongTokenNotFound", func(t *testing.T) {
+		if _, err := s.RedeemInvite(ctx, tok+"x", 500); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("Redeemed", func(t *testing.T) {
+		m, err := s.RedeemInvite(ctx, tok, 500)
+		if err != nil || m.Code != "DV001" || m.TelegramUserID == nil || *m.TelegramUserID != 500 {
+			t.Fatalf("got %+v %v", m, err)
+		}
+	})
+	t.Run("ReusedNotFound", func(t *testing.T) {
+		if _, err := s.RedeemInvite(ctx, tok, 501); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("ExpiredNotFound", func(t *testing.T) {
+		tok2, _ := s.CreateInvite(ctx, m2.ID, time.Minute, "test")
+		now = now.Add(2 * time.Minute)
+		if _, err := s.RedeemInvite(ctx, tok2, 502); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("RevokedNotFound", func(t *testing.T) {
+		tok3, _ := s.CreateInvite(ctx, m2.ID, time.Hour, "test")
+		if n, err := s.RevokeInvites(ctx, "DV002", "test"); err != nil || n != 1 {
+			t.Fatalf("revoke %d %v", n, err)
+		}
+		if _, err := s.RedeemInvite(ctx, tok3, 502); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("TelegramAccountOfAnotherMemberConflict", func(t *testing.T) {
+		tok4, _ := s.CreateInvite(ctx, m2.ID, time.Hour, "test")
+		if _, err := s.RedeemInvite(ctx, tok4, 500); !errors.Is(err, storage.ErrConflict) {
+			t.Fatalf("got %v", err)
+		}
+		// The failed redemption left the token usable.
+		if _, err := s.RedeemInvite(ctx, tok4, 502); err != nil {
+			t.Fatalf("token lost after a conflict: %v", err)
+		}
+	})
+}
+
+func TestRolesAndState(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	MustImportOrgs(t, s)
+	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("GrantIdempotentAndAudited", func(t *testing.T) {
+		for i := 0; i < 2; i++ {
+			if err := s.GrantRole(ctx, "DV001", storage.RoleSecretary, "CB1", "cli"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, _ := s.Member(ctx, "DV001")
+		rs, _ := s.RolesOf(ctx, m.ID)
+		if len(rs) != 1 || rs[0].OrgCode != "CB1" {
+			t.Fatalf("roles %+v", rs)
+		}
+		log, _ := s.AuditLog(ctx, 10)
+		if len(log) == 0 || log[0].Action != "role.grant" {
+			t.Fatalf("audit %+v", log)
+		}
+	})
+	t.Run("BadRoleInvalid", func(t *testing.T) {
+		if err := s.GrantRole(ctx, "DV001", "king", "CB1", "cli"); storage.ErrorCode(err) != storage.CodeInvalid {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("RevokeMissingNotFound", func(t *testing.T) {
+		if err := s.RevokeRole(ctx, "DV002", storage.RoleAdmin, "ROOT", "cli"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("UpdateMarkedOnce", func(t *testing.T) {
+		first, err := s.MarkUpdate(ctx, 77)
+		second, err2 := s.MarkUpdate(ctx, 77)
+		if err != nil || err2 != nil || !first || second {
+			t.Fatalf("%v %v %v %v", first, second, err, err2)
+		}
+	})
+	t.Run("OffsetNeverBackwards", func(t *testing.T) {
+		_ = s.SetOffset(ctx, 10)
+		_ = s.SetOffset(ctx, 5)
+		if o, _ := s.Offset(ctx); o != 10 {
+			t.Fatalf("offset %d", o)
+		}
+	})
+	t.Run("DialogRoundTrip", func(t *testing.T) {
+		type draft struct{ Date string }
+		if err := s.SaveDialog(ctx, 9, "sinhhoat", "date", draft{"15/11/2026"}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Dialog(ctx, 9)
+		var got draft
+		if err != nil || d.Step != "date" || d.Decode(&got) != nil || got.Date != "15/11/2026" {
+			t.Fatalf("%+v %v", d, err)
+		}
+		if ok, _ := s.EndDialog(ctx, 9); !ok {
+			t.Fatal("no dialog ended")
+		}
+		if _, err := s.Dialog(ctx, 9); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestMigrateRefusesNewerDatabase(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	if _, err := s.DB().ExecContext(ctx, `UPDATE schema_migrations SET version = 9999`); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Migrate(ctx); err == nil {
+		t.Fatal("a database newer than the binary was accepted")
+	}
+}

@@ -1,0 +1,171 @@
+// Package storagetest gives each test a fresh, migrated PostgreSQL database
+// of its own. The server comes from TEST_DATABASE_URL (default the local
+// server, user postgres). Without a server the test is skipped, except under
+// CI=true, where it fails: CI must never pass by skipping.
+package storagetest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"sotay/storage"
+)
+
+// ServerURL is the DSN of the server's maintenance database.
+func ServerURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// DSN returns ServerURL pointing at database name.
+func DSN(name string) string {
+	u, err := url.Parse(ServerURL())
+	if err != nil {
+		panic(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+// New returns a Storage on a new database migrated to the newest schema,
+// dropped when the test ends.
+func New(t testing.TB, opts ...storage.Option) *storage.Storage {
+	t.Helper()
+	dsn := NewDatabase(t)
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		t.Fatalf("storagetest: open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return storage.New(db, opts...)
+}
+
+// NewDatabase creates a fresh migrated database and returns its DSN.
+func NewDatabase(t testing.TB) string {
+	t.Helper()
+	admin, err := sql.Open("postgres", ServerURL())
+	if err != nil {
+		t.Fatalf("storagetest: %v", err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := admin.PingContext(ctx); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("storagetest: PostgreSQL is required under CI but unreachable at %s: %v", ServerURL(), err)
+		}
+		t.Skipf("storagetest: no PostgreSQL at %s (%v); start it or set TEST_DATABASE_URL", ServerURL(), err)
+	}
+	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(ctx, admin) })
+	if templateErr != nil {
+		t.Fatalf("storagetest: template: %v", templateErr)
+	}
+	name := "sotay_t_" + randomHex(6)
+	for attempt := 0; ; attempt++ {
+		_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+templateName)
+		if err == nil {
+			break
+		}
+		// Copying a template fails while another session is connected to it.
+		if attempt < 50 && strings.Contains(err.Error(), "being accessed by other users") {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		t.Fatalf("storagetest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("postgres", ServerURL())
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	return DSN(name)
+}
+
+// ensureTemplate creates, once per schema, a migrated template database
+// that test databases are copied from. An advisory lock keeps test binaries
+// running in parallel from building it twice.
+func ensureTemplate(ctx context.Context, admin *sql.DB) (string, error) {
+	name := "sotay_tmpl_" + migrationsHash()
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(774411)"); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(774411)")
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	building := name + "_build"
+	_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)")
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
+		return "", err
+	}
+	s, err := storage.Open(ctx, DSN(building))
+	if err != nil {
+		return "", err
+	}
+	if _, _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return "", err
+	}
+	s.Close()
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+pq.QuoteIdentifier(name)); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// migrationsHash names the template after the schema it holds.
+func migrationsHash() string {
+	h := sha256.New()
+	_ = fs.WalkDir(storage.Migrations(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(storage.Migrations(), path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\n%s\n", path, b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
