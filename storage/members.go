@@ -345,3 +345,11 @@ func (s *Storage) copyMembers(ctx context.Context, rows []MemberInput) error {
 	}
 	return nil
 }
+
+// MarkReachable clears the unreachable mark (the member unblocked the bot).
+func (s *Storage) MarkReachable(ctx context.Context, memberID int64) error {
+	if _, err := s.exec(ctx, `UPDATE members SET unreachable_at = NULL WHERE id = $1`, memberID); err != nil {
+		return fmt.Errorf("storage: reachable %d: %w", memberID, err)
+	}
+	return nil
+}

@@ -405,6 +405,11 @@ func (r *csvReader) next() (record, error) {
 		switch r.data[r.pos] {
 		case r.sep:
 			r.pos++
+			if r.pos == len(r.data) {
+				// "a," at the very end: the last field is empty.
+				rec.cells = append(rec.cells, "")
+				return rec, nil
+			}
 			continue
 		case '\r':
 			r.pos++

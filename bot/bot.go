@@ -1,0 +1,249 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+// Config is how the bot reaches Telegram and where it listens.
+type Config struct {
+	Token         string
+	APIURL        string
+	WebhookURL    string
+	WebhookSecret string
+	// ListenAddr serves /healthz, /metrics and, in webhook mode, the webhook.
+	ListenAddr string
+	// Workers is how many chats are served at once.
+	Workers  int
+	Location *time.Location
+	// DrainTimeout bounds how long a shutdown waits for updates in hand.
+	DrainTimeout time.Duration
+}
+
+// Bot is a running sotay bot.
+type Bot struct {
+	cfg      Config
+	store    *storage.Storage
+	log      *slog.Logger
+	metrics  *Metrics
+	client   *Client
+	handlers *handlers.Handlers
+	// Ready is closed once the bot polls or listens.
+	Ready chan struct{}
+	// Addr is the address ListenAddr resolved to, set before Ready closes.
+	Addr string
+}
+
+// New connects to Telegram (getMe) and builds the handlers.
+func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logger) (*Bot, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 30 * time.Second
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		return nil, errors.New("bot: webhook mode needs WEBHOOK_SECRET (letters, digits, _ and -, up to 256 characters)")
+	}
+	if cfg.WebhookURL != "" && cfg.ListenAddr == "" {
+		return nil, errors.New("bot: webhook mode needs LISTEN_ADDR, the address the webhook is served on")
+	}
+	m := NewMetrics()
+	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m)
+	if err != nil {
+		return nil, err
+	}
+	h := handlers.New(handlers.Deps{
+		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location,
+	})
+	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: h, Ready: make(chan struct{})}, nil
+}
+
+// Client is the bot's Bot API client.
+func (b *Bot) Client() *Client { return b.client }
+
+// Handlers is the bot's handler list.
+func (b *Bot) Handlers() *handlers.Handlers { return b.handlers }
+
+// Run serves until ctx ends, then stops taking updates, finishes those in
+// hand and returns nil.
+func (b *Bot) Run(ctx context.Context) error {
+	// Handlers get a context that outlives ctx, so a shutdown finishes the
+	// updates in hand instead of cutting them off.
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+	b.registerCommands(ctx)
+	d := NewDispatcher(hctx, b.handlers, b.cfg.Workers, b.log, b.metrics)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", b.healthz)
+	mux.Handle("GET /metrics", b.metrics.Handler())
+	if b.cfg.WebhookURL != "" {
+		mux.Handle("POST /telegram/webhook", b.webhook(d))
+	}
+	var srv *http.Server
+	srvErr := make(chan error, 1)
+	if b.cfg.ListenAddr != "" {
+		ln, err := net.Listen("tcp", b.cfg.ListenAddr)
+		if err != nil {
+			d.Close()
+			return fmt.Errorf("bot: listen on %s: %w", b.cfg.ListenAddr, err)
+		}
+		b.Addr = ln.Addr().String()
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { srvErr <- srv.Serve(ln) }()
+	}
+	go b.prune(ctx)
+
+	var runErr error
+	if b.cfg.WebhookURL != "" {
+		if err := b.setWebhook(ctx); err != nil {
+			runErr = err
+		} else {
+			b.log.Info("serving webhook", "addr", b.Addr, "bot", b.client.Username())
+			close(b.Ready)
+			select {
+			case <-ctx.Done():
+			case err := <-srvErr:
+				runErr = err
+			}
+		}
+	} else {
+		if _, err := b.client.API().Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+			b.log.Warn("deleteWebhook failed", "err", err)
+		}
+		b.log.Info("polling for updates", "bot", b.client.Username(), "listen", b.Addr)
+		close(b.Ready)
+		runErr = b.client.Poll(ctx, b.store, d)
+	}
+
+	b.log.Info("shutting down: finishing updates in hand")
+	drained := make(chan struct{})
+	go func() {
+		if srv != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), b.cfg.DrainTimeout)
+			_ = srv.Shutdown(sctx)
+			cancel()
+		}
+		d.Close()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(b.cfg.DrainTimeout):
+		b.log.Warn("drain timed out; cancelling updates in hand")
+		hcancel()
+		<-drained
+	}
+	b.log.Info("stopped")
+	return runErr
+}
+
+// registerCommands sets the command menus; a failure is only logged.
+func (b *Bot) registerCommands(ctx context.Context) {
+	menus, err := b.handlers.CommandMenus(ctx)
+	if err != nil {
+		b.log.Warn("command menus", "err", err)
+		return
+	}
+	for _, m := range menus {
+		if err := b.client.Request(ctx, m); err != nil {
+			b.log.Warn("setMyCommands failed", "err", err)
+			return
+		}
+	}
+}
+
+func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := b.store.Ping(ctx); err != nil {
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ok\n")
+}
+
+// setWebhook registers the webhook with its secret token; go-telegram-bot-api
+// v5.5.1 has no field for the secret, so the request is made by hand.
+func (b *Bot) setWebhook(ctx context.Context) error {
+	params := tgbotapi.Params{
+		"url":             b.cfg.WebhookURL,
+		"secret_token":    b.cfg.WebhookSecret,
+		"allowed_updates": `["message","callback_query","my_chat_member"]`,
+		"max_connections": "40",
+	}
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if _, err = b.client.API().MakeRequest("setWebhook", params); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * time.Second):
+		}
+	}
+	return fmt.Errorf("bot: setWebhook: %w", err)
+}
+
+// webhook takes updates from Telegram. The secret header is checked in
+// constant time; the answer waits until the update is handled, so Telegram
+// redelivers what a crash interrupted.
+func (b *Bot) webhook(d *Dispatcher) http.Handler {
+	secret := []byte(b.cfg.WebhookSecret)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
+		if subtle.ConstantTimeCompare(got, secret) != 1 {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		var u tgbotapi.Update
+		if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&u); err != nil {
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		done := make(chan struct{})
+		d.Dispatch(u, func() { close(done) })
+		select {
+		case <-done:
+			w.WriteHeader(http.StatusOK)
+		case <-r.Context().Done():
+		}
+	})
+}
+
+// prune forgets old processed update ids once an hour.
+func (b *Bot) prune(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := b.store.PruneUpdates(ctx, 7*24*time.Hour); err != nil && ctx.Err() == nil {
+			b.log.Warn("prune updates", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"context"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// UpdateHandler applies one update.
+type UpdateHandler interface {
+	HandleUpdate(ctx context.Context, u tgbotapi.Update) error
+}
+
+// Dispatcher runs updates concurrently across chats and in order within a
+// chat: each chat hashes to one worker, and a worker takes its updates one
+// at a time.
+type Dispatcher struct {
+	handler UpdateHandler
+	log     *slog.Logger
+	metrics *Metrics
+	queues  []chan job
+	wg      sync.WaitGroup
+}
+
+type job struct {
+	u    tgbotapi.Update
+	done func()
+}
+
+// NewDispatcher starts n workers.
+func NewDispatcher(ctx context.Context, h UpdateHandler, n int, log *slog.Logger, m *Metrics) *Dispatcher {
+	if n < 1 {
+		n = 1
+	}
+	d := &Dispatcher{handler: h, log: log, metrics: m, queues: make([]chan job, n)}
+	for i := range d.queues {
+		d.queues[i] = make(chan job, 64)
+		d.wg.Add(1)
+		go d.work(ctx, d.queues[i])
+	}
+	return d
+}
+
+func (d *Dispatcher) work(ctx context.Context, q chan job) {
+	defer d.wg.Done()
+	for j := range q {
+		start := time.Now()
+		result := "ok"
+		if err := d.handler.HandleUpdate(ctx, j.u); err != nil {
+			result = "error"
+			d.log.Error("update", "update_id", j.u.UpdateID, "err", err)
+		}
+		d.metrics.update(result, time.Since(start))
+		if j.done != nil {
+			j.done()
+		}
+	}
+}
+
+// Dispatch queues an update; done is called when it has been handled.
+func (d *Dispatcher) Dispatch(u tgbotapi.Update, done func()) {
+	d.queues[shard(chatOf(u), len(d.queues))] <- job{u: u, done: done}
+}
+
+// Close lets the workers finish what is queued and waits for them.
+func (d *Dispatcher) Close() {
+	for _, q := range d.queues {
+		close(q)
+	}
+	d.wg.Wait()
+}
+
+func shard(chat int64, n int) int {
+	h := fnv.New32a()
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(chat >> (8 * i))
+	}
+	h.Write(b[:])
+	return int(h.Sum32() % uint32(n))
+}
+
+// chatOf is the chat an update belongs to, for ordering.
+func chatOf(u tgbotapi.Update) int64 {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	case u.EditedMessage != nil && u.EditedMessage.Chat != nil:
+		return u.EditedMessage.Chat.ID
+	}
+	return 0
+}

@@ -1,0 +1,373 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/xuri/excelize/v2"
+
+	"sotay/bot"
+	"sotay/handlers/roster"
+	"sotay/storage"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "sotay",
+		Short:         "Sổ tay đảng viên điện tử trên Telegram",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd())
+	return root
+}
+
+func serveCmd() *cobra.Command {
+	c := configFromEnv()
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the bot (long polling, or a webhook when WEBHOOK_URL is set)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.serve(cmd.Context())
+		},
+	}
+	c.dbFlags(cmd)
+	c.telegramFlags(cmd)
+	cmd.Flags().StringVar(&c.WebhookURL, "webhook-url", c.WebhookURL, "public HTTPS URL of the webhook, ending in /telegram/webhook (env WEBHOOK_URL); empty: long polling")
+	cmd.Flags().StringVar(&c.WebhookSecret, "webhook-secret", c.WebhookSecret, "secret Telegram sends with each webhook call (env WEBHOOK_SECRET)")
+	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "address for /healthz, /metrics and the webhook, e.g. 127.0.0.1:8080 (env LISTEN_ADDR)")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
+	return cmd
+}
+
+func (c *config) serve(ctx context.Context) error {
+	log := c.logger()
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	if c.Token == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or run `sotay demo` to try the bot without one")
+	}
+	s, err := c.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	b, err := bot.New(ctx, bot.Config{
+		Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
+		ListenAddr: c.ListenAddr, Location: loc,
+	}, s, log)
+	if err != nil {
+		return err
+	}
+	return b.Run(ctx)
+}
+
+func migrateCmd() *cobra.Command {
+	c := configFromEnv()
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Create the database if needed and bring its schema up to date",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := c.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			from, to, err := s.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if from == to {
+				fmt.Fprintf(cmd.OutOrStdout(), "Lược đồ cơ sở dữ liệu đã ở phiên bản mới nhất (%d).\n", to)
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã nâng lược đồ cơ sở dữ liệu từ phiên bản %d lên %d.\n", from, to)
+			}
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	return cmd
+}
+
+func importCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "Import organisations or members from CSV or XLSX",
+	}
+	cmd.AddCommand(importSubCmd("orgs", "Import organisations (columns code, name, kind, parent_code)"),
+		importSubCmd("members", "Import members (columns code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"))
+	return cmd
+}
+
+func importSubCmd(what, short string) *cobra.Command {
+	c := configFromEnv()
+	var skipInvalid, quiet bool
+	cmd := &cobra.Command{
+		Use:   what + " FILE",
+		Short: short,
+		Long: short + ".\n\nCSV (UTF-8, comma or semicolon) or XLSX (first sheet) with a header row; Vietnamese headers\n" +
+			"are accepted. Rows are upserted by code in one transaction. When a row is rejected nothing is\n" +
+			"written unless --skip-invalid is given; the exit code is 1 whenever a row is rejected.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return fmt.Errorf("không mở được tệp %s: %v", args[0], err)
+			}
+			defer f.Close()
+			ctx := cmd.Context()
+			opts := storage.ImportOptions{Actor: "cli", SkipInvalid: skipInvalid}
+			var rep storage.ImportReport
+			start := time.Now()
+			if what == "orgs" {
+				rows, rejected, err := roster.ParseOrgs(f, filepath.Base(args[0]))
+				if err != nil {
+					return err
+				}
+				s, err := c.open(ctx, true)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				rep, err = s.ImportOrgs(ctx, rows, rejected, opts)
+				if err != nil {
+					return err
+				}
+			} else {
+				rows, rejected, err := roster.ParseMembers(f, filepath.Base(args[0]))
+				if err != nil {
+					return err
+				}
+				s, err := c.open(ctx, true)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				rep, err = s.ImportMembers(ctx, rows, rejected, opts)
+				if err != nil {
+					return err
+				}
+			}
+			printReport(cmd.OutOrStdout(), rep, quiet, time.Since(start))
+			if rep.Rejected > 0 {
+				return exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "write the valid rows even when some are rejected")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only rejected rows and the summary")
+	return cmd
+}
+
+var resultNames = map[string]string{
+	storage.ImportCreated:   "tạo mới",
+	storage.ImportUpdated:   "cập nhật",
+	storage.ImportUnchanged: "không đổi",
+	storage.ImportRejected:  "TỪ CHỐI",
+}
+
+func printReport(w io.Writer, rep storage.ImportReport, quiet bool, took time.Duration) {
+	for _, r := range rep.Rows {
+		if quiet && r.Result != storage.ImportRejected {
+			continue
+		}
+		line := fmt.Sprintf("Dòng %d\t%s\t%s", r.Line, r.Code, resultNames[r.Result])
+		if r.Reason != "" {
+			line += "\t" + r.Reason
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "Tạo mới: %d · Cập nhật: %d · Không đổi: %d · Từ chối: %d (%.1f giây)\n",
+		rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, took.Seconds())
+	switch {
+	case rep.Rejected > 0 && !rep.Written:
+		fmt.Fprintln(w, "Chưa ghi gì vào cơ sở dữ liệu vì có dòng bị từ chối. Hãy sửa các dòng trên rồi nhập lại, hoặc thêm --skip-invalid để chỉ nhập các dòng hợp lệ.")
+	case rep.Rejected > 0:
+		fmt.Fprintln(w, "Đã ghi các dòng hợp lệ; các dòng bị từ chối chưa được nhập.")
+	default:
+		fmt.Fprintln(w, "Đã ghi vào cơ sở dữ liệu.")
+	}
+}
+
+func inviteCmd() *cobra.Command {
+	c := configFromEnv()
+	var memberCode, orgCode, revoke, out, username string
+	var ttl time.Duration
+	cmd := &cobra.Command{
+		Use:   "invite",
+		Short: "Create one-time invite links (t.me/<bot>?start=<token>), or revoke them",
+		Long: "Create one-time invite links for a member (--member) or for every active, unlinked member of an\n" +
+			"organisation and everything below it (--org). Each line printed is CODE<TAB>LINK; --out writes\n" +
+			"an XLSX file instead. --revoke CODE revokes a member's open invites. The bot's username comes from\n" +
+			"getMe (TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL), or from --bot-username.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			n := 0
+			for _, v := range []string{memberCode, orgCode, revoke} {
+				if v != "" {
+					n++
+				}
+			}
+			if n != 1 {
+				return errors.New("give exactly one of --member CODE, --org CODE or --revoke CODE")
+			}
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if revoke != "" {
+				k, err := s.RevokeInvites(ctx, revoke, "cli")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời của %s.\n", k, revoke)
+				return nil
+			}
+			var members []storage.Member
+			if memberCode != "" {
+				m, err := s.Member(ctx, memberCode)
+				if err != nil {
+					return fmt.Errorf("không có đảng viên mã %s", memberCode)
+				}
+				if !m.Active {
+					return fmt.Errorf("đảng viên %s không còn sinh hoạt", memberCode)
+				}
+				members = []storage.Member{m}
+			} else {
+				o, err := s.Organisation(ctx, orgCode)
+				if err != nil {
+					return fmt.Errorf("không có tổ chức mã %s", orgCode)
+				}
+				all, err := s.MembersInSubtree(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				for _, m := range all {
+					if !m.Linked() {
+						members = append(members, m)
+					}
+				}
+			}
+			if username == "" {
+				cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
+				if err != nil {
+					return fmt.Errorf("cannot ask Telegram for the bot's username (%v); pass --bot-username", err)
+				}
+				username = cl.Username()
+			}
+			type line struct {
+				m    storage.Member
+				link string
+			}
+			var lines []line
+			for _, m := range members {
+				tok, err := s.CreateInvite(ctx, m.ID, ttl, "cli")
+				if err != nil {
+					return err
+				}
+				lines = append(lines, line{m, fmt.Sprintf("https://t.me/%s?start=%s", username, tok)})
+			}
+			if out == "" {
+				for _, l := range lines {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", l.m.Code, l.link)
+				}
+				if len(lines) == 0 {
+					fmt.Fprintln(cmd.ErrOrStderr(), "Không có đảng viên nào cần mã mời (tất cả đã liên kết).")
+				}
+				return nil
+			}
+			if !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
+				return errors.New("--out must name an .xlsx file")
+			}
+			f := excelize.NewFile()
+			defer f.Close()
+			sheet := "Mã mời"
+			f.SetSheetName("Sheet1", sheet)
+			_ = f.SetSheetRow(sheet, "A1", &[]any{"Mã đảng viên", "Họ và tên", "Tổ chức", "Đường liên kết", "Hết hạn"})
+			exp := s.Now().Add(ttl).Format("02/01/2006")
+			for i, l := range lines {
+				cell, _ := excelize.CoordinatesToCellName(1, i+2)
+				_ = f.SetSheetRow(sheet, cell, &[]any{l.m.Code, l.m.FullName, l.m.OrgName, l.link, exp})
+			}
+			_ = f.SetColWidth(sheet, "A", "A", 14)
+			_ = f.SetColWidth(sheet, "B", "C", 28)
+			_ = f.SetColWidth(sheet, "D", "D", 60)
+			if err := f.SaveAs(out); err != nil {
+				return fmt.Errorf("không ghi được %s: %v", out, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d mã mời vào %s.\n", len(lines), out)
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	c.telegramFlags(cmd)
+	cmd.Flags().StringVar(&memberCode, "member", "", "member code")
+	cmd.Flags().StringVar(&orgCode, "org", "", "organisation code: every active, unlinked member of its subtree")
+	cmd.Flags().StringVar(&revoke, "revoke", "", "member code whose open invites to revoke")
+	cmd.Flags().StringVar(&out, "out", "", "write an XLSX file (code, name, organisation, link) instead of printing")
+	cmd.Flags().StringVar(&username, "bot-username", "", "the bot's username, to skip asking Telegram")
+	cmd.Flags().DurationVar(&ttl, "ttl", storage.DefaultInviteTTL, "how long the links work")
+	return cmd
+}
+
+func grantCmd() *cobra.Command {
+	c := configFromEnv()
+	var memberCode, role, orgCode string
+	var revoke bool
+	cmd := &cobra.Command{
+		Use:   "grant",
+		Short: "Give a member a role over an organisation subtree (--revoke takes it away)",
+		Long: "Roles: secretary (bí thư: reports for the organisation), officer (cán bộ Đảng ủy: statistics and\n" +
+			"pushing documents for the subtree), admin (quản trị: roster and roles). Written to the audit log.\n" +
+			"Example: sotay grant --member DV0001 --role admin --org BINHLU",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if memberCode == "" || role == "" || orgCode == "" {
+				return errors.New("give --member CODE, --role secretary|officer|admin and --org CODE")
+			}
+			ctx := cmd.Context()
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if revoke {
+				if err := s.RevokeRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi vai trò %s của %s tại %s.\n", storage.RoleName(role), memberCode, orgCode)
+				return nil
+			}
+			if err := s.GrantRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
+				if errors.Is(err, storage.ErrNotFound) {
+					return fmt.Errorf("không có đảng viên %s hoặc tổ chức %s", memberCode, orgCode)
+				}
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Đã giao vai trò %s tại %s cho %s. Vai trò có hiệu lực ngay; danh sách lệnh trong Telegram cập nhật khi bot khởi động lại hoặc khi đồng chí đó gõ /start.\n",
+				storage.RoleName(role), orgCode, memberCode)
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&memberCode, "member", "", "member code")
+	cmd.Flags().StringVar(&role, "role", "", "secretary, officer or admin")
+	cmd.Flags().StringVar(&orgCode, "org", "", "organisation code the role covers (with everything below it)")
+	cmd.Flags().BoolVar(&revoke, "revoke", false, "take the role away instead")
+	return cmd
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/spf13/cobra"
+
+	"sotay/bot"
+	"sotay/storage"
+)
+
+// DefaultDatabaseURL is used when DATABASE_URL is not set.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/sotay?sslmode=disable"
+
+// config is everything sotay reads from the environment; flags override it.
+type config struct {
+	DatabaseURL   string
+	Token         string
+	APIURL        string
+	TZ            string
+	LogLevel      string
+	WebhookURL    string
+	WebhookSecret string
+	ListenAddr    string
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func configFromEnv() *config {
+	return &config{
+		DatabaseURL:   envOr("DATABASE_URL", DefaultDatabaseURL),
+		Token:         os.Getenv("TELEGRAM_BOT_TOKEN"),
+		APIURL:        envOr("TELEGRAM_API_URL", bot.DefaultAPIURL),
+		TZ:            envOr("TZ", "Asia/Ho_Chi_Minh"),
+		LogLevel:      envOr("LOG_LEVEL", "info"),
+		WebhookURL:    os.Getenv("WEBHOOK_URL"),
+		WebhookSecret: os.Getenv("WEBHOOK_SECRET"),
+		ListenAddr:    os.Getenv("LISTEN_ADDR"),
+	}
+}
+
+// dbFlags adds the flags every database command has.
+func (c *config) dbFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL)")
+	cmd.Flags().StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env LOG_LEVEL)")
+}
+
+// telegramFlags adds the flags of commands that talk to Telegram.
+func (c *config) telegramFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.Token, "token", c.Token, "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
+	cmd.Flags().StringVar(&c.APIURL, "api-url", c.APIURL, "Bot API base URL (env TELEGRAM_API_URL)")
+}
+
+func (c *config) logger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func (c *config) location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.TZ)
+	if err != nil {
+		return nil, fmt.Errorf("TZ=%q is not a time zone; use for example Asia/Ho_Chi_Minh", c.TZ)
+	}
+	return loc, nil
+}
+
+// open connects to the database (creating it when missing) and, when
+// migrate is true, brings its schema up to date.
+func (c *config) open(ctx context.Context, migrate bool) (*storage.Storage, error) {
+	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	s, err := storage.Open(octx, c.DatabaseURL)
+	if err != nil {
+		return nil, explainDBError(c.DatabaseURL, err)
+	}
+	if migrate {
+		if _, _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// explainDBError says what to do when PostgreSQL cannot be reached.
+func explainDBError(dsn string, err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		return fmt.Errorf("PostgreSQL refused the connection (%s): check the user and password in DATABASE_URL", pqErr.Message)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") || strings.Contains(msg, "i/o timeout") ||
+		strings.Contains(msg, "deadline exceeded") {
+		return fmt.Errorf("cannot reach PostgreSQL at %s: %v\n"+
+			"Start it, for example:\n"+
+			"  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
+			"or install it first (Debian/Ubuntu):\n"+
+			"  apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
+			"or set DATABASE_URL to a server you have", redactDSN(dsn), err)
+	}
+	return err
+}
+
+// redactDSN hides a password in a database URL.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		rest := dsn[i+3:]
+		if at := strings.Index(rest, "@"); at >= 0 {
+			if colon := strings.Index(rest[:at], ":"); colon >= 0 {
+				return dsn[:i+3] + rest[:colon] + ":***" + rest[at:]
+			}
+		}
+	}
+	return dsn
+}

@@ -1,0 +1,326 @@
+package roster
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"sotay/storage"
+)
+
+// Parser parses roster files. The zero value is ready to use.
+type Parser struct {
+	// Now is the clock that bounds birth years; nil means time.Now.
+	Now func() time.Time
+}
+
+// ParseOrgs parses an organisation file with the zero Parser.
+func ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []storage.ImportRow, error) {
+	return Parser{}.ParseOrgs(r, name)
+}
+
+// ParseMembers parses a member roster with the zero Parser.
+func ParseMembers(r io.Reader, name string) ([]storage.MemberInput, []storage.ImportRow, error) {
+	return Parser{}.ParseMembers(r, name)
+}
+
+var memberSchema = schema{
+	example: "code,full_name,org_code (hoặc: Mã đảng viên,Họ và tên,Mã chi bộ)",
+	columns: []column{
+		{key: "code", label: "Mã đảng viên", required: true,
+			aliases: []string{"code", "membercode", "madangvien", "sothe", "ma", "sothedangvien", "masodangvien", "madv"}},
+		{key: "full_name", label: "Họ và tên", required: true,
+			aliases: []string{"fullname", "hovaten", "hoten", "hotendangvien", "hovatendangvien"}},
+		{key: "org_code", label: "Mã tổ chức", required: true,
+			aliases: []string{"orgcode", "matochuc", "machibo", "organisationcode", "organizationcode"}},
+		{key: "gender", label: "Giới tính",
+			aliases: []string{"gender", "gioitinh", "sex"}},
+		{key: "birth_year", label: "Năm sinh",
+			aliases: []string{"birthyear", "namsinh", "ngaysinh", "ngaythangnamsinh", "birthdate", "dateofbirth"}},
+		{key: "ethnicity", label: "Dân tộc",
+			aliases: []string{"ethnicity", "dantoc"}},
+		{key: "status", label: "Trạng thái",
+			aliases: []string{"status", "trangthai"}},
+		{key: "phone", label: "Số điện thoại",
+			aliases: []string{"phone", "sodienthoai", "dienthoai", "sdt", "sodt", "didong", "phonenumber"}},
+	},
+}
+
+var orgSchema = schema{
+	example: "code,name,kind,parent_code (hoặc: Mã,Tên,Loại,Mã cấp trên)",
+	columns: []column{
+		{key: "code", label: "Mã", required: true,
+			aliases: []string{"code", "ma", "matochuc", "orgcode"}},
+		{key: "name", label: "Tên", required: true,
+			aliases: []string{"name", "ten", "tentochuc"}},
+		{key: "kind", label: "Loại", required: true,
+			aliases: []string{"kind", "loai", "loaitochuc", "type"}},
+		{key: "parent_code", label: "Mã cấp trên", required: false,
+			aliases: []string{"parentcode", "parent", "macaptren", "matochuccaptren"}},
+	},
+}
+
+// rejects collects the reasons a row is turned down, all at once, so that
+// the user fixes a row in one pass.
+type rejects []string
+
+func (r *rejects) add(format string, args ...any) { *r = append(*r, fmt.Sprintf(format, args...)) }
+
+func (r rejects) row(line int, code string) storage.ImportRow {
+	return storage.ImportRow{Line: line, Code: code, Result: storage.ImportRejected, Reason: strings.Join(r, "; ")}
+}
+
+// ParseMembers reads a member roster. The error is for a file that cannot
+// be read at all; a row that is wrong comes back in the second slice.
+func (p Parser) ParseMembers(r io.Reader, name string) ([]storage.MemberInput, []storage.ImportRow, error) {
+	var (
+		valid    []storage.MemberInput
+		rejected []storage.ImportRow
+		seen     = map[string]int{}
+		maxYear  = p.now().Year()
+	)
+	err := readTable(r, name, memberSchema, func(rec record, h header) error {
+		var bad rejects
+		m := storage.MemberInput{Line: rec.line}
+		m.Code = checkCode(&bad, h.get(rec, "code"), "Mã đảng viên", "mã đảng viên")
+		if first, dup := seen[m.Code]; dup && m.Code != "" {
+			bad.add("Mã đảng viên %s trùng với dòng %d", m.Code, first)
+		} else if m.Code != "" {
+			seen[m.Code] = rec.line
+		}
+		m.FullName = checkName(&bad, h.get(rec, "full_name"), "Họ và tên", "họ và tên", 100)
+		m.OrgCode = checkCode(&bad, h.get(rec, "org_code"), "Mã tổ chức", "mã tổ chức")
+		m.Gender = checkGender(&bad, h.get(rec, "gender"))
+		m.BirthYear = checkBirthYear(&bad, h.get(rec, "birth_year"), h.raw(rec, "birth_year"), maxYear)
+		if e := cleanName(h.get(rec, "ethnicity")); utf8.RuneCountInString(e) > 50 {
+			bad.add("Dân tộc %s dài quá 50 ký tự", quote(e))
+		} else {
+			m.Ethnicity = e
+		}
+		m.Status = checkStatus(&bad, h.get(rec, "status"))
+		m.Phone = checkPhone(&bad, h.get(rec, "phone"), h.raw(rec, "phone"))
+		if len(bad) > 0 {
+			rejected = append(rejected, bad.row(rec.line, m.Code))
+			return nil
+		}
+		valid = append(valid, m)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return valid, rejected, nil
+}
+
+// ParseOrgs reads an organisation file. Parents are checked against the
+// database later, by storage; here only a row naming itself as its own
+// parent is refused.
+func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []storage.ImportRow, error) {
+	var (
+		valid    []storage.OrgInput
+		rejected []storage.ImportRow
+		seen     = map[string]int{}
+	)
+	err := readTable(r, name, orgSchema, func(rec record, h header) error {
+		var bad rejects
+		o := storage.OrgInput{Line: rec.line}
+		o.Code = checkCode(&bad, h.get(rec, "code"), "Mã tổ chức", "mã tổ chức")
+		if first, dup := seen[o.Code]; dup && o.Code != "" {
+			bad.add("Mã tổ chức %s trùng với dòng %d", o.Code, first)
+		} else if o.Code != "" {
+			seen[o.Code] = rec.line
+		}
+		o.Name = checkName(&bad, h.get(rec, "name"), "Tên tổ chức", "tên tổ chức", 200)
+		o.Kind = checkKind(&bad, h.get(rec, "kind"))
+		if pc := h.get(rec, "parent_code"); pc != "" {
+			o.ParentCode = checkCode(&bad, pc, "Mã cấp trên", "mã cấp trên")
+			if o.ParentCode != "" && o.ParentCode == o.Code {
+				bad.add("Mã cấp trên %s trùng với chính mã tổ chức: để trống nếu đây là cấp cao nhất", o.Code)
+			}
+		}
+		if len(bad) > 0 {
+			rejected = append(rejected, bad.row(rec.line, o.Code))
+			return nil
+		}
+		valid = append(valid, o)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return valid, rejected, nil
+}
+
+func (p Parser) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// checkCode returns s when it is a well-formed code, "" otherwise.
+func checkCode(bad *rejects, s, label, lower string) string {
+	switch {
+	case s == "":
+		bad.add("Thiếu %s", lower)
+	case len(s) > maxCodeLen:
+		bad.add("%s %s dài quá %d ký tự", label, quote(s), maxCodeLen)
+	case !isCode(s):
+		bad.add("%s %s không hợp lệ: chỉ dùng chữ không dấu, chữ số và các dấu - _ . /, không có dấu cách", label, quote(s))
+	default:
+		return s
+	}
+	return ""
+}
+
+func checkName(bad *rejects, s, label, lower string, maxLen int) string {
+	s = cleanName(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case s == "":
+		bad.add("Thiếu %s", lower)
+	case n > maxLen:
+		bad.add("%s dài quá %d ký tự", label, maxLen)
+	case n < 2:
+		bad.add("%s %s quá ngắn: cần ít nhất 2 ký tự", label, quote(s))
+	case !hasLetter(s):
+		bad.add("%s %s không hợp lệ: phải có chữ cái", label, quote(s))
+	default:
+		return s
+	}
+	return ""
+}
+
+func checkGender(bad *rejects, s string) string {
+	switch fold(s) {
+	case "":
+		return ""
+	case "nam", "m", "male", "namgioi":
+		return storage.GenderMale
+	case "nu", "f", "female", "nugioi":
+		return storage.GenderFemale
+	case "n":
+		// Both Nam and Nữ start with N: guessing would be wrong half the time.
+		bad.add("Giới tính %s không rõ là Nam hay Nữ: ghi đầy đủ Nam hoặc Nữ", quote(s))
+	default:
+		bad.add("Giới tính %s không hợp lệ: ghi Nam hoặc Nữ", quote(s))
+	}
+	return ""
+}
+
+func checkStatus(bad *rejects, s string) string {
+	switch fold(s) {
+	case "", "chinhthuc", "ct", "dangvienchinhthuc", "official":
+		return storage.StatusOfficial
+	case "dubi", "db", "dangviendubi", "probationary":
+		return storage.StatusProbationary
+	}
+	bad.add("Trạng thái %s không hợp lệ: ghi \"chính thức\" hoặc \"dự bị\"", quote(s))
+	return ""
+}
+
+func checkKind(bad *rejects, s string) string {
+	f := fold(s)
+	switch {
+	case f == "":
+		bad.add("Thiếu loại tổ chức: ghi \"Đảng bộ\" hoặc \"Chi bộ\"")
+	case f == "db" || strings.HasPrefix(f, "dangbo"):
+		return storage.KindDangBo
+	case f == "cb" || strings.HasPrefix(f, "chibo"):
+		return storage.KindChiBo
+	default:
+		bad.add("Loại tổ chức %s không hợp lệ: ghi \"Đảng bộ\" hoặc \"Chi bộ\"", quote(s))
+	}
+	return ""
+}
+
+func checkPhone(bad *rejects, s, raw string) string {
+	if s == "" {
+		return ""
+	}
+	if p := storage.NormalizePhone(s); p != "" {
+		return p
+	}
+	// A number cell Excel shows as 9,12E+08 still holds every digit.
+	if p := storage.NormalizePhone(raw); p != "" {
+		return p
+	}
+	bad.add("Số điện thoại %s không hợp lệ: cần 10 chữ số, ví dụ 0912 345 678", quote(s))
+	return ""
+}
+
+var (
+	yearOnly = regexp.MustCompile(`^([0-9]{4})(?:\.0+)?$`)
+	// d/m/yyyy, d-m-yyyy, d.m.yyyy, m/yyyy, or yyyy-m-d, with an optional
+	// time after it as spreadsheets export dates.
+	dayFirst  = regexp.MustCompile(`^(?:([0-9]{1,2})[/.-])?([0-9]{1,2})[/.-]([0-9]{4})(?:[ T].*)?$`)
+	yearFirst = regexp.MustCompile(`^([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})(?:[ T].*)?$`)
+)
+
+// checkBirthYear accepts a year, or a whole date of birth of which only the
+// year is kept. raw is the XLSX value under a date format (a serial day
+// number), tried when the shown text is a date with a two-digit year such as
+// 03-12-85 or 12-Mar-85.
+func checkBirthYear(bad *rejects, s, raw string, maxYear int) int {
+	if s == "" {
+		return 0
+	}
+	y, ok := parseYear(s)
+	if !ok && raw != s && (strings.ContainsAny(s, "/-") || hasLetter(s)) {
+		y, ok = serialYear(raw)
+	}
+	switch {
+	case !ok:
+		bad.add("Năm sinh %s không hợp lệ: cần 4 chữ số, ví dụ 1985", quote(s))
+	case y < 1900 || y > maxYear:
+		bad.add("Năm sinh %d không hợp lệ: cần trong khoảng 1900–%d", y, maxYear)
+	default:
+		return y
+	}
+	return 0
+}
+
+func parseYear(s string) (int, bool) {
+	var ys string
+	if m := yearOnly.FindStringSubmatch(s); m != nil {
+		ys = m[1]
+	} else if m := dayFirst.FindStringSubmatch(s); m != nil && dayMonth(m[1], m[2]) {
+		ys = m[3]
+	} else if m := yearFirst.FindStringSubmatch(s); m != nil && dayMonth(m[2], m[3]) {
+		ys = m[1]
+	} else {
+		return 0, false
+	}
+	y, err := strconv.Atoi(ys)
+	return y, err == nil
+}
+
+// dayMonth checks the other two parts of a date loosely: day-first or
+// month-first, it only has to be some real day and month. d is "" for m/yyyy.
+func dayMonth(d, m string) bool {
+	a, _ := strconv.Atoi(d)
+	b, _ := strconv.Atoi(m)
+	if d == "" {
+		return 1 <= b && b <= 12
+	}
+	return 1 <= a && a <= 31 && 1 <= b && b <= 31 && (a <= 12 || b <= 12)
+}
+
+// serialYear reads an Excel date serial number.
+func serialYear(raw string) (int, bool) {
+	v, err := strconv.ParseFloat(raw, 64)
+	if err != nil || v < 1 || v > 2958465 { // 9999-12-31
+		return 0, false
+	}
+	t, err := excelize.ExcelDateToTime(v, false)
+	if err != nil {
+		return 0, false
+	}
+	return t.Year(), true
+}

@@ -1,0 +1,520 @@
+// Package handlers holds what the bot does: one ordered list of handlers
+// (commands, buttons, dialogs), the one place that turns errors into
+// Vietnamese replies, and one file per feature. Handlers talk to Telegram
+// only through the small Sender interface, so the bot package decides how
+// messages travel (directly, with flood control, or through the outbox).
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// Sender is what handlers need from Telegram.
+type Sender interface {
+	// Send sends a message-producing request and returns the message.
+	Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error)
+	// Request sends a request whose result is true or ignored.
+	Request(ctx context.Context, c tgbotapi.Chattable) error
+}
+
+// Access is who may use a handler.
+type Access int
+
+const (
+	// Public handlers work before a Telegram account is linked.
+	Public Access = iota
+	// Member handlers need a linked, active member.
+	Member
+	// Secretary handlers need a secretary role (or officer or admin, who
+	// oversee secretaries).
+	Secretary
+	// Officer handlers need an officer or admin role.
+	Officer
+	// Admin handlers need the admin role.
+	Admin
+)
+
+// Handler is one entry of the ordered handler list. Exactly one of Command,
+// Callback, Dialog or Match selects the updates it takes.
+type Handler struct {
+	// Command is a slash command without the slash ("menu"); it also
+	// answers the menu button "cmd:<Command>" and a caption command on a
+	// file.
+	Command string
+	// Callback is the prefix of callback data "prefix:payload".
+	Callback string
+	// Dialog continues the open dialog of this name with plain text,
+	// contacts, files or photos.
+	Dialog string
+	// Match takes any other update it returns true for (a shared contact).
+	Match func(*Request) bool
+
+	Access Access
+	// Description is the Vietnamese line of the command menu and /trogiup;
+	// commands without one are not listed.
+	Description string
+	// MenuLabel, when set, puts a button for Command in the /menu keyboard.
+	MenuLabel string
+
+	Handle func(ctx context.Context, r *Request) error
+}
+
+// Deps is what the handlers are built with.
+type Deps struct {
+	Store       *storage.Storage
+	Sender      Sender
+	Log         *slog.Logger
+	Now         func() time.Time
+	BotUsername string
+	// Location is the time zone dates are shown and read in.
+	Location *time.Location
+}
+
+// Handlers routes updates to the handler list.
+type Handlers struct {
+	deps Deps
+	list []Handler
+}
+
+// New builds the handler list.
+func New(deps Deps) *Handlers {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	if deps.Location == nil {
+		deps.Location = time.UTC
+	}
+	h := &Handlers{deps: deps}
+	h.list = h.handlerList()
+	return h
+}
+
+// handlerList is the one ordered list of everything the bot answers. The
+// command menus registered with Telegram and /trogiup are generated from it.
+func (h *Handlers) handlerList() []Handler {
+	return []Handler{
+		{Command: "start", Access: Public, Handle: h.start},
+		{Match: isContact, Access: Public, Handle: h.contact},
+		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
+		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
+		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
+	}
+}
+
+// Request is one update being handled: who sent it, what it says, and the
+// replies the handler queues. Replies are sent after the update's
+// transaction commits, so nothing is announced that did not happen.
+type Request struct {
+	Update  tgbotapi.Update
+	UserID  int64
+	ChatID  int64
+	Text    string // message text or caption, trimmed
+	Command string // lower-case command without slash and @bot suffix
+	Args    string // text after the command
+	// Data is the callback payload after "prefix:".
+	Data string
+	// Member is nil until the user has linked an account.
+	Member *storage.Member
+	Roles  []storage.Role
+	// Store runs inside the update's transaction.
+	Store *storage.Storage
+	// Dialog is the user's open dialog, if any.
+	Dialog *storage.Dialog
+	// Toast is shown when a callback is answered.
+	Toast string
+
+	h       *Handlers
+	replies []tgbotapi.Chattable
+}
+
+// Message is the incoming message, or the message a pressed button sits on.
+func (r *Request) Message() *tgbotapi.Message {
+	if r.Update.Message != nil {
+		return r.Update.Message
+	}
+	if r.Update.CallbackQuery != nil {
+		return r.Update.CallbackQuery.Message
+	}
+	return nil
+}
+
+// Now is the handlers' clock.
+func (r *Request) Now() time.Time { return r.h.deps.Now().In(r.h.deps.Location) }
+
+// Queue adds any request to the replies.
+func (r *Request) Queue(c tgbotapi.Chattable) { r.replies = append(r.replies, c) }
+
+// Reply queues an HTML message to the user; markup may be nil, an inline
+// keyboard, a reply keyboard or a keyboard removal.
+func (r *Request) Reply(text string, markup any) {
+	m := tgbotapi.NewMessage(r.ChatID, text)
+	m.ParseMode = tgbotapi.ModeHTML
+	m.DisableWebPagePreview = true
+	if markup != nil {
+		m.ReplyMarkup = markup
+	}
+	r.Queue(m)
+}
+
+// Show edits the message a button was pressed on when there is one (fewer
+// messages on a slow phone), and sends a new message otherwise.
+func (r *Request) Show(text string, kb *tgbotapi.InlineKeyboardMarkup) {
+	cq := r.Update.CallbackQuery
+	if cq == nil || cq.Message == nil {
+		if kb != nil {
+			r.Reply(text, *kb)
+		} else {
+			r.Reply(text, nil)
+		}
+		return
+	}
+	e := tgbotapi.NewEditMessageText(r.ChatID, cq.Message.MessageID, text)
+	e.ParseMode = tgbotapi.ModeHTML
+	e.DisableWebPagePreview = true
+	e.ReplyMarkup = kb
+	r.Queue(e)
+}
+
+// Has reports whether the member holds a role at least as strong as access
+// anywhere. Admins may do what officers do; officers what secretaries do.
+func (r *Request) Has(access Access) bool {
+	switch access {
+	case Public:
+		return true
+	case Member:
+		return r.Member != nil
+	}
+	if r.Member == nil {
+		return false
+	}
+	for _, role := range r.Roles {
+		if roleAccess(role.Role) >= access {
+			return true
+		}
+	}
+	return false
+}
+
+func roleAccess(role string) Access {
+	switch role {
+	case storage.RoleAdmin:
+		return Admin
+	case storage.RoleOfficer:
+		return Officer
+	case storage.RoleSecretary:
+		return Secretary
+	}
+	return Member
+}
+
+// CanSee reports whether the member may see organisation orgID: a role over
+// it or over one of its ancestors of at least the given access.
+func (r *Request) CanSee(ctx context.Context, access Access, orgID int64) (bool, error) {
+	for _, role := range r.Roles {
+		if roleAccess(role.Role) < access {
+			continue
+		}
+		ok, err := r.Store.InSubtree(ctx, role.OrgID, orgID)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// HandleUpdate applies one update: in one transaction it records the
+// update id (a redelivered update changes nothing), finds the handler and
+// runs it; then it sends the queued replies. Expected errors become
+// Vietnamese replies; the error returned is only for internal failures,
+// already answered with an apology.
+func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+	r := &Request{Update: u, h: h}
+	if !r.parse() {
+		// Not ours (a group, a channel, an edit): record it and move on.
+		return h.markOnly(ctx, u)
+	}
+	var handled bool
+	err := h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
+		fresh, err := s.MarkUpdate(ctx, u.UpdateID)
+		if err != nil || !fresh {
+			return err
+		}
+		handled = true
+		r.Store = s
+		return h.route(ctx, r)
+	})
+	if !handled && err == nil {
+		return nil // seen before
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		r.replies = nil
+		if merr := h.markOnly(ctx, u); merr != nil {
+			h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
+		}
+		h.answerError(ctx, r, err)
+		if storage.ErrorCode(err) == storage.CodeInternal {
+			return err
+		}
+		return nil
+	}
+	h.flush(ctx, r)
+	return nil
+}
+
+// markOnly records an update that has no effect of its own.
+func (h *Handlers) markOnly(ctx context.Context, u tgbotapi.Update) error {
+	_, err := h.deps.Store.MarkUpdate(ctx, u.UpdateID)
+	return err
+}
+
+// parse fills the request from the update and says whether it is one we
+// answer: private chats only.
+func (r *Request) parse() bool {
+	u := r.Update
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat == nil || !m.Chat.IsPrivate() || m.From == nil || m.From.IsBot {
+			return false
+		}
+		r.UserID, r.ChatID = m.From.ID, m.Chat.ID
+		r.Text = strings.TrimSpace(m.Text)
+		if r.Text == "" {
+			r.Text = strings.TrimSpace(m.Caption)
+		}
+		if strings.HasPrefix(r.Text, "/") {
+			cmd, args, _ := strings.Cut(r.Text[1:], " ")
+			if nl := strings.IndexByte(cmd, '\n'); nl >= 0 {
+				cmd, args = cmd[:nl], cmd[nl+1:]+" "+args
+			}
+			cmd, _, _ = strings.Cut(cmd, "@")
+			r.Command = strings.ToLower(cmd)
+			r.Args = strings.TrimSpace(args)
+		}
+		return true
+	case u.CallbackQuery != nil:
+		cq := u.CallbackQuery
+		if cq.From == nil || cq.Message == nil || cq.Message.Chat == nil || !cq.Message.Chat.IsPrivate() {
+			return false
+		}
+		r.UserID, r.ChatID = cq.From.ID, cq.Message.Chat.ID
+		return true
+	case u.MyChatMember != nil:
+		c := u.MyChatMember
+		if !c.Chat.IsPrivate() {
+			return false
+		}
+		r.UserID, r.ChatID = c.From.ID, c.Chat.ID
+		return true
+	}
+	return false
+}
+
+// route finds the handler for a request and checks who may use it.
+func (h *Handlers) route(ctx context.Context, r *Request) error {
+	if err := h.loadMember(ctx, r); err != nil {
+		return err
+	}
+	if r.Update.MyChatMember != nil {
+		return h.chatMember(ctx, r)
+	}
+	hd, err := h.find(ctx, r)
+	if err != nil {
+		return err
+	}
+	if hd == nil {
+		return h.unknown(ctx, r)
+	}
+	if hd.Access > Public && r.Member == nil {
+		return h.notLinked(ctx, r)
+	}
+	if !r.Has(hd.Access) {
+		return storage.ErrForbidden
+	}
+	return hd.Handle(ctx, r)
+}
+
+// find picks the handler: a command, a button, a special message, or the
+// open dialog.
+func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
+	if cq := r.Update.CallbackQuery; cq != nil {
+		prefix, payload, _ := strings.Cut(cq.Data, ":")
+		if prefix == "cmd" {
+			r.Command = payload
+			for i := range h.list {
+				if h.list[i].Command == payload {
+					return &h.list[i], nil
+				}
+			}
+			return nil, nil
+		}
+		r.Data = payload
+		for i := range h.list {
+			if h.list[i].Callback == prefix && prefix != "" {
+				return &h.list[i], nil
+			}
+		}
+		return nil, nil
+	}
+	if r.Command != "" {
+		for i := range h.list {
+			if h.list[i].Command == r.Command {
+				return &h.list[i], nil
+			}
+		}
+		return nil, nil
+	}
+	for i := range h.list {
+		if h.list[i].Match != nil && h.list[i].Match(r) {
+			return &h.list[i], nil
+		}
+	}
+	if r.Member == nil {
+		return nil, nil
+	}
+	d, err := r.Store.Dialog(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Dialog = &d
+	for i := range h.list {
+		if h.list[i].Dialog == d.Name {
+			return &h.list[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
+	m, err := r.Store.MemberByTelegram(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.Member = &m
+	r.Roles, err = r.Store.RolesOf(ctx, m.ID)
+	return err
+}
+
+// flush sends the queued replies and answers a pressed button.
+func (h *Handlers) flush(ctx context.Context, r *Request) {
+	for _, c := range r.replies {
+		var err error
+		switch c.(type) {
+		case tgbotapi.SetMyCommandsConfig, tgbotapi.DeleteMessageConfig, tgbotapi.CallbackConfig, tgbotapi.ChatActionConfig:
+			err = h.deps.Sender.Request(ctx, c)
+		default:
+			_, err = h.deps.Sender.Send(ctx, c)
+		}
+		if err != nil {
+			h.deps.Log.Warn("reply failed", "user", r.UserID, "err", err)
+		}
+	}
+	if cq := r.Update.CallbackQuery; cq != nil {
+		if err := h.deps.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, r.Toast)); err != nil {
+			h.deps.Log.Debug("answer callback failed", "err", err)
+		}
+	}
+}
+
+// Vietnamese answers to errors.
+const (
+	msgForbidden = "Đồng chí không có quyền thực hiện thao tác này."
+	msgNotFound  = "Không tìm thấy nội dung đồng chí yêu cầu. Có thể nó đã bị xóa hoặc thay đổi."
+	msgInternal  = "Xin lỗi đồng chí, hệ thống đang gặp sự cố. Đồng chí vui lòng thử lại sau ít phút."
+)
+
+// answerError is the one place that turns an error into a reply.
+func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
+	text := storage.ErrorMessage(err)
+	switch code := storage.ErrorCode(err); {
+	case code == storage.CodeInternal:
+		h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+		text = msgInternal
+	case text == "" && code == storage.CodeForbidden:
+		text = msgForbidden
+	case text == "" && code == storage.CodeNotFound:
+		text = msgNotFound
+	case text == "":
+		text = msgInternal
+	}
+	if cq := r.Update.CallbackQuery; cq != nil {
+		a := tgbotapi.NewCallbackWithAlert(cq.ID, text)
+		if err := h.deps.Sender.Request(ctx, a); err != nil {
+			h.deps.Log.Debug("answer callback failed", "err", err)
+		}
+		return
+	}
+	r.Reply(esc(text), nil)
+	h.flush(ctx, r)
+}
+
+// Commands returns the commands a member with these roles may use, for
+// setMyCommands and /trogiup, in handler-list order.
+func (h *Handlers) Commands(linked bool, roles []storage.Role) []tgbotapi.BotCommand {
+	r := &Request{Roles: roles}
+	if linked {
+		r.Member = &storage.Member{}
+	}
+	var out []tgbotapi.BotCommand
+	for _, hd := range h.list {
+		if hd.Command == "" || hd.Description == "" || !r.Has(hd.Access) {
+			continue
+		}
+		if !linked && hd.Access > Public {
+			continue
+		}
+		out = append(out, tgbotapi.BotCommand{Command: hd.Command, Description: hd.Description})
+	}
+	return out
+}
+
+// CommandMenus returns the setMyCommands requests that give every private
+// chat the member commands and every linked member with a role the commands
+// of that role.
+func (h *Handlers) CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsConfig, error) {
+	out := []tgbotapi.SetMyCommandsConfig{
+		tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeAllPrivateChats(), h.Commands(true, nil)...),
+	}
+	ms, err := h.deps.Store.MembersWithRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		roles, err := h.deps.Store.RolesOf(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(*m.TelegramUserID), h.Commands(true, roles)...))
+	}
+	return out, nil
+}
+
+// chatCommands queues the command menu of this member's chat.
+func (r *Request) chatCommands() {
+	if r.Member == nil || len(r.Roles) == 0 {
+		return
+	}
+	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
+}
+
+

@@ -1,0 +1,253 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+const (
+	msgWelcomeUnlinked = "Chào đồng chí! Đây là <b>Sổ tay đảng viên điện tử</b>.\n\n" +
+		"Để bắt đầu, đồng chí cần liên kết tài khoản Telegram với hồ sơ đảng viên, bằng một trong hai cách:\n" +
+		"1. Mở đường liên kết (mã mời) do bí thư chi bộ hoặc Văn phòng Đảng ủy gửi.\n" +
+		"2. Bấm nút <b>📱 Chia sẻ số điện thoại</b> bên dưới, nếu số điện thoại của đồng chí đã có trong danh sách đảng viên."
+	msgNotLinked = "Đồng chí chưa liên kết tài khoản. Hãy mở đường liên kết (mã mời) do bí thư chi bộ gửi, " +
+		"hoặc bấm nút <b>📱 Chia sẻ số điện thoại</b> bên dưới."
+	msgBadCode = "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn. " +
+		"Đồng chí hãy đề nghị bí thư chi bộ hoặc Văn phòng Đảng ủy cấp mã mới."
+	msgPhoneNotFound = "Không liên kết được bằng số điện thoại này: số chưa có trong danh sách đảng viên, đã được liên kết, " +
+		"hoặc trùng với đảng viên khác. Đồng chí hãy đề nghị bí thư chi bộ cấp mã mời."
+	msgForeignContact = "Đồng chí chỉ có thể chia sẻ số điện thoại của chính mình: hãy bấm nút <b>📱 Chia sẻ số điện thoại</b> " +
+		"thay vì gửi danh bạ của người khác."
+	msgTooManyTries = "Đồng chí đã thử sai quá nhiều lần. Vui lòng đợi khoảng 1 giờ rồi thử lại, " +
+		"hoặc liên hệ bí thư chi bộ để được hỗ trợ."
+	msgLinked        = "✅ Đã liên kết tài khoản với đồng chí <b>%s</b> (%s)."
+	msgAlreadyLinked = "Tài khoản này đã liên kết với đồng chí <b>%s</b>. Mã mời không cần dùng nữa."
+	msgCancelled     = "Đã hủy thao tác đang làm."
+	msgNothingToStop = "Không có thao tác nào đang làm."
+	msgUnknown       = "Xin lỗi, tôi chưa hiểu yêu cầu này. Đồng chí hãy chọn một chức năng dưới đây, hoặc gõ /trogiup để xem hướng dẫn."
+	labelSharePhone  = "📱 Chia sẻ số điện thoại"
+)
+
+// esc escapes text for HTML parse mode.
+func esc(s string) string { return html.EscapeString(s) }
+
+func phoneKeyboard() tgbotapi.ReplyKeyboardMarkup {
+	kb := tgbotapi.NewReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(labelSharePhone)))
+	kb.OneTimeKeyboard = true
+	kb.InputFieldPlaceholder = "Bấm nút để chia sẻ số điện thoại"
+	return kb
+}
+
+// start links an account with an invite token, or greets.
+func (h *Handlers) start(ctx context.Context, r *Request) error {
+	token := strings.TrimSpace(r.Args)
+	if r.Member != nil {
+		if token != "" {
+			r.Reply(fmt.Sprintf(msgAlreadyLinked, esc(r.Member.FullName)), nil)
+		}
+		r.chatCommands()
+		return h.menu(ctx, r)
+	}
+	if token == "" {
+		r.Reply(msgWelcomeUnlinked, phoneKeyboard())
+		return nil
+	}
+	if blocked, err := h.tooManyTries(ctx, r); err != nil || blocked {
+		return err
+	}
+	m, err := r.Store.RedeemInvite(ctx, token, r.UserID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		if err := r.Store.RecordLinkAttempt(ctx, r.UserID, false); err != nil {
+			return err
+		}
+		r.Reply(msgBadCode, phoneKeyboard())
+		return nil
+	case err != nil:
+		return err
+	}
+	return h.linked(ctx, r, m)
+}
+
+// contact links an account by a shared phone number.
+func isContact(r *Request) bool { return r.Update.Message != nil && r.Update.Message.Contact != nil }
+
+func (h *Handlers) contact(ctx context.Context, r *Request) error {
+	if r.Member != nil {
+		r.Reply(fmt.Sprintf(msgAlreadyLinked, esc(r.Member.FullName)), tgbotapi.NewRemoveKeyboard(true))
+		return nil
+	}
+	if blocked, err := h.tooManyTries(ctx, r); err != nil || blocked {
+		return err
+	}
+	c := r.Update.Message.Contact
+	fail := func(msg string) error {
+		if err := r.Store.RecordLinkAttempt(ctx, r.UserID, false); err != nil {
+			return err
+		}
+		r.Reply(msg, phoneKeyboard())
+		return nil
+	}
+	if c.UserID != r.UserID {
+		return fail(msgForeignContact)
+	}
+	ms, err := r.Store.UnlinkedMembersByPhone(ctx, storage.NormalizePhone(c.PhoneNumber))
+	if err != nil {
+		return err
+	}
+	if len(ms) != 1 {
+		return fail(msgPhoneNotFound)
+	}
+	if err := r.Store.LinkTelegram(ctx, ms[0].ID, r.UserID); err != nil {
+		return err
+	}
+	m, err := r.Store.MemberByID(ctx, ms[0].ID)
+	if err != nil {
+		return err
+	}
+	return h.linked(ctx, r, m)
+}
+
+// tooManyTries answers a user who failed to link too often.
+func (h *Handlers) tooManyTries(ctx context.Context, r *Request) (bool, error) {
+	n, err := r.Store.LinkFailures(ctx, r.UserID, storage.LinkFailureWindow)
+	if err != nil {
+		return false, err
+	}
+	if n >= storage.MaxLinkFailures {
+		r.Reply(msgTooManyTries, nil)
+		return true, nil
+	}
+	return false, nil
+}
+
+// linked greets a member who has just linked and opens their menu.
+func (h *Handlers) linked(ctx context.Context, r *Request, m storage.Member) error {
+	if err := r.Store.RecordLinkAttempt(ctx, r.UserID, true); err != nil {
+		return err
+	}
+	if err := r.Store.Audit(ctx, fmt.Sprintf("tg:%d", r.UserID), "member.link", m.Code, nil); err != nil {
+		return err
+	}
+	r.Member = &m
+	roles, err := r.Store.RolesOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	r.Roles = roles
+	r.Reply(fmt.Sprintf(msgLinked, esc(m.FullName), esc(m.OrgName)), tgbotapi.NewRemoveKeyboard(true))
+	r.chatCommands()
+	return h.menu(ctx, r)
+}
+
+// notLinked answers anything but linking from someone not yet linked.
+func (h *Handlers) notLinked(_ context.Context, r *Request) error {
+	if r.Update.CallbackQuery != nil {
+		r.Toast = "Đồng chí chưa liên kết tài khoản."
+	}
+	r.Reply(msgNotLinked, phoneKeyboard())
+	return nil
+}
+
+// unknown answers text that no handler or dialog takes.
+func (h *Handlers) unknown(ctx context.Context, r *Request) error {
+	if r.Member == nil {
+		return h.notLinked(ctx, r)
+	}
+	if r.Update.CallbackQuery != nil {
+		// A button of an old menu that no longer exists.
+		r.Toast = "Nút này không còn dùng được."
+		return h.menu(ctx, r)
+	}
+	r.Reply(msgUnknown, h.menuKeyboard(r))
+	return nil
+}
+
+// cancel closes the open dialog.
+func (h *Handlers) cancel(ctx context.Context, r *Request) error {
+	ok, err := r.Store.EndDialog(ctx, r.UserID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		r.Reply(msgCancelled, tgbotapi.NewRemoveKeyboard(true))
+	} else {
+		r.Reply(msgNothingToStop, nil)
+	}
+	return nil
+}
+
+// menu shows who the member is and a button for each feature they may use.
+func (h *Handlers) menu(_ context.Context, r *Request) error {
+	m := r.Member
+	var b strings.Builder
+	fmt.Fprintf(&b, "📘 <b>Sổ tay đảng viên</b>\nĐồng chí: <b>%s</b>\n%s", esc(m.FullName), esc(m.OrgName))
+	for _, role := range r.Roles {
+		fmt.Fprintf(&b, "\n• %s: %s", storage.RoleName(role.Role), esc(role.OrgName))
+	}
+	b.WriteString("\n\nĐồng chí chọn chức năng:")
+	kb := h.menuKeyboard(r)
+	r.Show(b.String(), &kb)
+	return nil
+}
+
+// menuKeyboard has a button for each handler with a MenuLabel the member may use, two a row.
+func (h *Handlers) menuKeyboard(r *Request) tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, hd := range h.list {
+		if hd.MenuLabel == "" || !r.Has(hd.Access) {
+			continue
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(hd.MenuLabel, "cmd:"+hd.Command))
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+}
+
+// help lists what this user may do.
+func (h *Handlers) help(_ context.Context, r *Request) error {
+	var b strings.Builder
+	b.WriteString("❓ <b>Hướng dẫn sử dụng</b>\n")
+	if r.Member == nil {
+		b.WriteString("\nĐồng chí chưa liên kết tài khoản. Hãy mở đường liên kết do bí thư chi bộ gửi, hoặc bấm nút <b>📱 Chia sẻ số điện thoại</b>.\n")
+	}
+	for _, c := range h.Commands(r.Member != nil, r.Roles) {
+		fmt.Fprintf(&b, "\n/%s — %s", c.Command, esc(c.Description))
+	}
+	if r.Member != nil {
+		b.WriteString("\n\nMọi chức năng đều có nút bấm trong /menu, đồng chí không cần nhớ lệnh.")
+		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("📘 Về danh mục", "cmd:menu")))
+		r.Show(b.String(), &kb)
+		return nil
+	}
+	r.Reply(b.String(), phoneKeyboard())
+	return nil
+}
+
+// chatMember notes a member who blocked the bot (or unblocked it).
+func (h *Handlers) chatMember(ctx context.Context, r *Request) error {
+	if r.Member == nil {
+		return nil
+	}
+	switch r.Update.MyChatMember.NewChatMember.Status {
+	case "kicked", "left":
+		return r.Store.MarkUnreachable(ctx, r.Member.ID)
+	case "member":
+		return r.Store.MarkReachable(ctx, r.Member.ID)
+	}
+	return nil
+}
