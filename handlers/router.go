@@ -106,9 +106,10 @@ func (h *Handlers) handlerList() []Handler {
 	return []Handler{
 		{Command: "start", Access: Public, Handle: h.start},
 		{Match: isContact, Access: Public, Handle: h.contact},
-		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
-		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
+		{Command: "moi", Callback: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.invites},
+		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
+		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}
 }
 

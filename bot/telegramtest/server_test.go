@@ -1,9 +1,12 @@
 package telegramtest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -418,8 +421,11 @@ func TestFiles(t *testing.T) {
 		}
 	})
 	t.Run("Photo", func(t *testing.T) {
-		png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x03\x08\x02\x00\x00\x00")
-		got, err := bot.Send(tgbotapi.NewPhoto(u.ID(), tgbotapi.FileBytes{Name: "chart.png", Bytes: png}))
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 2, 3))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := bot.Send(tgbotapi.NewPhoto(u.ID(), tgbotapi.FileBytes{Name: "chart.png", Bytes: buf.Bytes()}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -428,6 +434,10 @@ func TestFiles(t *testing.T) {
 		}
 		if last, _ := u.LastMessage(); last.Photo == nil || last.Method != "sendPhoto" {
 			t.Fatalf("recorded = %+v", last)
+		}
+		_, err = bot.Send(tgbotapi.NewPhoto(u.ID(), tgbotapi.FileBytes{Name: "x.png", Bytes: []byte("not an image")}))
+		if te := apiError(t, err); te.Message != "Bad Request: IMAGE_PROCESS_FAILED" {
+			t.Fatalf("got %q", te.Message)
 		}
 	})
 }
@@ -682,6 +692,10 @@ func TestWebhook(t *testing.T) {
 	mu.Unlock()
 
 	info := s.WebhookInfo()
+	for deadline := time.Now().Add(2 * time.Second); info.PendingUpdateCount > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the last delivery is confirmed after the hook answers
+		info = s.WebhookInfo()
+	}
 	if info.URL != hook.URL+"/hook" || info.PendingUpdateCount != 0 || !strings.Contains(info.LastErrorMessage, "500") {
 		t.Fatalf("info = %+v", info)
 	}

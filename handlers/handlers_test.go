@@ -1,0 +1,268 @@
+package handlers_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
+	"sotay/storage"
+	"sotay/storage/storagetest"
+)
+
+// recorder is a Sender that keeps what the handlers sent.
+type recorder struct {
+	mu   sync.Mutex
+	sent []tgbotapi.Chattable
+}
+
+func (r *recorder) Send(_ context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, c)
+	return tgbotapi.Message{MessageID: len(r.sent)}, nil
+}
+
+func (r *recorder) Request(ctx context.Context, c tgbotapi.Chattable) error {
+	_, err := r.Send(ctx, c)
+	return err
+}
+
+// texts returns the text of every message and edit sent.
+func (r *recorder) texts() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, c := range r.sent {
+		switch m := c.(type) {
+		case tgbotapi.MessageConfig:
+			out = append(out, m.Text)
+		case tgbotapi.EditMessageTextConfig:
+			out = append(out, m.Text)
+		case tgbotapi.CallbackConfig:
+			if m.Text != "" {
+				out = append(out, "callback:"+m.Text)
+			}
+		}
+	}
+	return out
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.sent = nil
+	r.mu.Unlock()
+}
+
+type env struct {
+	s   *storage.Storage
+	h   *handlers.Handlers
+	rec *recorder
+	id  int
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	s := storagetest.New(t)
+	orgs := []storage.OrgInput{
+		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
+		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}
+	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ms := []storage.MemberInput{
+		{Line: 2, Code: "DV1", FullName: "Lò Văn Minh", OrgCode: "CB1", Phone: "0912000001"},
+		{Line: 3, Code: "DV2", FullName: "Hoàng Thị Hoa", OrgCode: "CB1", Phone: "0912000002"},
+		{Line: 4, Code: "DV3", FullName: "Giàng A Páo", OrgCode: "CB2", Phone: "0912000003"},
+	}
+	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	h := handlers.New(handlers.Deps{Store: s, Sender: rec, BotUsername: "sotay_test_bot"})
+	return &env{s: s, h: h, rec: rec, id: 1000}
+}
+
+func (e *env) text(t *testing.T, user int64, text string) tgbotapi.Update {
+	t.Helper()
+	e.id++
+	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+		MessageID: e.id, From: &tgbotapi.User{ID: user, FirstName: "U"},
+		Chat: &tgbotapi.Chat{ID: user, Type: "private"}, Text: text,
+	}}
+	if strings.HasPrefix(text, "/") {
+		n := strings.IndexByte(text+" ", ' ')
+		u.Message.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: n}}
+	}
+	if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+		t.Fatalf("handle %q: %v", text, err)
+	}
+	return u
+}
+
+func (e *env) press(t *testing.T, user int64, data string) {
+	t.Helper()
+	e.id++
+	u := tgbotapi.Update{UpdateID: e.id, CallbackQuery: &tgbotapi.CallbackQuery{
+		ID: "cb", From: &tgbotapi.User{ID: user}, Data: data,
+		Message: &tgbotapi.Message{MessageID: 1, Chat: &tgbotapi.Chat{ID: user, Type: "private"}},
+	}}
+	if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+		t.Fatalf("press %q: %v", data, err)
+	}
+}
+
+func (e *env) link(t *testing.T, code string, user int64) {
+	t.Helper()
+	m, err := e.s.Member(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.LinkTelegram(context.Background(), m.ID, user); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func contains(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRedeliveredUpdateChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	m, _ := e.s.Member(ctx, "DV1")
+	tok, err := e.s.CreateInvite(ctx, m.ID, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := e.text(t, 501, "/start "+tok)
+	if !contains(e.rec.texts(), "Đã liên kết") {
+		t.Fatalf("not linked: %q", e.rec.texts())
+	}
+	e.rec.reset()
+	// The same update again, as Telegram redelivers after a crash.
+	if err := e.h.HandleUpdate(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rec.texts(); len(got) != 0 {
+		t.Fatalf("a redelivered update was answered again: %q", got)
+	}
+	var attempts int
+	if err := e.s.DB().Get(&attempts, `SELECT count(*) FROM link_attempts WHERE telegram_user_id = 501`); err != nil || attempts != 1 {
+		t.Fatalf("link attempts %d %v", attempts, err)
+	}
+}
+
+func TestAuthorization(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.link(t, "DV1", 601) // plain member of CB1
+	e.link(t, "DV2", 602) // secretary of CB1
+	if err := e.s.GrantRole(ctx, "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	dv3, _ := e.s.Member(ctx, "DV3")
+	dv1, _ := e.s.Member(ctx, "DV1")
+
+	t.Run("MemberCannotUseSecretaryCommand", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 601, "/moi")
+		if !contains(e.rec.texts(), "không có quyền") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+	t.Run("MemberForgedCallbackRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 601, "moi:m"+itoa(dv3.ID))
+		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+		assertNoInvites(t, e.s, dv3.ID)
+	})
+	t.Run("SecretaryOutsideScopeRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 602, "moi:m"+itoa(dv3.ID))
+		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+		assertNoInvites(t, e.s, dv3.ID)
+	})
+	t.Run("SecretaryListsOwnCellOnly", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 602, "/moi")
+		got := strings.Join(e.rec.texts(), "\n")
+		if !strings.Contains(got, "0 đảng viên") && !strings.Contains(got, "đều đã liên kết") {
+			t.Fatalf("CB1's members are all linked, got %q", got)
+		}
+	})
+	t.Run("SecretaryInvitesLinkedMemberGetsToast", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 602, "moi:m"+itoa(dv1.ID))
+		if !contains(e.rec.texts(), "callback:Đảng viên này đã liên kết") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+	t.Run("UnlinkedUserSeesOnlyHowToLink", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 699, "/menu")
+		if !contains(e.rec.texts(), "chưa liên kết") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+}
+
+func TestGroupChatsIgnored(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 701)
+	e.id++
+	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+		MessageID: 1, From: &tgbotapi.User{ID: 701}, Chat: &tgbotapi.Chat{ID: -100, Type: "group"}, Text: "/menu",
+		Entities: []tgbotapi.MessageEntity{{Type: "bot_command", Length: 5}},
+	}}
+	if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rec.texts(); len(got) != 0 {
+		t.Fatalf("answered in a group: %q", got)
+	}
+}
+
+func TestHelpListsOnlyAllowedCommands(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 801)
+	e.text(t, 801, "/trogiup")
+	got := strings.Join(e.rec.texts(), "\n")
+	if !strings.Contains(got, "/menu") || strings.Contains(got, "/moi") {
+		t.Fatalf("member help: %q", got)
+	}
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleSecretary, "CB1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.rec.reset()
+	e.text(t, 801, "/trogiup")
+	if got := strings.Join(e.rec.texts(), "\n"); !strings.Contains(got, "/moi") {
+		t.Fatalf("secretary help: %q", got)
+	}
+}
+
+func assertNoInvites(t *testing.T, s *storage.Storage, memberID int64) {
+	t.Helper()
+	var n int
+	if err := s.DB().Get(&n, `SELECT count(*) FROM invites WHERE member_id = $1`, memberID); err != nil || n != 0 {
+		t.Fatalf("invites for %d: %d %v", memberID, n, err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
