@@ -517,5 +517,3 @@ func (r *Request) chatCommands() {
 	}
 	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
 }
-
-

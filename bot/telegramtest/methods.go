@@ -175,6 +175,9 @@ func render(text, parseMode, entitiesJSON string) (string, []tgbotapi.MessageEnt
 		if err != nil {
 			return "", nil, badRequest("can't parse entities: " + err.Error())
 		}
+		if len(ents) == 0 {
+			ents = nil
+		}
 		return plain, ents, nil
 	case "markdown", "markdownv2":
 		return text, nil, nil // not parsed: Text keeps the markup
@@ -185,6 +188,9 @@ func render(text, parseMode, entitiesJSON string) (string, []tgbotapi.MessageEnt
 		var ents []tgbotapi.MessageEntity
 		if json.Unmarshal([]byte(entitiesJSON), &ents) != nil {
 			return "", nil, badRequest("can't parse entities JSON object")
+		}
+		if len(ents) == 0 {
+			ents = nil
 		}
 		return text, ents, nil
 	default:

@@ -354,11 +354,10 @@ func (u *User) CallbackAnswers() []CallbackAnswer {
 
 // WaitMessage waits until a message the bot sent or edited in the user's
 // chat, not deleted, matches; the newest match wins, already present
-// messages included.
+// messages included. match runs without the server's lock held.
 func (u *User) WaitMessage(timeout time.Duration, match func(Message) bool) (Message, error) {
 	var found Message
-	err := u.s.waitFor(timeout, func() bool {
-		msgs := u.s.sentLocked(u.id)
+	msgs, err := u.s.waitFor(u.id, timeout, func(msgs []Message) bool {
 		for i := len(msgs) - 1; i >= 0; i-- {
 			if !msgs[i].Deleted && match(msgs[i]) {
 				found = msgs[i]
@@ -368,22 +367,19 @@ func (u *User) WaitMessage(timeout time.Duration, match func(Message) bool) (Mes
 		return false
 	})
 	if err != nil {
-		return Message{}, fmt.Errorf("telegramtest: no matching message to user %d within %s; got %s", u.id, timeout, describe(u.Messages()))
+		return Message{}, fmt.Errorf("telegramtest: no matching message to user %d within %s (%v); got %s", u.id, timeout, err, describe(msgs))
 	}
 	return found, nil
 }
 
-// WaitMessages waits until the bot has sent at least n messages to the user.
+// WaitMessages waits until the bot has sent at least n messages to the user
+// and returns them all.
 func (u *User) WaitMessages(timeout time.Duration, n int) ([]Message, error) {
-	var got []Message
-	err := u.s.waitFor(timeout, func() bool {
-		got = u.s.sentLocked(u.id)
-		return len(got) >= n
-	})
+	msgs, err := u.s.waitFor(u.id, timeout, func(msgs []Message) bool { return len(msgs) >= n })
 	if err != nil {
-		return got, fmt.Errorf("telegramtest: want %d messages to user %d within %s; got %s", n, u.id, timeout, describe(got))
+		return msgs, fmt.Errorf("telegramtest: want %d messages to user %d within %s (%v); got %s", n, u.id, timeout, err, describe(msgs))
 	}
-	return got, nil
+	return msgs, nil
 }
 
 func describe(msgs []Message) string {
@@ -397,25 +393,25 @@ func describe(msgs []Message) string {
 	return b.String()
 }
 
-// waitFor runs cond under the lock each time a bot message changes, until it
-// holds or the timeout passes.
-func (s *Server) waitFor(timeout time.Duration, cond func() bool) error {
+// waitFor checks a chat's messages each time a bot message changes, until
+// cond holds or the timeout passes, and returns the last messages seen.
+func (s *Server) waitFor(chatID int64, timeout time.Duration, cond func([]Message) bool) ([]Message, error) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	for {
 		s.mu.Lock()
-		ok := cond()
+		msgs := s.sentLocked(chatID)
 		ch := s.msgCh
 		s.mu.Unlock()
-		if ok {
-			return nil
+		if cond(msgs) {
+			return msgs, nil
 		}
 		select {
 		case <-ch:
 		case <-t.C:
-			return fmt.Errorf("timeout")
+			return msgs, fmt.Errorf("timeout")
 		case <-s.done:
-			return fmt.Errorf("server closed")
+			return msgs, fmt.Errorf("server closed")
 		}
 	}
 }
