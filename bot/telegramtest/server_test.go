@@ -806,3 +806,97 @@ func TestHandlerMounted(t *testing.T) {
 		t.Fatalf("self = %+v", bot.Self)
 	}
 }
+
+func TestLongPollEnds(t *testing.T) {
+	t.Run("WhenClientGivesUp", func(t *testing.T) {
+		s := MustServer(t)
+		short := &http.Client{Timeout: 200 * time.Millisecond}
+		if _, err := short.PostForm(s.URL()+"/bot"+s.Token()+"/getUpdates", url.Values{"timeout": {"30"}}); err == nil {
+			t.Fatal("want a client timeout")
+		}
+		deadline := time.Now().Add(2 * time.Second)
+		for {
+			code, r, _ := getUpdates(t, http.DefaultClient, s, 0, 0)
+			if code == 200 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("abandoned poll still holds the slot: %d %+v", code, r)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+	t.Run("WhenServerCloses", func(t *testing.T) {
+		s := telegramtest.NewServer()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			resp, err := http.PostForm(s.URL()+"/bot"+s.Token()+"/getUpdates", url.Values{"timeout": {"30"}})
+			if err == nil {
+				resp.Body.Close()
+			}
+		}()
+		time.Sleep(100 * time.Millisecond)
+		start := time.Now()
+		s.Close()
+		<-done
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("Close waited %s for the long poll", time.Since(start))
+		}
+	})
+}
+
+func TestHTMLEntities(t *testing.T) {
+	s := MustServer(t)
+	bot := MustBot(t, s)
+	u := s.User(42, "Lan")
+	for _, tc := range []struct {
+		name, html, plain, entities string
+	}{
+		{"SurrogatePairsCountTwice", "😀 <b>x</b>", "😀 x", "bold:3:1"},
+		{"Nested", "<b>a<i>b</i></b>", "ab", "bold:0:2 italic:1:1"},
+		{"PreWithLanguage", "<pre><code class=\"language-go\">x := 1</code></pre>", "x := 1", "pre:0:6:go"},
+		{"Spoiler", "<tg-spoiler>s</tg-spoiler> &#228;&#x1F600;", "s ä😀", "spoiler:0:1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := tgbotapi.NewMessage(u.ID(), tc.html)
+			msg.ParseMode = tgbotapi.ModeHTML
+			got, err := bot.Send(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ents []string
+			for _, e := range got.Entities {
+				ents = append(ents, strings.TrimSuffix(fmt.Sprintf("%s:%d:%d:%s", e.Type, e.Offset, e.Length, e.Language), ":"))
+			}
+			if got.Text != tc.plain || strings.Join(ents, " ") != tc.entities {
+				t.Fatalf("got %q %v", got.Text, got.Entities)
+			}
+		})
+	}
+}
+
+// FuzzSendMessageHTML checks the HTML checker never panics and answers
+// either a message or a Telegram-shaped 400.
+func FuzzSendMessageHTML(f *testing.F) {
+	for _, seed := range []string{"<b>x</b>", "<a href='u'>l</a>", "a < b", "&amp;&#1;&#x;", "<pre><code class=\"language-\">", "</b>", "<b><i>x</b></i>"} {
+		f.Add(seed)
+	}
+	h := telegramtest.NewHandler()
+	defer h.Close()
+	h.User(1, "A")
+	f.Fuzz(func(t *testing.T, text string) {
+		form := url.Values{"chat_id": {"1"}, "text": {text}, "parse_mode": {"HTML"}}
+		req := httptest.NewRequest(http.MethodPost, "/bot"+h.Token()+"/sendMessage", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var r rawResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+			t.Fatalf("not JSON: %q", rec.Body.String())
+		}
+		if !r.Ok && (rec.Code != 400 || !strings.HasPrefix(r.Description, "Bad Request: ")) {
+			t.Fatalf("got %d %+v", rec.Code, r)
+		}
+	})
+}

@@ -70,6 +70,16 @@ var memberCases = []memberCase{
 		want: []storage.MemberInput{member(2, "DV001", "Phạm Thị Dung", "CB01")},
 	},
 	{
+		name: "TabSeparated",
+		file: "code\tfull_name\torg_code\nDV001\tNguyễn Văn An\tCB01\n",
+		want: []storage.MemberInput{member(2, "DV001", "Nguyễn Văn An", "CB01")},
+	},
+	{
+		name: "OldMacLineEnds",
+		file: "code,full_name,org_code\rDV001,Nguyễn Văn An,CB01\r\rDV002,Trần Thị Bình,CB01",
+		want: []storage.MemberInput{member(2, "DV001", "Nguyễn Văn An", "CB01"), member(4, "DV002", "Trần Thị Bình", "CB01")},
+	},
+	{
 		name: "BOMAndCRLF",
 		file: "\uFEFFcode,full_name,org_code\r\nDV001,Nguyễn Văn An,CB01\r\nDV002,Trần Thị Bình,CB01\r\n",
 		want: []storage.MemberInput{member(2, "DV001", "Nguyễn Văn An", "CB01"), member(3, "DV002", "Trần Thị Bình", "CB01")},
@@ -327,6 +337,11 @@ var orgCases = []orgCase{
 		},
 	},
 	{
+		name: "EmptyLastFieldWithoutNewline",
+		file: "code,name,kind,parent_code\nA,Tên A,chi_bo,",
+		want: []storage.OrgInput{{Line: 2, Code: "A", Name: "Tên A", Kind: storage.KindChiBo}},
+	},
+	{
 		name:   "OwnParentRejected",
 		file:   "code,name,kind,parent_code\nCB01,Chi bộ 1,chi_bo,CB01\n",
 		reject: []reject{{2, "CB01", "Mã cấp trên CB01 trùng với chính mã tổ chức"}},
@@ -381,6 +396,7 @@ func TestParseFileRefused(t *testing.T) {
 		{"MissingColumnsAllNamed", "Họ và tên\nNguyễn An\n", "m.csv", `"Mã đảng viên" (code), "Mã tổ chức" (org_code)`},
 		{"NoHeaderRow", "DV001,Nguyễn An,CB01\nDV002,Trần Bình,CB01\n", "m.csv", "Không tìm thấy dòng tiêu đề"},
 		{"EmptyFile", "", "m.csv", "Tệp trống"},
+		{"OnlySeparator", ",", "m.csv", "Tệp trống"},
 		{"OnlyBOMAndBlankLines", "\uFEFF\r\n\r\n", "m.csv", "Tệp trống"},
 		{"HeaderOnly", "code,full_name,org_code\n", "m.csv", "chưa có dòng dữ liệu"},
 		{"NotUTF8", cp1252, "m.csv", "không ở mã UTF-8"},

@@ -319,27 +319,36 @@ func openCSV(data []byte, s schema) (source, error) {
 
 // detectSep tries each separator on the first rows and keeps the one under
 // which a header is recognised best; on a tie, the one used most on the
-// first line, then the comma.
+// first non-blank line, then the comma.
 func detectSep(data []byte, s schema) byte {
-	seps := []byte{',', ';', '\t'}
+	first := data
+	for len(first) > 0 {
+		line := first
+		if i := bytes.IndexAny(first, "\r\n"); i >= 0 {
+			line, first = first[:i], first[i+1:]
+		} else {
+			first = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			first = line
+			break
+		}
+	}
 	best, bestScore, bestCount := byte(','), -1, -1
-	for _, sep := range seps {
+	for _, sep := range []byte{',', ';', '\t'} {
 		r := &csvReader{data: data, sep: sep}
-		score, count := 0, 0
+		score := 0
 		for n := 0; n < headerLookout; {
 			rec, err := r.next()
 			if err != nil {
 				break
 			}
-			if blankCells(rec.cells) {
-				continue
+			if !blankCells(rec.cells) {
+				n++
+				score = max(score, s.score(rec.cells))
 			}
-			if n == 0 {
-				count = len(rec.cells)
-			}
-			n++
-			score = max(score, s.score(rec.cells))
 		}
+		count := bytes.Count(first, []byte{sep})
 		if score > bestScore || score == bestScore && count > bestCount {
 			best, bestScore, bestCount = sep, score, count
 		}

@@ -1,0 +1,350 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/bot"
+	"sotay/bot/telegramtest"
+	"sotay/storage"
+	"sotay/storage/storagetest"
+)
+
+const wait = 10 * time.Second
+
+type harness struct {
+	t      *testing.T
+	s      *storage.Storage
+	tg     *telegramtest.Server
+	b      *bot.Bot
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// start runs a bot on a fresh database with a small commune, against the
+// fake Bot API.
+func start(t *testing.T, cfg bot.Config, opts ...telegramtest.Option) *harness {
+	t.Helper()
+	ctx := context.Background()
+	s := storagetest.New(t)
+	seed(t, s)
+	tg := telegramtest.NewServer(opts...)
+	t.Cleanup(tg.Close)
+	cfg.Token, cfg.APIURL = tg.Token(), tg.URL()
+	if cfg.ListenAddr == "" {
+		cfg.ListenAddr = "127.0.0.1:0"
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b, err := bot.New(ctx, cfg, s, log)
+	if err != nil {
+		t.Fatalf("bot.New: %v", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	h := &harness{t: t, s: s, tg: tg, b: b, cancel: cancel, done: make(chan error, 1)}
+	go func() { h.done <- b.Run(rctx) }()
+	select {
+	case <-b.Ready:
+	case err := <-h.done:
+		t.Fatalf("bot stopped at start: %v", err)
+	case <-time.After(wait):
+		t.Fatal("bot not ready")
+	}
+	t.Cleanup(func() { h.stop() })
+	return h
+}
+
+func (h *harness) stop() error {
+	h.cancel()
+	select {
+	case err := <-h.done:
+		h.done <- err
+		return err
+	case <-time.After(wait):
+		h.t.Fatal("bot did not stop")
+	}
+	return nil
+}
+
+func seed(t *testing.T, s *storage.Storage) {
+	t.Helper()
+	ctx := context.Background()
+	orgs := []storage.OrgInput{
+		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
+		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}
+	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ms := []storage.MemberInput{
+		{Line: 2, Code: "DV1", FullName: "Lò Văn Minh", OrgCode: "CB1", Phone: "0912000001"},
+		{Line: 3, Code: "DV2", FullName: "Hoàng Thị Hoa", OrgCode: "CB1", Phone: "0912000002"},
+		{Line: 4, Code: "DV3", FullName: "Giàng A Páo", OrgCode: "CB2", Phone: "0912000003"},
+	}
+	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (h *harness) invite(code string) string {
+	h.t.Helper()
+	m, err := h.s.Member(context.Background(), code)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	tok, err := h.s.CreateInvite(context.Background(), m.ID, 0, "test")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return tok
+}
+
+func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Message {
+	t.Helper()
+	m, err := u.WaitMessage(wait, func(m telegramtest.Message) bool { return strings.Contains(m.Plain, sub) })
+	if err != nil {
+		t.Fatalf("waiting for %q: %v", sub, err)
+	}
+	return m
+}
+
+func linkedTo(t *testing.T, s *storage.Storage, userID int64) string {
+	t.Helper()
+	m, err := s.MemberByTelegram(context.Background(), userID)
+	if err != nil {
+		return ""
+	}
+	return m.Code
+}
+
+func TestLinking(t *testing.T) {
+	h := start(t, bot.Config{})
+
+	t.Run("InviteLinksAndMenuAnswers", func(t *testing.T) {
+		u := h.tg.User(1001, "Minh")
+		u.SendText("/start " + h.invite("DV1"))
+		waitText(t, u, "Đã liên kết tài khoản với đồng chí Lò Văn Minh")
+		menu := waitText(t, u, "Sổ tay đảng viên")
+		if len(menu.InlineKeyboard) == 0 {
+			t.Fatal("menu without buttons")
+		}
+		u.SendText("/menu")
+		if _, err := u.WaitMessages(wait, 3); err != nil {
+			t.Fatal(err)
+		}
+		last, _ := u.LastMessage()
+		if !strings.Contains(last.Plain, "Lò Văn Minh") || !strings.Contains(last.Plain, "Chi bộ bản Nà Hiên") {
+			t.Fatalf("/menu: %q", last.Plain)
+		}
+	})
+	t.Run("ReusedCodeGenericAnswer", func(t *testing.T) {
+		tok := h.invite("DV2")
+		a := h.tg.User(1002, "Hoa")
+		a.SendText("/start " + tok)
+		waitText(t, a, "Đã liên kết")
+		b := h.tg.User(1003, "Kẻ lạ")
+		b.SendText("/start " + tok)
+		waitText(t, b, "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn")
+		if code := linkedTo(t, h.s, 1003); code != "" {
+			t.Fatalf("reused code linked %s", code)
+		}
+	})
+	t.Run("ForgedContactRefused", func(t *testing.T) {
+		u := h.tg.User(1004, "Giả")
+		u.SendContact("0912000003", 9999) // someone else's contact card
+		waitText(t, u, "chỉ có thể chia sẻ số điện thoại của chính mình")
+		if code := linkedTo(t, h.s, 1004); code != "" {
+			t.Fatalf("forged contact linked %s", code)
+		}
+	})
+	t.Run("OwnPhoneLinksInAnyFormat", func(t *testing.T) {
+		u := h.tg.User(1005, "Páo")
+		u.SendContact("+84 912 000 003", 1005)
+		m := waitText(t, u, "Đã liên kết tài khoản với đồng chí Giàng A Páo")
+		if !m.RemoveKeyboard {
+			t.Error("the phone-share keyboard was not removed after linking")
+		}
+		if code := linkedTo(t, h.s, 1005); code != "DV3" {
+			t.Fatalf("linked to %q", code)
+		}
+	})
+	t.Run("UnlinkedSeesHowToLinkWithPhoneButton", func(t *testing.T) {
+		u := h.tg.User(1006, "Lạ")
+		u.SendText("/start")
+		m := waitText(t, u, "liên kết tài khoản Telegram")
+		if m.ReplyKeyboard == nil || !m.ReplyKeyboard.Keyboard[0][0].RequestContact {
+			t.Fatalf("no phone-share button: %+v", m.ReplyKeyboard)
+		}
+	})
+	t.Run("BruteForceStopped", func(t *testing.T) {
+		u := h.tg.User(1007, "Dò mã")
+		for i := 0; i < 5; i++ {
+			u.SendText(fmt.Sprintf("/start wrongtoken%d", i))
+		}
+		if _, err := u.WaitMessages(wait, 5); err != nil {
+			t.Fatal(err)
+		}
+		// Even a good code is not checked now.
+		u.SendText("/start " + h.invite("DV1"))
+		waitText(t, u, "thử sai quá nhiều lần")
+		if code := linkedTo(t, h.s, 1007); code != "" {
+			t.Fatalf("linked after 5 failures: %s", code)
+		}
+	})
+}
+
+func TestForgedCallbackRefused(t *testing.T) {
+	h := start(t, bot.Config{})
+	u := h.tg.User(2001, "Minh")
+	u.SendText("/start " + h.invite("DV1"))
+	menu := waitText(t, u, "Sổ tay đảng viên")
+	dv3, _ := h.s.Member(context.Background(), "DV3")
+	u.Press(menu.ID, fmt.Sprintf("moi:m%d", dv3.ID))
+	deadline := time.Now().Add(wait)
+	for len(u.CallbackAnswers()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ans := u.CallbackAnswers()
+	if len(ans) == 0 || !strings.Contains(ans[0].Text, "không có quyền") || !ans[0].ShowAlert {
+		t.Fatalf("callback answers %+v", ans)
+	}
+	var n int
+	if err := h.s.DB().Get(&n, `SELECT count(*) FROM invites WHERE member_id = $1`, dv3.ID); err != nil || n != 0 {
+		t.Fatalf("forged button made %d invites (%v)", n, err)
+	}
+}
+
+func TestRepliesSurviveFloodAndServerErrors(t *testing.T) {
+	h := start(t, bot.Config{})
+	u := h.tg.User(3001, "Minh")
+	h.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 429, RetryAfter: 1, ChatID: 3001})
+	h.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 502, ChatID: 3001})
+	u.SendText("/start " + h.invite("DV1"))
+	waitText(t, u, "Đã liên kết")
+	if n := h.tg.Calls("sendMessage"); n < 3 {
+		t.Fatalf("expected retried sends, got %d calls", n)
+	}
+}
+
+func TestCommandMenusRegistered(t *testing.T) {
+	h := start(t, bot.Config{})
+	if err := h.s.GrantRole(context.Background(), "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	u := h.tg.User(4001, "Hoa")
+	u.SendText("/start " + h.invite("DV2"))
+	waitText(t, u, "Đã liên kết")
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		if _, ok := h.tg.Commands()["chat:4001"]; ok {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmds := h.tg.Commands()
+	if !hasCommand(cmds["all_private_chats"], "menu") || hasCommand(cmds["all_private_chats"], "moi") {
+		t.Fatalf("member commands %+v", cmds["all_private_chats"])
+	}
+	if !hasCommand(cmds["chat:4001"], "moi") {
+		t.Fatalf("secretary commands %+v", cmds)
+	}
+}
+
+func hasCommand(list []tgbotapi.BotCommand, name string) bool {
+	for _, c := range list {
+		if c.Command == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestShutdownFinishesUpdatesInHand(t *testing.T) {
+	h := start(t, bot.Config{})
+	u := h.tg.User(5001, "Minh")
+	// The reply takes 1.5 s to be accepted; we stop the bot meanwhile.
+	h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: 1500 * time.Millisecond, ChatID: 5001, Times: 1})
+	u.SendText("/start " + h.invite("DV1"))
+	deadline := time.Now().Add(wait)
+	for h.tg.Calls("sendMessage") == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run returned %v", err)
+	}
+	if code := linkedTo(t, h.s, 5001); code != "DV1" {
+		t.Fatalf("update in hand not applied: %q", code)
+	}
+	msgs := u.Messages()
+	if len(msgs) < 2 || !strings.Contains(msgs[0].Plain, "Đã liên kết") {
+		t.Fatalf("replies in hand not sent before exit: %d messages", len(msgs))
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestWebhookModeChecksSecret(t *testing.T) {
+	addr := freeAddr(t)
+	h := start(t, bot.Config{
+		ListenAddr: addr, WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret-token",
+	})
+	if got := h.tg.WebhookInfo().URL; got != "http://"+addr+"/telegram/webhook" {
+		t.Fatalf("webhook url %q", got)
+	}
+	u := h.tg.User(6001, "Minh")
+	u.SendText("/start " + h.invite("DV1"))
+	waitText(t, u, "Đã liên kết")
+
+	resp, err := http.Post("http://"+addr+"/telegram/webhook", "application/json",
+		strings.NewReader(`{"update_id":1,"message":{"message_id":1,"chat":{"id":6002,"type":"private"},"from":{"id":6002},"text":"/start x"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("update without the secret: HTTP %d", resp.StatusCode)
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	h := start(t, bot.Config{})
+	u := h.tg.User(7001, "Minh")
+	u.SendText("/start " + h.invite("DV1"))
+	waitText(t, u, "Đã liên kết")
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + h.b.Addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/healthz"); code != 200 || !strings.Contains(body, "ok") {
+		t.Fatalf("/healthz %d %q", code, body)
+	}
+	code, body := get("/metrics")
+	if code != 200 || !strings.Contains(body, `sotay_updates_total{result="ok"}`) || !strings.Contains(body, "sotay_telegram_calls_total") {
+		t.Fatalf("/metrics %d %q", code, body[:min(len(body), 500)])
+	}
+	if strings.Contains(body, h.tg.Token()) {
+		t.Fatal("the token leaked into /metrics")
+	}
+}
