@@ -37,7 +37,7 @@ func FuzzParseMembers(f *testing.F) {
 				}
 			}
 			switch m.Status {
-			case storage.StatusOfficial, storage.StatusProbationary:
+			case "", storage.StatusOfficial, storage.StatusProbationary:
 			default:
 				t.Errorf("status %q of %+v", m.Status, m)
 			}

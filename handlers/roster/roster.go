@@ -216,7 +216,10 @@ func checkGender(bad *rejects, s string) string {
 
 func checkStatus(bad *rejects, s string) string {
 	switch fold(s) {
-	case "", "chinhthuc", "ct", "dangvienchinhthuc", "official":
+	case "":
+		// Blank keeps what is stored; a new member becomes chính thức.
+		return ""
+	case "chinhthuc", "ct", "dangvienchinhthuc", "official":
 		return storage.StatusOfficial
 	case "dubi", "db", "dangviendubi", "probationary":
 		return storage.StatusProbationary

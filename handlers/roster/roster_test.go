@@ -26,7 +26,7 @@ type reject struct {
 }
 
 func member(line int, code, name, org string) storage.MemberInput {
-	return storage.MemberInput{Line: line, Code: code, FullName: name, OrgCode: org, Status: storage.StatusOfficial}
+	return storage.MemberInput{Line: line, Code: code, FullName: name, OrgCode: org}
 }
 
 type memberCase struct {
@@ -88,7 +88,7 @@ var memberCases = []memberCase{
 		name: "QuotedFieldsKeepSeparatorsAndQuotes",
 		file: "code;full_name;org_code;ethnicity\n" +
 			"DV001;\"Nguyễn; Văn \"\"An\"\"\";CB01;\"Kinh, Hoa\"\n",
-		want: []storage.MemberInput{{Line: 2, Code: "DV001", FullName: `Nguyễn; Văn "An"`, OrgCode: "CB01", Ethnicity: "Kinh, Hoa", Status: storage.StatusOfficial}},
+		want: []storage.MemberInput{{Line: 2, Code: "DV001", FullName: `Nguyễn; Văn "An"`, OrgCode: "CB01", Ethnicity: "Kinh, Hoa"}},
 	},
 	{
 		name: "QuotedLineBreakIsOneRow",
@@ -113,26 +113,26 @@ var memberCases = []memberCase{
 	{
 		name: "DecomposedUnicodeNormalisedToNFC",
 		file: norm.NFD.String("Mã đảng viên,Họ và tên,Mã chi bộ,Dân tộc\nDV001,Nguyễn Văn Ân,CB01,Tày\n"),
-		want: []storage.MemberInput{{Line: 2, Code: "DV001", FullName: "Nguyễn Văn Ân", OrgCode: "CB01", Ethnicity: "Tày", Status: storage.StatusOfficial}},
+		want: []storage.MemberInput{{Line: 2, Code: "DV001", FullName: "Nguyễn Văn Ân", OrgCode: "CB01", Ethnicity: "Tày"}},
 	},
 	{
 		name: "InnerWhitespaceCollapsedAndCellsTrimmed",
 		file: "code,full_name,org_code,ethnicity\n  DV001 ,\"  Nguyễn \u00a0 Văn\tAn \", CB01 ,\" Kinh \"\n",
-		want: []storage.MemberInput{{Line: 2, Code: "DV001", FullName: "Nguyễn Văn An", OrgCode: "CB01", Ethnicity: "Kinh", Status: storage.StatusOfficial}},
+		want: []storage.MemberInput{{Line: 2, Code: "DV001", FullName: "Nguyễn Văn An", OrgCode: "CB01", Ethnicity: "Kinh"}},
 	},
 	{
 		name: "GenderSpellings",
 		file: "code,full_name,org_code,gender\n" +
 			"A1,Nguyễn An,CB,NAM\nA2,Nguyễn An,CB,nu\nA3,Nguyễn An,CB,M\nA4,Nguyễn An,CB,F\nA5,Nguyễn An,CB,Male\nA6,Nguyễn An,CB,female\nA7,Nguyễn An,CB,NỮ\nA8,Nguyễn An,CB,\n",
 		want: []storage.MemberInput{
-			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderMale, Status: storage.StatusOfficial},
-			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale, Status: storage.StatusOfficial},
-			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderMale, Status: storage.StatusOfficial},
-			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale, Status: storage.StatusOfficial},
-			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderMale, Status: storage.StatusOfficial},
-			{Line: 7, Code: "A6", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale, Status: storage.StatusOfficial},
-			{Line: 8, Code: "A7", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale, Status: storage.StatusOfficial},
-			{Line: 9, Code: "A8", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusOfficial},
+			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderMale},
+			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale},
+			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderMale},
+			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale},
+			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderMale},
+			{Line: 7, Code: "A6", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale},
+			{Line: 8, Code: "A7", FullName: "Nguyễn An", OrgCode: "CB", Gender: storage.GenderFemale},
+			{Line: 9, Code: "A8", FullName: "Nguyễn An", OrgCode: "CB"},
 		},
 	},
 	{
@@ -140,8 +140,8 @@ var memberCases = []memberCase{
 		file: "code,full_name,org_code,status\n" +
 			"A1,Nguyễn An,CB,Chính thức\nA2,Nguyễn An,CB,chinh_thuc\nA3,Nguyễn An,CB,Dự bị\nA4,Nguyễn An,CB,DB\nA5,Nguyễn An,CB,du bi\n",
 		want: []storage.MemberInput{
-			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusOfficial},
-			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusOfficial},
+			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB"},
+			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB"},
 			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusProbationary},
 			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusProbationary},
 			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusProbationary},
@@ -152,12 +152,12 @@ var memberCases = []memberCase{
 		file: "code,full_name,org_code,birth_year\n" +
 			"A1,Nguyễn An,CB,1985.0\nA2,Nguyễn An,CB,12/03/1985\nA3,Nguyễn An,CB,1985-03-12\nA4,Nguyễn An,CB,1985-03-12 00:00:00\nA5,Nguyễn An,CB,3.12.1985\nA6,Nguyễn An,CB,03/1985\n",
 		want: []storage.MemberInput{
-			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985, Status: storage.StatusOfficial},
-			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985, Status: storage.StatusOfficial},
-			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985, Status: storage.StatusOfficial},
-			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985, Status: storage.StatusOfficial},
-			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985, Status: storage.StatusOfficial},
-			{Line: 7, Code: "A6", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985, Status: storage.StatusOfficial},
+			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985},
+			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985},
+			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985},
+			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985},
+			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985},
+			{Line: 7, Code: "A6", FullName: "Nguyễn An", OrgCode: "CB", BirthYear: 1985},
 		},
 	},
 	{
@@ -165,9 +165,9 @@ var memberCases = []memberCase{
 		file: "code,full_name,org_code,phone\n" +
 			"A1,Nguyễn An,CB,912345678\nA2,Nguyễn An,CB,84912345678\nA3,Nguyễn An,CB,(091) 234-5678\n",
 		want: []storage.MemberInput{
-			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Phone: "0912345678", Status: storage.StatusOfficial},
-			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Phone: "0912345678", Status: storage.StatusOfficial},
-			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Phone: "0912345678", Status: storage.StatusOfficial},
+			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Phone: "0912345678"},
+			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Phone: "0912345678"},
+			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Phone: "0912345678"},
 		},
 	},
 	{
@@ -494,7 +494,7 @@ func TestParseMembersXLSX(t *testing.T) {
 			want := []storage.MemberInput{
 				{Line: 3, Code: "DV001", FullName: "Nguyễn Văn An", OrgCode: "CB01", Gender: storage.GenderMale, BirthYear: 1985, Ethnicity: "Kinh", Status: storage.StatusOfficial, Phone: "0912000001"},
 				{Line: 4, Code: "DV002", FullName: "Trần Thị Bình", OrgCode: "CB01", Gender: storage.GenderFemale, BirthYear: 1990, Ethnicity: "Tày", Status: storage.StatusProbationary, Phone: "0987654321"},
-				{Line: 7, Code: "DV004", FullName: "Phạm Thị Dung", OrgCode: "CB02", BirthYear: 1979, Status: storage.StatusOfficial, Phone: "0912000002"},
+				{Line: 7, Code: "DV004", FullName: "Phạm Thị Dung", OrgCode: "CB02", BirthYear: 1979, Phone: "0912000002"},
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("valid =\n%+v\nwant\n%+v", got, want)
