@@ -140,8 +140,8 @@ var memberCases = []memberCase{
 		file: "code,full_name,org_code,status\n" +
 			"A1,Nguyễn An,CB,Chính thức\nA2,Nguyễn An,CB,chinh_thuc\nA3,Nguyễn An,CB,Dự bị\nA4,Nguyễn An,CB,DB\nA5,Nguyễn An,CB,du bi\n",
 		want: []storage.MemberInput{
-			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB"},
-			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB"},
+			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusOfficial},
+			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusOfficial},
 			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusProbationary},
 			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusProbationary},
 			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", Status: storage.StatusProbationary},
