@@ -107,6 +107,8 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "start", Access: Public, Handle: h.start},
 		{Match: isContact, Access: Public, Handle: h.contact},
 		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
+		// documents.go: the handbook library and search.
+		// push.go: campaigns.
 		{Command: "moi", Callback: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.invites},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
