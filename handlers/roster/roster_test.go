@@ -409,8 +409,8 @@ func TestParseFileRefused(t *testing.T) {
 		{"UnknownExtension", "code,full_name,org_code\n", "m.pdf", "Chỉ nhận tệp .xlsx hoặc .csv"},
 		{"UnclosedQuote", "code,full_name,org_code\nDV001,\"Nguyễn An,CB01\n", "m.csv", "Dòng 2: dấu ngoặc kép"},
 		{"SameColumnTwice", "Mã đảng viên,Số thẻ,Họ và tên,Mã chi bộ\n", "m.csv", `Cột "Mã đảng viên" và cột "Số thẻ"`},
-		{"TooManyRows", "code,full_name,org_code\n" + strings.Repeat("DV1,Nguyễn An,CB\n", roster.MaxRows+1), "m.csv", "hơn 50.000 dòng"},
-		{"TooLarge", "code,full_name,org_code\n" + strings.Repeat("x", roster.MaxBytes), "m.csv", "lớn hơn 10 MB"},
+		{"TooManyRows", "code,full_name,org_code\n" + strings.Repeat("DV1,Nguyễn An,CB\n", roster.MaxRows+1), "m.csv", "hơn 200.000 dòng"},
+		{"TooLarge", "code,full_name,org_code\n" + strings.Repeat("x", roster.MaxBytes), "m.csv", "lớn hơn 32 MB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			valid, rejected, err := parser.ParseMembers(strings.NewReader(tc.file), tc.fileName)

@@ -16,8 +16,8 @@ import (
 // Limits on one file. A province-sized roster (~100,000 members) is
 // imported cell by cell or district by district, never in one upload.
 const (
-	MaxBytes = 10 << 20
-	MaxRows  = 50000
+	MaxBytes = 32 << 20
+	MaxRows  = 200000
 
 	maxColumns    = 16384 // Excel's own limit; more is not a spreadsheet
 	headerLookout = 10    // non-blank rows searched for the header
@@ -68,7 +68,7 @@ func readTable(r io.Reader, name string, s schema, row func(rec record, h header
 		return fmt.Errorf("roster: read %s: %w", name, err)
 	}
 	if len(data) > MaxBytes {
-		return invalid("Tệp lớn hơn 10 MB. Đồng chí chia danh sách thành nhiều tệp nhỏ hơn (ví dụ theo chi bộ) rồi nhập lần lượt.")
+		return invalid("Tệp lớn hơn 32 MB. Đồng chí chia danh sách thành nhiều tệp nhỏ hơn (ví dụ theo chi bộ) rồi nhập lần lượt.")
 	}
 	src, err := open(data, name, s)
 	if err != nil {
