@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -292,4 +293,50 @@ func TestMigrateRefusesNewerDatabase(t *testing.T) {
 	if _, _, err := s.Migrate(ctx); err == nil {
 		t.Fatal("a database newer than the binary was accepted")
 	}
+}
+
+func TestDissolveAndRename(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	MustImportOrgs(t, s)
+	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("DissolveWithMembersRefused", func(t *testing.T) {
+		err := s.DissolveOrganisation(ctx, "DBCS", "cli")
+		if storage.ErrorCode(err) != storage.CodeConflict || !strings.Contains(storage.ErrorMessage(err), "1 đảng viên") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("DissolvedAfterMoveKeepsHistory", func(t *testing.T) {
+		if err := s.MoveMember(ctx, "DV001", "CB2", "cli"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DissolveOrganisation(ctx, "DBCS", "cli"); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := s.Organisations(ctx)
+		for _, o := range all {
+			if o.Code == "DBCS" || o.Code == "CB1" {
+				t.Fatalf("%s still listed after dissolution", o.Code)
+			}
+		}
+		o, err := s.Organisation(ctx, "CB1")
+		if err != nil || o.DissolvedAt == nil {
+			t.Fatalf("CB1 lost or not dissolved: %+v %v", o, err)
+		}
+		h, _ := s.MemberHistory(ctx, "DV001")
+		if len(h) != 2 || h[0].OrgCode != "CB1" {
+			t.Fatalf("member history %+v", h)
+		}
+	})
+	t.Run("RenameRecorded", func(t *testing.T) {
+		if err := s.RenameOrganisation(ctx, "CB2", "Chi bộ bản Nà Hiên 2", "cli"); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := s.OrganisationHistory(ctx, "CB2")
+		if last := h[len(h)-1]; last.Change != "renamed" || last.NewValue != "Chi bộ bản Nà Hiên 2" {
+			t.Fatalf("history %+v", h)
+		}
+	})
 }
