@@ -348,3 +348,24 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Fatal("the token leaked into /metrics")
 	}
 }
+
+func TestChatsRunConcurrentlyAndInOrder(t *testing.T) {
+	h := start(t, bot.Config{})
+	slow, fast := h.tg.User(8001, "Chậm"), h.tg.User(8002, "Nhanh")
+	// Every reply to the slow chat takes 1 s to be accepted.
+	h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: time.Second, ChatID: 8001, Times: -1})
+	slow.SendText("/start")
+	slow.SendText("/trogiup")
+	fast.SendText("/start")
+	waitText(t, fast, "Sổ tay đảng viên điện tử")
+	if n := len(slow.Messages()); n == 2 {
+		t.Fatal("the fast chat waited for the slow one")
+	}
+	msgs, err := slow.WaitMessages(wait, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msgs[0].Plain, "Sổ tay đảng viên điện tử") || !strings.Contains(msgs[1].Plain, "Hướng dẫn") {
+		t.Fatalf("slow chat out of order: %q / %q", msgs[0].Plain, msgs[1].Plain)
+	}
+}
