@@ -73,7 +73,7 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 		return nil, err
 	}
 	h := handlers.New(handlers.Deps{
-		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location,
+		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
 	})
 	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: h, Ready: make(chan struct{})}, nil
 }

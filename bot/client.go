@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -240,4 +241,40 @@ func Classify(err error) Failure {
 		return Failure{Kind: FailTransient, Reason: err.Error()}
 	}
 	return Failure{Kind: FailBadRequest, Reason: desc}
+}
+
+// MaxDownload is the largest file a bot may download from Telegram.
+const MaxDownload = 20 << 20
+
+// Download fetches a file a user sent, by file_id. tgbotapi's
+// GetFileDirectURL always points at api.telegram.org, so the URL is built
+// from our base URL instead.
+func (c *Client) Download(ctx context.Context, fileID string) ([]byte, error) {
+	f, err := c.api.GetFile(tgbotapi.FileConfig{FileID: fileID})
+	if err != nil {
+		return nil, fmt.Errorf("bot: getFile: %w", err)
+	}
+	if f.FileSize > MaxDownload {
+		return nil, fmt.Errorf("bot: file of %d bytes is over Telegram's 20 MB limit for bots", f.FileSize)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL+"/file/bot"+c.token+"/"+f.FilePath, nil)
+	if err != nil {
+		return nil, errors.New("bot: download: bad file path")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, errors.New(strings.ReplaceAll(err.Error(), c.token, "<token>"))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("bot: download: HTTP %d", resp.StatusCode)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxDownload+1))
+	if err != nil {
+		return nil, fmt.Errorf("bot: download: %w", err)
+	}
+	if len(b) > MaxDownload {
+		return nil, errors.New("bot: download: file over 20 MB")
+	}
+	return b, nil
 }

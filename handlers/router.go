@@ -76,6 +76,8 @@ type Deps struct {
 	BotUsername string
 	// Location is the time zone dates are shown and read in.
 	Location *time.Location
+	// Files downloads files users send (roster imports).
+	Files Files
 }
 
 // Handlers routes updates to the handler list.
@@ -110,6 +112,7 @@ func (h *Handlers) handlerList() []Handler {
 		// documents.go: the handbook library and search.
 		// push.go: campaigns.
 		{Command: "moi", Callback: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.invites},
+		{Command: "nhap", Callback: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

@@ -152,11 +152,24 @@ func (s *Storage) q() sqlx.ExtContext {
 }
 
 // WithTx runs fn with a Storage bound to one transaction, committed when fn
-// returns nil and rolled back otherwise. Inside a transaction it just runs fn:
-// transactions do not nest.
+// returns nil and rolled back otherwise. Inside a transaction it runs fn
+// under a savepoint, so a failing part undoes only its own writes and the
+// caller decides about the rest.
 func (s *Storage) WithTx(ctx context.Context, fn func(*Storage) error) error {
 	if s.tx != nil {
-		return fn(s)
+		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT sotay_nested"); err != nil {
+			return fmt.Errorf("storage: savepoint: %w", err)
+		}
+		if err := fn(s); err != nil {
+			if _, rerr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sotay_nested"); rerr != nil {
+				return fmt.Errorf("storage: rollback to savepoint: %v (after %w)", rerr, err)
+			}
+			return err
+		}
+		if _, err := s.tx.ExecContext(ctx, "RELEASE SAVEPOINT sotay_nested"); err != nil {
+			return fmt.Errorf("storage: release savepoint: %w", err)
+		}
+		return nil
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers/roster"
+	"sotay/storage"
+)
+
+// Files fetches files users send.
+type Files interface {
+	Download(ctx context.Context, fileID string) ([]byte, error)
+}
+
+const msgImportHowTo = "📥 <b>Nhập danh sách</b>\nĐồng chí hãy gửi tệp Excel (XLSX) hoặc CSV, ghi chú thích <code>/nhap</code> khi gửi.\n" +
+	"• Danh sách đảng viên: cột Mã đảng viên, Họ và tên, Mã chi bộ (bắt buộc); Giới tính, Năm sinh, Dân tộc, Trạng thái, Số điện thoại (không bắt buộc).\n" +
+	"• Danh sách tổ chức: cột Mã, Tên, Loại, Mã cấp trên."
+
+// importDraft is what the "nhap" dialog keeps while the admin decides
+// whether to import the valid rows of a file with rejected rows.
+type importDraft struct {
+	FileID string `json:"file_id"`
+	Name   string `json:"name"`
+}
+
+// rosterImport takes a roster file sent with the caption /nhap. A file
+// whose rows are all valid is imported at once; otherwise nothing changes
+// and the admin may choose to import the valid rows.
+func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
+	if cq := r.Update.CallbackQuery; cq != nil {
+		return h.rosterImportChoice(ctx, r)
+	}
+	doc := r.Update.Message.Document
+	if doc == nil {
+		r.Reply(msgImportHowTo, nil)
+		return nil
+	}
+	rep, err := h.importFile(ctx, r, doc.FileID, doc.FileName, false)
+	if err != nil {
+		return err
+	}
+	if rep.Rejected > 0 && rep.Created+rep.Updated+rep.Unchanged > 0 {
+		if err := r.Store.SaveDialog(ctx, r.UserID, "nhap", "confirm", importDraft{FileID: doc.FileID, Name: doc.FileName}); err != nil {
+			return err
+		}
+		valid := rep.Created + rep.Updated + rep.Unchanged
+		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+			tgbotapi.NewInlineKeyboardButtonData(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", valid), "nhap:ok"),
+			tgbotapi.NewInlineKeyboardButtonData("❌ Không nhập", "nhap:no"),
+		))
+		r.Reply(importReport(doc.FileName, rep), kb)
+		return nil
+	}
+	r.Reply(importReport(doc.FileName, rep), nil)
+	return nil
+}
+
+func (h *Handlers) rosterImportChoice(ctx context.Context, r *Request) error {
+	d, err := r.Store.Dialog(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && d.Name != "nhap") {
+		r.Toast = "Lựa chọn này đã hết hiệu lực."
+		r.Show("Lựa chọn này đã hết hiệu lực. Nếu cần, đồng chí hãy gửi lại tệp kèm chú thích /nhap.", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var draft importDraft
+	if err := d.Decode(&draft); err != nil {
+		return err
+	}
+	if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
+		return err
+	}
+	if r.Data != "ok" {
+		r.Show("Đã hủy. Không có thay đổi nào trong danh sách.", nil)
+		return nil
+	}
+	rep, err := h.importFile(ctx, r, draft.FileID, draft.Name, true)
+	if err != nil {
+		return err
+	}
+	r.Show(importReport(draft.Name, rep), nil)
+	return nil
+}
+
+// importFile downloads and imports a roster file, members or organisations
+// by its columns.
+func (h *Handlers) importFile(ctx context.Context, r *Request, fileID, name string, skipInvalid bool) (storage.ImportReport, error) {
+	if h.deps.Files == nil {
+		return storage.ImportReport{}, errors.New("handlers: no file downloader")
+	}
+	data, err := h.deps.Files.Download(ctx, fileID)
+	if err != nil {
+		return storage.ImportReport{}, storage.Errorf(storage.CodeInvalid, "Không tải được tệp từ Telegram (tệp tối đa 20 MB). Đồng chí hãy gửi lại.")
+	}
+	opts := storage.ImportOptions{Actor: fmt.Sprintf("tg:%d", r.UserID), SkipInvalid: skipInvalid}
+	members, mRejected, mErr := roster.ParseMembers(bytes.NewReader(data), name)
+	if mErr == nil {
+		return r.Store.ImportMembers(ctx, members, mRejected, opts)
+	}
+	orgs, oRejected, oErr := roster.ParseOrgs(bytes.NewReader(data), name)
+	if oErr == nil {
+		return r.Store.ImportOrgs(ctx, orgs, oRejected, opts)
+	}
+	// Neither: explain with the members format, the common case.
+	return storage.ImportReport{}, mErr
+}
+
+// importReport is the Vietnamese summary of an import, with the first
+// rejected rows, short enough for one message.
+func importReport(name string, rep storage.ImportReport) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "📥 <b>Nhập tệp %s</b>\nTạo mới: %d · Cập nhật: %d · Không đổi: %d · Từ chối: %d\n",
+		esc(name), rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
+	shown := 0
+	for _, row := range rep.Rows {
+		if row.Result != storage.ImportRejected {
+			continue
+		}
+		line := fmt.Sprintf("\n• Dòng %d", row.Line)
+		if row.Code != "" {
+			line += " (" + esc(row.Code) + ")"
+		}
+		line += ": " + esc(row.Reason)
+		if shown == 15 || b.Len()+len(line) > 3500 {
+			fmt.Fprintf(&b, "\n… và %d dòng khác bị từ chối.", rep.Rejected-shown)
+			break
+		}
+		b.WriteString(line)
+		shown++
+	}
+	switch {
+	case rep.Rejected > 0 && !rep.Written && rep.Created+rep.Updated+rep.Unchanged > 0:
+		b.WriteString("\n\nChưa ghi gì vào danh sách. Đồng chí sửa các dòng trên rồi gửi lại tệp, hoặc chọn chỉ nhập các dòng hợp lệ.")
+	case rep.Rejected > 0 && !rep.Written:
+		b.WriteString("\n\nKhông có dòng hợp lệ nào; danh sách không thay đổi.")
+	case rep.Rejected > 0:
+		b.WriteString("\n\n✅ Đã nhập các dòng hợp lệ; các dòng bị từ chối chưa được nhập.")
+	default:
+		b.WriteString("\n\n✅ Đã cập nhật danh sách.")
+	}
+	return b.String()
+}
