@@ -340,7 +340,12 @@ func TestHealthAndMetrics(t *testing.T) {
 	if code, body := get("/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Fatalf("/healthz %d %q", code, body)
 	}
+	// The counter is bumped just after the reply is sent: poll for it.
 	code, body := get("/metrics")
+	for deadline := time.Now().Add(wait); !strings.Contains(body, `sotay_updates_total{result="ok"}`) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		code, body = get("/metrics")
+	}
 	if code != 200 || !strings.Contains(body, `sotay_updates_total{result="ok"}`) || !strings.Contains(body, "sotay_telegram_calls_total") {
 		t.Fatalf("/metrics %d %q", code, body[:min(len(body), 500)])
 	}
