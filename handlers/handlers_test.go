@@ -18,11 +18,16 @@ import (
 type recorder struct {
 	mu   sync.Mutex
 	sent []tgbotapi.Chattable
+	// failEdits makes every edit fail as Telegram does for a deleted message.
+	failEdits bool
 }
 
 func (r *recorder) Send(_ context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, ok := c.(tgbotapi.EditMessageTextConfig); ok && r.failEdits {
+		return tgbotapi.Message{}, &tgbotapi.Error{Code: 400, Message: "Bad Request: message to edit not found"}
+	}
 	r.sent = append(r.sent, c)
 	return tgbotapi.Message{MessageID: len(r.sent)}, nil
 }
@@ -266,3 +271,21 @@ func assertNoInvites(t *testing.T, s *storage.Storage, memberID int64) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestFailedEditSentAsNewMessage(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 901)
+	e.rec.failEdits = true
+	e.press(t, 901, "cmd:menu")
+	e.rec.mu.Lock()
+	defer e.rec.mu.Unlock()
+	var got *tgbotapi.MessageConfig
+	for _, c := range e.rec.sent {
+		if m, ok := c.(tgbotapi.MessageConfig); ok {
+			got = &m
+		}
+	}
+	if got == nil || !strings.Contains(got.Text, "Lò Văn Minh") || got.ReplyMarkup == nil {
+		t.Fatalf("menu not re-sent as a new message: %+v", e.rec.sent)
+	}
+}

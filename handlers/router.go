@@ -431,6 +431,16 @@ func (h *Handlers) flush(ctx context.Context, r *Request) {
 		default:
 			_, err = h.deps.Sender.Send(ctx, c)
 		}
+		if e, ok := c.(tgbotapi.EditMessageTextConfig); ok && err != nil && ctx.Err() == nil {
+			// The message can't be edited (too old, deleted, not text):
+			// say the same in a new message rather than nothing.
+			m := tgbotapi.NewMessage(r.ChatID, e.Text)
+			m.ParseMode, m.DisableWebPagePreview = e.ParseMode, e.DisableWebPagePreview
+			if e.ReplyMarkup != nil {
+				m.ReplyMarkup = *e.ReplyMarkup
+			}
+			_, err = h.deps.Sender.Send(ctx, m)
+		}
 		if err != nil {
 			h.deps.Log.Warn("reply failed", "user", r.UserID, "err", err)
 		}
