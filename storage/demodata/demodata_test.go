@@ -1,0 +1,204 @@
+package demodata_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"sotay/storage"
+	"sotay/storage/demodata"
+	"sotay/storage/storagetest"
+)
+
+var now = time.Date(2026, 11, 20, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+
+// MustGenerate makes the demo on a fresh database.
+func MustGenerate(t *testing.T) *storage.Storage {
+	t.Helper()
+	s := storagetest.New(t)
+	created, err := demodata.Generate(context.Background(), s, now)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	if !created {
+		t.Fatal("Generate on an empty database reported nothing created")
+	}
+	return s
+}
+
+func count(t *testing.T, s *storage.Storage, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.DB().Get(&n, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestGenerateTotals(t *testing.T) {
+	s := MustGenerate(t)
+	root := `(SELECT id FROM organisations WHERE code = 'BINHLU')`
+	tests := []struct {
+		name  string
+		query string
+		want  int
+	}{
+		{"OneRoot", `SELECT count(*) FROM organisations WHERE parent_id IS NULL`, 1},
+		{"FiftyFourUnderTheRoot", `SELECT count(*) FROM organisations WHERE parent_id = ` + root, 54},
+		{"ThreeBaseCommittees", `SELECT count(*) FROM organisations WHERE parent_id = ` + root + ` AND kind = 'dang_bo'`, 3},
+		{"SevenBaseCellsAndFortyFourVillageCells", `SELECT count(*) FROM organisations WHERE parent_id = ` + root + ` AND kind = 'chi_bo'`, 51},
+		{"SevenBaseCells", `SELECT count(*) FROM organisations WHERE parent_id = ` + root + ` AND kind = 'chi_bo' AND name NOT LIKE 'Chi bộ bản %'`, 7},
+		{"SeventeenCellsInCommittees", `SELECT count(*) FROM organisations c JOIN organisations p ON p.id = c.parent_id WHERE p.parent_id = ` + root, 17},
+		{"SeventyOneBelowTheRoot", `SELECT count(*) FROM organisations WHERE parent_id IS NOT NULL`, 71},
+		{"ThirtyFiveVillages", `SELECT count(DISTINCT regexp_replace(name, ' [0-9]+$', '')) FROM organisations WHERE name LIKE 'Chi bộ bản %'`, 35},
+		{"Members", `SELECT count(*) FROM members WHERE active`, 870},
+		{"Women", `SELECT count(*) FROM members WHERE gender = 'nu'`, 384},
+		{"EthnicMinorities", `SELECT count(*) FROM members WHERE ethnicity <> 'Kinh'`, 285},
+		{"Probationary", `SELECT count(*) FROM members WHERE status = 'du_bi'`, 21},
+		{"MembersOnlyInCells", `SELECT count(*) FROM members m JOIN organisations o ON o.id = m.org_id WHERE o.kind <> 'chi_bo'`, 0},
+		{"EveryMemberHasAnEthnicityAndBirthYear", `SELECT count(*) FROM members WHERE ethnicity = '' OR birth_year IS NULL OR gender = ''`, 0},
+		{"PhonesUnique", `SELECT count(DISTINCT phone) FROM members WHERE phone ~ '^09[0-9]{8}$'`, 870},
+		{"SmallestCellAboutFive", `SELECT min(n) FROM (SELECT count(*) AS n FROM members GROUP BY org_id) c`, 5},
+		{"LargestCellAboutForty", `SELECT max(n) FROM (SELECT count(*) AS n FROM members GROUP BY org_id) c`, 40},
+		{"EveryCellHasMembers", `SELECT count(*) FROM organisations o WHERE kind = 'chi_bo' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id)`, 0},
+		{"SecretaryForEachOrganisationBelowTheRoot", `SELECT count(DISTINCT org_id) FROM roles WHERE role = 'secretary'`, 71},
+		{"SecretariesAreMembersOfTheirOrganisation", `SELECT count(*) FROM roles r JOIN members m ON m.id = r.member_id
+			WHERE r.role = 'secretary' AND m.org_id <> r.org_id
+			AND m.org_id NOT IN (SELECT id FROM organisations WHERE parent_id = r.org_id)`, 0},
+		{"SecretariesAreOfficial", `SELECT count(*) FROM roles r JOIN members m ON m.id = r.member_id WHERE m.status <> 'chinh_thuc'`, 0},
+		{"TwoOfficersAtTheRoot", `SELECT count(*) FROM roles WHERE role = 'officer' AND org_id = ` + root, 2},
+		{"OneAdminAtTheRoot", `SELECT count(*) FROM roles WHERE role = 'admin' AND org_id = ` + root, 1},
+		{"OneRoleEach", `SELECT count(*) FROM (SELECT member_id FROM roles GROUP BY member_id HAVING count(*) > 1) x`, 0},
+		{"HistoryStartsBeforeNow", `SELECT count(*) FROM member_organisations WHERE from_at >= $1`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var args []any
+			if strings.Contains(tt.query, "$1") {
+				args = append(args, now.AddDate(0, -6, 0))
+			}
+			if got := count(t, s, tt.query, args...); got != tt.want {
+				t.Errorf("got %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestGenerateNames(t *testing.T) {
+	s := MustGenerate(t)
+	var ms []struct {
+		Name      string `db:"full_name"`
+		Gender    string `db:"gender"`
+		Ethnicity string `db:"ethnicity"`
+		BirthYear int    `db:"birth_year"`
+		Status    string `db:"status"`
+	}
+	if err := s.DB().Select(&ms, `SELECT full_name, gender, ethnicity, birth_year, status FROM members`); err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string]int{}
+	for _, m := range ms {
+		groups[m.Ethnicity]++
+		words := strings.Fields(m.Name)
+		switch {
+		case !utf8.ValidString(m.Name) || !norm.NFC.IsNormalString(m.Name):
+			t.Errorf("%q is not NFC UTF-8", m.Name)
+		case len(words) != 3:
+			t.Errorf("%q: want family, middle and given name", m.Name)
+		case m.Gender == "nu" && (words[1] == "Văn" || words[1] == "A" || words[1] == "Láo"):
+			t.Errorf("%q is a woman with a man's middle name", m.Name)
+		case m.Gender == "nam" && (words[1] == "Thị" || words[1] == "Mý" || words[1] == "Mẩy"):
+			t.Errorf("%q is a man with a woman's middle name", m.Name)
+		}
+		if age := now.Year() - m.BirthYear; age < 19 || age > 80 {
+			t.Errorf("%q is %d years old", m.Name, age)
+		}
+		if age := now.Year() - m.BirthYear; m.Status == "du_bi" && age > 40 {
+			t.Errorf("probationary %q is %d years old", m.Name, age)
+		}
+	}
+	for _, g := range []string{"Kinh", "Thái", "H'Mông", "Dao", "Giáy", "Tày", "Nùng"} {
+		if groups[g] == 0 {
+			t.Errorf("no member of the %s group: %v", g, groups)
+		}
+	}
+}
+
+func TestGenerateIdempotent(t *testing.T) {
+	ctx := context.Background()
+	s := MustGenerate(t)
+	before := count(t, s, `SELECT count(*) FROM members`) + count(t, s, `SELECT count(*) FROM organisations`) + count(t, s, `SELECT count(*) FROM roles`)
+
+	t.Run("SecondRunChangesNothing", func(t *testing.T) {
+		created, err := demodata.Generate(ctx, s, now.Add(time.Hour))
+		if err != nil || created {
+			t.Fatalf("Generate again = %v, %v; want false, nil", created, err)
+		}
+		after := count(t, s, `SELECT count(*) FROM members`) + count(t, s, `SELECT count(*) FROM organisations`) + count(t, s, `SELECT count(*) FROM roles`)
+		if after != before {
+			t.Errorf("rows %d → %d", before, after)
+		}
+	})
+	t.Run("OlderDemoIsStale", func(t *testing.T) {
+		if _, err := s.DB().Exec(`UPDATE bot_state SET value = 'v1:organisations' WHERE key = 'demodata'`); err != nil {
+			t.Fatal(err)
+		}
+		created, err := demodata.Generate(ctx, s, now)
+		if created || !errors.Is(err, demodata.ErrStale) {
+			t.Fatalf("Generate on an older demo = %v, %v; want false, ErrStale", created, err)
+		}
+	})
+	t.Run("SameDataEachTime", func(t *testing.T) {
+		other := MustGenerate(t)
+		q := `SELECT string_agg(code || full_name || phone || status, ',' ORDER BY code) FROM members`
+		var a, b string
+		if err := s.DB().Get(&a, q); err != nil {
+			t.Fatal(err)
+		}
+		if err := other.DB().Get(&b, q); err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Error("two fresh demos differ")
+		}
+	})
+}
+
+func TestDSN(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		fails          bool
+	}{
+		{"DefaultServer", "postgres://postgres@127.0.0.1:5432/sotay?sslmode=disable", "postgres://postgres@127.0.0.1:5432/sotay_demo?sslmode=disable", false},
+		{"KeepsUserPasswordAndOptions", "postgresql://u:p%40ss@db:6543/prod?sslmode=require", "postgresql://u:p%40ss@db:6543/sotay_demo?sslmode=require", false},
+		{"NoDatabaseName", "postgres://postgres@127.0.0.1:5432", "postgres://postgres@127.0.0.1:5432/sotay_demo", false},
+		{"KeyValueFormRefused", "host=127.0.0.1 dbname=sotay", "", true},
+		{"OtherSchemeRefused", "mysql://root@localhost/sotay", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := demodata.DSN(tt.in)
+			if (err != nil) != tt.fails || got != tt.want {
+				t.Errorf("DSN(%q) = %q, %v; want %q (fails %v)", tt.in, got, err, tt.want, tt.fails)
+			}
+		})
+	}
+}
+
+func TestResetRefusesOtherDatabases(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://postgres@127.0.0.1:5432/sotay?sslmode=disable",
+		"postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
+		"postgres://postgres@127.0.0.1:5432/sotay_demo_copy",
+		"not a url",
+	} {
+		if err := demodata.Reset(context.Background(), dsn); err == nil {
+			t.Errorf("Reset(%q) dropped a database that is not sotay_demo", dsn)
+		}
+	}
+}
