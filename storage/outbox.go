@@ -1,0 +1,316 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Outbox kinds.
+const (
+	OutboxPush     = "push"
+	OutboxReminder = "reminder"
+	OutboxNotice   = "notice"
+)
+
+// OutboxMessage is one queued proactive message.
+type OutboxMessage struct {
+	ID           int64  `db:"id"`
+	Kind         string `db:"kind"`
+	ChatID       int64  `db:"chat_id"`
+	Text         string `db:"text"`
+	ReplyMarkup  []byte `db:"reply_markup"` // JSON, nil for none
+	CampaignID   *int64 `db:"campaign_id"`
+	AssignmentID *int64 `db:"assignment_id"`
+	Attempts     int    `db:"attempts"`
+	// SendIn is how long after the claim the message may be sent (its slot
+	// in the shared budget); LeaseIn is when the claim runs out.
+	SendIn  time.Duration `db:"-"`
+	LeaseIn time.Duration `db:"-"`
+}
+
+// Enqueue queues one HTML message to a chat in the current transaction, so
+// it is sent if and only if the transaction commits. markup is marshalled
+// to JSON (nil for none).
+func (s *Storage) Enqueue(ctx context.Context, kind string, chatID int64, text string, markup any) (int64, error) {
+	var mk any
+	if markup != nil {
+		b, err := json.Marshal(markup)
+		if err != nil {
+			return 0, fmt.Errorf("storage: enqueue: %w", err)
+		}
+		mk = string(b)
+	}
+	var id int64
+	if err := s.get(ctx, &id, `INSERT INTO outbox (kind, chat_id, text, reply_markup) VALUES ($1, $2, $3, $4) RETURNING id`,
+		kind, chatID, text, mk); err != nil {
+		return 0, fmt.Errorf("storage: enqueue: %w", err)
+	}
+	return id, nil
+}
+
+// ClaimOptions say how a sender claims.
+type ClaimOptions struct {
+	// Worker names the claimer (unique per process).
+	Worker string
+	// Max bounds the batch.
+	Max int
+	// Interval is the shared budget's spacing between two messages (1/rate);
+	// zero means no global limit.
+	Interval time.Duration
+	// Horizon is how far ahead slots may be taken.
+	Horizon time.Duration
+	// Lease is how long after its slot a claimed message stays claimed.
+	Lease time.Duration
+	// ChatGap is the minimum time between two messages to one chat.
+	ChatGap time.Duration
+}
+
+// ClaimOutbox takes a batch of due messages for one sender, each with its
+// send slot. The budget row is locked for the claim, so claims of every
+// process are serialised and their slots never overlap: together they stay
+// within one rate. Rows are locked with FOR UPDATE SKIP LOCKED and leased;
+// a chat gets at most one message per ChatGap. When the budget is spent
+// beyond the horizon, wait says how long to sleep.
+func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []OutboxMessage, wait time.Duration, err error) {
+	if o.Max <= 0 {
+		o.Max = 100
+	}
+	err = s.WithTx(ctx, func(s *Storage) error {
+		var b struct {
+			Tat time.Time `db:"tat"`
+			Now time.Time `db:"now"`
+		}
+		if err := s.get(ctx, &b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
+			return fmt.Errorf("storage: send budget: %w", err)
+		}
+		start := b.Now
+		n := o.Max
+		if o.Interval > 0 {
+			if b.Tat.After(start) {
+				start = b.Tat
+			}
+			ahead := start.Sub(b.Now)
+			if ahead > o.Horizon {
+				wait = ahead - o.Horizon
+				return nil
+			}
+			n = min(n, int((o.Horizon-ahead)/o.Interval)+1)
+		}
+		var cands []OutboxMessage
+		err := s.sel(ctx, &cands, `SELECT o.id, o.kind, o.chat_id, o.text, o.reply_markup, o.campaign_id, o.assignment_id, o.attempts
+			FROM outbox o
+			WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
+			  AND NOT EXISTS (SELECT 1 FROM chat_send_slots c WHERE c.chat_id = o.chat_id AND c.next_at > $2)
+			ORDER BY o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED`, b.Now, start, 2*n+8)
+		if err != nil {
+			return fmt.Errorf("storage: claim outbox: %w", err)
+		}
+		seen := make(map[int64]bool, len(cands))
+		var ids, chats []int64
+		var untils, nexts []float64
+		for _, m := range cands {
+			if len(msgs) == n {
+				break
+			}
+			if seen[m.ChatID] {
+				continue
+			}
+			seen[m.ChatID] = true
+			slot := start.Add(time.Duration(len(msgs)) * o.Interval)
+			m.SendIn = slot.Sub(b.Now)
+			m.LeaseIn = m.SendIn + o.Lease
+			msgs = append(msgs, m)
+			ids = append(ids, m.ID)
+			untils = append(untils, m.LeaseIn.Seconds())
+			chats = append(chats, m.ChatID)
+			nexts = append(nexts, (m.SendIn + o.ChatGap).Seconds())
+		}
+		if len(msgs) == 0 {
+			return nil
+		}
+		if _, err := s.exec(ctx, `UPDATE outbox o SET claimed_by = $1, claimed_until = $2::timestamptz + make_interval(secs => v.s)
+			FROM unnest($3::bigint[], $4::float8[]) AS v(id, s) WHERE o.id = v.id`,
+			o.Worker, b.Now, pq.Array(ids), pq.Array(untils)); err != nil {
+			return fmt.Errorf("storage: claim outbox: %w", err)
+		}
+		if o.ChatGap > 0 {
+			if _, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at)
+				SELECT v.c, $1::timestamptz + make_interval(secs => v.s) FROM unnest($2::bigint[], $3::float8[]) AS v(c, s)
+				ON CONFLICT (chat_id) DO UPDATE SET next_at = EXCLUDED.next_at`, b.Now, pq.Array(chats), pq.Array(nexts)); err != nil {
+				return fmt.Errorf("storage: claim outbox: %w", err)
+			}
+		}
+		if o.Interval > 0 {
+			if _, err := s.exec(ctx, `UPDATE send_budget SET tat = $1 WHERE id = 1`, start.Add(time.Duration(len(msgs))*o.Interval)); err != nil {
+				return fmt.Errorf("storage: claim outbox: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return msgs, wait, nil
+}
+
+// OutboxSent records a message Telegram accepted; a push assignment becomes
+// delivered (unless the member already read or studied it). Marking twice
+// changes nothing.
+func (s *Storage) OutboxSent(ctx context.Context, id int64, messageID int) error {
+	_, err := s.exec(ctx, `WITH o AS (
+			UPDATE outbox SET state = 'sent', sent_at = clock_timestamp(), message_id = $2, attempts = attempts + 1,
+				claimed_by = NULL, claimed_until = NULL, last_error = ''
+			WHERE id = $1 AND state = 'pending' RETURNING assignment_id, sent_at)
+		UPDATE assignments a SET delivered_at = COALESCE(a.delivered_at, o.sent_at), updated_at = o.sent_at,
+			state = CASE WHEN a.state IN ('pending', 'unreachable', 'failed') THEN 'delivered' ELSE a.state END, reason = ''
+		FROM o WHERE a.id = o.assignment_id`, id, messageID)
+	if err != nil {
+		return fmt.Errorf("storage: outbox %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// OutboxRetry puts a message back to be tried after a wait; attempt says
+// whether this try counts towards the limit (a flood wait does not).
+func (s *Storage) OutboxRetry(ctx context.Context, id int64, after time.Duration, attempt bool, reason string) error {
+	inc := 0
+	if attempt {
+		inc = 1
+	}
+	_, err := s.exec(ctx, `UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + $3, last_error = $4,
+		next_attempt_at = clock_timestamp() + make_interval(secs => $2) WHERE id = $1 AND state = 'pending'`,
+		id, after.Seconds(), inc, reason)
+	if err != nil {
+		return fmt.Errorf("storage: outbox %d retry: %w", id, err)
+	}
+	return nil
+}
+
+// OutboxFailed gives a message up. With unreachable, the chat refused us
+// (blocked the bot, chat not found): the member is marked unreachable and
+// the assignment unreachable; otherwise the assignment is failed. reason
+// is shown in the delivery report.
+func (s *Storage) OutboxFailed(ctx context.Context, id int64, unreachable bool, reason string) error {
+	state := AssignFailed
+	if unreachable {
+		state = AssignUnreachable
+	}
+	return s.WithTx(ctx, func(s *Storage) error {
+		var chat struct {
+			ChatID       int64  `db:"chat_id"`
+			AssignmentID *int64 `db:"assignment_id"`
+		}
+		err := s.get(ctx, &chat, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2,
+			claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND state = 'pending' RETURNING chat_id, assignment_id`, id, reason)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("storage: outbox %d failed: %w", id, err)
+		}
+		if chat.AssignmentID != nil {
+			if _, err := s.exec(ctx, `UPDATE assignments SET state = $2, reason = $3, updated_at = $4 WHERE id = $1 AND state = 'pending'`,
+				*chat.AssignmentID, state, reason, s.now()); err != nil {
+				return fmt.Errorf("storage: outbox %d failed: %w", id, err)
+			}
+		}
+		if unreachable {
+			if _, err := s.exec(ctx, `UPDATE members SET unreachable_at = $2 WHERE telegram_user_id = $1 AND unreachable_at IS NULL`,
+				chat.ChatID, s.now()); err != nil {
+				return fmt.Errorf("storage: outbox %d failed: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// ReleaseOutbox gives claimed messages back without trying them (a
+// shutdown, or a flood wait that spoiled the batch's slots).
+func (s *Storage) ReleaseOutbox(ctx context.Context, worker string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.exec(ctx, `UPDATE outbox SET claimed_by = NULL, claimed_until = NULL
+		WHERE claimed_by = $1 AND id = ANY($2) AND state = 'pending'`, worker, pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("storage: release outbox: %w", err)
+	}
+	return nil
+}
+
+// PauseSending holds every sender back for d (Telegram answered 429).
+func (s *Storage) PauseSending(ctx context.Context, d time.Duration) error {
+	_, err := s.exec(ctx, `UPDATE send_budget SET tat = GREATEST(tat, clock_timestamp() + make_interval(secs => $1)) WHERE id = 1`, d.Seconds())
+	if err != nil {
+		return fmt.Errorf("storage: pause sending: %w", err)
+	}
+	return nil
+}
+
+// ReserveSlot takes one slot of the shared budget and of one chat for a
+// message sent outside the outbox (a progress edit) and says how long to
+// wait before sending it.
+func (s *Storage) ReserveSlot(ctx context.Context, chatID int64, interval, chatGap time.Duration) (time.Duration, error) {
+	var wait time.Duration
+	err := s.WithTx(ctx, func(s *Storage) error {
+		var b struct {
+			Tat time.Time `db:"tat"`
+			Now time.Time `db:"now"`
+		}
+		if err := s.get(ctx, &b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
+			return fmt.Errorf("storage: send budget: %w", err)
+		}
+		at := b.Now
+		if interval > 0 && b.Tat.After(at) {
+			at = b.Tat
+		}
+		var next time.Time
+		err := s.get(ctx, &next, `SELECT next_at FROM chat_send_slots WHERE chat_id = $1 FOR UPDATE`, chatID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("storage: chat slot: %w", err)
+		}
+		if next.After(at) {
+			at = next
+		}
+		if _, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at) VALUES ($1, $2)
+			ON CONFLICT (chat_id) DO UPDATE SET next_at = EXCLUDED.next_at`, chatID, at.Add(chatGap)); err != nil {
+			return fmt.Errorf("storage: chat slot: %w", err)
+		}
+		if interval > 0 {
+			if _, err := s.exec(ctx, `UPDATE send_budget SET tat = $1 WHERE id = 1`, at.Add(interval)); err != nil {
+				return fmt.Errorf("storage: send budget: %w", err)
+			}
+		}
+		wait = at.Sub(b.Now)
+		return nil
+	})
+	return wait, err
+}
+
+// PruneChatSlots forgets per-chat slots long past.
+func (s *Storage) PruneChatSlots(ctx context.Context) error {
+	if _, err := s.exec(ctx, `DELETE FROM chat_send_slots WHERE next_at < clock_timestamp() - interval '1 hour'`); err != nil {
+		return fmt.Errorf("storage: prune chat slots: %w", err)
+	}
+	return nil
+}
+
+// OutboxCounts counts the outbox by state.
+func (s *Storage) OutboxCounts(ctx context.Context) (pending, sent, failed int, err error) {
+	var c struct {
+		Pending int `db:"pending"`
+		Sent    int `db:"sent"`
+		Failed  int `db:"failed"`
+	}
+	err = s.get(ctx, &c, `SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
+		count(*) FILTER (WHERE state = 'sent') AS sent, count(*) FILTER (WHERE state = 'failed') AS failed FROM outbox`)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("storage: outbox counts: %w", err)
+	}
+	return c.Pending, c.Sent, c.Failed, nil
+}
