@@ -31,6 +31,8 @@ type Config struct {
 	Location *time.Location
 	// DrainTimeout bounds how long a shutdown waits for updates in hand.
 	DrainTimeout time.Duration
+	// Outbox tunes the sender of proactive messages (pushes, reminders).
+	Outbox OutboxConfig
 }
 
 // Bot is a running sotay bot.
@@ -41,6 +43,7 @@ type Bot struct {
 	metrics  *Metrics
 	client   *Client
 	handlers *handlers.Handlers
+	outbox   *Outbox
 	// Ready is closed once the bot polls or listens.
 	Ready chan struct{}
 	// Addr is the address ListenAddr resolved to, set before Ready closes.
@@ -75,7 +78,8 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	h := handlers.New(handlers.Deps{
 		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
 	})
-	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: h, Ready: make(chan struct{})}, nil
+	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: h, Ready: make(chan struct{}),
+		outbox: NewOutbox(c, store, cfg.Outbox, log, cfg.Location)}, nil
 }
 
 // Client is the bot's Bot API client.
@@ -113,6 +117,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	go b.prune(ctx)
+	// The outbox sender stops with ctx, after recording the message in flight.
+	outboxDone := make(chan struct{})
+	go func() { defer close(outboxDone); _ = b.outbox.Run(ctx) }()
 
 	var runErr error
 	if b.cfg.WebhookURL != "" {
@@ -154,6 +161,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		hcancel()
 		<-drained
 	}
+	<-outboxDone
 	b.log.Info("stopped")
 	return runErr
 }

@@ -111,6 +111,9 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
 		// documents.go: the handbook library and search.
 		// push.go: campaigns.
+		{Command: "gui", Callback: "gui", Dialog: "gui", Access: Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.push},
+		{Callback: "hoc", Access: Member, Handle: h.studied},
+		{Callback: "gbc", Access: Officer, Handle: h.deliveryReport},
 		{Command: "moi", Callback: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.invites},
 		{Command: "nhap", Callback: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},

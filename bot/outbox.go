@@ -1,0 +1,326 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+// DefaultSendRate is the shared budget of proactive messages per second,
+// under Telegram's ~30/s so that direct replies still fit beside a push.
+const DefaultSendRate = 28
+
+// OutboxConfig tunes the outbox sender. Zero values take the defaults.
+type OutboxConfig struct {
+	// Rate is messages per second over every sender process (SEND_RATE);
+	// negative means no global limit (benchmarks).
+	Rate float64
+	// Lease is how long a claimed message stays with its sender after its
+	// slot; a killed sender's messages are taken again after it.
+	Lease time.Duration
+	// Poll is how often an idle sender looks for work.
+	Poll time.Duration
+	// Batch bounds one claim; Horizon is how far ahead slots are taken.
+	Batch   int
+	Horizon time.Duration
+	// ChatGap is the minimum time between two messages to one chat.
+	ChatGap time.Duration
+	// MaxAttempts bounds tries on 5xx and network errors; Backoff is the
+	// first wait, doubled each time up to MaxBackoff.
+	MaxAttempts int
+	Backoff     time.Duration
+	MaxBackoff  time.Duration
+	// ProgressEvery is the least time between two edits of a pusher's
+	// status message.
+	ProgressEvery time.Duration
+	// Disabled runs no sender in this process.
+	Disabled bool
+}
+
+func (c OutboxConfig) withDefaults() OutboxConfig {
+	if c.Rate == 0 {
+		c.Rate = DefaultSendRate
+	}
+	if c.Lease <= 0 {
+		c.Lease = 30 * time.Second
+	}
+	if c.Poll <= 0 {
+		c.Poll = 500 * time.Millisecond
+	}
+	if c.Batch <= 0 {
+		c.Batch = 100
+	}
+	if c.Horizon <= 0 {
+		c.Horizon = time.Second
+	}
+	if c.ChatGap <= 0 {
+		c.ChatGap = 1100 * time.Millisecond
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 5
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = 2 * time.Second
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 5 * time.Minute
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = 3 * time.Second
+	}
+	return c
+}
+
+// interval is the budget's spacing between two messages; 0 for no limit.
+func (c OutboxConfig) interval() time.Duration {
+	if c.Rate < 0 {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / c.Rate)
+}
+
+// Outbox sends the durable outbox. Each message gets one attempt per
+// claim and its outcome is recorded right after the call returns, so a
+// killed process resends at most the one message in flight.
+type Outbox struct {
+	cfg    OutboxConfig
+	client *Client
+	store  *storage.Storage
+	log    *slog.Logger
+	loc    *time.Location
+	id     string
+}
+
+// NewOutbox builds a sender; Run starts it.
+func NewOutbox(c *Client, s *storage.Storage, cfg OutboxConfig, log *slog.Logger, loc *time.Location) *Outbox {
+	if log == nil {
+		log = slog.Default()
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return &Outbox{cfg: cfg.withDefaults(), client: c, store: s, log: log, loc: loc,
+		id: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))}
+}
+
+// Run sends until ctx ends; the message in flight is finished and
+// recorded, the rest of the batch is given back for others to take.
+func (o *Outbox) Run(ctx context.Context) error {
+	if o.cfg.Disabled {
+		return nil
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		o.progressLoop(ctx)
+	}()
+	defer wg.Wait()
+	opts := storage.ClaimOptions{Worker: o.id, Max: o.cfg.Batch, Interval: o.cfg.interval(), Horizon: o.cfg.Horizon,
+		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap}
+	for ctx.Err() == nil {
+		msgs, wait, err := o.store.ClaimOutbox(ctx, opts)
+		base := time.Now()
+		if err != nil {
+			if ctx.Err() == nil {
+				o.log.Warn("outbox claim", "err", err)
+			}
+			sleep(ctx, o.cfg.Poll)
+			continue
+		}
+		if len(msgs) == 0 {
+			d := o.cfg.Poll
+			if wait > 0 && wait < d {
+				d = wait
+			}
+			sleep(ctx, d)
+			continue
+		}
+		o.sendBatch(ctx, msgs, base)
+	}
+	return nil
+}
+
+func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, base time.Time) {
+	// Outcomes are recorded even while shutting down.
+	rec := context.WithoutCancel(ctx)
+	for i, m := range msgs {
+		if !sleep(ctx, time.Until(base.Add(m.SendIn))) || time.Now().After(base.Add(m.LeaseIn-o.cfg.Lease/2)) {
+			o.release(rec, msgs[i:])
+			return
+		}
+		sent, err := o.client.api.Send(outboxMessage(m))
+		f := Classify(err)
+		o.client.metrics.apiCall("sendMessage", f.Kind)
+		switch f.Kind {
+		case FailNone, FailNotModified:
+			o.record(rec, m, func() error { return o.store.OutboxSent(rec, m.ID, sent.MessageID) })
+		case FailRetryAfter:
+			o.log.Warn("outbox: flood wait", "retry_after", f.RetryAfter, "chat", m.ChatID)
+			o.record(rec, m, func() error { return o.store.PauseSending(rec, f.RetryAfter) })
+			o.record(rec, m, func() error { return o.store.OutboxRetry(rec, m.ID, f.RetryAfter, false, f.Reason) })
+			// The pause spoiled the slots of the rest of the batch.
+			o.release(rec, msgs[i+1:])
+			return
+		case FailBlocked:
+			o.record(rec, m, func() error { return o.store.OutboxFailed(rec, m.ID, true, blockedReason(f.Reason)) })
+		case FailBadRequest:
+			o.record(rec, m, func() error { return o.store.OutboxFailed(rec, m.ID, false, "Telegram từ chối: "+f.Reason) })
+		default:
+			if m.Attempts+1 >= o.cfg.MaxAttempts {
+				reason := fmt.Sprintf("lỗi mạng hoặc máy chủ Telegram sau %d lần thử: %s", m.Attempts+1, f.Reason)
+				o.record(rec, m, func() error { return o.store.OutboxFailed(rec, m.ID, false, reason) })
+			} else {
+				wait := min(o.cfg.Backoff<<m.Attempts, o.cfg.MaxBackoff)
+				o.log.Warn("outbox: send will be retried", "chat", m.ChatID, "attempt", m.Attempts+1, "wait", wait, "err", f.Reason)
+				o.record(rec, m, func() error { return o.store.OutboxRetry(rec, m.ID, wait, true, f.Reason) })
+			}
+		}
+	}
+}
+
+// record writes an outcome, retrying a few times: an outcome lost here
+// means the message is sent again after its lease.
+func (o *Outbox) record(ctx context.Context, m storage.OutboxMessage, write func() error) {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = write(); err == nil {
+			return
+		}
+		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
+	}
+	o.log.Error("outbox: outcome not recorded", "id", m.ID, "err", err)
+}
+
+func (o *Outbox) release(ctx context.Context, msgs []storage.OutboxMessage) {
+	if len(msgs) == 0 {
+		return
+	}
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	if err := o.store.ReleaseOutbox(ctx, o.id, ids); err != nil {
+		o.log.Warn("outbox: release", "err", err)
+	}
+}
+
+func outboxMessage(m storage.OutboxMessage) tgbotapi.MessageConfig {
+	c := tgbotapi.NewMessage(m.ChatID, m.Text)
+	c.ParseMode = tgbotapi.ModeHTML
+	c.DisableWebPagePreview = true
+	if len(m.ReplyMarkup) > 0 {
+		c.ReplyMarkup = json.RawMessage(m.ReplyMarkup)
+	}
+	return c
+}
+
+// blockedReason says in Vietnamese why a chat refused the message.
+func blockedReason(desc string) string {
+	lower := strings.ToLower(desc)
+	switch {
+	case strings.Contains(lower, "blocked"):
+		return "đã chặn bot"
+	case strings.Contains(lower, "chat not found"):
+		return "không tìm thấy cuộc trò chuyện (chưa mở bot)"
+	case strings.Contains(lower, "deactivated"):
+		return "tài khoản Telegram đã bị xóa"
+	}
+	return "Telegram từ chối: " + desc
+}
+
+// progressLoop keeps pushers' status messages up to date.
+func (o *Outbox) progressLoop(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	pruned := time.Now()
+	for {
+		o.progress(ctx)
+		if time.Since(pruned) > time.Hour {
+			pruned = time.Now()
+			if err := o.store.PruneChatSlots(ctx); err != nil && ctx.Err() == nil {
+				o.log.Warn("outbox: prune chat slots", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// progress edits the status message of each campaign that is due. The edit
+// takes a slot of the shared budget and of the pusher's chat, then goes
+// through the direct client, which waits out a 429 itself.
+func (o *Outbox) progress(ctx context.Context) {
+	due, err := o.store.ClaimProgress(ctx, o.cfg.ProgressEvery)
+	if err != nil {
+		if ctx.Err() == nil {
+			o.log.Warn("outbox: progress", "err", err)
+		}
+		return
+	}
+	for _, p := range due {
+		st, err := o.store.CampaignStats(ctx, p.ID)
+		if err != nil || st.NotifyChatID == nil || st.ProgressMessageID == nil {
+			continue
+		}
+		text, kb := handlers.PushProgress(st, p.Final, o.cfg.Rate)
+		wait, err := o.store.ReserveSlot(ctx, *st.NotifyChatID, o.cfg.interval(), o.cfg.ChatGap)
+		if err != nil {
+			o.log.Warn("outbox: progress slot", "err", err)
+			continue
+		}
+		if !sleep(ctx, wait) && !p.Final {
+			return
+		}
+		e := tgbotapi.NewEditMessageText(*st.NotifyChatID, *st.ProgressMessageID, text)
+		e.ParseMode = tgbotapi.ModeHTML
+		e.ReplyMarkup = kb
+		_, err = o.client.Send(context.WithoutCancel(ctx), e)
+		if err != nil && p.Final {
+			// The status message is gone or too old to edit: the summary
+			// must still arrive.
+			m := tgbotapi.NewMessage(*st.NotifyChatID, text)
+			m.ParseMode = tgbotapi.ModeHTML
+			if kb != nil {
+				m.ReplyMarkup = *kb
+			}
+			_, err = o.client.Send(context.WithoutCancel(ctx), m)
+		}
+		if err != nil {
+			o.log.Warn("outbox: progress edit", "campaign", p.ID, "err", err)
+		}
+	}
+}
+
+// sleep waits d or until ctx ends, and reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
