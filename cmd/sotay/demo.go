@@ -1,15 +1,276 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"sotay/bot"
+	"sotay/bot/sandbox"
+	"sotay/bot/telegramtest"
+	"sotay/storage"
+	"sotay/storage/demodata"
 )
 
+// DefaultDemoAddr is where the demo's sandbox chat listens unless
+// LISTEN_ADDR or --listen says otherwise.
+const DefaultDemoAddr = "127.0.0.1:8080"
+
+type demoOptions struct {
+	listen string
+	reset  bool
+	public bool
+	// listenSet is true when the address was given, not defaulted.
+	listenSet bool
+}
+
 func demoCmd() *cobra.Command {
-	return &cobra.Command{
+	c := configFromEnv()
+	if _, ok := os.LookupEnv("LOG_LEVEL"); !ok {
+		c.LogLevel = "warn" // the terminal shows what to open, not the bot's chatter
+	}
+	o := demoOptions{listen: envOr("LISTEN_ADDR", DefaultDemoAddr), listenSet: os.Getenv("LISTEN_ADDR") != ""}
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the bot on a ready demo commune (a sandbox chat in the browser when no token is given)",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("demo: being built") },
+		Long: "Creates the demo commune (Đảng bộ xã Bình Lư: 72 organisations, 870 members, roles) in its own\n" +
+			"database, sotay_demo, on the PostgreSQL server of DATABASE_URL, then runs the real bot on it.\n\n" +
+			"Without TELEGRAM_BOT_TOKEN the bot talks to a fake Bot API inside this process and a sandbox chat is\n" +
+			"served at http://" + DefaultDemoAddr + " (LISTEN_ADDR, --listen): pick a persona (the admin, an officer,\n" +
+			"a secretary, a member) and chat with the bot in the browser. It listens on loopback only unless\n" +
+			"--public is given.\n\n" +
+			"With TELEGRAM_BOT_TOKEN the bot runs on Telegram with the demo data and prints invite links.\n\n" +
+			"--reset drops sotay_demo and starts over; no other database is ever touched.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.listenSet = o.listenSet || cmd.Flags().Changed("listen")
+			return c.demo(cmd.Context(), cmd.OutOrStdout(), o)
+		},
 	}
+	c.dbFlags(cmd)
+	c.telegramFlags(cmd)
+	cmd.Flags().StringVar(&o.listen, "listen", o.listen, "address of the sandbox chat (env LISTEN_ADDR); with a token: /healthz and /metrics")
+	cmd.Flags().BoolVar(&o.public, "public", false, "allow --listen on an address other machines can reach (anyone there can play any persona)")
+	cmd.Flags().BoolVar(&o.reset, "reset", false, "drop the demo database sotay_demo and create the demo again")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
+	return cmd
+}
+
+func (c *config) demo(ctx context.Context, out io.Writer, o demoOptions) error {
+	started := time.Now()
+	log := c.logger()
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	dsn, err := demodata.DSN(c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	// Take the address first: a busy port should not wait for the database.
+	var ln net.Listener
+	if c.Token == "" {
+		if ln, err = demoListen(o.listen, o.public); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
+	dc := *c
+	dc.DatabaseURL = dsn
+	if o.reset {
+		fmt.Fprintln(out, "Đang xóa và tạo lại cơ sở dữ liệu sotay_demo…")
+	}
+	s, err := dc.openDemo(ctx, o.reset, loc, out)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if c.Token != "" {
+		listen := ""
+		if o.listenSet {
+			listen = o.listen
+		}
+		return c.demoTelegram(ctx, out, s, loc, log, listen)
+	}
+	return demoSandbox(ctx, out, s, loc, log, ln, started)
+}
+
+// openDemo opens the demo database (creating it when missing), brings its
+// schema up to date and fills it with the demo; a demo made by an older
+// sotay is made again.
+func (c *config) openDemo(ctx context.Context, reset bool, loc *time.Location, out io.Writer) (*storage.Storage, error) {
+	for attempt := 0; ; attempt++ {
+		if reset {
+			rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			err := demodata.Reset(rctx, c.DatabaseURL)
+			cancel()
+			if err != nil {
+				return nil, explainDBError(c.DatabaseURL, err)
+			}
+		}
+		s, err := c.open(ctx, true)
+		if err != nil {
+			return nil, err
+		}
+		created, err := demodata.Generate(ctx, s, time.Now().In(loc))
+		switch {
+		case errors.Is(err, demodata.ErrStale) && attempt == 0:
+			s.Close()
+			fmt.Fprintln(out, "Dữ liệu mẫu có sẵn do phiên bản sotay cũ hơn tạo ra: đang tạo lại cơ sở dữ liệu sotay_demo…")
+			reset = true
+			continue
+		case err != nil:
+			s.Close()
+			return nil, err
+		case created:
+			fmt.Fprintf(out, "Đã tạo dữ liệu mẫu: Đảng bộ xã Bình Lư, %d đảng viên (cơ sở dữ liệu sotay_demo).\n", demodata.TotalMembers)
+		}
+		return s, nil
+	}
+}
+
+// demoListen takes the sandbox's address, on loopback unless public.
+func demoListen(addr string, public bool) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("địa chỉ %q không hợp lệ: hãy ghi dạng máy:cổng, ví dụ %s", addr, DefaultDemoAddr)
+	}
+	if !public && !isLoopback(host) {
+		return nil, fmt.Errorf("địa chỉ %s cho máy khác truy cập được, mà ai mở trang cũng đóng được mọi vai: "+
+			"hãy dùng %s, hoặc thêm --public nếu thật sự muốn mở cho mạng nội bộ", addr, DefaultDemoAddr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("không mở được %s (%v): cổng có thể đang bận; hãy chọn cổng khác, ví dụ --listen 127.0.0.1:8081", addr, err)
+	}
+	return ln, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// demoSandbox runs the bot against an in-process fake Bot API and serves
+// the sandbox chat next to it, on one listener: the page at /, the fake
+// Bot API under /tg.
+func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, ln net.Listener, started time.Time) error {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	// A fresh token each run: with --public nobody else can poll the bot's updates.
+	token := fmt.Sprintf("%d:%s", telegramtest.BotID, hex.EncodeToString(b))
+	tg := telegramtest.NewHandler(telegramtest.WithToken(token))
+	defer tg.Close()
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log})
+	defer sb.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle("/tg/", http.StripPrefix("/tg", tg))
+	mux.Handle("/", sb)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+
+	self := ln.Addr().(*net.TCPAddr)
+	page := fmt.Sprintf("http://%s", ln.Addr())
+	apiBase := fmt.Sprintf("http://%s/tg", net.JoinHostPort("127.0.0.1", fmt.Sprint(self.Port)))
+	if self.IP.IsLoopback() {
+		apiBase = page + "/tg"
+	}
+	if self.IP.IsUnspecified() {
+		page = fmt.Sprintf("http://127.0.0.1:%d (hoặc địa chỉ IP của máy này trong mạng nội bộ)", self.Port)
+	}
+	tg.SetURL(apiBase)
+
+	bt, err := bot.New(ctx, bot.Config{Token: token, APIURL: apiBase, Location: loc}, s, log)
+	if err != nil {
+		return err
+	}
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() { runErr <- bt.Run(bctx) }()
+	select {
+	case <-bt.Ready:
+	case err := <-runErr:
+		return err
+	case err := <-srvErr:
+		return err
+	}
+	fmt.Fprintf(out, "Bot thử đã sẵn sàng (%.1f giây). Mở %s trong trình duyệt, chọn vai (quản trị, cán bộ, bí thư, đảng viên) và trò chuyện với bot.\n",
+		time.Since(started).Seconds(), page)
+	fmt.Fprintln(out, "Không cần Telegram: bot chạy với máy chủ Telegram giả ngay trong chương trình này. Bấm Ctrl+C để dừng.")
+	select {
+	case <-ctx.Done():
+	case err := <-srvErr:
+		cancel()
+		<-runErr
+		return err
+	case err := <-runErr:
+		return err
+	}
+	cancel()
+	err = <-runErr
+	fmt.Fprintln(out, "Đã dừng bot thử.")
+	return err
+}
+
+// demoTelegram runs the bot on Telegram with the demo data and prints an
+// invite link for each kind of persona.
+func (c *config) demoTelegram(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, listen string) error {
+	b, err := bot.New(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, ListenAddr: listen, Location: loc}, s, log)
+	if err != nil {
+		return err
+	}
+	ps, err := demodata.Personas(ctx, s)
+	if err != nil {
+		return err
+	}
+	username := b.Client().Username()
+	fmt.Fprintf(out, "Bot @%s chạy trên Telegram với dữ liệu mẫu (cơ sở dữ liệu sotay_demo). Mở một đường liên kết dưới đây trong Telegram để đóng vai:\n", username)
+	shown := map[string]bool{}
+	for _, p := range ps {
+		if shown[p.Role] {
+			continue
+		}
+		shown[p.Role] = true
+		if p.Linked() {
+			fmt.Fprintf(out, "%s\t%s\t%s · %s\tđã liên kết: gửi /menu cho @%s\n", p.Code, p.FullName, storage.RoleName(p.Role), p.RoleOrgName, username)
+			continue
+		}
+		tok, err := s.CreateInvite(ctx, p.ID, storage.DefaultInviteTTL, demodata.Actor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s\t%s\t%s · %s\thttps://t.me/%s?start=%s\n", p.Code, p.FullName, storage.RoleName(p.Role), p.RoleOrgName, username, tok)
+	}
+	fmt.Fprintf(out, "Đường liên kết cho đảng viên khác: sotay invite --database-url '%s' --member DV0001. Bấm Ctrl+C để dừng.\n", redactDSN(c.demoDSN()))
+	return b.Run(ctx)
+}
+
+// demoDSN is the demo database's URL (c.DatabaseURL already is, inside demo).
+func (c *config) demoDSN() string {
+	dsn, err := demodata.DSN(c.DatabaseURL)
+	if err != nil {
+		return c.DatabaseURL
+	}
+	return dsn
 }
