@@ -110,6 +110,13 @@ func (h *Handlers) handlerList() []Handler {
 		{Match: isContact, Access: Public, Handle: h.contact},
 		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
 		// documents.go: the handbook library and search.
+		{Command: "vanban", Callback: "vb", Access: Member, Description: "Xem văn bản theo loại", MenuLabel: "📄 Văn bản", Handle: h.browseDocuments},
+		{Callback: "doc", Access: Member, Handle: h.viewDocument},
+		{Callback: "dt", Access: Member, Handle: h.documentText},
+		{Callback: "df", Access: Member, Handle: h.documentFile},
+		{Callback: "dw", Access: Admin, Handle: h.withdrawDocument},
+		{Command: "tim", Dialog: "tim", Access: Member, Description: "Tìm văn bản theo số hiệu hoặc nội dung", MenuLabel: "🔎 Tìm kiếm", Handle: h.searchDocuments},
+		{Command: "dang", Callback: "dang", Dialog: "dang", Access: Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", Handle: h.publishDocument},
 		// push.go: campaigns.
 		{Command: "gui", Callback: "gui", Dialog: "gui", Access: Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.push},
 		{Callback: "hoc", Access: Member, Handle: h.studied},
@@ -163,6 +170,20 @@ func (r *Request) Now() time.Time { return r.h.deps.Now().In(r.h.deps.Location) 
 
 // Queue adds any request to the replies.
 func (r *Request) Queue(c tgbotapi.Chattable) { r.replies = append(r.replies, c) }
+
+// afterSend is a queued request whose result the handler needs.
+type afterSend struct {
+	tgbotapi.Chattable
+	then func(ctx context.Context, m tgbotapi.Message) error
+}
+
+// QueueThen queues c like Queue and, once it has been sent, calls then with
+// the message Telegram returned (the file_id of an upload, say). Replies go
+// out after the update's transaction committed, so then runs outside it:
+// it writes through Handlers' own store, in its own short statement.
+func (r *Request) QueueThen(c tgbotapi.Chattable, then func(ctx context.Context, m tgbotapi.Message) error) {
+	r.replies = append(r.replies, afterSend{Chattable: c, then: then})
+}
 
 // Reply queues an HTML message to the user; markup may be nil, an inline
 // keyboard, a reply keyboard or a keyboard removal.
@@ -427,12 +448,22 @@ func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
 // flush sends the queued replies and answers a pressed button.
 func (h *Handlers) flush(ctx context.Context, r *Request) {
 	for _, c := range r.replies {
+		var then func(context.Context, tgbotapi.Message) error
+		if a, ok := c.(afterSend); ok {
+			c, then = a.Chattable, a.then
+		}
 		var err error
+		var sent tgbotapi.Message
 		switch c.(type) {
 		case tgbotapi.SetMyCommandsConfig, tgbotapi.DeleteMessageConfig, tgbotapi.CallbackConfig, tgbotapi.ChatActionConfig:
 			err = h.deps.Sender.Request(ctx, c)
 		default:
-			_, err = h.deps.Sender.Send(ctx, c)
+			sent, err = h.deps.Sender.Send(ctx, c)
+		}
+		if err == nil && then != nil {
+			if terr := then(ctx, sent); terr != nil {
+				h.deps.Log.Warn("after reply failed", "user", r.UserID, "err", terr)
+			}
 		}
 		if e, ok := c.(tgbotapi.EditMessageTextConfig); ok && err != nil && ctx.Err() == nil {
 			// The message can't be edited (too old, deleted, not text):
