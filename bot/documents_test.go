@@ -1,0 +1,214 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"sotay/bot"
+	"sotay/bot/telegramtest"
+	"sotay/storage"
+)
+
+// pressContaining presses the button whose text contains sub on the newest
+// message that has one.
+func pressContaining(t *testing.T, u *telegramtest.User, sub string) {
+	t.Helper()
+	msgs := u.Messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		for _, b := range msgs[i].Buttons() {
+			if strings.Contains(b, sub) {
+				if _, err := u.PressButton(b); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+	}
+	t.Fatalf("no button containing %q", sub)
+}
+
+func waitCallback(t *testing.T, u *telegramtest.User, n int) telegramtest.CallbackAnswer {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for len(u.CallbackAnswers()) < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ans := u.CallbackAnswers()
+	if len(ans) < n {
+		t.Fatalf("want %d callback answers, got %+v", n, ans)
+	}
+	return ans[n-1]
+}
+
+func documentsSent(u *telegramtest.User) []telegramtest.Message {
+	var out []telegramtest.Message
+	for _, m := range u.Messages() {
+		if m.Method == "sendDocument" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func waitDocuments(t *testing.T, u *telegramtest.User, n int) []telegramtest.Message {
+	t.Helper()
+	if _, err := u.WaitMessage(wait, func(telegramtest.Message) bool { return len(documentsSent(u)) >= n }); err != nil {
+		t.Fatalf("want %d documents: %v", n, err)
+	}
+	return documentsSent(u)
+}
+
+func TestDocumentLibrary(t *testing.T) {
+	h := start(t, bot.Config{})
+	ctx := context.Background()
+	admin := h.tg.User(4001, "Hoa")
+	admin.SendText("/start " + h.invite("DV2"))
+	waitText(t, admin, "Đã liên kết")
+	if err := h.s.GrantRole(ctx, "DV2", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	member := h.tg.User(4002, "Minh") // DV1, CB1
+	member.SendText("/start " + h.invite("DV1"))
+	waitText(t, member, "Đã liên kết")
+	outsider := h.tg.User(4003, "Páo") // DV3, CB2
+	outsider.SendText("/start " + h.invite("DV3"))
+	outsiderMenu := waitText(t, outsider, "Sổ tay đảng viên")
+
+	// A document for CB1 only, with a long text and a file kept as bytes.
+	var body []string
+	for i := 1; i <= 40; i++ {
+		body = append(body, fmt.Sprintf("Mục %d. %s", i, strings.Repeat("Chi bộ quán triệt kết luận đến từng đảng viên. ", 6)))
+	}
+	cb1Doc, err := h.s.CreateDocument(ctx, storage.DocumentInput{
+		Kind: "ket_luan", Number: "22-KL/TW", Issuer: "Bộ Chính trị", IssuedOn: time.Date(2021, 11, 1, 0, 0, 0, 0, time.UTC),
+		Title: "Kết luận về công tác dân vận", Summary: "Dành cho chi bộ bản Nà Hiên.", Body: strings.Join(body, "\n\n"),
+		FileName: "kl22.pdf", FileMime: "application/pdf", FileData: []byte("%PDF-1.4 kl22"), Audience: []string{"CB1"}, Actor: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("AdminPublishesFileWithCaption", func(t *testing.T) {
+		admin.SendDocument("kl21.pdf", "application/pdf", []byte("%PDF-1.4 kl21"),
+			"/dang 21-KL/TW | Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng | Ban Chấp hành Trung ương | 25/10/2021")
+		waitText(t, admin, "Bước 1/3")
+		if _, err := admin.PressButton("✅ Kết luận (theo số hiệu)"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, admin, "Bước 2/3")
+		admin.SendText("Ngăn chặn, đẩy lùi suy thoái tư tưởng chính trị.")
+		waitText(t, admin, "xem lại trước khi đăng")
+		if _, err := admin.PressButton("✅ Đăng"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, admin, "Đã đăng Kết luận số 21-KL/TW")
+	})
+	published, err := h.s.DocumentByNumber(ctx, "21-KL/TW", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("MemberBrowsesAndReadsPageByPage", func(t *testing.T) {
+		member.SendText("/vanban")
+		waitText(t, member, "2 văn bản dành cho đồng chí")
+		if _, err := member.PressButton("Kết luận (2)"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, member, "Kết luận: 2 văn bản, mới nhất trước")
+		pressContaining(t, member, "22-KL/TW")
+		waitText(t, member, "Dành cho chi bộ bản Nà Hiên.")
+		if _, err := member.PressButton("📖 Đọc toàn văn"); err != nil {
+			t.Fatal(err)
+		}
+		first := waitText(t, member, "trang 1/")
+		total := strings.TrimSuffix(strings.SplitN(first.Plain[strings.Index(first.Plain, "trang 1/")+len("trang 1/"):], "\n", 2)[0], " ")
+		if total == "1" {
+			t.Fatalf("a long text fit one page: %q", first.Plain[:80])
+		}
+		if _, err := member.PressButton("Sau ▶"); err != nil {
+			t.Fatal(err)
+		}
+		second := waitText(t, member, "trang 2/"+total)
+		if second.ID != first.ID {
+			t.Fatalf("page 2 came as a new message %d, not an edit of %d", second.ID, first.ID)
+		}
+		if !strings.Contains(second.Plain, "Mục ") {
+			t.Fatalf("page 2: %q", second.Plain[:100])
+		}
+	})
+
+	t.Run("FileUploadedOnceThenByFileID", func(t *testing.T) {
+		before := h.tg.Calls("sendDocument")
+		if _, err := member.PressButton("⬅ Về văn bản"); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, member, "Dành cho chi bộ bản Nà Hiên.")
+		if _, err := member.PressButton("📎 Tải tệp"); err != nil {
+			t.Fatal(err)
+		}
+		docs := waitDocuments(t, member, 1)
+		firstFile := docs[0].Document
+		if firstFile == nil || string(firstFile.Data) != "%PDF-1.4 kl22" || firstFile.FileName != "kl22.pdf" {
+			t.Fatalf("first download %+v", firstFile)
+		}
+		var cached string
+		deadline := time.Now().Add(wait)
+		for cached == "" && time.Now().Before(deadline) {
+			d, _ := h.s.DocumentByID(ctx, cb1Doc.ID)
+			cached = d.FileID
+			time.Sleep(20 * time.Millisecond)
+		}
+		if cached != firstFile.FileID {
+			t.Fatalf("cached file_id %q, uploaded as %q", cached, firstFile.FileID)
+		}
+		if _, err := member.PressButton("📎 Tải tệp"); err != nil {
+			t.Fatal(err)
+		}
+		docs = waitDocuments(t, member, 2)
+		// An upload would have made a new file; the cached file_id sends the same one.
+		if docs[1].Document.FileID != firstFile.FileID {
+			t.Fatalf("second download is file %q, not the cached %q", docs[1].Document.FileID, firstFile.FileID)
+		}
+		if n := h.tg.Calls("sendDocument") - before; n != 2 {
+			t.Fatalf("%d sendDocument calls, want 2", n)
+		}
+	})
+
+	t.Run("ChatPublishedFileSentByItsFileID", func(t *testing.T) {
+		member.SendText("/tim ket luan 21")
+		waitText(t, member, "Kết quả cho «ket luan 21»")
+		pressContaining(t, member, "21-KL/TW")
+		waitText(t, member, "Ngăn chặn, đẩy lùi suy thoái")
+		if _, err := member.PressButton("📎 Tải tệp"); err != nil {
+			t.Fatal(err)
+		}
+		docs := waitDocuments(t, member, 3)
+		if f := docs[2].Document; f == nil || f.FileID != published.FileID || string(f.Data) != "%PDF-1.4 kl21" {
+			t.Fatalf("download %+v, want file %q", f, published.FileID)
+		}
+	})
+
+	t.Run("OutsiderDoesNotSeeIt", func(t *testing.T) {
+		outsider.SendText("/vanban")
+		waitText(t, outsider, "1 văn bản dành cho đồng chí")
+		outsider.SendText("/tim 22-KL/TW")
+		waitText(t, outsider, "Không tìm thấy văn bản nào với «22-KL/TW»")
+	})
+
+	t.Run("ForgedButtonRefused", func(t *testing.T) {
+		n := len(outsider.CallbackAnswers())
+		outsider.Press(outsiderMenu.ID, fmt.Sprintf("doc:%d", cb1Doc.ID))
+		ans := waitCallback(t, outsider, n+1)
+		if !strings.Contains(ans.Text, "không có quyền") || !ans.ShowAlert {
+			t.Fatalf("forged doc: %+v", ans)
+		}
+		outsider.Press(outsiderMenu.ID, fmt.Sprintf("df:%d", cb1Doc.ID))
+		ans = waitCallback(t, outsider, n+2)
+		if !strings.Contains(ans.Text, "không có quyền") || len(documentsSent(outsider)) != 0 {
+			t.Fatalf("forged file: %+v, %d files sent", ans, len(documentsSent(outsider)))
+		}
+	})
+}
