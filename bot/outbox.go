@@ -83,12 +83,17 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	return c
 }
 
+// rateHeadroom spaces slots for 99 % of Rate: a message that leaves a few
+// milliseconds late must not put Rate+1 messages into one sliding second
+// with the messages after it, which Telegram answers with 429.
+const rateHeadroom = 0.99
+
 // interval is the budget's spacing between two messages; 0 for no limit.
 func (c OutboxConfig) interval() time.Duration {
 	if c.Rate < 0 {
 		return 0
 	}
-	return time.Duration(float64(time.Second) / c.Rate)
+	return time.Duration(float64(time.Second) / (c.Rate * rateHeadroom))
 }
 
 // Outbox sends the durable outbox. Each message gets one attempt per
@@ -101,6 +106,27 @@ type Outbox struct {
 	log    *slog.Logger
 	loc    *time.Location
 	id     string
+	floods recent
+}
+
+// floodPauseCount 429s within floodWindow pause every sender.
+const (
+	floodPauseCount = 3
+	floodWindow     = 2 * time.Second
+)
+
+// recent counts events over the last floodWindow.
+type recent struct{ at []time.Time }
+
+func (r *recent) add(now time.Time) int {
+	keep := r.at[:0]
+	for _, t := range r.at {
+		if now.Sub(t) < floodWindow {
+			keep = append(keep, t)
+		}
+	}
+	r.at = append(keep, now)
+	return len(r.at)
 }
 
 // NewOutbox builds a sender; Run starts it.
@@ -134,8 +160,10 @@ func (o *Outbox) Run(ctx context.Context) error {
 	opts := storage.ClaimOptions{Worker: o.id, Max: o.cfg.Batch, Interval: o.cfg.interval(), Horizon: o.cfg.Horizon,
 		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap}
 	for ctx.Err() == nil {
-		msgs, wait, err := o.store.ClaimOutbox(ctx, opts)
+		// Slots are offsets from the database's clock when the claim read
+		// the budget, which is just after this.
 		base := time.Now()
+		msgs, wait, err := o.store.ClaimOutbox(ctx, opts)
 		if err != nil {
 			if ctx.Err() == nil {
 				o.log.Warn("outbox claim", "err", err)
@@ -171,12 +199,20 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 		case FailNone, FailNotModified:
 			o.record(rec, m, func() error { return o.store.OutboxSent(rec, m.ID, sent.MessageID) })
 		case FailRetryAfter:
+			// The message and its chat wait retry_after. A lone 429 is a
+			// slot that arrived a little early (network jitter) or a chat
+			// busy with direct replies; several close together mean the
+			// bot as a whole is over Telegram's limit, and every sender
+			// pauses.
 			o.log.Warn("outbox: flood wait", "retry_after", f.RetryAfter, "chat", m.ChatID)
-			o.record(rec, m, func() error { return o.store.PauseSending(rec, f.RetryAfter) })
+			o.record(rec, m, func() error { return o.store.HoldChat(rec, m.ChatID, f.RetryAfter) })
 			o.record(rec, m, func() error { return o.store.OutboxRetry(rec, m.ID, f.RetryAfter, false, f.Reason) })
-			// The pause spoiled the slots of the rest of the batch.
-			o.release(rec, msgs[i+1:])
-			return
+			if o.floods.add(time.Now()) >= floodPauseCount {
+				o.record(rec, m, func() error { return o.store.PauseSending(rec, f.RetryAfter) })
+				// The pause spoiled the slots of the rest of the batch.
+				o.release(rec, msgs[i+1:])
+				return
+			}
 		case FailBlocked:
 			o.record(rec, m, func() error { return o.store.OutboxFailed(rec, m.ID, true, blockedReason(f.Reason)) })
 		case FailBadRequest:

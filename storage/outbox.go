@@ -162,13 +162,19 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 // delivered (unless the member already read or studied it). Marking twice
 // changes nothing.
 func (s *Storage) OutboxSent(ctx context.Context, id int64, messageID int) error {
-	_, err := s.exec(ctx, `WITH o AS (
+	// One statement, committed without waiting for the WAL flush: a crash
+	// of this process loses nothing (the server has the commit), and a
+	// crash of the database server itself can only make a few messages be
+	// sent twice, never lost. The sender waits for this before its next
+	// send, so it must be quick.
+	_, err := s.exec(ctx, `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
+		o AS (
 			UPDATE outbox SET state = 'sent', sent_at = clock_timestamp(), message_id = $2, attempts = attempts + 1,
 				claimed_by = NULL, claimed_until = NULL, last_error = ''
 			WHERE id = $1 AND state = 'pending' RETURNING assignment_id, sent_at)
 		UPDATE assignments a SET delivered_at = COALESCE(a.delivered_at, o.sent_at), updated_at = o.sent_at,
 			state = CASE WHEN a.state IN ('pending', 'unreachable', 'failed') THEN 'delivered' ELSE a.state END, reason = ''
-		FROM o WHERE a.id = o.assignment_id`, id, messageID)
+		FROM o, cfg WHERE a.id = o.assignment_id`, id, messageID)
 	if err != nil {
 		return fmt.Errorf("storage: outbox %d sent: %w", id, err)
 	}
@@ -239,6 +245,16 @@ func (s *Storage) ReleaseOutbox(ctx context.Context, worker string, ids []int64)
 		WHERE claimed_by = $1 AND id = ANY($2) AND state = 'pending'`, worker, pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("storage: release outbox: %w", err)
+	}
+	return nil
+}
+
+// HoldChat keeps every sender off one chat for d (Telegram asked to wait).
+func (s *Storage) HoldChat(ctx context.Context, chatID int64, d time.Duration) error {
+	_, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
+		ON CONFLICT (chat_id) DO UPDATE SET next_at = GREATEST(chat_send_slots.next_at, EXCLUDED.next_at)`, chatID, d.Seconds())
+	if err != nil {
+		return fmt.Errorf("storage: hold chat %d: %w", chatID, err)
 	}
 	return nil
 }
