@@ -1,15 +1,321 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+
+	"sotay/handlers"
+	"sotay/storage"
 )
 
+// maxUpload is the Bot API's limit on a file a bot uploads.
+const maxUpload = 50 << 20
+
 func docCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "doc",
-		Short: "Add, edit and withdraw documents",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("doc: being built") },
+		Short: "Add, edit, withdraw and list the handbook's documents",
+	}
+	cmd.AddCommand(docAddCmd(), docEditCmd(), docWithdrawCmd(), docListCmd())
+	return cmd
+}
+
+// docFlags are the fields of a document as flags.
+type docFlags struct {
+	kind, number, title, issuer, date, summary, textFile, file, audience string
+}
+
+func (f *docFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "kind", "", "kind: nghi_quyet, chi_thi, ket_luan, quy_dinh, quy_che, ke_hoach, huong_dan, thong_bao, cong_van, tai_lieu (or the Vietnamese name, \"Kết luận\")")
+	fl.StringVar(&f.number, "number", "", "number as written on the document, e.g. 21-KL/TW")
+	fl.StringVar(&f.title, "title", "", "title (trích yếu)")
+	fl.StringVar(&f.issuer, "issuer", "", "issuing body, e.g. \"Ban Chấp hành Trung ương\"")
+	fl.StringVar(&f.date, "date", "", "date of issue, 2006-01-02 or 02/01/2006")
+	fl.StringVar(&f.summary, "summary", "", "short summary shown with the document")
+	fl.StringVar(&f.textFile, "text", "", "UTF-8 text file with the full text (paragraphs separated by a blank line)")
+	fl.StringVar(&f.file, "file", "", "file to attach (PDF, DOCX, image), at most 50 MB")
+	fl.StringVar(&f.audience, "audience", "", "organisation codes whose members may read it, comma-separated (default: the whole commune)")
+}
+
+// apply copies the flags that were given onto in.
+func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput) error {
+	changed := cmd.Flags().Changed
+	if changed("kind") {
+		in.Kind = f.kind
+	}
+	if changed("number") {
+		in.Number = f.number
+	}
+	if changed("title") {
+		in.Title = f.title
+	}
+	if changed("issuer") {
+		in.Issuer = f.issuer
+	}
+	if changed("summary") {
+		in.Summary = f.summary
+	}
+	if changed("date") {
+		d, ok := handlers.ParseDate(f.date)
+		if !ok {
+			return fmt.Errorf("--date %q không đúng dạng: hãy ghi năm-tháng-ngày (2021-10-25) hoặc ngày/tháng/năm (25/10/2021)", f.date)
+		}
+		in.IssuedOn = d
+	}
+	if changed("text") {
+		b, err := os.ReadFile(f.textFile)
+		if err != nil {
+			return fmt.Errorf("không đọc được tệp toàn văn %s: %v", f.textFile, err)
+		}
+		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(b) {
+			return fmt.Errorf("tệp %s không phải văn bản UTF-8: hãy mở tệp và lưu lại với mã hóa UTF-8 (hoặc xuất từ Word dạng .txt UTF-8)", f.textFile)
+		}
+		in.Body = string(b)
+	}
+	if changed("file") {
+		b, err := os.ReadFile(f.file)
+		if err != nil {
+			return fmt.Errorf("không đọc được tệp đính kèm %s: %v", f.file, err)
+		}
+		if len(b) == 0 {
+			return fmt.Errorf("tệp đính kèm %s rỗng", f.file)
+		}
+		if len(b) > maxUpload {
+			return fmt.Errorf("tệp đính kèm %s lớn %.1f MB, Telegram chỉ nhận tệp đến 50 MB: hãy nén hoặc tách tệp", f.file, float64(len(b))/(1<<20))
+		}
+		in.FileName, in.FileData = filepath.Base(f.file), b
+		in.FileMime = mime.TypeByExtension(strings.ToLower(filepath.Ext(f.file)))
+		if in.FileMime == "" {
+			in.FileMime = http.DetectContentType(b)
+		}
+		in.FileMime, _, _ = strings.Cut(in.FileMime, ";")
+	}
+	if changed("audience") {
+		in.SetAudience = true
+		in.Audience = nil
+		for _, c := range strings.Split(f.audience, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				in.Audience = append(in.Audience, c)
+			}
+		}
+	}
+	return nil
+}
+
+func docAddCmd() *cobra.Command {
+	c := configFromEnv()
+	var f docFlags
+	var draft bool
+	cmd := &cobra.Command{
+		Use:   "add --kind KIND --number NUMBER --title TITLE --issuer ISSUER --date DATE [--summary TEXT] [--text FILE] [--file FILE]",
+		Short: "Add a document to the handbook (published unless --draft)",
+		Long: "Add a document. --kind, --number, --title, --issuer and --date are required. The document is\n" +
+			"published at once (members see it in /vanban) unless --draft is given; --audience limits it to\n" +
+			"members of some organisations and everything below them.",
+		Example: `  sotay doc add --kind ket_luan --number 21-KL/TW --title "Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng" \
+    --issuer "Ban Chấp hành Trung ương" --date 25/10/2021 --text kl21.txt --file kl21.pdf`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var missing []string
+			for _, name := range []string{"kind", "number", "title", "issuer", "date"} {
+				if !cmd.Flags().Changed(name) {
+					missing = append(missing, "--"+name)
+				}
+			}
+			if len(missing) > 0 {
+				return fmt.Errorf("thiếu %s. Xem ví dụ: sotay doc add -h", strings.Join(missing, ", "))
+			}
+			in := storage.DocumentInput{Draft: draft, Actor: "cli"}
+			if err := f.apply(cmd, &in); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := s.CreateDocument(ctx, in)
+			if err != nil {
+				return err
+			}
+			if draft {
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã lưu bản nháp %s số %s (mã %d). Đăng bằng: sotay doc edit %q --publish\n", d.KindName(), d.Number, d.ID, d.Number)
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã đăng %s số %s (mã %d): %s\n", d.KindName(), d.Number, d.ID, d.Title)
+			}
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	f.register(cmd)
+	cmd.Flags().BoolVar(&draft, "draft", false, "keep it unpublished")
+	return cmd
+}
+
+func docEditCmd() *cobra.Command {
+	c := configFromEnv()
+	var f docFlags
+	var from string
+	var publish bool
+	cmd := &cobra.Command{
+		Use:   "edit NUMBER [--title ...] [--summary ...] [--text FILE] [--file FILE] [--audience ORG,...] [--publish]",
+		Short: "Change a document: only the flags given change",
+		Long: "Change the document with this number (any written form: \"21-KL/TW\", \"21 kl/tw\"). Only the flags\n" +
+			"given change. --audience \"\" opens it to the whole commune. --from ISSUER picks one when several\n" +
+			"bodies issued the same number. --publish publishes a draft or a withdrawn document.",
+		Example: `  sotay doc edit 21-KL/TW --summary "Tóm tắt mới" --text kl21.txt`,
+		Args:    exactArgs(1, "sotay doc edit NUMBER, ví dụ: sotay doc edit 21-KL/TW --title \"...\""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := s.DocumentByNumber(ctx, args[0], from)
+			if err != nil {
+				return err
+			}
+			in := d.Input()
+			in.Actor = "cli"
+			if err := f.apply(cmd, &in); err != nil {
+				return err
+			}
+			return s.WithTx(ctx, func(s *storage.Storage) error {
+				d, err := s.UpdateDocument(ctx, d.ID, in)
+				if err != nil {
+					return err
+				}
+				if publish {
+					if _, err := s.PublishDocument(ctx, d.ID, "cli"); err != nil {
+						return err
+					}
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã sửa %s số %s (mã %d).\n", d.KindName(), d.Number, d.ID)
+				if publish {
+					fmt.Fprintln(cmd.OutOrStdout(), "Văn bản đã được đăng: đảng viên xem được trong /vanban.")
+				}
+				return nil
+			})
+		},
+	}
+	c.dbFlags(cmd)
+	f.register(cmd)
+	cmd.Flags().StringVar(&from, "from", "", "issuer of the document to change, when the number is not unique")
+	cmd.Flags().BoolVar(&publish, "publish", false, "publish it (a draft, or a withdrawn document)")
+	return cmd
+}
+
+func docWithdrawCmd() *cobra.Command {
+	c := configFromEnv()
+	var from string
+	cmd := &cobra.Command{
+		Use:     "withdraw NUMBER",
+		Short:   "Withdraw a document: members no longer see it",
+		Long:    "Withdraw the document with this number. Withdrawing twice changes nothing. --from ISSUER picks\none when several bodies issued the same number.",
+		Example: "  sotay doc withdraw 21-KL/TW",
+		Args:    exactArgs(1, "sotay doc withdraw NUMBER, ví dụ: sotay doc withdraw 21-KL/TW"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, changed, err := s.WithdrawDocument(ctx, args[0], from, "cli")
+			if err != nil {
+				return err
+			}
+			if changed {
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %s số %s: đảng viên không còn xem được văn bản này.\n", d.KindName(), d.Number)
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s số %s đã được thu hồi từ trước.\n", d.KindName(), d.Number)
+			}
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&from, "from", "", "issuer of the document, when the number is not unique")
+	return cmd
+}
+
+var docStatusNames = map[string]string{
+	storage.DocDraft:     "nháp",
+	storage.DocPublished: "đã đăng",
+	storage.DocWithdrawn: "đã thu hồi",
+}
+
+func docListCmd() *cobra.Command {
+	c := configFromEnv()
+	var status string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the documents, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if status != "" && docStatusNames[status] == "" {
+				return fmt.Errorf("--status %q không có: hãy dùng draft, published hoặc withdrawn", status)
+			}
+			ctx := cmd.Context()
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			return listDocuments(ctx, cmd, s, status)
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&status, "status", "", "only draft, published or withdrawn documents")
+	return cmd
+}
+
+func listDocuments(ctx context.Context, cmd *cobra.Command, s *storage.Storage, status string) error {
+	ds, err := s.Documents(ctx, status)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "Mã\tSố hiệu\tLoại\tNgày\tCơ quan\tTrạng thái\tTệp\tTrích yếu")
+	for _, d := range ds {
+		file := ""
+		if d.HasFile() {
+			file = "có"
+		}
+		title := []rune(d.Title)
+		if len(title) > 60 {
+			title = append(title[:59], '…')
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Number, d.KindName(), d.IssuedOn.Format("02/01/2006"),
+			d.Issuer, docStatusNames[d.Status], file, string(title))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%d văn bản.\n", len(ds))
+	return nil
+}
+
+// exactArgs is cobra.ExactArgs with a Vietnamese message and an example.
+func exactArgs(n int, usage string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return errors.New("cách dùng: " + usage)
+		}
+		return nil
 	}
 }
