@@ -29,6 +29,9 @@ type config struct {
 	WebhookURL    string
 	WebhookSecret string
 	ListenAddr    string
+	// SendRate is the outbox budget in messages per second shared by
+	// every sender process (SEND_RATE).
+	SendRate float64
 }
 
 func envOr(key, def string) string {
@@ -48,6 +51,7 @@ func configFromEnv() *config {
 		WebhookURL:    os.Getenv("WEBHOOK_URL"),
 		WebhookSecret: os.Getenv("WEBHOOK_SECRET"),
 		ListenAddr:    os.Getenv("LISTEN_ADDR"),
+		SendRate:      envRate(),
 	}
 }
 
@@ -127,4 +131,21 @@ func redactDSN(dsn string) string {
 		}
 	}
 	return dsn
+}
+
+// envRate reads SEND_RATE; unset or unreadable means the default.
+func envRate() float64 {
+	var r float64
+	if v := os.Getenv("SEND_RATE"); v != "" {
+		if _, err := fmt.Sscan(v, &r); err != nil || r <= 0 {
+			return bot.DefaultSendRate
+		}
+		return r
+	}
+	return bot.DefaultSendRate
+}
+
+// rateFlag adds --rate to commands that send.
+func (c *config) rateFlag(cmd *cobra.Command) {
+	cmd.Flags().Float64Var(&c.SendRate, "rate", c.SendRate, "messages per second shared by every sender process (env SEND_RATE)")
 }

@@ -1,15 +1,258 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+
+	"sotay/bot"
+	"sotay/handlers"
+	"sotay/storage"
 )
 
 func pushCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "push",
+	c := configFromEnv()
+	var doc, issuer, to, due, report string
+	var all, wait bool
+	cmd := &cobra.Command{
+		Use:   "push --doc NUMBER --to ORG[,ORG...] [--due DATE] [--wait]",
 		Short: "Push a document to the members of organisations",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("push: being built") },
+		Long: "Push a published document to the active members of one or more organisation subtrees.\n\n" +
+			"The campaign snapshots one assignment per member and queues one message per linked member in\n" +
+			"the database; the running `sotay serve` sends them within the shared budget (SEND_RATE).\n" +
+			"Members who already have the document from an earlier campaign are left out unless --all.\n" +
+			"With --wait this command also sends (when TELEGRAM_BOT_TOKEN is set), shows a progress bar\n" +
+			"and the summary. --report writes the delivery report (XLSX) once the push is done.",
+		Example: "  sotay push --doc 21-KL/TW --to BINHLU --due 30/11/2026 --wait\n" +
+			"  sotay push --doc 62-KH/TU --to CB01,CB02 --report bao-cao.xlsx --wait",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.push(cmd.Context(), cmd.OutOrStdout(), pushArgs{doc: doc, issuer: issuer, to: to, due: due, report: report, all: all, wait: wait})
+		},
+	}
+	c.dbFlags(cmd)
+	c.telegramFlags(cmd)
+	c.rateFlag(cmd)
+	cmd.Flags().StringVar(&doc, "doc", "", "number of the document, as written (21-KL/TW) or letters and digits only (21kltw)")
+	cmd.Flags().StringVar(&issuer, "issuer", "", "issuing body, when two documents have the same number")
+	cmd.Flags().StringVar(&to, "to", "", "organisation codes, comma-separated; each covers its whole subtree")
+	cmd.Flags().StringVar(&due, "due", "", "study deadline, DD/MM/YYYY")
+	cmd.Flags().BoolVar(&all, "all", false, "assign again to members who already have the document")
+	cmd.Flags().BoolVar(&wait, "wait", false, "wait until every message is sent, with a progress bar")
+	cmd.Flags().StringVar(&report, "report", "", "write the delivery report to this XLSX file (implies waiting for the end)")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
+	return cmd
+}
+
+type pushArgs struct {
+	doc, issuer, to, due, report string
+	all, wait                    bool
+}
+
+func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(a.doc) == "" {
+		return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+	}
+	var codes []string
+	for _, code := range strings.Split(a.to, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			codes = append(codes, code)
+		}
+	}
+	if len(codes) == 0 {
+		return errors.New("thiếu --to: hãy ghi mã tổ chức nhận, ví dụ --to BINHLU (cả Đảng bộ) hoặc --to CB01,CB02")
+	}
+	var dueOn *time.Time
+	if a.due != "" {
+		d, err := parseDue(a.due, time.Now().In(loc))
+		if err != nil {
+			return err
+		}
+		dueOn = &d
+	}
+	s, err := c.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := pushDocument(ctx, s, a.doc, a.issuer)
+	if err != nil {
+		return err
+	}
+	var orgIDs []int64
+	var names []string
+	for _, code := range codes {
+		o, err := s.Organisation(ctx, code)
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("không có tổ chức mã %s: hãy kiểm tra lại mã (sotay import orgs đã nhập những mã nào)", code)
+		}
+		if err != nil {
+			return err
+		}
+		orgIDs = append(orgIDs, o.ID)
+		names = append(names, o.Name)
+	}
+	p, err := s.PreviewCampaign(ctx, d.ID, orgIDs, a.all)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Văn bản: %s số %s — %s\nPhạm vi: %s\n", storage.DocumentKindName(d.Kind), d.Number, d.Title, strings.Join(names, ", "))
+	fmt.Fprintf(out, "Giao cho %d đảng viên: %d nhận qua Telegram, %d chưa liên kết", p.Assigned, p.Reachable, p.NotLinked)
+	if p.Already > 0 && !a.all {
+		fmt.Fprintf(out, "; %d đã được giao từ trước nên không gửi lại (--all để gửi lại)", p.Already)
+	}
+	fmt.Fprintln(out, ".")
+	camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
+		DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage,
+	})
+	if err != nil {
+		if msg := storage.ErrorMessage(err); msg != "" {
+			return errors.New(msg)
+		}
+		return err
+	}
+	fmt.Fprintf(out, "Đã tạo đợt gửi #%d: %d tin nhắn vào hàng đợi.\n", camp.ID, p.Reachable)
+	if !a.wait && a.report == "" {
+		fmt.Fprintln(out, "`sotay serve` sẽ gửi; dùng --wait để chờ và xem tiến độ.")
+		return nil
+	}
+	stop := func() {}
+	if c.Token != "" {
+		sctx, cancel := context.WithCancel(ctx)
+		client, err := bot.NewClient(sctx, c.APIURL, c.Token, c.logger(), nil)
+		if err != nil {
+			cancel()
+			return err
+		}
+		done := make(chan struct{})
+		ob := bot.NewOutbox(client, s, bot.OutboxConfig{Rate: c.SendRate}, c.logger(), loc)
+		go func() { defer close(done); _ = ob.Run(sctx) }()
+		stop = func() { cancel(); <-done }
+	} else {
+		fmt.Fprintln(out, "TELEGRAM_BOT_TOKEN chưa đặt: lệnh này chỉ theo dõi, `sotay serve` phải đang chạy để gửi.")
+	}
+	st, err := waitCampaign(ctx, s, camp.ID, c.SendRate)
+	stop()
+	if err != nil {
+		return err
+	}
+	text, _ := handlers.PushProgress(st, true, 0)
+	fmt.Fprintln(out, plainText(text))
+	if a.report != "" {
+		rows, err := s.DeliveryReport(ctx, camp.ID)
+		if err != nil {
+			return err
+		}
+		data, err := handlers.DeliveryReportXLSX(rows, loc)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(a.report, data, 0o644); err != nil {
+			return fmt.Errorf("không ghi được báo cáo %s: %v", a.report, err)
+		}
+		fmt.Fprintf(out, "Báo cáo gửi: %s (%d dòng)\n", a.report, len(rows))
+	}
+	return nil
+}
+
+// parseDue reads a deadline, DD/MM/YYYY (or YYYY-MM-DD), not in the past.
+func parseDue(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	var d time.Time
+	var err error
+	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
+		if d, err = time.Parse(layout, s); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", s)
+	}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if d.Before(today) {
+		return d, fmt.Errorf("--due %s đã qua: hạn học tập phải từ hôm nay (%s) trở đi", d.Format("02/01/2006"), now.Format("02/01/2006"))
+	}
+	return d, nil
+}
+
+// pushDocument finds the published document with this number.
+func pushDocument(ctx context.Context, s *storage.Storage, number, issuer string) (storage.Document, error) {
+	ds, err := s.DocumentsNumbered(ctx, number)
+	if err != nil {
+		return storage.Document{}, err
+	}
+	var match []storage.Document
+	for _, d := range ds {
+		if issuer == "" || strings.EqualFold(strings.TrimSpace(issuer), d.Issuer) {
+			match = append(match, d)
+		}
+	}
+	switch {
+	case len(match) == 0:
+		return storage.Document{}, fmt.Errorf("không có văn bản số %s: hãy kiểm tra số văn bản, hoặc thêm văn bản trước (sotay doc add)", number)
+	case len(match) > 1:
+		var list []string
+		for _, d := range match {
+			list = append(list, fmt.Sprintf("%s (%s)", d.Number, d.Issuer))
+		}
+		return storage.Document{}, fmt.Errorf("có %d văn bản số %s: %s; hãy thêm --issuer để chọn", len(match), number, strings.Join(list, "; "))
+	}
+	if match[0].Status != storage.DocPublished {
+		return storage.Document{}, fmt.Errorf("văn bản %s chưa được công bố hoặc đã thu hồi: chỉ gửi được văn bản đang công bố", match[0].Number)
+	}
+	return match[0], nil
+}
+
+// waitCampaign shows a progress bar until nothing of the campaign is left
+// to send.
+func waitCampaign(ctx context.Context, s *storage.Storage, id int64, rate float64) (storage.CampaignStats, error) {
+	st, err := s.CampaignStats(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	bar := progressbar.NewOptions(st.Total,
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription("Đang gửi"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish())
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		_ = bar.Set(st.Total - st.Pending)
+		bar.Describe(fmt.Sprintf("Đang gửi · %d không liên lạc được", st.Unreachable+st.Failed))
+		if st.Queued == 0 {
+			_ = bar.Finish()
+			return st, nil
+		}
+		select {
+		case <-ctx.Done():
+			_ = bar.Exit()
+			return st, fmt.Errorf("đã dừng theo dõi; các tin còn lại vẫn nằm trong hàng đợi và sẽ được gửi tiếp: %w", ctx.Err())
+		case <-t.C:
+		}
+		if st, err = s.CampaignStats(ctx, id); err != nil {
+			return st, err
+		}
 	}
 }
+
+var tags = regexp.MustCompile(`<[^>]+>`)
+
+// plainText turns a bot message's HTML into terminal text.
+func plainText(s string) string { return html.UnescapeString(tags.ReplaceAllString(s, "")) }
