@@ -54,7 +54,11 @@ const (
 // documentOpened is called whenever a member opens a document's full text
 // or file. The campaigns feature records reading here.
 func (h *Handlers) documentOpened(ctx context.Context, r *Request, d storage.Document) error {
-	return nil
+	if r.Member == nil {
+		return nil
+	}
+	// Telegram gives no read receipts: opening is the reading we record.
+	return r.Store.MarkDocumentRead(ctx, r.Member.ID, d.ID)
 }
 
 // dateVN formats a date as Vietnamese documents write it.

@@ -444,10 +444,8 @@ func (s *Storage) orgChain(ctx context.Context, orgID int64) ([]int64, error) {
 // published and has no audience (the whole commune) or an audience
 // organisation above or at the member's.
 //
-// The campaigns engineer extends it with "or the member has an assignment
-// for it" once the assignments table exists (migration 0004):
-//
-//	OR EXISTS (SELECT 1 FROM assignments x WHERE x.document_id = d.id AND x.member_id = $1)
+// A member assigned the document in a campaign may read it even outside
+// its audience.
 //
 // Every query that lists, searches or opens documents for a member goes
 // through it (MayRead, DocumentsForMember, DocumentKindCounts,
@@ -455,7 +453,8 @@ func (s *Storage) orgChain(ctx context.Context, orgID int64) ([]int64, error) {
 func documentReadableSQL() string {
 	return `(d.status = 'published' AND ($1::bigint IS NOT NULL) AND (
 		NOT EXISTS (SELECT 1 FROM document_audiences a WHERE a.document_id = d.id)
-		OR EXISTS (SELECT 1 FROM document_audiences a WHERE a.document_id = d.id AND a.org_id = ANY($2::bigint[]))))`
+		OR EXISTS (SELECT 1 FROM document_audiences a WHERE a.document_id = d.id AND a.org_id = ANY($2::bigint[]))
+		OR EXISTS (SELECT 1 FROM assignments x WHERE x.document_id = d.id AND x.member_id = $1)))`
 }
 
 // readerArgs are the $1 and $2 of documentReadableSQL for a member.

@@ -1,0 +1,281 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+// pushEnv is newEnv with a published document whose audience is CB1 only,
+// DV1 an admin over ROOT (user 701), DV2 linked (702), DV3 linked (703)
+// and an officer over CB2.
+func pushEnv(t *testing.T) (*env, int64) {
+	t.Helper()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.link(t, "DV1", 701)
+	e.link(t, "DV2", 702)
+	e.link(t, "DV3", 703)
+	if err := e.s.GrantRole(ctx, "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.GrantRole(ctx, "DV3", storage.RoleOfficer, "CB2", "test"); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	err := e.s.DB().Get(&id, `INSERT INTO documents (kind, number, issuer, issued_on, title, summary, body, status, number_key, published_at)
+		VALUES ('nghi_quyet', '05-NQ/TU', 'Tỉnh ủy', '2026-03-02', 'Về phát triển kinh tế', 'Tóm tắt <quan trọng>', 'Toàn văn.', 'published', '05nqtu', now())
+		RETURNING id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb1, _ := e.s.Organisation(ctx, "CB1")
+	if _, err := e.s.DB().Exec(`INSERT INTO document_audiences (document_id, org_id) VALUES ($1, $2)`, id, cb1.ID); err != nil {
+		t.Fatal(err)
+	}
+	return e, id
+}
+
+func orgID(t *testing.T, s *storage.Storage, code string) int64 {
+	t.Helper()
+	o, err := s.Organisation(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
+}
+
+func count(t *testing.T, s *storage.Storage, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.DB().Get(&n, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestPushDialog(t *testing.T) {
+	e, doc := pushEnv(t)
+	cb1, cb2 := orgID(t, e.s, "CB1"), orgID(t, e.s, "CB2")
+
+	steps := []struct {
+		name, user, data, want string
+	}{
+		{"CommandListsPublishedDocuments", "text", "/gui", "Bước 1/3"},
+		{"DocumentAsksForScope", "press", fmt.Sprintf("gui:d%d", doc), "Bước 2/3: gửi cho ai?"},
+		{"CellPickerOpens", "press", "gui:c0", "đã chọn 0"},
+		{"TickingACellCountsIt", "press", fmt.Sprintf("gui:t%d.0", cb1), "đã chọn 1"},
+		{"TickingTwiceUnticks", "press", fmt.Sprintf("gui:t%d.0", cb1), "đã chọn 0"},
+		{"DoneWithoutCellsExplains", "press", "gui:n", "callback:Chưa chọn chi bộ nào"},
+		{"TickBothCells", "press", fmt.Sprintf("gui:t%d.0", cb2), "đã chọn 1"},
+		{"TickSecondCell", "press", fmt.Sprintf("gui:t%d.0", cb1), "đã chọn 2"},
+		{"DoneShowsReach", "press", "gui:n", "Sẽ giao cho <b>3</b> đảng viên: 3 nhận được qua Telegram"},
+		{"DeadlineShowsConfirm", "press", "gui:h7", "Đồng chí kiểm tra lại rồi bấm gửi."},
+		{"ConfirmStartsSending", "press", "gui:ok", "Đang gửi 0/3"},
+		{"SecondConfirmFindsNothing", "press", "gui:ok", "đã xong hoặc đã hết hạn"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			e.rec.reset()
+			if st.user == "text" {
+				e.text(t, 701, st.data)
+			} else {
+				e.press(t, 701, st.data)
+			}
+			if !contains(e.rec.texts(), st.want) {
+				t.Fatalf("want %q in %q", st.want, e.rec.texts())
+			}
+		})
+	}
+	t.Run("OneCampaignWithDeadlineAndThreeMessages", func(t *testing.T) {
+		if n := count(t, e.s, `SELECT count(*) FROM campaigns WHERE due_on IS NOT NULL`); n != 1 {
+			t.Fatalf("%d campaigns", n)
+		}
+		if n := count(t, e.s, `SELECT count(*) FROM outbox WHERE kind = 'push'`); n != 3 {
+			t.Fatalf("%d queued", n)
+		}
+	})
+	t.Run("OfficerOutsideScopeRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 703, "/gui")
+		e.press(t, 703, fmt.Sprintf("gui:d%d", doc))
+		e.rec.reset()
+		e.press(t, 703, fmt.Sprintf("gui:s%d", cb1))
+		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+	t.Run("MemberCannotPush", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 702, "/gui")
+		if !contains(e.rec.texts(), "không có quyền") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+	t.Run("TypingDuringTheDialogPointsToTheButtons", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 703, "CB1 và CB2")
+		if !contains(e.rec.texts(), "hãy bấm các nút") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+}
+
+func TestStudyAndReading(t *testing.T) {
+	e, doc := pushEnv(t)
+	ctx := context.Background()
+	c, err := e.s.CreateCampaign(ctx, storage.CampaignInput{DocumentID: doc, OrgIDs: []int64{orgID(t, e.s, "CB2")},
+		Actor: "test", Message: handlers.PushMessage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv3, dv1 := mustMember(t, e.s, "DV3"), mustMember(t, e.s, "DV1")
+	var aid int64
+	if err := e.s.DB().Get(&aid, `SELECT id FROM assignments WHERE campaign_id = $1 AND member_id = $2`, c.ID, dv3.ID); err != nil {
+		t.Fatal(err)
+	}
+	state := func() string {
+		a, _ := e.s.AssignmentByID(ctx, aid)
+		return a.State
+	}
+
+	t.Run("AssignedMemberOutsideAudienceMayRead", func(t *testing.T) {
+		ok, err := e.s.MayRead(ctx, dv3, doc)
+		if err != nil || !ok {
+			t.Fatalf("may read %v %v", ok, err)
+		}
+	})
+	t.Run("OpeningTheTextRecordsReading", func(t *testing.T) {
+		e.press(t, 703, fmt.Sprintf("dt:%d:1", doc))
+		if s := state(); s != storage.AssignRead {
+			t.Fatalf("state %s", s)
+		}
+	})
+	t.Run("AnotherMembersButtonRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 701, fmt.Sprintf("hoc:%d", aid))
+		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") || state() != storage.AssignRead {
+			t.Fatalf("got %q, state %s", e.rec.texts(), state())
+		}
+		_ = dv1
+	})
+	t.Run("StudiedMarksAndSwapsTheButton", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 703, fmt.Sprintf("hoc:%d", aid))
+		if state() != storage.AssignStudied || !contains(e.rec.texts(), "callback:✅ Đã ghi nhận") {
+			t.Fatalf("got %q, state %s", e.rec.texts(), state())
+		}
+		var edited bool
+		for _, c := range e.rec.sent {
+			if m, ok := c.(tgbotapi.EditMessageReplyMarkupConfig); ok && m.ReplyMarkup != nil &&
+				m.ReplyMarkup.InlineKeyboard[1][0].Text == "✔️ Đã xác nhận học" {
+				edited = true
+			}
+		}
+		if !edited {
+			t.Fatal("the study button was not swapped")
+		}
+	})
+	t.Run("SecondPressOnlyReminds", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 703, fmt.Sprintf("hoc:%d", aid))
+		if got := e.rec.texts(); len(got) != 1 || !strings.Contains(got[0], "đã xác nhận học văn bản này rồi") {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("ReadingAfterStudyKeepsStudied", func(t *testing.T) {
+		e.press(t, 703, fmt.Sprintf("dt:%d:1", doc))
+		if s := state(); s != storage.AssignStudied {
+			t.Fatalf("state %s", s)
+		}
+	})
+}
+
+func TestPushMessage(t *testing.T) {
+	due := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
+	base := storage.Document{ID: 9, Kind: "ket_luan", Number: "21-KL/TW", Issuer: "Bộ Chính trị",
+		IssuedOn: time.Date(2021, 10, 25, 0, 0, 0, 0, time.UTC), Title: "Về <xây dựng> Đảng", Summary: "Tóm tắt."}
+	withFile := base
+	withFile.FileName = "kl21.pdf"
+	tests := []struct {
+		name     string
+		doc      storage.Document
+		due      *time.Time
+		buttons  string
+		contains []string
+		lacks    []string
+	}{
+		{"WithoutFileTwoButtons", base, nil, "📖 Đọc toàn văn|✅ Tôi đã học",
+			[]string{"Kết luận số 21-KL/TW", "Bộ Chính trị, ngày 25/10/2021", "Về &lt;xây dựng&gt; Đảng", "Tóm tắt."}, []string{"Hạn học tập"}},
+		{"WithFileAndDeadline", withFile, &due, "📖 Đọc toàn văn|📎 Tải tệp|✅ Tôi đã học",
+			[]string{"⏰ Hạn học tập: <b>15/12/2026</b>"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text, markup := handlers.PushMessage(tc.doc, storage.Campaign{DueOn: tc.due}, 77)
+			kb := markup.(tgbotapi.InlineKeyboardMarkup)
+			var labels, data []string
+			for _, row := range kb.InlineKeyboard {
+				for _, b := range row {
+					labels, data = append(labels, b.Text), append(data, *b.CallbackData)
+				}
+			}
+			if got := strings.Join(labels, "|"); got != tc.buttons {
+				t.Errorf("buttons %q, want %q", got, tc.buttons)
+			}
+			if data[0] != "dt:9:1" || data[len(data)-1] != "hoc:77" {
+				t.Errorf("callback data %q", data)
+			}
+			for _, s := range tc.contains {
+				if !strings.Contains(text, s) {
+					t.Errorf("text lacks %q: %s", s, text)
+				}
+			}
+			for _, s := range tc.lacks {
+				if strings.Contains(text, s) {
+					t.Errorf("text has %q: %s", s, text)
+				}
+			}
+		})
+	}
+}
+
+func TestPushProgress(t *testing.T) {
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	sent := now.Add(31 * time.Second)
+	st := storage.CampaignStats{Campaign: storage.Campaign{ID: 4, DocKind: "ket_luan", DocNumber: "21-KL/TW", CreatedAt: now},
+		Total: 870, Delivered: 450, Unreachable: 12, NotLinked: 10, Pending: 408, Queued: 408}
+	tests := []struct {
+		name  string
+		st    func() storage.CampaignStats
+		final bool
+		want  string
+		kb    bool
+	}{
+		{"SendingShowsCountAndTimeLeft", func() storage.CampaignStats { return st }, false,
+			"Đang gửi 450/870 · 12 không liên lạc được · còn khoảng 15 giây", false},
+		{"FinalShowsSummaryAndReportButton", func() storage.CampaignStats {
+			f := st
+			f.Delivered, f.Pending, f.Queued, f.LastSentAt = 858, 0, 0, &sent
+			return f
+		}, true, "Đã nhận: <b>858/870</b> đảng viên\nKhông liên lạc được: 12 (chưa liên kết Telegram: 10)\nThời gian gửi: 31 giây", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text, kb := handlers.PushProgress(tc.st(), tc.final, 28)
+			if !strings.Contains(text, tc.want) {
+				t.Fatalf("%q lacks %q", text, tc.want)
+			}
+			if (kb != nil) != tc.kb || (kb != nil && *kb.InlineKeyboard[0][0].CallbackData != "gbc:4") {
+				t.Fatalf("keyboard %+v", kb)
+			}
+		})
+	}
+}
