@@ -11,3 +11,9 @@ ALTER TABLE documents
         regexp_replace(search_title || ' ' || search_text, '[^[:alnum:]]+', ' ', 'g'))) STORED;
 CREATE INDEX documents_title_words_gin ON documents USING gin (title_words);
 CREATE INDEX documents_search_words_gin ON documents USING gin (search_words);
+-- Newest first among published documents: a search for common words walks
+-- this and stops at the tenth match instead of sorting thousands.
+CREATE INDEX documents_published_idx ON documents (issued_on DESC, id DESC) WHERE status = 'published';
+-- Number keys are matched by prefix ("21kl%", "^21([^0-9]|$)"): a btree in
+-- pattern order answers that directly, where trigrams of "21" are everywhere.
+CREATE INDEX documents_number_prefix_idx ON documents (number_key text_pattern_ops);
