@@ -298,3 +298,67 @@ func mustMember(t *testing.T, s *storage.Storage, code string) storage.Member {
 	}
 	return m
 }
+
+func TestDocumentListPages(t *testing.T) {
+	e, _, _ := docEnv(t)
+	ctx := context.Background()
+	for i := 1; i <= 9; i++ {
+		_, err := e.s.CreateDocument(ctx, storage.DocumentInput{
+			Kind: "huong_dan", Number: fmt.Sprintf("%d-HD/BTG", i), Issuer: "Ban Tuyên giáo", Title: fmt.Sprintf("Hướng dẫn số %d", i),
+			IssuedOn: time.Date(2024, 1, i, 0, 0, 0, 0, time.UTC),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct{ name, press, expect string }{
+		{"FirstPageNewest", "vb:huong_dan:0", "9 văn bản, mới nhất trước (trang 1/2)"},
+		{"SecondPage", "vb:huong_dan:8", "(trang 2/2)"},
+		{"PageBeyondEndShowsLast", "vb:huong_dan:80", "(trang 2/2)"},
+		{"NegativeOffsetShowsFirst", "vb:huong_dan:-8", "(trang 1/2)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.rec.reset()
+			e.press(t, 701, tt.press)
+			if !contains(e.rec.texts(), tt.expect) {
+				t.Fatalf("want %q in %q", tt.expect, e.rec.texts())
+			}
+		})
+	}
+}
+
+func TestPublishPhotoSentBackAsPhoto(t *testing.T) {
+	e, _, _ := docEnv(t)
+	ctx := context.Background()
+	e.id++
+	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+		MessageID: e.id, From: &tgbotapi.User{ID: 702}, Chat: &tgbotapi.Chat{ID: 702, Type: "private"},
+		Photo:   []tgbotapi.PhotoSize{{FileID: "SMALL", Width: 90}, {FileID: "LARGE", Width: 1280}},
+		Caption: "/dang 7-TB/ĐU | Thông báo lịch sinh hoạt | Đảng ủy xã | 2024-05-02",
+	}}
+	if err := e.h.HandleUpdate(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if !contains(e.rec.texts(), "Bước 1/3") {
+		t.Fatalf("no kind question: %q", e.rec.texts())
+	}
+	e.press(t, 702, "dang:k:thong_bao")
+	e.press(t, 702, "dang:skip")
+	e.press(t, 702, "dang:ok")
+	d, err := e.s.DocumentByNumber(ctx, "7-TB/DU", "")
+	if err != nil || !d.IsPhoto() || d.FileID != "LARGE" {
+		t.Fatalf("published %+v %v", d, err)
+	}
+	e.rec.reset()
+	e.press(t, 701, fmt.Sprintf("df:%d", d.ID))
+	var photo *tgbotapi.PhotoConfig
+	for _, c := range e.rec.sent {
+		if p, ok := c.(tgbotapi.PhotoConfig); ok {
+			photo = &p
+		}
+	}
+	if photo == nil || photo.File != tgbotapi.FileID("LARGE") {
+		t.Fatalf("photo not sent back by its file_id: %#v", e.rec.sent)
+	}
+}
