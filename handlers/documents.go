@@ -428,7 +428,13 @@ func TextPages(heading, body string) []string {
 }
 
 // htmlLen is the length Telegram counts, in UTF-16 code units.
-func htmlLen(s string) int { return len(utf16.Encode([]rune(s))) }
+func htmlLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
 
 var (
 	paragraphBreak = regexp.MustCompile(`\n[ \t]*\n\s*`)
@@ -450,21 +456,23 @@ func splitText(body string, room int) []string {
 		}
 		units = append(units, splitParagraph(p, room)...)
 	}
+	// Escaping works character by character, so lengths add up.
 	var chunks []string
-	cur := ""
+	var cur []string
+	curLen := 0
 	for _, u := range units {
-		switch {
-		case cur == "":
-			cur = u
-		case htmlLen(cur)+2+htmlLen(u) <= room:
-			cur += "\n\n" + u
-		default:
-			chunks = append(chunks, cur)
-			cur = u
+		l := htmlLen(u)
+		if len(cur) > 0 && curLen+2+l > room {
+			chunks = append(chunks, strings.Join(cur, "\n\n"))
+			cur, curLen = nil, 0
 		}
+		if len(cur) > 0 {
+			curLen += 2
+		}
+		cur, curLen = append(cur, u), curLen+l
 	}
-	if cur != "" {
-		chunks = append(chunks, cur)
+	if len(cur) > 0 {
+		chunks = append(chunks, strings.Join(cur, "\n\n"))
 	}
 	return chunks
 }
@@ -490,44 +498,55 @@ func splitParagraph(p string, room int) []string {
 		pieces = append(pieces, strings.Fields(s)...)
 	}
 	var out []string
-	cur := ""
+	var cur []string // escaped words of the piece being filled
+	curLen := 0
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur, curLen = nil, 0
+		}
+	}
 	for _, w := range pieces {
-		for htmlLen(esc(w)) > room {
+		e := esc(w)
+		l := htmlLen(e)
+		if l > room {
 			// A "word" longer than a page (a pasted URL, say): cut it.
-			head, tail := cutEscaped(w, room)
-			if cur != "" {
-				out, cur = append(out, esc(cur)), ""
-			}
-			out = append(out, esc(head))
-			w = tail
+			flush()
+			out = append(out, hardCut(w, room)...)
+			continue
 		}
-		switch {
-		case cur == "":
-			cur = w
-		case htmlLen(esc(cur+" "+w)) <= room:
-			cur += " " + w
-		default:
-			out = append(out, esc(cur))
-			cur = w
+		if len(cur) > 0 && curLen+1+l > room {
+			flush()
 		}
+		if len(cur) > 0 {
+			curLen++
+		}
+		cur, curLen = append(cur, e), curLen+l
 	}
-	if cur != "" {
-		out = append(out, esc(cur))
-	}
+	flush()
 	return out
 }
 
-// cutEscaped returns the longest rune prefix of w whose escaped form fits room.
-func cutEscaped(w string, room int) (string, string) {
+// hardCut cuts w into escaped pieces of at most room, between characters.
+func hardCut(w string, room int) []string {
+	var out []string
+	var b strings.Builder
 	n := 0
-	for i, r := range w {
-		l := htmlLen(esc(string(r)))
+	for _, r := range w {
+		e := esc(string(r))
+		l := htmlLen(e)
 		if n+l > room {
-			return w[:i], w[i:]
+			out = append(out, b.String())
+			b.Reset()
+			n = 0
 		}
+		b.WriteString(e)
 		n += l
 	}
-	return w, ""
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
 }
 
 // publishDraft is the /dang dialog's state.

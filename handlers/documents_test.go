@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -361,4 +362,27 @@ func TestPublishPhotoSentBackAsPhoto(t *testing.T) {
 	if photo == nil || photo.File != tgbotapi.FileID("LARGE") {
 		t.Fatalf("photo not sent back by its file_id: %#v", e.rec.sent)
 	}
+}
+
+func FuzzTextPages(f *testing.F) {
+	f.Add("Đoạn một.\n\nĐoạn hai.")
+	f.Add(strings.Repeat("<&> ", 2000))
+	f.Add(strings.Repeat("x", 9000))
+	f.Fuzz(func(t *testing.T, body string) {
+		if !utf8.ValidString(body) {
+			return
+		}
+		pages := handlers.TextPages("Kết luận số 21-KL/TW", body)
+		var words []string
+		for i, p := range pages {
+			if n := utf16Len(p); n > handlers.MaxMessageLen {
+				t.Fatalf("page %d is %d long", i+1, n)
+			}
+			_, c, _ := strings.Cut(p, "\n\n")
+			words = append(words, strings.Fields(html.UnescapeString(c))...)
+		}
+		if got, want := strings.Join(words, ""), strings.Join(strings.Fields(body), ""); got != want {
+			t.Fatalf("text changed")
+		}
+	})
 }
