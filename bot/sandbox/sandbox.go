@@ -124,6 +124,32 @@ func New(cfg Config) *Sandbox {
 	return s
 }
 
+// Restore gives back the fake Telegram users of the personas linked in an
+// earlier run, so that what the bot sends them on its own (pushes,
+// reminders) reaches a chat instead of failing with "chat not found" and
+// marking them unreachable. Call it before the bot starts.
+func (s *Sandbox) Restore(ctx context.Context) error {
+	orgs, err := s.store.Organisations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if o.ParentID != nil {
+			continue
+		}
+		ms, err := s.store.MembersInSubtree(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if p := persona(m, "", ""); p.Linked {
+				s.user(p)
+			}
+		}
+	}
+	return nil
+}
+
 // ServeHTTP serves the page and the API.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -609,3 +609,24 @@ func TestPage(t *testing.T) {
 		})
 	}
 }
+
+func TestRestoreLinkedPersonas(t *testing.T) {
+	st := startStack(t)
+	const member = "DV0200"
+	st.call("POST", "/api/link", map[string]string{"member": member}, nil)
+	st.waitFor(member, has("Đã liên kết"))
+
+	// The next run: a fresh fake Bot API on the same database.
+	tg := telegramtest.NewServer()
+	defer tg.Close()
+	sb := sandbox.New(sandbox.Config{Store: st.Store, TG: tg})
+	defer sb.Close()
+	if err := sb.Restore(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := st.Store.Member(context.Background(), member)
+	users := tg.Users()
+	if len(users) != 1 || users[0].ID() != sandbox.UserID(m.ID) {
+		t.Errorf("restored users %v, want only %s's", users, member)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -176,6 +177,12 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	defer tg.Close()
 	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log})
 	defer sb.Close()
+	if err := demodata.ForgetUpdates(ctx, s); err != nil {
+		return err
+	}
+	if err := sb.Restore(ctx); err != nil {
+		return err
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/tg/", http.StripPrefix("/tg", tg))
@@ -215,8 +222,9 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	case err := <-srvErr:
 		return err
 	}
-	fmt.Fprintf(out, "Bot thử đã sẵn sàng (%.1f giây). Mở %s trong trình duyệt, chọn vai (quản trị, cán bộ, bí thư, đảng viên) và trò chuyện với bot.\n",
-		time.Since(started).Seconds(), page)
+	took := strings.Replace(fmt.Sprintf("%.1f", time.Since(started).Seconds()), ".", ",", 1)
+	fmt.Fprintf(out, "Bot thử đã sẵn sàng (%s giây). Mở %s trong trình duyệt, chọn vai (quản trị, cán bộ, bí thư, đảng viên) và trò chuyện với bot.\n",
+		took, page)
 	fmt.Fprintln(out, "Không cần Telegram: bot chạy với máy chủ Telegram giả ngay trong chương trình này. Bấm Ctrl+C để dừng.")
 	select {
 	case <-ctx.Done():
