@@ -33,12 +33,14 @@ const (
 )
 
 const (
-	msgNoDocuments   = "Hiện chưa có văn bản nào dành cho đồng chí."
-	msgDocWithdrawn  = "Văn bản này đã được thu hồi hoặc chưa được đăng."
-	msgSearchAsk     = "🔎 Đồng chí gõ từ cần tìm: số hiệu, tên hoặc vài từ trong nội dung văn bản, ví dụ <i>ket luan 21</i> hoặc <i>21-KL/TW</i>.\nGõ /huy để thôi."
-	msgSearchNone    = "Không tìm thấy văn bản nào với «%s». Đồng chí thử từ khác: số hiệu (ví dụ 21-KL/TW) hoặc vài từ trong tên văn bản."
-	msgDialogGone    = "Thao tác này đã xong hoặc đã hủy."
-	msgDangExample   = "<code>/dang 21-KL/TW | Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng | Ban Chấp hành Trung ương | 25/10/2021</code>"
+	msgNoDocuments  = "Hiện chưa có văn bản nào dành cho đồng chí."
+	msgDocWithdrawn = "Văn bản này đã được thu hồi hoặc chưa được đăng."
+	msgSearchAsk    = "🔎 Đồng chí gõ từ cần tìm: số hiệu, tên hoặc vài từ trong nội dung văn bản, ví dụ <i>ket luan 21</i> hoặc <i>21-KL/TW</i>.\nGõ /huy để thôi."
+	msgSearchNone   = "Không tìm thấy văn bản nào với «%s». Đồng chí thử từ khác: số hiệu (ví dụ 21-KL/TW) hoặc vài từ trong tên văn bản."
+	msgDialogGone   = "Thao tác này đã xong hoặc đã hủy."
+	msgDangExample  = "<code>" + dangExamplePlain + "</code>"
+	// dangExamplePlain goes into error messages, which are sent as plain text.
+	dangExamplePlain = "/dang 21-KL/TW | Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng | Ban Chấp hành Trung ương | 25/10/2021"
 	msgDangHowTo     = "Để đăng văn bản, đồng chí gửi tệp (PDF, DOCX hoặc ảnh) kèm chú thích theo mẫu:\n" + msgDangExample
 	labelReadText    = "📖 Đọc toàn văn"
 	labelGetFile     = "📎 Tải tệp"
@@ -589,17 +591,17 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 		}
 	}
 	if strings.TrimSpace(args) == "" {
-		return d, storage.Errorf(storage.CodeInvalid, "Chú thích chưa có thông tin văn bản. Đồng chí ghi theo mẫu (các phần cách nhau bằng dấu |):\n%s", msgDangExample)
+		return d, storage.Errorf(storage.CodeInvalid, "Chú thích chưa có thông tin văn bản. Đồng chí ghi theo mẫu (các phần cách nhau bằng dấu |):\n%s", dangExamplePlain)
 	}
 	if len(missing) > 0 {
-		return d, storage.Errorf(storage.CodeInvalid, "Chú thích còn thiếu: %s. Đồng chí ghi đủ 4 phần, cách nhau bằng dấu |, theo mẫu:\n%s", strings.Join(missing, ", "), msgDangExample)
+		return d, storage.Errorf(storage.CodeInvalid, "Chú thích còn thiếu: %s. Đồng chí ghi đủ 4 phần, cách nhau bằng dấu |, theo mẫu:\n%s", strings.Join(missing, ", "), dangExamplePlain)
 	}
 	if len(parts) > 4 {
-		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), msgDangExample)
+		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), dangExamplePlain)
 	}
 	date, ok := ParseDate(parts[3])
 	if !ok {
-		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không đúng dạng: hãy ghi ngày/tháng/năm, ví dụ 25/10/2021. Mẫu:\n%s", parts[3], msgDangExample)
+		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không đúng dạng: hãy ghi ngày/tháng/năm, ví dụ 25/10/2021. Mẫu:\n%s", parts[3], dangExamplePlain)
 	}
 	if date.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)) {
 		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành %s ở tương lai: hãy kiểm tra lại ngày.", dateVN(date))
