@@ -473,3 +473,32 @@ func (s *Storage) ClaimProgress(ctx context.Context, gap time.Duration) ([]Progr
 	}
 	return due, nil
 }
+
+// RecordAssignmentState sets an assignment's state as of at, with the
+// timestamps that state implies: a secretary recording members who studied
+// at the cell meeting (studied_offline), or history loaded from elsewhere.
+func (s *Storage) RecordAssignmentState(ctx context.Context, assignmentID int64, state, reason string, at time.Time) error {
+	switch state {
+	case AssignPending, AssignDelivered, AssignRead, AssignStudied, AssignStudiedOffline, AssignUnreachable, AssignFailed:
+	default:
+		return Errorf(CodeInvalid, "Trạng thái %q không có.", state)
+	}
+	_, err := s.exec(ctx, `UPDATE assignments SET state = $2, reason = $3, updated_at = $4,
+		delivered_at = CASE WHEN $2 IN ('delivered', 'read', 'studied') THEN COALESCE(delivered_at, $4) ELSE delivered_at END,
+		read_at = CASE WHEN $2 IN ('read', 'studied') THEN COALESCE(read_at, $4) ELSE read_at END,
+		studied_at = CASE WHEN $2 IN ('studied', 'studied_offline') THEN COALESCE(studied_at, $4) ELSE studied_at END
+		WHERE id = $1`, assignmentID, state, reason, at)
+	if err != nil {
+		return fmt.Errorf("storage: assignment %d state: %w", assignmentID, err)
+	}
+	return nil
+}
+
+// AssignmentsOfCampaign lists a campaign's assignments.
+func (s *Storage) AssignmentsOfCampaign(ctx context.Context, campaignID int64) ([]Assignment, error) {
+	var out []Assignment
+	if err := s.sel(ctx, &out, `SELECT `+assignmentColumns+` FROM assignments a WHERE a.campaign_id = $1 ORDER BY a.id`, campaignID); err != nil {
+		return nil, fmt.Errorf("storage: assignments of %d: %w", campaignID, err)
+	}
+	return out, nil
+}

@@ -72,6 +72,11 @@ var Steps = []Step{
 		d.SetClock(d.Since)
 		return grantRoles(ctx, d)
 	}},
+	{Name: "documents", Run: func(ctx context.Context, d *Demo) error {
+		d.SetClock(d.Since)
+		return createDocuments(ctx, d)
+	}},
+	{Name: "campaigns", Run: createCampaigns},
 }
 
 // RootCode is the code of the demo commune committee.

@@ -1,6 +1,7 @@
 package demodata_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -200,5 +201,49 @@ func TestResetRefusesOtherDatabases(t *testing.T) {
 		if err := demodata.Reset(context.Background(), dsn); err == nil {
 			t.Errorf("Reset(%q) dropped a database that is not sotay_demo", dsn)
 		}
+	}
+}
+
+func TestGenerateDocumentsAndHistory(t *testing.T) {
+	s := MustGenerate(t)
+	ctx := context.Background()
+	docs, err := s.Documents(ctx, storage.DocPublished)
+	if err != nil || len(docs) != 5 {
+		t.Fatalf("published documents: %d %v", len(docs), err)
+	}
+	kl21, err := s.DocumentByNumber(ctx, "21-KL/TW", "Ban Chấp hành Trung ương")
+	if err != nil || !kl21.HasFile() {
+		t.Fatalf("21-KL/TW: %+v %v", kl21, err)
+	}
+	pdf, err := s.DocumentFile(ctx, kl21.ID)
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-1.4")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
+		t.Fatalf("demo PDF: %q %v", pdf[:min(len(pdf), 20)], err)
+	}
+	var rows []struct {
+		Number   string  `db:"number"`
+		Assigned int     `db:"assigned"`
+		Rate     float64 `db:"rate"`
+	}
+	err = s.DB().Select(&rows, `SELECT d.number, count(*) AS assigned,
+		avg(CASE WHEN a.state IN ('studied', 'studied_offline') THEN 1.0 ELSE 0 END)::float8 AS rate
+		FROM assignments a JOIN documents d ON d.id = a.document_id GROUP BY d.number ORDER BY d.number`)
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("campaigns %+v %v", rows, err)
+	}
+	for _, r := range rows {
+		switch r.Number {
+		case "21-KL/TW", "01-KL/TW":
+			if r.Assigned != 870 || r.Rate < 0.85 || r.Rate > 0.995 {
+				t.Errorf("%s: %d assigned, rate %.3f", r.Number, r.Assigned, r.Rate)
+			}
+		case "62-KH/TU":
+			if r.Assigned >= 870 || r.Rate > 0.85 {
+				t.Errorf("%s (committees only, under way): %d assigned, rate %.3f", r.Number, r.Assigned, r.Rate)
+			}
+		}
+	}
+	var pending int
+	if err := s.DB().Get(&pending, `SELECT count(*) FROM outbox WHERE state = 'pending'`); err != nil || pending != 0 {
+		t.Fatalf("the demo history queued %d messages (%v)", pending, err)
 	}
 }
