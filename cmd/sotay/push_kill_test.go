@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"sotay/bot/telegramtest"
+	"sotay/storage/storagetest"
+)
+
+// TestServeKilledMidPushLosesNothing pushes to 40 members, kills `sotay
+// serve` hard twice in the middle of sending, and restarts it: every member
+// gets the document, with at most one duplicate per kill.
+func TestServeKilledMidPushLosesNothing(t *testing.T) {
+	const n = 40
+	dsn := storagetest.NewDatabase(t)
+	env := []string{"DATABASE_URL=" + dsn, "SEND_RATE=10"}
+	if r := run(t, env, "import", "orgs", write(t, "o.csv", orgsCSV)); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	var csv strings.Builder
+	csv.WriteString("code,full_name,org_code\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&csv, "K%03d,Đảng viên Số %d,CBNAHIEN\n", i, i)
+	}
+	if r := run(t, env, "import", "members", write(t, "m.csv", csv.String())); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	s := open(t, dsn)
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		m, err := s.Member(ctx, fmt.Sprintf("K%03d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.LinkTelegram(ctx, m.ID, int64(20000+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := run(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
+		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--summary", "Tóm tắt."); r.code != 0 {
+		t.Fatalf("doc add: %+v", r)
+	}
+	tg := telegramtest.NewServer(telegramtest.WithFloodLimit(30, 1))
+	defer tg.Close()
+	users := make([]*telegramtest.User, n)
+	for i := range users {
+		users[i] = tg.User(int64(20000+i), fmt.Sprintf("U%d", i))
+	}
+	env = append(env, "TELEGRAM_BOT_TOKEN="+tg.Token(), "TELEGRAM_API_URL="+tg.URL())
+	if r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "CBNAHIEN"); r.code != 0 {
+		t.Fatalf("push: %+v", r)
+	}
+	delivered := func() (got, dup int) {
+		for _, u := range users {
+			k := 0
+			for _, m := range u.Messages() {
+				if strings.Contains(m.Plain, "21-KL/TW") {
+					k++
+				}
+			}
+			if k > 0 {
+				got++
+			}
+			if k > 1 {
+				dup += k - 1
+			}
+		}
+		return got, dup
+	}
+	serve := func() (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(binary, "serve")
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+		var logs bytes.Buffer
+		cmd.Stderr = &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &logs
+	}
+	waitFor := func(want int, cmd *exec.Cmd, logs *bytes.Buffer) {
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			if got, _ := delivered(); got >= want {
+				return
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				got, _ := delivered()
+				t.Fatalf("only %d of %d members got the push\nlogs:\n%s", got, want, logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for kill, at := range []int{8, 20} {
+		cmd, logs := serve()
+		waitFor(at, cmd, logs)
+		if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		t.Logf("kill %d after %d members", kill+1, at)
+	}
+	cmd, logs := serve()
+	defer cmd.Process.Kill()
+	waitFor(n, cmd, logs)
+	// Let a late duplicate show up before counting.
+	time.Sleep(500 * time.Millisecond)
+	got, dup := delivered()
+	if got != n || dup > 2 {
+		t.Fatalf("%d of %d members got it, %d duplicates after 2 kills", got, n, dup)
+	}
+	t.Logf("%d members, %d duplicates after 2 kills", got, dup)
+	var states []string
+	if err := s.DB().Select(&states, `SELECT DISTINCT state FROM assignments`); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !(len(states) == 1 && states[0] == "delivered") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		states = nil
+		_ = s.DB().Select(&states, `SELECT DISTINCT state FROM assignments`)
+	}
+	if len(states) != 1 || states[0] != "delivered" {
+		t.Fatalf("assignment states %v", states)
+	}
+}
