@@ -95,7 +95,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	// updates in hand instead of cutting them off.
 	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer hcancel()
-	b.registerCommands(ctx)
+	// Background work (outbox, pruning, command menus) stops with ctx, and
+	// also when serving fails, so that Run always returns.
+	bg, bgCancel := context.WithCancel(ctx)
+	defer bgCancel()
+	go b.registerCommands(bg)
 	d := NewDispatcher(hctx, b.handlers, b.cfg.Workers, b.log, b.metrics)
 
 	mux := http.NewServeMux()
@@ -116,10 +120,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
-	go b.prune(ctx)
-	// The outbox sender stops with ctx, after recording the message in flight.
+	go b.prune(bg)
+	// The outbox sender stops with bg, after recording the message in flight.
 	outboxDone := make(chan struct{})
-	go func() { defer close(outboxDone); _ = b.outbox.Run(ctx) }()
+	go func() { defer close(outboxDone); _ = b.outbox.Run(bg) }()
 
 	var runErr error
 	if b.cfg.WebhookURL != "" {
@@ -144,6 +148,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 
 	b.log.Info("shutting down: finishing updates in hand")
+	bgCancel()
 	drained := make(chan struct{})
 	go func() {
 		if srv != nil {
@@ -173,11 +178,18 @@ func (b *Bot) registerCommands(ctx context.Context) {
 		b.log.Warn("command menus", "err", err)
 		return
 	}
+	failed := 0
 	for _, m := range menus {
-		if err := b.client.Request(ctx, m); err != nil {
-			b.log.Warn("setMyCommands failed", "err", err)
+		if ctx.Err() != nil {
 			return
 		}
+		if err := b.client.Request(ctx, m); err != nil {
+			failed++
+			b.log.Debug("setMyCommands failed", "err", err)
+		}
+	}
+	if failed > 0 {
+		b.log.Warn("some command menus were not registered", "failed", failed, "of", len(menus))
 	}
 }
 
@@ -204,6 +216,9 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 	for attempt := 0; attempt < 5; attempt++ {
 		if _, err = b.client.API().MakeRequest("setWebhook", params); err == nil {
 			return nil
+		}
+		if k := Classify(err).Kind; k != FailTransient && k != FailRetryAfter {
+			break // a refused URL or secret does not get better by asking again
 		}
 		select {
 		case <-ctx.Done():

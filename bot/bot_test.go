@@ -374,3 +374,27 @@ func TestChatsRunConcurrentlyAndInOrder(t *testing.T) {
 		t.Fatalf("slow chat out of order: %q / %q", msgs[0].Plain, msgs[1].Plain)
 	}
 }
+
+func TestRunReturnsWhenWebhookRefused(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	tg := telegramtest.NewServer()
+	t.Cleanup(tg.Close)
+	tg.InjectFault("setWebhook", telegramtest.Fault{Code: 400, Description: "Bad Request: bad webhook: HTTPS url must be provided for webhook", Times: -1})
+	addr := freeAddr(t)
+	b, err := bot.New(ctx, bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr,
+		WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret"}, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "setWebhook") {
+			t.Fatalf("Run returned %v", err)
+		}
+	case <-time.After(wait):
+		t.Fatal("Run hangs after setWebhook was refused")
+	}
+}

@@ -43,6 +43,7 @@ func serveCmd() *cobra.Command {
 	c.telegramFlags(cmd)
 	cmd.Flags().StringVar(&c.WebhookURL, "webhook-url", c.WebhookURL, "public HTTPS URL of the webhook, ending in /telegram/webhook (env WEBHOOK_URL); empty: long polling")
 	cmd.Flags().StringVar(&c.WebhookSecret, "webhook-secret", c.WebhookSecret, "secret Telegram sends with each webhook call (env WEBHOOK_SECRET)")
+	hideDefault(cmd, "webhook-secret")
 	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "address for /healthz, /metrics and the webhook, e.g. 127.0.0.1:8080 (env LISTEN_ADDR)")
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
 	c.rateFlag(cmd)

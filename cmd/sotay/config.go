@@ -58,12 +58,15 @@ func configFromEnv() *config {
 // dbFlags adds the flags every database command has.
 func (c *config) dbFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL)")
+	// -h prints defaults, which come from the environment: no passwords.
+	cmd.Flags().Lookup("database-url").DefValue = redactDSN(c.DatabaseURL)
 	cmd.Flags().StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env LOG_LEVEL)")
 }
 
 // telegramFlags adds the flags of commands that talk to Telegram.
 func (c *config) telegramFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.Token, "token", c.Token, "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
+	hideDefault(cmd, "token")
 	cmd.Flags().StringVar(&c.APIURL, "api-url", c.APIURL, "Bot API base URL (env TELEGRAM_API_URL)")
 }
 
@@ -148,4 +151,9 @@ func envRate() float64 {
 // rateFlag adds --rate to commands that send.
 func (c *config) rateFlag(cmd *cobra.Command) {
 	cmd.Flags().Float64Var(&c.SendRate, "rate", c.SendRate, "messages per second shared by every sender process (env SEND_RATE)")
+}
+
+// hideDefault keeps a secret taken from the environment out of -h.
+func hideDefault(cmd *cobra.Command, flag string) {
+	cmd.Flags().Lookup(flag).DefValue = ""
 }

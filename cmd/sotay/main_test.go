@@ -85,10 +85,14 @@ func TestCommandLine(t *testing.T) {
 	env := []string{"DATABASE_URL=" + dsn}
 
 	t.Run("HelpForEverySubcommand", func(t *testing.T) {
-		for _, sub := range []string{"serve", "migrate", "import", "import orgs", "invite", "grant"} {
-			r := run(t, env, append(strings.Fields(sub), "-h")...)
+		secrets := append([]string{"TELEGRAM_BOT_TOKEN=123:SECRETTOKEN", "WEBHOOK_SECRET=SECRETHOOK"}, env...)
+		for _, sub := range []string{"serve", "migrate", "import", "import orgs", "invite", "grant", "doc add", "push", "demo"} {
+			r := run(t, secrets, append(strings.Fields(sub), "-h")...)
 			if r.code != 0 || !strings.Contains(r.stdout, "Usage:") {
 				t.Errorf("%s -h: %d %q", sub, r.code, r.stderr)
+			}
+			if strings.Contains(r.stdout, "SECRETTOKEN") || strings.Contains(r.stdout, "SECRETHOOK") {
+				t.Errorf("%s -h shows a secret from the environment", sub)
 			}
 		}
 	})
