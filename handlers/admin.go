@@ -45,7 +45,7 @@ func (h *Handlers) unlinkedInScope(ctx context.Context, r *Request) ([]storage.M
 	seen := map[int64]bool{}
 	var out []storage.Member
 	for _, role := range r.Roles {
-		if roleAccess(role.Role) < Secretary {
+		if roleAccess(role) < Secretary {
 			continue
 		}
 		ms, err := r.Store.MembersInSubtree(ctx, role.OrgID)

@@ -289,3 +289,32 @@ func TestFailedEditSentAsNewMessage(t *testing.T) {
 		t.Fatalf("menu not re-sent as a new message: %+v", e.rec.sent)
 	}
 }
+
+func TestImportMenuButtonExplains(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 902)
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.press(t, 902, "cmd:nhap")
+	if !contains(e.rec.texts(), "Đồng chí hãy gửi tệp Excel") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}
+
+func TestAdminBelowRootIsNoCommuneAdmin(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 903)
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "CB1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.text(t, 903, "/nhap")
+	if !contains(e.rec.texts(), "không có quyền") {
+		t.Fatalf("an admin of one cell may import the commune's roster: %q", e.rec.texts())
+	}
+	e.rec.reset()
+	e.text(t, 903, "/moi") // still oversees the cell
+	if contains(e.rec.texts(), "không có quyền") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}

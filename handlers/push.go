@@ -262,7 +262,7 @@ func cut(s string, n int) string {
 func officerRoots(r *Request) []int64 {
 	var ids []int64
 	for _, role := range r.Roles {
-		if roleAccess(role.Role) >= Officer {
+		if roleAccess(role) >= Officer {
 			ids = append(ids, role.OrgID)
 		}
 	}

@@ -33,10 +33,13 @@ type importDraft struct {
 // whose rows are all valid is imported at once; otherwise nothing changes
 // and the admin may choose to import the valid rows.
 func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
-	if cq := r.Update.CallbackQuery; cq != nil {
-		return h.rosterImportChoice(ctx, r)
+	if r.Update.CallbackQuery != nil && r.Command == "" {
+		return h.rosterImportChoice(ctx, r) // "nhap:ok" or "nhap:no"
 	}
-	doc := r.Update.Message.Document
+	var doc *tgbotapi.Document
+	if r.Update.Message != nil {
+		doc = r.Update.Message.Document
+	}
 	if doc == nil {
 		r.Reply(msgImportHowTo, nil)
 		return nil

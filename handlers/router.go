@@ -229,17 +229,23 @@ func (r *Request) Has(access Access) bool {
 		return false
 	}
 	for _, role := range r.Roles {
-		if roleAccess(role.Role) >= access {
+		if roleAccess(role) >= access {
 			return true
 		}
 	}
 	return false
 }
 
-func roleAccess(role string) Access {
-	switch role {
+// roleAccess is what a role allows. The admin actions (roster, publishing,
+// withdrawing) act on the whole commune, so an admin role counts as Admin
+// only at the root; lower in the tree it oversees its subtree as an officer.
+func roleAccess(role storage.Role) Access {
+	switch role.Role {
 	case storage.RoleAdmin:
-		return Admin
+		if role.AtRoot {
+			return Admin
+		}
+		return Officer
 	case storage.RoleOfficer:
 		return Officer
 	case storage.RoleSecretary:
@@ -252,7 +258,7 @@ func roleAccess(role string) Access {
 // it or over one of its ancestors of at least the given access.
 func (r *Request) CanSee(ctx context.Context, access Access, orgID int64) (bool, error) {
 	for _, role := range r.Roles {
-		if roleAccess(role.Role) < access {
+		if roleAccess(role) < access {
 			continue
 		}
 		ok, err := r.Store.InSubtree(ctx, role.OrgID, orgID)

@@ -31,12 +31,15 @@ type Role struct {
 	OrgID   int64  `db:"org_id"`
 	OrgCode string `db:"org_code"`
 	OrgName string `db:"org_name"`
+	// AtRoot is true when the organisation is a root of the tree (the
+	// commune committee).
+	AtRoot bool `db:"at_root"`
 }
 
 // RolesOf returns a member's roles over organisations that are not dissolved.
 func (s *Storage) RolesOf(ctx context.Context, memberID int64) ([]Role, error) {
 	var rs []Role
-	err := s.sel(ctx, &rs, `SELECT r.role, r.org_id, o.code AS org_code, o.name AS org_name
+	err := s.sel(ctx, &rs, `SELECT r.role, r.org_id, o.code AS org_code, o.name AS org_name, o.parent_id IS NULL AS at_root
 		FROM roles r JOIN organisations o ON o.id = r.org_id
 		WHERE r.member_id = $1 AND o.dissolved_at IS NULL ORDER BY r.role, o.code`, memberID)
 	if err != nil {

@@ -27,9 +27,10 @@ var migrations embed.FS
 // Storage is the one way in to the database. A Storage made by WithTx runs
 // every method inside that transaction.
 type Storage struct {
-	db  *sqlx.DB
-	tx  *sqlx.Tx
-	now func() time.Time
+	db    *sqlx.DB
+	tx    *sqlx.Tx
+	now   func() time.Time
+	depth int // savepoint nesting inside tx
 }
 
 // Option configures a Storage.
@@ -157,16 +158,21 @@ func (s *Storage) q() sqlx.ExtContext {
 // caller decides about the rest.
 func (s *Storage) WithTx(ctx context.Context, fn func(*Storage) error) error {
 	if s.tx != nil {
-		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT sotay_nested"); err != nil {
+		// Savepoints are named by depth so that each level rolls back to
+		// its own, even after an inner failure was handled.
+		inner := *s
+		inner.depth++
+		sp := fmt.Sprintf("sotay_sp%d", inner.depth)
+		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 			return fmt.Errorf("storage: savepoint: %w", err)
 		}
-		if err := fn(s); err != nil {
-			if _, rerr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sotay_nested"); rerr != nil {
+		if err := fn(&inner); err != nil {
+			if _, rerr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp+"; RELEASE SAVEPOINT "+sp); rerr != nil {
 				return fmt.Errorf("storage: rollback to savepoint: %v (after %w)", rerr, err)
 			}
 			return err
 		}
-		if _, err := s.tx.ExecContext(ctx, "RELEASE SAVEPOINT sotay_nested"); err != nil {
+		if _, err := s.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
 			return fmt.Errorf("storage: release savepoint: %w", err)
 		}
 		return nil

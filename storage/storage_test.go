@@ -340,3 +340,38 @@ func TestDissolveAndRename(t *testing.T) {
 		}
 	})
 }
+
+func TestNestedTransactionsRollBackTheirOwnWrites(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	errOuter := errors.New("outer fails")
+	err := s.WithTx(ctx, func(tx *storage.Storage) error {
+		if err := tx.Audit(ctx, "t", "level0", "", nil); err != nil {
+			return err
+		}
+		_ = tx.WithTx(ctx, func(l1 *storage.Storage) error {
+			if err := l1.Audit(ctx, "t", "level1", "", nil); err != nil {
+				return err
+			}
+			// An inner failure that level 1 handles...
+			_ = l1.WithTx(ctx, func(l2 *storage.Storage) error {
+				_ = l2.Audit(ctx, "t", "level2", "", nil)
+				return errors.New("inner fails")
+			})
+			// ...then level 1 itself fails: its own write must go too.
+			return errOuter
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, _ := s.AuditLog(ctx, 10)
+	var got []string
+	for _, e := range log {
+		got = append(got, e.Action)
+	}
+	if len(got) != 1 || got[0] != "level0" {
+		t.Fatalf("audit rows after nested rollbacks: %v", got)
+	}
+}
