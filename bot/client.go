@@ -18,6 +18,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// OutboxSendTimeout bounds one outbox send; it must stay well under half
+// the outbox lease.
+const OutboxSendTimeout = 10 * time.Second
+
 // DefaultAPIURL is the public Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
 
@@ -25,7 +29,11 @@ const DefaultAPIURL = "https://api.telegram.org"
 // error message, retries what Telegram asks to retry, and keeps direct
 // replies under a global rate.
 type Client struct {
-	api     *tgbotapi.BotAPI
+	api *tgbotapi.BotAPI
+	// quick is api with a short HTTP timeout, for outbox sends: a send must
+	// finish well within its claim's lease, or another sender could take
+	// the message and send it again.
+	quick   *tgbotapi.BotAPI
 	baseURL string
 	token   string
 	http    *http.Client
@@ -99,8 +107,10 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 	if err != nil {
 		return nil, fmt.Errorf("bot: getMe at %s: %w", baseURL, err)
 	}
+	quick := *api
+	quick.Client = redactingClient{c: &http.Client{Timeout: OutboxSendTimeout}, token: token}
 	return &Client{
-		api: api, baseURL: baseURL, token: token, log: log, metrics: metrics,
+		api: api, quick: &quick, baseURL: baseURL, token: token, log: log, metrics: metrics,
 		http:        &http.Client{Timeout: 30 * time.Second, Transport: http.DefaultTransport},
 		limiter:     rate.NewLimiter(rate.Limit(28), 28),
 		MaxAttempts: 4,

@@ -160,10 +160,11 @@ func (o *Outbox) Run(ctx context.Context) error {
 	opts := storage.ClaimOptions{Worker: o.id, Max: o.cfg.Batch, Interval: o.cfg.interval(), Horizon: o.cfg.Horizon,
 		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap}
 	for ctx.Err() == nil {
-		// Slots are offsets from the database's clock when the claim read
-		// the budget, which is just after this.
-		base := time.Now()
 		msgs, wait, err := o.store.ClaimOutbox(ctx, opts)
+		// Slots are offsets from the database's clock when the claim read
+		// the budget, which was before this: counting from now can only
+		// send later, never earlier than the shared budget allows.
+		base := time.Now()
 		if err != nil {
 			if ctx.Err() == nil {
 				o.log.Warn("outbox claim", "err", err)
@@ -192,7 +193,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 			o.release(rec, msgs[i:])
 			return
 		}
-		sent, err := o.client.api.Send(outboxMessage(m))
+		sent, err := o.client.quick.Send(outboxMessage(m))
 		f := Classify(err)
 		o.client.metrics.apiCall("sendMessage", f.Kind)
 		switch f.Kind {

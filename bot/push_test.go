@@ -69,7 +69,8 @@ func TestPushFromChat(t *testing.T) {
 	press(admin, "☐ Chi bộ bản Nà Hiên", "đã chọn 1")
 	press(admin, "☐ Chi bộ bản Pà Pao", "đã chọn 2")
 	press(admin, "✅ Xong (2 chi bộ)", "Sẽ giao cho 3 đảng viên: 2 nhận được qua Telegram, 1 chưa liên kết Telegram")
-	press(admin, "7 ngày ("+time.Now().AddDate(0, 0, 7).Format("02/01")+")", "Hạn học tập: "+time.Now().AddDate(0, 0, 7).Format("02/01/2006"))
+	due := time.Now().UTC().AddDate(0, 0, 7) // the harness runs the bot in UTC
+	press(admin, "7 ngày ("+due.Format("02/01")+")", "Hạn học tập: "+due.Format("02/01/2006"))
 	if _, err := admin.PressButton("✅ Gửi cho 2 đảng viên"); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -298,8 +299,13 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
 			return err
 		}
 		r.replies = nil
-		if merr := h.markOnly(ctx, u); merr != nil {
-			h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
+		// An expected error is the answer: the update is done. An internal
+		// one (a lost connection, a deadlock) is not recorded, so that a
+		// redelivery tries again.
+		if storage.ErrorCode(err) != storage.CodeInternal {
+			if merr := h.markOnly(ctx, u); merr != nil {
+				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
+			}
 		}
 		h.answerError(ctx, r, err)
 		if storage.ErrorCode(err) == storage.CodeInternal {
@@ -512,6 +518,15 @@ func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
 		text = msgNotFound
 	case text == "":
 		text = msgInternal
+	}
+	// Telegram refuses callback alerts over 200 characters: a longer
+	// answer goes as a message, with a short alert pointing at it.
+	if cq := r.Update.CallbackQuery; cq != nil && utf8.RuneCountInString(text) > 200 {
+		if err := h.deps.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, "Xem thông báo bên dưới.")); err != nil {
+			h.deps.Log.Debug("answer callback failed", "err", err)
+		}
+		r.Update.CallbackQuery = nil
+		defer func() { r.Update.CallbackQuery = cq }()
 	}
 	if cq := r.Update.CallbackQuery; cq != nil {
 		a := tgbotapi.NewCallbackWithAlert(cq.ID, text)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -141,6 +140,13 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		return c, Errorf(CodeInvalid, "Chưa chọn tổ chức nào để gửi: hãy chọn ít nhất một chi bộ hoặc đảng bộ.")
 	}
 	err := s.WithTx(ctx, func(s *Storage) error {
+		// Two pushes of one document at once (two officers, chat and
+		// command line) take turns here, so the second sees the first's
+		// assignments and does not assign anyone twice.
+		var locked int64
+		if err := s.get(ctx, &locked, `SELECT id FROM documents WHERE id = $1 FOR UPDATE`, in.DocumentID); err != nil {
+			return fmt.Errorf("storage: campaign document %d: %w", in.DocumentID, err)
+		}
 		d, err := s.DocumentByID(ctx, in.DocumentID)
 		if err != nil {
 			return err
@@ -429,9 +435,8 @@ func (s *Storage) PushableDocuments(ctx context.Context, offset, limit int) ([]D
 // comparing letters and digits only ("21-KL/TW" = "21 kl/tw").
 func (s *Storage) DocumentsNumbered(ctx context.Context, number string) ([]Document, error) {
 	var ds []Document
-	err := s.sel(ctx, &ds, `SELECT `+documentColumns+` FROM documents d
-		WHERE lower(regexp_replace(d.number, '[^[:alnum:]]', '', 'g')) = lower(regexp_replace($1, '[^[:alnum:]]', '', 'g'))
-		ORDER BY d.issued_on DESC, d.id DESC`, strings.TrimSpace(number))
+	err := s.sel(ctx, &ds, `SELECT `+documentColumns+` FROM documents d WHERE d.number_key = $1
+		ORDER BY d.issued_on DESC, d.id DESC`, NumberKey(number))
 	if err != nil {
 		return nil, fmt.Errorf("storage: documents numbered %q: %w", number, err)
 	}

@@ -246,7 +246,11 @@ func TestServeLinksAndStopsOnSIGTERM(t *testing.T) {
 	tg.InjectFault("sendMessage", telegramtest.Fault{Delay: time.Second, ChatID: 900})
 	u.SendText("/menu")
 	deadline := time.Now().Add(10 * time.Second)
-	for tg.Calls("sendMessage") < 4 && time.Now().Before(deadline) {
+	// Two replies to the link, then the /menu reply, held for a second.
+	for tg.Calls("sendMessage") < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the /menu reply never started: %d sendMessage calls\nlogs:\n%s", tg.Calls("sendMessage"), logs.String())
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

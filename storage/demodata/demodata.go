@@ -165,6 +165,11 @@ func DSN(databaseURL string) (string, error) {
 	}
 	u.Path = "/" + DatabaseName
 	u.RawPath = ""
+	// lib/pq lets a dbname parameter override the path: drop it, so the
+	// demo never reaches another database.
+	q := u.Query()
+	q.Del("dbname")
+	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
 

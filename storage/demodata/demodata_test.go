@@ -178,6 +178,7 @@ func TestDSN(t *testing.T) {
 		{"DefaultServer", "postgres://postgres@127.0.0.1:5432/sotay?sslmode=disable", "postgres://postgres@127.0.0.1:5432/sotay_demo?sslmode=disable", false},
 		{"KeepsUserPasswordAndOptions", "postgresql://u:p%40ss@db:6543/prod?sslmode=require", "postgresql://u:p%40ss@db:6543/sotay_demo?sslmode=require", false},
 		{"NoDatabaseName", "postgres://postgres@127.0.0.1:5432", "postgres://postgres@127.0.0.1:5432/sotay_demo", false},
+		{"DbnameParameterDropped", "postgres://postgres@127.0.0.1:5432/sotay?dbname=prod&sslmode=disable", "postgres://postgres@127.0.0.1:5432/sotay_demo?sslmode=disable", false},
 		{"KeyValueFormRefused", "host=127.0.0.1 dbname=sotay", "", true},
 		{"OtherSchemeRefused", "mysql://root@localhost/sotay", "", true},
 	}
