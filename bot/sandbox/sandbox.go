@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"sort"
@@ -153,7 +154,26 @@ func (s *Sandbox) Restore(ctx context.Context) error {
 // ServeHTTP serves the page and the API.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.Method == http.MethodPost && crossSite(r) {
+		// Another web page the user has open must not act as a persona.
+		writeError(w, http.StatusForbidden, "Yêu cầu từ trang khác bị từ chối.")
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// crossSite reports a request that a browser sent on behalf of another site.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return true
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		return err != nil || u.Host != r.Host
+	}
+	return false
 }
 
 // Close stops following the bot and ends the long polls in progress.

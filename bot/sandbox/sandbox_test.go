@@ -630,3 +630,25 @@ func TestRestoreLinkedPersonas(t *testing.T) {
 		t.Errorf("restored users %v, want only %s's", users, member)
 	}
 }
+
+func TestCrossSitePostRefused(t *testing.T) {
+	srv := httptest.NewServer(sandbox.New(sandbox.Config{Store: storagetest.New(t), TG: telegramtest.NewHandler()}))
+	defer srv.Close()
+	for name, hdr := range map[string][2]string{
+		"OtherOrigin":    {"Origin", "http://evil.example"},
+		"CrossSiteFetch": {"Sec-Fetch-Site", "cross-site"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/send", strings.NewReader(`{"member":"DV0001","text":"/start"}`))
+			req.Header.Set(hdr[0], hdr[1])
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("HTTP %d", resp.StatusCode)
+			}
+		})
+	}
+}
