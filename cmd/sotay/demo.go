@@ -88,6 +88,14 @@ func (c *config) demo(ctx context.Context, out io.Writer, o demoOptions) error {
 	}
 	dc := *c
 	dc.DatabaseURL = dsn
+	release, err := demodata.Lock(ctx, dsn)
+	if errors.Is(err, demodata.ErrRunning) {
+		return errors.New("một bản demo khác đang chạy trên cơ sở dữ liệu sotay_demo (có thể ở cửa sổ dòng lệnh khác): hãy dừng nó (Ctrl+C) rồi chạy lại")
+	}
+	if err != nil {
+		return explainDBError(dsn, err)
+	}
+	defer release()
 	if o.reset {
 		fmt.Fprintln(out, "Đang xóa và tạo lại cơ sở dữ liệu sotay_demo…")
 	}

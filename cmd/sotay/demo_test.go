@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -41,11 +42,20 @@ func TestDemoRefusals(t *testing.T) {
 	}
 }
 
+// testDemoDB is the demo database of this test run: never the sotay_demo
+// that someone may be using.
+var testDemoDB = fmt.Sprintf("sotay_demo_test_%d", os.Getpid())
+
 // TestDemoSandbox runs `sotay demo` without a token as a newcomer would and
 // chats through the page's API, then stops it and starts it again, as on
-// the next day. It uses the server's sotay_demo database, the one the demo
-// always uses.
+// the next day, on a demo database of its own.
 func TestDemoSandbox(t *testing.T) {
+	t.Cleanup(func() {
+		if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
+			_, _ = db.Exec("DROP DATABASE IF EXISTS " + testDemoDB + " WITH (FORCE)")
+			db.Close()
+		}
+	})
 	db, err := sql.Open("postgres", storagetest.ServerURL())
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +117,7 @@ func startDemo(t *testing.T) *demoRun {
 	t.Cleanup(cancel)
 	cmd := exec.CommandContext(ctx, binary, "demo")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"DATABASE_URL=" + storagetest.ServerURL(), "LISTEN_ADDR=127.0.0.1:0"}
+		"DATABASE_URL=" + storagetest.ServerURL(), "LISTEN_ADDR=127.0.0.1:0", "SOTAY_DEMO_DATABASE=" + testDemoDB}
 	stdout, _ := cmd.StdoutPipe()
 	d := &demoRun{t: t, cmd: cmd, stdout: bufio.NewScanner(stdout), stderr: &bytes.Buffer{}}
 	cmd.Stderr = d.stderr
@@ -191,5 +201,20 @@ func (d *demoRun) stop() {
 	}
 	if strings.Contains(d.stderr.String(), "level=ERROR") {
 		d.t.Errorf("errors logged: %s", d.stderr.String())
+	}
+}
+
+func TestSecondDemoRefused(t *testing.T) {
+	t.Cleanup(func() {
+		if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
+			_, _ = db.Exec("DROP DATABASE IF EXISTS " + testDemoDB + " WITH (FORCE)")
+			db.Close()
+		}
+	})
+	first := startDemo(t)
+	_ = first
+	r := run(t, []string{"DATABASE_URL=" + storagetest.ServerURL(), "LISTEN_ADDR=127.0.0.1:0", "SOTAY_DEMO_DATABASE=" + testDemoDB}, "demo")
+	if r.code == 0 || !strings.Contains(r.stderr, "một bản demo khác đang chạy") {
+		t.Fatalf("second demo: %+v", r)
 	}
 }

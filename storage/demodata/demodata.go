@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -89,6 +90,61 @@ const Actor = "demo"
 // drops.
 const DatabaseName = "sotay_demo"
 
+// databaseName is DatabaseName, or for tests a name given in
+// SOTAY_DEMO_DATABASE that starts with "sotay_demo_", so that a test run
+// never disturbs the demo someone is using.
+func databaseName() string {
+	if n := os.Getenv("SOTAY_DEMO_DATABASE"); strings.HasPrefix(n, DatabaseName+"_") && isIdent(n) {
+		return n
+	}
+	return DatabaseName
+}
+
+func isIdent(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrRunning is returned by Lock when another demo uses the database.
+var ErrRunning = errors.New("demodata: another demo is running on this database")
+
+// Lock makes sure one demo at a time uses the demo database: two would
+// take each other's updates and links. It holds a PostgreSQL advisory lock
+// (in the server's maintenance database, so that Reset can drop the demo
+// database meanwhile) until release is called or the process ends.
+func Lock(ctx context.Context, databaseURL string) (release func(), err error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	u.Path = "/postgres"
+	db, err := sql.Open("postgres", u.String())
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	var ok bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext('sotay demo ' || $1))`, databaseName()).Scan(&ok); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, err
+	}
+	if !ok {
+		conn.Close()
+		db.Close()
+		return nil, ErrRunning
+	}
+	return func() { conn.Close(); db.Close() }, nil
+}
+
 // ErrStale is returned by Generate for a database holding a demo made by an
 // older sotay, with fewer steps: start it over with Reset.
 var ErrStale = errors.New("demodata: the demo database was made by an older sotay")
@@ -163,7 +219,7 @@ func DSN(databaseURL string) (string, error) {
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
 		return "", fmt.Errorf("DATABASE_URL must look like postgres://user@host:5432/dbname?sslmode=disable")
 	}
-	u.Path = "/" + DatabaseName
+	u.Path = "/" + databaseName()
 	u.RawPath = ""
 	// lib/pq lets a dbname parameter override the path: drop it, so the
 	// demo never reaches another database.
@@ -177,7 +233,7 @@ func DSN(databaseURL string) (string, error) {
 // that names another database: the demo never touches real data.
 func Reset(ctx context.Context, dsn string) error {
 	u, err := url.Parse(dsn)
-	if err != nil || strings.TrimPrefix(u.Path, "/") != DatabaseName {
+	if err != nil || strings.TrimPrefix(u.Path, "/") != databaseName() {
 		return fmt.Errorf("demodata: refusing to reset %q: only the database %s is ever reset", redact(dsn), DatabaseName)
 	}
 	if err := storage.DropDatabase(ctx, dsn); err != nil {
