@@ -81,8 +81,12 @@ func (h *Handlers) push(ctx context.Context, r *Request) error {
 		err = storage.ErrNotFound
 	}
 	if errors.Is(err, storage.ErrNotFound) || draft.DocID == 0 {
+		// A second press on a finished step: the message already shows
+		// the outcome, so only a toast, never an overwrite.
 		r.Toast = "Thao tác đã xong hoặc đã hết hạn."
-		r.Show(msgPushExpired, nil)
+		if r.Update.CallbackQuery == nil {
+			r.Reply(msgPushExpired, nil)
+		}
 		return nil
 	}
 	if err != nil {
@@ -532,16 +536,23 @@ func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (st
 }
 
 func pushKeyboard(d storage.Document, assignmentID int64, studied bool) tgbotapi.InlineKeyboardMarkup {
-	first := tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("📖 Đọc toàn văn", fmt.Sprintf("dt:%d:1", d.ID)))
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var first []tgbotapi.InlineKeyboardButton
+	if d.Body != "" {
+		first = append(first, tgbotapi.NewInlineKeyboardButtonData("📖 Đọc toàn văn", fmt.Sprintf("dt:%d:1", d.ID)))
+	}
 	if d.HasFile() {
 		first = append(first, tgbotapi.NewInlineKeyboardButtonData("📎 Tải tệp", fmt.Sprintf("df:%d", d.ID)))
+	}
+	if len(first) > 0 {
+		rows = append(rows, first)
 	}
 	label := "✅ Tôi đã học"
 	if studied {
 		label = "✔️ Đã xác nhận học"
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(first,
-		tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, fmt.Sprintf("hoc:%d", assignmentID))))
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, fmt.Sprintf("hoc:%d", assignmentID))))
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
 
 // studied is "✅ Tôi đã học" on a pushed message: only the member the

@@ -201,9 +201,11 @@ func TestStudyAndReading(t *testing.T) {
 func TestPushMessage(t *testing.T) {
 	due := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
 	base := storage.Document{ID: 9, Kind: "ket_luan", Number: "21-KL/TW", Issuer: "Bộ Chính trị",
-		IssuedOn: time.Date(2021, 10, 25, 0, 0, 0, 0, time.UTC), Title: "Về <xây dựng> Đảng", Summary: "Tóm tắt."}
+		IssuedOn: time.Date(2021, 10, 25, 0, 0, 0, 0, time.UTC), Title: "Về <xây dựng> Đảng", Summary: "Tóm tắt.", Body: "Toàn văn."}
 	withFile := base
 	withFile.FileName = "kl21.pdf"
+	fileOnly := withFile
+	fileOnly.Body = ""
 	tests := []struct {
 		name     string
 		doc      storage.Document
@@ -216,6 +218,7 @@ func TestPushMessage(t *testing.T) {
 			[]string{"Kết luận số 21-KL/TW", "Bộ Chính trị, ngày 25/10/2021", "Về &lt;xây dựng&gt; Đảng", "Tóm tắt."}, []string{"Hạn học tập"}},
 		{"WithFileAndDeadline", withFile, &due, "📖 Đọc toàn văn|📎 Tải tệp|✅ Tôi đã học",
 			[]string{"⏰ Hạn học tập: <b>15/12/2026</b>"}, nil},
+		{"FileWithoutTextNoReadButton", fileOnly, nil, "📎 Tải tệp|✅ Tôi đã học", nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,7 +233,7 @@ func TestPushMessage(t *testing.T) {
 			if got := strings.Join(labels, "|"); got != tc.buttons {
 				t.Errorf("buttons %q, want %q", got, tc.buttons)
 			}
-			if data[0] != "dt:9:1" || data[len(data)-1] != "hoc:77" {
+			if (tc.doc.Body != "" && data[0] != "dt:9:1") || data[len(data)-1] != "hoc:77" {
 				t.Errorf("callback data %q", data)
 			}
 			for _, s := range tc.contains {

@@ -67,8 +67,9 @@ func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
 func (h *Handlers) rosterImportChoice(ctx context.Context, r *Request) error {
 	d, err := r.Store.Dialog(ctx, r.UserID)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && d.Name != "nhap") {
-		r.Toast = "Lựa chọn này đã hết hiệu lực."
-		r.Show("Lựa chọn này đã hết hiệu lực. Nếu cần, đồng chí hãy gửi lại tệp kèm chú thích /nhap.", nil)
+		// Pressed twice, or long after: the message already shows the
+		// outcome, so only a toast.
+		r.Toast = "Lựa chọn này đã xong hoặc đã hết hiệu lực."
 		return nil
 	}
 	if err != nil {
