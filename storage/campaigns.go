@@ -102,7 +102,9 @@ type CampaignPreview struct {
 }
 
 // scopeMembers selects the active members of the subtrees of $1 (ids),
-// each once, with whether they already hold document $2.
+// each once, with whether they already hold document $2: an assignment
+// that reached them. Members an earlier push could not reach (not linked
+// yet, blocked, failed) are assigned again by a new push.
 const scopeMembers = `
 	WITH RECURSIVE t AS (
 		SELECT id FROM organisations WHERE id = ANY($1) AND dissolved_at IS NULL
@@ -110,7 +112,8 @@ const scopeMembers = `
 		SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id WHERE c.dissolved_at IS NULL
 	), scope AS (
 		SELECT m.id, m.org_id, m.telegram_user_id, m.unreachable_at,
-		       EXISTS (SELECT 1 FROM assignments a WHERE a.member_id = m.id AND a.document_id = $2) AS already
+		       EXISTS (SELECT 1 FROM assignments a WHERE a.member_id = m.id AND a.document_id = $2
+		               AND a.state NOT IN ('unreachable', 'failed')) AS already
 		FROM members m WHERE m.active AND m.org_id IN (SELECT id FROM t)
 	)`
 
