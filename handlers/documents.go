@@ -681,7 +681,7 @@ func (h *Handlers) publishStart(ctx context.Context, r *Request) error {
 	}
 	d.FileID, d.FileName, d.FileMime = fileID, name, mime
 	if _, err := r.Store.DocumentByNumber(ctx, d.Number, d.Issuer); err == nil || storage.ErrorCode(err) == storage.CodeConflict {
-		return storage.Errorf(storage.CodeConflict, "Văn bản số %s của %s đã có trong sổ tay. Nếu cần sửa, hãy dùng lệnh sotay doc edit.", d.Number, d.Issuer)
+		return storage.Errorf(storage.CodeConflict, "Văn bản số %s của %s đã có trong sổ tay. Nếu cần sửa, đồng chí hãy báo Văn phòng Đảng ủy sửa văn bản đã có, hoặc thu hồi văn bản cũ rồi đăng lại.", d.Number, d.Issuer)
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}

@@ -318,3 +318,22 @@ func TestAdminBelowRootIsNoCommuneAdmin(t *testing.T) {
 		t.Fatalf("got %q", e.rec.texts())
 	}
 }
+
+func TestAdminFileWithoutCaptionGetsHint(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 904)
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.id++
+	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+		MessageID: e.id, From: &tgbotapi.User{ID: 904}, Chat: &tgbotapi.Chat{ID: 904, Type: "private"},
+		Document: &tgbotapi.Document{FileID: "f1", FileName: "kl.pdf"},
+	}}
+	if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rec.texts(); !contains(got, "/dang số hiệu") || !contains(got, "/nhap") {
+		t.Fatalf("got %q", got)
+	}
+}

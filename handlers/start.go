@@ -81,7 +81,7 @@ func isContact(r *Request) bool { return r.Update.Message != nil && r.Update.Mes
 
 func (h *Handlers) contact(ctx context.Context, r *Request) error {
 	if r.Member != nil {
-		r.Reply(fmt.Sprintf(msgAlreadyLinked, esc(r.Member.FullName)), tgbotapi.NewRemoveKeyboard(true))
+		r.Reply(fmt.Sprintf("Tài khoản này đã liên kết với đồng chí <b>%s</b>, không cần chia sẻ số điện thoại nữa.", esc(r.Member.FullName)), tgbotapi.NewRemoveKeyboard(true))
 		return nil
 	}
 	if blocked, err := h.tooManyTries(ctx, r); err != nil || blocked {
@@ -165,6 +165,12 @@ func (h *Handlers) unknown(ctx context.Context, r *Request) error {
 		// A button of an old menu that no longer exists.
 		r.Toast = "Nút này không còn dùng được."
 		return h.menu(ctx, r)
+	}
+	if m := r.Update.Message; m != nil && (m.Document != nil || m.Photo != nil) && r.Has(Admin) {
+		r.Reply("Đồng chí gửi tệp này để làm gì? Hãy gửi lại kèm chú thích:\n"+
+			"• <code>/dang số hiệu | trích yếu | cơ quan ban hành | ngày</code> để đăng văn bản;\n"+
+			"• <code>/nhap</code> để nhập danh sách đảng viên hoặc tổ chức.", nil)
+		return nil
 	}
 	r.Reply(msgUnknown, h.menuKeyboard(r))
 	return nil

@@ -221,7 +221,7 @@ func (s *Storage) ImportMembers(ctx context.Context, rows []MemberInput, rejecte
 			o, ok := orgs[r.OrgCode]
 			switch {
 			case !ok:
-				row.Result, row.Reason = ImportRejected, fmt.Sprintf("Không có tổ chức mã %s: hãy nhập tổ chức trước (sotay import orgs) hoặc sửa Mã tổ chức.", r.OrgCode)
+				row.Result, row.Reason = ImportRejected, fmt.Sprintf("Không có tổ chức mã %s: hãy nhập danh sách tổ chức trước hoặc sửa Mã tổ chức.", r.OrgCode)
 			case o.Dissolved != nil:
 				row.Result, row.Reason = ImportRejected, fmt.Sprintf("Tổ chức %s đã giải thể: hãy ghi chi bộ đảng viên đang sinh hoạt.", r.OrgCode)
 			case o.Kind != KindChiBo:
