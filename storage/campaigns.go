@@ -337,7 +337,7 @@ func (s *Storage) DeliveryReport(ctx context.Context, id int64) ([]DeliveryRow, 
 	err := s.sel(ctx, &rows, `SELECT m.code AS member_code, m.full_name, o.name AS org_name, a.state,
 		COALESCE(a.studied_at, a.read_at, a.delivered_at, CASE WHEN a.state <> 'pending' THEN a.updated_at END) AS at, a.reason
 		FROM assignments a JOIN members m ON m.id = a.member_id JOIN organisations o ON o.id = a.org_id
-		WHERE a.campaign_id = $1 ORDER BY o.code, m.full_name, m.code`, id)
+		WHERE a.campaign_id = $1 ORDER BY o.code, `+byName+`, m.code`, id)
 	if err != nil {
 		return nil, fmt.Errorf("storage: delivery report %d: %w", id, err)
 	}

@@ -35,6 +35,10 @@ const memberColumns = `m.id, m.code, m.full_name, m.org_id, o.code AS org_code, 
 
 const memberFrom = ` FROM members m JOIN organisations o ON o.id = m.org_id `
 
+// byName orders members as Vietnamese lists do: by given name, then full
+// name, in Vietnamese alphabetical order.
+const byName = `substring(m.full_name from '[^ ]+$') COLLATE sotay_vi, m.full_name COLLATE sotay_vi`
+
 // Member returns the member with this code.
 func (s *Storage) Member(ctx context.Context, code string) (Member, error) {
 	var m Member
@@ -72,7 +76,7 @@ func (s *Storage) MembersInSubtree(ctx context.Context, rootID int64) ([]Member,
 			UNION ALL
 			SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id WHERE c.dissolved_at IS NULL
 		)
-		SELECT `+memberColumns+memberFrom+`JOIN t ON t.id = m.org_id WHERE m.active ORDER BY o.code, m.full_name, m.code`, rootID)
+		SELECT `+memberColumns+memberFrom+`JOIN t ON t.id = m.org_id WHERE m.active ORDER BY o.code, `+byName+`, m.code`, rootID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: members of %d: %w", rootID, err)
 	}

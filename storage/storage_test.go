@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -373,5 +374,31 @@ func TestNestedTransactionsRollBackTheirOwnWrites(t *testing.T) {
 	}
 	if len(got) != 1 || got[0] != "level0" {
 		t.Fatalf("audit rows after nested rollbacks: %v", got)
+	}
+}
+
+func TestMembersInVietnameseOrder(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	MustImportOrgs(t, s)
+	var in []storage.MemberInput
+	for i, n := range []string{"Nguyễn Văn Tuấn", "Đinh Xuân Bình", "Hà Công Dũng", "Hoàng Văn Dũng", "Đặng Thị An", "Dương Văn Bình"} {
+		in = append(in, storage.MemberInput{Line: i + 2, Code: fmt.Sprintf("X%d", i), FullName: n, OrgCode: "CB2"})
+	}
+	if _, err := s.ImportMembers(ctx, in, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := s.Organisation(ctx, "CB2")
+	ms, err := s.MembersInSubtree(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.FullName)
+	}
+	want := "Đặng Thị An|Dương Văn Bình|Đinh Xuân Bình|Hà Công Dũng|Hoàng Văn Dũng|Nguyễn Văn Tuấn"
+	if strings.Join(got, "|") != want {
+		t.Fatalf("order %q", got)
 	}
 }
