@@ -586,9 +586,18 @@ func (h *Handlers) studied(ctx context.Context, r *Request) error {
 // per second) gives the time left; 0 leaves it out.
 func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *tgbotapi.InlineKeyboardMarkup) {
 	doc := fmt.Sprintf("%s số %s", storage.DocumentKindName(st.DocKind), st.DocNumber)
-	unreach := st.Unreachable + st.Failed
 	if !final {
-		text := fmt.Sprintf("📤 <b>Đang gửi %s</b>\nĐang gửi %d/%d · %d không liên lạc được", esc(doc), st.Reached(), st.Total, unreach)
+		// Counted against the messages to send: members without Telegram
+		// get none and are said apart, so the count ends at its total.
+		toSend := st.Total - st.NotLinked
+		refused := st.Unreachable - st.NotLinked + st.Failed
+		text := fmt.Sprintf("📤 <b>Đang gửi %s</b>\nĐang gửi %d/%d", esc(doc), st.Reached()+refused, toSend)
+		if refused > 0 {
+			text += fmt.Sprintf(" · %d không liên lạc được", refused)
+		}
+		if st.NotLinked > 0 {
+			text += fmt.Sprintf(" · %d chưa liên kết Telegram", st.NotLinked)
+		}
 		if rate > 0 && st.Queued > 0 {
 			text += " · còn khoảng " + durationVI(time.Duration(math.Ceil(float64(st.Queued)/rate))*time.Second)
 		}
@@ -599,8 +608,13 @@ func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *
 	fmt.Fprintf(&b, "Đã nhận: <b>%d/%d</b> đảng viên", st.Reached(), st.Total)
 	if st.Unreachable > 0 {
 		fmt.Fprintf(&b, "\nKhông liên lạc được: %d", st.Unreachable)
-		if st.NotLinked > 0 {
+		switch blocked := st.Unreachable - st.NotLinked; {
+		case st.NotLinked > 0 && blocked > 0:
+			fmt.Fprintf(&b, " (chưa liên kết Telegram: %d; đã chặn bot hoặc không mở được cuộc trò chuyện: %d)", st.NotLinked, blocked)
+		case st.NotLinked > 0:
 			fmt.Fprintf(&b, " (chưa liên kết Telegram: %d)", st.NotLinked)
+		default:
+			fmt.Fprintf(&b, " (đã chặn bot hoặc không mở được cuộc trò chuyện)")
 		}
 	}
 	if st.Failed > 0 {

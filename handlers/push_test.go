@@ -263,12 +263,12 @@ func TestPushProgress(t *testing.T) {
 		kb    bool
 	}{
 		{"SendingShowsCountAndTimeLeft", func() storage.CampaignStats { return st }, false,
-			"Đang gửi 450/870 · 12 không liên lạc được · còn khoảng 15 giây", false},
+			"Đang gửi 452/860 · 2 không liên lạc được · 10 chưa liên kết Telegram · còn khoảng 15 giây", false},
 		{"FinalShowsSummaryAndReportButton", func() storage.CampaignStats {
 			f := st
 			f.Delivered, f.Pending, f.Queued, f.LastSentAt = 858, 0, 0, &sent
 			return f
-		}, true, "Đã nhận: <b>858/870</b> đảng viên\nKhông liên lạc được: 12 (chưa liên kết Telegram: 10)\nThời gian gửi: 31 giây", true},
+		}, true, "Đã nhận: <b>858/870</b> đảng viên\nKhông liên lạc được: 12 (chưa liên kết Telegram: 10; đã chặn bot hoặc không mở được cuộc trò chuyện: 2)\nThời gian gửi: 31 giây", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
