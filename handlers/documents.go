@@ -617,6 +617,11 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 // publishDocument is /dang with a file, the dang: buttons and the "dang"
 // dialog: kind, then summary, then a preview to confirm.
 func (h *Handlers) publishDocument(ctx context.Context, r *Request) error {
+	if r.Update.CallbackQuery != nil && r.Command == "dang" {
+		// The menu button: say how to publish.
+		r.Reply(msgDangHowTo, nil)
+		return nil
+	}
 	if r.Update.CallbackQuery != nil {
 		return h.publishButton(ctx, r)
 	}

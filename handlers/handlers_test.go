@@ -337,3 +337,15 @@ func TestAdminFileWithoutCaptionGetsHint(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestPublishMenuButtonExplains(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 905)
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.press(t, 905, "cmd:dang")
+	if !contains(e.rec.texts(), "Để đăng văn bản") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}

@@ -117,7 +117,7 @@ func (h *Handlers) handlerList() []Handler {
 		{Callback: "df", Access: Member, Handle: h.documentFile},
 		{Callback: "dw", Access: Admin, Handle: h.withdrawDocument},
 		{Command: "tim", Dialog: "tim", Access: Member, Description: "Tìm văn bản theo số hiệu hoặc nội dung", MenuLabel: "🔎 Tìm kiếm", Handle: h.searchDocuments},
-		{Command: "dang", Callback: "dang", Dialog: "dang", Access: Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", Handle: h.publishDocument},
+		{Command: "dang", Callback: "dang", Dialog: "dang", Access: Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📝 Đăng văn bản", Handle: h.publishDocument},
 		// push.go: campaigns.
 		{Command: "gui", Callback: "gui", Dialog: "gui", Access: Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.push},
 		{Callback: "hoc", Access: Member, Handle: h.studied},
