@@ -564,6 +564,10 @@ type publishDraft struct {
 	FileMime string `json:"file_mime,omitempty"`
 }
 
+// dateShaped matches text written like a date, to tell a day that does not
+// exist (31/02) from text that is not a date at all.
+var dateShaped = regexp.MustCompile(`^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$`)
+
 // ParseDate reads a date written 02/01/2006, 2/1/2006 or 2006-01-02.
 func ParseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
@@ -600,6 +604,9 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), dangExamplePlain)
 	}
 	date, ok := ParseDate(parts[3])
+	if !ok && dateShaped.MatchString(parts[3]) {
+		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không có thật (tháng đó không có ngày này): hãy kiểm tra lại ngày trên văn bản.", parts[3])
+	}
 	if !ok {
 		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không đúng dạng: hãy ghi ngày/tháng/năm, ví dụ 25/10/2021. Mẫu:\n%s", parts[3], dangExamplePlain)
 	}

@@ -349,3 +349,28 @@ func TestPublishMenuButtonExplains(t *testing.T) {
 		t.Fatalf("got %q", e.rec.texts())
 	}
 }
+
+func TestDangImpossibleDateExplained(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 906)
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	for caption, want := range map[string]string{
+		"/dang 1-KL/TW | Thử | Ban Thường vụ | 31/02/2020": "không có thật",
+		"/dang 1-KL/TW | Thử | Ban Thường vụ | hôm qua":    "không đúng dạng",
+	} {
+		e.rec.reset()
+		e.id++
+		u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+			MessageID: e.id, From: &tgbotapi.User{ID: 906}, Chat: &tgbotapi.Chat{ID: 906, Type: "private"},
+			Document: &tgbotapi.Document{FileID: "f1", FileName: "kl.pdf", MimeType: "application/pdf"}, Caption: caption,
+		}}
+		if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.rec.texts(); !contains(got, want) || contains(got, "&lt;") {
+			t.Errorf("%q: got %q", caption, got)
+		}
+	}
+}
