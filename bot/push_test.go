@@ -404,30 +404,38 @@ func TestPushFaults(t *testing.T) {
 	}
 }
 
-// TestOutboxHelperProcess is not a test: it is the sender process that
-// TestPushSurvivesHardKill and TestTwoSenderProcessesShareOneBudget start
-// and kill.
-func TestOutboxHelperProcess(t *testing.T) {
-	if os.Getenv("SOTAY_OUTBOX_HELPER") != "1" {
-		t.Skip("helper process")
+// TestMain runs the test binary as a bare outbox sender process when
+// SOTAY_OUTBOX_HELPER is set: the process TestPushSurvivesHardKill and
+// TestTwoSenderProcessesShareOneBudget start and kill.
+func TestMain(m *testing.M) {
+	if os.Getenv("SOTAY_OUTBOX_HELPER") == "1" {
+		if err := outboxProcess(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
+	os.Exit(m.Run())
+}
+
+func outboxProcess() error {
 	ctx := context.Background()
 	s, err := storage.Open(ctx, os.Getenv("SOTAY_DSN"))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	client, err := bot.NewClient(ctx, os.Getenv("SOTAY_API"), os.Getenv("SOTAY_TOKEN"), quietLog(), nil)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	var rate float64
 	fmt.Sscan(os.Getenv("SOTAY_RATE"), &rate)
-	_ = bot.NewOutbox(client, s, bot.OutboxConfig{Rate: rate, Lease: time.Second, Poll: 20 * time.Millisecond}, quietLog(), nil).Run(ctx)
+	return bot.NewOutbox(client, s, bot.OutboxConfig{Rate: rate, Lease: time.Second, Poll: 20 * time.Millisecond}, quietLog(), nil).Run(ctx)
 }
 
 func (c *commune) startProcess(t *testing.T, rate float64) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestOutboxHelperProcess$", "-test.count=1")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "SOTAY_OUTBOX_HELPER=1", "SOTAY_DSN="+c.dsn, "SOTAY_API="+c.tg.URL(),
 		"SOTAY_TOKEN="+c.tg.Token(), fmt.Sprint("SOTAY_RATE=", rate))
 	if err := cmd.Start(); err != nil {

@@ -233,7 +233,7 @@ func TestPublishDialog(t *testing.T) {
 	bad := []struct{ name, caption, expect string }{
 		{"NoFields", "/dang", "Chú thích chưa có thông tin văn bản"},
 		{"MissingParts", "/dang 99-KL/TW | Kết luận thử", "còn thiếu: cơ quan ban hành, ngày ban hành"},
-		{"BadDate", "/dang 99-KL/TW | Kết luận thử | Tỉnh ủy | 31/02/2024", "không đúng dạng"},
+		{"ImpossibleDate", "/dang 99-KL/TW | Kết luận thử | Tỉnh ủy | 31/02/2024", "không có thật"},
 		{"FutureDate", "/dang 99-KL/TW | Kết luận thử | Tỉnh ủy | 01/01/2099", "ở tương lai"},
 		{"TooManyParts", "/dang 99-KL/TW | Kết luận | thử | Tỉnh ủy | 01/01/2024", "cần đúng 4 phần"},
 		{"Duplicate", "/dang 21 KL/TW | Kết luận | Ban Chấp hành Trung ương | 25/10/2021", "đã có trong sổ tay"},
