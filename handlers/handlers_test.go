@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"testing"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -372,5 +373,32 @@ func TestDangImpossibleDateExplained(t *testing.T) {
 		if got := e.rec.texts(); !contains(got, want) || contains(got, "&lt;") {
 			t.Errorf("%q: got %q", caption, got)
 		}
+	}
+}
+
+func TestOfficerCannotPushOutsideTheAudience(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.link(t, "DV2", 907)
+	if err := e.s.GrantRole(ctx, "DV2", storage.RoleOfficer, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.s.CreateDocument(ctx, storage.DocumentInput{Kind: "ket_luan", Number: "3-KL/TW", Issuer: "Bộ Chính trị",
+		IssuedOn: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), Title: "Chỉ cho Nà Hiên", Audience: []string{"CB1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb2, _ := e.s.Organisation(ctx, "CB2")
+	draft := map[string]any{"doc": d.ID, "orgs": []int64{cb2.ID}, "dated": true}
+	if err := e.s.SaveDialog(ctx, 907, "gui", "confirm", draft); err != nil {
+		t.Fatal(err)
+	}
+	e.press(t, 907, "gui:ok")
+	if got := e.rec.texts(); !contains(got, "nằm ngoài phạm vi đó") {
+		t.Fatalf("got %q", got)
+	}
+	var n int
+	if err := e.s.DB().Get(&n, `SELECT count(*) FROM campaigns`); err != nil || n != 0 {
+		t.Fatalf("campaigns %d %v", n, err)
 	}
 }

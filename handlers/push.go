@@ -482,6 +482,22 @@ func (h *Handlers) pushStart(ctx context.Context, r *Request, draft pushDraft) e
 		if err := h.mayPushTo(ctx, r, id); err != nil {
 			return err
 		}
+		// A document meant for some organisations goes only to them; the
+		// commune's admin, who sets audiences, may widen it.
+		if r.Has(Admin) {
+			continue
+		}
+		ok, err := r.Store.AudienceCovers(ctx, draft.DocID, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			o, err := r.Store.OrganisationByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			return storage.Errorf(storage.CodeForbidden, "Văn bản này chỉ dành cho một số tổ chức; %s nằm ngoài phạm vi đó. Đồng chí chọn tổ chức khác, hoặc đề nghị Văn phòng Đảng ủy mở rộng đối tượng của văn bản.", o.Name)
+		}
 	}
 	in := storage.CampaignInput{
 		DocumentID: draft.DocID, OrgIDs: draft.Orgs, All: draft.All,

@@ -662,3 +662,22 @@ func (s *Storage) SearchDocuments(ctx context.Context, m Member, query string, l
 	}
 	return hits, nil
 }
+
+// AudienceCovers reports whether a document's audience includes the whole
+// subtree of orgID: no audience means everyone; otherwise orgID must lie in
+// the subtree of one of the audience organisations.
+func (s *Storage) AudienceCovers(ctx context.Context, docID, orgID int64) (bool, error) {
+	var ok bool
+	err := s.get(ctx, &ok, `
+		WITH RECURSIVE up AS (
+			SELECT id, parent_id FROM organisations WHERE id = $2
+			UNION ALL
+			SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id
+		)
+		SELECT NOT EXISTS (SELECT 1 FROM document_audiences WHERE document_id = $1)
+		    OR EXISTS (SELECT 1 FROM document_audiences a JOIN up ON up.id = a.org_id WHERE a.document_id = $1)`, docID, orgID)
+	if err != nil {
+		return false, fmt.Errorf("storage: audience of %d covers %d: %w", docID, orgID, err)
+	}
+	return ok, nil
+}

@@ -425,3 +425,47 @@ func describeHits(hits []storage.SearchHit) string {
 	}
 	return s
 }
+
+func TestAudienceCovers(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	orgs := []storage.OrgInput{
+		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã", Kind: storage.KindDangBo},
+		{Line: 3, Code: "DB1", Name: "Đảng bộ Trường học", Kind: storage.KindDangBo, ParentCode: "ROOT"},
+		{Line: 4, Code: "CB1", Name: "Chi bộ Tiểu học", Kind: storage.KindChiBo, ParentCode: "DB1"},
+		{Line: 5, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}
+	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	id := func(code string) int64 { o, _ := s.Organisation(ctx, code); return o.ID }
+	open, err := s.CreateDocument(ctx, storage.DocumentInput{Kind: "ket_luan", Number: "1-KL/TW", Issuer: "Bộ Chính trị",
+		IssuedOn: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), Title: "Cho mọi người"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	school, err := s.CreateDocument(ctx, storage.DocumentInput{Kind: "ket_luan", Number: "2-KL/TW", Issuer: "Bộ Chính trị",
+		IssuedOn: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), Title: "Cho trường học", Audience: []string{"DB1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		doc  int64
+		org  string
+		want bool
+	}{
+		{"NoAudienceCoversAll", open.ID, "CB2", true},
+		{"AudienceCoversItsSubtree", school.ID, "CB1", true},
+		{"AudienceCoversItself", school.ID, "DB1", true},
+		{"AudienceExcludesOthers", school.ID, "CB2", false},
+		{"AudienceExcludesTheParent", school.ID, "ROOT", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.AudienceCovers(ctx, tc.doc, id(tc.org))
+			if err != nil || got != tc.want {
+				t.Fatalf("got %v %v", got, err)
+			}
+		})
+	}
+}
