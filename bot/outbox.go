@@ -207,7 +207,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 			// pauses.
 			o.log.Warn("outbox: flood wait", "retry_after", f.RetryAfter, "chat", m.ChatID)
 			o.record(rec, m, func() error { return o.store.HoldChat(rec, m.ChatID, f.RetryAfter) })
-			o.record(rec, m, func() error { return o.store.OutboxRetry(rec, m.ID, f.RetryAfter, false, f.Reason) })
+			o.record(rec, m, func() error { return o.store.OutboxRetry(rec, o.id, m.ID, f.RetryAfter, false, f.Reason) })
 			if o.floods.add(time.Now()) >= floodPauseCount {
 				o.record(rec, m, func() error { return o.store.PauseSending(rec, f.RetryAfter) })
 				// The pause spoiled the slots of the rest of the batch.
@@ -225,7 +225,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 			} else {
 				wait := min(o.cfg.Backoff<<m.Attempts, o.cfg.MaxBackoff)
 				o.log.Warn("outbox: send will be retried", "chat", m.ChatID, "attempt", m.Attempts+1, "wait", wait, "err", f.Reason)
-				o.record(rec, m, func() error { return o.store.OutboxRetry(rec, m.ID, wait, true, f.Reason) })
+				o.record(rec, m, func() error { return o.store.OutboxRetry(rec, o.id, m.ID, wait, true, f.Reason) })
 			}
 		}
 	}

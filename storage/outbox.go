@@ -182,15 +182,17 @@ func (s *Storage) OutboxSent(ctx context.Context, id int64, messageID int) error
 }
 
 // OutboxRetry puts a message back to be tried after a wait; attempt says
-// whether this try counts towards the limit (a flood wait does not).
-func (s *Storage) OutboxRetry(ctx context.Context, id int64, after time.Duration, attempt bool, reason string) error {
+// whether this try counts towards the limit (a flood wait does not). Only
+// the worker that holds the claim may: a sender whose lease ran out must not
+// undo the claim of the sender that took the message over.
+func (s *Storage) OutboxRetry(ctx context.Context, worker string, id int64, after time.Duration, attempt bool, reason string) error {
 	inc := 0
 	if attempt {
 		inc = 1
 	}
 	_, err := s.exec(ctx, `UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + $3, last_error = $4,
-		next_attempt_at = clock_timestamp() + make_interval(secs => $2) WHERE id = $1 AND state = 'pending'`,
-		id, after.Seconds(), inc, reason)
+		next_attempt_at = clock_timestamp() + make_interval(secs => $2) WHERE id = $1 AND state = 'pending' AND claimed_by = $5`,
+		id, after.Seconds(), inc, reason, worker)
 	if err != nil {
 		return fmt.Errorf("storage: outbox %d retry: %w", id, err)
 	}
