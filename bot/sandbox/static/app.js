@@ -47,10 +47,10 @@
   // ---- persona picker ----
 
   const hints = {
-    admin: 'Văn phòng Đảng ủy: quản lý tổ chức, danh sách đảng viên và phân quyền.',
-    officer: 'Cán bộ Đảng ủy: đăng và phổ biến văn bản, xem thống kê toàn xã.',
-    secretary: 'Bí thư: báo cáo sinh hoạt, kiểm tra, tạo mã mời cho đảng viên của chi bộ.',
-    member: 'Đảng viên: đọc văn bản, xác nhận đã học, xem hồ sơ của mình.',
+    admin: 'Văn phòng Đảng ủy: nhập danh sách (/nhap), đăng văn bản (/dang), gửi văn bản cho đảng viên (/gui).',
+    officer: 'Cán bộ Đảng ủy: gửi văn bản cho đảng viên học tập và xem báo cáo gửi (/gui).',
+    secretary: 'Bí thư: tạo mã mời cho đảng viên của chi bộ (/moi), đọc và học văn bản.',
+    member: 'Đảng viên: đọc, tải và tìm văn bản, xác nhận đã học.',
   };
 
   async function showPicker(error) {
