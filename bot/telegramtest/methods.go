@@ -249,18 +249,9 @@ func sendMessage(s *Server, c *call) (any, *apiError) {
 		return nil, e
 	}
 	text, mode := c.str("text"), c.str("parse_mode")
-	if strings.TrimSpace(text) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	plain, ents, e := render(text, mode, c.str("entities"))
+	plain, ents, e := messageText(text, mode, c.str("entities"))
 	if e != nil {
 		return nil, e
-	}
-	if strings.TrimSpace(plain) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if utf16Len(plain) > 4096 {
-		return nil, badRequest("message is too long")
 	}
 	mk, e := parseMarkup(c.str("reply_markup"))
 	if e != nil {
@@ -519,18 +510,9 @@ func editMessageText(s *Server, c *call) (any, *apiError) {
 		return nil, badRequest("there is no text in the message to edit")
 	}
 	text, mode := c.str("text"), c.str("parse_mode")
-	if strings.TrimSpace(text) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	plain, ents, e := render(text, mode, c.str("entities"))
+	plain, ents, e := messageText(text, mode, c.str("entities"))
 	if e != nil {
 		return nil, e
-	}
-	if strings.TrimSpace(plain) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if utf16Len(plain) > 4096 {
-		return nil, badRequest("message is too long")
 	}
 	mk, e := editMarkup(c)
 	if e != nil {
@@ -746,4 +728,24 @@ func getFile(s *Server, c *call) (any, *apiError) {
 		return nil, badRequest("file is too big")
 	}
 	return tgbotapi.File{FileID: f.id, FileUniqueID: f.uniqueID, FileSize: len(f.data), FilePath: f.path}, nil
+}
+
+// messageText checks a message text as Telegram does (not empty, parseable
+// markup, at most 4096 UTF-16 units once parsed) and returns what the user
+// sees with its entities.
+func messageText(text, mode, entities string) (string, []tgbotapi.MessageEntity, *apiError) {
+	if strings.TrimSpace(text) == "" {
+		return "", nil, badRequest("message text is empty")
+	}
+	plain, ents, e := render(text, mode, entities)
+	if e != nil {
+		return "", nil, e
+	}
+	if strings.TrimSpace(plain) == "" {
+		return "", nil, badRequest("message text is empty")
+	}
+	if utf16Len(plain) > 4096 {
+		return "", nil, badRequest("message is too long")
+	}
+	return plain, ents, nil
 }

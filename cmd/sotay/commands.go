@@ -130,36 +130,32 @@ func importSubCmd(what, short string) *cobra.Command {
 			defer f.Close()
 			ctx := cmd.Context()
 			opts := storage.ImportOptions{Actor: "cli", SkipInvalid: skipInvalid}
-			var rep storage.ImportReport
 			start := time.Now()
+			// The file is read first: a file that can't be read needs no database.
+			var run func(*storage.Storage) (storage.ImportReport, error)
 			if what == "orgs" {
 				rows, rejected, err := roster.ParseOrgs(f, filepath.Base(args[0]))
 				if err != nil {
 					return err
 				}
-				s, err := c.open(ctx, true)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				rep, err = s.ImportOrgs(ctx, rows, rejected, opts)
-				if err != nil {
-					return err
-				}
+				run = func(s *storage.Storage) (storage.ImportReport, error) { return s.ImportOrgs(ctx, rows, rejected, opts) }
 			} else {
 				rows, rejected, err := roster.ParseMembers(f, filepath.Base(args[0]))
 				if err != nil {
 					return err
 				}
-				s, err := c.open(ctx, true)
-				if err != nil {
-					return err
+				run = func(s *storage.Storage) (storage.ImportReport, error) {
+					return s.ImportMembers(ctx, rows, rejected, opts)
 				}
-				defer s.Close()
-				rep, err = s.ImportMembers(ctx, rows, rejected, opts)
-				if err != nil {
-					return err
-				}
+			}
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rep, err := run(s)
+			if err != nil {
+				return err
 			}
 			printReport(cmd.OutOrStdout(), rep, quiet, time.Since(start))
 			if rep.Rejected > 0 {
