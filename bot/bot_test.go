@@ -74,26 +74,7 @@ func (h *harness) stop() error {
 	return nil
 }
 
-func seed(t *testing.T, s *storage.Storage) {
-	t.Helper()
-	ctx := context.Background()
-	orgs := []storage.OrgInput{
-		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
-		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
-		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
-	}
-	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ms := []storage.MemberInput{
-		{Line: 2, Code: "DV1", FullName: "Lò Văn Minh", OrgCode: "CB1", Phone: "0912000001"},
-		{Line: 3, Code: "DV2", FullName: "Hoàng Thị Hoa", OrgCode: "CB1", Phone: "0912000002"},
-		{Line: 4, Code: "DV3", FullName: "Giàng A Páo", OrgCode: "CB2", Phone: "0912000003"},
-	}
-	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func seed(t *testing.T, s *storage.Storage) { storagetest.SeedCommune(t, s) }
 
 func (h *harness) invite(code string) string {
 	h.t.Helper()
