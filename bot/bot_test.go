@@ -379,3 +379,28 @@ func TestRunReturnsWhenWebhookRefused(t *testing.T) {
 		t.Fatal("Run hangs after setWebhook was refused")
 	}
 }
+
+func TestSlowChatDoesNotHoldLaterUpdates(t *testing.T) {
+	h := start(t, bot.Config{})
+	slow, fast := h.tg.User(8101, "Chậm"), h.tg.User(8102, "Nhanh")
+	// The slow chat's reply is held for 3 s by the fake API.
+	h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: 3 * time.Second, ChatID: 8101})
+	slow.SendText("/start")
+	deadline := time.Now().Add(wait)
+	for h.tg.Calls("sendMessage") == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Only now, with the slow update in hand, does the other chat write:
+	// its update comes in a later poll.
+	fast.SendText("/start")
+	waitText(t, fast, "Sổ tay đảng viên điện tử")
+	if n := len(slow.Messages()); n != 0 {
+		t.Fatal("the later update waited for the slow one")
+	}
+	waitText(t, slow, "Sổ tay đảng viên điện tử")
+	// Nothing is answered twice although Telegram resent the update in hand.
+	time.Sleep(200 * time.Millisecond)
+	if n := len(slow.Messages()); n != 1 {
+		t.Fatalf("slow chat got %d messages", n)
+	}
+}

@@ -65,18 +65,53 @@ func (c *Client) getUpdates(ctx context.Context, offset, timeout int) ([]tgbotap
 	return r.Result, nil
 }
 
-// Poll runs the long-polling loop until ctx ends. Each batch is handed to
-// the dispatcher and the offset is stored once the whole batch is handled,
-// so a crash redelivers at most one batch, which the processed-update
-// record makes harmless.
+// Poll runs the long-polling loop until ctx ends. Updates are dispatched
+// as they arrive, without waiting for earlier ones: a slow chat does not
+// hold up the others. Telegram forgets an update only when a later
+// getUpdates passes an offset above it, so the offset asked for (and kept
+// in the database for a restart) never passes an update still in hand: a
+// crash redelivers those, and the processed-update record makes that
+// harmless. Updates Telegram sends again while still in hand are skipped.
 func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) error {
 	offset, err := store.Offset(ctx)
 	if err != nil {
 		return err
 	}
+	var (
+		mu       sync.Mutex
+		inflight = map[int]bool{}
+		next     = offset // above every update dispatched so far
+		finished = make(chan struct{}, 1)
+		stored   = offset
+	)
+	// confirmable is the offset below which every update is handled.
+	confirmable := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		low := next
+		for id := range inflight {
+			low = min(low, id)
+		}
+		return low
+	}
+	storeOffset := func(o int) {
+		if o <= stored {
+			return
+		}
+		// A fresh context: what is handled stays recorded during a shutdown.
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := store.SetOffset(sctx, o); err != nil {
+			c.log.Error("store offset", "err", err)
+			return
+		}
+		stored = o
+	}
 	backoff := time.Second
 	for ctx.Err() == nil {
-		updates, err := c.getUpdates(ctx, offset, PollTimeout)
+		from := confirmable()
+		storeOffset(from)
+		updates, err := c.getUpdates(ctx, from, PollTimeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -101,25 +136,58 @@ func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) err
 			continue
 		}
 		backoff = time.Second
-		if len(updates) == 0 {
-			continue
-		}
-		var wg sync.WaitGroup
+		fresh := 0
 		for _, u := range updates {
-			wg.Add(1)
-			d.Dispatch(u, wg.Done)
-			if u.UpdateID >= offset {
-				offset = u.UpdateID + 1
+			mu.Lock()
+			seen := u.UpdateID < next
+			if !seen {
+				inflight[u.UpdateID] = true
+				next = u.UpdateID + 1
+			}
+			mu.Unlock()
+			if seen {
+				continue // still in hand, or handled since this poll began
+			}
+			fresh++
+			id := u.UpdateID
+			d.Dispatch(u, func() {
+				mu.Lock()
+				delete(inflight, id)
+				mu.Unlock()
+				select {
+				case finished <- struct{}{}:
+				default:
+				}
+			})
+		}
+		if fresh == 0 && len(updates) > 0 {
+			// Telegram answers at once while updates in hand are not
+			// confirmed: wait for one to finish rather than spin.
+			select {
+			case <-ctx.Done():
+			case <-finished:
+			case <-time.After(time.Second):
 			}
 		}
-		wg.Wait()
-		// Store with a fresh context: the batch is handled even if we are
-		// shutting down.
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := store.SetOffset(sctx, offset); err != nil {
-			c.log.Error("store offset", "err", err)
-		}
-		cancel()
 	}
+	// Let the updates in hand finish (the dispatcher's workers still run),
+	// then record how far we got.
+	deadline := time.After(30 * time.Second)
+	for {
+		mu.Lock()
+		n := len(inflight)
+		mu.Unlock()
+		if n == 0 {
+			break
+		}
+		select {
+		case <-finished:
+		case <-time.After(100 * time.Millisecond):
+		case <-deadline:
+			storeOffset(confirmable())
+			return nil
+		}
+	}
+	storeOffset(confirmable())
 	return nil
 }
