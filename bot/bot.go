@@ -65,10 +65,10 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 		cfg.Location = time.UTC
 	}
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
-		return nil, errors.New("bot: webhook mode needs WEBHOOK_SECRET (letters, digits, _ and -, up to 256 characters)")
+		return nil, errors.New("chế độ webhook cần WEBHOOK_SECRET (chữ, số, _ và -, tối đa 256 ký tự)")
 	}
 	if cfg.WebhookURL != "" && cfg.ListenAddr == "" {
-		return nil, errors.New("bot: webhook mode needs LISTEN_ADDR, the address the webhook is served on")
+		return nil, errors.New("chế độ webhook cần LISTEN_ADDR, địa chỉ nhận webhook, ví dụ 127.0.0.1:8080")
 	}
 	m := NewMetrics()
 	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m)

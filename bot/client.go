@@ -80,7 +80,7 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 	}
 	baseURL = strings.TrimRight(baseURL, "/")
 	if token == "" {
-		return nil, errors.New("bot: TELEGRAM_BOT_TOKEN is empty: get a token from @BotFather and set it")
+		return nil, errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather")
 	}
 	if log == nil {
 		log = slog.Default()
@@ -96,7 +96,7 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 		}
 		var te *tgbotapi.Error
 		if errors.As(err, &te) && te.Code == http.StatusUnauthorized {
-			return nil, errors.New("bot: Telegram refused the token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+			return nil, errors.New("Telegram không nhận mã bot (401 Unauthorized): hãy kiểm tra TELEGRAM_BOT_TOKEN")
 		}
 		select {
 		case <-ctx.Done():
@@ -105,7 +105,7 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bot: getMe at %s: %w", baseURL, err)
+		return nil, fmt.Errorf("không kết nối được Bot API tại %s (getMe): %w", baseURL, err)
 	}
 	quick := *api
 	quick.Client = redactingClient{c: &http.Client{Timeout: OutboxSendTimeout}, token: token}

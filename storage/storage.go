@@ -122,11 +122,11 @@ func DropDatabase(ctx context.Context, dsn string) error {
 func splitDSN(dsn string) (name, admin string, err error) {
 	u, err := url.Parse(dsn)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", "", fmt.Errorf("storage: DATABASE_URL must look like postgres://user@host:5432/dbname?sslmode=disable")
+		return "", "", fmt.Errorf("DATABASE_URL phải có dạng postgres://user@host:5432/tencsdl?sslmode=disable")
 	}
 	name = strings.TrimPrefix(u.Path, "/")
 	if name == "" {
-		return "", "", fmt.Errorf("storage: DATABASE_URL names no database")
+		return "", "", fmt.Errorf("DATABASE_URL chưa ghi tên cơ sở dữ liệu, ví dụ postgres://postgres@127.0.0.1:5432/sotay")
 	}
 	u.Path = "/postgres"
 	return name, u.String(), nil
@@ -255,10 +255,10 @@ func (s *Storage) Migrate(ctx context.Context) (from, to uint, err error) {
 	}
 	want := SchemaVersion()
 	if dirty {
-		return cur, cur, fmt.Errorf("storage: schema version %d is marked dirty: a migration failed half-way; repair the database by hand, then run `sotay migrate` again", cur)
+		return cur, cur, fmt.Errorf("lược đồ cơ sở dữ liệu phiên bản %d đang dở dang (một lần nâng cấp bị dừng giữa chừng): hãy sửa cơ sở dữ liệu bằng tay rồi chạy lại `sotay migrate`", cur)
 	}
 	if cur > want {
-		return cur, cur, fmt.Errorf("storage: the database schema is version %d but this sotay knows only up to %d: upgrade sotay instead of running an older binary against this database", cur, want)
+		return cur, cur, fmt.Errorf("cơ sở dữ liệu có lược đồ phiên bản %d nhưng sotay này chỉ biết đến phiên bản %d: hãy cập nhật sotay thay vì chạy bản cũ trên cơ sở dữ liệu này", cur, want)
 	}
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return cur, cur, fmt.Errorf("storage: migrate to %d: %w", want, err)

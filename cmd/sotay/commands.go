@@ -57,7 +57,7 @@ func (c *config) serve(ctx context.Context) error {
 		return err
 	}
 	if c.Token == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather, or run `sotay demo` to try the bot without one")
+		return errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather, hoặc chạy `sotay demo` để dùng thử bot không cần mã")
 	}
 	s, err := c.open(ctx, true)
 	if err != nil {
@@ -221,7 +221,7 @@ func inviteCmd() *cobra.Command {
 				}
 			}
 			if n != 1 {
-				return errors.New("give exactly one of --member CODE, --org CODE or --revoke CODE")
+				return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ hoặc --revoke MÃ, ví dụ: sotay invite --member DV0001")
 			}
 			s, err := c.open(ctx, true)
 			if err != nil {
@@ -264,7 +264,7 @@ func inviteCmd() *cobra.Command {
 			if username == "" {
 				cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
 				if err != nil {
-					return fmt.Errorf("cannot ask Telegram for the bot's username (%v); pass --bot-username", err)
+					return fmt.Errorf("không hỏi được Telegram tên bot (%v): hãy ghi --bot-username", err)
 				}
 				username = cl.Username()
 			}
@@ -290,7 +290,7 @@ func inviteCmd() *cobra.Command {
 				return nil
 			}
 			if !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
-				return errors.New("--out must name an .xlsx file")
+				return errors.New("--out phải là tệp .xlsx, ví dụ --out ma-moi.xlsx")
 			}
 			f := excelize.NewFile()
 			defer f.Close()
@@ -336,7 +336,7 @@ func grantCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if memberCode == "" || role == "" || orgCode == "" {
-				return errors.New("give --member CODE, --role secretary|officer|admin and --org CODE")
+				return errors.New("hãy ghi đủ --member MÃ, --role secretary|officer|admin và --org MÃ, ví dụ: sotay grant --member DV0001 --role admin --org BINHLU")
 			}
 			ctx := cmd.Context()
 			s, err := c.open(ctx, true)

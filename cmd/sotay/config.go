@@ -81,7 +81,7 @@ func (c *config) logger() *slog.Logger {
 func (c *config) location() (*time.Location, error) {
 	loc, err := time.LoadLocation(c.TZ)
 	if err != nil {
-		return nil, fmt.Errorf("TZ=%q is not a time zone; use for example Asia/Ho_Chi_Minh", c.TZ)
+		return nil, fmt.Errorf("TZ=%q không phải múi giờ: hãy dùng ví dụ Asia/Ho_Chi_Minh", c.TZ)
 	}
 	return loc, nil
 }
@@ -108,17 +108,17 @@ func (c *config) open(ctx context.Context, migrate bool) (*storage.Storage, erro
 func explainDBError(dsn string, err error) error {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
-		return fmt.Errorf("PostgreSQL refused the connection (%s): check the user and password in DATABASE_URL", pqErr.Message)
+		return fmt.Errorf("PostgreSQL từ chối kết nối (%s): hãy kiểm tra tên người dùng và mật khẩu trong DATABASE_URL", pqErr.Message)
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") || strings.Contains(msg, "i/o timeout") ||
 		strings.Contains(msg, "deadline exceeded") {
-		return fmt.Errorf("cannot reach PostgreSQL at %s: %v\n"+
-			"Start it, for example:\n"+
+		return fmt.Errorf("không kết nối được PostgreSQL tại %s: %v\n"+
+			"Hãy khởi động PostgreSQL, ví dụ:\n"+
 			"  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-			"or install it first (Debian/Ubuntu):\n"+
+			"hoặc cài đặt trước (Debian/Ubuntu):\n"+
 			"  apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-			"or set DATABASE_URL to a server you have", redactDSN(dsn), err)
+			"hoặc đặt DATABASE_URL trỏ tới máy chủ PostgreSQL đồng chí có", redactDSN(dsn), err)
 	}
 	return err
 }

@@ -96,6 +96,12 @@ func TestCommandLine(t *testing.T) {
 			}
 		}
 	})
+	t.Run("ServeWithoutTokenExplained", func(t *testing.T) {
+		r := run(t, env, "serve")
+		if r.code == 0 || !strings.Contains(r.stderr, "chưa đặt TELEGRAM_BOT_TOKEN") || !strings.Contains(r.stderr, "sotay demo") {
+			t.Fatalf("%+v", r)
+		}
+	})
 	t.Run("MigrateUpToDate", func(t *testing.T) {
 		r := run(t, env, "migrate")
 		if r.code != 0 || !strings.Contains(r.stdout, "phiên bản") {

@@ -217,7 +217,7 @@ func Generate(ctx context.Context, s *storage.Storage, now time.Time) (bool, err
 func DSN(databaseURL string) (string, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-		return "", fmt.Errorf("DATABASE_URL must look like postgres://user@host:5432/dbname?sslmode=disable")
+		return "", fmt.Errorf("DATABASE_URL phải có dạng postgres://user@host:5432/tencsdl?sslmode=disable")
 	}
 	u.Path = "/" + databaseName()
 	u.RawPath = ""
