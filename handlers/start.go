@@ -115,13 +115,15 @@ func (h *Handlers) contact(ctx context.Context, r *Request) error {
 	return h.linked(ctx, r, m)
 }
 
-// tooManyTries answers a user who failed to link too often.
+// tooManyTries answers a user who failed to link too often. The decision
+// locks the user's attempts until the update's transaction, which records
+// this attempt, ends: concurrent guesses are counted one after the other.
 func (h *Handlers) tooManyTries(ctx context.Context, r *Request) (bool, error) {
-	n, err := r.Store.LinkFailures(ctx, r.UserID, storage.LinkFailureWindow)
+	ok, err := r.Store.LinkAttemptAllowed(ctx, r.UserID)
 	if err != nil {
 		return false, err
 	}
-	if n >= storage.MaxLinkFailures {
+	if !ok {
 		r.Reply(msgTooManyTries, nil)
 		return true, nil
 	}

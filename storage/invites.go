@@ -105,12 +105,31 @@ func (s *Storage) RecordLinkAttempt(ctx context.Context, userID int64, ok bool) 
 	return nil
 }
 
-// LinkFailures counts a Telegram user's failed link attempts in the last window.
-func (s *Storage) LinkFailures(ctx context.Context, userID int64, window time.Duration) (int, error) {
-	var n int
-	err := s.get(ctx, &n, `SELECT count(*) FROM link_attempts WHERE telegram_user_id = $1 AND NOT ok AND at > $2`, userID, s.now().Add(-window))
-	if err != nil {
-		return 0, fmt.Errorf("storage: link failures: %w", err)
+// linkAttemptLock is the first key of the advisory locks that serialise the
+// link attempts of one Telegram user (the second is a hash of the user id;
+// two users sharing a hash only wait for each other).
+const linkAttemptLock = 7101
+
+// LinkAttemptAllowed decides whether a Telegram user may try to link now:
+// fewer than MaxLinkFailures failed attempts in LinkFailureWindow. It must
+// run inside the transaction that then records the attempt: it takes a
+// lock on the user's attempts held until that transaction ends, so that
+// concurrent attempts (several replicas, a burst of updates) are decided
+// one after the other and the limit holds exactly.
+func (s *Storage) LinkAttemptAllowed(ctx context.Context, userID int64) (bool, error) {
+	if s.tx == nil {
+		return false, fmt.Errorf("storage: link attempt of %d outside a transaction", userID)
 	}
-	return n, nil
+	if _, err := s.exec(ctx, `SELECT pg_advisory_xact_lock($1, hashint8($2))`, linkAttemptLock, userID); err != nil {
+		return false, fmt.Errorf("storage: lock link attempts: %w", err)
+	}
+	// A separate statement: under READ COMMITTED it takes its snapshot
+	// after the lock was granted, so it sees every attempt committed by
+	// the transaction that held the lock before.
+	var n int
+	err := s.get(ctx, &n, `SELECT count(*) FROM link_attempts WHERE telegram_user_id = $1 AND NOT ok AND at > $2`, userID, s.now().Add(-LinkFailureWindow))
+	if err != nil {
+		return false, fmt.Errorf("storage: link failures: %w", err)
+	}
+	return n < MaxLinkFailures, nil
 }
