@@ -174,8 +174,14 @@ func TestLinking(t *testing.T) {
 		if _, err := u.WaitMessages(wait, 5); err != nil {
 			t.Fatal(err)
 		}
-		// Even a good code is not checked now.
-		u.SendText("/start " + h.invite("DV1"))
+		// Even a good code is not checked now (every member is linked by
+		// now, so the good code is a relink invite).
+		dv1, _ := h.s.Member(context.Background(), "DV1")
+		tok, err := h.s.CreateRelinkInvite(context.Background(), dv1.ID, 0, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.SendText("/start " + tok)
 		waitText(t, u, "thử sai quá nhiều lần")
 		if code := linkedTo(t, h.s, 1007); code != "" {
 			t.Fatalf("linked after 5 failures: %s", code)

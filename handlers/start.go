@@ -28,7 +28,13 @@ const (
 	msgTooManyTries = "Đồng chí đã thử sai quá nhiều lần. Vui lòng đợi khoảng 1 giờ rồi thử lại, " +
 		"hoặc liên hệ bí thư chi bộ để được hỗ trợ."
 	msgLinked        = "✅ Đã liên kết tài khoản với đồng chí <b>%s</b> (%s)."
-	msgAlreadyLinked = "Tài khoản này đã liên kết với đồng chí <b>%s</b>. Mã mời không cần dùng nữa."
+	msgAlreadyLinked = "Tài khoản Telegram này đã liên kết với đồng chí <b>%s</b>, nên không dùng được mã mời nữa. " +
+		"Nếu mã mời dành cho một đảng viên khác, đồng chí hãy chuyển lại cho người đó; " +
+		"nếu cần đổi tài khoản Telegram, hãy liên hệ bí thư chi bộ hoặc Văn phòng Đảng ủy."
+	// msgMovedAway goes to the account a relink invite took the handbook from.
+	msgMovedAway = "⚠️ Sổ tay đảng viên của đồng chí <b>%s</b> vừa được chuyển sang một tài khoản Telegram khác. " +
+		"Tài khoản này không còn liên kết với sổ tay nữa.\n\n" +
+		"Nếu đồng chí không đề nghị việc này, hãy liên hệ ngay bí thư chi bộ (%s) hoặc Văn phòng Đảng ủy."
 	msgCancelled     = "Đã hủy thao tác đang làm."
 	msgNothingToStop = "Không có thao tác nào đang làm."
 	msgUnknown       = "Xin lỗi, tôi chưa hiểu yêu cầu này. Đồng chí hãy chọn một chức năng dưới đây, hoặc gõ /trogiup để xem hướng dẫn."
@@ -62,9 +68,11 @@ func (h *Handlers) start(ctx context.Context, r *Request) error {
 	if blocked, err := h.tooManyTries(ctx, r); err != nil || blocked {
 		return err
 	}
-	m, err := r.Store.RedeemInvite(ctx, token, r.UserID)
+	red, err := r.Store.RedeemInvite(ctx, token, r.UserID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
+		// A wrong, used, expired or revoked code, or the ordinary invite
+		// of a member linked already: one answer, one failed attempt.
 		if err := r.Store.RecordLinkAttempt(ctx, r.UserID, false); err != nil {
 			return err
 		}
@@ -73,7 +81,14 @@ func (h *Handlers) start(ctx context.Context, r *Request) error {
 	case err != nil:
 		return err
 	}
-	return h.linked(ctx, r, m)
+	if old := red.PreviousTelegramID; old != nil {
+		// The outbox sends it if and only if the move commits.
+		text := fmt.Sprintf(msgMovedAway, esc(red.Member.FullName), esc(red.Member.OrgName))
+		if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, *old, text, nil); err != nil {
+			return err
+		}
+	}
+	return h.linked(ctx, r, red.Member)
 }
 
 // contact links an account by a shared phone number.
@@ -105,7 +120,13 @@ func (h *Handlers) contact(ctx context.Context, r *Request) error {
 	if len(ms) != 1 {
 		return fail(msgPhoneNotFound)
 	}
-	if err := r.Store.LinkTelegram(ctx, ms[0].ID, r.UserID); err != nil {
+	// LinkTelegram never moves a link: a member linked meanwhile (another
+	// account sharing the same number) gets the same answer.
+	err = r.Store.LinkTelegram(ctx, ms[0].ID, r.UserID)
+	if errors.Is(err, storage.ErrMemberLinked) {
+		return fail(msgPhoneNotFound)
+	}
+	if err != nil {
 		return err
 	}
 	m, err := r.Store.MemberByID(ctx, ms[0].ID)

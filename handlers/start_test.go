@@ -64,3 +64,247 @@ func TestConcurrentWrongGuessesLimited(t *testing.T) {
 		t.Fatalf("failures recorded %d %v", failures, err)
 	}
 }
+
+// buttons returns the callback data of every inline button sent, by label.
+func (r *recorder) buttons() map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]string{}
+	add := func(kb *tgbotapi.InlineKeyboardMarkup) {
+		if kb == nil {
+			return
+		}
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if b.CallbackData != nil {
+					out[b.Text] = *b.CallbackData
+				}
+			}
+		}
+	}
+	for _, c := range r.sent {
+		switch m := c.(type) {
+		case tgbotapi.MessageConfig:
+			if kb, ok := m.ReplyMarkup.(tgbotapi.InlineKeyboardMarkup); ok {
+				add(&kb)
+			}
+		case tgbotapi.EditMessageTextConfig:
+			add(m.ReplyMarkup)
+		}
+	}
+	return out
+}
+
+// linkedUser returns the Telegram user a member is linked to, 0 for none.
+func linkedUser(t *testing.T, s *storage.Storage, code string) int64 {
+	t.Helper()
+	m, err := s.Member(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TelegramUserID == nil {
+		return 0
+	}
+	return *m.TelegramUserID
+}
+
+func (e *env) invite(t *testing.T, code string) string {
+	t.Helper()
+	m, err := e.s.Member(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.s.CreateInvite(context.Background(), m.ID, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func failures(t *testing.T, s *storage.Storage, user int64) int {
+	t.Helper()
+	var n int
+	if err := s.DB().Get(&n, `SELECT count(*) FROM link_attempts WHERE telegram_user_id = $1 AND NOT ok`, user); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestOldInviteCannotTakeOverAccount(t *testing.T) {
+	e := newEnv(t)
+	first, second := e.invite(t, "DV1"), e.invite(t, "DV1")
+	e.text(t, 1201, "/start "+first)
+	if !contains(e.rec.texts(), "Đã liên kết") {
+		t.Fatalf("not linked: %q", e.rec.texts())
+	}
+	t.Run("SecondInviteGetsGenericAnswer", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 1202, "/start "+second)
+		if !contains(e.rec.texts(), "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+		if got := linkedUser(t, e.s, "DV1"); got != 1201 {
+			t.Fatalf("DV1 moved to %d by an old invite", got)
+		}
+		if n := failures(t, e.s, 1202); n != 1 {
+			t.Fatalf("%d failed attempts recorded, want 1", n)
+		}
+	})
+	t.Run("InviteLeftOpenBeforeTheFixGetsGenericAnswer", func(t *testing.T) {
+		// An invite an earlier link did not revoke.
+		if _, err := e.s.DB().Exec(`UPDATE invites SET revoked_at = NULL WHERE used_at IS NULL`); err != nil {
+			t.Fatal(err)
+		}
+		e.rec.reset()
+		e.text(t, 1203, "/start "+second)
+		if !contains(e.rec.texts(), "Mã liên kết không đúng") || linkedUser(t, e.s, "DV1") != 1201 || failures(t, e.s, 1203) != 1 {
+			t.Fatalf("got %q, DV1 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV1"))
+		}
+	})
+}
+
+func TestPhoneShareNeverMovesALink(t *testing.T) {
+	e := newEnv(t)
+	e.text(t, 1251, "/start "+e.invite(t, "DV1"))
+	open := e.invite(t, "DV2")
+	share := func(user int64, phone string) {
+		e.id++
+		u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+			MessageID: e.id, From: &tgbotapi.User{ID: user}, Chat: &tgbotapi.Chat{ID: user, Type: "private"},
+			Contact: &tgbotapi.Contact{PhoneNumber: phone, UserID: user},
+		}}
+		if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.rec.reset()
+	share(1252, "+84912000001") // DV1's phone, from another account
+	if !contains(e.rec.texts(), "Không liên kết được bằng số điện thoại này") || linkedUser(t, e.s, "DV1") != 1251 {
+		t.Fatalf("got %q, DV1 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV1"))
+	}
+	t.Run("PhoneLinkRevokesOpenInvites", func(t *testing.T) {
+		share(1253, "+84912000002")
+		if linkedUser(t, e.s, "DV2") != 1253 {
+			t.Fatal("DV2 not linked by phone")
+		}
+		e.rec.reset()
+		e.text(t, 1254, "/start "+open)
+		if !contains(e.rec.texts(), "Mã liên kết không đúng") || linkedUser(t, e.s, "DV2") != 1253 {
+			t.Fatalf("got %q, DV2 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV2"))
+		}
+	})
+}
+
+func TestLinkedAccountOpeningAnotherInvite(t *testing.T) {
+	e := newEnv(t)
+	e.text(t, 1301, "/start "+e.invite(t, "DV1"))
+	tok := e.invite(t, "DV3")
+	e.rec.reset()
+	e.text(t, 1301, "/start "+tok)
+	if got := e.rec.texts(); !contains(got, "đã liên kết với đồng chí <b>Lò Văn Minh</b>, nên không dùng được mã mời") {
+		t.Fatalf("got %q", got)
+	}
+	if linkedUser(t, e.s, "DV1") != 1301 || linkedUser(t, e.s, "DV3") != 0 {
+		t.Fatal("links changed")
+	}
+	// The invite was not used up: its member can still open it.
+	e.rec.reset()
+	e.text(t, 1302, "/start "+tok)
+	if !contains(e.rec.texts(), "Đã liên kết tài khoản với đồng chí <b>Giàng A Páo</b>") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}
+
+func TestRelinkThroughInviteMenu(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.link(t, "DV2", 1401) // secretary of CB1
+	if err := e.s.GrantRole(ctx, "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.link(t, "DV1", 1402) // the member's old phone
+	e.link(t, "DV3", 1403) // another cell
+	dv1, _ := e.s.Member(ctx, "DV1")
+	dv3, _ := e.s.Member(ctx, "DV3")
+
+	e.text(t, 1401, "/moi")
+	relink, ok := e.rec.buttons()["🔁 Đổi tài khoản Telegram"]
+	if !ok {
+		t.Fatalf("no relink button in /moi: %q", e.rec.texts())
+	}
+	e.press(t, 1401, relink)
+	pick, ok := e.rec.buttons()["Lò Văn Minh · Chi bộ bản Nà Hiên"]
+	if !ok || pick != "moi:c"+itoa(dv1.ID) {
+		t.Fatalf("linked member not listed: %v %q", e.rec.buttons(), e.rec.texts())
+	}
+	if _, listed := e.rec.buttons()["Giàng A Páo · Chi bộ bản Pà Pao"]; listed {
+		t.Fatal("a member outside the secretary's cell is listed")
+	}
+	e.rec.reset()
+	e.press(t, 1401, pick)
+	confirm := e.rec.buttons()["🔁 Đổi tài khoản Telegram"]
+	if confirm != "moi:r"+itoa(dv1.ID) {
+		t.Fatalf("no confirm button: %v %q", e.rec.buttons(), e.rec.texts())
+	}
+	t.Run("OutsideScopeRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 1401, "moi:r"+itoa(dv3.ID))
+		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+		assertNoInvites(t, e.s, dv3.ID)
+	})
+	e.rec.reset()
+	e.press(t, 1401, confirm)
+	var link string
+	for _, s := range e.rec.texts() {
+		if i := strings.Index(s, "https://t.me/sotay_test_bot?start="); i >= 0 {
+			link = strings.Fields(s[i:])[0]
+		}
+	}
+	if link == "" {
+		t.Fatalf("no relink link: %q", e.rec.texts())
+	}
+	tok := link[strings.Index(link, "=")+1:]
+
+	e.rec.reset()
+	e.text(t, 1404, "/start "+tok) // the member's new account
+	if !contains(e.rec.texts(), "Đã liên kết tài khoản với đồng chí <b>Lò Văn Minh</b>") || linkedUser(t, e.s, "DV1") != 1404 {
+		t.Fatalf("not moved: %q, DV1 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV1"))
+	}
+	var notice string
+	if err := e.s.DB().Get(&notice, `SELECT text FROM outbox WHERE chat_id = 1402 AND kind = $1`, storage.OutboxNotice); err != nil {
+		t.Fatalf("the old account is not told: %v", err)
+	}
+	if !strings.Contains(notice, "chuyển sang một tài khoản Telegram khác") || !strings.Contains(notice, "Chi bộ bản Nà Hiên") {
+		t.Fatalf("notice %q", notice)
+	}
+	log, err := e.s.AuditLog(ctx, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audited bool
+	for _, a := range log {
+		if a.Action == "member.relink" && a.Subject == "DV1" && a.Actor == "tg:1401" &&
+			strings.Contains(a.Details, `"old_telegram_id": 1402`) && strings.Contains(a.Details, `"new_telegram_id": 1404`) {
+			audited = true
+		}
+	}
+	if !audited {
+		t.Fatalf("relink not audited: %+v", log)
+	}
+	t.Run("OldAccountSeesOnlyHowToLink", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 1402, "/menu")
+		if !contains(e.rec.texts(), "chưa liên kết") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+	t.Run("UsedRelinkLinkGenericAnswer", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 1405, "/start "+tok)
+		if !contains(e.rec.texts(), "Mã liên kết không đúng") || linkedUser(t, e.s, "DV1") != 1404 {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+}

@@ -24,12 +24,32 @@ func hashToken(token string) []byte {
 	return h[:]
 }
 
-// CreateInvite makes a one-time invite for a member and returns its token:
-// 144 random bits, URL-safe, of the kind Telegram accepts as a /start
-// parameter. Only its hash is stored.
+// RelinkInviteTTL is how long a relink invite works: it can take a linked
+// member's handbook to another account, so it lives days, not weeks.
+const RelinkInviteTTL = 3 * 24 * time.Hour
+
+// CreateInvite makes a one-time invite for a member who is not linked yet
+// and returns its token: 144 random bits, URL-safe, of the kind Telegram
+// accepts as a /start parameter. Only its hash is stored. A linked member
+// needs a relink invite (CreateRelinkInvite) instead.
 func (s *Storage) CreateInvite(ctx context.Context, memberID int64, ttl time.Duration, actor string) (string, error) {
+	return s.createInvite(ctx, memberID, ttl, actor, false)
+}
+
+// CreateRelinkInvite makes a one-time invite that moves a linked member's
+// Telegram link to the account that opens it: the explicit "đổi tài khoản
+// Telegram" of an admin or secretary, audited with its author. Only such an
+// invite may replace an existing link.
+func (s *Storage) CreateRelinkInvite(ctx context.Context, memberID int64, ttl time.Duration, actor string) (string, error) {
+	return s.createInvite(ctx, memberID, ttl, actor, true)
+}
+
+func (s *Storage) createInvite(ctx context.Context, memberID int64, ttl time.Duration, actor string, relink bool) (string, error) {
 	if ttl <= 0 {
 		ttl = DefaultInviteTTL
+		if relink {
+			ttl = RelinkInviteTTL
+		}
 	}
 	b := make([]byte, 18)
 	if _, err := rand.Read(b); err != nil {
@@ -38,9 +58,30 @@ func (s *Storage) CreateInvite(ctx context.Context, memberID int64, ttl time.Dur
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := s.now()
 	err := s.WithTx(ctx, func(s *Storage) error {
-		if _, err := s.exec(ctx, `INSERT INTO invites (member_id, token_hash, created_at, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)`,
-			memberID, hashToken(token), now, now.Add(ttl), actor); err != nil {
+		var m struct {
+			Code     string `db:"code"`
+			FullName string `db:"full_name"`
+			Linked   *int64 `db:"telegram_user_id"`
+		}
+		// The member row is locked so that a link made meanwhile cannot
+		// slip between this check and the insert.
+		if err := s.get(ctx, &m, `SELECT code, full_name, telegram_user_id FROM members WHERE id = $1 FOR UPDATE`, memberID); err != nil {
 			return fmt.Errorf("storage: invite for %d: %w", memberID, err)
+		}
+		switch {
+		case m.Linked != nil && !relink:
+			return Errorf(CodeConflict, "Đồng chí %s (%s) đã liên kết tài khoản Telegram nên mã mời thường không dùng được. "+
+				"Nếu đồng chí ấy đổi sang tài khoản Telegram khác, hãy tạo mã đổi tài khoản Telegram.", m.FullName, m.Code)
+		case m.Linked == nil && relink:
+			return Errorf(CodeInvalid, "Đồng chí %s (%s) chưa liên kết tài khoản Telegram nên không cần đổi: hãy tạo mã mời thường.", m.FullName, m.Code)
+		}
+		var id int64
+		if err := s.get(ctx, &id, `INSERT INTO invites (member_id, token_hash, created_at, expires_at, created_by, relink) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			memberID, hashToken(token), now, now.Add(ttl), actor, relink); err != nil {
+			return fmt.Errorf("storage: invite for %d: %w", memberID, err)
+		}
+		if relink {
+			return s.Audit(ctx, actor, "invite.relink", m.Code, map[string]int64{"invite_id": id, "telegram_user_id": *m.Linked})
 		}
 		return s.Audit(ctx, actor, "invite.create", fmt.Sprint(memberID), nil)
 	})
@@ -50,32 +91,89 @@ func (s *Storage) CreateInvite(ctx context.Context, memberID int64, ttl time.Dur
 	return token, nil
 }
 
+// Redemption is what redeeming an invite did.
+type Redemption struct {
+	Member Member
+	// PreviousTelegramID is, when a relink invite moved the member's link,
+	// the account the member was linked to before (to be told); nil when
+	// the member was not linked.
+	PreviousTelegramID *int64
+}
+
+// ErrAccountLinked is the answer to a Telegram account that is already
+// linked to a member and tries to link again (by invite or by phone).
+var ErrAccountLinked = &Error{Code: CodeConflict, Message: "Tài khoản Telegram này đã liên kết với một hồ sơ đảng viên, " +
+	"nên không liên kết thêm được. Nếu có nhầm lẫn, đồng chí hãy báo bí thư chi bộ hoặc Văn phòng Đảng ủy."}
+
 // RedeemInvite links the Telegram user to the member the token was made
-// for and uses the token up. An unknown, used, revoked or expired token is
-// ErrNotFound: the caller gives one answer for all of them.
-func (s *Storage) RedeemInvite(ctx context.Context, token string, userID int64) (Member, error) {
-	var m Member
+// for, uses the token up and revokes the member's other open invites. An
+// unknown, used, revoked or expired token is ErrNotFound, and so is an
+// ordinary invite of a member who is linked already (one an earlier link
+// left open): the caller gives one answer for all of them. Only a relink
+// invite moves an existing link; the move is audited in the name of the
+// invite's author. A Telegram account already linked to a member is
+// ErrAccountLinked, whatever the token, and leaves the token usable.
+func (s *Storage) RedeemInvite(ctx context.Context, token string, userID int64) (Redemption, error) {
+	var red Redemption
 	err := s.WithTx(ctx, func(s *Storage) error {
-		var inv struct {
-			ID       int64 `db:"id"`
-			MemberID int64 `db:"member_id"`
+		var linked bool
+		if err := s.get(ctx, &linked, `SELECT EXISTS (SELECT 1 FROM members WHERE telegram_user_id = $1)`, userID); err != nil {
+			return fmt.Errorf("storage: redeem: %w", err)
 		}
-		err := s.get(ctx, &inv, `SELECT i.id, i.member_id FROM invites i JOIN members m ON m.id = i.member_id
+		if linked {
+			return ErrAccountLinked
+		}
+		var inv struct {
+			ID        int64  `db:"id"`
+			MemberID  int64  `db:"member_id"`
+			Code      string `db:"code"`
+			Relink    bool   `db:"relink"`
+			CreatedBy string `db:"created_by"`
+			Previous  *int64 `db:"telegram_user_id"`
+		}
+		err := s.get(ctx, &inv, `SELECT i.id, i.member_id, m.code, i.relink, i.created_by, m.telegram_user_id
+			FROM invites i JOIN members m ON m.id = i.member_id
 			WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2 AND m.active
-			FOR UPDATE OF i`, hashToken(token), s.now())
+			FOR UPDATE OF i, m`, hashToken(token), s.now())
 		if err != nil {
 			return err
 		}
-		if err := s.LinkTelegram(ctx, inv.MemberID, userID); err != nil {
+		if inv.Previous != nil && !inv.Relink {
+			return ErrNotFound
+		}
+		if err := s.setLink(ctx, inv.MemberID, inv.Previous, userID); err != nil {
 			return err
 		}
 		if _, err := s.exec(ctx, `UPDATE invites SET used_at = $2, used_by = $3 WHERE id = $1`, inv.ID, s.now(), userID); err != nil {
 			return fmt.Errorf("storage: use invite: %w", err)
 		}
-		m, err = s.MemberByID(ctx, inv.MemberID)
+		revoked, err := s.revokeOpenInvites(ctx, inv.MemberID)
+		if err != nil {
+			return err
+		}
+		if inv.Previous != nil {
+			red.PreviousTelegramID = inv.Previous
+			if err := s.Audit(ctx, inv.CreatedBy, "member.relink", inv.Code, map[string]int64{
+				"invite_id": inv.ID, "old_telegram_id": *inv.Previous, "new_telegram_id": userID, "revoked_invites": revoked,
+			}); err != nil {
+				return err
+			}
+		}
+		red.Member, err = s.MemberByID(ctx, inv.MemberID)
 		return err
 	})
-	return m, err
+	return red, err
+}
+
+// revokeOpenInvites revokes every open invite of a member (linking uses
+// one and makes the others pointless, and dangerous) and says how many.
+func (s *Storage) revokeOpenInvites(ctx context.Context, memberID int64) (int64, error) {
+	res, err := s.exec(ctx, `UPDATE invites SET revoked_at = $2 WHERE member_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, memberID, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("storage: revoke invites of %d: %w", memberID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }
 
 // RevokeInvites revokes every open invite of a member and says how many.

@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,6 +65,159 @@ func TestLinkAttemptLimitHoldsUnderConcurrency(t *testing.T) {
 		// Without a transaction the lock would end with its statement.
 		if _, err := s.LinkAttemptAllowed(ctx, user); err == nil {
 			t.Fatal("a decision outside a transaction was taken without a lock")
+		}
+	})
+}
+
+func mustInvite(t *testing.T, s *storage.Storage, code string, relink bool) string {
+	t.Helper()
+	m, err := s.Member(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := s.CreateInvite
+	if relink {
+		create = s.CreateRelinkInvite
+	}
+	tok, err := create(context.Background(), m.ID, 0, "tg:42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func linkOf(t *testing.T, s *storage.Storage, code string) int64 {
+	t.Helper()
+	m, err := s.Member(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TelegramUserID == nil {
+		return 0
+	}
+	return *m.TelegramUserID
+}
+
+func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	storagetest.SeedCommune(t, s)
+	dv1, _ := s.Member(ctx, "DV1")
+	dv2, _ := s.Member(ctx, "DV2")
+	first, second := mustInvite(t, s, "DV1", false), mustInvite(t, s, "DV1", false)
+	if _, err := s.RedeemInvite(ctx, first, 600); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("LinkingRevokesOtherInvites", func(t *testing.T) {
+		if _, err := s.RedeemInvite(ctx, second, 601); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+		if got := linkOf(t, s, "DV1"); got != 600 {
+			t.Fatalf("DV1 moved to %d", got)
+		}
+	})
+	t.Run("InviteLeftOpenOfLinkedMemberNotFound", func(t *testing.T) {
+		if _, err := s.DB().Exec(`UPDATE invites SET revoked_at = NULL WHERE member_id = $1 AND used_at IS NULL`, dv1.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RedeemInvite(ctx, second, 601); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+		if got := linkOf(t, s, "DV1"); got != 600 {
+			t.Fatalf("DV1 moved to %d", got)
+		}
+	})
+	t.Run("NoOrdinaryInviteForLinkedMember", func(t *testing.T) {
+		if _, err := s.CreateInvite(ctx, dv1.ID, 0, "test"); !errors.Is(err, storage.ErrConflict) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("PhoneLinkNeverMovesALink", func(t *testing.T) {
+		if err := s.LinkTelegram(ctx, dv1.ID, 700); !errors.Is(err, storage.ErrMemberLinked) {
+			t.Fatalf("got %v", err)
+		}
+		if got := linkOf(t, s, "DV1"); got != 600 {
+			t.Fatalf("DV1 moved to %d", got)
+		}
+		if err := s.LinkTelegram(ctx, dv1.ID, 600); err != nil {
+			t.Fatalf("linking again to the same account: %v", err)
+		}
+	})
+	t.Run("PhoneLinkRevokesInvites", func(t *testing.T) {
+		tok := mustInvite(t, s, "DV2", false)
+		if err := s.LinkTelegram(ctx, dv2.ID, 602); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RedeemInvite(ctx, tok, 603); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+		if got := linkOf(t, s, "DV2"); got != 602 {
+			t.Fatalf("DV2 moved to %d", got)
+		}
+	})
+	t.Run("AccountLinkedToAnotherMemberRefused", func(t *testing.T) {
+		tok := mustInvite(t, s, "DV3", false)
+		if _, err := s.RedeemInvite(ctx, tok, 600); !errors.Is(err, storage.ErrAccountLinked) {
+			t.Fatalf("got %v", err)
+		}
+		if linkOf(t, s, "DV1") != 600 || linkOf(t, s, "DV3") != 0 {
+			t.Fatal("links changed")
+		}
+	})
+}
+
+func TestRelinkInviteMovesTheLink(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	storagetest.SeedCommune(t, s)
+	dv1, _ := s.Member(ctx, "DV1")
+	dv3, _ := s.Member(ctx, "DV3")
+	if _, err := s.CreateRelinkInvite(ctx, dv1.ID, 0, "tg:42"); !errors.Is(err, storage.ErrInvalid) {
+		t.Fatalf("relink invite of an unlinked member: %v", err)
+	}
+	if err := s.LinkTelegram(ctx, dv1.ID, 800); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LinkTelegram(ctx, dv3.ID, 803); err != nil {
+		t.Fatal(err)
+	}
+	tok, spare := mustInvite(t, s, "DV1", true), mustInvite(t, s, "DV1", true)
+
+	t.Run("AccountLinkedToAnotherMemberRefused", func(t *testing.T) {
+		if _, err := s.RedeemInvite(ctx, tok, 803); !errors.Is(err, storage.ErrAccountLinked) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("Moved", func(t *testing.T) {
+		red, err := s.RedeemInvite(ctx, tok, 801)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if red.PreviousTelegramID == nil || *red.PreviousTelegramID != 800 || red.Member.TelegramUserID == nil || *red.Member.TelegramUserID != 801 {
+			t.Fatalf("got %+v", red)
+		}
+		if _, err := s.MemberByTelegram(ctx, 800); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("the old account still opens the handbook: %v", err)
+		}
+	})
+	t.Run("Audited", func(t *testing.T) {
+		log, err := s.AuditLog(ctx, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := log[0]
+		if a.Action != "member.relink" || a.Actor != "tg:42" || a.Subject != "DV1" ||
+			!strings.Contains(a.Details, `"old_telegram_id": 800`) || !strings.Contains(a.Details, `"new_telegram_id": 801`) {
+			t.Fatalf("audit %+v", a)
+		}
+	})
+	t.Run("OtherInvitesRevoked", func(t *testing.T) {
+		if _, err := s.RedeemInvite(ctx, spare, 802); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("got %v", err)
+		}
+		if got := linkOf(t, s, "DV1"); got != 801 {
+			t.Fatalf("DV1 moved again to %d", got)
 		}
 	})
 }

@@ -97,17 +97,50 @@ func (s *Storage) UnlinkedMembersByPhone(ctx context.Context, phone string) ([]M
 	return ms, nil
 }
 
-// LinkTelegram links a member to a Telegram user. A Telegram account linked
-// to another member is a conflict; relinking the same member to a new
-// account (a new phone) replaces the old link.
+// ErrMemberLinked is the answer to linking a member whose handbook is
+// already linked to another Telegram account: only a relink invite moves it.
+var ErrMemberLinked = &Error{Code: CodeConflict, Message: "Đảng viên này đã liên kết với một tài khoản Telegram khác. " +
+	"Để chuyển sang tài khoản mới, bí thư chi bộ hoặc Văn phòng Đảng ủy cần tạo mã đổi tài khoản Telegram."}
+
+// LinkTelegram links a member who is not linked yet to a Telegram user (the
+// phone path) and revokes the member's open invites. It never moves a link:
+// a member linked to another account is ErrMemberLinked, a Telegram account
+// linked to another member ErrAccountLinked. Linking again to the same
+// account changes nothing.
 func (s *Storage) LinkTelegram(ctx context.Context, memberID, userID int64) error {
-	_, err := s.exec(ctx, `UPDATE members SET telegram_user_id = $2, linked_at = $3, unreachable_at = NULL, updated_at = $3 WHERE id = $1`,
-		memberID, userID, s.now())
+	return s.WithTx(ctx, func(s *Storage) error {
+		var cur *int64
+		if err := s.get(ctx, &cur, `SELECT telegram_user_id FROM members WHERE id = $1 FOR UPDATE`, memberID); err != nil {
+			return fmt.Errorf("storage: link member %d: %w", memberID, err)
+		}
+		switch {
+		case cur != nil && *cur == userID:
+			return nil
+		case cur != nil:
+			return ErrMemberLinked
+		}
+		if err := s.setLink(ctx, memberID, nil, userID); err != nil {
+			return err
+		}
+		_, err := s.revokeOpenInvites(ctx, memberID)
+		return err
+	})
+}
+
+// setLink points a member's link at a Telegram user, provided the link is
+// still from (nil: not linked), so that a concurrent change is refused
+// rather than overwritten.
+func (s *Storage) setLink(ctx context.Context, memberID int64, from *int64, userID int64) error {
+	res, err := s.exec(ctx, `UPDATE members SET telegram_user_id = $2, linked_at = $3, unreachable_at = NULL, updated_at = $3
+		WHERE id = $1 AND telegram_user_id IS NOT DISTINCT FROM $4`, memberID, userID, s.now(), from)
 	if isUniqueViolation(err) {
-		return Errorf(CodeConflict, "Tài khoản Telegram này đã liên kết với một đảng viên khác. Nếu có nhầm lẫn, đồng chí hãy báo Văn phòng Đảng ủy.")
+		return ErrAccountLinked
 	}
 	if err != nil {
 		return fmt.Errorf("storage: link member %d: %w", memberID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrMemberLinked
 	}
 	return nil
 }

@@ -181,9 +181,10 @@ func TestInvitesAndLinking(t *testing.T) {
 		}
 	})
 	t.Run("Redeemed", func(t *testing.T) {
-		m, err := s.RedeemInvite(ctx, tok, 500)
-		if err != nil || m.Code != "DV001" || m.TelegramUserID == nil || *m.TelegramUserID != 500 {
-			t.Fatalf("got %+v %v", m, err)
+		red, err := s.RedeemInvite(ctx, tok, 500)
+		m := red.Member
+		if err != nil || m.Code != "DV001" || m.TelegramUserID == nil || *m.TelegramUserID != 500 || red.PreviousTelegramID != nil {
+			t.Fatalf("got %+v %v", red, err)
 		}
 	})
 	t.Run("ReusedNotFound", func(t *testing.T) {

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS invites_open_idx;
+ALTER TABLE invites DROP COLUMN IF EXISTS relink;
