@@ -204,12 +204,15 @@ func inviteCmd() *cobra.Command {
 	c := configFromEnv()
 	var memberCode, orgCode, revoke, out, username string
 	var ttl time.Duration
+	var relink bool
 	cmd := &cobra.Command{
 		Use:   "invite",
 		Short: "Create one-time invite links (t.me/<bot>?start=<token>), or revoke them",
 		Long: "Create one-time invite links for a member (--member) or for every active, unlinked member of an\n" +
 			"organisation and everything below it (--org). Each line printed is CODE<TAB>LINK; --out writes\n" +
-			"an XLSX file instead. --revoke CODE revokes a member's open invites. The bot's username comes from\n" +
+			"an XLSX file instead. --revoke CODE revokes a member's open invites. --member CODE --relink makes the\n" +
+			"link that moves an already linked member to another Telegram account (đổi tài khoản Telegram; valid\n" +
+			"3 days unless --ttl; the old account is told). The bot's username comes from\n" +
 			"getMe (TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL), or from --bot-username.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -222,6 +225,12 @@ func inviteCmd() *cobra.Command {
 			}
 			if n != 1 {
 				return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ hoặc --revoke MÃ, ví dụ: sotay invite --member DV0001")
+			}
+			if relink && memberCode == "" {
+				return errors.New("--relink chỉ dùng với --member MÃ, ví dụ: sotay invite --member DV0001 --relink")
+			}
+			if relink && !cmd.Flags().Changed("ttl") {
+				ttl = storage.RelinkInviteTTL
 			}
 			s, err := c.open(ctx, true)
 			if err != nil {
@@ -244,6 +253,13 @@ func inviteCmd() *cobra.Command {
 				}
 				if !m.Active {
 					return fmt.Errorf("đảng viên %s không còn sinh hoạt", memberCode)
+				}
+				if m.Linked() && !relink {
+					return fmt.Errorf("đảng viên %s đã liên kết tài khoản Telegram nên mã mời thường không dùng được; "+
+						"nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy thêm --relink: sotay invite --member %s --relink", memberCode, memberCode)
+				}
+				if !m.Linked() && relink {
+					return fmt.Errorf("đảng viên %s chưa liên kết tài khoản Telegram nên không cần đổi: hãy bỏ --relink", memberCode)
 				}
 				members = []storage.Member{m}
 			} else {
@@ -274,7 +290,11 @@ func inviteCmd() *cobra.Command {
 			}
 			var lines []line
 			for _, m := range members {
-				tok, err := s.CreateInvite(ctx, m.ID, ttl, "cli")
+				create := s.CreateInvite
+				if relink {
+					create = s.CreateRelinkInvite
+				}
+				tok, err := create(ctx, m.ID, ttl, "cli")
 				if err != nil {
 					return err
 				}
@@ -317,6 +337,7 @@ func inviteCmd() *cobra.Command {
 	cmd.Flags().StringVar(&memberCode, "member", "", "member code")
 	cmd.Flags().StringVar(&orgCode, "org", "", "organisation code: every active, unlinked member of its subtree")
 	cmd.Flags().StringVar(&revoke, "revoke", "", "member code whose open invites to revoke")
+	cmd.Flags().BoolVar(&relink, "relink", false, "with --member: move the member's existing Telegram link to the account that opens the new link")
 	cmd.Flags().StringVar(&out, "out", "", "write an XLSX file (code, name, organisation, link) instead of printing")
 	cmd.Flags().StringVar(&username, "bot-username", "", "the bot's username, to skip asking Telegram")
 	cmd.Flags().DurationVar(&ttl, "ttl", storage.DefaultInviteTTL, "how long the links work")

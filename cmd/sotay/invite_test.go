@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sotay/storage/storagetest"
+)
+
+// TestInviteRelink: moving a linked member to another Telegram account is
+// the explicit --relink, never an ordinary invite.
+func TestInviteRelink(t *testing.T) {
+	ctx := context.Background()
+	dsn := storagetest.NewDatabase(t)
+	env := []string{"DATABASE_URL=" + dsn}
+	if r := run(t, env, "import", "orgs", write(t, "o.csv", orgsCSV)); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if r := run(t, env, "import", "members", write(t, "m.csv", membersCSV)); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	s := open(t, dsn)
+	dv1, err := s.Member(ctx, "DV0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LinkTelegram(ctx, dv1.ID, 7001); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("OrdinaryInviteOfLinkedMemberRefused", func(t *testing.T) {
+		r := run(t, env, "invite", "--member", "DV0001", "--bot-username", "sotay_test_bot")
+		if r.code == 0 || !strings.Contains(r.stderr, "đã liên kết tài khoản Telegram") || !strings.Contains(r.stderr, "--relink") {
+			t.Fatalf("%+v", r)
+		}
+	})
+	t.Run("RelinkOfUnlinkedMemberRefused", func(t *testing.T) {
+		r := run(t, env, "invite", "--member", "DV0002", "--relink", "--bot-username", "sotay_test_bot")
+		if r.code == 0 || !strings.Contains(r.stderr, "chưa liên kết") {
+			t.Fatalf("%+v", r)
+		}
+	})
+	t.Run("RelinkOnlyWithMember", func(t *testing.T) {
+		r := run(t, env, "invite", "--org", "BINHLU", "--relink", "--bot-username", "sotay_test_bot")
+		if r.code == 0 || !strings.Contains(r.stderr, "--relink chỉ dùng với --member") {
+			t.Fatalf("%+v", r)
+		}
+	})
+	t.Run("RelinkMovesAndIsAudited", func(t *testing.T) {
+		r := run(t, env, "invite", "--member", "DV0001", "--relink", "--bot-username", "sotay_test_bot")
+		m := regexp.MustCompile(`^DV0001\thttps://t\.me/sotay_test_bot\?start=([A-Za-z0-9_-]{24})\n$`).FindStringSubmatch(r.stdout)
+		if r.code != 0 || m == nil {
+			t.Fatalf("%+v", r)
+		}
+		red, err := s.RedeemInvite(ctx, m[1], 7002)
+		if err != nil || red.PreviousTelegramID == nil || *red.PreviousTelegramID != 7001 {
+			t.Fatalf("got %+v %v", red, err)
+		}
+		log, err := s.AuditLog(ctx, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var created, moved bool
+		for _, a := range log {
+			created = created || (a.Action == "invite.relink" && a.Actor == "cli" && a.Subject == "DV0001")
+			moved = moved || (a.Action == "member.relink" && a.Actor == "cli" && strings.Contains(a.Details, `"new_telegram_id": 7002`))
+		}
+		if !created || !moved {
+			t.Fatalf("audit %+v", log)
+		}
+	})
+}
