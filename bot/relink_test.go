@@ -3,8 +3,10 @@ package bot_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"sotay/bot"
+	"sotay/storage"
 )
 
 // TestRelinkTellsTheOldAccount runs the takeover through the fake Bot API:
@@ -14,10 +16,14 @@ import (
 func TestRelinkTellsTheOldAccount(t *testing.T) {
 	h := start(t, bot.Config{})
 	ctx := context.Background()
+	if err := h.s.GrantRole(ctx, "DV1", storage.RoleSecretary, "CB1", "test"); err != nil {
+		t.Fatal(err)
+	}
 	first, leftover := h.invite("DV1"), h.invite("DV1")
 	old := h.tg.User(6001, "Minh")
 	old.SendText("/start " + first)
 	waitText(t, old, "Đã liên kết tài khoản với đồng chí Lò Văn Minh")
+	waitText(t, old, "Sổ tay đảng viên") // sent after the chat's command menu
 
 	attacker := h.tg.User(6002, "Kẻ lạ")
 	attacker.SendText("/start " + leftover)
@@ -40,5 +46,13 @@ func TestRelinkTellsTheOldAccount(t *testing.T) {
 	}
 	if code := linkedTo(t, h.s, 6001); code != "" {
 		t.Fatalf("old account still linked to %s", code)
+	}
+	// The old chat loses the secretary's command menu.
+	deadline := time.Now().Add(wait)
+	for hasCommand(h.tg.Commands()["chat:6001"], "moi") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if cmds := h.tg.Commands()["chat:6001"]; hasCommand(cmds, "moi") || !hasCommand(cmds, "menu") {
+		t.Fatalf("old chat's commands %+v", cmds)
 	}
 }

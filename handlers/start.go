@@ -87,6 +87,15 @@ func (h *Handlers) start(ctx context.Context, r *Request) error {
 		if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, *old, text, nil); err != nil {
 			return err
 		}
+		// The old chat may carry the menu of the member's roles: give it
+		// back the plain one.
+		roles, err := r.Store.RolesOf(ctx, red.Member.ID)
+		if err != nil {
+			return err
+		}
+		if len(roles) > 0 {
+			r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(*old), h.Commands(true, nil)...))
+		}
 	}
 	return h.linked(ctx, r, red.Member)
 }

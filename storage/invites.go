@@ -123,6 +123,16 @@ func (s *Storage) RedeemInvite(ctx context.Context, token string, userID int64) 
 		if linked {
 			return ErrAccountLinked
 		}
+		// The member row is locked before the invite row, in the order
+		// LinkTelegram and createInvite take them, so that a link by phone
+		// at the same moment waits instead of deadlocking.
+		var memberID int64
+		if err := s.get(ctx, &memberID, `SELECT member_id FROM invites WHERE token_hash = $1`, hashToken(token)); err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, `SELECT 1 FROM members WHERE id = $1 FOR UPDATE`, memberID); err != nil {
+			return fmt.Errorf("storage: redeem: %w", err)
+		}
 		var inv struct {
 			ID        int64  `db:"id"`
 			MemberID  int64  `db:"member_id"`
@@ -134,7 +144,7 @@ func (s *Storage) RedeemInvite(ctx context.Context, token string, userID int64) 
 		err := s.get(ctx, &inv, `SELECT i.id, i.member_id, m.code, i.relink, i.created_by, m.telegram_user_id
 			FROM invites i JOIN members m ON m.id = i.member_id
 			WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2 AND m.active
-			FOR UPDATE OF i, m`, hashToken(token), s.now())
+			FOR UPDATE OF i`, hashToken(token), s.now())
 		if err != nil {
 			return err
 		}
