@@ -394,32 +394,32 @@ func (h *Handlers) route(ctx context.Context, r *Request) error {
 // open dialog.
 func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 	if cq := r.Update.CallbackQuery; cq != nil {
+		// The data is the client's choice: an empty or unknown name must
+		// match nothing, least of all a handler without a command or
+		// prefix (those take messages only).
 		prefix, payload, _ := strings.Cut(cq.Data, ":")
 		if prefix == "cmd" {
 			r.Command = payload
-			for i := range h.list {
-				if h.list[i].Command == payload {
-					return &h.list[i], nil
-				}
-			}
-			return nil, nil
+			return h.byCommand(payload), nil
 		}
 		r.Data = payload
+		if prefix == "" {
+			return nil, nil
+		}
 		for i := range h.list {
-			if h.list[i].Callback == prefix && prefix != "" {
+			if h.list[i].Callback == prefix {
 				return &h.list[i], nil
 			}
 		}
+		return nil, nil
+	}
+	if r.Update.Message == nil {
 		return nil, nil
 	}
 	if r.Command != "" {
-		for i := range h.list {
-			if h.list[i].Command == r.Command {
-				return &h.list[i], nil
-			}
-		}
-		return nil, nil
+		return h.byCommand(r.Command), nil
 	}
+	// Match and dialog handlers read the message: only a message gets here.
 	for i := range h.list {
 		if h.list[i].Match != nil && h.list[i].Match(r) {
 			return &h.list[i], nil
@@ -437,11 +437,24 @@ func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 	}
 	r.Dialog = &d
 	for i := range h.list {
-		if h.list[i].Dialog == d.Name {
+		if h.list[i].Dialog == d.Name && d.Name != "" {
 			return &h.list[i], nil
 		}
 	}
 	return nil, nil
+}
+
+// byCommand is the handler of a command name, nil for an empty or unknown one.
+func (h *Handlers) byCommand(name string) *Handler {
+	if name == "" {
+		return nil
+	}
+	for i := range h.list {
+		if h.list[i].Command == name {
+			return &h.list[i]
+		}
+	}
+	return nil
 }
 
 func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
