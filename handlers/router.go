@@ -8,7 +8,9 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -275,14 +277,23 @@ func (r *Request) CanSee(ctx context.Context, access Access, orgID int64) (bool,
 // runs it; then it sends the queued replies. Expected errors become
 // Vietnamese replies; the error returned is only for internal failures,
 // already answered with an apology.
-func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+//
+// A panic in a handler rolls its transaction back and is recovered: the
+// user gets the apology, the update is recorded (running it again would
+// panic again) and a *PanicError is returned.
+func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err error) {
 	r := &Request{Update: u, h: h}
+	defer func() {
+		if v := recover(); v != nil {
+			err = h.recovered(ctx, r, v, debug.Stack())
+		}
+	}()
 	if !r.parse() {
 		// Not ours (a group, a channel, an edit): record it and move on.
 		return h.markOnly(ctx, u)
 	}
 	var handled bool
-	err := h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
+	err = h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
 		fresh, err := s.MarkUpdate(ctx, u.UpdateID)
 		if err != nil || !fresh {
 			return err
@@ -299,22 +310,56 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
 			return err
 		}
 		r.replies = nil
+		internal := storage.ErrorCode(err) == storage.CodeInternal
 		// An expected error is the answer: the update is done. An internal
 		// one (a lost connection, a deadlock) is not recorded, so that a
 		// redelivery tries again.
-		if storage.ErrorCode(err) != storage.CodeInternal {
+		if !internal {
 			if merr := h.markOnly(ctx, u); merr != nil {
 				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
 			}
 		}
 		h.answerError(ctx, r, err)
-		if storage.ErrorCode(err) == storage.CodeInternal {
+		if internal {
 			return err
 		}
 		return nil
 	}
 	h.flush(ctx, r)
 	return nil
+}
+
+// PanicError is a panic recovered while handling an update.
+type PanicError struct {
+	UpdateID int
+	Value    any
+	Stack    string
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("panic handling update %d: %v", e.UpdateID, e.Value)
+}
+
+// recovered deals with a panic: WithTx has rolled the update's effects
+// back, so the update is recorded on its own and answered with the apology.
+func (h *Handlers) recovered(ctx context.Context, r *Request, v any, stack []byte) error {
+	pe := &PanicError{UpdateID: r.Update.UpdateID, Value: v, Stack: string(stack)}
+	h.deps.Log.Error("panic in handler", "update_id", pe.UpdateID, "user", r.UserID, "panic", fmt.Sprint(v), "stack", pe.Stack)
+	if err := h.markOnly(ctx, r.Update); err != nil {
+		h.deps.Log.Error("mark panicked update", "update_id", pe.UpdateID, "err", err)
+	}
+	if r.ChatID == 0 {
+		return pe // not a private chat we answer
+	}
+	defer func() {
+		// The apology must not take the process down either.
+		if v := recover(); v != nil {
+			h.deps.Log.Error("panic answering a panic", "update_id", pe.UpdateID, "panic", fmt.Sprint(v))
+		}
+	}()
+	r.replies = nil
+	h.answerError(ctx, r, pe)
+	return pe
 }
 
 // markOnly records an update that has no effect of its own.

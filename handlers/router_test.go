@@ -1,7 +1,14 @@
 package handlers_test
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
 )
 
 // msgInternal is the apology for a system error (handlers.msgInternal).
@@ -25,5 +32,43 @@ func TestForgedMenuButtonWithoutCommand(t *testing.T) {
 				t.Errorf("press %q by %d: system error %q", data, user, got)
 			}
 		}
+	}
+}
+
+// A panic in a handler is answered with the apology, recorded so that a
+// redelivery does not run it again, and reported as a PanicError.
+func TestPanicInHandlerRecovered(t *testing.T) {
+	e := newEnv(t)
+	runs := 0
+	handlers.AddForTest(e.h, handlers.Handler{Command: "boom", Access: handlers.Public, Handle: func(context.Context, *handlers.Request) error {
+		runs++
+		var m map[string]int
+		m["x"] = 1 // assignment to a nil map panics
+		return nil
+	}})
+	e.id++
+	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+		MessageID: e.id, From: &tgbotapi.User{ID: 811, FirstName: "U"},
+		Chat: &tgbotapi.Chat{ID: 811, Type: "private"}, Text: "/boom",
+	}}
+	err := e.h.HandleUpdate(context.Background(), u)
+	var pe *handlers.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("HandleUpdate = %v, want a PanicError", err)
+	}
+	if !strings.Contains(pe.Stack, "router_test.go") {
+		t.Errorf("stack does not name the panicking handler:\n%s", pe.Stack)
+	}
+	if got := e.rec.texts(); !contains(got, msgInternal) {
+		t.Errorf("no apology: %q", got)
+	}
+	if err := e.h.HandleUpdate(context.Background(), u); err != nil || runs != 1 {
+		t.Fatalf("redelivered update ran the handler again (runs %d, err %v)", runs, err)
+	}
+	// The bot goes on serving.
+	e.rec.reset()
+	e.text(t, 812, "/start")
+	if len(e.rec.texts()) == 0 {
+		t.Fatal("no answer to /start after a panic")
 	}
 }
