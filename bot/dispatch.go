@@ -29,11 +29,33 @@ type Dispatcher struct {
 	metrics *Metrics
 	queues  []chan job
 	wg      sync.WaitGroup
+	// retry is the waits before each new try of a failed update in
+	// polling mode; DefaultRetryBackoff unless retrySet.
+	retry    []time.Duration
+	retrySet bool
+}
+
+// SetRetryBackoff sets the waits before each new try of an update that
+// failed with an internal error in polling mode (none: no retry). Call it
+// before polling starts.
+func (d *Dispatcher) SetRetryBackoff(waits ...time.Duration) {
+	d.retry = append([]time.Duration{}, waits...)
+	d.retrySet = true
+}
+
+func (d *Dispatcher) retryBackoff() []time.Duration {
+	if d.retrySet {
+		return d.retry
+	}
+	return DefaultRetryBackoff
 }
 
 type job struct {
-	u    tgbotapi.Update
-	done func(error)
+	u tgbotapi.Update
+	// retry says the caller tries the update again after an internal
+	// failure, unless last (handlers.WithAttempt).
+	retry, last bool
+	done        func(error)
 }
 
 // NewDispatcher starts n workers.
@@ -53,7 +75,11 @@ func NewDispatcher(ctx context.Context, h UpdateHandler, n int, log *slog.Logger
 func (d *Dispatcher) work(ctx context.Context, q chan job) {
 	defer d.wg.Done()
 	for j := range q {
-		err := d.handle(ctx, j.u)
+		hctx := ctx
+		if j.retry {
+			hctx = handlers.WithAttempt(ctx, j.last)
+		}
+		err := d.handle(hctx, j.u)
 		if j.done != nil {
 			j.done(err)
 		}

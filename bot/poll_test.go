@@ -71,7 +71,8 @@ func (f *flaky) snapshot() (calls map[int]int, done map[int64]int) {
 	return calls, done
 }
 
-// pollWith polls the fake Bot API with h until stop is called.
+// pollWith polls the fake Bot API with h until stop is called; the retry
+// backoff is a few milliseconds.
 func pollWith(t *testing.T, h bot.UpdateHandler) (*telegramtest.Server, *memOffsets, *bot.Metrics, func()) {
 	t.Helper()
 	tg := telegramtest.NewServer()
@@ -83,6 +84,7 @@ func pollWith(t *testing.T, h bot.UpdateHandler) (*telegramtest.Server, *memOffs
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d := bot.NewDispatcher(context.Background(), h, 4, quietLog(), m)
+	d.SetRetryBackoff(time.Millisecond, 2*time.Millisecond, 4*time.Millisecond)
 	store := &memOffsets{}
 	done := make(chan error, 1)
 	go func() { done <- c.Poll(ctx, store, d) }()
@@ -112,6 +114,58 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+func TestPollRetriesAFailedUpdate(t *testing.T) {
+	f := &flaky{user: 1, fails: 2, calls: map[int]int{}, done: map[int64]int{}}
+	tg, store, _, stop := pollWith(t, f)
+	tg.User(1, "A").SendText("xin chào")
+	tg.User(2, "B").SendText("xin chào")
+	eventually(t, "both updates handled", func() bool {
+		_, done := f.snapshot()
+		return done[1] == 1 && done[2] == 1
+	})
+	stop()
+	calls, _ := f.snapshot()
+	tries := 0
+	for _, n := range calls {
+		tries = max(tries, n)
+	}
+	if tries != 3 {
+		t.Errorf("the failing update was tried %d times, want 3 (two failures, one success): %v", tries, calls)
+	}
+	if o, _ := store.Offset(context.Background()); o <= maxID(calls) {
+		t.Errorf("offset %d does not pass the handled updates %v", o, calls)
+	}
+}
+
+func TestPollGivesUpAfterBoundedRetries(t *testing.T) {
+	f := &flaky{user: 1, fails: -1, calls: map[int]int{}, done: map[int64]int{}}
+	tg, store, m, stop := pollWith(t, f)
+	tg.User(1, "A").SendText("xin chào")
+	eventually(t, "the failing update given up", func() bool {
+		o, _ := store.Offset(context.Background())
+		return o > 0 && tg.PendingUpdates() == 0
+	})
+	tg.User(2, "B").SendText("xin chào")
+	eventually(t, "the next update handled", func() bool {
+		_, done := f.snapshot()
+		return done[2] == 1
+	})
+	stop()
+	calls, _ := f.snapshot()
+	var failed int
+	for id, n := range calls {
+		if n > 1 {
+			failed = id
+		}
+	}
+	if failed == 0 || calls[failed] != 4 {
+		t.Fatalf("tries %v: want the failing update tried 4 times (1 + 3 retries), then given up", calls)
+	}
+	if n := updatesCounted(t, m, "error"); n != 4 {
+		t.Errorf("sotay_updates_total{result=error} = %v, want 4", n)
+	}
+}
+
 // A panic the handler does not recover itself is recovered by the
 // dispatcher, counted, not retried, and the others are still served.
 func TestDispatcherRecoversPanic(t *testing.T) {
@@ -135,6 +189,14 @@ func TestDispatcherRecoversPanic(t *testing.T) {
 	if n := updatesCounted(t, m, "panic"); n != 2 {
 		t.Errorf("sotay_updates_total{result=panic} = %v, want 2", n)
 	}
+}
+
+func maxID(calls map[int]int) int {
+	top := 0
+	for id := range calls {
+		top = max(top, id)
+	}
+	return top
 }
 
 func updatesCounted(t *testing.T, m *bot.Metrics, result string) float64 {

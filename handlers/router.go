@@ -311,10 +311,14 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err err
 		}
 		r.replies = nil
 		internal := storage.ErrorCode(err) == storage.CodeInternal
+		last, retried := attemptOf(ctx)
+		if internal && retried && !last {
+			return err // the caller tries again: no apology yet
+		}
 		// An expected error is the answer: the update is done. An internal
 		// one (a lost connection, a deadlock) is not recorded, so that a
-		// redelivery tries again.
-		if !internal {
+		// redelivery tries again, unless this was the caller's last try.
+		if !internal || last {
 			if merr := h.markOnly(ctx, u); merr != nil {
 				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
 			}
@@ -327,6 +331,21 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err err
 	}
 	h.flush(ctx, r)
 	return nil
+}
+
+type attemptKey struct{}
+
+// WithAttempt tells HandleUpdate that the caller tries the update again
+// after an internal failure, unless last: a failed try that is not the last
+// is neither answered nor recorded; a failed last try is answered with the
+// apology and recorded, so that the update is not redelivered forever.
+func WithAttempt(ctx context.Context, last bool) context.Context {
+	return context.WithValue(ctx, attemptKey{}, last)
+}
+
+func attemptOf(ctx context.Context) (last, retried bool) {
+	last, retried = ctx.Value(attemptKey{}).(bool)
+	return last, retried
 }
 
 // PanicError is a panic recovered while handling an update.

@@ -72,3 +72,34 @@ func TestPanicInHandlerRecovered(t *testing.T) {
 		t.Fatal("no answer to /start after a panic")
 	}
 }
+
+// A caller that retries (polling) gets no apology and no record for a
+// failed try, and both for the last one.
+func TestInternalErrorOnLastTryRecorded(t *testing.T) {
+	e := newEnv(t)
+	runs := 0
+	handlers.AddForTest(e.h, handlers.Handler{Command: "flaky", Access: handlers.Public, Handle: func(context.Context, *handlers.Request) error {
+		runs++
+		return errors.New("connection reset by peer")
+	}})
+	u := tgbotapi.Update{UpdateID: 4242, Message: &tgbotapi.Message{
+		MessageID: 1, From: &tgbotapi.User{ID: 821, FirstName: "U"},
+		Chat: &tgbotapi.Chat{ID: 821, Type: "private"}, Text: "/flaky",
+	}}
+	ctx := context.Background()
+	if err := e.h.HandleUpdate(handlers.WithAttempt(ctx, false), u); err == nil {
+		t.Fatal("a failed try returned no error")
+	}
+	if got := e.rec.texts(); len(got) != 0 {
+		t.Fatalf("a try to be repeated was answered: %q", got)
+	}
+	if err := e.h.HandleUpdate(handlers.WithAttempt(ctx, true), u); err == nil {
+		t.Fatal("the failed last try returned no error")
+	}
+	if got := e.rec.texts(); !contains(got, msgInternal) {
+		t.Fatalf("the last try got no apology: %q", got)
+	}
+	if err := e.h.HandleUpdate(ctx, u); err != nil || runs != 2 {
+		t.Fatalf("the given-up update ran again (runs %d, err %v)", runs, err)
+	}
+}
