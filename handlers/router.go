@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -388,8 +389,10 @@ func (h *Handlers) markOnly(ctx context.Context, u tgbotapi.Update) error {
 }
 
 // parse fills the request from the update and says whether it is one we
-// answer: private chats only.
+// answer: private chats only. Every string of the update is cleaned first,
+// so no handler sees a control character a client put there.
 func (r *Request) parse() bool {
+	r.Update = sanitize(r.Update)
 	u := r.Update
 	switch {
 	case u.Message != nil:
@@ -663,4 +666,88 @@ func (r *Request) chatCommands() {
 		return
 	}
 	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
+}
+
+// sanitize returns a deep copy of u in which every string is valid UTF-8
+// without control characters other than tab, line feed and carriage
+// return. Any client can send them: U+0000 in a caption, say, which
+// PostgreSQL refuses in text and jsonb, so the user would get the system
+// apology. Nothing a person types needs them, so they are dropped rather
+// than refused. The update's own values are left as they are.
+func sanitize(u tgbotapi.Update) tgbotapi.Update {
+	v := reflect.ValueOf(&u).Elem()
+	cleanValue(v)
+	return u
+}
+
+// cleanValue replaces, in place, every string reachable from v by its clean
+// form, copying what pointers and slices share with the caller first.
+func cleanValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); !cleanString(s) {
+			v.SetString(cleanText(s))
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.New(v.Type().Elem())
+		c.Elem().Set(v.Elem())
+		cleanValue(c.Elem())
+		v.Set(c)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				cleanValue(f)
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := 0; i < c.Len(); i++ {
+			cleanValue(c.Index(i))
+		}
+		v.Set(c)
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			cleanValue(v.Index(i))
+		}
+	case reflect.Map, reflect.Interface:
+		// tgbotapi's update types have none that carry client text.
+	}
+}
+
+func cleanString(s string) bool {
+	for _, c := range s {
+		if c == utf8.RuneError || isControl(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(c rune) rune {
+		if isControl(c) {
+			return -1
+		}
+		return c
+	}, s)
+}
+
+// isControl reports the C0 and C1 controls and DEL, but not tab, line feed
+// or carriage return.
+func isControl(c rune) bool {
+	switch {
+	case c == '\t' || c == '\n' || c == '\r':
+		return false
+	case c < 0x20, c == 0x7f, c >= 0x80 && c < 0xa0:
+		return true
+	}
+	return false
 }

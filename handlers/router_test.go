@@ -103,3 +103,49 @@ func TestInternalErrorOnLastTryRecorded(t *testing.T) {
 		t.Fatalf("the given-up update ran again (runs %d, err %v)", runs, err)
 	}
 }
+
+// Control characters from the client (U+0000 above all, which PostgreSQL
+// refuses in text and jsonb) are stripped where the request is built; new
+// lines and tabs stay.
+func TestControlCharactersStripped(t *testing.T) {
+	e, _, _ := docEnv(t)
+	cases := []struct {
+		user int64
+		send func()
+	}{
+		{701, func() { e.text(t, 701, "/tim ket\x00 luan 21") }},
+		{701, func() { e.text(t, 701, "/tim") }},
+		{701, func() { e.text(t, 701, "nghi\x00 quyet\x1b 57") }},
+		{702, func() { e.sendFile(t, 702, "/dang 99-KL/TW\x00 | Kết luận\x00 mới | Ban Bí thư | 01/11/2024") }},
+		{702, func() { e.press(t, 702, "dang:\x00") }},
+		{703, func() { e.text(t, 703, "/start \x00\x00") }},
+		{799, func() { e.text(t, 799, "/start abc\x00def") }},
+	}
+	for i, c := range cases {
+		e.rec.reset()
+		c.send()
+		if got := e.rec.texts(); contains(got, msgInternal) {
+			t.Errorf("case %d: system error %q", i, got)
+		}
+	}
+}
+
+func TestSanitizeKeepsNewlinesAndTabs(t *testing.T) {
+	u := tgbotapi.Update{UpdateID: 1, Message: &tgbotapi.Message{
+		Text: "a\x00b\tc\nd\r\ne\x7f\u0085f\xff", Caption: "x\x01y",
+		Contact:  &tgbotapi.Contact{PhoneNumber: "0912\x00000001", FirstName: "L\x00ò"},
+		Document: &tgbotapi.Document{FileName: "kl\x0021.pdf"},
+	}}
+	got := handlers.Sanitize(u)
+	m := got.Message
+	if m.Text != "ab\tc\nd\r\nef\uFFFD" || m.Caption != "xy" || m.Contact.PhoneNumber != "0912000001" || m.Contact.FirstName != "Lò" || m.Document.FileName != "kl21.pdf" {
+		t.Fatalf("sanitized %+v %+v %+v", m, m.Contact, m.Document)
+	}
+	if u.Message.Text != "a\x00b\tc\nd\r\ne\x7f\u0085f\xff" {
+		t.Fatal("Sanitize changed the update it was given")
+	}
+	cq := handlers.Sanitize(tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{Data: "dt:\x001"}}).CallbackQuery
+	if cq.Data != "dt:1" {
+		t.Fatalf("callback data %q", cq.Data)
+	}
+}
