@@ -590,7 +590,9 @@ func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
 	text := storage.ErrorMessage(err)
 	switch code := storage.ErrorCode(err); {
 	case code == storage.CodeInternal:
-		h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+		if pe := (*PanicError)(nil); !errors.As(err, &pe) { // a panic is logged with its stack
+			h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+		}
 		text = msgInternal
 	case text == "" && code == storage.CodeForbidden:
 		text = msgForbidden
