@@ -2,12 +2,17 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
 )
 
 // UpdateHandler applies one update.
@@ -24,11 +29,33 @@ type Dispatcher struct {
 	metrics *Metrics
 	queues  []chan job
 	wg      sync.WaitGroup
+	// retry is the waits before each new try of a failed update in
+	// polling mode; DefaultRetryBackoff unless retrySet.
+	retry    []time.Duration
+	retrySet bool
+}
+
+// SetRetryBackoff sets the waits before each new try of an update that
+// failed with an internal error in polling mode (none: no retry). Call it
+// before polling starts.
+func (d *Dispatcher) SetRetryBackoff(waits ...time.Duration) {
+	d.retry = append([]time.Duration{}, waits...)
+	d.retrySet = true
+}
+
+func (d *Dispatcher) retryBackoff() []time.Duration {
+	if d.retrySet {
+		return d.retry
+	}
+	return DefaultRetryBackoff
 }
 
 type job struct {
-	u    tgbotapi.Update
-	done func()
+	u tgbotapi.Update
+	// retry says the caller tries the update again after an internal
+	// failure, unless last (handlers.WithAttempt).
+	retry, last bool
+	done        func(error)
 }
 
 // NewDispatcher starts n workers.
@@ -48,22 +75,52 @@ func NewDispatcher(ctx context.Context, h UpdateHandler, n int, log *slog.Logger
 func (d *Dispatcher) work(ctx context.Context, q chan job) {
 	defer d.wg.Done()
 	for j := range q {
-		start := time.Now()
-		result := "ok"
-		if err := d.handler.HandleUpdate(ctx, j.u); err != nil {
-			result = "error"
-			d.log.Error("update", "update_id", j.u.UpdateID, "err", err)
+		hctx := ctx
+		if j.retry {
+			hctx = handlers.WithAttempt(ctx, j.last)
 		}
-		d.metrics.update(result, time.Since(start))
+		err := d.handle(hctx, j.u)
 		if j.done != nil {
-			j.done()
+			j.done(err)
 		}
 	}
 }
 
+// handle runs one update. A panic the handler did not recover itself is
+// recovered here, so that one update never takes the others down.
+func (d *Dispatcher) handle(ctx context.Context, u tgbotapi.Update) (err error) {
+	start := time.Now()
+	defer func() {
+		if v := recover(); v != nil {
+			pe := &handlers.PanicError{UpdateID: u.UpdateID, Value: v, Stack: string(debug.Stack())}
+			d.log.Error("panic in update handler", "update_id", u.UpdateID, "panic", fmt.Sprint(v), "stack", pe.Stack)
+			err = pe
+		}
+		var pe *handlers.PanicError
+		result := "ok"
+		switch {
+		case errors.As(err, &pe):
+			result = "panic" // logged with its stack where it was recovered
+		case err != nil:
+			result = "error"
+			d.log.Error("update", "update_id", u.UpdateID, "err", err)
+		}
+		d.metrics.update(result, time.Since(start))
+	}()
+	return d.handler.HandleUpdate(ctx, u)
+}
+
 // Dispatch queues an update; done is called when it has been handled.
 func (d *Dispatcher) Dispatch(u tgbotapi.Update, done func()) {
-	d.queues[shard(chatOf(u), len(d.queues))] <- job{u: u, done: done}
+	d.dispatch(job{u: u, done: func(error) {
+		if done != nil {
+			done()
+		}
+	}})
+}
+
+func (d *Dispatcher) dispatch(j job) {
+	d.queues[shard(chatOf(j.u), len(d.queues))] <- j
 }
 
 // Close lets the workers finish what is queued and waits for them.

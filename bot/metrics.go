@@ -23,7 +23,7 @@ func NewMetrics() *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "sotay_updates_total", Help: "Telegram updates handled, by result.",
+			Name: "sotay_updates_total", Help: "Telegram updates handled, by result (ok, error, panic); a retried update counts once per try.",
 		}, []string{"result"}),
 		updateDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "sotay_update_duration_seconds", Help: "Time to handle one update, replies included.",

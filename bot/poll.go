@@ -14,6 +14,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers"
 )
 
 // OffsetStore keeps the getUpdates offset across restarts.
@@ -65,6 +67,19 @@ func (c *Client) getUpdates(ctx context.Context, offset, timeout int) ([]tgbotap
 	return r.Result, nil
 }
 
+// DefaultRetryBackoff is how long polling waits before each new try of an
+// update that failed with an internal error (a lost connection, a
+// deadlock): three more tries, then the update is given up.
+var DefaultRetryBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}
+
+// retryable says whether a failed update is worth another try: an internal
+// error may be gone in a second; a panic would come again, and a cancelled
+// update is redelivered after the restart.
+func retryable(err error) bool {
+	var pe *handlers.PanicError
+	return err != nil && !errors.As(err, &pe) && !errors.Is(err, context.Canceled)
+}
+
 // Poll runs the long-polling loop until ctx ends. Updates are dispatched
 // as they arrive, without waiting for earlier ones: a slow chat does not
 // hold up the others. Telegram forgets an update only when a later
@@ -72,18 +87,73 @@ func (c *Client) getUpdates(ctx context.Context, offset, timeout int) ([]tgbotap
 // in the database for a restart) never passes an update still in hand: a
 // crash redelivers those, and the processed-update record makes that
 // harmless. Updates Telegram sends again while still in hand are skipped.
+//
+// An update that fails with an internal error stays in hand and is tried
+// again after each wait of the retry backoff, without holding up its
+// worker (so a later update of the same chat may run first); after the
+// last try the handlers answer it with the apology and record it. Retries
+// still waiting at shutdown are left unconfirmed: the next start gets them.
 func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) error {
 	offset, err := store.Offset(ctx)
 	if err != nil {
 		return err
 	}
+	backoffs := d.retryBackoff()
 	var (
 		mu       sync.Mutex
 		inflight = map[int]bool{}
 		next     = offset // above every update dispatched so far
 		finished = make(chan struct{}, 1)
 		stored   = offset
+		tries    = map[int]int{}  // failed tries of the updates in hand
+		waiting  = map[int]bool{} // in hand, waiting for a retry
+		stopping bool             // no more retries are started
+		retries  sync.WaitGroup   // retries being dispatched
 	)
+	var dispatch func(u tgbotapi.Update)
+	dispatch = func(u tgbotapi.Update) {
+		id := u.UpdateID
+		mu.Lock()
+		n := tries[id]
+		mu.Unlock()
+		d.dispatch(job{u: u, retry: true, last: n >= len(backoffs), done: func(err error) {
+			mu.Lock()
+			n := tries[id]
+			if retryable(err) && n < len(backoffs) {
+				tries[id] = n + 1
+				waiting[id] = true
+				if stopping {
+					mu.Unlock()
+					return // left in hand: redelivered after the restart
+				}
+				mu.Unlock()
+				c.log.Warn("update failed, trying again", "update_id", id, "try", n+1, "retry_in", backoffs[n])
+				time.AfterFunc(backoffs[n], func() {
+					mu.Lock()
+					if stopping {
+						mu.Unlock()
+						return
+					}
+					delete(waiting, id)
+					retries.Add(1)
+					mu.Unlock()
+					defer retries.Done()
+					dispatch(u)
+				})
+				return
+			}
+			delete(inflight, id)
+			delete(tries, id)
+			mu.Unlock()
+			if retryable(err) && n > 0 {
+				c.log.Error("update given up", "update_id", id, "tries", n+1, "err", err)
+			}
+			select {
+			case finished <- struct{}{}:
+			default:
+			}
+		}})
+	}
 	// confirmable is the offset below which every update is handled.
 	confirmable := func() int {
 		mu.Lock()
@@ -149,16 +219,7 @@ func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) err
 				continue // still in hand, or handled since this poll began
 			}
 			fresh++
-			id := u.UpdateID
-			d.Dispatch(u, func() {
-				mu.Lock()
-				delete(inflight, id)
-				mu.Unlock()
-				select {
-				case finished <- struct{}{}:
-				default:
-				}
-			})
+			dispatch(u)
 		}
 		if fresh == 0 && len(updates) > 0 {
 			// Telegram answers at once while updates in hand are not
@@ -171,11 +232,15 @@ func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) err
 		}
 	}
 	// Let the updates in hand finish (the dispatcher's workers still run),
-	// then record how far we got.
+	// then record how far we got. Retries not started yet stay in hand.
+	mu.Lock()
+	stopping = true
+	mu.Unlock()
+	retries.Wait()
 	deadline := time.After(30 * time.Second)
 	for {
 		mu.Lock()
-		n := len(inflight)
+		n := len(inflight) - len(waiting)
 		mu.Unlock()
 		if n == 0 {
 			break

@@ -8,7 +8,10 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -275,14 +278,23 @@ func (r *Request) CanSee(ctx context.Context, access Access, orgID int64) (bool,
 // runs it; then it sends the queued replies. Expected errors become
 // Vietnamese replies; the error returned is only for internal failures,
 // already answered with an apology.
-func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+//
+// A panic in a handler rolls its transaction back and is recovered: the
+// user gets the apology, the update is recorded (running it again would
+// panic again) and a *PanicError is returned.
+func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err error) {
 	r := &Request{Update: u, h: h}
+	defer func() {
+		if v := recover(); v != nil {
+			err = h.recovered(ctx, r, v, debug.Stack())
+		}
+	}()
 	if !r.parse() {
 		// Not ours (a group, a channel, an edit): record it and move on.
 		return h.markOnly(ctx, u)
 	}
 	var handled bool
-	err := h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
+	err = h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
 		fresh, err := s.MarkUpdate(ctx, u.UpdateID)
 		if err != nil || !fresh {
 			return err
@@ -299,22 +311,75 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
 			return err
 		}
 		r.replies = nil
+		internal := storage.ErrorCode(err) == storage.CodeInternal
+		last, retried := attemptOf(ctx)
+		if internal && retried && !last {
+			return err // the caller tries again: no apology yet
+		}
 		// An expected error is the answer: the update is done. An internal
 		// one (a lost connection, a deadlock) is not recorded, so that a
-		// redelivery tries again.
-		if storage.ErrorCode(err) != storage.CodeInternal {
+		// redelivery tries again, unless this was the caller's last try.
+		if !internal || last {
 			if merr := h.markOnly(ctx, u); merr != nil {
 				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
 			}
 		}
 		h.answerError(ctx, r, err)
-		if storage.ErrorCode(err) == storage.CodeInternal {
+		if internal {
 			return err
 		}
 		return nil
 	}
 	h.flush(ctx, r)
 	return nil
+}
+
+type attemptKey struct{}
+
+// WithAttempt tells HandleUpdate that the caller tries the update again
+// after an internal failure, unless last: a failed try that is not the last
+// is neither answered nor recorded; a failed last try is answered with the
+// apology and recorded, so that the update is not redelivered forever.
+func WithAttempt(ctx context.Context, last bool) context.Context {
+	return context.WithValue(ctx, attemptKey{}, last)
+}
+
+func attemptOf(ctx context.Context) (last, retried bool) {
+	last, retried = ctx.Value(attemptKey{}).(bool)
+	return last, retried
+}
+
+// PanicError is a panic recovered while handling an update.
+type PanicError struct {
+	UpdateID int
+	Value    any
+	Stack    string
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("panic handling update %d: %v", e.UpdateID, e.Value)
+}
+
+// recovered deals with a panic: WithTx has rolled the update's effects
+// back, so the update is recorded on its own and answered with the apology.
+func (h *Handlers) recovered(ctx context.Context, r *Request, v any, stack []byte) error {
+	pe := &PanicError{UpdateID: r.Update.UpdateID, Value: v, Stack: string(stack)}
+	h.deps.Log.Error("panic in handler", "update_id", pe.UpdateID, "user", r.UserID, "panic", fmt.Sprint(v), "stack", pe.Stack)
+	if err := h.markOnly(ctx, r.Update); err != nil {
+		h.deps.Log.Error("mark panicked update", "update_id", pe.UpdateID, "err", err)
+	}
+	if r.ChatID == 0 {
+		return pe // not a private chat we answer
+	}
+	defer func() {
+		// The apology must not take the process down either.
+		if v := recover(); v != nil {
+			h.deps.Log.Error("panic answering a panic", "update_id", pe.UpdateID, "panic", fmt.Sprint(v))
+		}
+	}()
+	r.replies = nil
+	h.answerError(ctx, r, pe)
+	return pe
 }
 
 // markOnly records an update that has no effect of its own.
@@ -324,8 +389,10 @@ func (h *Handlers) markOnly(ctx context.Context, u tgbotapi.Update) error {
 }
 
 // parse fills the request from the update and says whether it is one we
-// answer: private chats only.
+// answer: private chats only. Every string of the update is cleaned first,
+// so no handler sees a control character a client put there.
 func (r *Request) parse() bool {
+	r.Update = sanitize(r.Update)
 	u := r.Update
 	switch {
 	case u.Message != nil:
@@ -394,32 +461,32 @@ func (h *Handlers) route(ctx context.Context, r *Request) error {
 // open dialog.
 func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 	if cq := r.Update.CallbackQuery; cq != nil {
+		// The data is the client's choice: an empty or unknown name must
+		// match nothing, least of all a handler without a command or
+		// prefix (those take messages only).
 		prefix, payload, _ := strings.Cut(cq.Data, ":")
 		if prefix == "cmd" {
 			r.Command = payload
-			for i := range h.list {
-				if h.list[i].Command == payload {
-					return &h.list[i], nil
-				}
-			}
-			return nil, nil
+			return h.byCommand(payload), nil
 		}
 		r.Data = payload
+		if prefix == "" {
+			return nil, nil
+		}
 		for i := range h.list {
-			if h.list[i].Callback == prefix && prefix != "" {
+			if h.list[i].Callback == prefix {
 				return &h.list[i], nil
 			}
 		}
+		return nil, nil
+	}
+	if r.Update.Message == nil {
 		return nil, nil
 	}
 	if r.Command != "" {
-		for i := range h.list {
-			if h.list[i].Command == r.Command {
-				return &h.list[i], nil
-			}
-		}
-		return nil, nil
+		return h.byCommand(r.Command), nil
 	}
+	// Match and dialog handlers read the message: only a message gets here.
 	for i := range h.list {
 		if h.list[i].Match != nil && h.list[i].Match(r) {
 			return &h.list[i], nil
@@ -437,11 +504,24 @@ func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 	}
 	r.Dialog = &d
 	for i := range h.list {
-		if h.list[i].Dialog == d.Name {
+		if h.list[i].Dialog == d.Name && d.Name != "" {
 			return &h.list[i], nil
 		}
 	}
 	return nil, nil
+}
+
+// byCommand is the handler of a command name, nil for an empty or unknown one.
+func (h *Handlers) byCommand(name string) *Handler {
+	if name == "" {
+		return nil
+	}
+	for i := range h.list {
+		if h.list[i].Command == name {
+			return &h.list[i]
+		}
+	}
+	return nil
 }
 
 func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
@@ -510,7 +590,9 @@ func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
 	text := storage.ErrorMessage(err)
 	switch code := storage.ErrorCode(err); {
 	case code == storage.CodeInternal:
-		h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+		if pe := (*PanicError)(nil); !errors.As(err, &pe) { // a panic is logged with its stack
+			h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+		}
 		text = msgInternal
 	case text == "" && code == storage.CodeForbidden:
 		text = msgForbidden
@@ -586,4 +668,88 @@ func (r *Request) chatCommands() {
 		return
 	}
 	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
+}
+
+// sanitize returns a deep copy of u in which every string is valid UTF-8
+// without control characters other than tab, line feed and carriage
+// return. Any client can send them: U+0000 in a caption, say, which
+// PostgreSQL refuses in text and jsonb, so the user would get the system
+// apology. Nothing a person types needs them, so they are dropped rather
+// than refused. The update's own values are left as they are.
+func sanitize(u tgbotapi.Update) tgbotapi.Update {
+	v := reflect.ValueOf(&u).Elem()
+	cleanValue(v)
+	return u
+}
+
+// cleanValue replaces, in place, every string reachable from v by its clean
+// form, copying what pointers and slices share with the caller first.
+func cleanValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); !cleanString(s) {
+			v.SetString(cleanText(s))
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.New(v.Type().Elem())
+		c.Elem().Set(v.Elem())
+		cleanValue(c.Elem())
+		v.Set(c)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				cleanValue(f)
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := 0; i < c.Len(); i++ {
+			cleanValue(c.Index(i))
+		}
+		v.Set(c)
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			cleanValue(v.Index(i))
+		}
+	case reflect.Map, reflect.Interface:
+		// tgbotapi's update types have none that carry client text.
+	}
+}
+
+func cleanString(s string) bool {
+	for _, c := range s {
+		if c == utf8.RuneError || isControl(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(c rune) rune {
+		if isControl(c) {
+			return -1
+		}
+		return c
+	}, s)
+}
+
+// isControl reports the C0 and C1 controls and DEL, but not tab, line feed
+// or carriage return.
+func isControl(c rune) bool {
+	switch {
+	case c == '\t' || c == '\n' || c == '\r':
+		return false
+	case c < 0x20, c == 0x7f, c >= 0x80 && c < 0xa0:
+		return true
+	}
+	return false
 }

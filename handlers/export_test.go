@@ -1,0 +1,7 @@
+package handlers
+
+// AddForTest puts hd in front of the handler list.
+func AddForTest(h *Handlers, hd Handler) { h.list = append([]Handler{hd}, h.list...) }
+
+// Sanitize is sanitize, for tests.
+var Sanitize = sanitize
