@@ -111,7 +111,7 @@ func (c *config) demo(ctx context.Context, out io.Writer, o demoOptions) error {
 		}
 		return c.demoTelegram(ctx, out, s, loc, log, listen)
 	}
-	return demoSandbox(ctx, out, s, loc, log, ln, started)
+	return demoSandbox(ctx, out, s, loc, log, ln, o.public, started)
 }
 
 // openDemo opens the demo database (creating it when missing), brings its
@@ -176,14 +176,14 @@ func isLoopback(host string) bool {
 // demoSandbox runs the bot against an in-process fake Bot API and serves
 // the sandbox chat next to it, on one listener: the page at /, the fake
 // Bot API under /tg.
-func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, ln net.Listener, started time.Time) error {
+func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, ln net.Listener, public bool, started time.Time) error {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	// A fresh token each run: with --public nobody else can poll the bot's updates.
 	token := fmt.Sprintf("%d:%s", telegramtest.BotID, hex.EncodeToString(b))
 	tg := telegramtest.NewHandler(telegramtest.WithToken(token))
 	defer tg.Close()
-	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log})
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log, Public: public})
 	defer sb.Close()
 	if err := demodata.ForgetUpdates(ctx, s); err != nil {
 		return err
