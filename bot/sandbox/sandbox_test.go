@@ -254,9 +254,13 @@ func TestLinkThenMenu(t *testing.T) {
 		}
 	})
 
-	st.call("POST", "/api/send", map[string]string{"member": member, "text": "/menu"}, nil)
+	// Linking ends with the menu; the reply to /menu is the one after the
+	// message that asked for it.
+	st.waitFor(member, has("Đồng chí chọn chức năng"))
+	var sent map[string]int
+	st.call("POST", "/api/send", map[string]string{"member": member, "text": "/menu"}, &sent)
 	chat, _ := st.waitFor(member, func(m sandbox.Message) bool {
-		return m.From == "bot" && buttonData(m, "❓ Trợ giúp") != "" && m.ID > 3
+		return m.From == "bot" && buttonData(m, "❓ Trợ giúp") != "" && m.ID > sent["id"]
 	})
 	var menu sandbox.Message
 	for _, m := range chat {
