@@ -1,6 +1,9 @@
 package main
 
 import (
+	"database/sql"
+	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,6 +59,92 @@ func TestCommandLineInVietnamese(t *testing.T) {
 	}
 	t.Run("CompletionScript", func(t *testing.T) {
 		if r := run(t, env, "completion", "bash"); r.code != 0 || !strings.Contains(r.stdout, "sotay") {
+			t.Fatalf("%+v", r)
+		}
+	})
+}
+
+func dbExists(t *testing.T, name string) bool {
+	t.Helper()
+	db, err := sql.Open("postgres", storagetest.ServerURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ok bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&ok); err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// TestReadingCommandsCreateNoDatabase: only migrate, serve and demo create
+// a missing database; the others say which one they looked for.
+func TestReadingCommandsCreateNoDatabase(t *testing.T) {
+	storagetest.NewDatabase(t) // skips without PostgreSQL
+	name := fmt.Sprintf("sotay_missing_%d", os.Getpid())
+	env := []string{"DATABASE_URL=" + storagetest.DSN(name)}
+	for _, args := range [][]string{{"doc", "list"}, {"orgs", "list"}, {"grant", "--member", "DV1", "--role", "admin", "--org", "ROOT"},
+		{"import", "orgs", write(t, "o.csv", orgsCSV)}, {"push", "--doc", "1-KL/TW", "--to", "ROOT"}} {
+		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
+			r := run(t, env, args...)
+			if r.code == 0 || !strings.Contains(r.stderr, "không có cơ sở dữ liệu 127.0.0.1:5432/"+name) ||
+				!strings.Contains(r.stderr, "--demo") || !strings.Contains(r.stderr, "DATABASE_URL") || strings.Contains(r.stdout, "0 văn bản") {
+				t.Fatalf("%+v", r)
+			}
+			if dbExists(t, name) {
+				t.Fatalf("%s created the database", args[0])
+			}
+		})
+	}
+	t.Run("MigrateCreates", func(t *testing.T) {
+		t.Cleanup(func() {
+			if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
+				_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+				db.Close()
+			}
+		})
+		if r := run(t, env, "migrate"); r.code != 0 || !dbExists(t, name) {
+			t.Fatalf("%+v", r)
+		}
+		if r := run(t, env, "doc", "list"); r.code != 0 || !strings.Contains(r.stdout, "0 văn bản") {
+			t.Fatalf("%+v", r)
+		}
+	})
+}
+
+// TestDemoFlag points a command at the demo's database: named by
+// SOTAY_DEMO_DATABASE here, so that a demo someone runs is left alone.
+func TestDemoFlag(t *testing.T) {
+	storagetest.NewDatabase(t)
+	name := fmt.Sprintf("sotay_demo_flag_%d", os.Getpid())
+	env := []string{"DATABASE_URL=" + storagetest.DSN("sotay_not_this_one"), "SOTAY_DEMO_DATABASE=" + name}
+	t.Run("MissingDemoExplained", func(t *testing.T) {
+		r := run(t, env, "orgs", "list", "--demo")
+		if r.code == 0 || !strings.Contains(r.stderr, name) || !strings.Contains(r.stderr, "sotay demo") {
+			t.Fatalf("%+v", r)
+		}
+	})
+	db, err := sql.Open("postgres", storagetest.ServerURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
+			_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			db.Close()
+		}
+	})
+	t.Run("ImportAndListTheDemo", func(t *testing.T) {
+		if r := run(t, env, "import", "orgs", "--demo", write(t, "o.csv", orgsCSV)); r.code != 0 {
+			t.Fatalf("%+v", r)
+		}
+		r := run(t, env, "orgs", "list", "--demo")
+		if r.code != 0 || !strings.Contains(r.stdout, "CBNAHIEN") || dbExists(t, "sotay_not_this_one") {
 			t.Fatalf("%+v", r)
 		}
 	})
