@@ -68,6 +68,14 @@ func (h *Handlers) push(ctx context.Context, r *Request) error {
 			r.Toast = "Văn bản này không còn công bố."
 			return h.pushDocs(ctx, r, 0)
 		}
+		// The button names a document; a forged one may name any.
+		ok, err := r.Store.MayPush(ctx, pusher(r), id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return storage.ErrForbidden
+		}
 		if err := r.Store.SaveDialog(ctx, r.UserID, pushDialog, "scope", pushDraft{DocID: id}); err != nil {
 			return err
 		}
@@ -210,9 +218,16 @@ func (h *Handlers) mayPushTo(ctx context.Context, r *Request, orgID int64) error
 	return nil
 }
 
-// pushDocs lists published documents to choose from.
+// pusher is who asks to push: the member, their officer scope, and
+// whether they are the commune's admin.
+func pusher(r *Request) storage.Pusher {
+	return storage.Pusher{Member: *r.Member, Roots: officerRoots(r), Anywhere: r.Has(Admin)}
+}
+
+// pushDocs lists the documents the pusher may push: published, readable by
+// them and meant for some organisation of their scope.
 func (h *Handlers) pushDocs(ctx context.Context, r *Request, off int) error {
-	ds, n, err := r.Store.PushableDocuments(ctx, off, pushPageSize)
+	ds, n, err := r.Store.PushableDocuments(ctx, pusher(r), off, pushPageSize)
 	if err != nil {
 		return err
 	}

@@ -103,9 +103,10 @@ func TestPushDialog(t *testing.T) {
 		}
 	})
 	t.Run("OfficerOutsideScopeRefused", func(t *testing.T) {
+		open := openDocument(t, e.s, "06-NQ/TU")
 		e.rec.reset()
 		e.text(t, 703, "/gui")
-		e.press(t, 703, fmt.Sprintf("gui:d%d", doc))
+		e.press(t, 703, fmt.Sprintf("gui:d%d", open))
 		e.rec.reset()
 		e.press(t, 703, fmt.Sprintf("gui:s%d", cb1))
 		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
@@ -124,6 +125,99 @@ func TestPushDialog(t *testing.T) {
 		e.text(t, 703, "CB1 và CB2")
 		if !contains(e.rec.texts(), "hãy bấm các nút") {
 			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+}
+
+// buttons returns the labels of the inline buttons of every message and
+// edit sent.
+func (r *recorder) buttons() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, c := range r.sent {
+		var kb any
+		switch m := c.(type) {
+		case tgbotapi.MessageConfig:
+			kb = m.ReplyMarkup
+		case tgbotapi.EditMessageTextConfig:
+			if m.ReplyMarkup != nil {
+				kb = *m.ReplyMarkup
+			}
+		}
+		if k, ok := kb.(tgbotapi.InlineKeyboardMarkup); ok {
+			for _, row := range k.InlineKeyboard {
+				for _, b := range row {
+					out = append(out, b.Text)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// openDocument publishes a document for the whole commune.
+func openDocument(t *testing.T, s *storage.Storage, number string) int64 {
+	t.Helper()
+	d, err := s.CreateDocument(context.Background(), storage.DocumentInput{Kind: "ket_luan", Number: number, Issuer: "Tỉnh ủy",
+		IssuedOn: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Title: "Cho toàn Đảng bộ", Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+// TestPushListsOnlyWhatThePusherMayPush: the document of pushEnv is meant
+// for CB1 only; DV3, an officer over CB2, may neither see its title in
+// /gui nor choose it with a forged button.
+func TestPushListsOnlyWhatThePusherMayPush(t *testing.T) {
+	e, restricted := pushEnv(t)
+	ctx := context.Background()
+	openDocument(t, e.s, "06-NQ/TU")
+	listed := func(user int64) string {
+		t.Helper()
+		e.rec.reset()
+		e.text(t, user, "/gui")
+		return strings.Join(append(e.rec.texts(), e.rec.buttons()...), "\n")
+	}
+	t.Run("OfficerOutsideTheAudienceDoesNotSeeIt", func(t *testing.T) {
+		got := listed(703)
+		if strings.Contains(got, "05-NQ/TU") || strings.Contains(got, "phát triển kinh tế") || !strings.Contains(got, "06-NQ/TU") ||
+			!strings.Contains(got, "(1 văn bản đang công bố)") {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("ForgedButtonRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 703, fmt.Sprintf("gui:d%d", restricted))
+		got := strings.Join(e.rec.texts(), "\n")
+		if !strings.Contains(got, "callback:Đồng chí không có quyền") || strings.Contains(got, "phát triển kinh tế") {
+			t.Fatalf("got %q", got)
+		}
+		if n := count(t, e.s, `SELECT count(*) FROM dialogs`); n != 0 {
+			t.Fatalf("%d dialogs saved", n)
+		}
+	})
+	t.Run("OfficerOverTheCommuneOutsideTheAudienceDoesNotSeeIt", func(t *testing.T) {
+		// DV3 is a member of CB2: the audience excludes them even from the root.
+		if err := e.s.GrantRole(ctx, "DV3", storage.RoleOfficer, "ROOT", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if got := listed(703); strings.Contains(got, "05-NQ/TU") {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("OfficerInsideTheAudienceSeesIt", func(t *testing.T) {
+		if err := e.s.GrantRole(ctx, "DV2", storage.RoleOfficer, "CB1", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if got := listed(702); !strings.Contains(got, "05-NQ/TU") || !strings.Contains(got, "(2 văn bản đang công bố)") {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("CommuneAdminSeesEverything", func(t *testing.T) {
+		if got := listed(701); !strings.Contains(got, "05-NQ/TU") || !strings.Contains(got, "06-NQ/TU") {
+			t.Fatalf("got %q", got)
 		}
 	})
 }

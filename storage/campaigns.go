@@ -419,19 +419,87 @@ func (s *Storage) IsAssigned(ctx context.Context, memberID, docID int64) (bool, 
 	return ok, nil
 }
 
-// PushableDocuments returns published documents, newest first, a page at a
-// time, and how many there are.
-func (s *Storage) PushableDocuments(ctx context.Context, offset, limit int) ([]Document, int, error) {
+// Pusher is who pushes a document from Telegram: the member, the
+// organisations they hold an officer role over (each with its subtree), and
+// whether they are the commune's admin, who sets audiences and may push
+// any published document.
+type Pusher struct {
+	Member   Member
+	Roots    []int64
+	Anywhere bool
+}
+
+// pushableArgs are the parameters of documentPushableSQL: the reader's $1
+// and $2, then $3 the organisations an audience may name for the pusher to
+// have somewhere to push (the roots, their ancestors and their subtrees) and
+// $4 Anywhere.
+func (s *Storage) pushableArgs(ctx context.Context, p Pusher) ([]any, error) {
+	args, err := s.readerArgs(ctx, p.Member)
+	if err != nil {
+		return nil, err
+	}
+	var related []int64
+	err = s.sel(ctx, &related, `
+		WITH RECURSIVE up AS (
+			SELECT id, parent_id FROM organisations WHERE id = ANY($1)
+			UNION
+			SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id
+		), down AS (
+			SELECT id FROM organisations WHERE id = ANY($1) AND dissolved_at IS NULL
+			UNION
+			SELECT c.id FROM organisations c JOIN down ON c.parent_id = down.id WHERE c.dissolved_at IS NULL
+		)
+		SELECT id FROM up UNION SELECT id FROM down`, int64Array(p.Roots))
+	if err != nil {
+		return nil, fmt.Errorf("storage: push scope of %d: %w", p.Member.ID, err)
+	}
+	return append(args, int64Array(related), p.Anywhere), nil
+}
+
+// documentPushableSQL is the condition on "d" for a document the pusher
+// may choose in /gui: published, and for anyone but the commune's admin
+// readable by the pusher (documentReadableSQL) with an audience that covers
+// some organisation of the pusher's scope, so that the push has somewhere
+// to go (the check at the push itself is AudienceCovers).
+func documentPushableSQL() string {
+	return `(d.status = 'published' AND ($4::boolean OR (` + documentReadableSQL() + ` AND (
+		NOT EXISTS (SELECT 1 FROM document_audiences a WHERE a.document_id = d.id)
+		OR EXISTS (SELECT 1 FROM document_audiences a WHERE a.document_id = d.id AND a.org_id = ANY($3::bigint[]))))))`
+}
+
+// PushableDocuments returns the documents the pusher may push (see
+// documentPushableSQL), newest first, a page at a time, and how many there
+// are in all.
+func (s *Storage) PushableDocuments(ctx context.Context, p Pusher, offset, limit int) ([]Document, int, error) {
+	args, err := s.pushableArgs(ctx, p)
+	if err != nil {
+		return nil, 0, err
+	}
 	var ds []Document
-	if err := s.sel(ctx, &ds, `SELECT `+documentColumns+` FROM documents d WHERE d.status = 'published'
-		ORDER BY d.issued_on DESC, d.id DESC OFFSET $1 LIMIT $2`, offset, limit); err != nil {
+	if err := s.sel(ctx, &ds, `SELECT `+documentColumns+` FROM documents d WHERE `+documentPushableSQL()+`
+		ORDER BY d.issued_on DESC, d.id DESC OFFSET $5 LIMIT $6`, append(args, offset, limit)...); err != nil {
 		return nil, 0, fmt.Errorf("storage: pushable documents: %w", err)
 	}
 	var n int
-	if err := s.get(ctx, &n, `SELECT count(*) FROM documents WHERE status = 'published'`); err != nil {
+	if err := s.get(ctx, &n, `SELECT count(*) FROM documents d WHERE `+documentPushableSQL(), args...); err != nil {
 		return nil, 0, fmt.Errorf("storage: pushable documents: %w", err)
 	}
 	return ds, n, nil
+}
+
+// MayPush reports whether the pusher may choose this document (see
+// documentPushableSQL).
+func (s *Storage) MayPush(ctx context.Context, p Pusher, docID int64) (bool, error) {
+	args, err := s.pushableArgs(ctx, p)
+	if err != nil {
+		return false, err
+	}
+	var ok bool
+	if err := s.get(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM documents d WHERE d.id = $5 AND `+documentPushableSQL()+`)`,
+		append(args, docID)...); err != nil {
+		return false, fmt.Errorf("storage: may %d push %d: %w", p.Member.ID, docID, err)
+	}
+	return ok, nil
 }
 
 // DocumentsNumbered returns the documents whose number matches number,

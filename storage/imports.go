@@ -140,6 +140,7 @@ func (s *Storage) ImportOrgs(ctx context.Context, rows []OrgInput, rejected []Im
 		for _, r := range rows {
 			file[r.Code] = r
 		}
+		root := findRoot(existing, rows)
 		// kindOf answers from the file first: the file is what will be.
 		kindOf := func(code string) (string, bool) {
 			if r, ok := file[code]; ok {
@@ -167,6 +168,11 @@ func (s *Storage) ImportOrgs(ctx context.Context, rows []OrgInput, rejected []Im
 						continue
 					}
 				}
+				if r.ParentCode == "" && r.Code != root.Code {
+					rep.add(ImportRow{Line: r.Line, Code: r.Code, Result: ImportRejected, Reason: root.secondRoot(r.Code)})
+					done[r.Code] = true
+					continue
+				}
 				row, err := s.importOrg(ctx, r, db, kindOf)
 				if err != nil {
 					return err
@@ -189,6 +195,40 @@ func (s *Storage) ImportOrgs(ctx context.Context, rows []OrgInput, rejected []Im
 		return nil
 	})
 	return rep, err
+}
+
+// treeRoot is the one organisation without a parent: the one stored, or
+// when there is none yet the first row of the file without a parent.
+type treeRoot struct {
+	Code string
+	Line int // the row of the file; 0 when already stored
+}
+
+func findRoot(existing []Organisation, rows []OrgInput) treeRoot {
+	for _, o := range existing {
+		if o.ParentID == nil {
+			return treeRoot{Code: o.Code}
+		}
+	}
+	var root treeRoot
+	for _, r := range rows {
+		if r.ParentCode == "" && (root.Line == 0 || r.Line < root.Line) {
+			root = treeRoot{Code: r.Code, Line: r.Line}
+		}
+	}
+	return root
+}
+
+// secondRoot is the reason a row without a parent other than the root is
+// refused: a second root would be a second commune committee, and an
+// admin over it an admin of the whole commune.
+func (t treeRoot) secondRoot(code string) string {
+	where := "đã có trong cơ sở dữ liệu"
+	if t.Line > 0 {
+		where = fmt.Sprintf("ở dòng %d", t.Line)
+	}
+	return fmt.Sprintf("%s chưa ghi Mã cấp trên, mà cây tổ chức chỉ có một tổ chức gốc là %s (%s): hãy ghi Mã cấp trên cho %s, ví dụ %s.",
+		code, t.Code, where, code, t.Code)
 }
 
 func rejectedCode(rows []ImportRow, code string) (ImportRow, bool) {
@@ -227,6 +267,10 @@ func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organ
 		var id int64
 		err := s.get(ctx, &id, `INSERT INTO organisations (code, name, kind, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			r.Code, r.Name, r.Kind, parentID, s.now())
+		if isUniqueViolation(err) {
+			// Another import wrote the same code, or a root, meanwhile.
+			return row, Errorf(CodeConflict, "Một lần nhập khác vừa ghi tổ chức cùng lúc: đồng chí hãy nhập lại tệp.")
+		}
 		if err != nil {
 			return fail(err)
 		}

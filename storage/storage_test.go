@@ -81,6 +81,42 @@ func TestImportOrgs(t *testing.T) {
 			t.Fatalf("got %+v %v", rep, err)
 		}
 	})
+	t.Run("SecondRootRejected", func(t *testing.T) {
+		in := []storage.OrgInput{
+			{Line: 2, Code: "CB12", Name: "Chi bộ 12", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+			{Line: 3, Code: "XA2", Name: "Đảng bộ xã khác", Kind: storage.KindDangBo},
+			{Line: 4, Code: "CB13", Name: "Chi bộ 13", Kind: storage.KindChiBo, ParentCode: "XA2"},
+			// An organisation already stored, taken out from under its parent.
+			{Line: 5, Code: "CB2", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo},
+		}
+		rep, err := s.ImportOrgs(ctx, in, nil, storage.ImportOptions{})
+		if err != nil || rep.Written || rep.Rejected != 3 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		for _, r := range rep.Rows {
+			if r.Code == "XA2" && (r.Line != 3 || r.Result != storage.ImportRejected || !strings.Contains(r.Reason, "một tổ chức gốc là ROOT")) {
+				t.Errorf("second root: %+v", r)
+			}
+			if r.Code == "CB2" && (r.Result != storage.ImportRejected || !strings.Contains(r.Reason, "Mã cấp trên")) {
+				t.Errorf("moved to the top: %+v", r)
+			}
+			if r.Code == "CB13" && (r.Result != storage.ImportRejected || !strings.Contains(r.Reason, "dòng 3")) {
+				t.Errorf("child of the second root: %+v", r)
+			}
+		}
+		if _, err := s.Organisation(ctx, "XA2"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("second root written: %v", err)
+		}
+		if cb2, _ := s.Organisation(ctx, "CB2"); cb2.ParentCode != "ROOT" {
+			t.Fatalf("CB2 moved to %q", cb2.ParentCode)
+		}
+	})
+	t.Run("DatabaseRefusesSecondRoot", func(t *testing.T) {
+		_, err := s.DB().Exec(`INSERT INTO organisations (code, name, kind, created_at) VALUES ('XA3', 'Đảng bộ xã khác', 'dang_bo', now())`)
+		if err == nil || !strings.Contains(err.Error(), "organisations_one_root_idx") {
+			t.Fatalf("got %v", err)
+		}
+	})
 	t.Run("Subtree", func(t *testing.T) {
 		root, _ := s.Organisation(ctx, "ROOT")
 		sub, err := s.Subtree(ctx, root.ID)
@@ -97,6 +133,28 @@ func TestImportOrgs(t *testing.T) {
 			t.Error("CB2 is not below DBCS")
 		}
 	})
+}
+
+func TestImportOrgsOneRootPerFile(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	in := []storage.OrgInput{
+		{Line: 2, Code: "CB1", Name: "Chi bộ 1", Kind: storage.KindChiBo, ParentCode: "XA1"},
+		{Line: 3, Code: "XA1", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
+		{Line: 4, Code: "XA2", Name: "Đảng bộ xã khác", Kind: storage.KindDangBo},
+	}
+	rep, err := s.ImportOrgs(ctx, in, nil, storage.ImportOptions{})
+	if err != nil || rep.Written || rep.Rejected != 1 || rep.Rows[2].Code != "XA2" || !strings.Contains(rep.Rows[2].Reason, "XA1 (ở dòng 3)") {
+		t.Fatalf("got %+v %v", rep, err)
+	}
+	rep, err = s.ImportOrgs(ctx, in, nil, storage.ImportOptions{SkipInvalid: true})
+	if err != nil || !rep.Written || rep.Created != 2 {
+		t.Fatalf("skip invalid: %+v %v", rep, err)
+	}
+	var roots []string
+	if err := s.DB().Select(&roots, `SELECT code FROM organisations WHERE parent_id IS NULL`); err != nil || len(roots) != 1 || roots[0] != "XA1" {
+		t.Fatalf("roots %q %v", roots, err)
+	}
 }
 
 func members() []storage.MemberInput {

@@ -120,6 +120,18 @@ func (p *page) choose(tab, org, code string) {
 // lastBot is JavaScript for the newest message of the bot.
 const lastBot = `[...document.querySelectorAll('#messages .msg.bot')].pop()`
 
+// replyTo waits for a message of the bot, sent after the persona's newest
+// message containing sent, that contains want. A condition on the newest
+// message alone can be met by an earlier reply still on screen.
+func (p *page) replyTo(what, sent, want string) {
+	p.t.Helper()
+	p.until(what, fmt.Sprintf(`(() => {
+		const ms = [...document.querySelectorAll('#messages .msg')];
+		const u = ms.filter(m => m.classList.contains('user') && m.innerText.includes(%q)).pop();
+		return !!u && ms.some(m => m.classList.contains('bot') && Number(m.dataset.id) > Number(u.dataset.id) && m.innerText.includes(%q));
+	})()`, sent, want))
+}
+
 func (p *page) messages() int {
 	n, _ := strconv.Atoi(p.eval(`String(document.querySelectorAll('#messages .msg').length)`))
 	return n
@@ -159,9 +171,12 @@ func TestBrowser(t *testing.T) {
 		p.until("not linked yet", `!document.getElementById('unlinked').hidden`)
 		p.do("link with an invite", chromedp.Click(chromedp.ID("link-btn")))
 		p.until("linked", `document.getElementById('messages').innerText.includes('Đã liên kết') && document.getElementById('unlinked').hidden`)
+		// Linking ends with the menu: wait for it before asking again.
+		p.replyTo("menu after linking", "/start", "Đồng chí chọn chức năng")
 
 		p.do("type /menu", chromedp.SendKeys(chromedp.ID("input"), "/menu"), chromedp.Click(chromedp.ID("send")))
-		p.until("menu", fmt.Sprintf(`(%s)?.innerText.includes('Đồng chí chọn chức năng') && document.getElementById('input').value === ''`, lastBot))
+		p.replyTo("menu", "/menu", "Đồng chí chọn chức năng")
+		p.until("input cleared", `document.getElementById('input').value === ''`)
 		n := p.messages()
 		p.press("❓ Trợ giúp")
 		p.until("help replaces the menu", fmt.Sprintf(`(%s).innerText.includes('Hướng dẫn sử dụng')`, lastBot))
@@ -186,6 +201,7 @@ func TestBrowser(t *testing.T) {
 		p.do("share the phone", chromedp.Click(chromedp.CSS(`#keyboard button[data-contact="1"]`)))
 		p.until("linked", `document.getElementById('messages').innerText.includes('Đã liên kết') && document.getElementById('unlinked').hidden`)
 		p.until("keyboard removed", `document.getElementById('keyboard').hidden`)
+		p.replyTo("menu after linking", "📱", "Đồng chí chọn chức năng")
 
 		p.press("✉️ Mã mời")
 		p.until("members to invite", fmt.Sprintf(`(%s).innerText.includes('Mã mời liên kết tài khoản')`, lastBot))

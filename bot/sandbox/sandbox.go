@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -61,6 +62,11 @@ type Config struct {
 	Store *storage.Storage
 	TG    *telegramtest.Server
 	Log   *slog.Logger
+	// Public lets requests name any host (sotay demo --public). Otherwise
+	// only loopback host names are served: a page on a domain that
+	// rebinds its DNS to 127.0.0.1 reaches the sandbox under its own name,
+	// and passes the same-origin check with it.
+	Public bool
 }
 
 // Sandbox is the web chat. It is an http.Handler.
@@ -70,6 +76,7 @@ type Sandbox struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	policy *bluemonday.Policy
+	public bool
 	epoch  string
 	done   chan struct{}
 	unsub  func()
@@ -96,7 +103,7 @@ func New(cfg Config) *Sandbox {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	s := &Sandbox{
-		store: cfg.Store, tg: cfg.TG, log: cfg.Log, policy: telegramPolicy(),
+		store: cfg.Store, tg: cfg.TG, log: cfg.Log, policy: telegramPolicy(), public: cfg.Public,
 		epoch: hex.EncodeToString(b), done: make(chan struct{}),
 		chats: map[int64]map[int]*entry{}, files: map[string]telegramtest.File{}, changed: make(chan struct{}),
 	}
@@ -154,12 +161,34 @@ func (s *Sandbox) Restore(ctx context.Context) error {
 // ServeHTTP serves the page and the API.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if !s.public && !loopbackHost(r.Host) {
+		// Plain text: whoever sees this typed an address, not the page.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, "Phòng thử chỉ mở tại http://127.0.0.1 hoặc http://localhost trên máy này.\n")
+		return
+	}
 	if r.Method == http.MethodPost && crossSite(r) {
 		// Another web page the user has open must not act as a persona.
 		writeError(w, http.StatusForbidden, "Yêu cầu từ trang khác bị từ chối.")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// loopbackHost reports a Host header naming this machine by a loopback
+// name: 127.0.0.1, localhost or [::1], with any port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	switch strings.ToLower(host) {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
 }
 
 // crossSite reports a request that a browser sent on behalf of another site.

@@ -254,9 +254,13 @@ func TestLinkThenMenu(t *testing.T) {
 		}
 	})
 
-	st.call("POST", "/api/send", map[string]string{"member": member, "text": "/menu"}, nil)
+	// Linking ends with the menu; the reply to /menu is the one after the
+	// message that asked for it.
+	st.waitFor(member, has("Đồng chí chọn chức năng"))
+	var sent map[string]int
+	st.call("POST", "/api/send", map[string]string{"member": member, "text": "/menu"}, &sent)
 	chat, _ := st.waitFor(member, func(m sandbox.Message) bool {
-		return m.From == "bot" && buttonData(m, "❓ Trợ giúp") != "" && m.ID > 3
+		return m.From == "bot" && buttonData(m, "❓ Trợ giúp") != "" && m.ID > sent["id"]
 	})
 	var menu sandbox.Message
 	for _, m := range chat {
@@ -651,4 +655,69 @@ func TestCrossSitePostRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A page on a domain whose DNS answer changes to 127.0.0.1 (DNS rebinding)
+// reaches the sandbox with its own name in Host, and its requests are then
+// same-origin: only loopback names are served unless the sandbox is public.
+func TestOtherHostRefused(t *testing.T) {
+	h := sandbox.New(sandbox.Config{Store: storagetest.New(t), TG: telegramtest.NewHandler()})
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	do := func(method, host, path string) (int, string) {
+		t.Helper()
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader(`{"member":"DV0001","text":"/start"}`)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, body)
+		req.Host = host
+		if method == http.MethodPost {
+			// What a rebinding page sends: same origin as its own host.
+			req.Header.Set("Origin", "http://"+host)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, host := range []string{"evil.example:" + port, "evil.example", "127.0.0.1.nip.io:" + port, "localhost.evil.example:" + port, "10.0.0.5:" + port} {
+		for _, rq := range [][2]string{{http.MethodGet, "/"}, {http.MethodGet, "/api/personas"}, {http.MethodPost, "/api/send"}} {
+			t.Run("Refused/"+host+rq[1], func(t *testing.T) {
+				code, body := do(rq[0], host, rq[1])
+				if code != http.StatusForbidden || !strings.Contains(body, "127.0.0.1") {
+					t.Fatalf("%s %s with Host %s: %d %q", rq[0], rq[1], host, code, body)
+				}
+			})
+		}
+	}
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port, "[::1]", "localhost"} {
+		t.Run("Served/"+host, func(t *testing.T) {
+			if code, body := do(http.MethodGet, host, "/"); code != http.StatusOK {
+				t.Fatalf("Host %s: %d %q", host, code, body)
+			}
+		})
+	}
+	t.Run("PublicServesAnyHost", func(t *testing.T) {
+		pub := sandbox.New(sandbox.Config{Store: storagetest.New(t), TG: telegramtest.NewHandler(), Public: true})
+		defer pub.Close()
+		ps := httptest.NewServer(pub)
+		defer ps.Close()
+		req, _ := http.NewRequest(http.MethodGet, ps.URL+"/", nil)
+		req.Host = "192.168.1.20:8080"
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("public sandbox: %d", resp.StatusCode)
+		}
+	})
 }

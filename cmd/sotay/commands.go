@@ -25,7 +25,9 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), demoCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), demoCmd())
+	demoDatabase(root)
+	vietnamese(root)
 	return root
 }
 
@@ -33,7 +35,7 @@ func serveCmd() *cobra.Command {
 	c := configFromEnv()
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the bot (long polling, or a webhook when WEBHOOK_URL is set)",
+		Short: "Chạy bot (nhận tin bằng long polling, hoặc webhook khi đặt WEBHOOK_URL)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.serve(cmd.Context())
@@ -41,11 +43,11 @@ func serveCmd() *cobra.Command {
 	}
 	c.dbFlags(cmd)
 	c.telegramFlags(cmd)
-	cmd.Flags().StringVar(&c.WebhookURL, "webhook-url", c.WebhookURL, "public HTTPS URL of the webhook, ending in /telegram/webhook (env WEBHOOK_URL); empty: long polling")
-	cmd.Flags().StringVar(&c.WebhookSecret, "webhook-secret", c.WebhookSecret, "secret Telegram sends with each webhook call (env WEBHOOK_SECRET)")
+	cmd.Flags().StringVar(&c.WebhookURL, "webhook-url", c.WebhookURL, "`URL` HTTPS công khai của webhook, kết thúc bằng /telegram/webhook (biến WEBHOOK_URL); để trống: long polling")
+	cmd.Flags().StringVar(&c.WebhookSecret, "webhook-secret", c.WebhookSecret, "`CHUỖI` bí mật Telegram gửi kèm mỗi lần gọi webhook (biến WEBHOOK_SECRET)")
 	hideDefault(cmd, "webhook-secret")
-	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "address for /healthz, /metrics and the webhook, e.g. 127.0.0.1:8080 (env LISTEN_ADDR)")
-	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
+	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "`ĐỊA_CHỈ` của /healthz, /metrics và webhook, ví dụ 127.0.0.1:8080 (biến LISTEN_ADDR)")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 	c.rateFlag(cmd)
 	return cmd
 }
@@ -78,7 +80,7 @@ func migrateCmd() *cobra.Command {
 	c := configFromEnv()
 	cmd := &cobra.Command{
 		Use:   "migrate",
-		Short: "Create the database if needed and bring its schema up to date",
+		Short: "Tạo cơ sở dữ liệu nếu chưa có và nâng lược đồ lên phiên bản mới nhất",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := c.open(cmd.Context(), false)
@@ -105,10 +107,10 @@ func migrateCmd() *cobra.Command {
 func importCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Import organisations or members from CSV or XLSX",
+		Short: "Nhập tổ chức hoặc đảng viên từ tệp CSV hoặc XLSX",
 	}
-	cmd.AddCommand(importSubCmd("orgs", "Import organisations (columns code, name, kind, parent_code)"),
-		importSubCmd("members", "Import members (columns code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"))
+	cmd.AddCommand(importSubCmd("orgs", "Nhập tổ chức (cột code, name, kind, parent_code)"),
+		importSubCmd("members", "Nhập đảng viên (cột code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"))
 	return cmd
 }
 
@@ -116,12 +118,13 @@ func importSubCmd(what, short string) *cobra.Command {
 	c := configFromEnv()
 	var skipInvalid, quiet bool
 	cmd := &cobra.Command{
-		Use:   what + " FILE",
+		Use:   what + " TỆP",
 		Short: short,
-		Long: short + ".\n\nCSV (UTF-8, comma or semicolon) or XLSX (first sheet) with a header row; Vietnamese headers\n" +
-			"are accepted. Rows are upserted by code in one transaction. When a row is rejected nothing is\n" +
-			"written unless --skip-invalid is given; the exit code is 1 whenever a row is rejected.",
-		Args: cobra.ExactArgs(1),
+		Long: short + ".\n\nTệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy) hoặc XLSX (trang đầu) có dòng tiêu đề;\n" +
+			"nhận cả tiêu đề tiếng Việt. Các dòng được ghi theo mã (có thì cập nhật, chưa có thì tạo) trong một\n" +
+			"giao dịch. Có dòng bị từ chối thì không ghi gì, trừ khi thêm --skip-invalid; khi có dòng bị từ chối\n" +
+			"lệnh kết thúc với mã 1. Cây tổ chức chỉ có một tổ chức gốc (dòng duy nhất không ghi Mã cấp trên).",
+		Args: exactArgs(1, "sotay import "+what+" TỆP, ví dụ: sotay import "+what+" danh-sach.xlsx"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
 			if err != nil {
@@ -165,8 +168,8 @@ func importSubCmd(what, short string) *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "write the valid rows even when some are rejected")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only rejected rows and the summary")
+	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "ghi các dòng hợp lệ kể cả khi có dòng bị từ chối")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "chỉ in các dòng bị từ chối và phần tổng kết")
 	return cmd
 }
 
@@ -350,11 +353,12 @@ func grantCmd() *cobra.Command {
 	var revoke bool
 	cmd := &cobra.Command{
 		Use:   "grant",
-		Short: "Give a member a role over an organisation subtree (--revoke takes it away)",
-		Long: "Roles: secretary (bí thư: reports for the organisation), officer (cán bộ Đảng ủy: statistics and\n" +
-			"pushing documents for the subtree), admin (quản trị: roster and roles). Written to the audit log.\n" +
-			"Example: sotay grant --member DV0001 --role admin --org BINHLU",
-		Args: cobra.NoArgs,
+		Short: "Giao cho đảng viên một vai trò đối với một tổ chức và các cấp dưới (--revoke để thu hồi)",
+		Long: "Vai trò: secretary (bí thư: báo cáo cho tổ chức), officer (cán bộ Đảng ủy: thống kê và gửi văn bản\n" +
+			"trong phạm vi tổ chức), admin (quản trị: danh sách đảng viên và vai trò). Mỗi lần giao hoặc thu hồi\n" +
+			"được ghi vào nhật ký. Xem mã tổ chức bằng: sotay orgs list",
+		Example: "  sotay grant --member DV0001 --role admin --org BINHLU",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if memberCode == "" || role == "" || orgCode == "" {
 				return errors.New("hãy ghi đủ --member MÃ, --role secretary|officer|admin và --org MÃ, ví dụ: sotay grant --member DV0001 --role admin --org BINHLU")
@@ -384,9 +388,9 @@ func grantCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&memberCode, "member", "", "member code")
-	cmd.Flags().StringVar(&role, "role", "", "secretary, officer or admin")
-	cmd.Flags().StringVar(&orgCode, "org", "", "organisation code the role covers (with everything below it)")
-	cmd.Flags().BoolVar(&revoke, "revoke", false, "take the role away instead")
+	cmd.Flags().StringVar(&memberCode, "member", "", "`MÃ` đảng viên")
+	cmd.Flags().StringVar(&role, "role", "", "`VAI_TRÒ`: secretary, officer hoặc admin")
+	cmd.Flags().StringVar(&orgCode, "org", "", "`MÃ` tổ chức vai trò áp dụng (cùng mọi cấp dưới; xem sotay orgs list)")
+	cmd.Flags().BoolVar(&revoke, "revoke", false, "thu hồi vai trò thay vì giao")
 	return cmd
 }

@@ -57,17 +57,17 @@ func configFromEnv() *config {
 
 // dbFlags adds the flags every database command has.
 func (c *config) dbFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL)")
+	cmd.Flags().StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "`URL` của PostgreSQL (biến DATABASE_URL)")
 	// -h prints defaults, which come from the environment: no passwords.
 	cmd.Flags().Lookup("database-url").DefValue = redactDSN(c.DatabaseURL)
-	cmd.Flags().StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env LOG_LEVEL)")
+	cmd.Flags().StringVar(&c.LogLevel, "log-level", c.LogLevel, "`MỨC` ghi nhật ký: debug, info, warn hoặc error (biến LOG_LEVEL)")
 }
 
 // telegramFlags adds the flags of commands that talk to Telegram.
 func (c *config) telegramFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.Token, "token", c.Token, "bot token from @BotFather (env TELEGRAM_BOT_TOKEN)")
+	cmd.Flags().StringVar(&c.Token, "token", c.Token, "`MÃ_BOT` lấy từ @BotFather (biến TELEGRAM_BOT_TOKEN)")
 	hideDefault(cmd, "token")
-	cmd.Flags().StringVar(&c.APIURL, "api-url", c.APIURL, "Bot API base URL (env TELEGRAM_API_URL)")
+	cmd.Flags().StringVar(&c.APIURL, "api-url", c.APIURL, "`URL` gốc của Bot API (biến TELEGRAM_API_URL)")
 }
 
 func (c *config) logger() *slog.Logger {
@@ -150,7 +150,7 @@ func envRate() float64 {
 
 // rateFlag adds --rate to commands that send.
 func (c *config) rateFlag(cmd *cobra.Command) {
-	cmd.Flags().Float64Var(&c.SendRate, "rate", c.SendRate, "messages per second shared by every sender process (env SEND_RATE)")
+	cmd.Flags().Float64Var(&c.SendRate, "rate", c.SendRate, "`SỐ` tin nhắn mỗi giây, chung cho mọi tiến trình gửi (biến SEND_RATE)")
 }
 
 // hideDefault keeps a secret taken from the environment out of -h.

@@ -43,15 +43,15 @@ func demoCmd() *cobra.Command {
 	o := demoOptions{listen: envOr("LISTEN_ADDR", DefaultDemoAddr), listenSet: os.Getenv("LISTEN_ADDR") != ""}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the bot on a ready demo commune (a sandbox chat in the browser when no token is given)",
-		Long: "Creates the demo commune (Đảng bộ xã Bình Lư: 72 organisations, 870 members, roles) in its own\n" +
-			"database, sotay_demo, on the PostgreSQL server of DATABASE_URL, then runs the real bot on it.\n\n" +
-			"Without TELEGRAM_BOT_TOKEN the bot talks to a fake Bot API inside this process and a sandbox chat is\n" +
-			"served at http://" + DefaultDemoAddr + " (LISTEN_ADDR, --listen): pick a persona (the admin, an officer,\n" +
-			"a secretary, a member) and chat with the bot in the browser. It listens on loopback only unless\n" +
-			"--public is given.\n\n" +
-			"With TELEGRAM_BOT_TOKEN the bot runs on Telegram with the demo data and prints invite links.\n\n" +
-			"--reset drops sotay_demo and starts over; no other database is ever touched.",
+		Short: "Chạy bot trên một Đảng bộ xã mẫu (phòng thử trò chuyện trong trình duyệt khi không có mã bot)",
+		Long: "Tạo Đảng bộ xã mẫu (Đảng bộ xã Bình Lư: 72 tổ chức, 870 đảng viên, các vai trò) trong cơ sở dữ liệu\n" +
+			"riêng sotay_demo, trên máy chủ PostgreSQL của DATABASE_URL, rồi chạy bot thật trên đó.\n\n" +
+			"Không có TELEGRAM_BOT_TOKEN: bot nói chuyện với máy chủ Telegram giả ngay trong chương trình và phòng\n" +
+			"thử mở tại http://" + DefaultDemoAddr + " (LISTEN_ADDR, --listen): chọn vai (quản trị, cán bộ, bí thư,\n" +
+			"đảng viên) và trò chuyện với bot trong trình duyệt. Chỉ mở trên máy này, trừ khi có --public.\n\n" +
+			"Có TELEGRAM_BOT_TOKEN: bot chạy trên Telegram với dữ liệu mẫu và in đường liên kết mời.\n\n" +
+			"--reset xóa sotay_demo và tạo lại; không bao giờ đụng tới cơ sở dữ liệu khác. Các lệnh khác dùng dữ\n" +
+			"liệu mẫu khi thêm --demo, ví dụ: sotay orgs list --demo",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.listenSet = o.listenSet || cmd.Flags().Changed("listen")
@@ -60,10 +60,10 @@ func demoCmd() *cobra.Command {
 	}
 	c.dbFlags(cmd)
 	c.telegramFlags(cmd)
-	cmd.Flags().StringVar(&o.listen, "listen", o.listen, "address of the sandbox chat (env LISTEN_ADDR); with a token: /healthz and /metrics")
-	cmd.Flags().BoolVar(&o.public, "public", false, "allow --listen on an address other machines can reach (anyone there can play any persona)")
-	cmd.Flags().BoolVar(&o.reset, "reset", false, "drop the demo database sotay_demo and create the demo again")
-	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
+	cmd.Flags().StringVar(&o.listen, "listen", o.listen, "`ĐỊA_CHỈ` của phòng thử (biến LISTEN_ADDR); khi có mã bot: của /healthz và /metrics")
+	cmd.Flags().BoolVar(&o.public, "public", false, "cho phép --listen trên địa chỉ máy khác truy cập được (ai vào cũng đóng được mọi vai)")
+	cmd.Flags().BoolVar(&o.reset, "reset", false, "xóa cơ sở dữ liệu mẫu sotay_demo và tạo lại")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 	return cmd
 }
 
@@ -111,7 +111,7 @@ func (c *config) demo(ctx context.Context, out io.Writer, o demoOptions) error {
 		}
 		return c.demoTelegram(ctx, out, s, loc, log, listen)
 	}
-	return demoSandbox(ctx, out, s, loc, log, ln, started)
+	return demoSandbox(ctx, out, s, loc, log, ln, o.public, started)
 }
 
 // openDemo opens the demo database (creating it when missing), brings its
@@ -176,14 +176,14 @@ func isLoopback(host string) bool {
 // demoSandbox runs the bot against an in-process fake Bot API and serves
 // the sandbox chat next to it, on one listener: the page at /, the fake
 // Bot API under /tg.
-func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, ln net.Listener, started time.Time) error {
+func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, ln net.Listener, public bool, started time.Time) error {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	// A fresh token each run: with --public nobody else can poll the bot's updates.
 	token := fmt.Sprintf("%d:%s", telegramtest.BotID, hex.EncodeToString(b))
 	tg := telegramtest.NewHandler(telegramtest.WithToken(token))
 	defer tg.Close()
-	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log})
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log, Public: public})
 	defer sb.Close()
 	if err := demodata.ForgetUpdates(ctx, s); err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -25,7 +24,7 @@ const maxUpload = 50 << 20
 func docCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "doc",
-		Short: "Add, edit, withdraw and list the handbook's documents",
+		Short: "Thêm, sửa, thu hồi và liệt kê văn bản của sổ tay",
 	}
 	cmd.AddCommand(docAddCmd(), docEditCmd(), docWithdrawCmd(), docListCmd())
 	return cmd
@@ -38,15 +37,15 @@ type docFlags struct {
 
 func (f *docFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.kind, "kind", "", "kind: nghi_quyet, chi_thi, ket_luan, quy_dinh, quy_che, ke_hoach, huong_dan, thong_bao, cong_van, tai_lieu (or the Vietnamese name, \"Kết luận\")")
-	fl.StringVar(&f.number, "number", "", "number as written on the document, e.g. 21-KL/TW")
-	fl.StringVar(&f.title, "title", "", "title (trích yếu)")
-	fl.StringVar(&f.issuer, "issuer", "", "issuing body, e.g. \"Ban Chấp hành Trung ương\"")
-	fl.StringVar(&f.date, "date", "", "date of issue, 2006-01-02 or 02/01/2006")
-	fl.StringVar(&f.summary, "summary", "", "short summary shown with the document")
-	fl.StringVar(&f.textFile, "text", "", "UTF-8 text file with the full text (paragraphs separated by a blank line)")
-	fl.StringVar(&f.file, "file", "", "file to attach (PDF, DOCX, image), at most 50 MB")
-	fl.StringVar(&f.audience, "audience", "", "organisation codes whose members may read it, comma-separated (default: the whole commune)")
+	fl.StringVar(&f.kind, "kind", "", "`LOẠI`: nghi_quyet, chi_thi, ket_luan, quy_dinh, quy_che, ke_hoach, huong_dan, thong_bao, cong_van, tai_lieu (hoặc tên tiếng Việt, \"Kết luận\")")
+	fl.StringVar(&f.number, "number", "", "`SỐ_HIỆU` như ghi trên văn bản, ví dụ 21-KL/TW")
+	fl.StringVar(&f.title, "title", "", "`TRÍCH_YẾU` của văn bản")
+	fl.StringVar(&f.issuer, "issuer", "", "`CƠ_QUAN` ban hành, ví dụ \"Ban Chấp hành Trung ương\"")
+	fl.StringVar(&f.date, "date", "", "`NGÀY` ban hành, dạng 2021-10-25 hoặc 25/10/2021")
+	fl.StringVar(&f.summary, "summary", "", "`TÓM_TẮT` ngắn hiện cùng văn bản")
+	fl.StringVar(&f.textFile, "text", "", "`TỆP` văn bản UTF-8 chứa toàn văn (các đoạn cách nhau một dòng trống)")
+	fl.StringVar(&f.file, "file", "", "`TỆP` đính kèm (PDF, DOCX, ảnh), tối đa 50 MB")
+	fl.StringVar(&f.audience, "audience", "", "`MÃ,...` các tổ chức được đọc văn bản, cách nhau dấu phẩy (bỏ trống: toàn Đảng bộ)")
 }
 
 // apply copies the flags that were given onto in.
@@ -120,11 +119,11 @@ func docAddCmd() *cobra.Command {
 	var f docFlags
 	var draft bool
 	cmd := &cobra.Command{
-		Use:   "add --kind KIND --number NUMBER --title TITLE --issuer ISSUER --date DATE [--summary TEXT] [--text FILE] [--file FILE]",
-		Short: "Add a document to the handbook (published unless --draft)",
-		Long: "Add a document. --kind, --number, --title, --issuer and --date are required. The document is\n" +
-			"published at once (members see it in /vanban) unless --draft is given; --audience limits it to\n" +
-			"members of some organisations and everything below them.",
+		Use:   "add --kind LOẠI --number SỐ_HIỆU --title TRÍCH_YẾU --issuer CƠ_QUAN --date NGÀY [--summary TÓM_TẮT] [--text TỆP] [--file TỆP]",
+		Short: "Thêm văn bản vào sổ tay (đăng ngay, trừ khi có --draft)",
+		Long: "Thêm một văn bản. Bắt buộc có --kind, --number, --title, --issuer và --date. Văn bản được đăng\n" +
+			"ngay (đảng viên xem trong /vanban), trừ khi có --draft; --audience chỉ cho đảng viên của một số tổ\n" +
+			"chức và các cấp dưới của chúng đọc.",
 		Example: `  sotay doc add --kind ket_luan --number 21-KL/TW --title "Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng" \
     --issuer "Ban Chấp hành Trung ương" --date 25/10/2021 --text kl21.txt --file kl21.pdf`,
 		Args: cobra.NoArgs,
@@ -162,7 +161,7 @@ func docAddCmd() *cobra.Command {
 	}
 	c.dbFlags(cmd)
 	f.register(cmd)
-	cmd.Flags().BoolVar(&draft, "draft", false, "keep it unpublished")
+	cmd.Flags().BoolVar(&draft, "draft", false, "lưu bản nháp, chưa đăng")
 	return cmd
 }
 
@@ -172,13 +171,13 @@ func docEditCmd() *cobra.Command {
 	var from string
 	var publish bool
 	cmd := &cobra.Command{
-		Use:   "edit NUMBER [--title ...] [--summary ...] [--text FILE] [--file FILE] [--audience ORG,...] [--publish]",
-		Short: "Change a document: only the flags given change",
-		Long: "Change the document with this number (any written form: \"21-KL/TW\", \"21 kl/tw\"). Only the flags\n" +
-			"given change. --audience \"\" opens it to the whole commune. --from ISSUER picks one when several\n" +
-			"bodies issued the same number. --publish publishes a draft or a withdrawn document.",
-		Example: `  sotay doc edit 21-KL/TW --summary "Tóm tắt mới" --text kl21.txt`,
-		Args:    exactArgs(1, "sotay doc edit NUMBER, ví dụ: sotay doc edit 21-KL/TW --title \"...\""),
+		Use:   "edit SỐ_HIỆU [--title ...] [--summary ...] [--text TỆP] [--file TỆP] [--audience MÃ,...] [--publish]",
+		Short: "Sửa văn bản: chỉ những gì được ghi mới thay đổi",
+		Long: "Sửa văn bản có số hiệu này (viết kiểu nào cũng được: \"21-KL/TW\", \"21 kl/tw\"). Chỉ các tùy chọn\n" +
+			"được ghi mới thay đổi. --audience \"\" mở cho toàn Đảng bộ. --from CƠ_QUAN chọn văn bản khi nhiều\n" +
+			"cơ quan ban hành cùng số hiệu. --publish đăng bản nháp hoặc văn bản đã thu hồi.",
+		Example: `  SOTAY DOC EDIT 21-KL/TW --SUMMARY "TÓM TẮT MỚI" --TEXT KL21.TXT`,
+		Args:    exactArgs(1, "sotay doc edit SỐ_HIỆU, ví dụ: sotay doc edit 21-KL/TW --title \"...\""),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			s, err := c.open(ctx, true)
@@ -215,8 +214,8 @@ func docEditCmd() *cobra.Command {
 	}
 	c.dbFlags(cmd)
 	f.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "", "issuer of the document to change, when the number is not unique")
-	cmd.Flags().BoolVar(&publish, "publish", false, "publish it (a draft, or a withdrawn document)")
+	cmd.Flags().StringVar(&from, "from", "", "`CƠ_QUAN` ban hành của văn bản cần sửa, khi số hiệu bị trùng")
+	cmd.Flags().BoolVar(&publish, "publish", false, "đăng văn bản (bản nháp hoặc văn bản đã thu hồi)")
 	return cmd
 }
 
@@ -224,11 +223,11 @@ func docWithdrawCmd() *cobra.Command {
 	c := configFromEnv()
 	var from string
 	cmd := &cobra.Command{
-		Use:     "withdraw NUMBER",
-		Short:   "Withdraw a document: members no longer see it",
-		Long:    "Withdraw the document with this number. Withdrawing twice changes nothing. --from ISSUER picks\none when several bodies issued the same number.",
+		Use:     "withdraw SỐ_HIỆU",
+		Short:   "Thu hồi văn bản: đảng viên không còn xem được",
+		Long:    "Thu hồi văn bản có số hiệu này. Thu hồi lần thứ hai không thay đổi gì. --from CƠ_QUAN chọn văn bản\nkhi nhiều cơ quan ban hành cùng số hiệu.",
 		Example: "  sotay doc withdraw 21-KL/TW",
-		Args:    exactArgs(1, "sotay doc withdraw NUMBER, ví dụ: sotay doc withdraw 21-KL/TW"),
+		Args:    exactArgs(1, "sotay doc withdraw SỐ_HIỆU, ví dụ: sotay doc withdraw 21-KL/TW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			s, err := c.open(ctx, true)
@@ -249,7 +248,7 @@ func docWithdrawCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&from, "from", "", "issuer of the document, when the number is not unique")
+	cmd.Flags().StringVar(&from, "from", "", "`CƠ_QUAN` ban hành của văn bản, khi số hiệu bị trùng")
 	return cmd
 }
 
@@ -264,7 +263,7 @@ func docListCmd() *cobra.Command {
 	var status string
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the documents, newest first",
+		Short: "Liệt kê văn bản, mới nhất trước",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if status != "" && docStatusNames[status] == "" {
@@ -280,7 +279,7 @@ func docListCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&status, "status", "", "only draft, published or withdrawn documents")
+	cmd.Flags().StringVar(&status, "status", "", "chỉ liệt kê văn bản có `TRẠNG_THÁI` draft (nháp), published (đã đăng) hoặc withdrawn (đã thu hồi)")
 	return cmd
 }
 
@@ -312,9 +311,9 @@ func listDocuments(ctx context.Context, cmd *cobra.Command, s *storage.Storage, 
 
 // exactArgs is cobra.ExactArgs with a Vietnamese message and an example.
 func exactArgs(n int, usage string) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
+	return func(c *cobra.Command, args []string) error {
 		if len(args) != n {
-			return errors.New("cách dùng: " + usage)
+			return usageErr(c, "cách dùng: "+usage)
 		}
 		return nil
 	}

@@ -88,7 +88,7 @@ func TestCommandLine(t *testing.T) {
 		secrets := append([]string{"TELEGRAM_BOT_TOKEN=123:SECRETTOKEN", "WEBHOOK_SECRET=SECRETHOOK"}, env...)
 		for _, sub := range []string{"serve", "migrate", "import", "import orgs", "invite", "grant", "doc add", "push", "demo"} {
 			r := run(t, secrets, append(strings.Fields(sub), "-h")...)
-			if r.code != 0 || !strings.Contains(r.stdout, "Usage:") {
+			if r.code != 0 || !strings.Contains(r.stdout, "Cách dùng:") {
 				t.Errorf("%s -h: %d %q", sub, r.code, r.stderr)
 			}
 			if strings.Contains(r.stdout, "SECRETTOKEN") || strings.Contains(r.stdout, "SECRETHOOK") {

@@ -24,14 +24,14 @@ func pushCmd() *cobra.Command {
 	var doc, issuer, to, due, report string
 	var all, wait bool
 	cmd := &cobra.Command{
-		Use:   "push --doc NUMBER --to ORG[,ORG...] [--due DATE] [--wait]",
-		Short: "Push a document to the members of organisations",
-		Long: "Push a published document to the active members of one or more organisation subtrees.\n\n" +
-			"The campaign snapshots one assignment per member and queues one message per linked member in\n" +
-			"the database; the running `sotay serve` sends them within the shared budget (SEND_RATE).\n" +
-			"Members who already have the document from an earlier campaign are left out unless --all.\n" +
-			"With --wait this command also sends (when TELEGRAM_BOT_TOKEN is set), shows a progress bar\n" +
-			"and the summary. --report writes the delivery report (XLSX) once the push is done.",
+		Use:   "push --doc SỐ_HIỆU --to MÃ[,MÃ...] [--due NGÀY] [--wait]",
+		Short: "Gửi văn bản cho đảng viên của các tổ chức",
+		Long: "Gửi một văn bản đã đăng cho các đảng viên đang sinh hoạt của một hoặc nhiều tổ chức và mọi cấp dưới.\n\n" +
+			"Đợt gửi ghi lại danh sách đảng viên được giao và xếp mỗi đảng viên đã liên kết một tin nhắn vào hàng\n" +
+			"đợi trong cơ sở dữ liệu; `sotay serve` đang chạy sẽ gửi trong hạn mức chung (SEND_RATE).\n" +
+			"Đảng viên đã được giao văn bản này từ đợt trước không được gửi lại, trừ khi có --all.\n" +
+			"Với --wait lệnh này cũng tự gửi (khi đặt TELEGRAM_BOT_TOKEN), hiện thanh tiến độ và phần tổng kết.\n" +
+			"--report ghi báo cáo gửi (XLSX) khi gửi xong. Xem mã tổ chức bằng: sotay orgs list",
 		Example: "  sotay push --doc 21-KL/TW --to BINHLU --due 30/11/2026 --wait\n" +
 			"  sotay push --doc 62-KH/TU --to CB01,CB02 --report bao-cao.xlsx --wait",
 		Args: cobra.NoArgs,
@@ -42,14 +42,14 @@ func pushCmd() *cobra.Command {
 	c.dbFlags(cmd)
 	c.telegramFlags(cmd)
 	c.rateFlag(cmd)
-	cmd.Flags().StringVar(&doc, "doc", "", "number of the document, as written (21-KL/TW) or letters and digits only (21kltw)")
-	cmd.Flags().StringVar(&issuer, "issuer", "", "issuing body, when two documents have the same number")
-	cmd.Flags().StringVar(&to, "to", "", "organisation codes, comma-separated; each covers its whole subtree")
-	cmd.Flags().StringVar(&due, "due", "", "study deadline, DD/MM/YYYY")
-	cmd.Flags().BoolVar(&all, "all", false, "assign again to members who already have the document")
-	cmd.Flags().BoolVar(&wait, "wait", false, "wait until every message is sent, with a progress bar")
-	cmd.Flags().StringVar(&report, "report", "", "write the delivery report to this XLSX file (implies waiting for the end)")
-	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
+	cmd.Flags().StringVar(&doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
+	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	cmd.Flags().StringVar(&to, "to", "", "`MÃ,...` các tổ chức nhận, cách nhau dấu phẩy; mỗi mã gồm cả các cấp dưới (xem sotay orgs list)")
+	cmd.Flags().StringVar(&due, "due", "", "`NGÀY` hạn học tập, dạng ngày/tháng/năm")
+	cmd.Flags().BoolVar(&all, "all", false, "giao lại cả cho đảng viên đã được giao văn bản này")
+	cmd.Flags().BoolVar(&wait, "wait", false, "chờ đến khi gửi hết, có thanh tiến độ")
+	cmd.Flags().StringVar(&report, "report", "", "ghi báo cáo gửi vào `TỆP` XLSX này (chờ đến khi gửi xong)")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 	return cmd
 }
 

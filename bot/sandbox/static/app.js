@@ -140,11 +140,13 @@
     const cells = state.orgs.filter((o) => o.kind === 'chi_bo');
     fillOrgs(cells, sessionStorage.getItem('sotay.memberOrg'));
     const show = async () => {
-      sessionStorage.setItem('sotay.memberOrg', sel.value);
+      const org = sel.value;
+      sessionStorage.setItem('sotay.memberOrg', org);
       list.textContent = '';
       try {
-        const r = await api('/api/members?org=' + encodeURIComponent(sel.value));
-        if (state.tab !== 'member') return;
+        const r = await api('/api/members?org=' + encodeURIComponent(org));
+        // An answer for a cell chosen before, arriving late, is dropped.
+        if (state.tab !== 'member' || sel.value !== org) return;
         list.textContent = '';
         r.members.forEach((p) => list.append(personaItem(p)));
       } catch (e) {

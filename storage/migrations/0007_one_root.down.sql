@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS organisations_one_root_idx;
