@@ -195,7 +195,7 @@ func TestForgedCallbackRefused(t *testing.T) {
 	u.SendText("/start " + h.invite("DV1"))
 	menu := waitText(t, u, "Sổ tay đảng viên")
 	dv3, _ := h.s.Member(context.Background(), "DV3")
-	u.Press(menu.ID, fmt.Sprintf("moi:m%d", dv3.ID))
+	u.Press(menu.ID, fmt.Sprintf("moi:m:%d", dv3.ID))
 	deadline := time.Now().Add(wait)
 	for len(u.CallbackAnswers()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)

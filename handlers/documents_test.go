@@ -260,14 +260,14 @@ func TestPublishDialog(t *testing.T) {
 		if !contains(e.rec.texts(), "chọn loại văn bản bằng nút") {
 			t.Fatalf("text at the kind step: %q", e.rec.texts())
 		}
-		e.press(t, 702, "dang:k:ket_luan")
+		e.tap(t, 702, "dang", "k:ket_luan")
 		e.text(t, 702, "Tăng cường công tác dân vận ở bản.")
 		if !contains(e.rec.texts(), "Tóm tắt: Tăng cường công tác dân vận ở bản.") {
 			t.Fatalf("no preview: %q", e.rec.texts())
 		}
-		e.press(t, 702, "dang:ok")
+		ok := e.tap(t, 702, "dang", "ok")
 		e.rec.reset()
-		e.press(t, 702, "dang:ok") // pressed twice
+		e.press(t, 702, ok) // pressed twice
 		if !contains(e.rec.texts(), "callback:Thao tác này đã xong hoặc đã hủy.") {
 			t.Fatalf("second press: %q", e.rec.texts())
 		}
@@ -282,9 +282,9 @@ func TestPublishDialog(t *testing.T) {
 	})
 	t.Run("CancelPublishesNothing", func(t *testing.T) {
 		e.sendFile(t, 702, "/dang 98-KL/TW | Kết luận khác | Tỉnh ủy | 01/03/2024")
-		e.press(t, 702, "dang:k:ket_luan")
-		e.press(t, 702, "dang:skip")
-		e.press(t, 702, "dang:no")
+		e.tap(t, 702, "dang", "k:ket_luan")
+		e.tap(t, 702, "dang", "skip")
+		e.tap(t, 702, "dang", "x")
 		if _, err := e.s.DocumentByNumber(ctx, "98-KL/TW", ""); storage.ErrorCode(err) != storage.CodeNotFound {
 			t.Fatalf("cancelled document stored: %v", err)
 		}
@@ -344,9 +344,9 @@ func TestPublishPhotoSentBackAsPhoto(t *testing.T) {
 	if !contains(e.rec.texts(), "Bước 1/3") {
 		t.Fatalf("no kind question: %q", e.rec.texts())
 	}
-	e.press(t, 702, "dang:k:thong_bao")
-	e.press(t, 702, "dang:skip")
-	e.press(t, 702, "dang:ok")
+	e.tap(t, 702, "dang", "k:thong_bao")
+	e.tap(t, 702, "dang", "skip")
+	e.tap(t, 702, "dang", "ok")
 	d, err := e.s.DocumentByNumber(ctx, "7-TB/DU", "")
 	if err != nil || !d.IsPhoto() || d.FileID != "LARGE" {
 		t.Fatalf("published %+v %v", d, err)

@@ -5,3 +5,6 @@ func AddForTest(h *Handlers, hd Handler) { h.list = append([]Handler{hd}, h.list
 
 // Sanitize is sanitize, for tests.
 var Sanitize = sanitize
+
+// CallbackData is callbackData, for tests.
+func CallbackData(p string, args ...any) string { return callbackData(Prefix(p), args...) }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,66 @@ type recorder struct {
 	sent []tgbotapi.Chattable
 	// failEdits makes every edit fail as Telegram does for a deleted message.
 	failEdits bool
+	// data is the callback data of every button ever sent, newest last;
+	// reset keeps it, so a test can press a button sent before.
+	data []string
+}
+
+// keyboards are the inline keyboards of every message and edit sent.
+func (r *recorder) keyboards() []tgbotapi.InlineKeyboardMarkup {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return keyboardsOf(r.sent)
+}
+
+func keyboardsOf(sent []tgbotapi.Chattable) []tgbotapi.InlineKeyboardMarkup {
+	var out []tgbotapi.InlineKeyboardMarkup
+	for _, c := range sent {
+		switch m := c.(type) {
+		case tgbotapi.MessageConfig:
+			if kb, ok := m.ReplyMarkup.(tgbotapi.InlineKeyboardMarkup); ok {
+				out = append(out, kb)
+			}
+		case tgbotapi.EditMessageTextConfig:
+			if m.ReplyMarkup != nil {
+				out = append(out, *m.ReplyMarkup)
+			}
+		case tgbotapi.EditMessageReplyMarkupConfig:
+			if m.ReplyMarkup != nil {
+				out = append(out, *m.ReplyMarkup)
+			}
+		}
+	}
+	return out
+}
+
+// buttons returns the callback data of every inline button sent, by label.
+func (r *recorder) buttons() map[string]string {
+	out := map[string]string{}
+	for _, kb := range r.keyboards() {
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if b.CallbackData != nil {
+					out[b.Text] = *b.CallbackData
+				}
+			}
+		}
+	}
+	return out
+}
+
+// buttonLabels returns the labels of the inline buttons of every message
+// and edit sent.
+func (r *recorder) buttonLabels() []string {
+	var out []string
+	for _, kb := range r.keyboards() {
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				out = append(out, b.Text)
+			}
+		}
+	}
+	return out
 }
 
 func (r *recorder) Send(_ context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error) {
@@ -30,6 +91,15 @@ func (r *recorder) Send(_ context.Context, c tgbotapi.Chattable) (tgbotapi.Messa
 		return tgbotapi.Message{}, &tgbotapi.Error{Code: 400, Message: "Bad Request: message to edit not found"}
 	}
 	r.sent = append(r.sent, c)
+	for _, kb := range keyboardsOf([]tgbotapi.Chattable{c}) {
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if b.CallbackData != nil {
+					r.data = append(r.data, *b.CallbackData)
+				}
+			}
+		}
+	}
 	return tgbotapi.Message{MessageID: len(r.sent)}, nil
 }
 
@@ -65,19 +135,54 @@ func (r *recorder) reset() {
 }
 
 type env struct {
-	s   *storage.Storage
-	h   *handlers.Handlers
-	rec *recorder
-	id  int
+	s     *storage.Storage
+	h     *handlers.Handlers
+	rec   *recorder
+	files memFiles
+	id    int
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	s := storagetest.New(t)
 	storagetest.SeedCommune(t, s)
-	rec := &recorder{}
-	h := handlers.New(handlers.Deps{Store: s, Sender: rec, BotUsername: "sotay_test_bot"})
-	return &env{s: s, h: h, rec: rec, id: 1000}
+	e := &env{s: s, rec: &recorder{}, files: memFiles{}, id: 1000}
+	e.h = newHandlers(e)
+	return e
+}
+
+// newHandlers builds the handlers over the env's database, as a restart of
+// the bot would.
+func newHandlers(e *env) *handlers.Handlers {
+	return handlers.New(handlers.Deps{Store: e.s, Sender: e.rec, BotUsername: "sotay_test_bot", Files: e.files})
+}
+
+// memFiles serves the files the test sent, by file id.
+type memFiles map[string][]byte
+
+func (m memFiles) Download(_ context.Context, fileID string) ([]byte, error) {
+	b, ok := m[fileID]
+	if !ok {
+		return nil, fmt.Errorf("no file %q", fileID)
+	}
+	return b, nil
+}
+
+// sendDocument sends a file with a caption, as Telegram delivers it.
+func (e *env) sendDocument(t *testing.T, user int64, name, content, caption string) {
+	t.Helper()
+	e.id++
+	id := fmt.Sprintf("FILE%d", e.id)
+	e.files[id] = []byte(content)
+	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+		MessageID: e.id, From: &tgbotapi.User{ID: user, FirstName: "U"},
+		Chat:     &tgbotapi.Chat{ID: user, Type: "private"},
+		Document: &tgbotapi.Document{FileID: id, FileName: name, MimeType: "text/csv"},
+		Caption:  caption,
+	}}
+	if err := e.h.HandleUpdate(context.Background(), u); err != nil {
+		t.Fatalf("handle file: %v", err)
+	}
 }
 
 func (e *env) text(t *testing.T, user int64, text string) tgbotapi.Update {
@@ -107,6 +212,34 @@ func (e *env) press(t *testing.T, user int64, data string) {
 	if err := e.h.HandleUpdate(context.Background(), u); err != nil {
 		t.Fatalf("press %q: %v", data, err)
 	}
+}
+
+// tap presses the newest button of a dialog whose action and arguments
+// are rest ("d:12", "ok"): its data is "<dialog>:<intent>:<rest>", the
+// intent being whatever the bot put there. A button that was never sent
+// fails the test.
+func (e *env) tap(t *testing.T, user int64, dialog, rest string) string {
+	t.Helper()
+	data := e.rec.find(dialog, rest)
+	if data == "" {
+		t.Fatalf("no %s button %q was sent; sent %q", dialog, rest, e.rec.data)
+	}
+	e.press(t, user, data)
+	return data
+}
+
+// find is the newest callback data "<dialog>:<intent>:<rest>" sent.
+func (r *recorder) find(dialog, rest string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.data) - 1; i >= 0; i-- {
+		name, tail, _ := strings.Cut(r.data[i], ":")
+		_, got, _ := strings.Cut(tail, ":")
+		if name == dialog && got == rest {
+			return r.data[i]
+		}
+	}
+	return ""
 }
 
 func (e *env) link(t *testing.T, code string, user int64) {
@@ -175,7 +308,7 @@ func TestAuthorization(t *testing.T) {
 	})
 	t.Run("MemberForgedCallbackRefused", func(t *testing.T) {
 		e.rec.reset()
-		e.press(t, 601, "moi:m"+itoa(dv3.ID))
+		e.press(t, 601, "moi:m:"+itoa(dv3.ID))
 		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
 			t.Fatalf("got %q", e.rec.texts())
 		}
@@ -183,7 +316,7 @@ func TestAuthorization(t *testing.T) {
 	})
 	t.Run("SecretaryOutsideScopeRefused", func(t *testing.T) {
 		e.rec.reset()
-		e.press(t, 602, "moi:m"+itoa(dv3.ID))
+		e.press(t, 602, "moi:m:"+itoa(dv3.ID))
 		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
 			t.Fatalf("got %q", e.rec.texts())
 		}
@@ -199,7 +332,7 @@ func TestAuthorization(t *testing.T) {
 	})
 	t.Run("SecretaryInvitesLinkedMemberGetsToast", func(t *testing.T) {
 		e.rec.reset()
-		e.press(t, 602, "moi:m"+itoa(dv1.ID))
+		e.press(t, 602, "moi:m:"+itoa(dv1.ID))
 		if !contains(e.rec.texts(), "callback:Đảng viên này đã liên kết") {
 			t.Fatalf("got %q", e.rec.texts())
 		}
@@ -373,11 +506,14 @@ func TestOfficerCannotPushOutsideTheAudience(t *testing.T) {
 		t.Fatal(err)
 	}
 	cb2, _ := e.s.Organisation(ctx, "CB2")
-	draft := map[string]any{"doc": d.ID, "orgs": []int64{cb2.ID}, "dated": true}
-	if err := e.s.SaveDialog(ctx, 907, "gui", "confirm", draft); err != nil {
+	// The dialog as the engine keeps it, as if DV2 had picked CB2: a
+	// forged step, since /gui would not offer this document for CB2.
+	state := map[string]any{"i": "t1", "h": []string{"doc", "scope", "due"},
+		"d": map[string]any{"doc": d.ID, "orgs": []int64{cb2.ID}, "dated": true}}
+	if err := e.s.SaveDialog(ctx, 907, "gui", "confirm", state); err != nil {
 		t.Fatal(err)
 	}
-	e.press(t, 907, "gui:ok")
+	e.press(t, 907, "gui:t1:ok")
 	if got := e.rec.texts(); !contains(got, "nằm ngoài phạm vi đó") {
 		t.Fatalf("got %q", got)
 	}

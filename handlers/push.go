@@ -1,204 +1,163 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-	"github.com/xuri/excelize/v2"
 
+	"sotay/handlers/report"
 	"sotay/storage"
 )
 
 // Campaigns: /gui picks a document, a scope and a deadline with buttons
-// and pushes; "hoc:<assignment>" is the member's "Tôi đã học"; the pusher's
-// status message ends with "gbc:<campaign>", the delivery report.
+// (the "gui" dialog) and pushes; the pusher's status message ends with
+// "gbc:<campaign>", the delivery report. The member's side is in study.go.
 
 const (
-	pushDialog   = "gui"
-	pushPageSize = 8
-
-	msgPushExpired = "Thao tác gửi văn bản này đã xong hoặc đã hết hạn. Đồng chí gõ /gui để gửi văn bản khác."
-	msgPushNoDocs  = "Chưa có văn bản nào đang công bố để gửi. Đồng chí hãy đăng văn bản trước (gửi tệp PDF kèm chú thích /dang)."
-	msgPushNoOrgs  = "Chưa chọn chi bộ nào: đồng chí bấm vào tên chi bộ để chọn (☑), rồi bấm «Xong»."
-	msgPushUseKeys = "Đồng chí hãy bấm các nút bên dưới tin nhắn để chọn, hoặc gõ /huy để hủy việc gửi văn bản."
+	msgPushNoDocs = "Chưa có văn bản nào đang công bố để gửi. Đồng chí hãy đăng văn bản trước (gửi tệp PDF kèm chú thích /dang)."
+	msgPushNoOrgs = "Chưa chọn chi bộ nào: đồng chí bấm vào tên chi bộ để chọn (☑), rồi bấm «Xong»."
 )
 
 // pushDraft is the /gui dialog's state.
 type pushDraft struct {
 	DocID int64   `json:"doc"`
 	Orgs  []int64 `json:"orgs,omitempty"`
-	Cells bool    `json:"cells,omitempty"` // picking cells one by one
 	Due   string  `json:"due,omitempty"`   // YYYY-MM-DD
 	Dated bool    `json:"dated,omitempty"` // a deadline was chosen (Due may be empty: none)
 	All   bool    `json:"all,omitempty"`
 }
 
-// push runs /gui and its buttons "gui:<step>".
-func (h *Handlers) push(ctx context.Context, r *Request) error {
-	if r.Update.CallbackQuery == nil {
-		if r.Command != "" {
-			return h.pushDocs(ctx, r, 0)
-		}
-		r.Reply(msgPushUseKeys, nil)
+type pushConv = Conv[pushDraft]
+
+type pushAction = func(context.Context, *pushConv, Args) error
+
+// pushDialog: document, scope (or cells one by one), deadline, confirm.
+func (h *Handlers) pushDialog() *Dialog[pushDraft] {
+	toggleAll := func(_ context.Context, c *pushConv, _ Args) error {
+		c.Draft.All = !c.Draft.All
 		return nil
 	}
-	data := r.Data
-	if data == "" || data[0] == 'p' {
-		off, _ := strconv.Atoi(strings.TrimPrefix(data, "p"))
-		return h.pushDocs(ctx, r, max(off, 0))
+	return &Dialog[pushDraft]{
+		Name:      "gui",
+		Cancelled: "Đã hủy việc gửi văn bản.",
+		Stale:     "Thao tác gửi văn bản này đã xong hoặc đã hết hạn. Đồng chí gõ /gui để gửi văn bản khác.",
+		Steps: []*Step[pushDraft]{
+			{ID: "doc", View: h.pushDocs, Actions: map[string]pushAction{"d": h.pushPickDocument}},
+			{ID: "scope", View: h.pushScope, Actions: map[string]pushAction{
+				"s": func(ctx context.Context, c *pushConv, a Args) error {
+					id, err := a.ID(0)
+					if err != nil {
+						return err
+					}
+					if err := h.mayPushTo(ctx, c.Request, id); err != nil {
+						return err
+					}
+					c.Draft.Orgs = []int64{id}
+					c.Goto("due")
+					return nil
+				},
+				"c": func(_ context.Context, c *pushConv, _ Args) error {
+					c.Draft.Orgs = nil
+					c.Goto("cells")
+					return nil
+				},
+			}},
+			{ID: "cells", View: h.pushCells, Actions: map[string]pushAction{
+				"t": func(ctx context.Context, c *pushConv, a Args) error {
+					id, err := a.ID(0)
+					if err != nil {
+						return err
+					}
+					if err := h.mayPushTo(ctx, c.Request, id); err != nil {
+						return err
+					}
+					c.Draft.Orgs = Toggle(c.Draft.Orgs, id)
+					return nil
+				},
+				"n": func(_ context.Context, c *pushConv, _ Args) error {
+					if len(c.Draft.Orgs) == 0 {
+						c.Toast = msgPushNoOrgs
+						c.Keep()
+						return nil
+					}
+					c.Goto("due")
+					return nil
+				},
+			}},
+			{ID: "due", View: h.pushDue, Actions: map[string]pushAction{
+				"h": func(_ context.Context, c *pushConv, a Args) error {
+					days, err := a.Int(0, 0, 366)
+					if err != nil {
+						return err
+					}
+					c.Draft.Dated, c.Draft.Due = true, ""
+					if days > 0 {
+						c.Draft.Due = c.Now().AddDate(0, 0, days).Format("2006-01-02")
+					}
+					c.Goto("confirm")
+					return nil
+				},
+				"a":     toggleAll,
+				"scope": pushBackToScope,
+			}},
+			{ID: "confirm", View: h.pushConfirm, Actions: map[string]pushAction{
+				"ok":    h.pushStart,
+				"a":     toggleAll,
+				"scope": pushBackToScope,
+			}},
+		},
 	}
-	if data[0] == 'd' {
-		id, err := strconv.ParseInt(data[1:], 10, 64)
-		if err != nil {
-			return storage.ErrNotFound
-		}
-		d, err := r.Store.DocumentByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		if d.Status != storage.DocPublished {
-			r.Toast = "Văn bản này không còn công bố."
-			return h.pushDocs(ctx, r, 0)
-		}
-		// The button names a document; a forged one may name any.
-		ok, err := r.Store.MayPush(ctx, pusher(r), id)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return storage.ErrForbidden
-		}
-		if err := r.Store.SaveDialog(ctx, r.UserID, pushDialog, "scope", pushDraft{DocID: id}); err != nil {
-			return err
-		}
-		return h.pushScope(ctx, r, pushDraft{DocID: id})
-	}
-	dl, err := r.Store.Dialog(ctx, r.UserID)
-	var draft pushDraft
-	if err == nil && dl.Name == pushDialog {
-		err = dl.Decode(&draft)
-	} else if err == nil {
-		err = storage.ErrNotFound
-	}
-	if errors.Is(err, storage.ErrNotFound) || draft.DocID == 0 {
-		// A second press on a finished step: the message already shows
-		// the outcome, so only a toast, never an overwrite.
-		r.Toast = "Thao tác đã xong hoặc đã hết hạn."
-		if r.Update.CallbackQuery == nil {
-			r.Reply(msgPushExpired, nil)
-		}
-		return nil
-	}
+}
+
+// pushCommand is /gui: the first page of documents.
+func (h *Handlers) pushCommand(ctx context.Context, r *Request) error {
+	_, n, err := r.Store.PushableDocuments(ctx, pusher(r), 0, 1)
 	if err != nil {
 		return err
 	}
-	save := func(step string) error { return r.Store.SaveDialog(ctx, r.UserID, pushDialog, step, draft) }
-	switch {
-	case data == "x":
-		if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
-			return err
-		}
-		r.Show("Đã hủy việc gửi văn bản.", nil)
+	if n == 0 {
+		r.Show(msgPushNoDocs, nil)
 		return nil
-	case data == "b":
-		draft = pushDraft{DocID: draft.DocID}
-		if err := save("scope"); err != nil {
-			return err
-		}
-		return h.pushScope(ctx, r, draft)
-	case data[0] == 's':
-		id, err := strconv.ParseInt(data[1:], 10, 64)
-		if err != nil {
-			return storage.ErrNotFound
-		}
-		if err := h.mayPushTo(ctx, r, id); err != nil {
-			return err
-		}
-		draft.Orgs, draft.Cells = []int64{id}, false
-		if err := save("due"); err != nil {
-			return err
-		}
-		return h.pushDue(ctx, r, draft)
-	case data[0] == 'c':
-		off, _ := strconv.Atoi(data[1:])
-		if !draft.Cells {
-			draft.Cells, draft.Orgs = true, nil
-			if err := save("cells"); err != nil {
-				return err
-			}
-		}
-		return h.pushCells(ctx, r, draft, max(off, 0))
-	case data[0] == 't':
-		idPart, offPart, _ := strings.Cut(data[1:], ".")
-		id, err := strconv.ParseInt(idPart, 10, 64)
-		if err != nil {
-			return storage.ErrNotFound
-		}
-		off, _ := strconv.Atoi(offPart)
-		if err := h.mayPushTo(ctx, r, id); err != nil {
-			return err
-		}
-		draft.Cells = true
-		draft.Orgs = toggle(draft.Orgs, id)
-		if err := save("cells"); err != nil {
-			return err
-		}
-		return h.pushCells(ctx, r, draft, max(off, 0))
-	case data == "n":
-		if len(draft.Orgs) == 0 {
-			r.Toast = msgPushNoOrgs
-			return nil
-		}
-		if err := save("due"); err != nil {
-			return err
-		}
-		return h.pushDue(ctx, r, draft)
-	case data == "a":
-		draft.All = !draft.All
-		if err := save("due"); err != nil {
-			return err
-		}
-		if draft.Dated {
-			return h.pushConfirm(ctx, r, draft)
-		}
-		return h.pushDue(ctx, r, draft)
-	case data[0] == 'h':
-		days, err := strconv.Atoi(data[1:])
-		if err != nil || days < 0 || days > 366 {
-			return storage.ErrNotFound
-		}
-		if len(draft.Orgs) == 0 {
-			return h.pushScope(ctx, r, draft)
-		}
-		draft.Dated, draft.Due = true, ""
-		if days > 0 {
-			draft.Due = r.Now().AddDate(0, 0, days).Format("2006-01-02")
-		}
-		if err := save("confirm"); err != nil {
-			return err
-		}
-		return h.pushConfirm(ctx, r, draft)
-	case data == "ok":
-		return h.pushStart(ctx, r, draft)
 	}
-	return storage.ErrNotFound
+	return h.pushing.Start(ctx, r, "doc", pushDraft{})
 }
 
-func toggle(ids []int64, id int64) []int64 {
-	for i, x := range ids {
-		if x == id {
-			return append(ids[:i:i], ids[i+1:]...)
-		}
+// pushBackToScope forgets the scope and deadline chosen and asks again.
+func pushBackToScope(_ context.Context, c *pushConv, _ Args) error {
+	c.Draft = pushDraft{DocID: c.Draft.DocID}
+	c.BackTo("scope")
+	return nil
+}
+
+// pushPickDocument takes the document a button names, if this pusher may push it.
+func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
 	}
-	return append(ids, id)
+	d, err := c.Store.DocumentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.Status != storage.DocPublished {
+		c.Toast = "Văn bản này không còn công bố."
+		return nil
+	}
+	// The button names a document; a forged one may name any.
+	ok, err := c.Store.MayPush(ctx, pusher(c.Request), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return storage.ErrForbidden
+	}
+	c.Draft = pushDraft{DocID: id}
+	c.Goto("scope")
+	return nil
 }
 
 // mayPushTo checks that the organisation named by a button is within the
@@ -208,11 +167,10 @@ func (h *Handlers) mayPushTo(ctx context.Context, r *Request, orgID int64) error
 	if err != nil {
 		return err
 	}
-	ok, err := r.CanSee(ctx, Officer, o.ID)
-	if err != nil {
+	if err := r.Scope(Officer).Check(ctx, o.ID); err != nil {
 		return err
 	}
-	if !ok || o.DissolvedAt != nil {
+	if o.DissolvedAt != nil {
 		return storage.ErrForbidden
 	}
 	return nil
@@ -221,186 +179,109 @@ func (h *Handlers) mayPushTo(ctx context.Context, r *Request, orgID int64) error
 // pusher is who asks to push: the member, their officer scope, and
 // whether they are the commune's admin.
 func pusher(r *Request) storage.Pusher {
-	return storage.Pusher{Member: *r.Member, Roots: officerRoots(r), Anywhere: r.Has(Admin)}
+	return storage.Pusher{Member: *r.Member, Roots: r.Scope(Officer).Roots(), Anywhere: r.Has(Admin)}
 }
 
 // pushDocs lists the documents the pusher may push: published, readable by
 // them and meant for some organisation of their scope.
-func (h *Handlers) pushDocs(ctx context.Context, r *Request, off int) error {
-	ds, n, err := r.Store.PushableDocuments(ctx, pusher(r), off, pushPageSize)
+func (h *Handlers) pushDocs(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	off := c.Page("docs")
+	ds, n, err := c.Store.PushableDocuments(ctx, pusher(c.Request), off, widgetPageSize)
 	if err != nil {
-		return err
-	}
-	if n == 0 {
-		r.Show(msgPushNoDocs, nil)
-		return nil
+		return "", nil, err
 	}
 	if len(ds) == 0 && off > 0 {
-		return h.pushDocs(ctx, r, 0)
+		c.SetPage("docs", 0)
+		if ds, n, err = c.Store.PushableDocuments(ctx, pusher(c.Request), 0, widgetPageSize); err != nil {
+			return "", nil, err
+		}
+		off = 0
+	}
+	if n == 0 {
+		return msgPushNoDocs, [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
 	for _, d := range ds {
 		label := fmt.Sprintf("%s %s · %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(cut(label, 60), fmt.Sprintf("gui:d%d", d.ID))))
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(cut(label, 60), "d", d.ID)))
 	}
-	if nav := pageNav("gui:p", off, len(ds), n); nav != nil {
+	if nav := pageButtons(c, "docs", off, len(ds), n); nav != nil {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("✖ Hủy", "gui:x")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	r.Show(fmt.Sprintf("📤 <b>Gửi văn bản cho đảng viên học tập</b>\nBước 1/3: chọn văn bản (%d văn bản đang công bố):", n), &kb)
-	return nil
+	rows = append(rows, c.CancelRow())
+	return fmt.Sprintf("📤 <b>Gửi văn bản cho đảng viên học tập</b>\nBước 1/3: chọn văn bản (%d văn bản đang công bố):", n), rows, nil
 }
 
-func pageNav(prefix string, off, shown, total int) []tgbotapi.InlineKeyboardButton {
-	var nav []tgbotapi.InlineKeyboardButton
-	if off > 0 {
-		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData("◀ Trước", fmt.Sprintf("%s%d", prefix, max(off-pushPageSize, 0))))
-	}
-	if off+shown < total {
-		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData("Sau ▶", fmt.Sprintf("%s%d", prefix, off+shown)))
-	}
-	return nav
-}
-
-// cut shortens s to n characters at most, at a word boundary when it can.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	rs := []rune(s)[:n-1]
-	out := string(rs)
-	if i := strings.LastIndexByte(out, ' '); i > len(out)/2 {
-		out = out[:i]
-	}
-	return out + "…"
-}
-
-// officerRoots are the organisations the pusher holds an officer or admin
-// role over.
-func officerRoots(r *Request) []int64 {
-	var ids []int64
-	for _, role := range r.Roles {
-		if roleAccess(role) >= Officer {
-			ids = append(ids, role.OrgID)
-		}
-	}
-	return ids
-}
-
-// scopeOrgs returns the organisations the pusher may push to, tree order.
-func (h *Handlers) scopeOrgs(ctx context.Context, r *Request) ([]storage.Organisation, error) {
-	seen := map[int64]bool{}
-	var out []storage.Organisation
-	for _, root := range officerRoots(r) {
-		sub, err := r.Store.Subtree(ctx, root)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range sub {
-			if !seen[o.ID] {
-				seen[o.ID] = true
-				out = append(out, o)
-			}
-		}
-	}
-	return out, nil
-}
-
-func (h *Handlers) pushHeader(ctx context.Context, r *Request, draft pushDraft) (storage.Document, string, error) {
-	d, err := r.Store.DocumentByID(ctx, draft.DocID)
+func (h *Handlers) pushHeader(ctx context.Context, c *pushConv) (string, error) {
+	d, err := c.Store.DocumentByID(ctx, c.Draft.DocID)
 	if err != nil {
-		return d, "", err
+		return "", err
 	}
-	return d, fmt.Sprintf("📤 <b>Gửi văn bản</b>\n%s số %s: %s\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number), esc(cut(d.Title, 120))), nil
+	return fmt.Sprintf("📤 <b>Gửi văn bản</b>\n%s số %s: %s\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number), esc(cut(d.Title, 120))), nil
 }
 
 // pushScope asks whom to push to: the whole commune, a base committee, or
 // cells chosen one by one.
-func (h *Handlers) pushScope(ctx context.Context, r *Request, draft pushDraft) error {
-	_, head, err := h.pushHeader(ctx, r, draft)
+func (h *Handlers) pushScope(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	head, err := h.pushHeader(ctx, c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	orgs, err := h.scopeOrgs(ctx, r)
+	scope := c.Scope(Officer)
+	orgs, err := scope.Organisations(ctx)
 	if err != nil {
-		return err
-	}
-	roots := map[int64]bool{}
-	for _, id := range officerRoots(r) {
-		roots[id] = true
+		return "", nil, err
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
 	for _, o := range orgs {
 		switch {
-		case roots[o.ID]:
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("🏛 Toàn "+cut(o.Name, 50), fmt.Sprintf("gui:s%d", o.ID))))
+		case scope.IsRoot(o.ID):
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("🏛 Toàn "+cut(o.Name, 50), "s", o.ID)))
 		case o.Kind == storage.KindDangBo:
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("🏢 "+cut(o.Name, 50), fmt.Sprintf("gui:s%d", o.ID))))
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("🏢 "+cut(o.Name, 50), "s", o.ID)))
 		}
 	}
 	rows = append(rows,
-		tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("☑ Chọn từng chi bộ", "gui:c0")),
-		tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("◀ Chọn văn bản khác", "gui:p0"), tgbotapi.NewInlineKeyboardButtonData("✖ Hủy", "gui:x")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	r.Show(head+"\nBước 2/3: gửi cho ai?", &kb)
-	return nil
+		tgbotapi.NewInlineKeyboardRow(c.Button("☑ Chọn từng chi bộ", "c")),
+		tgbotapi.NewInlineKeyboardRow(c.Button("◀ Chọn văn bản khác", actBack), c.Button("✖ Hủy", actCancel)))
+	return head + "\nBước 2/3: gửi cho ai?", rows, nil
 }
 
 // pushCells lets the pusher tick cells, a page at a time.
-func (h *Handlers) pushCells(ctx context.Context, r *Request, draft pushDraft, off int) error {
-	_, head, err := h.pushHeader(ctx, r, draft)
+func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	head, err := h.pushHeader(ctx, c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	orgs, err := h.scopeOrgs(ctx, r)
+	orgs, err := c.Scope(Officer).Organisations(ctx)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	var cells []storage.Organisation
+	var cells []Item
 	for _, o := range orgs {
 		if o.Kind == storage.KindChiBo {
-			cells = append(cells, o)
+			cells = append(cells, Item{ID: o.ID, Label: o.Name})
 		}
 	}
-	if off >= len(cells) {
-		off = max(0, (len(cells)-1)/pushPageSize*pushPageSize)
-	}
-	end := min(off+pushPageSize, len(cells))
-	chosen := map[int64]bool{}
-	for _, id := range draft.Orgs {
-		chosen[id] = true
-	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	for _, o := range cells[off:end] {
-		mark := "☐ "
-		if chosen[o.ID] {
-			mark = "☑ "
-		}
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(mark+cut(o.Name, 50), fmt.Sprintf("gui:t%d.%d", o.ID, off))))
-	}
-	if nav := pageNav("gui:c", off, end-off, len(cells)); nav != nil {
-		rows = append(rows, nav)
-	}
+	rows := Multiselect(c, "cells", cells, c.Draft.Orgs, "t")
 	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData(fmt.Sprintf("✅ Xong (%d chi bộ)", len(draft.Orgs)), "gui:n"),
-		tgbotapi.NewInlineKeyboardButtonData("◀ Quay lại", "gui:b")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	r.Show(head+fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(draft.Orgs)), &kb)
-	return nil
+		c.Button(fmt.Sprintf("✅ Xong (%d chi bộ)", len(c.Draft.Orgs)), "n"),
+		c.Button("◀ Quay lại", actBack)))
+	return head + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows, nil
 }
 
 // pushSummary describes the scope and whom it reaches.
-func (h *Handlers) pushSummary(ctx context.Context, r *Request, draft pushDraft) (string, storage.CampaignPreview, error) {
+func (h *Handlers) pushSummary(ctx context.Context, c *pushConv) (string, storage.CampaignPreview, error) {
+	draft := c.Draft
 	var names []string
 	for _, id := range draft.Orgs {
-		o, err := r.Store.OrganisationByID(ctx, id)
+		o, err := c.Store.OrganisationByID(ctx, id)
 		if err != nil {
 			return "", storage.CampaignPreview{}, err
 		}
 		names = append(names, o.Name)
 	}
-	p, err := r.Store.PreviewCampaign(ctx, draft.DocID, draft.Orgs, draft.All)
+	p, err := c.Store.PreviewCampaign(ctx, draft.DocID, draft.Orgs, draft.All)
 	if err != nil {
 		return "", p, err
 	}
@@ -423,91 +304,92 @@ func (h *Handlers) pushSummary(ctx context.Context, r *Request, draft pushDraft)
 	return b.String(), p, nil
 }
 
-func allButton(draft pushDraft, p storage.CampaignPreview) []tgbotapi.InlineKeyboardButton {
+func allButton(c *pushConv, p storage.CampaignPreview) []tgbotapi.InlineKeyboardButton {
 	if p.Already == 0 {
 		return nil
 	}
-	if draft.All {
-		return tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("↩️ Chỉ gửi người chưa nhận", "gui:a"))
+	if c.Draft.All {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("↩️ Chỉ gửi người chưa nhận", "a"))
 	}
-	return tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "gui:a"))
+	return tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "a"))
 }
 
 // pushDue asks for the deadline.
-func (h *Handlers) pushDue(ctx context.Context, r *Request, draft pushDraft) error {
-	_, head, err := h.pushHeader(ctx, r, draft)
+func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	head, err := h.pushHeader(ctx, c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	sum, p, err := h.pushSummary(ctx, r, draft)
+	sum, p, err := h.pushSummary(ctx, c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	now := r.Now()
+	now := c.Now()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format("02/01") }
 	rows := [][]tgbotapi.InlineKeyboardButton{
 		tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData("7 ngày ("+day(7)+")", "gui:h7"),
-			tgbotapi.NewInlineKeyboardButtonData("15 ngày ("+day(15)+")", "gui:h15")),
+			c.Button("7 ngày ("+day(7)+")", "h", 7),
+			c.Button("15 ngày ("+day(15)+")", "h", 15)),
 		tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData("30 ngày ("+day(30)+")", "gui:h30"),
-			tgbotapi.NewInlineKeyboardButtonData("Không đặt hạn", "gui:h0")),
+			c.Button("30 ngày ("+day(30)+")", "h", 30),
+			c.Button("Không đặt hạn", "h", 0)),
 	}
-	if b := allButton(draft, p); b != nil {
+	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("◀ Đổi phạm vi", "gui:b"), tgbotapi.NewInlineKeyboardButtonData("✖ Hủy", "gui:x")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	r.Show(head+"\n"+sum+"\n\nBước 3/3: hạn học tập?", &kb)
-	return nil
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
+	return head + "\n" + sum + "\n\nBước 3/3: hạn học tập?", rows, nil
 }
 
 // pushConfirm shows everything once more before sending.
-func (h *Handlers) pushConfirm(ctx context.Context, r *Request, draft pushDraft) error {
-	_, head, err := h.pushHeader(ctx, r, draft)
+func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	head, err := h.pushHeader(ctx, c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	sum, p, err := h.pushSummary(ctx, r, draft)
+	sum, p, err := h.pushSummary(ctx, c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	due := "không đặt hạn"
-	if draft.Due != "" {
-		t, _ := time.Parse("2006-01-02", draft.Due)
-		due = t.Format("02/01/2006")
+	if c.Draft.Due != "" {
+		t, _ := time.Parse("2006-01-02", c.Draft.Due)
+		due = dateVN(t)
 	}
 	var rows [][]tgbotapi.InlineKeyboardButton
 	if p.Assigned > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(fmt.Sprintf("✅ Gửi cho %d đảng viên", p.Reachable), "gui:ok")))
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("✅ Gửi cho %d đảng viên", p.Reachable), "ok")))
 	}
-	if b := allButton(draft, p); b != nil {
+	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("◀ Đổi phạm vi", "gui:b"), tgbotapi.NewInlineKeyboardButtonData("✖ Hủy", "gui:x")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	r.Show(head+"\n"+sum+"\nHạn học tập: "+due+"\n\nĐồng chí kiểm tra lại rồi bấm gửi.", &kb)
-	return nil
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
+	return head + "\n" + sum + "\nHạn học tập: " + due + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows, nil
 }
 
 // pushStart creates the campaign; the status message it was confirmed on
 // becomes the progress message the sender edits.
-func (h *Handlers) pushStart(ctx context.Context, r *Request, draft pushDraft) error {
+func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
+	draft := c.Draft
+	if len(draft.Orgs) == 0 || !draft.Dated {
+		c.BackTo("scope")
+		return nil
+	}
 	for _, id := range draft.Orgs {
-		if err := h.mayPushTo(ctx, r, id); err != nil {
+		if err := h.mayPushTo(ctx, c.Request, id); err != nil {
 			return err
 		}
 		// A document meant for some organisations goes only to them; the
 		// commune's admin, who sets audiences, may widen it.
-		if r.Has(Admin) {
+		if c.Has(Admin) {
 			continue
 		}
-		ok, err := r.Store.AudienceCovers(ctx, draft.DocID, id)
+		ok, err := c.Store.AudienceCovers(ctx, draft.DocID, id)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			o, err := r.Store.OrganisationByID(ctx, id)
+			o, err := c.Store.OrganisationByID(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -516,10 +398,10 @@ func (h *Handlers) pushStart(ctx context.Context, r *Request, draft pushDraft) e
 	}
 	in := storage.CampaignInput{
 		DocumentID: draft.DocID, OrgIDs: draft.Orgs, All: draft.All,
-		Actor: fmt.Sprintf("tg:%d", r.UserID), ActorMember: &r.Member.ID,
-		NotifyChatID: r.ChatID, Message: PushMessage,
+		Actor: fmt.Sprintf("tg:%d", c.UserID), ActorMember: &c.Member.ID,
+		NotifyChatID: c.ChatID, Message: PushMessage,
 	}
-	if cq := r.Update.CallbackQuery; cq != nil && cq.Message != nil {
+	if cq := c.Update.CallbackQuery; cq != nil && cq.Message != nil {
 		in.ProgressMessageID = cq.Message.MessageID
 	}
 	if draft.Due != "" {
@@ -529,86 +411,17 @@ func (h *Handlers) pushStart(ctx context.Context, r *Request, draft pushDraft) e
 		}
 		in.DueOn = &t
 	}
-	c, err := r.Store.CreateCampaign(ctx, in)
+	camp, err := c.Store.CreateCampaign(ctx, in)
 	if err != nil {
 		return err
 	}
-	if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
-		return err
-	}
-	st, err := r.Store.CampaignStats(ctx, c.ID)
+	st, err := c.Store.CampaignStats(ctx, camp.ID)
 	if err != nil {
 		return err
 	}
 	text, _ := PushProgress(st, false, 0)
-	r.Show(text, nil)
-	r.Toast = "Đã bắt đầu gửi."
-	return nil
-}
-
-// PushMessage is the message a member receives for one assignment: kind,
-// number, date, title, summary, deadline, and the buttons to read the text,
-// get the file and confirm studying.
-func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (string, any) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "📢 <b>%s số %s</b>\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number))
-	if d.Issuer != "" {
-		fmt.Fprintf(&b, "%s, ", esc(d.Issuer))
-	}
-	fmt.Fprintf(&b, "ngày %s\n<b>%s</b>\n", d.IssuedOn.Format("02/01/2006"), esc(cut(d.Title, 500)))
-	if s := strings.TrimSpace(d.Summary); s != "" {
-		fmt.Fprintf(&b, "\n%s\n", esc(cut(s, 2500)))
-	}
-	if c.DueOn != nil {
-		fmt.Fprintf(&b, "\n⏰ Hạn học tập: <b>%s</b>", c.DueOn.Format("02/01/2006"))
-	}
-	b.WriteString("\nĐồng chí đọc văn bản rồi bấm «✅ Tôi đã học» để xác nhận.")
-	return b.String(), pushKeyboard(d, assignmentID, false)
-}
-
-func pushKeyboard(d storage.Document, assignmentID int64, studied bool) tgbotapi.InlineKeyboardMarkup {
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var first []tgbotapi.InlineKeyboardButton
-	if d.Body != "" {
-		first = append(first, tgbotapi.NewInlineKeyboardButtonData("📖 Đọc toàn văn", fmt.Sprintf("dt:%d:1", d.ID)))
-	}
-	if d.HasFile() {
-		first = append(first, tgbotapi.NewInlineKeyboardButtonData("📎 Tải tệp", fmt.Sprintf("df:%d", d.ID)))
-	}
-	if len(first) > 0 {
-		rows = append(rows, first)
-	}
-	label := "✅ Tôi đã học"
-	if studied {
-		label = "✔️ Đã xác nhận học"
-	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, fmt.Sprintf("hoc:%d", assignmentID))))
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
-}
-
-// studied is "✅ Tôi đã học" on a pushed message: only the member the
-// assignment belongs to may press it; a second press changes nothing.
-func (h *Handlers) studied(ctx context.Context, r *Request) error {
-	id, err := strconv.ParseInt(r.Data, 10, 64)
-	if err != nil {
-		return storage.ErrNotFound
-	}
-	a, changed, err := r.Store.MarkStudied(ctx, id, r.Member.ID)
-	if err != nil {
-		return err
-	}
-	if !changed {
-		r.Toast = "Đồng chí đã xác nhận học văn bản này rồi."
-		return nil
-	}
-	d, err := r.Store.DocumentByID(ctx, a.DocumentID)
-	if err != nil {
-		return err
-	}
-	if cq := r.Update.CallbackQuery; cq != nil && cq.Message != nil {
-		r.Queue(tgbotapi.NewEditMessageReplyMarkup(r.ChatID, cq.Message.MessageID, pushKeyboard(d, a.ID, true)))
-	}
-	r.Toast = "✅ Đã ghi nhận đồng chí đã học văn bản. Cảm ơn đồng chí!"
+	c.End(text, nil)
+	c.Toast = "Đã bắt đầu gửi."
 	return nil
 }
 
@@ -658,30 +471,16 @@ func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *
 		fmt.Fprintf(&b, "\nHạn học tập: %s", st.DueOn.Format("02/01/2006"))
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		tgbotapi.NewInlineKeyboardButtonData("📊 Báo cáo gửi", fmt.Sprintf("gbc:%d", st.ID))))
+		button("📊 Báo cáo gửi", cbDeliveryReport, st.ID)))
 	return b.String(), &kb
-}
-
-// durationVI says a duration in Vietnamese, rounded: "15 giây", "2 phút".
-func durationVI(d time.Duration) string {
-	s := int(math.Ceil(d.Seconds()))
-	switch {
-	case s < 1:
-		return "1 giây"
-	case s < 90:
-		return fmt.Sprintf("%d giây", s)
-	case s < 90*60:
-		return fmt.Sprintf("%d phút", (s+30)/60)
-	}
-	return fmt.Sprintf("%d giờ %d phút", s/3600, (s%3600)/60)
 }
 
 // deliveryReport sends a campaign's delivery report as XLSX to whoever
 // pushed it or an officer over all its organisations.
 func (h *Handlers) deliveryReport(ctx context.Context, r *Request) error {
-	id, err := strconv.ParseInt(r.Data, 10, 64)
+	id, err := r.ArgID(0)
 	if err != nil {
-		return storage.ErrNotFound
+		return err
 	}
 	c, err := r.Store.Campaign(ctx, id)
 	if err != nil {
@@ -706,78 +505,13 @@ func (h *Handlers) deliveryReport(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := DeliveryReportXLSX(rows, h.deps.Location)
+	data, err := report.DeliveryXLSX(rows, h.deps.Location)
 	if err != nil {
 		return err
 	}
-	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: ReportFileName(c), Bytes: data})
+	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: report.DeliveryFileName(c), Bytes: data})
 	doc.Caption = fmt.Sprintf("📊 Báo cáo gửi %s số %s (%d đảng viên)", storage.DocumentKindName(c.DocKind), c.DocNumber, len(rows))
 	r.Queue(doc)
 	r.Toast = "Đang gửi báo cáo…"
 	return nil
-}
-
-// ReportFileName names a campaign's delivery report.
-func ReportFileName(c storage.Campaign) string {
-	num := strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ' ' {
-			return '-'
-		}
-		return r
-	}, c.DocNumber)
-	return fmt.Sprintf("bao-cao-gui-%s-%d.xlsx", num, c.ID)
-}
-
-// DeliveryReportXLSX writes the delivery report: one row per member with
-// organisation, status, time and reason, Vietnamese headers.
-func DeliveryReportXLSX(rows []storage.DeliveryRow, loc *time.Location) ([]byte, error) {
-	if loc == nil {
-		loc = time.UTC
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Báo cáo gửi"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	widths := []float64{6, 28, 14, 30, 20, 18, 40}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, err
-		}
-	}
-	head := []any{}
-	for _, hname := range []string{"STT", "Họ và tên", "Mã đảng viên", "Tổ chức", "Trạng thái", "Thời gian", "Lý do"} {
-		head = append(head, excelize.Cell{StyleID: bold, Value: hname})
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return nil, err
-	}
-	for i, row := range rows {
-		at := ""
-		if row.At != nil {
-			at = row.At.In(loc).Format("02/01/2006 15:04")
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any{i + 1, row.FullName, row.MemberCode, row.OrgName,
-			storage.AssignmentStateName(row.State), at, row.Reason}); err != nil {
-			return nil, err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

@@ -27,15 +27,42 @@ const msgImportHowTo = "📥 <b>Nhập danh sách</b>\nĐồng chí hãy gửi t
 type importDraft struct {
 	FileID string `json:"file_id"`
 	Name   string `json:"name"`
+	Report string `json:"report"` // the first import's report, HTML
+	Valid  int    `json:"valid"`
+}
+
+// importDialog has one step: import the valid rows, or nothing.
+func (h *Handlers) importDialog() *Dialog[importDraft] {
+	return &Dialog[importDraft]{
+		Name:      "nhap",
+		Cancelled: "Đã hủy. Không có thay đổi nào trong danh sách.",
+		Stale:     "Lựa chọn này đã xong hoặc đã hết hiệu lực.",
+		Steps: []*Step[importDraft]{{
+			ID: "confirm",
+			View: func(_ context.Context, c *Conv[importDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+				return c.Draft.Report, [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+					c.Button(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", c.Draft.Valid), "ok"),
+					c.Button("❌ Không nhập", actCancel),
+				)}, nil
+			},
+			Actions: map[string]func(context.Context, *Conv[importDraft], Args) error{
+				"ok": func(ctx context.Context, c *Conv[importDraft], _ Args) error {
+					rep, err := h.importFile(ctx, c.Request, c.Draft.FileID, c.Draft.Name, true)
+					if err != nil {
+						return err
+					}
+					c.End(importReport(c.Draft.Name, rep), nil)
+					return nil
+				},
+			},
+		}},
+	}
 }
 
 // rosterImport takes a roster file sent with the caption /nhap. A file
 // whose rows are all valid is imported at once; otherwise nothing changes
 // and the admin may choose to import the valid rows.
 func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
-	if r.Update.CallbackQuery != nil && r.Command == "" {
-		return h.rosterImportChoice(ctx, r) // "nhap:ok" or "nhap:no"
-	}
 	var doc *tgbotapi.Document
 	if r.Update.Message != nil {
 		doc = r.Update.Message.Document
@@ -48,49 +75,11 @@ func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if rep.Rejected > 0 && rep.Created+rep.Updated+rep.Unchanged > 0 {
-		if err := r.Store.SaveDialog(ctx, r.UserID, "nhap", "confirm", importDraft{FileID: doc.FileID, Name: doc.FileName}); err != nil {
-			return err
-		}
-		valid := rep.Created + rep.Updated + rep.Unchanged
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", valid), "nhap:ok"),
-			tgbotapi.NewInlineKeyboardButtonData("❌ Không nhập", "nhap:no"),
-		))
-		r.Reply(importReport(doc.FileName, rep), kb)
-		return nil
+	if valid := rep.Created + rep.Updated + rep.Unchanged; rep.Rejected > 0 && valid > 0 {
+		return h.roster.Start(ctx, r, "confirm", importDraft{FileID: doc.FileID, Name: doc.FileName,
+			Report: importReport(doc.FileName, rep), Valid: valid})
 	}
 	r.Reply(importReport(doc.FileName, rep), nil)
-	return nil
-}
-
-func (h *Handlers) rosterImportChoice(ctx context.Context, r *Request) error {
-	d, err := r.Store.Dialog(ctx, r.UserID)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && d.Name != "nhap") {
-		// Pressed twice, or long after: the message already shows the
-		// outcome, so only a toast.
-		r.Toast = "Lựa chọn này đã xong hoặc đã hết hiệu lực."
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var draft importDraft
-	if err := d.Decode(&draft); err != nil {
-		return err
-	}
-	if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
-		return err
-	}
-	if r.Data != "ok" {
-		r.Show("Đã hủy. Không có thay đổi nào trong danh sách.", nil)
-		return nil
-	}
-	rep, err := h.importFile(ctx, r, draft.FileID, draft.Name, true)
-	if err != nil {
-		return err
-	}
-	r.Show(importReport(draft.Name, rep), nil)
 	return nil
 }
 

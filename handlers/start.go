@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -40,9 +39,6 @@ const (
 	msgUnknown       = "Xin lỗi, tôi chưa hiểu yêu cầu này. Đồng chí hãy chọn một chức năng dưới đây, hoặc gõ /trogiup để xem hướng dẫn."
 	labelSharePhone  = "📱 Chia sẻ số điện thoại"
 )
-
-// esc escapes text for HTML parse mode.
-func esc(s string) string { return html.EscapeString(s) }
 
 func phoneKeyboard() tgbotapi.ReplyKeyboardMarkup {
 	kb := tgbotapi.NewReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact(labelSharePhone)))

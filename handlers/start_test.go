@@ -65,36 +65,6 @@ func TestConcurrentWrongGuessesLimited(t *testing.T) {
 	}
 }
 
-// buttons returns the callback data of every inline button sent, by label.
-func (r *recorder) buttons() map[string]string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := map[string]string{}
-	add := func(kb *tgbotapi.InlineKeyboardMarkup) {
-		if kb == nil {
-			return
-		}
-		for _, row := range kb.InlineKeyboard {
-			for _, b := range row {
-				if b.CallbackData != nil {
-					out[b.Text] = *b.CallbackData
-				}
-			}
-		}
-	}
-	for _, c := range r.sent {
-		switch m := c.(type) {
-		case tgbotapi.MessageConfig:
-			if kb, ok := m.ReplyMarkup.(tgbotapi.InlineKeyboardMarkup); ok {
-				add(&kb)
-			}
-		case tgbotapi.EditMessageTextConfig:
-			add(m.ReplyMarkup)
-		}
-	}
-	return out
-}
-
 // linkedUser returns the Telegram user a member is linked to, 0 for none.
 func linkedUser(t *testing.T, s *storage.Storage, code string) int64 {
 	t.Helper()
@@ -234,7 +204,7 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 	}
 	e.press(t, 1401, relink)
 	pick, ok := e.rec.buttons()["Lò Văn Minh · Chi bộ bản Nà Hiên"]
-	if !ok || pick != "moi:c"+itoa(dv1.ID) {
+	if !ok || pick != "moi:c:"+itoa(dv1.ID) {
 		t.Fatalf("linked member not listed: %v %q", e.rec.buttons(), e.rec.texts())
 	}
 	if _, listed := e.rec.buttons()["Giàng A Páo · Chi bộ bản Pà Pao"]; listed {
@@ -243,12 +213,12 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 	e.rec.reset()
 	e.press(t, 1401, pick)
 	confirm := e.rec.buttons()["🔁 Đổi tài khoản Telegram"]
-	if confirm != "moi:r"+itoa(dv1.ID) {
+	if confirm != "moi:r:"+itoa(dv1.ID) {
 		t.Fatalf("no confirm button: %v %q", e.rec.buttons(), e.rec.texts())
 	}
 	t.Run("OutsideScopeRefused", func(t *testing.T) {
 		e.rec.reset()
-		e.press(t, 1401, "moi:r"+itoa(dv3.ID))
+		e.press(t, 1401, "moi:r:"+itoa(dv3.ID))
 		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
 			t.Fatalf("got %q", e.rec.texts())
 		}

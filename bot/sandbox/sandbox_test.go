@@ -288,7 +288,7 @@ func TestLinkThenMenu(t *testing.T) {
 	})
 	t.Run("ForgedButtonRefused", func(t *testing.T) {
 		var e errorBody
-		req := map[string]any{"member": member, "messageId": menu.ID, "data": "moi:m1"}
+		req := map[string]any{"member": member, "messageId": menu.ID, "data": "moi:m:1"}
 		if code := st.call("POST", "/api/press", req, &e); code != http.StatusBadRequest || e.Error == "" {
 			t.Errorf("%d %q", code, e.Error)
 		}

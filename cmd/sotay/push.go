@@ -16,6 +16,7 @@ import (
 
 	"sotay/bot"
 	"sotay/handlers"
+	"sotay/handlers/report"
 	"sotay/storage"
 )
 
@@ -156,7 +157,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		if err != nil {
 			return err
 		}
-		data, err := handlers.DeliveryReportXLSX(rows, loc)
+		data, err := report.DeliveryXLSX(rows, loc)
 		if err != nil {
 			return err
 		}

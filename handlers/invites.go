@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -13,84 +12,72 @@ import (
 // invitePageSize is how many members one page of /moi lists.
 const invitePageSize = 8
 
-// invites lists the unlinked members a secretary, officer or admin may
-// invite, one button each, and offers to move a linked member to another
-// Telegram account. Callbacks: "moi:p<offset>" pages the unlinked members,
-// "moi:m<id>" makes an invite link for one; "moi:l<offset>" pages the
-// linked members, "moi:c<id>" shows one with the button "moi:r<id>" that
-// makes a relink invite ("đổi tài khoản Telegram").
+// /moi: the unlinked members a secretary, officer or admin may invite, one
+// button each, and moving a linked member to another Telegram account.
+// Buttons: moi:p:<offset> pages the unlinked members, moi:m:<id> makes an
+// invite link for one; moi:l:<offset> pages the linked members, moi:c:<id>
+// shows one with moi:r:<id>, which makes a relink invite ("đổi tài khoản
+// Telegram").
+
+// inviteCommand is /moi: the first page of unlinked members.
+func (h *Handlers) inviteCommand(ctx context.Context, r *Request) error {
+	return h.inviteList(ctx, r, 0)
+}
+
+// invites takes the moi buttons.
 func (h *Handlers) invites(ctx context.Context, r *Request) error {
-	data := r.Data
-	if r.Update.CallbackQuery == nil || data == "" {
-		data = "p0"
-	}
-	kind, arg := data[:1], data[1:]
-	switch kind {
+	switch r.CB.Arg(0) {
 	case "m", "c", "r":
-		id, err := strconv.ParseInt(arg, 10, 64)
+		id, err := r.CB.ID(1)
 		if err != nil {
-			return storage.ErrNotFound
+			return err
 		}
-		switch kind {
+		switch r.CB.Arg(0) {
 		case "m":
 			return h.inviteOne(ctx, r, id)
 		case "c":
 			return h.relinkOffer(ctx, r, id)
 		}
 		return h.relinkOne(ctx, r, id)
-	case "p", "l":
-		off, err := strconv.Atoi(arg)
-		if err != nil || off < 0 {
-			off = 0
-		}
-		if kind == "l" {
-			return h.relinkList(ctx, r, off)
-		}
-		return h.inviteList(ctx, r, off)
+	case "l":
+		return h.relinkList(ctx, r, r.CB.Offset(1))
 	}
-	return storage.ErrNotFound
+	return h.inviteList(ctx, r, r.CB.Offset(1))
 }
 
 // membersInScope returns the active members, linked or not as asked, below
 // the requester's secretary-or-stronger roles.
 func (h *Handlers) membersInScope(ctx context.Context, r *Request, linked bool) ([]storage.Member, error) {
-	seen := map[int64]bool{}
+	ms, err := r.Scope(Secretary).Members(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []storage.Member
-	for _, role := range r.Roles {
-		if roleAccess(role) < Secretary {
-			continue
-		}
-		ms, err := r.Store.MembersInSubtree(ctx, role.OrgID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			if m.Linked() == linked && !seen[m.ID] {
-				seen[m.ID] = true
-				out = append(out, m)
-			}
+	for _, m := range ms {
+		if m.Linked() == linked {
+			out = append(out, m)
 		}
 	}
 	return out, nil
 }
 
-// memberPage is one page of member buttons, each with callback
-// prefix+id, and the paging row with pagePrefix+offset.
-func memberPage(ms []storage.Member, off int, prefix, pagePrefix string) (rows [][]tgbotapi.InlineKeyboardButton, first, end int) {
+// memberPage is one page of member buttons, each moi:<pick>:<id>, and the
+// paging row, moi:<page>:<offset>.
+func memberPage(ms []storage.Member, off int, pick, page string) (rows [][]tgbotapi.InlineKeyboardButton, first, end int) {
 	if off >= len(ms) {
 		off = (len(ms) - 1) / invitePageSize * invitePageSize
 	}
 	end = min(off+invitePageSize, len(ms))
 	for _, m := range ms[off:end] {
 		label := fmt.Sprintf("%s · %s", m.FullName, m.OrgName)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(label, fmt.Sprintf("%s%d", prefix, m.ID))))
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbInvite, pick, m.ID)))
 	}
 	var nav []tgbotapi.InlineKeyboardButton
 	if off > 0 {
-		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData("◀ Trước", fmt.Sprintf("%s%d", pagePrefix, max(off-invitePageSize, 0))))
+		nav = append(nav, button(labelPrev, cbInvite, page, max(off-invitePageSize, 0)))
 	}
 	if end < len(ms) {
-		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData("Sau ▶", fmt.Sprintf("%s%d", pagePrefix, end)))
+		nav = append(nav, button(labelNext, cbInvite, page, end))
 	}
 	if len(nav) > 0 {
 		rows = append(rows, nav)
@@ -101,7 +88,7 @@ func memberPage(ms []storage.Member, off int, prefix, pagePrefix string) (rows [
 const labelRelink = "🔁 Đổi tài khoản Telegram"
 
 func relinkRow() []tgbotapi.InlineKeyboardButton {
-	return tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(labelRelink, "moi:l0"))
+	return tgbotapi.NewInlineKeyboardRow(button(labelRelink, cbInvite, "l", 0))
 }
 
 func (h *Handlers) inviteList(ctx context.Context, r *Request, off int) error {
@@ -115,7 +102,7 @@ func (h *Handlers) inviteList(ctx context.Context, r *Request, off int) error {
 			"Khi một đảng viên chuyển sang tài khoản Telegram khác (đổi điện thoại, mất tài khoản), hãy bấm <b>"+labelRelink+"</b>.", &kb)
 		return nil
 	}
-	rows, first, end := memberPage(ms, off, "moi:m", "moi:p")
+	rows, first, end := memberPage(ms, off, "m", "p")
 	rows = append(rows, relinkRow())
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	r.Show(fmt.Sprintf("✉️ <b>Mã mời liên kết tài khoản</b>\n%d đảng viên chưa liên kết (%d–%d). Chọn đảng viên để tạo đường liên kết dùng một lần:",
@@ -152,11 +139,10 @@ func (h *Handlers) memberInScope(ctx context.Context, r *Request, memberID int64
 	if err != nil {
 		return m, err
 	}
-	ok, err := r.CanSee(ctx, Secretary, m.OrgID)
-	if err != nil {
+	if err := r.Scope(Secretary).Check(ctx, m.OrgID); err != nil {
 		return m, err
 	}
-	if !ok || !m.Active {
+	if !m.Active {
 		return m, storage.ErrForbidden
 	}
 	return m, nil
@@ -169,13 +155,13 @@ func (h *Handlers) relinkList(ctx context.Context, r *Request, off int) error {
 	if err != nil {
 		return err
 	}
-	back := tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("◀ Mã mời", "moi:p0"))
+	back := tgbotapi.NewInlineKeyboardRow(button("◀ Mã mời", cbInvite, "p", 0))
 	if len(ms) == 0 {
 		kb := tgbotapi.NewInlineKeyboardMarkup(back)
 		r.Show("Trong phạm vi của đồng chí chưa có đảng viên nào liên kết tài khoản Telegram.", &kb)
 		return nil
 	}
-	rows, first, end := memberPage(ms, off, "moi:c", "moi:l")
+	rows, first, end := memberPage(ms, off, "c", "l")
 	rows = append(rows, back)
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	r.Show(fmt.Sprintf("🔁 <b>Đổi tài khoản Telegram</b>\nKhi đảng viên đổi điện thoại hoặc tài khoản Telegram, chọn đồng chí đó để tạo đường liên kết "+
@@ -199,8 +185,8 @@ func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) 
 		since = " từ ngày " + m.LinkedAt.In(h.deps.Location).Format("02/01/2006")
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(
-		tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(labelRelink, fmt.Sprintf("moi:r%d", m.ID))),
-		tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("◀ Quay lại", "moi:l0")),
+		tgbotapi.NewInlineKeyboardRow(button(labelRelink, cbInvite, "r", m.ID)),
+		tgbotapi.NewInlineKeyboardRow(button("◀ Quay lại", cbInvite, "l", 0)),
 	)
 	r.Show(fmt.Sprintf("Đồng chí <b>%s</b> (%s) đã liên kết tài khoản Telegram%s.\n\n"+
 		"Nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy bấm <b>%s</b> để tạo đường liên kết dùng một lần. "+

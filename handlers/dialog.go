@@ -1,0 +1,384 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// The dialog engine. A dialog is data: a name, and steps that each say how
+// they are drawn (View), what typed text they take (Text) and which buttons
+// they take (Actions). The engine keeps the state in the dialogs table,
+// routes the open dialog's presses and texts to the current step, redraws
+// after every change, and handles what every dialog shares: a button of an
+// older dialog, of another step or of a closed dialog changes nothing and
+// gets a toast; a wrong typed answer asks the same step again with the error
+// above it and its keyboard; "◀" goes back a step; "✖" and /huy leave.
+//
+// Buttons carry the dialog's intent id, "name:intent:action:args…", so a
+// press on an old message of an earlier run of the same dialog is known.
+//
+// To write a dialog: declare its draft type and a *Dialog[Draft] with its
+// steps in one file, put {Dialog: d} in the handler list (it takes the
+// dialog's buttons and the texts typed while it is open), and start it from
+// a command with d.Start.
+
+// Engine actions every dialog has.
+const (
+	actCancel = "x"  // leave the dialog
+	actBack   = "b"  // the previous step
+	actPage   = "pg" // pg:<widget>:<offset>, a page of a list widget
+)
+
+const (
+	msgStaleButton  = "Nút này thuộc một thao tác đã xong, đã hủy hoặc đã hết hạn."
+	msgOldStep      = "Nút này thuộc một bước trước. Đồng chí dùng tin nhắn mới nhất."
+	msgUseButtons   = "Đồng chí hãy bấm các nút bên dưới tin nhắn để chọn, hoặc gõ /huy để hủy."
+	msgDialogClosed = "Đã hủy."
+)
+
+// Dialog is one multi-step conversation.
+type Dialog[D any] struct {
+	// Name is the dialog's callback prefix and its name in the dialogs table.
+	Name string
+	// Steps in no particular order; Start names the first.
+	Steps []*Step[D]
+	// Cancelled is shown when the user leaves with ✖ or /huy.
+	Cancelled string
+	// Stale is the toast for a button of this dialog that no longer acts
+	// (default msgStaleButton).
+	Stale string
+}
+
+// Step is one window of a dialog.
+type Step[D any] struct {
+	ID string
+	// Hint answers text typed at a step that takes none (default msgUseButtons).
+	Hint string
+	// View draws the step from the draft and whatever it loads.
+	View func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error)
+	// Text takes a typed answer (or a file's caption). An expected error
+	// (storage.Errorf) asks the step again with its message; nil Text means
+	// the step takes buttons only.
+	Text func(ctx context.Context, c *Conv[D], text string) error
+	// Actions are the step's buttons by action name. A press of an action
+	// the current step does not list (an older step's button) is refused.
+	Actions map[string]func(ctx context.Context, c *Conv[D], a Args) error
+}
+
+// dialogState is what the dialogs table keeps for an engine dialog.
+type dialogState struct {
+	Intent  string          `json:"i"`
+	History []string        `json:"h,omitempty"`
+	Pages   map[string]int  `json:"p,omitempty"`
+	Draft   json.RawMessage `json:"d"`
+}
+
+// Conv is one turn of a dialog: the request, the draft, and what the turn
+// decided (another step, the end, no redraw).
+type Conv[D any] struct {
+	*Request
+	Draft D
+
+	d      *Dialog[D]
+	state  dialogState
+	step   string
+	notice string
+	ended  bool
+	endMsg string
+	endKb  *tgbotapi.InlineKeyboardMarkup
+	keep   bool
+}
+
+// Goto moves to another step; ◀ comes back here.
+func (c *Conv[D]) Goto(step string) {
+	if step == c.step {
+		return
+	}
+	c.state.History = append(c.state.History, c.step)
+	c.step = step
+}
+
+// Step is the current step's id.
+func (c *Conv[D]) Step() string { return c.step }
+
+// Back returns to the previous step, if there is one.
+func (c *Conv[D]) Back() {
+	if n := len(c.state.History); n > 0 {
+		c.step = c.state.History[n-1]
+		c.state.History = c.state.History[:n-1]
+	}
+}
+
+// BackTo returns to an earlier step, forgetting the steps after it; a step
+// not on the way back is gone to as with Goto.
+func (c *Conv[D]) BackTo(step string) {
+	for i := len(c.state.History) - 1; i >= 0; i-- {
+		if c.state.History[i] == step {
+			c.step, c.state.History = step, c.state.History[:i]
+			return
+		}
+	}
+	c.Goto(step)
+}
+
+// Reset forgets the way back (after a step that cannot be undone).
+func (c *Conv[D]) Reset() { c.state.History = nil }
+
+// End closes the dialog and shows text in place of the step.
+func (c *Conv[D]) End(text string, kb *tgbotapi.InlineKeyboardMarkup) {
+	c.ended, c.endMsg, c.endKb = true, text, kb
+}
+
+// Keep leaves the message as it is (a toast said enough).
+func (c *Conv[D]) Keep() { c.keep = true }
+
+// Notice puts a line above the next drawing of the step.
+func (c *Conv[D]) Notice(text string) { c.notice = text }
+
+// Button is a button of this dialog run: name:intent:action:args.
+func (c *Conv[D]) Button(label, action string, args ...any) tgbotapi.InlineKeyboardButton {
+	return button(label, Prefix(c.d.Name), append([]any{c.state.Intent, action}, args...)...)
+}
+
+// Page is the offset a list widget of this step shows.
+func (c *Conv[D]) Page(widget string) int { return c.state.Pages[widget] }
+
+// SetPage moves a list widget to another offset.
+func (c *Conv[D]) SetPage(widget string, off int) {
+	if c.state.Pages == nil {
+		c.state.Pages = map[string]int{}
+	}
+	c.state.Pages[widget] = off
+}
+
+// CancelRow is the usual last row: back (when there is a way back) and cancel.
+func (c *Conv[D]) CancelRow() []tgbotapi.InlineKeyboardButton {
+	row := []tgbotapi.InlineKeyboardButton{}
+	if len(c.state.History) > 0 {
+		row = append(row, c.Button("◀ Quay lại", actBack))
+	}
+	return append(row, c.Button("✖ Hủy", actCancel))
+}
+
+func (d *Dialog[D]) find(id string) *Step[D] {
+	for _, s := range d.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+func (d *Dialog[D]) dialogName() string { return d.Name }
+
+func newIntent() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Start opens the dialog at a step with a draft, replacing any other open
+// dialog of the user, and draws the step (in place of a pressed button's
+// message, or as a new message).
+func (d *Dialog[D]) Start(ctx context.Context, r *Request, step string, draft D) error {
+	if d.find(step) == nil {
+		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
+	}
+	c := &Conv[D]{Request: r, Draft: draft, d: d, state: dialogState{Intent: newIntent()}, step: step}
+	return c.finish(ctx, false)
+}
+
+// load reads the user's open dialog of this name.
+func (d *Dialog[D]) load(ctx context.Context, r *Request) (*Conv[D], error) {
+	dl := r.Dialog
+	if dl == nil || dl.Name != d.Name {
+		got, err := r.Store.Dialog(ctx, r.UserID)
+		if err != nil {
+			return nil, err
+		}
+		dl = &got
+	}
+	if dl.Name != d.Name {
+		return nil, storage.ErrNotFound
+	}
+	c := &Conv[D]{Request: r, d: d, step: dl.Step}
+	if err := dl.Decode(&c.state); err != nil || c.state.Intent == "" || d.find(dl.Step) == nil {
+		return nil, storage.ErrNotFound // written by an older version: treat as gone
+	}
+	if len(c.state.Draft) > 0 {
+		if err := json.Unmarshal(c.state.Draft, &c.Draft); err != nil {
+			return nil, storage.ErrNotFound
+		}
+	}
+	return c, nil
+}
+
+// press takes a button of this dialog.
+func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
+	intent, action := r.CB.Arg(0), r.CB.Arg(1)
+	args := Args{}
+	if len(r.CB) > 2 {
+		args = r.CB[2:]
+	}
+	c, err := d.load(ctx, r)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && c.state.Intent != intent) {
+		r.Toast = d.Stale
+		if r.Toast == "" {
+			r.Toast = msgStaleButton
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch action {
+	case actCancel:
+		return d.cancel(ctx, r, c)
+	case actBack:
+		c.Back()
+		return c.finish(ctx, false)
+	case actPage:
+		c.SetPage(args.Arg(0), args.Offset(1))
+		return c.finish(ctx, false)
+	}
+	fn := d.find(c.step).Actions[action]
+	if fn == nil {
+		r.Toast = msgOldStep
+		return nil
+	}
+	if err := fn(ctx, c, args); err != nil {
+		return err
+	}
+	return c.finish(ctx, false)
+}
+
+// text takes what the user typed while the dialog is open.
+func (d *Dialog[D]) text(ctx context.Context, r *Request) error {
+	c, err := d.load(ctx, r)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	st := d.find(c.step)
+	if st.Text == nil {
+		hint := st.Hint
+		if hint == "" {
+			hint = msgUseButtons
+		}
+		c.notice = hint
+		return c.draw(ctx, true)
+	}
+	if err := st.Text(ctx, c, r.Text); err != nil {
+		if storage.ErrorCode(err) == storage.CodeInternal {
+			return err
+		}
+		// A wrong answer: the same step again, as stored, with the error
+		// above it; nothing of the answer is kept.
+		notice := "⚠️ " + esc(storage.ErrorMessage(err))
+		if c, err = d.load(ctx, r); err != nil {
+			return err
+		}
+		c.notice = notice
+		return c.draw(ctx, true)
+	}
+	return c.finish(ctx, true)
+}
+
+// cancel leaves the dialog.
+func (d *Dialog[D]) cancel(ctx context.Context, r *Request, c *Conv[D]) error {
+	if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
+		return err
+	}
+	msg := d.Cancelled
+	if msg == "" {
+		msg = msgDialogClosed
+	}
+	if c != nil && r.Update.CallbackQuery != nil {
+		r.Show(msg, nil)
+	} else {
+		r.Reply(msg, tgbotapi.NewRemoveKeyboard(false))
+	}
+	return nil
+}
+
+// finish saves the turn and draws what follows: the end message, or the
+// current step. fresh sends a new message instead of editing the pressed one.
+func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
+	if c.ended {
+		if _, err := c.Store.EndDialog(ctx, c.UserID); err != nil {
+			return err
+		}
+		c.show(c.endMsg, c.endKb, fresh)
+		return nil
+	}
+	if c.d.find(c.step) == nil {
+		return fmt.Errorf("handlers: dialog %s has no step %q", c.d.Name, c.step)
+	}
+	b, err := json.Marshal(c.Draft)
+	if err != nil {
+		return fmt.Errorf("handlers: dialog %s draft: %w", c.d.Name, err)
+	}
+	c.state.Draft = b
+	if err := c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state); err != nil {
+		return err
+	}
+	if c.keep {
+		return nil
+	}
+	return c.draw(ctx, fresh)
+}
+
+// draw shows the current step.
+func (c *Conv[D]) draw(ctx context.Context, fresh bool) error {
+	text, rows, err := c.d.find(c.step).View(ctx, c)
+	if err != nil {
+		return err
+	}
+	if c.notice != "" {
+		text = c.notice + "\n\n" + text
+	}
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if len(rows) > 0 {
+		m := tgbotapi.NewInlineKeyboardMarkup(rows...)
+		kb = &m
+	}
+	c.show(text, kb, fresh)
+	return nil
+}
+
+func (c *Conv[D]) show(text string, kb *tgbotapi.InlineKeyboardMarkup, fresh bool) {
+	if fresh || c.Update.CallbackQuery == nil {
+		if kb != nil {
+			c.Reply(text, *kb)
+		} else {
+			c.Reply(text, nil)
+		}
+		return
+	}
+	c.Show(text, kb)
+}
+
+// dialogEntry is what the handler list and router need of any dialog.
+type dialogEntry interface {
+	dialogName() string
+	press(ctx context.Context, r *Request) error
+	text(ctx context.Context, r *Request) error
+	cancelled() string
+}
+
+func (d *Dialog[D]) cancelled() string {
+	if d.Cancelled == "" {
+		return msgDialogClosed
+	}
+	return d.Cancelled
+}

@@ -1,0 +1,210 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"sotay/storage"
+)
+
+// dialogStep is the step of a user's open dialog, "" when none is open.
+func dialogStep(t *testing.T, s *storage.Storage, user int64) string {
+	t.Helper()
+	d, err := s.Dialog(context.Background(), user)
+	if storage.ErrorCode(err) == storage.CodeNotFound {
+		return ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Name + "/" + d.Step
+}
+
+// forge makes the data of a button the bot never sent: the dialog's own
+// prefix and intent with another action, as a modified client could.
+func forge(t *testing.T, e *env, dialog, seen, action string) string {
+	t.Helper()
+	data := e.rec.find(dialog, seen)
+	if data == "" {
+		t.Fatalf("no %s button %q sent", dialog, seen)
+	}
+	parts := strings.SplitN(data, ":", 3)
+	return parts[0] + ":" + parts[1] + ":" + action
+}
+
+func TestStaleButtonsChangeNothing(t *testing.T) {
+	e, doc := pushEnv(t)
+	ctx := context.Background()
+	cb1 := orgID(t, e.s, "ROOT") // the whole commune
+	campaigns := func() int { return count(t, e.s, `SELECT count(*) FROM campaigns`) }
+	toasted := func(t *testing.T, want string) {
+		t.Helper()
+		for _, got := range e.rec.texts() {
+			if strings.HasPrefix(got, "callback:") && strings.Contains(got, want) {
+				return
+			}
+		}
+		{
+			t.Fatalf("want toast %q, got %q", want, e.rec.texts())
+		}
+	}
+	// The admin (701) opens /gui and picks the document and CB1: step "due".
+	e.text(t, 701, "/gui")
+	e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+	e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+	if got := dialogStep(t, e.s, 701); got != "gui/due" {
+		t.Fatalf("step %q", got)
+	}
+
+	t.Run("ConfirmOfALaterStepDoesNotPush", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 701, forge(t, e, "gui", "h:7", "ok"))
+		toasted(t, "Nút này thuộc một bước trước")
+		if n := campaigns(); n != 0 {
+			t.Fatalf("%d campaigns", n)
+		}
+		if got := dialogStep(t, e.s, 701); got != "gui/due" {
+			t.Fatalf("step %q", got)
+		}
+	})
+	t.Run("ButtonOfAnEarlierStepDoesNothing", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 701, e.rec.find("gui", fmt.Sprintf("d:%d", doc)))
+		toasted(t, "Nút này thuộc một bước trước")
+		if got := dialogStep(t, e.s, 701); got != "gui/due" {
+			t.Fatalf("step %q", got)
+		}
+	})
+	t.Run("ButtonOfAnEarlierRunDoesNothing", func(t *testing.T) {
+		old := e.rec.find("gui", "h:7")
+		e.text(t, 701, "/gui") // a new run: a new intent
+		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+		e.rec.reset()
+		e.press(t, 701, old)
+		toasted(t, "Thao tác gửi văn bản này đã xong hoặc đã hết hạn")
+		if got := dialogStep(t, e.s, 701); got != "gui/due" {
+			t.Fatalf("step %q", got)
+		}
+	})
+	t.Run("ButtonOfAnotherDialogDoesNothing", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 701, strings.Replace(forge(t, e, "gui", "h:7", "ok"), "gui:", "dang:", 1))
+		toasted(t, "Thao tác này đã xong hoặc đã hủy.")
+		if got := dialogStep(t, e.s, 701); got != "gui/due" {
+			t.Fatalf("step %q", got)
+		}
+	})
+	t.Run("ConfirmAfterCancelDoesNotPush", func(t *testing.T) {
+		e.tap(t, 701, "gui", "h:7")
+		ok := e.rec.find("gui", "ok")
+		e.text(t, 701, "/huy")
+		if got := dialogStep(t, e.s, 701); got != "" {
+			t.Fatalf("dialog %q after /huy", got)
+		}
+		e.rec.reset()
+		e.press(t, 701, ok)
+		toasted(t, "đã xong hoặc đã hết hạn")
+		if n := campaigns(); n != 0 {
+			t.Fatalf("%d campaigns", n)
+		}
+	})
+	t.Run("ConfirmOfAnExpiredDialogDoesNotPush", func(t *testing.T) {
+		e.text(t, 701, "/gui")
+		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+		e.tap(t, 701, "gui", "h:7")
+		if _, err := e.s.DB().ExecContext(ctx, `UPDATE dialogs SET expires_at = now() - interval '1 minute'`); err != nil {
+			t.Fatal(err)
+		}
+		e.rec.reset()
+		e.press(t, 701, e.rec.find("gui", "ok"))
+		toasted(t, "đã xong hoặc đã hết hạn")
+		if n := campaigns(); n != 0 {
+			t.Fatalf("%d campaigns", n)
+		}
+	})
+	t.Run("ConfirmPressedTwicePushesOnce", func(t *testing.T) {
+		e.text(t, 701, "/gui")
+		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+		e.tap(t, 701, "gui", "h:0")
+		ok := e.tap(t, 701, "gui", "ok")
+		e.rec.reset()
+		e.press(t, 701, ok)
+		toasted(t, "đã xong hoặc đã hết hạn")
+		if n := campaigns(); n != 1 {
+			t.Fatalf("%d campaigns", n)
+		}
+	})
+	t.Run("PublishConfirmOfAnEarlierStepDoesNotPublish", func(t *testing.T) {
+		e.sendFile(t, 701, "/dang 97-KL/TW | Kết luận thử | Tỉnh ủy | 01/03/2024")
+		e.rec.reset()
+		e.press(t, 701, forge(t, e, "dang", "k:ket_luan", "ok"))
+		toasted(t, "Nút này thuộc một bước trước")
+		if _, err := e.s.DocumentByNumber(ctx, "97-KL/TW", ""); storage.ErrorCode(err) != storage.CodeNotFound {
+			t.Fatalf("published: %v", err)
+		}
+		e.text(t, 701, "/huy")
+	})
+}
+
+func TestImportChoiceStaleAfterCancel(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 801)
+	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+		t.Fatal(err)
+	}
+	csv := "code,full_name,org_code\nDV9,Vừ A Dính,CB1\nDV10,Không Tổ,NOPE\n"
+	e.sendDocument(t, 801, "ds.csv", csv, "/nhap")
+	ok := e.rec.find("nhap", "ok")
+	if ok == "" {
+		t.Fatalf("no choice offered: %q", e.rec.texts())
+	}
+	e.tap(t, 801, "nhap", "x")
+	e.rec.reset()
+	e.press(t, 801, ok)
+	if !contains(e.rec.texts(), "callback:Lựa chọn này đã xong hoặc đã hết hiệu lực.") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+	if _, err := e.s.Member(context.Background(), "DV9"); storage.ErrorCode(err) != storage.CodeNotFound {
+		t.Fatalf("imported after cancel: %v", err)
+	}
+}
+
+func TestWrongAnswerAsksTheSameStepWithItsButtons(t *testing.T) {
+	e, _, _ := docEnv(t)
+	e.sendFile(t, 702, "/dang 96-KL/TW | Kết luận thử | Tỉnh ủy | 01/03/2024")
+	e.tap(t, 702, "dang", "k:ket_luan")
+	e.rec.reset()
+	e.text(t, 702, strings.Repeat("dài ", storage.MaxSummaryLen))
+	got := e.rec.texts()
+	if !contains(got, "⚠️ Tóm tắt dài") || !contains(got, "Bước 2/3") {
+		t.Fatalf("got %q", got)
+	}
+	if e.rec.buttons()["⏭ Bỏ qua"] == "" {
+		t.Fatalf("the question came back without its buttons: %v", e.rec.buttons())
+	}
+	if st := dialogStep(t, e.s, 702); st != "dang/summary" {
+		t.Fatalf("step %q", st)
+	}
+	// The right answer goes on from there.
+	e.text(t, 702, "Tóm tắt ngắn.")
+	if !contains(e.rec.texts(), "Tóm tắt: Tóm tắt ngắn.") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}
+
+func TestDialogSurvivesARestart(t *testing.T) {
+	e, doc := pushEnv(t)
+	e.text(t, 701, "/gui")
+	e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+	// A new Handlers over the same database is what a restart gives.
+	e.h = newHandlers(e)
+	e.tap(t, 701, "gui", "c")
+	if !contains(e.rec.texts(), "đã chọn 0") {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}

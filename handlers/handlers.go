@@ -1,0 +1,146 @@
+// Package handlers holds what the bot does: one ordered list of handlers
+// (commands, buttons, dialogs), the one place that turns errors into
+// Vietnamese replies, and one file per feature. Handlers talk to Telegram
+// only through the small Sender interface, so the bot package decides how
+// messages travel (directly, with flood control, or through the outbox).
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// Sender is what handlers need from Telegram.
+type Sender interface {
+	// Send sends a message-producing request and returns the message.
+	Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error)
+	// Request sends a request whose result is true or ignored.
+	Request(ctx context.Context, c tgbotapi.Chattable) error
+}
+
+// Access is who may use a handler.
+type Access int
+
+const (
+	// Public handlers work before a Telegram account is linked.
+	Public Access = iota
+	// Member handlers need a linked, active member.
+	Member
+	// Secretary handlers need a secretary role (or officer or admin, who
+	// oversee secretaries).
+	Secretary
+	// Officer handlers need an officer or admin role.
+	Officer
+	// Admin handlers need the admin role.
+	Admin
+)
+
+// Handler is one entry of the ordered handler list. Exactly one of
+// Command, Callback, Dialog or Match selects the updates it takes.
+type Handler struct {
+	// Command is a slash command without the slash ("menu"): typed, as a
+	// file's caption, or pressed as the menu button "cmd:<Command>".
+	Command string
+	// Callback takes the buttons whose data starts with "<Callback>:".
+	Callback Prefix
+	// Dialog takes the dialog's buttons and what the user types (or sends)
+	// while it is open.
+	Dialog dialogEntry
+	// Match takes any other message it returns true for (a shared contact).
+	Match func(*Request) bool
+
+	Access Access
+	// Description is the Vietnamese line of the command menu and /trogiup;
+	// commands without one are not listed.
+	Description string
+	// MenuLabel, when set, puts a button for Command in the /menu keyboard.
+	MenuLabel string
+
+	// Handle runs a Command, Callback or Match entry; a Dialog entry has
+	// none (the engine runs the dialog's steps).
+	Handle func(ctx context.Context, r *Request) error
+}
+
+// Deps is what the handlers are built with.
+type Deps struct {
+	Store       *storage.Storage
+	Sender      Sender
+	Log         *slog.Logger
+	Now         func() time.Time
+	BotUsername string
+	// Location is the time zone dates are shown and read in.
+	Location *time.Location
+	// Files downloads files users send (roster imports).
+	Files Files
+}
+
+// Handlers routes updates to the handler list.
+type Handlers struct {
+	deps Deps
+	list []Handler
+
+	// The dialogs, each written in its feature's file.
+	search  *Dialog[searchDraft]
+	publish *Dialog[publishDraft]
+	pushing *Dialog[pushDraft]
+	roster  *Dialog[importDraft]
+}
+
+// New builds the handler list.
+func New(deps Deps) *Handlers {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	if deps.Location == nil {
+		deps.Location = time.UTC
+	}
+	h := &Handlers{deps: deps}
+	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
+	h.list = h.handlerList()
+	return h
+}
+
+// handlerList is the one ordered list of everything the bot answers, one
+// trigger an entry. The command menus registered with Telegram, /menu,
+// /trogiup and the sandbox's persona hints are generated from it.
+func (h *Handlers) handlerList() []Handler {
+	return []Handler{
+		// start.go: linking, the menu, help, cancel.
+		{Command: "start", Access: Public, Handle: h.start},
+		{Match: isContact, Access: Public, Handle: h.contact},
+		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
+		// library.go and search.go: the handbook.
+		{Command: "vanban", Access: Member, Description: "Xem văn bản theo loại", MenuLabel: "📄 Văn bản", Handle: h.documentKinds},
+		{Callback: cbLibrary, Access: Member, Handle: h.browseDocuments},
+		{Callback: cbDocument, Access: Member, Handle: h.viewDocument},
+		{Callback: cbText, Access: Member, Handle: h.documentText},
+		{Callback: cbFile, Access: Member, Handle: h.documentFile},
+		{Callback: cbWithdraw, Access: Admin, Handle: h.withdrawDocument},
+		{Command: "tim", Access: Member, Description: "Tìm văn bản theo số hiệu hoặc nội dung", MenuLabel: "🔎 Tìm kiếm", Handle: h.searchCommand},
+		{Dialog: h.search, Access: Member},
+		// publish.go: publishing a file sent in chat.
+		{Command: "dang", Access: Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📝 Đăng văn bản", Handle: h.publishCommand},
+		{Dialog: h.publish, Access: Admin},
+		// push.go: campaigns; study.go: the member's side of them.
+		{Command: "gui", Access: Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.pushCommand},
+		{Dialog: h.pushing, Access: Officer},
+		{Callback: cbDeliveryReport, Access: Officer, Handle: h.deliveryReport},
+		{Callback: cbStudied, Access: Member, Handle: h.studied},
+		// invites.go.
+		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
+		{Callback: cbInvite, Access: Secretary, Handle: h.invites},
+		// roster_import.go.
+		{Command: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
+		{Dialog: h.roster, Access: Admin},
+		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
+		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
+	}
+}

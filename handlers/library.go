@@ -1,0 +1,343 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// The handbook library: /vanban browses by kind, a document opens as its
+// header and summary, its text pages in place, its file is uploaded once
+// and then sent by file_id; /tim searches; /dang publishes a file sent in
+// chat. Callback data: vb:[<kind>:<offset>] browse, doc:<id> view,
+// dt:<id>:<page> text page, df:<id> file, dw:<id>[:y] withdraw, dang:...
+// the publishing dialog.
+
+const (
+	// MaxMessageLen is Telegram's limit on a message's text.
+	MaxMessageLen = 4096
+	// docPageSize is how many documents one page of a list shows.
+	docPageSize = 8
+	// maxSummaryShown keeps a document view within one message.
+	maxSummaryShown = 3000
+)
+
+const (
+	msgNoDocuments   = "Hiện chưa có văn bản nào dành cho đồng chí."
+	msgDocWithdrawn  = "Văn bản này đã được thu hồi hoặc chưa được đăng."
+	msgSearchAsk     = "🔎 Đồng chí gõ từ cần tìm: số hiệu, tên hoặc vài từ trong nội dung văn bản, ví dụ <i>ket luan 21</i> hoặc <i>21-KL/TW</i>.\nGõ /huy để thôi."
+	msgSearchNone    = "Không tìm thấy văn bản nào với «%s». Đồng chí thử từ khác: số hiệu (ví dụ 21-KL/TW) hoặc vài từ trong tên văn bản."
+	labelReadText    = "📖 Đọc toàn văn"
+	labelGetFile     = "📎 Tải tệp"
+	labelBackToList  = "⬅ Danh sách"
+	labelBackToKinds = "⬅ Loại văn bản"
+	labelBackToDoc   = "⬅ Về văn bản"
+	labelPrev        = "◀ Trước"
+	labelNext        = "Sau ▶"
+	labelWithdraw    = "🗑 Thu hồi"
+	labelSearch      = "🔎 Tìm kiếm"
+)
+
+// documentOpened is called whenever a member opens a document's full text
+// or file. The campaigns feature records reading here.
+func (h *Handlers) documentOpened(ctx context.Context, r *Request, d storage.Document) error {
+	if r.Member == nil {
+		return nil
+	}
+	// Telegram gives no read receipts: opening is the reading we record.
+	return r.Store.MarkDocumentRead(ctx, r.Member.ID, d.ID)
+}
+
+// docHeading is "Kết luận số 21-KL/TW".
+func docHeading(d storage.Document) string { return d.KindName() + " số " + d.Number }
+
+// readable loads a document and checks that this member may read it: the
+// callback data names a document, the server decides. Admins may open any
+// published document (to withdraw it).
+func (h *Handlers) readable(ctx context.Context, r *Request, id int64) (storage.Document, error) {
+	d, err := r.Store.DocumentByID(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	ok, err := r.Store.MayRead(ctx, *r.Member, d.ID)
+	if err != nil {
+		return d, err
+	}
+	if ok || (d.Status == storage.DocPublished && r.Has(Admin)) {
+		return d, nil
+	}
+	if d.Status != storage.DocPublished {
+		return d, storage.Errorf(storage.CodeNotFound, msgDocWithdrawn)
+	}
+	return d, storage.ErrForbidden
+}
+
+// browseDocuments is the vb buttons: vb (the kinds) and vb:<kind>:<offset>
+// (a page of one kind, newest first).
+func (h *Handlers) browseDocuments(ctx context.Context, r *Request) error {
+	kind, off := r.CB.Arg(0), r.CB.Offset(1)
+	if storage.DocumentKindName(kind) == kind {
+		return h.documentKinds(ctx, r)
+	}
+	return h.documentList(ctx, r, kind, off)
+}
+
+func (h *Handlers) documentKinds(ctx context.Context, r *Request) error {
+	counts, err := r.Store.DocumentKindCounts(ctx, *r.Member)
+	if err != nil {
+		return err
+	}
+	if len(counts) == 0 {
+		r.Show(msgNoDocuments, nil)
+		return nil
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	total := 0
+	for _, k := range counts {
+		total += k.Count
+		row = append(row, button(fmt.Sprintf("%s (%d)", k.Name(), k.Count), cbLibrary, k.Kind, 0))
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(commandButton(labelSearch, "tim")))
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	r.Show(fmt.Sprintf("📄 <b>Văn bản</b>: %d văn bản dành cho đồng chí. Chọn loại văn bản:", total), &kb)
+	return nil
+}
+
+func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, off int) error {
+	ds, total, err := r.Store.DocumentsForMember(ctx, *r.Member, kind, off, docPageSize)
+	if err != nil {
+		return err
+	}
+	if len(ds) == 0 && total > 0 {
+		// A page that no longer exists (documents were withdrawn): the last one.
+		off = (total - 1) / docPageSize * docPageSize
+		if ds, total, err = r.Store.DocumentsForMember(ctx, *r.Member, kind, off, docPageSize); err != nil {
+			return err
+		}
+	}
+	back := tgbotapi.NewInlineKeyboardRow(button(labelBackToKinds, cbLibrary))
+	if total == 0 {
+		kb := tgbotapi.NewInlineKeyboardMarkup(back)
+		r.Show(fmt.Sprintf("Không còn văn bản loại %s nào dành cho đồng chí.", storage.DocumentKindName(kind)), &kb)
+		return nil
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, d := range ds {
+		label := cut(fmt.Sprintf("%s · %s · %s", dateVN(d.IssuedOn), d.Number, d.Title), 60)
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbDocument, d.ID)))
+	}
+	var nav []tgbotapi.InlineKeyboardButton
+	if off > 0 {
+		nav = append(nav, button(labelPrev, cbLibrary, kind, max(off-docPageSize, 0)))
+	}
+	if off+len(ds) < total {
+		nav = append(nav, button(labelNext, cbLibrary, kind, off+docPageSize))
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	rows = append(rows, back)
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	pages := (total + docPageSize - 1) / docPageSize
+	r.Show(fmt.Sprintf("📄 <b>%s</b>: %d văn bản, mới nhất trước (trang %d/%d). Chọn văn bản để xem:",
+		esc(storage.DocumentKindName(kind)), total, off/docPageSize+1, pages), &kb)
+	return nil
+}
+
+// viewDocument is doc:<id>: the header and summary, with buttons.
+func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	d, err := h.readable(ctx, r, id)
+	if err != nil {
+		return err
+	}
+	text, kb := h.documentCard(r, d)
+	r.Show(text, &kb)
+	return nil
+}
+
+// documentCard is a document's header, summary and buttons.
+func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotapi.InlineKeyboardMarkup) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "📄 <b>%s</b>\nNgày %s", esc(docHeading(d)), dateVN(d.IssuedOn))
+	if d.Issuer != "" {
+		fmt.Fprintf(&b, " · %s", esc(d.Issuer))
+	}
+	fmt.Fprintf(&b, "\n<b>%s</b>", esc(d.Title))
+	if d.Summary != "" {
+		fmt.Fprintf(&b, "\n\n%s", esc(cut(d.Summary, maxSummaryShown)))
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var first []tgbotapi.InlineKeyboardButton
+	if strings.TrimSpace(d.Body) != "" {
+		first = append(first, button(labelReadText, cbText, d.ID, 1))
+	}
+	if d.HasFile() {
+		first = append(first, button(labelGetFile, cbFile, d.ID))
+	}
+	if len(first) > 0 {
+		rows = append(rows, first)
+	}
+	last := tgbotapi.NewInlineKeyboardRow(button(labelBackToList, cbLibrary, d.Kind, 0))
+	if r.Has(Admin) {
+		last = append(last, button(labelWithdraw, cbWithdraw, d.ID))
+	}
+	rows = append(rows, last)
+	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...)
+}
+
+// isLibraryButton reports whether callback data belongs to the library's
+// own views.
+func isLibraryButton(data string) bool {
+	p, _ := splitCallback(data)
+	return p == cbLibrary || p == cbDocument
+}
+
+// pressedInLibrary reports whether a button was pressed on one of the
+// library's own views (a document card or a text page), which are edited in
+// place; a press elsewhere (a pushed document) gets a new message, so the
+// message it came from keeps its buttons.
+func pressedInLibrary(r *Request) bool {
+	cq := r.Update.CallbackQuery
+	if cq == nil || cq.Message == nil || cq.Message.ReplyMarkup == nil {
+		return false
+	}
+	for _, row := range cq.Message.ReplyMarkup.InlineKeyboard {
+		for _, b := range row {
+			if b.CallbackData != nil && isLibraryButton(*b.CallbackData) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// documentText is dt:<id>:<page>: one page of the full text.
+func (h *Handlers) documentText(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	d, err := h.readable(ctx, r, id)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(d.Body) == "" {
+		r.Toast = "Văn bản này không có toàn văn, đồng chí hãy bấm Tải tệp."
+		return nil
+	}
+	pages := TextPages(docHeading(d), d.Body)
+	n := min(max(r.CB.Offset(1), 1), len(pages))
+	var nav []tgbotapi.InlineKeyboardButton
+	if n > 1 {
+		nav = append(nav, button(labelPrev, cbText, d.ID, n-1))
+	}
+	if n < len(pages) {
+		nav = append(nav, button(labelNext, cbText, d.ID, n+1))
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(labelBackToDoc, cbDocument, d.ID)))
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	if pressedInLibrary(r) {
+		r.Show(pages[n-1], &kb)
+	} else {
+		r.Reply(pages[n-1], kb)
+	}
+	return h.documentOpened(ctx, r, d)
+}
+
+// documentFile is df:<id>: the attached file, uploaded the first time and
+// sent by its cached file_id afterwards.
+func (h *Handlers) documentFile(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	d, err := h.readable(ctx, r, id)
+	if err != nil {
+		return err
+	}
+	if !d.HasFile() {
+		r.Toast = "Văn bản này không có tệp đính kèm."
+		return nil
+	}
+	caption := "📎 " + esc(docHeading(d))
+	switch {
+	case d.IsPhoto():
+		p := tgbotapi.NewPhoto(r.ChatID, tgbotapi.FileID(d.FileID))
+		p.Caption, p.ParseMode = caption, tgbotapi.ModeHTML
+		r.Queue(p)
+	case d.FileID != "":
+		doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileID(d.FileID))
+		doc.Caption, doc.ParseMode = caption, tgbotapi.ModeHTML
+		r.Queue(doc)
+	default:
+		data, err := r.Store.DocumentFile(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: d.FileName, Bytes: data})
+		doc.Caption, doc.ParseMode = caption, tgbotapi.ModeHTML
+		// Upload once: the file_id Telegram returns serves every later send.
+		r.QueueThen(doc, func(ctx context.Context, m tgbotapi.Message) error {
+			if m.Document == nil || m.Document.FileID == "" {
+				return nil
+			}
+			return h.deps.Store.SetDocumentFileID(ctx, d.ID, m.Document.FileID)
+		})
+	}
+	r.Toast = "Đang gửi tệp…"
+	return h.documentOpened(ctx, r, d)
+}
+
+// withdrawDocument is dw:<id> (asks) and dw:<id>:y (withdraws) for admins.
+func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	confirm := r.CB.Arg(1)
+	d, err := r.Store.DocumentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if confirm != "y" {
+		if d.Status == storage.DocWithdrawn {
+			r.Toast = "Văn bản này đã được thu hồi từ trước."
+			return nil
+		}
+		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+			button("✅ Xác nhận thu hồi", cbWithdraw, d.ID, "y"),
+			button("↩ Không", cbDocument, d.ID)))
+		r.Show(fmt.Sprintf("🗑 Thu hồi <b>%s</b>?\n%s\n\nSau khi thu hồi, đảng viên không còn xem được văn bản này.",
+			esc(docHeading(d)), esc(d.Title)), &kb)
+		return nil
+	}
+	changed, err := r.Store.WithdrawDocumentByID(ctx, d.ID, fmt.Sprintf("tg:%d", r.UserID))
+	if err != nil {
+		return err
+	}
+	if !changed {
+		r.Toast = "Văn bản này đã được thu hồi từ trước."
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button(labelBackToKinds, cbLibrary)))
+	r.Show(fmt.Sprintf("🗑 Đã thu hồi <b>%s</b>. Đảng viên không còn xem được văn bản này.", esc(docHeading(d))), &kb)
+	return nil
+}

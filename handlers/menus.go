@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"context"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// Commands returns the commands a member with these roles may use, for
+// setMyCommands and /trogiup, in handler-list order.
+func (h *Handlers) Commands(linked bool, roles []storage.Role) []tgbotapi.BotCommand {
+	r := &Request{Roles: roles}
+	if linked {
+		r.Member = &storage.Member{}
+	}
+	var out []tgbotapi.BotCommand
+	for _, hd := range h.list {
+		if hd.Command == "" || hd.Description == "" || !r.Has(hd.Access) {
+			continue
+		}
+		if !linked && hd.Access > Public {
+			continue
+		}
+		out = append(out, tgbotapi.BotCommand{Command: hd.Command, Description: hd.Description})
+	}
+	return out
+}
+
+// CommandMenus returns the setMyCommands requests that give every private
+// chat the member commands and every linked member with a role the commands
+// of that role.
+func (h *Handlers) CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsConfig, error) {
+	out := []tgbotapi.SetMyCommandsConfig{
+		tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeAllPrivateChats(), h.Commands(true, nil)...),
+	}
+	ms, err := h.deps.Store.MembersWithRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		roles, err := h.deps.Store.RolesOf(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(*m.TelegramUserID), h.Commands(true, roles)...))
+	}
+	return out, nil
+}
+
+// chatCommands queues the command menu of this member's chat.
+func (r *Request) chatCommands() {
+	if r.Member == nil || len(r.Roles) == 0 {
+		return
+	}
+	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
+}

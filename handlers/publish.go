@@ -1,0 +1,259 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// Publishing in chat: an admin sends a file with the caption
+// "/dang <số hiệu> | <trích yếu> | <cơ quan ban hành> | <ngày>"; the "dang"
+// dialog then asks the kind, a summary, and shows a preview to confirm.
+
+const (
+	msgDangExample = "<code>" + dangExamplePlain + "</code>"
+	// dangExamplePlain goes into error messages, which are sent as plain text.
+	dangExamplePlain = "/dang 21-KL/TW | Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng | Ban Chấp hành Trung ương | 25/10/2021"
+	msgDangHowTo     = "Để đăng văn bản, đồng chí gửi tệp (PDF, DOCX hoặc ảnh) kèm chú thích theo mẫu:\n" + msgDangExample
+)
+
+// publishDraft is the /dang dialog's state.
+type publishDraft struct {
+	Number   string `json:"number"`
+	Title    string `json:"title"`
+	Issuer   string `json:"issuer"`
+	Date     string `json:"date"` // 2006-01-02
+	Kind     string `json:"kind,omitempty"`
+	Summary  string `json:"summary,omitempty"`
+	FileID   string `json:"file_id"`
+	FileName string `json:"file_name,omitempty"`
+	FileMime string `json:"file_mime,omitempty"`
+}
+
+// publishDialog: kind, then summary, then a preview to confirm.
+func (h *Handlers) publishDialog() *Dialog[publishDraft] {
+	return &Dialog[publishDraft]{
+		Name:      "dang",
+		Cancelled: "Đã hủy, văn bản chưa được đăng.",
+		Stale:     "Thao tác này đã xong hoặc đã hủy.",
+		Steps: []*Step[publishDraft]{
+			{
+				ID:   "kind",
+				Hint: "Đồng chí chọn loại văn bản bằng nút bên dưới.",
+				View: func(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+					return kindQuestion(c)
+				},
+				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
+					"k": func(_ context.Context, c *Conv[publishDraft], a Args) error {
+						if storage.DocumentKindName(a.Arg(0)) == a.Arg(0) {
+							return storage.ErrNotFound
+						}
+						c.Draft.Kind = a.Arg(0)
+						c.Goto("summary")
+						return nil
+					},
+				},
+			},
+			{
+				ID: "summary",
+				View: func(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+					return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\nLoại: %s ✓\n\nBước 2/3: đồng chí gửi tóm tắt nội dung (một đoạn ngắn), hoặc bấm <b>Bỏ qua</b>.",
+						esc(c.Draft.Number), esc(storage.DocumentKindName(c.Draft.Kind))), skipRows(c), nil
+				},
+				Text: publishSummary,
+				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
+					"skip": func(_ context.Context, c *Conv[publishDraft], _ Args) error {
+						c.Draft.Summary = ""
+						c.Goto("confirm")
+						return nil
+					},
+				},
+			},
+			{
+				ID:   "confirm",
+				View: publishPreview,
+				// A summary typed again replaces the first.
+				Text: publishSummary,
+				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
+					"ok": h.publishConfirmed,
+				},
+			},
+		},
+	}
+}
+
+// publishCommand is /dang: with a file it starts the dialog, without one
+// (or pressed in the menu) it says how.
+func (h *Handlers) publishCommand(ctx context.Context, r *Request) error {
+	m := r.Update.Message
+	var fileID, name, mime string
+	switch {
+	case m != nil && m.Document != nil:
+		fileID, name, mime = m.Document.FileID, m.Document.FileName, m.Document.MimeType
+		if name == "" {
+			name = "van-ban"
+		}
+	case m != nil && len(m.Photo) > 0:
+		// The largest size; a photo keeps no file name (Document.IsPhoto).
+		fileID, mime = m.Photo[len(m.Photo)-1].FileID, "image/jpeg"
+	default:
+		r.Reply(msgDangHowTo, nil)
+		return nil
+	}
+	d, err := parseDangCaption(r.Args, r.Now())
+	if err != nil {
+		return err
+	}
+	d.FileID, d.FileName, d.FileMime = fileID, name, mime
+	if _, err := r.Store.DocumentByNumber(ctx, d.Number, d.Issuer); err == nil || storage.ErrorCode(err) == storage.CodeConflict {
+		return storage.Errorf(storage.CodeConflict, "Văn bản số %s của %s đã có trong sổ tay. Nếu cần sửa, đồng chí hãy báo Văn phòng Đảng ủy sửa văn bản đã có, hoặc thu hồi văn bản cũ rồi đăng lại.", d.Number, d.Issuer)
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	return h.publish.Start(ctx, r, "kind", d)
+}
+
+func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error {
+	if text == "" {
+		return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi tóm tắt bằng tin nhắn chữ, hoặc bấm «Bỏ qua».")
+	}
+	if n := utf8.RuneCountInString(text); n > storage.MaxSummaryLen {
+		return storage.Errorf(storage.CodeInvalid, "Tóm tắt dài %d ký tự, tối đa %d. Đồng chí rút gọn rồi gửi lại, hoặc bấm «Bỏ qua».", n, storage.MaxSummaryLen)
+	}
+	c.Draft.Summary = text
+	c.Goto("confirm")
+	return nil
+}
+
+func skipRows(c *Conv[publishDraft]) [][]tgbotapi.InlineKeyboardButton {
+	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+		c.Button("⏭ Bỏ qua", "skip"), c.Button("❌ Hủy", actCancel))}
+}
+
+// kindQuestion asks the kind, the guess from the number's letters first.
+func kindQuestion(c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	d := c.Draft
+	var rows [][]tgbotapi.InlineKeyboardButton
+	if d.Kind != "" {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(
+			"✅ "+storage.DocumentKindName(d.Kind)+" (theo số hiệu)", "k", d.Kind)))
+	}
+	var row []tgbotapi.InlineKeyboardButton
+	for _, k := range storage.DocumentKinds {
+		if k.Code == d.Kind {
+			continue
+		}
+		row = append(row, c.Button(k.Name, "k", k.Code))
+		if len(row) == 3 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("❌ Hủy", actCancel)))
+	return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\n%s\n\nBước 1/3: chọn loại văn bản:", esc(d.Number), esc(d.Title)), rows, nil
+}
+
+func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	d := c.Draft
+	date, _ := time.Parse("2006-01-02", d.Date)
+	summary := d.Summary
+	if summary == "" {
+		summary = "(không có)"
+	}
+	file := d.FileName
+	if file == "" {
+		file = "ảnh"
+	}
+	text := fmt.Sprintf("📄 <b>Bước 3/3: xem lại trước khi đăng</b>\nLoại: %s\nSố hiệu: %s\nNgày ban hành: %s\nCơ quan ban hành: %s\nTrích yếu: %s\nTóm tắt: %s\nTệp: %s\n\nVăn bản đăng cho toàn Đảng bộ.",
+		esc(storage.DocumentKindName(d.Kind)), esc(d.Number), dateVN(date), esc(d.Issuer), esc(d.Title), esc(cut(summary, 1500)), esc(file))
+	return text, [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+		c.Button("✅ Đăng", "ok"), c.Button("❌ Hủy", actCancel))}, nil
+}
+
+func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], _ Args) error {
+	d := c.Draft
+	if d.Kind == "" {
+		c.Toast = "Đồng chí hãy hoàn thành các bước trước."
+		c.Goto("kind")
+		return nil
+	}
+	date, _ := time.Parse("2006-01-02", d.Date)
+	doc, err := c.Store.CreateDocument(ctx, storage.DocumentInput{
+		Kind: d.Kind, Number: d.Number, Issuer: d.Issuer, IssuedOn: date, Title: d.Title, Summary: d.Summary,
+		FileName: d.FileName, FileMime: d.FileMime, FileID: d.FileID, Actor: fmt.Sprintf("tg:%d", c.UserID),
+	})
+	if err != nil {
+		return err
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("📄 Xem văn bản", cbDocument, doc.ID)))
+	c.End(fmt.Sprintf("✅ Đã đăng <b>%s</b>. Đảng viên xem được ngay trong /vanban.", esc(docHeading(doc))), &kb)
+	c.Toast = "Đã đăng văn bản."
+	return nil
+}
+
+// dateShaped matches text written like a date, to tell a day that does not
+// exist (31/02) from text that is not a date at all.
+var dateShaped = regexp.MustCompile(`^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$`)
+
+// parseDangCaption reads "/dang <number> | <title> | <issuer> | <date>";
+// the error says what is wrong, with an example.
+func parseDangCaption(args string, today time.Time) (publishDraft, error) {
+	var d publishDraft
+	parts := strings.Split(args, "|")
+	for i := range parts {
+		parts[i] = strings.Join(strings.Fields(parts[i]), " ")
+	}
+	names := []string{"số hiệu", "trích yếu (tên văn bản)", "cơ quan ban hành", "ngày ban hành"}
+	var missing []string
+	for i, n := range names {
+		if i >= len(parts) || parts[i] == "" {
+			missing = append(missing, n)
+		}
+	}
+	if strings.TrimSpace(args) == "" {
+		return d, storage.Errorf(storage.CodeInvalid, "Chú thích chưa có thông tin văn bản. Đồng chí ghi theo mẫu (các phần cách nhau bằng dấu |):\n%s", dangExamplePlain)
+	}
+	if len(missing) > 0 {
+		return d, storage.Errorf(storage.CodeInvalid, "Chú thích còn thiếu: %s. Đồng chí ghi đủ 4 phần, cách nhau bằng dấu |, theo mẫu:\n%s", strings.Join(missing, ", "), dangExamplePlain)
+	}
+	if len(parts) > 4 {
+		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), dangExamplePlain)
+	}
+	date, ok := ParseDate(parts[3])
+	if !ok && dateShaped.MatchString(parts[3]) {
+		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không có thật (tháng đó không có ngày này): hãy kiểm tra lại ngày trên văn bản.", parts[3])
+	}
+	if !ok {
+		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không đúng dạng: hãy ghi ngày/tháng/năm, ví dụ 25/10/2021. Mẫu:\n%s", parts[3], dangExamplePlain)
+	}
+	if date.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)) {
+		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành %s ở tương lai: hãy kiểm tra lại ngày.", dateVN(date))
+	}
+	if storage.NumberKey(parts[0]) == "" {
+		return d, storage.Errorf(storage.CodeInvalid, "Số hiệu «%s» không có chữ hoặc số nào: hãy ghi như trên văn bản, ví dụ 21-KL/TW.", parts[0])
+	}
+	d.Number, d.Title, d.Issuer, d.Date = parts[0], parts[1], parts[2], date.Format("2006-01-02")
+	d.Kind = storage.KindFromNumber(d.Number)
+	return d, nil
+}
+
+// ParseDate reads a date written 02/01/2006, 2/1/2006 or 2006-01-02.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2/1/2006", "02/01/2006", "2006-01-02", "2-1-2006", "2.1.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,95 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// flush sends the queued replies and answers a pressed button.
+func (h *Handlers) flush(ctx context.Context, r *Request) {
+	for _, c := range r.replies {
+		var then func(context.Context, tgbotapi.Message) error
+		if a, ok := c.(afterSend); ok {
+			c, then = a.Chattable, a.then
+		}
+		var err error
+		var sent tgbotapi.Message
+		switch c.(type) {
+		case tgbotapi.SetMyCommandsConfig, tgbotapi.DeleteMessageConfig, tgbotapi.CallbackConfig, tgbotapi.ChatActionConfig:
+			err = h.deps.Sender.Request(ctx, c)
+		default:
+			sent, err = h.deps.Sender.Send(ctx, c)
+		}
+		if err == nil && then != nil {
+			if terr := then(ctx, sent); terr != nil {
+				h.deps.Log.Warn("after reply failed", "user", r.UserID, "err", terr)
+			}
+		}
+		if e, ok := c.(tgbotapi.EditMessageTextConfig); ok && err != nil && ctx.Err() == nil {
+			// The message can't be edited (too old, deleted, not text):
+			// say the same in a new message rather than nothing.
+			m := tgbotapi.NewMessage(r.ChatID, e.Text)
+			m.ParseMode, m.DisableWebPagePreview = e.ParseMode, e.DisableWebPagePreview
+			if e.ReplyMarkup != nil {
+				m.ReplyMarkup = *e.ReplyMarkup
+			}
+			_, err = h.deps.Sender.Send(ctx, m)
+		}
+		if err != nil {
+			h.deps.Log.Warn("reply failed", "user", r.UserID, "err", err)
+		}
+	}
+	if cq := r.Update.CallbackQuery; cq != nil {
+		if err := h.deps.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, r.Toast)); err != nil {
+			h.deps.Log.Debug("answer callback failed", "err", err)
+		}
+	}
+}
+
+// Vietnamese answers to errors.
+const (
+	msgForbidden = "Đồng chí không có quyền thực hiện thao tác này."
+	msgNotFound  = "Không tìm thấy nội dung đồng chí yêu cầu. Có thể nó đã bị xóa hoặc thay đổi."
+	msgInternal  = "Xin lỗi đồng chí, hệ thống đang gặp sự cố. Đồng chí vui lòng thử lại sau ít phút."
+)
+
+// answerError is the one place that turns an error into a reply.
+func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
+	text := storage.ErrorMessage(err)
+	switch code := storage.ErrorCode(err); {
+	case code == storage.CodeInternal:
+		if pe := (*PanicError)(nil); !errors.As(err, &pe) { // a panic is logged with its stack
+			h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+		}
+		text = msgInternal
+	case text == "" && code == storage.CodeForbidden:
+		text = msgForbidden
+	case text == "" && code == storage.CodeNotFound:
+		text = msgNotFound
+	case text == "":
+		text = msgInternal
+	}
+	// Telegram refuses callback alerts over 200 characters: a longer
+	// answer goes as a message, with a short alert pointing at it.
+	if cq := r.Update.CallbackQuery; cq != nil && utf8.RuneCountInString(text) > 200 {
+		if err := h.deps.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, "Xem thông báo bên dưới.")); err != nil {
+			h.deps.Log.Debug("answer callback failed", "err", err)
+		}
+		r.Update.CallbackQuery = nil
+		defer func() { r.Update.CallbackQuery = cq }()
+	}
+	if cq := r.Update.CallbackQuery; cq != nil {
+		a := tgbotapi.NewCallbackWithAlert(cq.ID, text)
+		if err := h.deps.Sender.Request(ctx, a); err != nil {
+			h.deps.Log.Debug("answer callback failed", "err", err)
+		}
+		return
+	}
+	r.Reply(esc(text), nil)
+	h.flush(ctx, r)
+}

@@ -1,0 +1,235 @@
+package handlers
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// Request is one update being handled: who sent it, what it says, and the
+// replies the handler queues. Replies are sent after the update's
+// transaction commits, so nothing is announced that did not happen.
+type Request struct {
+	Update  tgbotapi.Update
+	UserID  int64
+	ChatID  int64
+	Text    string // message text or caption, trimmed
+	Command string // lower-case command without slash and @bot suffix
+	Args    string // text after the command
+	// CB are the fields of a pressed button's data after its prefix.
+	CB Args
+	// Member is nil until the user has linked an account.
+	Member *storage.Member
+	Roles  []storage.Role
+	// Store runs inside the update's transaction.
+	Store *storage.Storage
+	// Dialog is the user's open dialog, if any.
+	Dialog *storage.Dialog
+	// Toast is shown when a callback is answered.
+	Toast string
+
+	h       *Handlers
+	replies []tgbotapi.Chattable
+	scopes  map[Access]*Scope
+}
+
+// ArgID is field i of the pressed button's data as an id; malformed data
+// is "not found".
+func (r *Request) ArgID(i int) (int64, error) { return r.CB.ID(i) }
+
+// Message is the incoming message, or the message a pressed button sits on.
+func (r *Request) Message() *tgbotapi.Message {
+	if r.Update.Message != nil {
+		return r.Update.Message
+	}
+	if r.Update.CallbackQuery != nil {
+		return r.Update.CallbackQuery.Message
+	}
+	return nil
+}
+
+// Now is the handlers' clock.
+func (r *Request) Now() time.Time { return r.h.deps.Now().In(r.h.deps.Location) }
+
+// Queue adds any request to the replies.
+func (r *Request) Queue(c tgbotapi.Chattable) { r.replies = append(r.replies, c) }
+
+// afterSend is a queued request whose result the handler needs.
+type afterSend struct {
+	tgbotapi.Chattable
+	then func(ctx context.Context, m tgbotapi.Message) error
+}
+
+// QueueThen queues c like Queue and, once it has been sent, calls then with
+// the message Telegram returned (the file_id of an upload, say). Replies go
+// out after the update's transaction committed, so then runs outside it:
+// it writes through Handlers' own store, in its own short statement.
+func (r *Request) QueueThen(c tgbotapi.Chattable, then func(ctx context.Context, m tgbotapi.Message) error) {
+	r.replies = append(r.replies, afterSend{Chattable: c, then: then})
+}
+
+// Reply queues an HTML message to the user; markup may be nil, an inline
+// keyboard, a reply keyboard or a keyboard removal.
+func (r *Request) Reply(text string, markup any) {
+	m := tgbotapi.NewMessage(r.ChatID, text)
+	m.ParseMode = tgbotapi.ModeHTML
+	m.DisableWebPagePreview = true
+	if markup != nil {
+		m.ReplyMarkup = markup
+	}
+	r.Queue(m)
+}
+
+// Show edits the message a button was pressed on when there is one (fewer
+// messages on a slow phone), and sends a new message otherwise.
+func (r *Request) Show(text string, kb *tgbotapi.InlineKeyboardMarkup) {
+	cq := r.Update.CallbackQuery
+	if cq == nil || cq.Message == nil {
+		if kb != nil {
+			r.Reply(text, *kb)
+		} else {
+			r.Reply(text, nil)
+		}
+		return
+	}
+	e := tgbotapi.NewEditMessageText(r.ChatID, cq.Message.MessageID, text)
+	e.ParseMode = tgbotapi.ModeHTML
+	e.DisableWebPagePreview = true
+	e.ReplyMarkup = kb
+	r.Queue(e)
+}
+
+// parse fills the request from the update and says whether it is one we
+// answer: private chats only. Every string of the update is cleaned first,
+// so no handler sees a control character a client put there.
+func (r *Request) parse() bool {
+	r.Update = sanitize(r.Update)
+	u := r.Update
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat == nil || !m.Chat.IsPrivate() || m.From == nil || m.From.IsBot {
+			return false
+		}
+		r.UserID, r.ChatID = m.From.ID, m.Chat.ID
+		r.Text = strings.TrimSpace(m.Text)
+		if r.Text == "" {
+			r.Text = strings.TrimSpace(m.Caption)
+		}
+		if strings.HasPrefix(r.Text, "/") {
+			cmd, args, _ := strings.Cut(r.Text[1:], " ")
+			if nl := strings.IndexByte(cmd, '\n'); nl >= 0 {
+				cmd, args = cmd[:nl], cmd[nl+1:]+" "+args
+			}
+			cmd, _, _ = strings.Cut(cmd, "@")
+			r.Command = strings.ToLower(cmd)
+			r.Args = strings.TrimSpace(args)
+		}
+		return true
+	case u.CallbackQuery != nil:
+		cq := u.CallbackQuery
+		if cq.From == nil || cq.Message == nil || cq.Message.Chat == nil || !cq.Message.Chat.IsPrivate() {
+			return false
+		}
+		r.UserID, r.ChatID = cq.From.ID, cq.Message.Chat.ID
+		return true
+	case u.MyChatMember != nil:
+		c := u.MyChatMember
+		if !c.Chat.IsPrivate() {
+			return false
+		}
+		r.UserID, r.ChatID = c.From.ID, c.Chat.ID
+		return true
+	}
+	return false
+}
+
+// sanitize returns a deep copy of u in which every string is valid UTF-8
+// without control characters other than tab, line feed and carriage
+// return. Any client can send them: U+0000 in a caption, say, which
+// PostgreSQL refuses in text and jsonb, so the user would get the system
+// apology. Nothing a person types needs them, so they are dropped rather
+// than refused. The update's own values are left as they are.
+func sanitize(u tgbotapi.Update) tgbotapi.Update {
+	v := reflect.ValueOf(&u).Elem()
+	cleanValue(v)
+	return u
+}
+
+// cleanValue replaces, in place, every string reachable from v by its clean
+// form, copying what pointers and slices share with the caller first.
+func cleanValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); !cleanString(s) {
+			v.SetString(cleanText(s))
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.New(v.Type().Elem())
+		c.Elem().Set(v.Elem())
+		cleanValue(c.Elem())
+		v.Set(c)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				cleanValue(f)
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := 0; i < c.Len(); i++ {
+			cleanValue(c.Index(i))
+		}
+		v.Set(c)
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			cleanValue(v.Index(i))
+		}
+	case reflect.Map, reflect.Interface:
+		// tgbotapi's update types have none that carry client text.
+	}
+}
+
+func cleanString(s string) bool {
+	for _, c := range s {
+		if c == utf8.RuneError || isControl(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(c rune) rune {
+		if isControl(c) {
+			return -1
+		}
+		return c
+	}, s)
+}
+
+// isControl reports the C0 and C1 controls and DEL, but not tab, line feed
+// or carriage return.
+func isControl(c rune) bool {
+	switch {
+	case c == '\t' || c == '\n' || c == '\r':
+		return false
+	case c < 0x20, c == 0x7f, c >= 0x80 && c < 0xa0:
+		return true
+	}
+	return false
+}

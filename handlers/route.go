@@ -1,0 +1,248 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// HandleUpdate applies one update: in one transaction it records the
+// update id (a redelivered update changes nothing), finds the handler and
+// runs it; then it sends the queued replies. Expected errors become
+// Vietnamese replies; the error returned is only for internal failures,
+// already answered with an apology.
+//
+// A panic in a handler rolls its transaction back and is recovered: the
+// user gets the apology, the update is recorded (running it again would
+// panic again) and a *PanicError is returned.
+func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err error) {
+	r := &Request{Update: u, h: h}
+	defer func() {
+		if v := recover(); v != nil {
+			err = h.recovered(ctx, r, v, debug.Stack())
+		}
+	}()
+	if !r.parse() {
+		// Not ours (a group, a channel, an edit): record it and move on.
+		return h.markOnly(ctx, u)
+	}
+	var handled bool
+	err = h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
+		fresh, err := s.MarkUpdate(ctx, u.UpdateID)
+		if err != nil || !fresh {
+			return err
+		}
+		handled = true
+		r.Store = s
+		return h.route(ctx, r)
+	})
+	if !handled && err == nil {
+		return nil // seen before
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		r.replies = nil
+		internal := storage.ErrorCode(err) == storage.CodeInternal
+		last, retried := attemptOf(ctx)
+		if internal && retried && !last {
+			return err // the caller tries again: no apology yet
+		}
+		// An expected error is the answer: the update is done. An internal
+		// one (a lost connection, a deadlock) is not recorded, so that a
+		// redelivery tries again, unless this was the caller's last try.
+		if !internal || last {
+			if merr := h.markOnly(ctx, u); merr != nil {
+				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
+			}
+		}
+		h.answerError(ctx, r, err)
+		if internal {
+			return err
+		}
+		return nil
+	}
+	h.flush(ctx, r)
+	return nil
+}
+
+type attemptKey struct{}
+
+// WithAttempt tells HandleUpdate that the caller tries the update again
+// after an internal failure, unless last: a failed try that is not the last
+// is neither answered nor recorded; a failed last try is answered with the
+// apology and recorded, so that the update is not redelivered forever.
+func WithAttempt(ctx context.Context, last bool) context.Context {
+	return context.WithValue(ctx, attemptKey{}, last)
+}
+
+func attemptOf(ctx context.Context) (last, retried bool) {
+	last, retried = ctx.Value(attemptKey{}).(bool)
+	return last, retried
+}
+
+// PanicError is a panic recovered while handling an update.
+type PanicError struct {
+	UpdateID int
+	Value    any
+	Stack    string
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("panic handling update %d: %v", e.UpdateID, e.Value)
+}
+
+// recovered deals with a panic: WithTx has rolled the update's effects
+// back, so the update is recorded on its own and answered with the apology.
+func (h *Handlers) recovered(ctx context.Context, r *Request, v any, stack []byte) error {
+	pe := &PanicError{UpdateID: r.Update.UpdateID, Value: v, Stack: string(stack)}
+	h.deps.Log.Error("panic in handler", "update_id", pe.UpdateID, "user", r.UserID, "panic", fmt.Sprint(v), "stack", pe.Stack)
+	if err := h.markOnly(ctx, r.Update); err != nil {
+		h.deps.Log.Error("mark panicked update", "update_id", pe.UpdateID, "err", err)
+	}
+	if r.ChatID == 0 {
+		return pe // not a private chat we answer
+	}
+	defer func() {
+		// The apology must not take the process down either.
+		if v := recover(); v != nil {
+			h.deps.Log.Error("panic answering a panic", "update_id", pe.UpdateID, "panic", fmt.Sprint(v))
+		}
+	}()
+	r.replies = nil
+	h.answerError(ctx, r, pe)
+	return pe
+}
+
+// markOnly records an update that has no effect of its own.
+func (h *Handlers) markOnly(ctx context.Context, u tgbotapi.Update) error {
+	_, err := h.deps.Store.MarkUpdate(ctx, u.UpdateID)
+	return err
+}
+
+// route finds the handler for a request and checks who may use it.
+func (h *Handlers) route(ctx context.Context, r *Request) error {
+	if err := h.loadMember(ctx, r); err != nil {
+		return err
+	}
+	if r.Update.MyChatMember != nil {
+		return h.chatMember(ctx, r)
+	}
+	hd, err := h.find(ctx, r)
+	if err != nil {
+		return err
+	}
+	if hd == nil {
+		return h.unknown(ctx, r)
+	}
+	if hd.Access > Public && r.Member == nil {
+		return h.notLinked(ctx, r)
+	}
+	if !r.Has(hd.Access) {
+		return storage.ErrForbidden
+	}
+	return hd.run(ctx, r)
+}
+
+// find picks the handler: a command, a button, a special message, or the
+// open dialog.
+func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
+	if cq := r.Update.CallbackQuery; cq != nil {
+		// The data is the client's choice: an empty or unknown name must
+		// match nothing, least of all a handler without a command or
+		// prefix (those take messages only).
+		prefix, args := splitCallback(cq.Data)
+		r.CB = args
+		if prefix == cbCommand {
+			r.Command = args.Arg(0)
+			return h.byCommand(r.Command), nil
+		}
+		if prefix == "" {
+			return nil, nil
+		}
+		for i := range h.list {
+			hd := &h.list[i]
+			if hd.Callback == prefix || (hd.Dialog != nil && Prefix(hd.Dialog.dialogName()) == prefix) {
+				return hd, nil
+			}
+		}
+		return nil, nil
+	}
+	if r.Update.Message == nil {
+		return nil, nil
+	}
+	if r.Command != "" {
+		return h.byCommand(r.Command), nil
+	}
+	// Match and dialog handlers read the message: only a message gets here.
+	for i := range h.list {
+		if h.list[i].Match != nil && h.list[i].Match(r) {
+			return &h.list[i], nil
+		}
+	}
+	if r.Member == nil {
+		return nil, nil
+	}
+	d, err := r.Store.Dialog(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Dialog = &d
+	return h.byDialog(d.Name), nil
+}
+
+// byDialog is the entry of a dialog name, nil for an empty or unknown one.
+func (h *Handlers) byDialog(name string) *Handler {
+	for i := range h.list {
+		if d := h.list[i].Dialog; d != nil && name != "" && d.dialogName() == name {
+			return &h.list[i]
+		}
+	}
+	return nil
+}
+
+// run hands the request to the entry: its Handle, or its dialog's engine.
+func (hd *Handler) run(ctx context.Context, r *Request) error {
+	if hd.Dialog == nil {
+		return hd.Handle(ctx, r)
+	}
+	if r.Update.CallbackQuery != nil {
+		return hd.Dialog.press(ctx, r)
+	}
+	return hd.Dialog.text(ctx, r)
+}
+
+// byCommand is the handler of a command name, nil for an empty or unknown one.
+func (h *Handlers) byCommand(name string) *Handler {
+	if name == "" {
+		return nil
+	}
+	for i := range h.list {
+		if h.list[i].Command == name {
+			return &h.list[i]
+		}
+	}
+	return nil
+}
+
+func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
+	m, err := r.Store.MemberByTelegram(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.Member = &m
+	r.Roles, err = r.Store.RolesOf(ctx, m.ID)
+	return err
+}

@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// /tim searches the documents a member may read: "/tim <words>" at once,
+// or /tim alone asks for the words (the "tim" dialog).
+
+// searchDraft is the /tim dialog's state: nothing but the question.
+type searchDraft struct{}
+
+func (h *Handlers) searchDialog() *Dialog[searchDraft] {
+	return &Dialog[searchDraft]{
+		Name:  "tim",
+		Stale: "Tìm kiếm này đã xong. Đồng chí gõ /tim để tìm lại.",
+		Steps: []*Step[searchDraft]{{
+			ID: "words",
+			View: func(_ context.Context, c *Conv[searchDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+				return msgSearchAsk, nil, nil
+			},
+			Text: func(ctx context.Context, c *Conv[searchDraft], text string) error {
+				if strings.TrimSpace(text) == "" {
+					return storage.Errorf(storage.CodeInvalid, "Đồng chí gõ từ cần tìm bằng tin nhắn chữ.")
+				}
+				msg, kb, err := h.searchResults(ctx, c.Request, text)
+				if err != nil {
+					return err
+				}
+				c.End(msg, &kb)
+				return nil
+			},
+		}},
+	}
+}
+
+// searchCommand is /tim: with words it answers at once, without them it asks.
+func (h *Handlers) searchCommand(ctx context.Context, r *Request) error {
+	if strings.TrimSpace(r.Args) == "" {
+		return h.search.Start(ctx, r, "words", searchDraft{})
+	}
+	msg, kb, err := h.searchResults(ctx, r, r.Args)
+	if err != nil {
+		return err
+	}
+	r.Reply(msg, kb)
+	return nil
+}
+
+// searchResults is the answer to a query: a button per document found.
+func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) (string, tgbotapi.InlineKeyboardMarkup, error) {
+	hits, err := r.Store.SearchDocuments(ctx, *r.Member, query, storage.MaxSearchResults)
+	if err != nil {
+		return "", tgbotapi.InlineKeyboardMarkup{}, err
+	}
+	again := tgbotapi.NewInlineKeyboardRow(commandButton("🔎 Tìm lại", "tim"))
+	if len(hits) == 0 {
+		return fmt.Sprintf(msgSearchNone, esc(cut(query, 100))), tgbotapi.NewInlineKeyboardMarkup(again), nil
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, hit := range hits {
+		label := cut(fmt.Sprintf("%s %s · %s", hit.KindName(), hit.Number, hit.Title), 60)
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbDocument, hit.ID)))
+	}
+	rows = append(rows, again)
+	more := ""
+	if len(hits) == storage.MaxSearchResults {
+		more = " Nếu chưa thấy văn bản cần tìm, đồng chí hãy gõ thêm từ."
+	}
+	return fmt.Sprintf("🔎 Kết quả cho «%s»: %d văn bản.%s Chọn văn bản để xem:", esc(cut(query, 100)), len(hits), more),
+		tgbotapi.NewInlineKeyboardMarkup(rows...), nil
+}

@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"fmt"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Widgets draw the parts of a dialog step that every dialog needs: a paged
+// list to pick from, a list to tick, date shortcuts, a counter. They only
+// draw; the step's actions decide what a press does and re-check every id.
+
+// Item is one choice of a list widget.
+type Item struct {
+	ID    int64
+	Label string
+}
+
+// widgetPageSize is how many items one page of a list widget shows.
+const widgetPageSize = 8
+
+// Select draws one page of items, a button each ("action:<id>"), with ◀ ▶
+// to page. The page is the widget's offset in the dialog state.
+func Select[D any](c *Conv[D], widget string, items []Item, action string) [][]tgbotapi.InlineKeyboardButton {
+	off := clampPage(c, widget, len(items))
+	end := min(off+widgetPageSize, len(items))
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, it := range items[off:end] {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(cut(it.Label, 60), action, it.ID)))
+	}
+	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
+		rows = append(rows, nav)
+	}
+	return rows
+}
+
+// Multiselect draws one page of items with ☑ or ☐ before each; a press
+// sends "action:<id>" for the step to toggle.
+func Multiselect[D any](c *Conv[D], widget string, items []Item, chosen []int64, action string) [][]tgbotapi.InlineKeyboardButton {
+	on := map[int64]bool{}
+	for _, id := range chosen {
+		on[id] = true
+	}
+	off := clampPage(c, widget, len(items))
+	end := min(off+widgetPageSize, len(items))
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, it := range items[off:end] {
+		mark := "☐ "
+		if on[it.ID] {
+			mark = "☑ "
+		}
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(mark+cut(it.Label, 50), action, it.ID)))
+	}
+	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
+		rows = append(rows, nav)
+	}
+	return rows
+}
+
+// Toggle adds id to ids, or takes it out when it is there.
+func Toggle(ids []int64, id int64) []int64 {
+	for i, x := range ids {
+		if x == id {
+			return append(ids[:i:i], ids[i+1:]...)
+		}
+	}
+	return append(ids, id)
+}
+
+func clampPage[D any](c *Conv[D], widget string, n int) int {
+	off := c.Page(widget)
+	if off >= n {
+		off = max(0, (n-1)/widgetPageSize*widgetPageSize)
+	}
+	return max(off, 0)
+}
+
+func pageButtons[D any](c *Conv[D], widget string, off, shown, total int) []tgbotapi.InlineKeyboardButton {
+	var nav []tgbotapi.InlineKeyboardButton
+	if off > 0 {
+		nav = append(nav, c.Button(labelPrev, actPage, widget, max(off-widgetPageSize, 0)))
+	}
+	if off+shown < total {
+		nav = append(nav, c.Button(labelNext, actPage, widget, off+shown))
+	}
+	return nav
+}
+
+// DateShortcuts draws "Hôm nay", "Hôm qua" and a few earlier days, each
+// "action:<yyyymmdd>"; the step reads the day back with ShortcutDate.
+func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ...time.Time) [][]tgbotapi.InlineKeyboardButton {
+	day := func(t time.Time) string { return t.Format("20060102") }
+	rows := [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+		c.Button("Hôm nay ("+today.Format("02/01")+")", action, day(today)),
+		c.Button("Hôm qua ("+today.AddDate(0, 0, -1).Format("02/01")+")", action, day(today.AddDate(0, 0, -1))))}
+	var row []tgbotapi.InlineKeyboardButton
+	for _, t := range earlier {
+		row = append(row, c.Button(t.Format("02/01/2006"), action, day(t)))
+		if len(row) == 3 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// ShortcutDate reads the day a DateShortcuts button carries.
+func ShortcutDate(a Args, i int, loc *time.Location) (time.Time, bool) {
+	t, err := time.ParseInLocation("20060102", a.Arg(i), loc)
+	return t, err == nil
+}
+
+// Counter draws "− value +" with steps of one and five; a press sends
+// "action:<new value>", already kept within [lo, hi].
+func Counter[D any](c *Conv[D], action string, value, lo, hi int) []tgbotapi.InlineKeyboardButton {
+	clamp := func(v int) int { return min(max(v, lo), hi) }
+	return tgbotapi.NewInlineKeyboardRow(
+		c.Button("−5", action, clamp(value-5)),
+		c.Button("−1", action, clamp(value-1)),
+		c.Button(fmt.Sprint(value), action, value),
+		c.Button("+1", action, clamp(value+1)),
+		c.Button("+5", action, clamp(value+5)))
+}
