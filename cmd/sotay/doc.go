@@ -11,12 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"sotay/handlers"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // maxUpload is the Bot API's limit on a file a bot uploads.
@@ -42,15 +43,16 @@ func (f *docFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.number, "number", "", "number as written on the document, e.g. 21-KL/TW")
 	fl.StringVar(&f.title, "title", "", "title (trích yếu)")
 	fl.StringVar(&f.issuer, "issuer", "", "issuing body, e.g. \"Ban Chấp hành Trung ương\"")
-	fl.StringVar(&f.date, "date", "", "date of issue, 2006-01-02 or 02/01/2006")
+	fl.StringVar(&f.date, "date", "", "date of issue: 25/10/2021, 2021-10-25, 25/10 (this year) or \"hôm nay\"")
 	fl.StringVar(&f.summary, "summary", "", "short summary shown with the document")
 	fl.StringVar(&f.textFile, "text", "", "UTF-8 text file with the full text (paragraphs separated by a blank line)")
 	fl.StringVar(&f.file, "file", "", "file to attach (PDF, DOCX, image), at most 50 MB")
 	fl.StringVar(&f.audience, "audience", "", "organisation codes whose members may read it, comma-separated (default: the whole commune)")
 }
 
-// apply copies the flags that were given onto in.
-func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput) error {
+// apply copies the flags that were given onto in. today is the current
+// time in the commune's zone, for --date "hôm nay" or --date 25/10.
+func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput, today time.Time) error {
 	changed := cmd.Flags().Changed
 	if changed("kind") {
 		in.Kind = f.kind
@@ -68,8 +70,8 @@ func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput) error {
 		in.Summary = f.summary
 	}
 	if changed("date") {
-		d, ok := handlers.ParseDate(f.date)
-		if !ok {
+		d, err := vn.ParseDate(f.date, today)
+		if err != nil {
 			return fmt.Errorf("--date %q không đúng dạng: hãy ghi năm-tháng-ngày (2021-10-25) hoặc ngày/tháng/năm (25/10/2021)", f.date)
 		}
 		in.IssuedOn = d
@@ -138,8 +140,12 @@ func docAddCmd() *cobra.Command {
 			if len(missing) > 0 {
 				return fmt.Errorf("thiếu %s. Xem ví dụ: sotay doc add -h", strings.Join(missing, ", "))
 			}
+			loc, err := c.location()
+			if err != nil {
+				return err
+			}
 			in := storage.DocumentInput{Draft: draft, Actor: "cli"}
-			if err := f.apply(cmd, &in); err != nil {
+			if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -180,6 +186,10 @@ func docEditCmd() *cobra.Command {
 		Example: `  sotay doc edit 21-KL/TW --summary "Tóm tắt mới" --text kl21.txt`,
 		Args:    exactArgs(1, "sotay doc edit NUMBER, ví dụ: sotay doc edit 21-KL/TW --title \"...\""),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			loc, err := c.location()
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			s, err := c.open(ctx, true)
 			if err != nil {
@@ -192,7 +202,7 @@ func docEditCmd() *cobra.Command {
 			}
 			in := d.Input()
 			in.Actor = "cli"
-			if err := f.apply(cmd, &in); err != nil {
+			if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
 				return err
 			}
 			return s.WithTx(ctx, func(s *storage.Storage) error {

@@ -17,6 +17,7 @@ import (
 	"sotay/bot"
 	"sotay/handlers"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 func pushCmd() *cobra.Command {
@@ -168,22 +169,17 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	return nil
 }
 
-// parseDue reads a deadline, DD/MM/YYYY (or YYYY-MM-DD), not in the past.
+// parseDue reads a deadline in any form vn.ParseDate reads (30/11/2026,
+// 2026-11-30, 30/11, hôm nay), not in the past. now is the time where the
+// members live, so "today" is their day.
 func parseDue(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	var d time.Time
-	var err error
-	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
-		if d, err = time.Parse(layout, s); err == nil {
-			break
-		}
-	}
+	d, err := vn.ParseDate(s, now)
 	if err != nil {
-		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", s)
+		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", strings.TrimSpace(s))
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if d.Before(today) {
-		return d, fmt.Errorf("--due %s đã qua: hạn học tập phải từ hôm nay (%s) trở đi", d.Format("02/01/2006"), now.Format("02/01/2006"))
+		return d, fmt.Errorf("--due %s đã qua: hạn học tập phải từ hôm nay (%s) trở đi", vn.FormatDate(d), vn.FormatDate(now))
 	}
 	return d, nil
 }
