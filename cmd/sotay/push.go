@@ -46,7 +46,7 @@ func pushCmd() *cobra.Command {
 	cmd.Flags().StringVar(&doc, "doc", "", "number of the document, as written (21-KL/TW) or letters and digits only (21kltw)")
 	cmd.Flags().StringVar(&issuer, "issuer", "", "issuing body, when two documents have the same number")
 	cmd.Flags().StringVar(&to, "to", "", "organisation codes, comma-separated; each covers its whole subtree")
-	cmd.Flags().StringVar(&due, "due", "", "study deadline, DD/MM/YYYY")
+	cmd.Flags().StringVar(&due, "due", "", "study deadline: 30/11/2026, 2026-11-30 or 30/11 (this year); not in the past")
 	cmd.Flags().BoolVar(&all, "all", false, "assign again to members who already have the document")
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait until every message is sent, with a progress bar")
 	cmd.Flags().StringVar(&report, "report", "", "write the delivery report to this XLSX file (implies waiting for the end)")

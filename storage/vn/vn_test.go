@@ -2,6 +2,7 @@ package vn_test
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -86,4 +87,27 @@ func TestFoldComposedAndDecomposedAgree(t *testing.T) {
 			t.Errorf("%q: NFC keys to %q, NFD to %q", s, c, d)
 		}
 	}
+}
+
+// FuzzFold: folding never panics, is stable (folding twice changes nothing,
+// so stored and queried text agree however often it is applied), ignores
+// the normal form, and Key is Fold without the spaces and punctuation.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Kết luận số 21-KL/TW", "Ke\u0302\u0301t", "ĐẢNG Ðảng", "  a\t b ", "HO_VA_TEN", "\xff\xfe", "İstanbul"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fs := vn.Fold(s)
+		if again := vn.Fold(fs); again != fs {
+			t.Fatalf("Fold(%q) = %q, but Fold of that is %q", s, fs, again)
+		}
+		if k := vn.Key(fs); k != vn.Key(s) {
+			t.Fatalf("Key(%q) = %q, Key(Fold) = %q", s, vn.Key(s), k)
+		}
+		if utf8.ValidString(s) {
+			if c, d := vn.Fold(norm.NFC.String(s)), vn.Fold(norm.NFD.String(s)); c != d {
+				t.Fatalf("%q: NFC folds to %q, NFD to %q", s, c, d)
+			}
+		}
+	})
 }
