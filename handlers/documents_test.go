@@ -87,20 +87,6 @@ func TestTextPages(t *testing.T) {
 	})
 }
 
-func TestParseDate(t *testing.T) {
-	for in, want := range map[string]string{"25/10/2021": "2021-10-25", "5/1/2021": "2021-01-05", "2021-10-25": "2021-10-25", " 01/02/2020 ": "2020-02-01"} {
-		got, ok := handlers.ParseDate(in)
-		if !ok || got.Format("2006-01-02") != want {
-			t.Errorf("ParseDate(%q) = %v %v, want %s", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"32/1/2021", "hôm qua", "2021/10/25", ""} {
-		if _, ok := handlers.ParseDate(in); ok {
-			t.Errorf("ParseDate(%q) accepted", in)
-		}
-	}
-}
-
 // docEnv adds a document for CB1 only, one for everybody, and links DV1
 // (CB1) as 701, DV2 (CB1, admin) as 702 and DV3 (CB2) as 703.
 func docEnv(t *testing.T) (*env, storage.Document, storage.Document) {

@@ -476,7 +476,7 @@ func TestDangImpossibleDateExplained(t *testing.T) {
 	}
 	for caption, want := range map[string]string{
 		"/dang 1-KL/TW | Thử | Ban Thường vụ | 31/02/2020": "không có thật",
-		"/dang 1-KL/TW | Thử | Ban Thường vụ | hôm qua":    "không đúng dạng",
+		"/dang 1-KL/TW | Thử | Ban Thường vụ | tuần trước": "không đúng dạng", // "hôm qua" is a date now
 	} {
 		e.rec.reset()
 		e.id++
@@ -490,6 +490,37 @@ func TestDangImpossibleDateExplained(t *testing.T) {
 		if got := e.rec.texts(); !contains(got, want) || contains(got, "&lt;") {
 			t.Errorf("%q: got %q", caption, got)
 		}
+	}
+}
+
+// TestDangReadsEveryDateForm: the issue date is read by vn.ParseDate, so
+// "hôm qua" and a day of this year without the year are dates too, taken
+// on the commune's calendar.
+func TestDangReadsEveryDateForm(t *testing.T) {
+	now := time.Date(2026, 3, 10, 6, 0, 0, 0, time.FixedZone("ICT", 7*3600)) // 9 March in UTC
+	for date, want := range map[string]string{"hôm qua": "2026-03-09", "Hom nay": "2026-03-10", "5/3": "2026-03-05", "2026-3-1": "2026-03-01"} {
+		t.Run(date, func(t *testing.T) {
+			e := newEnv(t)
+			e.h = handlers.New(handlers.Deps{Store: e.s, Sender: e.rec, BotUsername: "sotay_test_bot",
+				Now: func() time.Time { return now }, Location: now.Location()})
+			e.link(t, "DV1", 908)
+			if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
+				t.Fatal(err)
+			}
+			e.sendFile(t, 908, "/dang 1-KL/TW | Thử | Ban Thường vụ | "+date)
+			dlg, err := e.s.Dialog(context.Background(), 908)
+			if err != nil {
+				t.Fatalf("no dialog: %v; got %q", err, e.rec.texts())
+			}
+			var state struct { // the dialog engine's state: the draft under "d"
+				D struct {
+					Date string `json:"date"`
+				} `json:"d"`
+			}
+			if err := dlg.Decode(&state); err != nil || state.D.Date != want {
+				t.Fatalf("draft date %q (%v), want %s", state.D.Date, err, want)
+			}
+		})
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,6 +11,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Publishing in chat: an admin sends a file with the caption
@@ -201,10 +201,6 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], 
 	return nil
 }
 
-// dateShaped matches text written like a date, to tell a day that does not
-// exist (31/02) from text that is not a date at all.
-var dateShaped = regexp.MustCompile(`^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$`)
-
 // parseDangCaption reads "/dang <number> | <title> | <issuer> | <date>";
 // the error says what is wrong, with an example.
 func parseDangCaption(args string, today time.Time) (publishDraft, error) {
@@ -229,11 +225,11 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 	if len(parts) > 4 {
 		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), dangExamplePlain)
 	}
-	date, ok := ParseDate(parts[3])
-	if !ok && dateShaped.MatchString(parts[3]) {
+	date, err := vn.ParseDate(parts[3], today)
+	if errors.Is(err, vn.ErrNoSuchDay) {
 		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không có thật (tháng đó không có ngày này): hãy kiểm tra lại ngày trên văn bản.", parts[3])
 	}
-	if !ok {
+	if err != nil {
 		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không đúng dạng: hãy ghi ngày/tháng/năm, ví dụ 25/10/2021. Mẫu:\n%s", parts[3], dangExamplePlain)
 	}
 	if date.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)) {
@@ -245,15 +241,4 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 	d.Number, d.Title, d.Issuer, d.Date = parts[0], parts[1], parts[2], date.Format("2006-01-02")
 	d.Kind = storage.KindFromNumber(d.Number)
 	return d, nil
-}
-
-// ParseDate reads a date written 02/01/2006, 2/1/2006 or 2006-01-02.
-func ParseDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2/1/2006", "02/01/2006", "2006-01-02", "2-1-2006", "2.1.2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }

@@ -4,45 +4,18 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"sotay/storage/vn"
 )
 
-// Fold reduces Vietnamese text to what search compares: decomposed (NFD)
-// so that composed and decomposed input agree, combining marks removed,
-// đ/Đ as d, lower case, runs of white space as one space. "Kết luận số
-// 21-KL/TW" folds to "ket luan so 21-kl/tw". The same Fold is used when the
-// search columns are stored and when a query is read, so the two always agree.
-func Fold(s string) string {
-	// A Chain keeps state, so each call builds its own.
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)))
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	out = strings.Map(func(r rune) rune {
-		switch r {
-		case 'đ', 'Đ', 'Ð', 'ð': // Đ is sometimes typed as the Icelandic Eth
-			return 'd'
-		}
-		return unicode.ToLower(r)
-	}, out)
-	return strings.Join(strings.Fields(out), " ")
-}
+// Fold is the search folding, vn.Fold: "Kết luận số 21-KL/TW" folds to
+// "ket luan so 21-kl/tw". The same Fold is used when the search columns are
+// stored and when a query is read, so the two always agree.
+func Fold(s string) string { return vn.Fold(s) }
 
 // NumberKey is the letters and digits of a folded document number, the
 // form numbers are compared in: "21-KL/TW", "21 KL/TW" and "21kl/tw" all
-// give "21kltw".
-func NumberKey(number string) string {
-	var b strings.Builder
-	for _, r := range Fold(number) {
-		if isAlnum(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// give "21kltw". It is stored in documents.number_key, so it must stay vn.Key.
+func NumberKey(number string) string { return vn.Key(number) }
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 

@@ -10,12 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"sotay/handlers"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // maxUpload is the Bot API's limit on a file a bot uploads.
@@ -41,15 +42,16 @@ func (f *docFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.number, "number", "", "`SỐ_HIỆU` như ghi trên văn bản, ví dụ 21-KL/TW")
 	fl.StringVar(&f.title, "title", "", "`TRÍCH_YẾU` của văn bản")
 	fl.StringVar(&f.issuer, "issuer", "", "`CƠ_QUAN` ban hành, ví dụ \"Ban Chấp hành Trung ương\"")
-	fl.StringVar(&f.date, "date", "", "`NGÀY` ban hành, dạng 2021-10-25 hoặc 25/10/2021")
+	fl.StringVar(&f.date, "date", "", "`NGÀY` ban hành: 25/10/2021, 2021-10-25, 25/10 (năm nay) hoặc \"hôm nay\"")
 	fl.StringVar(&f.summary, "summary", "", "`TÓM_TẮT` ngắn hiện cùng văn bản")
 	fl.StringVar(&f.textFile, "text", "", "`TỆP` văn bản UTF-8 chứa toàn văn (các đoạn cách nhau một dòng trống)")
 	fl.StringVar(&f.file, "file", "", "`TỆP` đính kèm (PDF, DOCX, ảnh), tối đa 50 MB")
 	fl.StringVar(&f.audience, "audience", "", "`MÃ,...` các tổ chức được đọc văn bản, cách nhau dấu phẩy (bỏ trống: toàn Đảng bộ)")
 }
 
-// apply copies the flags that were given onto in.
-func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput) error {
+// apply copies the flags that were given onto in. today is the current
+// time in the commune's zone, for --date "hôm nay" or --date 25/10.
+func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput, today time.Time) error {
 	changed := cmd.Flags().Changed
 	if changed("kind") {
 		in.Kind = f.kind
@@ -67,8 +69,8 @@ func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput) error {
 		in.Summary = f.summary
 	}
 	if changed("date") {
-		d, ok := handlers.ParseDate(f.date)
-		if !ok {
+		d, err := vn.ParseDate(f.date, today)
+		if err != nil {
 			return fmt.Errorf("--date %q không đúng dạng: hãy ghi năm-tháng-ngày (2021-10-25) hoặc ngày/tháng/năm (25/10/2021)", f.date)
 		}
 		in.IssuedOn = d
@@ -137,8 +139,12 @@ func docAddCmd() *cobra.Command {
 			if len(missing) > 0 {
 				return fmt.Errorf("thiếu %s. Xem ví dụ: sotay doc add -h", strings.Join(missing, ", "))
 			}
+			loc, err := c.location()
+			if err != nil {
+				return err
+			}
 			in := storage.DocumentInput{Draft: draft, Actor: "cli"}
-			if err := f.apply(cmd, &in); err != nil {
+			if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -176,9 +182,13 @@ func docEditCmd() *cobra.Command {
 		Long: "Sửa văn bản có số hiệu này (viết kiểu nào cũng được: \"21-KL/TW\", \"21 kl/tw\"). Chỉ các tùy chọn\n" +
 			"được ghi mới thay đổi. --audience \"\" mở cho toàn Đảng bộ. --from CƠ_QUAN chọn văn bản khi nhiều\n" +
 			"cơ quan ban hành cùng số hiệu. --publish đăng bản nháp hoặc văn bản đã thu hồi.",
-		Example: `  SOTAY DOC EDIT 21-KL/TW --SUMMARY "TÓM TẮT MỚI" --TEXT KL21.TXT`,
+		Example: `  sotay doc edit 21-KL/TW --summary "Tóm tắt mới" --text kl21.txt`,
 		Args:    exactArgs(1, "sotay doc edit SỐ_HIỆU, ví dụ: sotay doc edit 21-KL/TW --title \"...\""),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			loc, err := c.location()
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			s, err := c.open(ctx, true)
 			if err != nil {
@@ -191,7 +201,7 @@ func docEditCmd() *cobra.Command {
 			}
 			in := d.Input()
 			in.Actor = "cli"
-			if err := f.apply(cmd, &in); err != nil {
+			if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
 				return err
 			}
 			return s.WithTx(ctx, func(s *storage.Storage) error {

@@ -18,6 +18,7 @@ import (
 	"sotay/handlers"
 	"sotay/handlers/report"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 func pushCmd() *cobra.Command {
@@ -46,7 +47,7 @@ func pushCmd() *cobra.Command {
 	cmd.Flags().StringVar(&doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
 	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
 	cmd.Flags().StringVar(&to, "to", "", "`MÃ,...` các tổ chức nhận, cách nhau dấu phẩy; mỗi mã gồm cả các cấp dưới (xem sotay orgs list)")
-	cmd.Flags().StringVar(&due, "due", "", "`NGÀY` hạn học tập, dạng ngày/tháng/năm")
+	cmd.Flags().StringVar(&due, "due", "", "`NGÀY` hạn học tập: 30/11/2026, 2026-11-30 hoặc 30/11 (năm nay); không được ở quá khứ")
 	cmd.Flags().BoolVar(&all, "all", false, "giao lại cả cho đảng viên đã được giao văn bản này")
 	cmd.Flags().BoolVar(&wait, "wait", false, "chờ đến khi gửi hết, có thanh tiến độ")
 	cmd.Flags().StringVar(&report, "report", "", "ghi báo cáo gửi vào `TỆP` XLSX này (chờ đến khi gửi xong)")
@@ -169,22 +170,17 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	return nil
 }
 
-// parseDue reads a deadline, DD/MM/YYYY (or YYYY-MM-DD), not in the past.
+// parseDue reads a deadline in any form vn.ParseDate reads (30/11/2026,
+// 2026-11-30, 30/11, hôm nay), not in the past. now is the time where the
+// members live, so "today" is their day.
 func parseDue(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	var d time.Time
-	var err error
-	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
-		if d, err = time.Parse(layout, s); err == nil {
-			break
-		}
-	}
+	d, err := vn.ParseDate(s, now)
 	if err != nil {
-		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", s)
+		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", strings.TrimSpace(s))
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if d.Before(today) {
-		return d, fmt.Errorf("--due %s đã qua: hạn học tập phải từ hôm nay (%s) trở đi", d.Format("02/01/2006"), now.Format("02/01/2006"))
+		return d, fmt.Errorf("--due %s đã qua: hạn học tập phải từ hôm nay (%s) trở đi", vn.FormatDate(d), vn.FormatDate(now))
 	}
 	return d, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Parser parses roster files. The zero value is ready to use.
@@ -198,7 +199,7 @@ func checkName(bad *rejects, s, label, lower string, maxLen int) string {
 }
 
 func checkGender(bad *rejects, s string) string {
-	switch fold(s) {
+	switch vn.Key(s) {
 	case "":
 		return ""
 	case "nam", "m", "male", "namgioi":
@@ -215,7 +216,7 @@ func checkGender(bad *rejects, s string) string {
 }
 
 func checkStatus(bad *rejects, s string) string {
-	switch fold(s) {
+	switch vn.Key(s) {
 	case "":
 		// Blank keeps what is stored; a new member becomes chính thức.
 		return ""
@@ -229,7 +230,7 @@ func checkStatus(bad *rejects, s string) string {
 }
 
 func checkKind(bad *rejects, s string) string {
-	f := fold(s)
+	f := vn.Key(s)
 	switch {
 	case f == "":
 		bad.add("Thiếu loại tổ chức: ghi \"Đảng bộ\" hoặc \"Chi bộ\"")

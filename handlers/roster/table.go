@@ -25,7 +25,7 @@ const (
 )
 
 // column is one field a roster file may carry, with every header spelling
-// accepted for it, already folded.
+// accepted for it, already folded by vn.Key.
 type column struct {
 	key      string // English header, also what messages show in brackets
 	label    string // Vietnamese header, what messages show first

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"sotay/storage/vn"
 )
 
 // clean trims a cell and returns it in NFC. Control and invisible format
@@ -36,25 +38,9 @@ func cleanName(s string) string {
 	return norm.NFC.String(strings.Join(strings.Fields(clean(s)), " "))
 }
 
-// fold reduces s to the form used to compare headers and enumerated values:
-// no diacritics, đ as d, lower case, letters and digits only. "Họ và tên",
-// "ho va ten", "HO_VA_TEN" and "Họ  và  tên" all fold to "hovaten".
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
-// foldHeader folds a header cell after dropping remarks in brackets, so
-// that "Giới tính (Nam/Nữ)" and "Số điện thoại (không bắt buộc)" still match.
+// foldHeader folds a header cell to its vn.Key after dropping remarks in
+// brackets, so that "Giới tính (Nam/Nữ)" and "Số điện thoại (không bắt
+// buộc)" still match, as do "Họ và tên", "ho va ten" and "HO_VA_TEN".
 func foldHeader(s string) string {
 	var b strings.Builder
 	depth := 0
@@ -72,10 +58,10 @@ func foldHeader(s string) string {
 			}
 		}
 	}
-	if f := fold(b.String()); f != "" {
+	if f := vn.Key(b.String()); f != "" {
 		return f
 	}
-	return fold(s)
+	return vn.Key(s)
 }
 
 // isCode reports whether s is a well-formed member or organisation code.
