@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -33,6 +35,28 @@ type Config struct {
 	DrainTimeout time.Duration
 	// Outbox tunes the sender of proactive messages (pushes, reminders).
 	Outbox OutboxConfig
+}
+
+// webhookSecretShape is what Telegram accepts as secret_token.
+var webhookSecretShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// checkWebhook validates the webhook settings before Telegram is asked.
+func checkWebhook(cfg Config) error {
+	if cfg.WebhookURL == "" {
+		return nil
+	}
+	u, err := url.Parse(cfg.WebhookURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return errors.New("WEBHOOK_URL không phải địa chỉ hợp lệ: cần địa chỉ HTTPS công khai kết thúc bằng /telegram/webhook, " +
+			"ví dụ https://sotay.example.vn/telegram/webhook")
+	}
+	if cfg.WebhookSecret == "" || !webhookSecretShape.MatchString(cfg.WebhookSecret) {
+		return errors.New("chế độ webhook cần WEBHOOK_SECRET (chữ, số, _ và -, tối đa 256 ký tự)")
+	}
+	if cfg.ListenAddr == "" {
+		return errors.New("chế độ webhook cần LISTEN_ADDR, địa chỉ nhận webhook, ví dụ 127.0.0.1:8080")
+	}
+	return nil
 }
 
 // Bot is a running sotay bot.
@@ -64,11 +88,8 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
-		return nil, errors.New("chế độ webhook cần WEBHOOK_SECRET (chữ, số, _ và -, tối đa 256 ký tự)")
-	}
-	if cfg.WebhookURL != "" && cfg.ListenAddr == "" {
-		return nil, errors.New("chế độ webhook cần LISTEN_ADDR, địa chỉ nhận webhook, ví dụ 127.0.0.1:8080")
+	if err := checkWebhook(cfg); err != nil {
+		return nil, err
 	}
 	m := NewMetrics()
 	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m)
@@ -139,7 +160,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 		}
 	} else {
-		if _, err := b.client.API().Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+		if err := b.client.Request(ctx, tgbotapi.DeleteWebhookConfig{}); err != nil {
 			b.log.Warn("deleteWebhook failed", "err", err)
 		}
 		b.log.Info("polling for updates", "bot", b.client.Username(), "listen", b.Addr)
@@ -214,7 +235,7 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		if _, err = b.client.API().MakeRequest("setWebhook", params); err == nil {
+		if err = b.client.MakeRequest("setWebhook", params); err == nil {
 			return nil
 		}
 		if k := Classify(err).Kind; k != FailTransient && k != FailRetryAfter {
@@ -226,7 +247,7 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 		case <-time.After(time.Duration(attempt+1) * time.Second):
 		}
 	}
-	return fmt.Errorf("bot: setWebhook: %w", err)
+	return fmt.Errorf("Telegram không nhận webhook (setWebhook) với WEBHOOK_URL đã đặt: %w", err)
 }
 
 // webhook takes updates from Telegram. The secret header is checked in
