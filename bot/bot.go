@@ -35,6 +35,9 @@ type Config struct {
 	DrainTimeout time.Duration
 	// Outbox tunes the sender of proactive messages (pushes, reminders).
 	Outbox OutboxConfig
+	// AuthProbe is the first wait between two getMe calls while Telegram
+	// refuses the token (doubling up to 30 s); zero takes the default.
+	AuthProbe time.Duration
 }
 
 // webhookSecretShape is what Telegram accepts as secret_token.
@@ -96,6 +99,9 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
+	if cfg.AuthProbe > 0 {
+		c.AuthProbe = cfg.AuthProbe
+	}
 	h := handlers.New(handlers.Deps{
 		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
 	})
@@ -125,6 +131,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
+	mux.HandleFunc("GET /readyz", b.readyz)
 	mux.Handle("GET /metrics", b.metrics.Handler())
 	if b.cfg.WebhookURL != "" {
 		mux.Handle("POST /telegram/webhook", b.webhook(d))
@@ -222,6 +229,23 @@ func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, "ok\n")
+}
+
+// readyz says whether this process can do its work: PostgreSQL answers
+// and Telegram accepts the token. The reason is plain text for whoever
+// looks (a load balancer, an operator with curl).
+func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := b.store.Ping(ctx); err != nil {
+		http.Error(w, "not ready: database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	if blocked, reason := b.client.AuthBlocked(); blocked {
+		http.Error(w, "not ready: "+reason, http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
 }
 
 // setWebhook registers the webhook with its secret token; go-telegram-bot-api

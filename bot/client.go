@@ -12,10 +12,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -31,7 +33,9 @@ const DefaultAPIURL = "https://api.telegram.org"
 
 // Client talks to the Bot API. It never lets the token reach a log or an
 // error message, retries what Telegram asks to retry, and keeps direct
-// replies under a global rate.
+// replies under a global rate. When Telegram stops accepting the token
+// (401, or 404 on a method URL) it says so once, loudly, and AuthBlocked
+// reports it until a call succeeds again.
 type Client struct {
 	api *tgbotapi.BotAPI
 	// quick is api with a short HTTP timeout, for outbox sends: a send must
@@ -41,12 +45,16 @@ type Client struct {
 	baseURL string
 	token   string
 	scrub   scrubber
+	auth    *authState
 	http    *http.Client
 	limiter *rate.Limiter
 	log     *slog.Logger
 	metrics *Metrics
 	// MaxAttempts bounds retries of one request.
 	MaxAttempts int
+	// AuthProbe is the first wait between two getMe calls while the token
+	// is refused; it doubles up to AuthProbeMax.
+	AuthProbe, AuthProbeMax time.Duration
 }
 
 // tokenShape is what @BotFather hands out: the bot's numeric id, a colon
@@ -191,8 +199,76 @@ func (l redactingLogger) Printf(format string, v ...any) {
 	l.log.Debug(l.scrub.text(fmt.Sprintf(format, v...)))
 }
 
+// authState is whether Telegram accepts the token, as the last answer of
+// a Bot API method said.
+type authState struct {
+	log     *slog.Logger
+	mu      sync.Mutex
+	blocked bool
+	reason  string
+	since   time.Time
+	changed chan struct{} // closed and replaced on every change
+}
+
+func (a *authState) refused(method string, code int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.blocked {
+		return
+	}
+	a.blocked, a.since = true, time.Now()
+	a.reason = fmt.Sprintf("Telegram refuses the bot token (HTTP %d %s on %s): sending is paused until it is accepted again; check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL",
+		code, http.StatusText(code), method)
+	a.log.Error("telegram: the bot token is refused; sending paused, no message is given up", "status", code, "method", method)
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
+func (a *authState) accepted() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.blocked {
+		return
+	}
+	a.log.Info("telegram: the bot token is accepted again; sending resumed", "paused_for", time.Since(a.since).Round(time.Second))
+	a.blocked, a.reason = false, ""
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
+func (a *authState) state() (blocked bool, reason string, changed <-chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.blocked, a.reason, a.changed
+}
+
+// authWatch sees the HTTP status of every Bot API method call. Telegram
+// answers 401 to a token it revoked and 404 to one it never issued (the
+// method URL does not exist); any other answer of a method means the
+// token was accepted. 5xx come from proxies as well and say nothing.
+type authWatch struct {
+	base   http.RoundTripper
+	prefix string // the base URL's path + "/bot"
+	auth   *authState
+}
+
+func (w authWatch) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(r)
+	if err != nil || !strings.HasPrefix(r.URL.Path, w.prefix) {
+		return resp, err
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusUnauthorized || code == http.StatusNotFound:
+		w.auth.refused(path.Base(r.URL.Path), code)
+	case code < 500:
+		w.auth.accepted()
+	}
+	return resp, err
+}
+
 // NewClient connects to the Bot API at baseURL (DefaultAPIURL when empty)
-// and checks the token with getMe.
+// and checks the token with getMe. A token Telegram refuses at start is an
+// error; refused later, it pauses sending (see WaitAuth).
 func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, metrics *Metrics) (*Client, error) {
 	token, err := CheckToken(token)
 	if err != nil {
@@ -209,7 +285,8 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 	u, _ := url.Parse(baseURL)
 	shown := scrub.text(u.Redacted())
 	_ = tgbotapi.SetLogger(redactingLogger{log: log, scrub: scrub})
-	tr := http.DefaultTransport
+	auth := &authState{log: log, changed: make(chan struct{})}
+	tr := authWatch{base: http.DefaultTransport, prefix: u.Path + "/bot", auth: auth}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	// tgbotapi formats the endpoint with the token and the method: a % of
 	// the base URL (an escaped character) must stay literal.
@@ -221,10 +298,9 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 			break
 		}
 		err = scrub.err(err)
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && te.Code == http.StatusUnauthorized {
+		if f := Classify(err); f.Kind == FailAuth {
 			return nil, fmt.Errorf("Telegram không nhận mã bot (%s): hãy kiểm tra TELEGRAM_BOT_TOKEN, và TELEGRAM_API_URL (%s) nếu đồng chí dùng máy chủ Bot API riêng",
-				te.Message, shown)
+				f.Reason, shown)
 		}
 		select {
 		case <-ctx.Done():
@@ -238,11 +314,46 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 	quick := *api
 	quick.Client = redactingClient{c: &http.Client{Timeout: OutboxSendTimeout, Transport: tr}, scrub: scrub}
 	return &Client{
-		api: api, quick: &quick, baseURL: baseURL, token: token, scrub: scrub, log: log, metrics: metrics,
+		api: api, quick: &quick, baseURL: baseURL, token: token, scrub: scrub, auth: auth, log: log, metrics: metrics,
 		http:        &http.Client{Timeout: 30 * time.Second, Transport: tr},
 		limiter:     rate.NewLimiter(rate.Limit(28), 28),
 		MaxAttempts: 4,
+		AuthProbe:   2 * time.Second, AuthProbeMax: 30 * time.Second,
 	}, nil
+}
+
+// AuthBlocked says whether Telegram refuses the token, and why (without
+// the token).
+func (c *Client) AuthBlocked() (bool, string) {
+	blocked, reason, _ := c.auth.state()
+	return blocked, reason
+}
+
+// WaitAuth returns at once while Telegram accepts the token. Otherwise it
+// asks getMe, with backoff, until the token works again or ctx ends.
+func (c *Client) WaitAuth(ctx context.Context) error {
+	wait := max(c.AuthProbe, time.Millisecond)
+	for {
+		blocked, _, changed := c.auth.state()
+		if !blocked {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-changed:
+			t.Stop()
+			continue
+		case <-t.C:
+		}
+		// authWatch records the answer.
+		if _, err := c.quick.GetMe(); err != nil {
+			c.log.Warn("telegram: getMe still fails; sending stays paused", "err", c.scrub.err(err), "next_probe", min(wait*2, c.AuthProbeMax))
+		}
+		wait = min(wait*2, max(c.AuthProbeMax, wait))
+	}
 }
 
 // Username is the bot's @username without the @.
@@ -342,6 +453,7 @@ const (
 	FailRetryAfter  FailKind = "flood"        // 429: wait RetryAfter, then retry
 	FailBlocked     FailKind = "blocked"      // 403 or chat not found: the member is unreachable
 	FailBadRequest  FailKind = "bad_request"  // 400: retrying will not help
+	FailAuth        FailKind = "auth"         // 401, or 404 on a method: the token is refused; nothing about this message
 	FailTransient   FailKind = "transient"    // 5xx or network: back off and retry
 	FailNotModified FailKind = "not_modified" // an edit that changed nothing: success
 )
@@ -375,6 +487,9 @@ func Classify(err error) Failure {
 			ra = time.Second
 		}
 		return Failure{Kind: FailRetryAfter, RetryAfter: ra, Reason: desc}
+	case te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound ||
+		strings.HasPrefix(lower, "unauthorized") || lower == "not found":
+		return Failure{Kind: FailAuth, Reason: desc}
 	case strings.Contains(lower, "message is not modified"):
 		return Failure{Kind: FailNotModified, Reason: desc}
 	case te.Code == 403 || strings.HasPrefix(lower, "forbidden") || strings.Contains(lower, "chat not found") ||
