@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -35,10 +36,32 @@ type Config struct {
 	DrainTimeout time.Duration
 	// Outbox tunes the sender of proactive messages (pushes, reminders).
 	Outbox OutboxConfig
+	// MetricsToken, when set, is the bearer token /metrics asks of every
+	// client (METRICS_TOKEN); unset, /metrics answers loopback clients only.
+	MetricsToken string
+	// ReadTimeout, WriteTimeout and IdleTimeout bound the HTTP listener's
+	// connections; zero takes the defaults. A webhook update still in hand
+	// when most of WriteTimeout has passed is answered 503, and Telegram
+	// sends it again (it is applied once).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// AuthProbe is the first wait between two getMe calls while Telegram
 	// refuses the token (doubling up to 30 s); zero takes the default.
 	AuthProbe time.Duration
 }
+
+// HTTP listener defaults. The webhook answers within webhookWait of
+// WriteTimeout, and a webhook body (at most 4 MiB) is read well within
+// ReadTimeout.
+const (
+	DefaultReadTimeout  = 30 * time.Second
+	DefaultWriteTimeout = 75 * time.Second
+	DefaultIdleTimeout  = 120 * time.Second
+)
+
+// webhookWait is how long the webhook waits for its update before it
+// answers 503: long enough for a slow handler, short enough to answer
+// before the write deadline cuts the connection.
+func (c Config) webhookWait() time.Duration { return c.WriteTimeout * 4 / 5 }
 
 // webhookSecretShape is what Telegram accepts as secret_token.
 var webhookSecretShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -91,6 +114,16 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	cfg.MetricsToken = strings.TrimSpace(cfg.MetricsToken)
 	if err := checkWebhook(cfg); err != nil {
 		return nil, err
 	}
@@ -132,7 +165,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
 	mux.HandleFunc("GET /readyz", b.readyz)
-	mux.Handle("GET /metrics", b.metrics.Handler())
+	mux.Handle("GET /metrics", protectMetrics(b.metrics.Handler(), b.cfg.MetricsToken))
 	if b.cfg.WebhookURL != "" {
 		mux.Handle("POST /telegram/webhook", b.webhook(d))
 	}
@@ -145,7 +178,8 @@ func (b *Bot) Run(ctx context.Context) error {
 			return fmt.Errorf("bot: listen on %s: %w", b.cfg.ListenAddr, err)
 		}
 		b.Addr = ln.Addr().String()
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: b.cfg.ReadTimeout,
+			WriteTimeout: b.cfg.WriteTimeout, IdleTimeout: b.cfg.IdleTimeout}
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	go b.prune(bg)
@@ -248,6 +282,39 @@ func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ready\n")
 }
 
+// protectMetrics lets only loopback clients read /metrics, or, with a
+// token, only clients that present it as a bearer token. A request a proxy
+// forwarded is not a loopback client, even though it comes from one.
+func protectMetrics(next http.Handler, token string) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token != "" {
+			if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				http.Error(w, "unauthorized: /metrics needs the bearer token of METRICS_TOKEN", http.StatusUnauthorized)
+				return
+			}
+		} else if !loopbackClient(r) {
+			http.Error(w, "forbidden: /metrics answers loopback clients only; set METRICS_TOKEN to let others in with a bearer token",
+				http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func loopbackClient(r *http.Request) bool {
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // setWebhook registers the webhook with its secret token; go-telegram-bot-api
 // v5.5.1 has no field for the secret, so the request is made by hand.
 func (b *Bot) setWebhook(ctx context.Context) error {
@@ -290,11 +357,22 @@ func (b *Bot) webhook(d *Dispatcher) http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
+		// The body is in: ReadTimeout has done its work. Left in place, its
+		// deadline would cancel the request while the update is handled.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		done := make(chan struct{})
 		d.Dispatch(u, func() { close(done) })
+		t := time.NewTimer(b.cfg.webhookWait())
+		defer t.Stop()
 		select {
 		case <-done:
 			w.WriteHeader(http.StatusOK)
+		case <-t.C:
+			// Answer before the write deadline: Telegram sends the update
+			// again later, and the processed-update record makes it a no-op
+			// once this one is applied.
+			b.log.Warn("webhook: update still in hand; asking Telegram to send it again", "update_id", u.UpdateID)
+			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 		case <-r.Context().Done():
 		}
 	})

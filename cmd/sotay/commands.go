@@ -47,6 +47,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "address for /healthz, /metrics and the webhook, e.g. 127.0.0.1:8080 (env LISTEN_ADDR)")
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "time zone (env TZ)")
 	c.rateFlag(cmd)
+	c.metricsFlag(cmd)
 	return cmd
 }
 
@@ -66,7 +67,7 @@ func (c *config) serve(ctx context.Context) error {
 	defer s.Close()
 	b, err := bot.New(ctx, bot.Config{
 		Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
-		ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate},
+		ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
 	}, s, log)
 	if err != nil {
 		return err
