@@ -193,6 +193,17 @@ func (o *Outbox) Run(ctx context.Context) error {
 func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, base time.Time) {
 	// Outcomes are recorded even while shutting down.
 	rec := context.WithoutCancel(ctx)
+	// Sent marks commit without waiting for the WAL flush; one flush at
+	// the end of the batch bounds what a crash of PostgreSQL can make us
+	// send again to this batch.
+	var marked int64 // the last message marked sent
+	defer func() {
+		if marked != 0 {
+			if err := o.store.FlushOutbox(rec, marked); err != nil {
+				o.log.Warn("outbox: flush sent marks", "err", err)
+			}
+		}
+	}()
 	for i, m := range msgs {
 		if !sleep(ctx, time.Until(base.Add(m.SendIn))) || time.Now().After(base.Add(m.LeaseIn-o.cfg.Lease/2)) {
 			o.release(rec, msgs[i:])
@@ -208,6 +219,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 		switch f.Kind {
 		case FailNone, FailNotModified:
 			o.record(rec, m, func() error { return o.store.OutboxSent(rec, m.ID, sent.MessageID) })
+			marked = m.ID
 		case FailRetryAfter:
 			// The message and its chat wait retry_after. A lone 429 is a
 			// slot that arrived a little early (network jitter) or a chat
