@@ -412,7 +412,7 @@ func (c *Client) retry(ctx context.Context, ch tgbotapi.Chattable, call func() e
 		if f.Kind == FailTransient {
 			wait = time.Duration(1<<(attempt-1)) * 500 * time.Millisecond
 		}
-		c.log.Warn("telegram call will be retried", "method", method, "attempt", attempt, "wait", wait, "err", err)
+		c.log.Warn("telegram call will be retried", "method", method, "attempt", attempt, "wait", wait, "err", c.scrub.err(err))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

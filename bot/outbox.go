@@ -214,7 +214,8 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 			return
 		}
 		sent, err := o.client.quick.Send(outboxMessage(m))
-		f := Classify(err)
+		// The reason is logged and kept in the delivery report.
+		f := Classify(o.client.scrub.err(err))
 		o.client.metrics.apiCall("sendMessage", f.Kind)
 		switch f.Kind {
 		case FailNone, FailNotModified:
