@@ -25,7 +25,7 @@ import (
 func TestPushPausesWhileTokenRefused(t *testing.T) {
 	for _, code := range []int{http.StatusUnauthorized, http.StatusNotFound} {
 		t.Run(http.StatusText(code), func(t *testing.T) {
-			const n = 40
+			const n = 80
 			c := newCommune(t, n)
 			ctx, cancel := context.WithCancel(context.Background())
 			var logs lockedBuffer

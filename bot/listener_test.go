@@ -82,7 +82,7 @@ func TestListenerTimeouts(t *testing.T) {
 	addr := freeAddr(t)
 	h := start(t, bot.Config{
 		ListenAddr: addr, WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret-token",
-		ReadTimeout: 300 * time.Millisecond, WriteTimeout: time.Second, IdleTimeout: 300 * time.Millisecond,
+		ReadTimeout: 300 * time.Millisecond, WriteTimeout: 3 * time.Second, IdleTimeout: 300 * time.Millisecond,
 	})
 	// closed reads conn until the server answers or hangs up; false if it
 	// is still waiting after 10 s.
@@ -124,12 +124,13 @@ func TestListenerTimeouts(t *testing.T) {
 		}
 	})
 	t.Run("SlowUpdateAnswered503InTime", func(t *testing.T) {
-		h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: 3 * time.Second, ChatID: 6101})
+		h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: 5 * time.Second, ChatID: 6101})
 		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram/webhook",
 			strings.NewReader(`{"update_id":77,"message":{"message_id":1,"chat":{"id":6101,"type":"private"},"from":{"id":6101},"date":1,"text":"/start"}}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")
-		resp, err := http.DefaultClient.Do(req)
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("no answer: %v", err)
 		}
