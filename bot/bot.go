@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -33,6 +36,53 @@ type Config struct {
 	DrainTimeout time.Duration
 	// Outbox tunes the sender of proactive messages (pushes, reminders).
 	Outbox OutboxConfig
+	// MetricsToken, when set, is the bearer token /metrics asks of every
+	// client (METRICS_TOKEN); unset, /metrics answers loopback clients only.
+	MetricsToken string
+	// ReadTimeout, WriteTimeout and IdleTimeout bound the HTTP listener's
+	// connections; zero takes the defaults. A webhook update still in hand
+	// when most of WriteTimeout has passed is answered 503, and Telegram
+	// sends it again (it is applied once).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// AuthProbe is the first wait between two getMe calls while Telegram
+	// refuses the token (doubling up to 30 s); zero takes the default.
+	AuthProbe time.Duration
+}
+
+// HTTP listener defaults. The webhook answers within webhookWait of
+// WriteTimeout, and a webhook body (at most 4 MiB) is read well within
+// ReadTimeout.
+const (
+	DefaultReadTimeout  = 30 * time.Second
+	DefaultWriteTimeout = 75 * time.Second
+	DefaultIdleTimeout  = 120 * time.Second
+)
+
+// webhookWait is how long the webhook waits for its update before it
+// answers 503: long enough for a slow handler, short enough to answer
+// before the write deadline cuts the connection.
+func (c Config) webhookWait() time.Duration { return c.WriteTimeout * 4 / 5 }
+
+// webhookSecretShape is what Telegram accepts as secret_token.
+var webhookSecretShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// checkWebhook validates the webhook settings before Telegram is asked.
+func checkWebhook(cfg Config) error {
+	if cfg.WebhookURL == "" {
+		return nil
+	}
+	u, err := url.Parse(cfg.WebhookURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return errors.New("WEBHOOK_URL không phải địa chỉ hợp lệ: cần địa chỉ HTTPS công khai kết thúc bằng /telegram/webhook, " +
+			"ví dụ https://sotay.example.vn/telegram/webhook")
+	}
+	if cfg.WebhookSecret == "" || !webhookSecretShape.MatchString(cfg.WebhookSecret) {
+		return errors.New("chế độ webhook cần WEBHOOK_SECRET (chữ, số, _ và -, tối đa 256 ký tự)")
+	}
+	if cfg.ListenAddr == "" {
+		return errors.New("chế độ webhook cần LISTEN_ADDR, địa chỉ nhận webhook, ví dụ 127.0.0.1:8080")
+	}
+	return nil
 }
 
 // Bot is a running sotay bot.
@@ -64,16 +114,26 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
-		return nil, errors.New("chế độ webhook cần WEBHOOK_SECRET (chữ, số, _ và -, tối đa 256 ký tự)")
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
 	}
-	if cfg.WebhookURL != "" && cfg.ListenAddr == "" {
-		return nil, errors.New("chế độ webhook cần LISTEN_ADDR, địa chỉ nhận webhook, ví dụ 127.0.0.1:8080")
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	cfg.MetricsToken = strings.TrimSpace(cfg.MetricsToken)
+	if err := checkWebhook(cfg); err != nil {
+		return nil, err
 	}
 	m := NewMetrics()
 	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.AuthProbe > 0 {
+		c.AuthProbe = cfg.AuthProbe
 	}
 	h := handlers.New(handlers.Deps{
 		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
@@ -104,7 +164,8 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.healthz)
-	mux.Handle("GET /metrics", b.metrics.Handler())
+	mux.HandleFunc("GET /readyz", b.readyz)
+	mux.Handle("GET /metrics", protectMetrics(b.metrics.Handler(), b.cfg.MetricsToken))
 	if b.cfg.WebhookURL != "" {
 		mux.Handle("POST /telegram/webhook", b.webhook(d))
 	}
@@ -117,7 +178,8 @@ func (b *Bot) Run(ctx context.Context) error {
 			return fmt.Errorf("bot: listen on %s: %w", b.cfg.ListenAddr, err)
 		}
 		b.Addr = ln.Addr().String()
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: b.cfg.ReadTimeout,
+			WriteTimeout: b.cfg.WriteTimeout, IdleTimeout: b.cfg.IdleTimeout}
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	go b.prune(bg)
@@ -139,7 +201,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 		}
 	} else {
-		if _, err := b.client.API().Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+		if err := b.client.Request(ctx, tgbotapi.DeleteWebhookConfig{}); err != nil {
 			b.log.Warn("deleteWebhook failed", "err", err)
 		}
 		b.log.Info("polling for updates", "bot", b.client.Username(), "listen", b.Addr)
@@ -203,6 +265,56 @@ func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
+// readyz says whether this process can do its work: PostgreSQL answers
+// and Telegram accepts the token. The reason is plain text for whoever
+// looks (a load balancer, an operator with curl).
+func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := b.store.Ping(ctx); err != nil {
+		http.Error(w, "not ready: database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	if blocked, reason := b.client.AuthBlocked(); blocked {
+		http.Error(w, "not ready: "+reason, http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// protectMetrics lets only loopback clients read /metrics, or, with a
+// token, only clients that present it as a bearer token. A request a proxy
+// forwarded is not a loopback client, even though it comes from one.
+func protectMetrics(next http.Handler, token string) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token != "" {
+			if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				http.Error(w, "unauthorized: /metrics needs the bearer token of METRICS_TOKEN", http.StatusUnauthorized)
+				return
+			}
+		} else if !loopbackClient(r) {
+			http.Error(w, "forbidden: /metrics answers loopback clients only; set METRICS_TOKEN to let others in with a bearer token",
+				http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func loopbackClient(r *http.Request) bool {
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // setWebhook registers the webhook with its secret token; go-telegram-bot-api
 // v5.5.1 has no field for the secret, so the request is made by hand.
 func (b *Bot) setWebhook(ctx context.Context) error {
@@ -214,7 +326,7 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		if _, err = b.client.API().MakeRequest("setWebhook", params); err == nil {
+		if err = b.client.MakeRequest("setWebhook", params); err == nil {
 			return nil
 		}
 		if k := Classify(err).Kind; k != FailTransient && k != FailRetryAfter {
@@ -226,7 +338,7 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 		case <-time.After(time.Duration(attempt+1) * time.Second):
 		}
 	}
-	return fmt.Errorf("bot: setWebhook: %w", err)
+	return fmt.Errorf("Telegram không nhận webhook (setWebhook) với WEBHOOK_URL đã đặt: %w", err)
 }
 
 // webhook takes updates from Telegram. The secret header is checked in
@@ -245,11 +357,22 @@ func (b *Bot) webhook(d *Dispatcher) http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
+		// The body is in: ReadTimeout has done its work. Left in place, its
+		// deadline would cancel the request while the update is handled.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 		done := make(chan struct{})
 		d.Dispatch(u, func() { close(done) })
+		t := time.NewTimer(b.cfg.webhookWait())
+		defer t.Stop()
 		select {
 		case <-done:
 			w.WriteHeader(http.StatusOK)
+		case <-t.C:
+			// Answer before the write deadline: Telegram sends the update
+			// again later, and the processed-update record makes it a no-op
+			// once this one is applied.
+			b.log.Warn("webhook: update still in hand; asking Telegram to send it again", "update_id", u.UpdateID)
+			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 		case <-r.Context().Done():
 		}
 	})

@@ -11,7 +11,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -27,7 +33,9 @@ const DefaultAPIURL = "https://api.telegram.org"
 
 // Client talks to the Bot API. It never lets the token reach a log or an
 // error message, retries what Telegram asks to retry, and keeps direct
-// replies under a global rate.
+// replies under a global rate. When Telegram stops accepting the token
+// (401, or 404 on a method URL) it says so once, loudly, and AuthBlocked
+// reports it until a call succeeds again.
 type Client struct {
 	api *tgbotapi.BotAPI
 	// quick is api with a short HTTP timeout, for outbox sends: a send must
@@ -36,24 +44,143 @@ type Client struct {
 	quick   *tgbotapi.BotAPI
 	baseURL string
 	token   string
+	scrub   scrubber
+	auth    *authState
 	http    *http.Client
 	limiter *rate.Limiter
 	log     *slog.Logger
 	metrics *Metrics
 	// MaxAttempts bounds retries of one request.
 	MaxAttempts int
+	// AuthProbe is the first wait between two getMe calls while the token
+	// is refused; it doubles up to AuthProbeMax.
+	AuthProbe, AuthProbeMax time.Duration
 }
 
-// redactingClient hides the token in transport errors, which quote the URL.
+// tokenShape is what @BotFather hands out: the bot's numeric id, a colon
+// and a secret of letters, digits, _ and -.
+var tokenShape = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]{30,}$`)
+
+// CheckToken trims a token as copied from an environment file (a trailing
+// \r or \n) and checks its shape. The error never quotes the token.
+func CheckToken(token string) (string, error) {
+	t := strings.TrimSpace(token)
+	if t == "" {
+		return "", errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather")
+	}
+	if tokenShape.MatchString(t) {
+		return t, nil
+	}
+	id, secret, found := strings.Cut(t, ":")
+	var why string
+	switch {
+	case !found:
+		why = "thiếu dấu hai chấm"
+	case id == "" || strings.Trim(id, "0123456789") != "":
+		why = "phần trước dấu hai chấm phải là số hiệu của bot (chỉ gồm chữ số)"
+	case strings.ContainsAny(secret, " \t\r\n"):
+		why = "có khoảng trắng hoặc xuống dòng ở giữa"
+	case strings.Trim(secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "":
+		why = "có ký tự không được phép (chỉ được dùng chữ Latinh, chữ số, _ và -)"
+	default:
+		why = fmt.Sprintf("phần sau dấu hai chấm chỉ có %d ký tự, cần ít nhất 30", len(secret))
+	}
+	return "", fmt.Errorf("Mã bot (TELEGRAM_BOT_TOKEN) không đúng dạng: %s. Mã đúng có dạng <số hiệu bot>:<ít nhất 30 chữ Latinh, chữ số, _ hoặc ->, "+
+		"ví dụ 123456789:AAH4xYzW-8mK3pQ_vR5tL9nB2cD7fG1jE0s; hãy sao chép lại nguyên mã từ @BotFather", why)
+}
+
+// CheckAPIURL checks a Bot API base URL and returns it without a trailing
+// slash (DefaultAPIURL when empty). Requests go to <base>/bot<token>/<method>,
+// so a query or fragment would carry the token somewhere else.
+func CheckAPIURL(raw string) (string, error) {
+	base := strings.TrimRight(strings.TrimSpace(raw), "/")
+	if base == "" {
+		return DefaultAPIURL, nil
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("TELEGRAM_API_URL không phải địa chỉ hợp lệ: cần dạng http(s)://máy-chủ[:cổng][/đường-dẫn], ví dụ " +
+			DefaultAPIURL + "; ký tự % chỉ dùng để mã hóa một ký tự (ví dụ %20)")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(base, "?#") {
+		return "", errors.New("TELEGRAM_API_URL không được có phần ?… hay #…: chỉ ghi địa chỉ gốc, ví dụ " + DefaultAPIURL)
+	}
+	if strings.Contains(u.Path, "/bot") && strings.Contains(u.Path, ":") {
+		return "", errors.New("TELEGRAM_API_URL chỉ ghi địa chỉ gốc, không kèm /bot<mã>: mã bot đặt trong TELEGRAM_BOT_TOKEN")
+	}
+	return base, nil
+}
+
+// scrubber removes every spelling of the token from text: as is, escaped
+// for a path, a query or a Go quoted string, and its secret part alone.
+type scrubber []string
+
+func newScrubber(token string) scrubber {
+	forms := []string{token, url.PathEscape(token), url.QueryEscape(token), strings.Trim(strconv.Quote(token), `"`)}
+	if _, secret, ok := strings.Cut(token, ":"); ok && len(secret) >= 8 {
+		forms = append(forms, secret, url.QueryEscape(secret))
+	}
+	var s scrubber
+	for _, f := range forms {
+		if f != "" && !slices.Contains(s, f) {
+			s = append(s, f)
+		}
+	}
+	return s
+}
+
+func (s scrubber) text(msg string) string {
+	for _, f := range s {
+		msg = strings.ReplaceAll(msg, f, "<token>")
+	}
+	return msg
+}
+
+// err scrubs an error. What it unwraps to is safe: a copy of a Bot API
+// error with a scrubbed description, or a context error; never the
+// original, whose text may quote the request URL.
+func (s scrubber) err(err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		cp := *te
+		cp.Message = s.text(te.Message)
+		if _, direct := err.(*tgbotapi.Error); direct {
+			return &cp
+		}
+		return &scrubbedError{msg: s.text(err.Error()), cause: &cp}
+	}
+	e := &scrubbedError{msg: s.text(err.Error())}
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.cause = context.Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		e.cause = context.DeadlineExceeded
+	}
+	return e
+}
+
+type scrubbedError struct {
+	msg   string
+	cause error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.cause }
+
+// redactingClient hides the token in every error of a tgbotapi call that
+// reaches the network; the Client scrubs the rest (URL-building errors).
 type redactingClient struct {
 	c     *http.Client
-	token string
+	scrub scrubber
 }
 
 func (r redactingClient) Do(req *http.Request) (*http.Response, error) {
 	resp, err := r.c.Do(req)
 	if err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), r.token, "<token>"))
+		return nil, r.scrub.err(err)
 	}
 	return resp, nil
 }
@@ -61,42 +188,119 @@ func (r redactingClient) Do(req *http.Request) (*http.Response, error) {
 // redactingLogger replaces tgbotapi's logger, which prints request URLs.
 type redactingLogger struct {
 	log   *slog.Logger
-	token string
+	scrub scrubber
 }
 
 func (l redactingLogger) Println(v ...any) {
-	l.log.Debug(strings.ReplaceAll(strings.TrimSpace(fmt.Sprintln(v...)), l.token, "<token>"))
+	l.log.Debug(l.scrub.text(strings.TrimSpace(fmt.Sprintln(v...))))
 }
 
 func (l redactingLogger) Printf(format string, v ...any) {
-	l.log.Debug(strings.ReplaceAll(fmt.Sprintf(format, v...), l.token, "<token>"))
+	l.log.Debug(l.scrub.text(fmt.Sprintf(format, v...)))
+}
+
+// authState is whether Telegram accepts the token, as the last answer of
+// a Bot API method said.
+type authState struct {
+	log     *slog.Logger
+	mu      sync.Mutex
+	blocked bool
+	reason  string
+	since   time.Time
+	changed chan struct{} // closed and replaced on every change
+}
+
+func (a *authState) refused(method string, code int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.blocked {
+		return
+	}
+	a.blocked, a.since = true, time.Now()
+	a.reason = fmt.Sprintf("Telegram refuses the bot token (HTTP %d %s on %s): sending is paused until it is accepted again; check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL",
+		code, http.StatusText(code), method)
+	a.log.Error("telegram: the bot token is refused; sending paused, no message is given up", "status", code, "method", method)
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
+func (a *authState) accepted() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.blocked {
+		return
+	}
+	a.log.Info("telegram: the bot token is accepted again; sending resumed", "paused_for", time.Since(a.since).Round(time.Second))
+	a.blocked, a.reason = false, ""
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
+func (a *authState) state() (blocked bool, reason string, changed <-chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.blocked, a.reason, a.changed
+}
+
+// authWatch sees the HTTP status of every Bot API method call. Telegram
+// answers 401 to a token it revoked and 404 to one it never issued (the
+// method URL does not exist); any other answer of a method means the
+// token was accepted. 5xx come from proxies as well and say nothing.
+type authWatch struct {
+	base   http.RoundTripper
+	prefix string // the base URL's path + "/bot"
+	auth   *authState
+}
+
+func (w authWatch) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(r)
+	if err != nil || !strings.HasPrefix(r.URL.Path, w.prefix) {
+		return resp, err
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusUnauthorized || code == http.StatusNotFound:
+		w.auth.refused(path.Base(r.URL.Path), code)
+	case code < 500:
+		w.auth.accepted()
+	}
+	return resp, err
 }
 
 // NewClient connects to the Bot API at baseURL (DefaultAPIURL when empty)
-// and checks the token with getMe.
+// and checks the token with getMe. A token Telegram refuses at start is an
+// error; refused later, it pauses sending (see WaitAuth).
 func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, metrics *Metrics) (*Client, error) {
-	if baseURL == "" {
-		baseURL = DefaultAPIURL
+	token, err := CheckToken(token)
+	if err != nil {
+		return nil, err
 	}
-	baseURL = strings.TrimRight(baseURL, "/")
-	if token == "" {
-		return nil, errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather")
+	baseURL, err = CheckAPIURL(baseURL)
+	if err != nil {
+		return nil, err
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	_ = tgbotapi.SetLogger(redactingLogger{log: log, token: token})
-	hc := &http.Client{Timeout: 30 * time.Second}
+	scrub := newScrubber(token)
+	u, _ := url.Parse(baseURL)
+	shown := scrub.text(u.Redacted())
+	_ = tgbotapi.SetLogger(redactingLogger{log: log, scrub: scrub})
+	auth := &authState{log: log, changed: make(chan struct{})}
+	tr := authWatch{base: http.DefaultTransport, prefix: u.Path + "/bot", auth: auth}
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: tr}
+	// tgbotapi formats the endpoint with the token and the method: a % of
+	// the base URL (an escaped character) must stay literal.
+	endpoint := strings.ReplaceAll(baseURL, "%", "%%") + "/bot%s/%s"
 	var api *tgbotapi.BotAPI
-	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		api, err = tgbotapi.NewBotAPIWithClient(token, baseURL+"/bot%s/%s", redactingClient{c: hc, token: token})
+		api, err = tgbotapi.NewBotAPIWithClient(token, endpoint, redactingClient{c: hc, scrub: scrub})
 		if err == nil {
 			break
 		}
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && te.Code == http.StatusUnauthorized {
-			return nil, errors.New("Telegram không nhận mã bot (401 Unauthorized): hãy kiểm tra TELEGRAM_BOT_TOKEN")
+		err = scrub.err(err)
+		if f := Classify(err); f.Kind == FailAuth {
+			return nil, fmt.Errorf("Telegram không nhận mã bot (%s): hãy kiểm tra TELEGRAM_BOT_TOKEN, và TELEGRAM_API_URL (%s) nếu đồng chí dùng máy chủ Bot API riêng",
+				f.Reason, shown)
 		}
 		select {
 		case <-ctx.Done():
@@ -105,16 +309,51 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("không kết nối được Bot API tại %s (getMe): %w", baseURL, err)
+		return nil, fmt.Errorf("không kết nối được Bot API tại %s (getMe): %v", shown, err)
 	}
 	quick := *api
-	quick.Client = redactingClient{c: &http.Client{Timeout: OutboxSendTimeout}, token: token}
+	quick.Client = redactingClient{c: &http.Client{Timeout: OutboxSendTimeout, Transport: tr}, scrub: scrub}
 	return &Client{
-		api: api, quick: &quick, baseURL: baseURL, token: token, log: log, metrics: metrics,
-		http:        &http.Client{Timeout: 30 * time.Second, Transport: http.DefaultTransport},
+		api: api, quick: &quick, baseURL: baseURL, token: token, scrub: scrub, auth: auth, log: log, metrics: metrics,
+		http:        &http.Client{Timeout: 30 * time.Second, Transport: tr},
 		limiter:     rate.NewLimiter(rate.Limit(28), 28),
 		MaxAttempts: 4,
+		AuthProbe:   2 * time.Second, AuthProbeMax: 30 * time.Second,
 	}, nil
+}
+
+// AuthBlocked says whether Telegram refuses the token, and why (without
+// the token).
+func (c *Client) AuthBlocked() (bool, string) {
+	blocked, reason, _ := c.auth.state()
+	return blocked, reason
+}
+
+// WaitAuth returns at once while Telegram accepts the token. Otherwise it
+// asks getMe, with backoff, until the token works again or ctx ends.
+func (c *Client) WaitAuth(ctx context.Context) error {
+	wait := max(c.AuthProbe, time.Millisecond)
+	for {
+		blocked, _, changed := c.auth.state()
+		if !blocked {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-changed:
+			t.Stop()
+			continue
+		case <-t.C:
+		}
+		// authWatch records the answer.
+		if _, err := c.quick.GetMe(); err != nil {
+			c.log.Warn("telegram: getMe still fails; sending stays paused", "err", c.scrub.err(err), "next_probe", min(wait*2, c.AuthProbeMax))
+		}
+		wait = min(wait*2, max(c.AuthProbeMax, wait))
+	}
 }
 
 // Username is the bot's @username without the @.
@@ -134,16 +373,23 @@ func (c *Client) Send(ctx context.Context, ch tgbotapi.Chattable) (tgbotapi.Mess
 		msg, err = c.api.Send(ch)
 		return err
 	})
-	return msg, err
+	return msg, c.scrub.err(err)
 }
 
 // Request sends a request whose result is not a message (answerCallbackQuery,
 // setMyCommands, deleteMessage...). tgbotapi's Send fails on those.
 func (c *Client) Request(ctx context.Context, ch tgbotapi.Chattable) error {
-	return c.retry(ctx, ch, func() error {
+	return c.scrub.err(c.retry(ctx, ch, func() error {
 		_, err := c.api.Request(ch)
 		return err
-	})
+	}))
+}
+
+// MakeRequest calls a method go-telegram-bot-api has no config for
+// (setWebhook with a secret token), with the error scrubbed.
+func (c *Client) MakeRequest(method string, params tgbotapi.Params) error {
+	_, err := c.api.MakeRequest(method, params)
+	return c.scrub.err(err)
 }
 
 func (c *Client) retry(ctx context.Context, ch tgbotapi.Chattable, call func() error) error {
@@ -166,7 +412,7 @@ func (c *Client) retry(ctx context.Context, ch tgbotapi.Chattable, call func() e
 		if f.Kind == FailTransient {
 			wait = time.Duration(1<<(attempt-1)) * 500 * time.Millisecond
 		}
-		c.log.Warn("telegram call will be retried", "method", method, "attempt", attempt, "wait", wait, "err", err)
+		c.log.Warn("telegram call will be retried", "method", method, "attempt", attempt, "wait", wait, "err", c.scrub.err(err))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -207,6 +453,7 @@ const (
 	FailRetryAfter  FailKind = "flood"        // 429: wait RetryAfter, then retry
 	FailBlocked     FailKind = "blocked"      // 403 or chat not found: the member is unreachable
 	FailBadRequest  FailKind = "bad_request"  // 400: retrying will not help
+	FailAuth        FailKind = "auth"         // 401, or 404 on a method: the token is refused; nothing about this message
 	FailTransient   FailKind = "transient"    // 5xx or network: back off and retry
 	FailNotModified FailKind = "not_modified" // an edit that changed nothing: success
 )
@@ -240,6 +487,9 @@ func Classify(err error) Failure {
 			ra = time.Second
 		}
 		return Failure{Kind: FailRetryAfter, RetryAfter: ra, Reason: desc}
+	case te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound ||
+		strings.HasPrefix(lower, "unauthorized") || lower == "not found":
+		return Failure{Kind: FailAuth, Reason: desc}
 	case strings.Contains(lower, "message is not modified"):
 		return Failure{Kind: FailNotModified, Reason: desc}
 	case te.Code == 403 || strings.HasPrefix(lower, "forbidden") || strings.Contains(lower, "chat not found") ||
@@ -262,7 +512,7 @@ const MaxDownload = 20 << 20
 func (c *Client) Download(ctx context.Context, fileID string) ([]byte, error) {
 	f, err := c.api.GetFile(tgbotapi.FileConfig{FileID: fileID})
 	if err != nil {
-		return nil, fmt.Errorf("bot: getFile: %w", err)
+		return nil, fmt.Errorf("bot: getFile: %w", c.scrub.err(err))
 	}
 	if f.FileSize > MaxDownload {
 		return nil, fmt.Errorf("bot: file of %d bytes is over Telegram's 20 MB limit for bots", f.FileSize)
@@ -273,7 +523,7 @@ func (c *Client) Download(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), c.token, "<token>"))
+		return nil, fmt.Errorf("bot: download: %w", c.scrub.err(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -160,6 +160,11 @@ func (o *Outbox) Run(ctx context.Context) error {
 	opts := storage.ClaimOptions{Worker: o.id, Max: o.cfg.Batch, Interval: o.cfg.interval(), Horizon: o.cfg.Horizon,
 		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap}
 	for ctx.Err() == nil {
+		// While Telegram refuses the token nothing can be sent: claim
+		// nothing, so that no message uses up an attempt or a lease.
+		if o.client.WaitAuth(ctx) != nil {
+			continue
+		}
 		msgs, wait, err := o.store.ClaimOutbox(ctx, opts)
 		// Slots are offsets from the database's clock when the claim read
 		// the budget, which was before this: counting from now can only
@@ -188,17 +193,34 @@ func (o *Outbox) Run(ctx context.Context) error {
 func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, base time.Time) {
 	// Outcomes are recorded even while shutting down.
 	rec := context.WithoutCancel(ctx)
+	// Sent marks commit without waiting for the WAL flush; one flush at
+	// the end of the batch bounds what a crash of PostgreSQL can make us
+	// send again to this batch.
+	var marked int64 // the last message marked sent
+	defer func() {
+		if marked != 0 {
+			if err := o.store.FlushOutbox(rec, marked); err != nil {
+				o.log.Warn("outbox: flush sent marks", "err", err)
+			}
+		}
+	}()
 	for i, m := range msgs {
 		if !sleep(ctx, time.Until(base.Add(m.SendIn))) || time.Now().After(base.Add(m.LeaseIn-o.cfg.Lease/2)) {
 			o.release(rec, msgs[i:])
 			return
 		}
+		if blocked, _ := o.client.AuthBlocked(); blocked {
+			o.release(rec, msgs[i:])
+			return
+		}
 		sent, err := o.client.quick.Send(outboxMessage(m))
-		f := Classify(err)
+		// The reason is logged and kept in the delivery report.
+		f := Classify(o.client.scrub.err(err))
 		o.client.metrics.apiCall("sendMessage", f.Kind)
 		switch f.Kind {
 		case FailNone, FailNotModified:
 			o.record(rec, m, func() error { return o.store.OutboxSent(rec, m.ID, sent.MessageID) })
+			marked = m.ID
 		case FailRetryAfter:
 			// The message and its chat wait retry_after. A lone 429 is a
 			// slot that arrived a little early (network jitter) or a chat
@@ -214,6 +236,12 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 				o.release(rec, msgs[i+1:])
 				return
 			}
+		case FailAuth:
+			// The token, not this message, is at fault: the message and
+			// the rest of the batch go back untouched, and Run waits for
+			// the token to work again.
+			o.release(rec, msgs[i:])
+			return
 		case FailBlocked:
 			o.record(rec, m, func() error { return o.store.OutboxFailed(rec, m.ID, true, blockedReason(f.Reason)) })
 		case FailBadRequest:
@@ -306,6 +334,9 @@ func (o *Outbox) progressLoop(ctx context.Context) {
 // takes a slot of the shared budget and of the pusher's chat, then goes
 // through the direct client, which waits out a 429 itself.
 func (o *Outbox) progress(ctx context.Context) {
+	if blocked, _ := o.client.AuthBlocked(); blocked {
+		return
+	}
 	due, err := o.store.ClaimProgress(ctx, o.cfg.ProgressEvery)
 	if err != nil {
 		if ctx.Err() == nil {

@@ -25,7 +25,7 @@ const (
 	BotFirstName = "Sổ tay đảng viên"
 
 	// DefaultToken is the token a Server accepts unless WithToken says otherwise.
-	DefaultToken = "123456:TEST-TOKEN"
+	DefaultToken = "123456:TEST-TOKEN-0123456789abcdefghijklmnop"
 )
 
 // Option configures a Server.

@@ -49,6 +49,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "`ĐỊA_CHỈ` của /healthz, /metrics và webhook, ví dụ 127.0.0.1:8080 (biến LISTEN_ADDR)")
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 	c.rateFlag(cmd)
+	c.metricsFlag(cmd)
 	return cmd
 }
 
@@ -68,7 +69,7 @@ func (c *config) serve(ctx context.Context) error {
 	defer s.Close()
 	b, err := bot.New(ctx, bot.Config{
 		Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
-		ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate},
+		ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
 	}, s, log)
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ type config struct {
 	WebhookURL    string
 	WebhookSecret string
 	ListenAddr    string
+	// MetricsToken is the bearer token /metrics asks for (METRICS_TOKEN);
+	// without it /metrics answers loopback clients only.
+	MetricsToken string
 	// SendRate is the outbox budget in messages per second shared by
 	// every sender process (SEND_RATE).
 	SendRate float64
@@ -51,6 +54,7 @@ func configFromEnv() *config {
 		WebhookURL:    os.Getenv("WEBHOOK_URL"),
 		WebhookSecret: os.Getenv("WEBHOOK_SECRET"),
 		ListenAddr:    os.Getenv("LISTEN_ADDR"),
+		MetricsToken:  os.Getenv("METRICS_TOKEN"),
 		SendRate:      envRate(),
 	}
 }
@@ -68,6 +72,13 @@ func (c *config) telegramFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.Token, "token", c.Token, "`MÃ_BOT` lấy từ @BotFather (biến TELEGRAM_BOT_TOKEN)")
 	hideDefault(cmd, "token")
 	cmd.Flags().StringVar(&c.APIURL, "api-url", c.APIURL, "`URL` gốc của Bot API (biến TELEGRAM_API_URL)")
+}
+
+// metricsFlag adds --metrics-token to commands that serve /metrics.
+func (c *config) metricsFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken,
+		"bearer token /metrics asks for (env METRICS_TOKEN); empty: /metrics answers loopback clients only")
+	hideDefault(cmd, "metrics-token")
 }
 
 func (c *config) logger() *slog.Logger {
