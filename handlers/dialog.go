@@ -41,7 +41,7 @@ const (
 	msgStaleButton  = "Nút này thuộc một thao tác đã xong, đã hủy hoặc đã hết hạn."
 	msgOldStep      = "Nút này thuộc một bước trước. Đồng chí dùng tin nhắn mới nhất."
 	msgUseButtons   = "Đồng chí hãy bấm các nút bên dưới tin nhắn để chọn, hoặc gõ /huy để hủy."
-	msgDialogClosed = "Đã hủy."
+	msgDialogClosed = "Đã hủy thao tác đang làm."
 )
 
 // Dialog is one multi-step conversation.

@@ -206,12 +206,21 @@ func (h *Handlers) unknown(ctx context.Context, r *Request) error {
 
 // cancel closes the open dialog.
 func (h *Handlers) cancel(ctx context.Context, r *Request) error {
+	open, err := r.Store.Dialog(ctx, r.UserID)
+	if err != nil && storage.ErrorCode(err) != storage.CodeNotFound {
+		return err
+	}
 	ok, err := r.Store.EndDialog(ctx, r.UserID)
 	if err != nil {
 		return err
 	}
 	if ok {
-		r.Reply(msgCancelled, tgbotapi.NewRemoveKeyboard(true))
+		// The dialog's own word for what was left undone, when it has one.
+		msg := msgCancelled
+		if hd := h.byDialog(open.Name); hd != nil {
+			msg = hd.Dialog.cancelled()
+		}
+		r.Reply(msg, tgbotapi.NewRemoveKeyboard(true))
 	} else {
 		r.Reply(msgNothingToStop, nil)
 	}
@@ -240,7 +249,7 @@ func (h *Handlers) menuKeyboard(r *Request) tgbotapi.InlineKeyboardMarkup {
 		if hd.MenuLabel == "" || !r.Has(hd.Access) {
 			continue
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(hd.MenuLabel, "cmd:"+hd.Command))
+		row = append(row, commandButton(hd.MenuLabel, hd.Command))
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -264,7 +273,7 @@ func (h *Handlers) help(_ context.Context, r *Request) error {
 	}
 	if r.Member != nil {
 		b.WriteString("\n\nMọi chức năng đều có nút bấm trong /menu, đồng chí không cần nhớ lệnh.")
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("📘 Về danh mục", "cmd:menu")))
+		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(commandButton("📘 Về danh mục", "menu")))
 		r.Show(b.String(), &kb)
 		return nil
 	}
