@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -55,4 +56,34 @@ func (r *Request) chatCommands() {
 		return
 	}
 	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
+}
+
+// RoleHints says, for each role a person can hold, what it lets them do
+// beyond a plain member, from the handler list: the sandbox's persona
+// picker shows it, so it never drifts from what the bot answers.
+func RoleHints() map[string]string {
+	h := New(Deps{})
+	member := h.Commands(true, nil)
+	has := map[string]bool{}
+	for _, c := range member {
+		has[c.Command] = true
+	}
+	line := func(title string, cmds []tgbotapi.BotCommand, skip map[string]bool) string {
+		var parts []string
+		for _, c := range cmds {
+			if !skip[c.Command] && c.Command != "menu" && c.Command != "huy" && c.Command != "trogiup" {
+				parts = append(parts, c.Description+" (/"+c.Command+")")
+			}
+		}
+		return title + ": " + strings.Join(parts, "; ") + "."
+	}
+	role := func(name string) []tgbotapi.BotCommand {
+		return h.Commands(true, []storage.Role{{Role: name, AtRoot: true}})
+	}
+	return map[string]string{
+		"admin":     line("Văn phòng Đảng ủy", role(storage.RoleAdmin), has),
+		"officer":   line("Cán bộ Đảng ủy", role(storage.RoleOfficer), has),
+		"secretary": line("Bí thư chi bộ", role(storage.RoleSecretary), has),
+		"member":    line("Đảng viên", member, nil),
+	}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 
 	"sotay/bot/telegramtest"
+	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/demodata"
 )
@@ -438,7 +439,9 @@ func (s *Sandbox) personas(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Personas []Persona `json:"personas"`
 		Orgs     []Org     `json:"orgs"`
-	}{Personas: []Persona{}, Orgs: []Org{}}
+		// Hints say what each role may do, from the bot's handler list.
+		Hints map[string]string `json:"hints"`
+	}{Personas: []Persona{}, Orgs: []Org{}, Hints: handlers.RoleHints()}
 	for _, p := range ps {
 		out.Personas = append(out.Personas, persona(p.Member, p.Role, p.RoleOrgName))
 	}

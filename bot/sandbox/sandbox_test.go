@@ -174,9 +174,19 @@ func TestPersonas(t *testing.T) {
 	var r struct {
 		Personas []sandbox.Persona `json:"personas"`
 		Orgs     []sandbox.Org     `json:"orgs"`
+		Hints    map[string]string `json:"hints"`
 	}
 	if code := st.call("GET", "/api/personas", nil, &r); code != http.StatusOK {
 		t.Fatalf("status %d", code)
+	}
+	// The hints come from the bot's handler list: what a role adds.
+	for role, want := range map[string]string{"admin": "(/nhap)", "officer": "(/gui)", "secretary": "(/moi)", "member": "(/vanban)"} {
+		if !strings.Contains(r.Hints[role], want) {
+			t.Errorf("hint of %s %q lacks %s", role, r.Hints[role], want)
+		}
+	}
+	if strings.Contains(r.Hints["secretary"], "/gui") || strings.Contains(r.Hints["member"], "/moi") {
+		t.Errorf("a hint names what the role may not do: %v", r.Hints)
 	}
 	roles := map[string]int{}
 	for _, p := range r.Personas {

@@ -46,12 +46,6 @@
 
   // ---- persona picker ----
 
-  const hints = {
-    admin: 'Văn phòng Đảng ủy: nhập danh sách (/nhap), đăng văn bản (/dang), gửi văn bản cho đảng viên (/gui).',
-    officer: 'Cán bộ Đảng ủy: gửi văn bản cho đảng viên học tập và xem báo cáo gửi (/gui).',
-    secretary: 'Bí thư: tạo mã mời cho đảng viên của chi bộ (/moi), đọc và học văn bản.',
-    member: 'Đảng viên: đọc, tải và tìm văn bản, xác nhận đã học.',
-  };
 
   async function showPicker(error) {
     stopPoll();
@@ -66,6 +60,7 @@
       const r = await api('/api/personas');
       state.personas = r.personas;
       state.orgs = r.orgs;
+      state.hints = r.hints;
       await renderTab(state.tab);
     } catch (e) {
       pe.hidden = false;
@@ -111,7 +106,7 @@
     for (const b of document.querySelectorAll('#tabs button')) {
       b.setAttribute('aria-selected', String(b.dataset.tab === tab));
     }
-    $('tab-hint').textContent = hints[tab];
+    $('tab-hint').textContent = (state.hints || {})[tab] || '';
     const list = $('persona-list');
     list.textContent = '';
     const ps = state.personas || [];
