@@ -21,7 +21,7 @@ type OrgInput struct {
 	Line       int
 	Code       string
 	Name       string
-	Kind       string
+	Kind       OrgKind
 	ParentCode string
 }
 
@@ -48,11 +48,19 @@ type ImportRow struct {
 	Reason string
 }
 
-// Organisation kinds, member statuses and genders as stored.
-const (
-	KindDangBo = "dang_bo"
-	KindChiBo  = "chi_bo"
+// OrgKind is an organisation's kind as stored: a đảng bộ or a chi bộ. It
+// is a type of its own so that it never mixes with the kinds of documents,
+// meetings or inspections.
+type OrgKind string
 
+// Organisation kinds.
+const (
+	KindDangBo OrgKind = "dang_bo"
+	KindChiBo  OrgKind = "chi_bo"
+)
+
+// Member statuses and genders as stored.
+const (
 	StatusOfficial     = "chinh_thuc"
 	StatusProbationary = "du_bi"
 
@@ -142,7 +150,7 @@ func (s *Storage) ImportOrgs(ctx context.Context, rows []OrgInput, rejected []Im
 		}
 		root := findRoot(existing, rows)
 		// kindOf answers from the file first: the file is what will be.
-		kindOf := func(code string) (string, bool) {
+		kindOf := func(code string) (OrgKind, bool) {
 			if r, ok := file[code]; ok {
 				return r.Kind, true
 			}
@@ -241,7 +249,7 @@ func rejectedCode(rows []ImportRow, code string) (ImportRow, bool) {
 }
 
 // importOrg writes one organisation row; db is updated with the result.
-func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organisation, kindOf func(string) (string, bool)) (ImportRow, error) {
+func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organisation, kindOf func(string) (OrgKind, bool)) (ImportRow, error) {
 	row := ImportRow{Line: r.Line, Code: r.Code}
 	reject := func(format string, args ...any) (ImportRow, error) {
 		row.Result, row.Reason = ImportRejected, fmt.Sprintf(format, args...)
@@ -307,7 +315,7 @@ func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organ
 		changes = append(changes, [3]string{"moved", cur.ParentCode, r.ParentCode})
 	}
 	if cur.Kind != r.Kind {
-		changes = append(changes, [3]string{"kind", cur.Kind, r.Kind})
+		changes = append(changes, [3]string{"kind", string(cur.Kind), string(r.Kind)})
 	}
 	if len(changes) == 0 {
 		row.Result = ImportUnchanged

@@ -233,7 +233,7 @@ func (s *Storage) ImportMembers(ctx context.Context, rows []MemberInput, rejecte
 		type orgRow struct {
 			ID        int64      `db:"id"`
 			Code      string     `db:"code"`
-			Kind      string     `db:"kind"`
+			Kind      OrgKind    `db:"kind"`
 			Dissolved *time.Time `db:"dissolved_at"`
 		}
 		var orgList []orgRow

@@ -12,7 +12,7 @@ type Organisation struct {
 	ID          int64      `db:"id"`
 	Code        string     `db:"code"`
 	Name        string     `db:"name"`
-	Kind        string     `db:"kind"`
+	Kind        OrgKind    `db:"kind"`
 	ParentID    *int64     `db:"parent_id"`
 	ParentCode  string     `db:"parent_code"`
 	CreatedAt   time.Time  `db:"created_at"`
@@ -20,7 +20,7 @@ type Organisation struct {
 }
 
 // KindName is the Vietnamese name of an organisation kind.
-func KindName(kind string) string {
+func KindName(kind OrgKind) string {
 	if kind == KindDangBo {
 		return "Đảng bộ"
 	}

@@ -452,7 +452,7 @@ func (s *Sandbox) personas(w http.ResponseWriter, r *http.Request) {
 			d = depth[o.ParentCode] + 1
 		}
 		depth[o.Code] = d
-		out.Orgs = append(out.Orgs, Org{Code: o.Code, Name: o.Name, Kind: o.Kind, Parent: o.ParentCode, Depth: d})
+		out.Orgs = append(out.Orgs, Org{Code: o.Code, Name: o.Name, Kind: string(o.Kind), Parent: o.ParentCode, Depth: d})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -211,13 +211,14 @@ func inviteCmd() *cobra.Command {
 	var relink bool
 	cmd := &cobra.Command{
 		Use:   "invite",
-		Short: "Create one-time invite links (t.me/<bot>?start=<token>), or revoke them",
-		Long: "Create one-time invite links for a member (--member) or for every active, unlinked member of an\n" +
-			"organisation and everything below it (--org). Each line printed is CODE<TAB>LINK; --out writes\n" +
-			"an XLSX file instead. --revoke CODE revokes a member's open invites. --member CODE --relink makes the\n" +
-			"link that moves an already linked member to another Telegram account (đổi tài khoản Telegram; valid\n" +
-			"3 days unless --ttl; the old account is told). The bot's username comes from\n" +
-			"getMe (TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL), or from --bot-username.",
+		Short: "Tạo đường liên kết mời dùng một lần (t.me/<bot>?start=<mã>), hoặc thu hồi",
+		Long: "Tạo đường liên kết mời dùng một lần cho một đảng viên (--member) hoặc cho mọi đảng viên đang sinh hoạt,\n" +
+			"chưa liên kết của một tổ chức và các cấp dưới (--org). Mỗi dòng in ra là MÃ<TAB>ĐƯỜNG_LIÊN_KẾT; --out ghi\n" +
+			"tệp XLSX thay vì in. --revoke MÃ thu hồi các mã mời còn hiệu lực của đảng viên đó. --member MÃ --relink\n" +
+			"tạo đường liên kết chuyển đảng viên đã liên kết sang tài khoản Telegram khác (đổi tài khoản Telegram;\n" +
+			"hiệu lực 3 ngày nếu không ghi --ttl; tài khoản cũ được báo tin). Tên bot lấy từ getMe\n" +
+			"(TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.",
+		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -338,13 +339,13 @@ func inviteCmd() *cobra.Command {
 	}
 	c.dbFlags(cmd)
 	c.telegramFlags(cmd)
-	cmd.Flags().StringVar(&memberCode, "member", "", "member code")
-	cmd.Flags().StringVar(&orgCode, "org", "", "organisation code: every active, unlinked member of its subtree")
-	cmd.Flags().StringVar(&revoke, "revoke", "", "member code whose open invites to revoke")
-	cmd.Flags().BoolVar(&relink, "relink", false, "with --member: move the member's existing Telegram link to the account that opens the new link")
-	cmd.Flags().StringVar(&out, "out", "", "write an XLSX file (code, name, organisation, link) instead of printing")
-	cmd.Flags().StringVar(&username, "bot-username", "", "the bot's username, to skip asking Telegram")
-	cmd.Flags().DurationVar(&ttl, "ttl", storage.DefaultInviteTTL, "how long the links work")
+	cmd.Flags().StringVar(&memberCode, "member", "", "`MÃ` đảng viên")
+	cmd.Flags().StringVar(&orgCode, "org", "", "`MÃ` tổ chức: mọi đảng viên chưa liên kết của tổ chức và cấp dưới (xem sotay orgs list)")
+	cmd.Flags().StringVar(&revoke, "revoke", "", "`MÃ` đảng viên cần thu hồi mã mời")
+	cmd.Flags().BoolVar(&relink, "relink", false, "dùng với --member: chuyển liên kết Telegram của đảng viên sang tài khoản mở đường liên kết mới")
+	cmd.Flags().StringVar(&out, "out", "", "ghi `TỆP` XLSX (mã, họ tên, tổ chức, đường liên kết) thay vì in ra")
+	cmd.Flags().StringVar(&username, "bot-username", "", "`TÊN` bot, khỏi hỏi Telegram")
+	cmd.Flags().DurationVar(&ttl, "ttl", storage.DefaultInviteTTL, "`THỜI_GIAN` hiệu lực của đường liên kết, ví dụ 720h")
 	return cmd
 }
 

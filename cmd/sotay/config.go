@@ -77,7 +77,7 @@ func (c *config) telegramFlags(cmd *cobra.Command) {
 // metricsFlag adds --metrics-token to commands that serve /metrics.
 func (c *config) metricsFlag(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken,
-		"bearer token /metrics asks for (env METRICS_TOKEN); empty: /metrics answers loopback clients only")
+		"`MÃ` bearer mà /metrics đòi (biến METRICS_TOKEN); để trống: /metrics chỉ trả lời máy này (loopback)")
 	hideDefault(cmd, "metrics-token")
 }
 

@@ -47,7 +47,7 @@ func orgsListCmd() *cobra.Command {
 				w := csv.NewWriter(out)
 				_ = w.Write([]string{"code", "name", "kind", "parent_code"})
 				for _, o := range orgs {
-					_ = w.Write([]string{o.Code, o.Name, o.Kind, o.ParentCode})
+					_ = w.Write([]string{o.Code, o.Name, string(o.Kind), o.ParentCode})
 				}
 				w.Flush()
 				return w.Error()

@@ -229,7 +229,7 @@ func checkStatus(bad *rejects, s string) string {
 	return ""
 }
 
-func checkKind(bad *rejects, s string) string {
+func checkKind(bad *rejects, s string) storage.OrgKind {
 	f := vn.Key(s)
 	switch {
 	case f == "":

@@ -11,8 +11,9 @@ import (
 // a cell has (0 for a committee). Sizes are uneven, as real cells are: a
 // village cell of a large bản has about 30, a small police cell 5.
 type demoOrg struct {
-	Code, Name, Kind, Parent string
-	Size                     int
+	Code, Name, Parent string
+	Kind               storage.OrgKind
+	Size               int
 	// Profile says who its members are: "village", "school", "police",
 	// "army", "office".
 	Profile string
