@@ -219,7 +219,7 @@ func inviteCmd() *cobra.Command {
 			"hiệu lực 3 ngày nếu không ghi --ttl; tài khoản cũ được báo tin). Tên bot lấy từ getMe\n" +
 			"(TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.",
 		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink",
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			n := 0
