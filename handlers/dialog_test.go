@@ -46,14 +46,23 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 				return
 			}
 		}
-		{
-			t.Fatalf("want toast %q, got %q", want, e.rec.texts())
+		t.Fatalf("want toast %q, got %q", want, e.rec.texts())
+	}
+	// openDue has the admin (701) open /gui and pick the document and the
+	// whole commune: step "due".
+	openDue := func(t *testing.T) {
+		t.Helper()
+		e.text(t, 701, "/gui")
+		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+	}
+	noCampaign := func(t *testing.T) {
+		t.Helper()
+		if n := campaigns(); n != 0 {
+			t.Fatalf("%d campaigns", n)
 		}
 	}
-	// The admin (701) opens /gui and picks the document and CB1: step "due".
-	e.text(t, 701, "/gui")
-	e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
-	e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+	openDue(t)
 	if got := dialogStep(t, e.s, 701); got != "gui/due" {
 		t.Fatalf("step %q", got)
 	}
@@ -62,9 +71,7 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 		e.rec.reset()
 		e.press(t, 701, forge(t, e, "gui", "h:7", "ok"))
 		toasted(t, "Nút này thuộc một bước trước")
-		if n := campaigns(); n != 0 {
-			t.Fatalf("%d campaigns", n)
-		}
+		noCampaign(t)
 		if got := dialogStep(t, e.s, 701); got != "gui/due" {
 			t.Fatalf("step %q", got)
 		}
@@ -79,9 +86,7 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 	})
 	t.Run("ButtonOfAnEarlierRunDoesNothing", func(t *testing.T) {
 		old := e.rec.find("gui", "h:7")
-		e.text(t, 701, "/gui") // a new run: a new intent
-		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
-		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+		openDue(t) // a new run: a new intent
 		e.rec.reset()
 		e.press(t, 701, old)
 		toasted(t, "Thao tác gửi văn bản này đã xong hoặc đã hết hạn")
@@ -107,14 +112,10 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 		e.rec.reset()
 		e.press(t, 701, ok)
 		toasted(t, "đã xong hoặc đã hết hạn")
-		if n := campaigns(); n != 0 {
-			t.Fatalf("%d campaigns", n)
-		}
+		noCampaign(t)
 	})
 	t.Run("ConfirmOfAnExpiredDialogDoesNotPush", func(t *testing.T) {
-		e.text(t, 701, "/gui")
-		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
-		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+		openDue(t)
 		e.tap(t, 701, "gui", "h:7")
 		if _, err := e.s.DB().ExecContext(ctx, `UPDATE dialogs SET expires_at = now() - interval '1 minute'`); err != nil {
 			t.Fatal(err)
@@ -122,14 +123,10 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 		e.rec.reset()
 		e.press(t, 701, e.rec.find("gui", "ok"))
 		toasted(t, "đã xong hoặc đã hết hạn")
-		if n := campaigns(); n != 0 {
-			t.Fatalf("%d campaigns", n)
-		}
+		noCampaign(t)
 	})
 	t.Run("ConfirmPressedTwicePushesOnce", func(t *testing.T) {
-		e.text(t, 701, "/gui")
-		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
-		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+		openDue(t)
 		e.tap(t, 701, "gui", "h:0")
 		ok := e.tap(t, 701, "gui", "ok")
 		e.rec.reset()

@@ -55,6 +55,15 @@ func (h *Handlers) documentOpened(ctx context.Context, r *Request, d storage.Doc
 // docHeading is "Kết luận số 21-KL/TW".
 func docHeading(d storage.Document) string { return d.KindName() + " số " + d.Number }
 
+// readableArg is readable for the document a button names first.
+func (h *Handlers) readableArg(ctx context.Context, r *Request) (storage.Document, error) {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return storage.Document{}, err
+	}
+	return h.readable(ctx, r, id)
+}
+
 // readable loads a document and checks that this member may read it: the
 // callback data names a document, the server decides. Admins may open any
 // published document (to withdraw it).
@@ -157,11 +166,7 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 
 // viewDocument is doc:<id>: the header and summary, with buttons.
 func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
-	if err != nil {
-		return err
-	}
-	d, err := h.readable(ctx, r, id)
+	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -228,11 +233,7 @@ func pressedInLibrary(r *Request) bool {
 
 // documentText is dt:<id>:<page>: one page of the full text.
 func (h *Handlers) documentText(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
-	if err != nil {
-		return err
-	}
-	d, err := h.readable(ctx, r, id)
+	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -266,11 +267,7 @@ func (h *Handlers) documentText(ctx context.Context, r *Request) error {
 // documentFile is df:<id>: the attached file, uploaded the first time and
 // sent by its cached file_id afterwards.
 func (h *Handlers) documentFile(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
-	if err != nil {
-		return err
-	}
-	d, err := h.readable(ctx, r, id)
+	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
 	}

@@ -49,11 +49,8 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			{ID: "doc", View: h.pushDocs, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: "scope", View: h.pushScope, Actions: map[string]pushAction{
 				"s": func(ctx context.Context, c *pushConv, a Args) error {
-					id, err := a.ID(0)
+					id, err := h.pushOrgArg(ctx, c, a)
 					if err != nil {
-						return err
-					}
-					if err := h.mayPushTo(ctx, c.Request, id); err != nil {
 						return err
 					}
 					c.Draft.Orgs = []int64{id}
@@ -68,11 +65,8 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			}},
 			{ID: "cells", View: h.pushCells, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a Args) error {
-					id, err := a.ID(0)
+					id, err := h.pushOrgArg(ctx, c, a)
 					if err != nil {
-						return err
-					}
-					if err := h.mayPushTo(ctx, c.Request, id); err != nil {
 						return err
 					}
 					c.Draft.Orgs = Toggle(c.Draft.Orgs, id)
@@ -158,6 +152,15 @@ func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) er
 	c.Draft = pushDraft{DocID: id}
 	c.Goto("scope")
 	return nil
+}
+
+// pushOrgArg is the organisation a button names, if the pusher may push to it.
+func (h *Handlers) pushOrgArg(ctx context.Context, c *pushConv, a Args) (int64, error) {
+	id, err := a.ID(0)
+	if err != nil {
+		return 0, err
+	}
+	return id, h.mayPushTo(ctx, c.Request, id)
 }
 
 // mayPushTo checks that the organisation named by a button is within the
@@ -270,6 +273,15 @@ func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, [][]tgbo
 	return head + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows, nil
 }
 
+// pushHeadSummary is the document's heading and the scope's summary.
+func (h *Handlers) pushHeadSummary(ctx context.Context, c *pushConv) (head, sum string, p storage.CampaignPreview, err error) {
+	if head, err = h.pushHeader(ctx, c); err != nil {
+		return "", "", p, err
+	}
+	sum, p, err = h.pushSummary(ctx, c)
+	return head, sum, p, err
+}
+
 // pushSummary describes the scope and whom it reaches.
 func (h *Handlers) pushSummary(ctx context.Context, c *pushConv) (string, storage.CampaignPreview, error) {
 	draft := c.Draft
@@ -316,11 +328,7 @@ func allButton(c *pushConv, p storage.CampaignPreview) []tgbotapi.InlineKeyboard
 
 // pushDue asks for the deadline.
 func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.pushHeader(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	sum, p, err := h.pushSummary(ctx, c)
+	head, sum, p, err := h.pushHeadSummary(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
@@ -343,11 +351,7 @@ func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, [][]tgbota
 
 // pushConfirm shows everything once more before sending.
 func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.pushHeader(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	sum, p, err := h.pushSummary(ctx, c)
+	head, sum, p, err := h.pushHeadSummary(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
