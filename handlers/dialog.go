@@ -31,9 +31,10 @@ import (
 // again after a typed answer) is known and changes nothing.
 //
 // To write a dialog: declare its draft type and a *Dialog[Draft] with its
-// steps in one file, put {Dialog: d} in the handler list (it takes the
-// dialog's buttons and the texts typed while it is open), and start it from
-// a command with d.Start.
+// steps in one file (a step that draws a paged Select or Multiselect names
+// it in Widgets), put {Dialog: d} in the handler list (it takes the dialog's
+// buttons and the texts typed while it is open), and start it from a
+// command with d.Start.
 
 // Engine actions every dialog has.
 const (
