@@ -95,6 +95,13 @@ func NewDatabase(t testing.TB) string {
 		}
 		t.Fatalf("storagetest: create database: %v", err)
 	}
+	DropAtCleanup(t, name)
+	return DSN(name)
+}
+
+// DropAtCleanup drops database name, if it exists, when the test ends: for
+// the databases a test makes itself or has the program under test make.
+func DropAtCleanup(t testing.TB, name string) {
 	t.Cleanup(func() {
 		a, err := sql.Open("postgres", ServerURL())
 		if err != nil {
@@ -103,7 +110,6 @@ func NewDatabase(t testing.TB) string {
 		defer a.Close()
 		_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	return DSN(name)
 }
 
 // ensureTemplate creates, once per schema, a migrated template database
