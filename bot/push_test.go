@@ -42,10 +42,7 @@ func insertDocument(t testing.TB, s *storage.Storage) int64 {
 
 func TestPushFromChat(t *testing.T) {
 	h := start(t, bot.Config{Outbox: bot.OutboxConfig{Poll: 50 * time.Millisecond}})
-	ctx := context.Background()
-	if err := h.s.GrantRole(ctx, "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.grant("DV1", storage.RoleAdmin, "ROOT")
 	docID := insertDocument(t, h.s)
 	admin := h.tg.User(8001, "Minh")
 	admin.SendText("/start " + h.invite("DV1"))
