@@ -256,23 +256,29 @@ func (b *Bot) registerCommands(ctx context.Context) {
 }
 
 func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
+	if b.databaseAnswers(w, r, "") {
+		io.WriteString(w, "ok\n")
+	}
+}
+
+// databaseAnswers pings PostgreSQL for a health check; when it does not
+// answer within 3 seconds, it says so (after prefix) with a 503 and
+// returns false.
+func (b *Bot) databaseAnswers(w http.ResponseWriter, r *http.Request, prefix string) bool {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	if err := b.store.Ping(ctx); err != nil {
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-		return
+		http.Error(w, prefix+"database unreachable", http.StatusServiceUnavailable)
+		return false
 	}
-	io.WriteString(w, "ok\n")
+	return true
 }
 
 // readyz says whether this process can do its work: PostgreSQL answers
 // and Telegram accepts the token. The reason is plain text for whoever
 // looks (a load balancer, an operator with curl).
 func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	if err := b.store.Ping(ctx); err != nil {
-		http.Error(w, "not ready: database unreachable", http.StatusServiceUnavailable)
+	if !b.databaseAnswers(w, r, "not ready: ") {
 		return
 	}
 	if blocked, reason := b.client.AuthBlocked(); blocked {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,14 @@ func (h *harness) invite(code string) string {
 		h.t.Fatal(err)
 	}
 	return tok
+}
+
+// grant gives a member of the commune a role, as the CLI would.
+func (h *harness) grant(code, role, org string) {
+	h.t.Helper()
+	if err := h.s.GrantRole(context.Background(), code, role, org, "test"); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Message {
@@ -224,9 +233,7 @@ func TestRepliesSurviveFloodAndServerErrors(t *testing.T) {
 
 func TestCommandMenusRegistered(t *testing.T) {
 	h := start(t, bot.Config{})
-	if err := h.s.GrantRole(context.Background(), "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.grant("DV2", storage.RoleSecretary, "CB1")
 	u := h.tg.User(4001, "Hoa")
 	u.SendText("/start " + h.invite("DV2"))
 	waitText(t, u, "Đã liên kết")
@@ -247,12 +254,7 @@ func TestCommandMenusRegistered(t *testing.T) {
 }
 
 func hasCommand(list []tgbotapi.BotCommand, name string) bool {
-	for _, c := range list {
-		if c.Command == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(c tgbotapi.BotCommand) bool { return c.Command == name })
 }
 
 func TestShutdownFinishesUpdatesInHand(t *testing.T) {

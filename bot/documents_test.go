@@ -67,9 +67,7 @@ func TestDocumentLibrary(t *testing.T) {
 	admin := h.tg.User(4001, "Hoa")
 	admin.SendText("/start " + h.invite("DV2"))
 	waitText(t, admin, "Đã liên kết")
-	if err := h.s.GrantRole(ctx, "DV2", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.grant("DV2", storage.RoleAdmin, "ROOT")
 	member := h.tg.User(4002, "Minh") // DV1, CB1
 	member.SendText("/start " + h.invite("DV1"))
 	waitText(t, member, "Đã liên kết")

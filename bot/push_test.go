@@ -42,10 +42,7 @@ func insertDocument(t testing.TB, s *storage.Storage) int64 {
 
 func TestPushFromChat(t *testing.T) {
 	h := start(t, bot.Config{Outbox: bot.OutboxConfig{Poll: 50 * time.Millisecond}})
-	ctx := context.Background()
-	if err := h.s.GrantRole(ctx, "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.grant("DV1", storage.RoleAdmin, "ROOT")
 	docID := insertDocument(t, h.s)
 	admin := h.tg.User(8001, "Minh")
 	admin.SendText("/start " + h.invite("DV1"))
@@ -220,16 +217,11 @@ func newCommune(t testing.TB, n int, opts ...telegramtest.Option) *commune {
 	for i := 0; i*30 < n; i++ {
 		orgs = append(orgs, storage.OrgInput{Line: i + 3, Code: fmt.Sprintf("CB%02d", i), Name: fmt.Sprintf("Chi bộ %02d", i), Kind: storage.KindChiBo, ParentCode: "ROOT"})
 	}
-	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	var ms []storage.MemberInput
 	for i := 1; i <= n; i++ {
 		ms = append(ms, storage.MemberInput{Line: i + 1, Code: fmt.Sprintf("DV%05d", i), FullName: fmt.Sprintf("Đảng viên %d", i), OrgCode: fmt.Sprintf("CB%02d", (i-1)/30)})
 	}
-	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, orgs, ms)
 	if _, err := s.DB().Exec(`UPDATE members SET telegram_user_id = substr(code, 3)::bigint, linked_at = now()`); err != nil {
 		t.Fatal(err)
 	}

@@ -16,9 +16,7 @@ import (
 func TestRelinkTellsTheOldAccount(t *testing.T) {
 	h := start(t, bot.Config{})
 	ctx := context.Background()
-	if err := h.s.GrantRole(ctx, "DV1", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.grant("DV1", storage.RoleSecretary, "CB1")
 	first, leftover := h.invite("DV1"), h.invite("DV1")
 	old := h.tg.User(6001, "Minh")
 	old.SendText("/start " + first)

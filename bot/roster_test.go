@@ -12,9 +12,7 @@ import (
 func TestRosterImportInChat(t *testing.T) {
 	h := start(t, bot.Config{})
 	ctx := context.Background()
-	if err := h.s.GrantRole(ctx, "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.grant("DV1", storage.RoleAdmin, "ROOT")
 	admin := h.tg.User(9001, "Minh")
 	admin.SendText("/start " + h.invite("DV1"))
 	waitText(t, admin, "Đã liên kết")

@@ -34,9 +34,7 @@ func FuzzRouter(f *testing.F) {
 			f.Fatal(err)
 		}
 	}
-	if _, err := s.ImportMembers(ctx, []storage.MemberInput{{Line: 2, Code: "DV4", FullName: "Vàng Văn Chinh", OrgCode: "CB2", Phone: "0912000004"}}, nil, storage.ImportOptions{}); err != nil {
-		f.Fatal(err)
-	}
+	storagetest.MustImport(f, s, nil, []storage.MemberInput{{Line: 2, Code: "DV4", FullName: "Vàng Văn Chinh", OrgCode: "CB2", Phone: "0912000004"}})
 	dv4, err := s.Member(ctx, "DV4")
 	if err != nil {
 		f.Fatal(err)

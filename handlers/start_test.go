@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
 // TestConcurrentWrongGuessesLimited sends 30 wrong codes from one Telegram
@@ -28,25 +28,9 @@ func TestConcurrentWrongGuessesLimited(t *testing.T) {
 			Entities: []tgbotapi.MessageEntity{{Type: "bot_command", Length: len("/start")}},
 		}}
 	}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	errs := make(chan error, guesses)
-	for _, u := range updates {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs <- e.h.HandleUpdate(context.Background(), u)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	storagetest.AllAtOnce(t, guesses, func(i int) error {
+		return e.h.HandleUpdate(context.Background(), updates[i])
+	})
 	var checked, told int
 	for _, s := range e.rec.texts() {
 		switch {
@@ -63,19 +47,6 @@ func TestConcurrentWrongGuessesLimited(t *testing.T) {
 	if err := e.s.DB().Get(&failures, `SELECT count(*) FROM link_attempts WHERE telegram_user_id = $1 AND NOT ok`, user); err != nil || failures != storage.MaxLinkFailures {
 		t.Fatalf("failures recorded %d %v", failures, err)
 	}
-}
-
-// linkedUser returns the Telegram user a member is linked to, 0 for none.
-func linkedUser(t *testing.T, s *storage.Storage, code string) int64 {
-	t.Helper()
-	m, err := s.Member(context.Background(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.TelegramUserID == nil {
-		return 0
-	}
-	return *m.TelegramUserID
 }
 
 func (e *env) invite(t *testing.T, code string) string {
@@ -113,7 +84,7 @@ func TestOldInviteCannotTakeOverAccount(t *testing.T) {
 		if !contains(e.rec.texts(), "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn") {
 			t.Fatalf("got %q", e.rec.texts())
 		}
-		if got := linkedUser(t, e.s, "DV1"); got != 1201 {
+		if got := storagetest.LinkedUser(t, e.s, "DV1"); got != 1201 {
 			t.Fatalf("DV1 moved to %d by an old invite", got)
 		}
 		if n := failures(t, e.s, 1202); n != 1 {
@@ -127,8 +98,8 @@ func TestOldInviteCannotTakeOverAccount(t *testing.T) {
 		}
 		e.rec.reset()
 		e.text(t, 1203, "/start "+second)
-		if !contains(e.rec.texts(), "Mã liên kết không đúng") || linkedUser(t, e.s, "DV1") != 1201 || failures(t, e.s, 1203) != 1 {
-			t.Fatalf("got %q, DV1 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV1"))
+		if !contains(e.rec.texts(), "Mã liên kết không đúng") || storagetest.LinkedUser(t, e.s, "DV1") != 1201 || failures(t, e.s, 1203) != 1 {
+			t.Fatalf("got %q, DV1 linked to %d", e.rec.texts(), storagetest.LinkedUser(t, e.s, "DV1"))
 		}
 	})
 }
@@ -149,18 +120,18 @@ func TestPhoneShareNeverMovesALink(t *testing.T) {
 	}
 	e.rec.reset()
 	share(1252, "+84912000001") // DV1's phone, from another account
-	if !contains(e.rec.texts(), "Không liên kết được bằng số điện thoại này") || linkedUser(t, e.s, "DV1") != 1251 {
-		t.Fatalf("got %q, DV1 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV1"))
+	if !contains(e.rec.texts(), "Không liên kết được bằng số điện thoại này") || storagetest.LinkedUser(t, e.s, "DV1") != 1251 {
+		t.Fatalf("got %q, DV1 linked to %d", e.rec.texts(), storagetest.LinkedUser(t, e.s, "DV1"))
 	}
 	t.Run("PhoneLinkRevokesOpenInvites", func(t *testing.T) {
 		share(1253, "+84912000002")
-		if linkedUser(t, e.s, "DV2") != 1253 {
+		if storagetest.LinkedUser(t, e.s, "DV2") != 1253 {
 			t.Fatal("DV2 not linked by phone")
 		}
 		e.rec.reset()
 		e.text(t, 1254, "/start "+open)
-		if !contains(e.rec.texts(), "Mã liên kết không đúng") || linkedUser(t, e.s, "DV2") != 1253 {
-			t.Fatalf("got %q, DV2 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV2"))
+		if !contains(e.rec.texts(), "Mã liên kết không đúng") || storagetest.LinkedUser(t, e.s, "DV2") != 1253 {
+			t.Fatalf("got %q, DV2 linked to %d", e.rec.texts(), storagetest.LinkedUser(t, e.s, "DV2"))
 		}
 	})
 }
@@ -174,7 +145,7 @@ func TestLinkedAccountOpeningAnotherInvite(t *testing.T) {
 	if got := e.rec.texts(); !contains(got, "đã liên kết với đồng chí <b>Lò Văn Minh</b>, nên không dùng được mã mời") {
 		t.Fatalf("got %q", got)
 	}
-	if linkedUser(t, e.s, "DV1") != 1301 || linkedUser(t, e.s, "DV3") != 0 {
+	if storagetest.LinkedUser(t, e.s, "DV1") != 1301 || storagetest.LinkedUser(t, e.s, "DV3") != 0 {
 		t.Fatal("links changed")
 	}
 	// The invite was not used up: its member can still open it.
@@ -239,8 +210,8 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 
 	e.rec.reset()
 	e.text(t, 1404, "/start "+tok) // the member's new account
-	if !contains(e.rec.texts(), "Đã liên kết tài khoản với đồng chí <b>Lò Văn Minh</b>") || linkedUser(t, e.s, "DV1") != 1404 {
-		t.Fatalf("not moved: %q, DV1 linked to %d", e.rec.texts(), linkedUser(t, e.s, "DV1"))
+	if !contains(e.rec.texts(), "Đã liên kết tài khoản với đồng chí <b>Lò Văn Minh</b>") || storagetest.LinkedUser(t, e.s, "DV1") != 1404 {
+		t.Fatalf("not moved: %q, DV1 linked to %d", e.rec.texts(), storagetest.LinkedUser(t, e.s, "DV1"))
 	}
 	var notice string
 	if err := e.s.DB().Get(&notice, `SELECT text FROM outbox WHERE chat_id = 1402 AND kind = $1`, storage.OutboxNotice); err != nil {
@@ -273,7 +244,7 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 	t.Run("UsedRelinkLinkGenericAnswer", func(t *testing.T) {
 		e.rec.reset()
 		e.text(t, 1405, "/start "+tok)
-		if !contains(e.rec.texts(), "Mã liên kết không đúng") || linkedUser(t, e.s, "DV1") != 1404 {
+		if !contains(e.rec.texts(), "Mã liên kết không đúng") || storagetest.LinkedUser(t, e.s, "DV1") != 1404 {
 			t.Fatalf("got %q", e.rec.texts())
 		}
 	})

@@ -33,19 +33,13 @@ func newCampaignEnv(t *testing.T) campaignEnv {
 		{Line: 5, Code: "CB2", Name: "Chi bộ Mầm non", Kind: storage.KindChiBo, ParentCode: "DB1"},
 		{Line: 6, Code: "CB3", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
 	}
-	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ms := []storage.MemberInput{
+	storagetest.MustImport(t, s, orgs, []storage.MemberInput{
 		{Line: 2, Code: "A1", FullName: "Lò Văn A", OrgCode: "CB1"},
 		{Line: 3, Code: "A2", FullName: "Lò Thị B", OrgCode: "CB1"},
 		{Line: 4, Code: "B1", FullName: "Giàng A C", OrgCode: "CB2"},
 		{Line: 5, Code: "C1", FullName: "Vàng Thị D", OrgCode: "CB3"},
 		{Line: 6, Code: "C2", FullName: "Sùng A E", OrgCode: "CB3"},
-	}
-	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	for code, user := range map[string]int64{"A1": 101, "B1": 102, "C1": 103} {
 		m, _ := s.Member(ctx, code)
 		if err := s.LinkTelegram(ctx, m.ID, user); err != nil {

@@ -424,20 +424,6 @@ func (s *Storage) SetDocumentFileID(ctx context.Context, id int64, fileID string
 	return nil
 }
 
-// orgChain returns an organisation and its ancestors.
-func (s *Storage) orgChain(ctx context.Context, orgID int64) ([]int64, error) {
-	var ids []int64
-	err := s.sel(ctx, &ids, `WITH RECURSIVE up AS (
-			SELECT id, parent_id FROM organisations WHERE id = $1
-			UNION ALL
-			SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id
-		) SELECT id FROM up`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: ancestors of %d: %w", orgID, err)
-	}
-	return ids, nil
-}
-
 // documentReadableSQL is the one rule of who may read a document, as a
 // condition on "d" for the member whose id is parameter $1 and whose
 // organisation and its ancestors are the array parameter $2: the document is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,12 +25,7 @@ func newDocEnv(t testing.TB) docEnv {
 	t.Helper()
 	ctx := context.Background()
 	s := storagetest.New(t, storage.WithClock(func() time.Time { return docNow }))
-	if _, err := s.ImportOrgs(ctx, orgs(), nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, orgs(), members())
 	cb1, err := s.Member(ctx, "DV001")
 	if err != nil {
 		t.Fatal(err)
@@ -258,12 +254,7 @@ func TestMayRead(t *testing.T) {
 }
 
 func containsDoc(ds []storage.Document, id int64) bool {
-	for _, d := range ds {
-		if d.ID == id {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ds, func(d storage.Document) bool { return d.ID == id })
 }
 
 func TestWithdrawDocument(t *testing.T) {
@@ -429,15 +420,12 @@ func describeHits(hits []storage.SearchHit) string {
 func TestAudienceCovers(t *testing.T) {
 	ctx := context.Background()
 	s := storagetest.New(t)
-	orgs := []storage.OrgInput{
+	storagetest.MustImport(t, s, []storage.OrgInput{
 		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã", Kind: storage.KindDangBo},
 		{Line: 3, Code: "DB1", Name: "Đảng bộ Trường học", Kind: storage.KindDangBo, ParentCode: "ROOT"},
 		{Line: 4, Code: "CB1", Name: "Chi bộ Tiểu học", Kind: storage.KindChiBo, ParentCode: "DB1"},
 		{Line: 5, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
-	}
-	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	}, nil)
 	id := func(code string) int64 { o, _ := s.Organisation(ctx, code); return o.ID }
 	open, err := s.CreateDocument(ctx, storage.DocumentInput{Kind: "ket_luan", Number: "1-KL/TW", Issuer: "Bộ Chính trị",
 		IssuedOn: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), Title: "Cho mọi người"})

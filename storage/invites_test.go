@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -20,32 +19,16 @@ func TestLinkAttemptLimitHoldsUnderConcurrency(t *testing.T) {
 	s := storagetest.New(t)
 	const user, tries = 4242, 30
 	var allowed atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	errs := make(chan error, tries)
-	for range tries {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs <- s.WithTx(ctx, func(s *storage.Storage) error {
-				ok, err := s.LinkAttemptAllowed(ctx, user)
-				if err != nil || !ok {
-					return err
-				}
-				allowed.Add(1)
-				return s.RecordLinkAttempt(ctx, user, false)
-			})
-		}()
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	storagetest.AllAtOnce(t, tries, func(int) error {
+		return s.WithTx(ctx, func(s *storage.Storage) error {
+			ok, err := s.LinkAttemptAllowed(ctx, user)
+			if err != nil || !ok {
+				return err
+			}
+			allowed.Add(1)
+			return s.RecordLinkAttempt(ctx, user, false)
+		})
+	})
 	if got := allowed.Load(); got != storage.MaxLinkFailures {
 		t.Fatalf("%d of %d concurrent attempts allowed, want %d", got, tries, storage.MaxLinkFailures)
 	}
@@ -86,18 +69,6 @@ func mustInvite(t *testing.T, s *storage.Storage, code string, relink bool) stri
 	return tok
 }
 
-func linkOf(t *testing.T, s *storage.Storage, code string) int64 {
-	t.Helper()
-	m, err := s.Member(context.Background(), code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.TelegramUserID == nil {
-		return 0
-	}
-	return *m.TelegramUserID
-}
-
 func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 	ctx := context.Background()
 	s := storagetest.New(t)
@@ -113,7 +84,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if _, err := s.RedeemInvite(ctx, second, 601); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
-		if got := linkOf(t, s, "DV1"); got != 600 {
+		if got := storagetest.LinkedUser(t, s, "DV1"); got != 600 {
 			t.Fatalf("DV1 moved to %d", got)
 		}
 	})
@@ -124,7 +95,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if _, err := s.RedeemInvite(ctx, second, 601); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
-		if got := linkOf(t, s, "DV1"); got != 600 {
+		if got := storagetest.LinkedUser(t, s, "DV1"); got != 600 {
 			t.Fatalf("DV1 moved to %d", got)
 		}
 	})
@@ -137,7 +108,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if err := s.LinkTelegram(ctx, dv1.ID, 700); !errors.Is(err, storage.ErrMemberLinked) {
 			t.Fatalf("got %v", err)
 		}
-		if got := linkOf(t, s, "DV1"); got != 600 {
+		if got := storagetest.LinkedUser(t, s, "DV1"); got != 600 {
 			t.Fatalf("DV1 moved to %d", got)
 		}
 		if err := s.LinkTelegram(ctx, dv1.ID, 600); err != nil {
@@ -152,7 +123,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if _, err := s.RedeemInvite(ctx, tok, 603); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
-		if got := linkOf(t, s, "DV2"); got != 602 {
+		if got := storagetest.LinkedUser(t, s, "DV2"); got != 602 {
 			t.Fatalf("DV2 moved to %d", got)
 		}
 	})
@@ -161,7 +132,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if _, err := s.RedeemInvite(ctx, tok, 600); !errors.Is(err, storage.ErrAccountLinked) {
 			t.Fatalf("got %v", err)
 		}
-		if linkOf(t, s, "DV1") != 600 || linkOf(t, s, "DV3") != 0 {
+		if storagetest.LinkedUser(t, s, "DV1") != 600 || storagetest.LinkedUser(t, s, "DV3") != 0 {
 			t.Fatal("links changed")
 		}
 	})
@@ -216,7 +187,7 @@ func TestRelinkInviteMovesTheLink(t *testing.T) {
 		if _, err := s.RedeemInvite(ctx, spare, 802); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("got %v", err)
 		}
-		if got := linkOf(t, s, "DV1"); got != 801 {
+		if got := storagetest.LinkedUser(t, s, "DV1"); got != 801 {
 			t.Fatalf("DV1 moved again to %d", got)
 		}
 	})

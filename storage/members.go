@@ -70,12 +70,7 @@ func (s *Storage) MemberByTelegram(ctx context.Context, userID int64) (Member, e
 // everything below it, by organisation then name.
 func (s *Storage) MembersInSubtree(ctx context.Context, rootID int64) ([]Member, error) {
 	var ms []Member
-	err := s.sel(ctx, &ms, `
-		WITH RECURSIVE t AS (
-			SELECT id FROM organisations WHERE id = $1
-			UNION ALL
-			SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id WHERE c.dissolved_at IS NULL
-		)
+	err := s.sel(ctx, &ms, subtreeCTE+`
 		SELECT `+memberColumns+memberFrom+`JOIN t ON t.id = m.org_id WHERE m.active ORDER BY o.code, `+byName+`, m.code`, rootID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: members of %d: %w", rootID, err)
@@ -159,16 +154,9 @@ func (s *Storage) MarkUnreachable(ctx context.Context, memberID int64) error {
 // old membership in the history.
 func (s *Storage) MoveMember(ctx context.Context, code, orgCode, actor string) error {
 	return s.WithTx(ctx, func(s *Storage) error {
-		m, err := s.Member(ctx, code)
+		m, o, err := s.memberAndOpenOrg(ctx, code, orgCode)
 		if err != nil {
 			return err
-		}
-		o, err := s.Organisation(ctx, orgCode)
-		if err != nil {
-			return err
-		}
-		if o.DissolvedAt != nil {
-			return Errorf(CodeInvalid, "Tổ chức %s đã giải thể.", orgCode)
 		}
 		if o.ID == m.OrgID {
 			return nil
@@ -185,6 +173,23 @@ func (s *Storage) MoveMember(ctx context.Context, code, orgCode, actor string) e
 		}
 		return s.Audit(ctx, actor, "member.move", code, map[string]string{"from": m.OrgCode, "to": orgCode})
 	})
+}
+
+// memberAndOpenOrg loads a member and the organisation a change puts it
+// in, which must not be dissolved.
+func (s *Storage) memberAndOpenOrg(ctx context.Context, code, orgCode string) (Member, Organisation, error) {
+	m, err := s.Member(ctx, code)
+	if err != nil {
+		return m, Organisation{}, err
+	}
+	o, err := s.Organisation(ctx, orgCode)
+	if err != nil {
+		return m, o, err
+	}
+	if o.DissolvedAt != nil {
+		return m, o, Errorf(CodeInvalid, "Tổ chức %s đã giải thể.", orgCode)
+	}
+	return m, o, nil
 }
 
 // Membership is one period of a member in one organisation.

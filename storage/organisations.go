@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -60,16 +61,20 @@ func (s *Storage) Organisations(ctx context.Context) ([]Organisation, error) {
 	return treeOrder(all), nil
 }
 
-// Subtree returns the organisation with this id and every organisation below
-// it that is not dissolved, parents first.
-func (s *Storage) Subtree(ctx context.Context, rootID int64) ([]Organisation, error) {
-	var orgs []Organisation
-	err := s.sel(ctx, &orgs, `
+// subtreeCTE is the table t of the ids of organisation $1 and of every
+// organisation below it that is not dissolved.
+const subtreeCTE = `
 		WITH RECURSIVE t AS (
 			SELECT id FROM organisations WHERE id = $1
 			UNION ALL
 			SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id WHERE c.dissolved_at IS NULL
-		)
+		)`
+
+// Subtree returns the organisation with this id and every organisation below
+// it that is not dissolved, parents first.
+func (s *Storage) Subtree(ctx context.Context, rootID int64) ([]Organisation, error) {
+	var orgs []Organisation
+	err := s.sel(ctx, &orgs, subtreeCTE+`
 		SELECT `+orgColumns+` FROM organisations o JOIN t ON t.id = o.id
 		LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.code`, rootID)
 	if err != nil {
@@ -80,18 +85,25 @@ func (s *Storage) Subtree(ctx context.Context, rootID int64) ([]Organisation, er
 
 // InSubtree reports whether org is root or lies below it.
 func (s *Storage) InSubtree(ctx context.Context, rootID, orgID int64) (bool, error) {
-	var ok bool
-	err := s.get(ctx, &ok, `
-		WITH RECURSIVE up AS (
-			SELECT id, parent_id FROM organisations WHERE id = $2
+	chain, err := s.orgChain(ctx, orgID)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(chain, rootID), nil
+}
+
+// orgChain returns an organisation and its ancestors.
+func (s *Storage) orgChain(ctx context.Context, orgID int64) ([]int64, error) {
+	var ids []int64
+	err := s.sel(ctx, &ids, `WITH RECURSIVE up AS (
+			SELECT id, parent_id FROM organisations WHERE id = $1
 			UNION ALL
 			SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id
-		)
-		SELECT EXISTS (SELECT 1 FROM up WHERE id = $1)`, rootID, orgID)
+		) SELECT id FROM up`, orgID)
 	if err != nil {
-		return false, fmt.Errorf("storage: subtree check: %w", err)
+		return nil, fmt.Errorf("storage: ancestors of %d: %w", orgID, err)
 	}
-	return ok, nil
+	return ids, nil
 }
 
 // treeOrder sorts organisations so that parents come before their children

@@ -55,16 +55,9 @@ func (s *Storage) GrantRole(ctx context.Context, memberCode, role, orgCode, acto
 		return Errorf(CodeInvalid, "Vai trò %q không có: hãy dùng secretary (bí thư), officer (cán bộ Đảng ủy) hoặc admin (quản trị).", role)
 	}
 	return s.WithTx(ctx, func(s *Storage) error {
-		m, err := s.Member(ctx, memberCode)
+		m, o, err := s.memberAndOpenOrg(ctx, memberCode, orgCode)
 		if err != nil {
 			return err
-		}
-		o, err := s.Organisation(ctx, orgCode)
-		if err != nil {
-			return err
-		}
-		if o.DissolvedAt != nil {
-			return Errorf(CodeInvalid, "Tổ chức %s đã giải thể.", orgCode)
 		}
 		if !m.Active {
 			return Errorf(CodeInvalid, "Đảng viên %s không còn sinh hoạt.", memberCode)

@@ -80,13 +80,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Storage, error) {
 // CreateDatabase creates the database named in dsn, connecting to the
 // server's "postgres" database to do it. An existing database is not an error.
 func CreateDatabase(ctx context.Context, dsn string) error {
-	name, adminDSN, err := splitDSN(dsn)
+	name, db, err := maintenance(dsn, "create database")
 	if err != nil {
 		return err
-	}
-	db, err := sql.Open("postgres", adminDSN)
-	if err != nil {
-		return fmt.Errorf("storage: create database: %w", err)
 	}
 	defer db.Close()
 	_, err = db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
@@ -102,19 +98,30 @@ func CreateDatabase(ctx context.Context, dsn string) error {
 
 // DropDatabase drops the database named in dsn (tests and demo --reset).
 func DropDatabase(ctx context.Context, dsn string) error {
-	name, adminDSN, err := splitDSN(dsn)
+	name, db, err := maintenance(dsn, "drop database")
 	if err != nil {
 		return err
-	}
-	db, err := sql.Open("postgres", adminDSN)
-	if err != nil {
-		return fmt.Errorf("storage: drop database: %w", err)
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
 		return fmt.Errorf("storage: drop database %q: %w", name, err)
 	}
 	return nil
+}
+
+// maintenance returns the name of the database in dsn and a handle on the
+// server's "postgres" database, where it can be created or dropped; what
+// names the operation in an error.
+func maintenance(dsn, what string) (string, *sql.DB, error) {
+	name, adminDSN, err := splitDSN(dsn)
+	if err != nil {
+		return "", nil, err
+	}
+	db, err := sql.Open("postgres", adminDSN)
+	if err != nil {
+		return "", nil, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	return name, db, nil
 }
 
 // splitDSN returns the database name of a URL-style dsn and the same dsn

@@ -224,9 +224,7 @@ func TestInvitesAndLinking(t *testing.T) {
 	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 	s := storagetest.New(t, storage.WithClock(func() time.Time { return now }))
 	MustImportOrgs(t, s)
-	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, nil, members())
 	m1, _ := s.Member(ctx, "DV001")
 	m2, _ := s.Member(ctx, "DV002")
 	tok, err := s.CreateInvite(ctx, m1.ID, time.Hour, "test")
@@ -282,9 +280,7 @@ func TestRolesAndState(t *testing.T) {
 	ctx := context.Background()
 	s := storagetest.New(t)
 	MustImportOrgs(t, s)
-	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, nil, members())
 	t.Run("GrantIdempotentAndAudited", func(t *testing.T) {
 		for i := 0; i < 2; i++ {
 			if err := s.GrantRole(ctx, "DV001", storage.RoleSecretary, "CB1", "cli"); err != nil {
@@ -359,9 +355,7 @@ func TestDissolveAndRename(t *testing.T) {
 	ctx := context.Background()
 	s := storagetest.New(t)
 	MustImportOrgs(t, s)
-	if _, err := s.ImportMembers(ctx, members(), nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, nil, members())
 	t.Run("DissolveWithMembersRefused", func(t *testing.T) {
 		err := s.DissolveOrganisation(ctx, "DBCS", "cli")
 		if storage.ErrorCode(err) != storage.CodeConflict || !strings.Contains(storage.ErrorMessage(err), "1 đảng viên") {
@@ -444,9 +438,7 @@ func TestMembersInVietnameseOrder(t *testing.T) {
 	for i, n := range []string{"Nguyễn Văn Tuấn", "Đinh Xuân Bình", "Hà Công Dũng", "Hoàng Văn Dũng", "Đặng Thị An", "Dương Văn Bình"} {
 		in = append(in, storage.MemberInput{Line: i + 2, Code: fmt.Sprintf("X%d", i), FullName: n, OrgCode: "CB2"})
 	}
-	if _, err := s.ImportMembers(ctx, in, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, nil, in)
 	o, _ := s.Organisation(ctx, "CB2")
 	ms, err := s.MembersInSubtree(ctx, o.ID)
 	if err != nil {

@@ -644,23 +644,21 @@ type sendRequest struct {
 	Data      string `json:"data"`
 }
 
-func (s *Sandbox) readJSON(w http.ResponseWriter, r *http.Request) (sendRequest, bool) {
-	var req sendRequest
+// readRequest reads a request of the page and looks up the persona it is
+// from; where either fails it has answered, and ok is false.
+func (s *Sandbox) readRequest(w http.ResponseWriter, r *http.Request) (req sendRequest, p Persona, m storage.Member, ok bool) {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 	if err := dec.Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, "Yêu cầu không đọc được (cần JSON).")
-		return req, false
+		return req, p, m, false
 	}
-	return req, true
+	p, m, ok = s.lookup(w, r, req.Member)
+	return req, p, m, ok
 }
 
 // send sends text from the persona.
 func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
-	req, ok := s.readJSON(w, r)
-	if !ok {
-		return
-	}
-	p, _, ok := s.lookup(w, r, req.Member)
+	req, p, _, ok := s.readRequest(w, r)
 	if !ok {
 		return
 	}
@@ -681,11 +679,7 @@ func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
 // press presses an inline button and waits for the bot's answer to it,
 // which the page shows as a toast.
 func (s *Sandbox) press(w http.ResponseWriter, r *http.Request) {
-	req, ok := s.readJSON(w, r)
-	if !ok {
-		return
-	}
-	p, _, ok := s.lookup(w, r, req.Member)
+	req, p, _, ok := s.readRequest(w, r)
 	if !ok {
 		return
 	}
@@ -738,11 +732,7 @@ func hasButton(msgs []telegramtest.Message, id int, data string) bool {
 // contact shares the persona's own phone number, as the request_contact
 // button does: contact.user_id is the persona's Telegram id.
 func (s *Sandbox) contact(w http.ResponseWriter, r *http.Request) {
-	req, ok := s.readJSON(w, r)
-	if !ok {
-		return
-	}
-	p, _, ok := s.lookup(w, r, req.Member)
+	_, p, _, ok := s.readRequest(w, r)
 	if !ok {
 		return
 	}
@@ -760,11 +750,7 @@ func (s *Sandbox) contact(w http.ResponseWriter, r *http.Request) {
 // link creates a fresh invite for the persona and sends /start with it, as
 // opening the invite link in Telegram does.
 func (s *Sandbox) link(w http.ResponseWriter, r *http.Request) {
-	req, ok := s.readJSON(w, r)
-	if !ok {
-		return
-	}
-	p, m, ok := s.lookup(w, r, req.Member)
+	_, p, m, ok := s.readRequest(w, r)
 	if !ok {
 		return
 	}

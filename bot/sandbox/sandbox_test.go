@@ -645,6 +645,18 @@ func TestRestoreLinkedPersonas(t *testing.T) {
 	}
 }
 
+// roundTrip sends req and returns the status and body of the answer.
+func roundTrip(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
 func TestCrossSitePostRefused(t *testing.T) {
 	srv := httptest.NewServer(sandbox.New(sandbox.Config{Store: storagetest.New(t), TG: telegramtest.NewHandler()}))
 	defer srv.Close()
@@ -655,13 +667,8 @@ func TestCrossSitePostRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/send", strings.NewReader(`{"member":"DV0001","text":"/start"}`))
 			req.Header.Set(hdr[0], hdr[1])
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusForbidden {
-				t.Fatalf("HTTP %d", resp.StatusCode)
+			if code, _ := roundTrip(t, req); code != http.StatusForbidden {
+				t.Fatalf("HTTP %d", code)
 			}
 		})
 	}
@@ -689,13 +696,7 @@ func TestOtherHostRefused(t *testing.T) {
 			req.Header.Set("Origin", "http://"+host)
 			req.Header.Set("Sec-Fetch-Site", "same-origin")
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return roundTrip(t, req)
 	}
 	for _, host := range []string{"evil.example:" + port, "evil.example", "127.0.0.1.nip.io:" + port, "localhost.evil.example:" + port, "10.0.0.5:" + port} {
 		for _, rq := range [][2]string{{http.MethodGet, "/"}, {http.MethodGet, "/api/personas"}, {http.MethodPost, "/api/send"}} {
@@ -721,13 +722,8 @@ func TestOtherHostRefused(t *testing.T) {
 		defer ps.Close()
 		req, _ := http.NewRequest(http.MethodGet, ps.URL+"/", nil)
 		req.Host = "192.168.1.20:8080"
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("public sandbox: %d", resp.StatusCode)
+		if code, _ := roundTrip(t, req); code != http.StatusOK {
+			t.Fatalf("public sandbox: %d", code)
 		}
 	})
 }

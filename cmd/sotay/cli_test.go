@@ -98,12 +98,7 @@ func TestReadingCommandsCreateNoDatabase(t *testing.T) {
 		})
 	}
 	t.Run("MigrateCreates", func(t *testing.T) {
-		t.Cleanup(func() {
-			if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
-				_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-				db.Close()
-			}
-		})
+		storagetest.DropAtCleanup(t, name)
 		if r := run(t, env, "migrate"); r.code != 0 || !dbExists(t, name) {
 			t.Fatalf("%+v", r)
 		}
@@ -133,12 +128,7 @@ func TestDemoFlag(t *testing.T) {
 	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
-			_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			db.Close()
-		}
-	})
+	storagetest.DropAtCleanup(t, name)
 	t.Run("ImportAndListTheDemo", func(t *testing.T) {
 		if r := run(t, env, "import", "orgs", "--demo", write(t, "o.csv", orgsCSV)); r.code != 0 {
 			t.Fatalf("%+v", r)

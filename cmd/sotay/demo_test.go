@@ -50,12 +50,7 @@ var testDemoDB = fmt.Sprintf("sotay_demo_test_%d", os.Getpid())
 // chats through the page's API, then stops it and starts it again, as on
 // the next day, on a demo database of its own.
 func TestDemoSandbox(t *testing.T) {
-	t.Cleanup(func() {
-		if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
-			_, _ = db.Exec("DROP DATABASE IF EXISTS " + testDemoDB + " WITH (FORCE)")
-			db.Close()
-		}
-	})
+	storagetest.DropAtCleanup(t, testDemoDB)
 	db, err := sql.Open("postgres", storagetest.ServerURL())
 	if err != nil {
 		t.Fatal(err)
@@ -205,12 +200,7 @@ func (d *demoRun) stop() {
 }
 
 func TestSecondDemoRefused(t *testing.T) {
-	t.Cleanup(func() {
-		if db, err := sql.Open("postgres", storagetest.ServerURL()); err == nil {
-			_, _ = db.Exec("DROP DATABASE IF EXISTS " + testDemoDB + " WITH (FORCE)")
-			db.Close()
-		}
-	})
+	storagetest.DropAtCleanup(t, testDemoDB)
 	first := startDemo(t)
 	_ = first
 	r := run(t, []string{"DATABASE_URL=" + storagetest.ServerURL(), "LISTEN_ADDR=127.0.0.1:0", "SOTAY_DEMO_DATABASE=" + testDemoDB}, "demo")

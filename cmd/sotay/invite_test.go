@@ -5,22 +5,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"sotay/storage/storagetest"
 )
 
 // TestInviteRelink: moving a linked member to another Telegram account is
 // the explicit --relink, never an ordinary invite.
 func TestInviteRelink(t *testing.T) {
 	ctx := context.Background()
-	dsn := storagetest.NewDatabase(t)
-	env := []string{"DATABASE_URL=" + dsn}
-	if r := run(t, env, "import", "orgs", write(t, "o.csv", orgsCSV)); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
-	if r := run(t, env, "import", "members", write(t, "m.csv", membersCSV)); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
+	dsn, env := seeded(t)
 	s := open(t, dsn)
 	dv1, err := s.Member(ctx, "DV0001")
 	if err != nil {

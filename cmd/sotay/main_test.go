@@ -1,84 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"sotay/bot/telegramtest"
-	"sotay/storage"
 	"sotay/storage/storagetest"
 )
-
-var binary string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sotay-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "sotay")
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		os.Stderr.Write(out)
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// run runs the sotay binary with the environment given and a clean one otherwise.
-func run(t *testing.T, env []string, args ...string) result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, so.String(), se.String()}
-}
-
-func write(t *testing.T, name, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-const orgsCSV = "\ufeffMã;Tên;Loại;Mã cấp trên\r\n" +
-	"BINHLU;Đảng bộ xã Bình Lư;Đảng bộ;\r\n" +
-	"CBNAHIEN;Chi bộ bản Nà Hiên;Chi bộ;BINHLU\r\n" +
-	"CBPAPAO;Chi bộ bản Pà Pao;Chi bộ;BINHLU\r\n"
-
-const membersCSV = "Mã đảng viên,Họ và tên,Mã chi bộ,Giới tính,Năm sinh,Dân tộc,Trạng thái,Số điện thoại\n" +
-	"DV0001,Lò Văn Minh,CBNAHIEN,Nam,1980,Thái,Chính thức,0912 000 001\n" +
-	"DV0002,Hoàng Thị Hoa,CBNAHIEN,Nữ,1990,Tày,Dự bị,\n" +
-	"DV0003,Giàng A Páo,CBPAPAO,Nam,1975,H'Mông,,+84912000003\n"
 
 func TestCommandLine(t *testing.T) {
 	dsn := storagetest.NewDatabase(t)
@@ -207,46 +141,19 @@ func TestCommandLine(t *testing.T) {
 	})
 }
 
-func open(t *testing.T, dsn string) *storage.Storage {
-	t.Helper()
-	s, err := storage.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func TestServeLinksAndStopsOnSIGTERM(t *testing.T) {
-	dsn := storagetest.NewDatabase(t)
-	env := []string{"DATABASE_URL=" + dsn}
-	if r := run(t, env, "import", "orgs", write(t, "o.csv", orgsCSV)); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
-	if r := run(t, env, "import", "members", write(t, "m.csv", membersCSV)); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
+	_, env := seeded(t)
 	tg := telegramtest.NewServer()
 	defer tg.Close()
 	env = append(env, "TELEGRAM_BOT_TOKEN="+tg.Token(), "TELEGRAM_API_URL="+tg.URL())
 	r := run(t, env, "invite", "--member", "DV0001")
 	token := r.stdout[strings.LastIndex(r.stdout, "=")+1 : len(r.stdout)-1]
 
-	cmd := exec.Command(binary, "serve")
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer cmd.Process.Kill()
-
+	s := serve(t, env)
 	u := tg.User(900, "Minh")
 	u.SendText("/start " + token)
 	if _, err := u.WaitMessage(30*time.Second, func(m telegramtest.Message) bool { return strings.Contains(m.Plain, "Đã liên kết") }); err != nil {
-		t.Fatalf("%v\nlogs:\n%s", err, logs.String())
+		t.Fatalf("%v\nlogs:\n%s", err, s.logs())
 	}
 	// An update in hand when SIGTERM arrives: its reply is slow.
 	tg.InjectFault("sendMessage", telegramtest.Fault{Delay: time.Second, ChatID: 900})
@@ -255,26 +162,16 @@ func TestServeLinksAndStopsOnSIGTERM(t *testing.T) {
 	// Two replies to the link, then the /menu reply, held for a second.
 	for tg.Calls("sendMessage") < 3 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the /menu reply never started: %d sendMessage calls\nlogs:\n%s", tg.Calls("sendMessage"), logs.String())
+			t.Fatalf("the /menu reply never started: %d sendMessage calls\nlogs:\n%s", tg.Calls("sendMessage"), s.logs())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit: %v\nlogs:\n%s", err, logs.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("sotay serve did not stop after SIGTERM")
-	}
+	s.stop(t)
 	last, _ := u.LastMessage()
 	if !strings.Contains(last.Plain, "Lò Văn Minh") {
 		t.Fatalf("/menu answer lost on shutdown: %q", last.Plain)
 	}
-	if strings.Contains(logs.String(), tg.Token()) {
+	if strings.Contains(s.logs(), tg.Token()) {
 		t.Fatal("the bot token appears in the logs")
 	}
 }

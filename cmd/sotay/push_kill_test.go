@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -21,17 +18,13 @@ func TestServeKilledMidPushLosesNothing(t *testing.T) {
 	const n = 40
 	dsn := storagetest.NewDatabase(t)
 	env := []string{"DATABASE_URL=" + dsn, "SEND_RATE=10"}
-	if r := run(t, env, "import", "orgs", write(t, "o.csv", orgsCSV)); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
+	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
 	var csv strings.Builder
 	csv.WriteString("code,full_name,org_code\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&csv, "K%03d,Đảng viên Số %d,CBNAHIEN\n", i, i)
 	}
-	if r := run(t, env, "import", "members", write(t, "m.csv", csv.String())); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
+	mustRun(t, env, "import", "members", write(t, "m.csv", csv.String()))
 	s := open(t, dsn)
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
@@ -43,10 +36,8 @@ func TestServeKilledMidPushLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if r := run(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
-		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--summary", "Tóm tắt."); r.code != 0 {
-		t.Fatalf("doc add: %+v", r)
-	}
+	mustRun(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
+		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--summary", "Tóm tắt.")
 	tg := telegramtest.NewServer(telegramtest.WithFloodLimit(30, 1))
 	defer tg.Close()
 	users := make([]*telegramtest.User, n)
@@ -54,9 +45,7 @@ func TestServeKilledMidPushLosesNothing(t *testing.T) {
 		users[i] = tg.User(int64(20000+i), fmt.Sprintf("U%d", i))
 	}
 	env = append(env, "TELEGRAM_BOT_TOKEN="+tg.Token(), "TELEGRAM_API_URL="+tg.URL())
-	if r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "CBNAHIEN"); r.code != 0 {
-		t.Fatalf("push: %+v", r)
-	}
+	mustRun(t, env, "push", "--doc", "21-KL/TW", "--to", "CBNAHIEN")
 	delivered := func() (got, dup int) {
 		for _, u := range users {
 			k := 0
@@ -74,42 +63,26 @@ func TestServeKilledMidPushLosesNothing(t *testing.T) {
 		}
 		return got, dup
 	}
-	serve := func() (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(binary, "serve")
-		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
-		var logs bytes.Buffer
-		cmd.Stderr = &logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, &logs
-	}
-	waitFor := func(want int, cmd *exec.Cmd, logs *bytes.Buffer) {
+	waitFor := func(want int, sv *serving) {
 		deadline := time.Now().Add(60 * time.Second)
 		for {
 			if got, _ := delivered(); got >= want {
 				return
 			}
 			if time.Now().After(deadline) {
-				cmd.Process.Kill()
 				got, _ := delivered()
-				t.Fatalf("only %d of %d members got the push\nlogs:\n%s", got, want, logs.String())
+				t.Fatalf("only %d of %d members got the push\nlogs:\n%s", got, want, sv.logs())
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	for kill, at := range []int{8, 20} {
-		cmd, logs := serve()
-		waitFor(at, cmd, logs)
-		if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
-			t.Fatal(err)
-		}
-		cmd.Wait()
+		sv := serve(t, env)
+		waitFor(at, sv)
+		sv.kill(t) // SIGKILL: no cleanup runs
 		t.Logf("kill %d after %d members", kill+1, at)
 	}
-	cmd, logs := serve()
-	defer cmd.Process.Kill()
-	waitFor(n, cmd, logs)
+	waitFor(n, serve(t, env))
 	// Let a late duplicate show up before counting.
 	time.Sleep(500 * time.Millisecond)
 	got, dup := delivered()

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,42 +91,16 @@ func TestServeNeverPrintsTheToken(t *testing.T) {
 // Bot API, and stops it with SIGTERM.
 func serveUntilPolling(t *testing.T, tg *telegramtest.Server, env []string) result {
 	t.Helper()
-	cmd := exec.Command(binary, "serve")
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
 	polls := tg.Calls("getUpdates")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer cmd.Process.Kill()
+	s := serve(t, env)
 	deadline := time.Now().Add(60 * time.Second)
 	for tg.Calls("getUpdates") <= polls {
-		select {
-		case err := <-exited:
-			t.Fatalf("serve exited before polling: %v\n%s%s", err, so.String(), se.String())
-		default:
-		}
+		s.running(t, "before polling")
 		if time.Now().After(deadline) {
-			t.Fatalf("serve never polled\n%s%s", so.String(), se.String())
+			t.Fatalf("serve never polled\n%s", s.logs())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	code := 0
-	select {
-	case err := <-exited:
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not stop after SIGTERM")
-	}
-	return result{code, so.String(), se.String()}
+	code := s.terminate(t, 60*time.Second)
+	return result{code, s.stdout.String(), s.stderr.String()}
 }

@@ -95,6 +95,13 @@ func NewDatabase(t testing.TB) string {
 		}
 		t.Fatalf("storagetest: create database: %v", err)
 	}
+	DropAtCleanup(t, name)
+	return DSN(name)
+}
+
+// DropAtCleanup drops database name, if it exists, when the test ends: for
+// the databases a test makes itself or has the program under test make.
+func DropAtCleanup(t testing.TB, name string) {
 	t.Cleanup(func() {
 		a, err := sql.Open("postgres", ServerURL())
 		if err != nil {
@@ -103,7 +110,6 @@ func NewDatabase(t testing.TB) string {
 		defer a.Close()
 		_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	return DSN(name)
 }
 
 // ensureTemplate creates, once per schema, a migrated template database
@@ -175,21 +181,69 @@ func randomHex(n int) string {
 // (DV3 Giàng A Páo), phones 0912000001 to 0912000003, nobody linked.
 func SeedCommune(t testing.TB, s *storage.Storage) {
 	t.Helper()
-	ctx := context.Background()
-	orgs := []storage.OrgInput{
+	MustImport(t, s, []storage.OrgInput{
 		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
 		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
 		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
-	}
-	if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ms := []storage.MemberInput{
+	}, []storage.MemberInput{
 		{Line: 2, Code: "DV1", FullName: "Lò Văn Minh", OrgCode: "CB1", Phone: "0912000001"},
 		{Line: 3, Code: "DV2", FullName: "Hoàng Thị Hoa", OrgCode: "CB1", Phone: "0912000002"},
 		{Line: 4, Code: "DV3", FullName: "Giàng A Páo", OrgCode: "CB2", Phone: "0912000003"},
+	})
+}
+
+// MustImport imports organisations, then members, as an import with no
+// options would, and ends the test if either fails. Either may be empty.
+func MustImport(t testing.TB, s *storage.Storage, orgs []storage.OrgInput, members []storage.MemberInput) {
+	t.Helper()
+	ctx := context.Background()
+	if len(orgs) > 0 {
+		if _, err := s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
+	if len(members) > 0 {
+		if _, err := s.ImportMembers(ctx, members, nil, storage.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// LinkedUser returns the Telegram user a member is linked to, 0 for none.
+func LinkedUser(t testing.TB, s *storage.Storage, code string) int64 {
+	t.Helper()
+	m, err := s.Member(context.Background(), code)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if m.TelegramUserID == nil {
+		return 0
+	}
+	return *m.TelegramUserID
+}
+
+// AllAtOnce calls f(0) to f(n-1) in n goroutines released together, as
+// concurrent requests would arrive, and fails the test if any returns an
+// error.
+func AllAtOnce(t testing.TB, n int, f func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs <- f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
