@@ -134,6 +134,9 @@ func (h *Handlers) handlerList() []Handler {
 		{Dialog: h.pushing, Access: Officer},
 		{Callback: cbDeliveryReport, Access: Officer, Handle: h.deliveryReport},
 		{Callback: cbStudied, Access: Member, Handle: h.studied},
+		{Callback: cbPushAgain, Access: Member, Handle: h.pushAgain},
+		{Command: "hoctap", Access: Member, Description: "Văn bản cần học và hạn học tập", MenuLabel: "📚 Học tập", Handle: h.studyCommand},
+		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
 		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
 		{Callback: cbInvite, Access: Secretary, Handle: h.invites},
