@@ -89,6 +89,7 @@ type Handlers struct {
 	publish *Dialog[publishDraft]
 	pushing *Dialog[pushDraft]
 	roster  *Dialog[importDraft]
+	offline *Dialog[offlineDraft]
 }
 
 // New builds the handler list.
@@ -104,6 +105,7 @@ func New(deps Deps) *Handlers {
 	}
 	h := &Handlers{deps: deps}
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
+	h.offline = h.offlineDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -136,6 +138,8 @@ func (h *Handlers) handlerList() []Handler {
 		{Callback: cbStudied, Access: Member, Handle: h.studied},
 		{Callback: cbPushAgain, Access: Member, Handle: h.pushAgain},
 		{Command: "hoctap", Access: Member, Description: "Văn bản cần học và hạn học tập", MenuLabel: "📚 Học tập", Handle: h.studyCommand},
+		{Callback: cbOfflineStart, Access: Secretary, Handle: h.offlineStart},
+		{Dialog: h.offline, Access: Secretary},
 		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
 		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},

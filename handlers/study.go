@@ -299,5 +299,8 @@ func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document
 
 // studyTools are the secretaries' and officers' buttons under /hoctap.
 func (h *Handlers) studyTools(r *Request) [][]tgbotapi.InlineKeyboardButton {
-	return nil
+	if r.Scope(Secretary).Empty() {
+		return nil
+	}
+	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(button("📋 Ghi nhận học tại chi bộ", cbOfflineStart))}
 }

@@ -134,3 +134,51 @@ func TestStatsStudy(t *testing.T) {
 		})
 	}
 }
+
+func TestStudyOffline(t *testing.T) {
+	env := []string{"DATABASE_URL=" + studyDB(t)}
+	t.Run("RefusedCodeStoresNothing", func(t *testing.T) {
+		r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5,DV1,NOPE", "--on", "hôm qua")
+		if r.code == 0 || !strings.Contains(r.stdout, "✗ DV1 Đảng viên 1: đã học trực tuyến") || !strings.Contains(r.stdout, "✗ NOPE") ||
+			!strings.Contains(r.stderr, "chưa ghi mã nào") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv")
+		if !strings.Contains(r.stdout, "\nROOT,Đảng bộ xã Bình Lư,,5,0,0,1,2,1,1,0,60.0") {
+			t.Fatalf("changed: %s", r.stdout)
+		}
+	})
+	t.Run("OutOfScopeSaidPerCode", func(t *testing.T) {
+		r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5", "--org", "CB1")
+		if r.code == 0 || !strings.Contains(r.stdout, "ngoài phạm vi") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("FileOfCodesTicks", func(t *testing.T) {
+		f := write(t, "codes.csv", "\ufeffMã đảng viên\nDV5\nDV4\n")
+		r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--file", f, "--on", "01/11/2026")
+		if r.code != 0 || !strings.Contains(r.stdout, "ghi 2, không đổi 0, từ chối 0") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv")
+		if !strings.Contains(r.stdout, "\nROOT,Đảng bộ xã Bình Lư,,5,0,0,0,2,3,0,0,100.0") {
+			t.Fatalf("rates: %s", r.stdout)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"NeitherMemberNorFile", []string{"study", "offline", "--doc", "21-KL/TW"}, "--member"},
+		{"FutureDate", []string{"study", "offline", "--doc", "21-KL/TW", "--member", "DV1", "--on", "01/01/2099"}, "chưa tới"},
+		{"BadDate", []string{"study", "offline", "--doc", "21-KL/TW", "--member", "DV1", "--on", "mai"}, "không phải ngày"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, env, tc.args...)
+			if r.code == 0 || !strings.Contains(r.stderr, tc.msg) {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+		})
+	}
+}
