@@ -85,11 +85,12 @@ type Handlers struct {
 	list []Handler
 
 	// The dialogs, each written in its feature's file.
-	search  *Dialog[searchDraft]
-	publish *Dialog[publishDraft]
-	pushing *Dialog[pushDraft]
-	roster  *Dialog[importDraft]
-	offline *Dialog[offlineDraft]
+	search    *Dialog[searchDraft]
+	publish   *Dialog[publishDraft]
+	pushing   *Dialog[pushDraft]
+	roster    *Dialog[importDraft]
+	offline   *Dialog[offlineDraft]
+	reminding *Dialog[remindDraft]
 }
 
 // New builds the handler list.
@@ -105,7 +106,7 @@ func New(deps Deps) *Handlers {
 	}
 	h := &Handlers{deps: deps}
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
-	h.offline = h.offlineDialog()
+	h.offline, h.reminding = h.offlineDialog(), h.remindDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -140,6 +141,9 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "hoctap", Access: Member, Description: "Văn bản cần học và hạn học tập", MenuLabel: "📚 Học tập", Handle: h.studyCommand},
 		{Callback: cbOfflineStart, Access: Secretary, Handle: h.offlineStart},
 		{Dialog: h.offline, Access: Secretary},
+		{Command: "nhacnho", Access: Secretary, Description: "Nhắc đảng viên chưa học văn bản", MenuLabel: "🔔 Nhắc học tập", Handle: h.remindCommand},
+		{Dialog: h.reminding, Access: Secretary},
+		{Callback: cbRemindLater, Access: Member, Handle: h.remindLater},
 		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
 		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},

@@ -302,5 +302,6 @@ func (h *Handlers) studyTools(r *Request) [][]tgbotapi.InlineKeyboardButton {
 	if r.Scope(Secretary).Empty() {
 		return nil
 	}
-	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(button("📋 Ghi nhận học tại chi bộ", cbOfflineStart))}
+	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+		button("📋 Ghi nhận học tại chi bộ", cbOfflineStart), commandButton("🔔 Nhắc học tập", "nhacnho"))}
 }

@@ -182,3 +182,25 @@ func TestStudyOffline(t *testing.T) {
 		})
 	}
 }
+
+func TestPushRemindDays(t *testing.T) {
+	dsn := studyDB(t)
+	env := []string{"DATABASE_URL=" + dsn}
+	r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--remind-days", "200")
+	if r.code == 0 || !strings.Contains(r.stderr, "--remind-days 200 không hợp lệ") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--remind-days", "5", "--due", "31/12/2099")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	s, err := storage.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var days int
+	if err := s.DB().Get(&days, `SELECT remind_days FROM campaigns ORDER BY id DESC LIMIT 1`); err != nil || days != 5 {
+		t.Fatalf("remind_days %d %v", days, err)
+	}
+}
