@@ -170,13 +170,17 @@ func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	text, kb := h.documentCard(r, d)
+	text, kb, err := h.documentCard(ctx, r, d)
+	if err != nil {
+		return err
+	}
 	r.Show(text, &kb)
 	return nil
 }
 
-// documentCard is a document's header, summary and buttons.
-func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotapi.InlineKeyboardMarkup) {
+// documentCard is a document's header, summary and buttons, and for a
+// member assigned it their state, deadline and "Tôi đã học" (study.go).
+func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Document) (string, tgbotapi.InlineKeyboardMarkup, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📄 <b>%s</b>\nNgày %s", esc(docHeading(d)), dateVN(d.IssuedOn))
 	if d.Issuer != "" {
@@ -186,6 +190,11 @@ func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotap
 	if d.Summary != "" {
 		fmt.Fprintf(&b, "\n\n%s", esc(cut(d.Summary, maxSummaryShown)))
 	}
+	study, studyRow, err := h.cardStudy(ctx, r, d)
+	if err != nil {
+		return "", tgbotapi.InlineKeyboardMarkup{}, err
+	}
+	b.WriteString(study)
 	var rows [][]tgbotapi.InlineKeyboardButton
 	var first []tgbotapi.InlineKeyboardButton
 	if strings.TrimSpace(d.Body) != "" {
@@ -197,12 +206,15 @@ func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotap
 	if len(first) > 0 {
 		rows = append(rows, first)
 	}
+	if studyRow != nil {
+		rows = append(rows, studyRow)
+	}
 	last := tgbotapi.NewInlineKeyboardRow(button(labelBackToList, cbLibrary, d.Kind, 0))
 	if r.Has(Admin) {
 		last = append(last, button(labelWithdraw, cbWithdraw, d.ID))
 	}
 	rows = append(rows, last)
-	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...), nil
 }
 
 // isLibraryButton reports whether callback data belongs to the library's

@@ -26,6 +26,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), demoCmd())
+	addStudyCommands(root)
 	demoDatabase(root)
 	vietnamese(root)
 	return root
