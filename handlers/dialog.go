@@ -31,8 +31,7 @@ import (
 // again after a typed answer) is known and changes nothing.
 //
 // To write a dialog: declare its draft type and a *Dialog[Draft] with its
-// steps in one file (a step that draws a paged Select or Multiselect names
-// it in Widgets), put {Dialog: d} in the handler list (it takes the dialog's
+// steps in one file, put {Dialog: d} in the handler list (it takes the dialog's
 // buttons and the texts typed while it is open), and start it from a
 // command with d.Start.
 
@@ -81,17 +80,17 @@ type Step[D any] struct {
 	// Actions are the step's buttons by action name. A press of an action
 	// the current step does not list (an older step's button) is refused.
 	Actions map[string]func(ctx context.Context, c *Conv[D], a Args) error
-	// Widgets names the list widgets the step draws (Select, Multiselect),
-	// whose pages the engine turns; a page of any other name is refused.
-	Widgets []string
 }
 
 // dialogState is what the dialogs table keeps for an engine dialog.
 type dialogState struct {
-	Intent  string          `json:"i"`
-	Rev     int             `json:"r"`
-	History []string        `json:"h,omitempty"`
-	Pages   map[string]int  `json:"p,omitempty"`
+	Intent  string         `json:"i"`
+	Rev     int            `json:"r"`
+	History []string       `json:"h,omitempty"`
+	Pages   map[string]int `json:"p,omitempty"`
+	// Widgets are the list widgets the last drawing showed: the only ones
+	// whose pages a button may turn.
+	Widgets []string        `json:"w,omitempty"`
 	Draft   json.RawMessage `json:"d"`
 }
 
@@ -165,8 +164,14 @@ func (c *Conv[D]) Button(label, action string, args ...any) tgbotapi.InlineKeybo
 // version is the intent and revision a button of this drawing carries.
 func (c *Conv[D]) version() string { return fmt.Sprintf("%s.%d", c.state.Intent, c.state.Rev) }
 
-// Page is the offset a list widget of this step shows.
-func (c *Conv[D]) Page(widget string) int { return c.state.Pages[widget] }
+// Page is the offset a list widget of this step shows. Asking for it says
+// that the drawing shows the widget, so that its page buttons work.
+func (c *Conv[D]) Page(widget string) int {
+	if !slices.Contains(c.state.Widgets, widget) {
+		c.state.Widgets = append(c.state.Widgets, widget)
+	}
+	return c.state.Pages[widget]
+}
 
 // SetPage moves a list widget to another offset.
 func (c *Conv[D]) SetPage(widget string, off int) {
@@ -276,7 +281,7 @@ func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
 		c.Back()
 		return c.finish(ctx, false)
 	case actPage:
-		if !slices.Contains(d.find(c.step).Widgets, args.Arg(0)) {
+		if !slices.Contains(c.state.Widgets, args.Arg(0)) {
 			r.Toast = msgOldStep
 			return nil
 		}
@@ -373,25 +378,26 @@ func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
 	if c.d.find(c.step) == nil {
 		return fmt.Errorf("handlers: dialog %s has no step %q", c.d.Name, c.step)
 	}
+	if !c.keep {
+		// A new drawing: the buttons of the one before are old. It is drawn
+		// before the state is saved, since it says which list widgets it
+		// shows (and may move their pages back into range).
+		c.state.Rev++
+		if err := c.draw(ctx, fresh); err != nil {
+			return err
+		}
+	}
 	b, err := json.Marshal(c.Draft)
 	if err != nil {
 		return fmt.Errorf("handlers: dialog %s draft: %w", c.d.Name, err)
 	}
 	c.state.Draft = b
-	if !c.keep {
-		c.state.Rev++ // a new drawing: the buttons of the one before are old
-	}
-	if err := c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state); err != nil {
-		return err
-	}
-	if c.keep {
-		return nil
-	}
-	return c.draw(ctx, fresh)
+	return c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state)
 }
 
 // draw shows the current step.
 func (c *Conv[D]) draw(ctx context.Context, fresh bool) error {
+	c.state.Widgets = nil
 	text, rows, err := c.d.find(c.step).View(ctx, c)
 	if err != nil {
 		return err

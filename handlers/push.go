@@ -44,7 +44,7 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 		Cancelled: "Đã hủy việc gửi văn bản.",
 		Stale:     "Thao tác gửi văn bản này đã xong hoặc đã hết hạn. Đồng chí gõ /gui để gửi văn bản khác.",
 		Steps: []*Step[pushDraft]{
-			{ID: "doc", View: h.pushDocs, Widgets: []string{"docs"}, Actions: map[string]pushAction{"d": h.pushPickDocument}},
+			{ID: "doc", View: h.pushDocs, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: "scope", View: h.pushScope, Actions: map[string]pushAction{
 				"s": func(ctx context.Context, c *pushConv, a Args) error {
 					id, err := h.pushOrgArg(ctx, c, a)
@@ -61,7 +61,7 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 					return nil
 				},
 			}},
-			{ID: "cells", View: h.pushCells, Widgets: []string{"cells"}, Actions: map[string]pushAction{
+			{ID: "cells", View: h.pushCells, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a Args) error {
 					id, err := h.pushOrgArg(ctx, c, a)
 					if err != nil {

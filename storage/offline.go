@@ -128,7 +128,7 @@ type OfflineOrg struct {
 // assigned members not yet studied (or ticked within UndoWindow), by name.
 func (s *Storage) OfflineOrgs(ctx context.Context, campaignID int64, roots []int64) ([]OfflineOrg, error) {
 	var out []OfflineOrg
-	err := s.sel(ctx, &out, subtreeCTE+`
+	err := s.sel(ctx, &out, subtreesCTE+`
 		SELECT o.id, o.code, o.name, count(*) FILTER (WHERE a.state NOT IN ('studied', 'studied_offline')) AS open
 		FROM assignments a JOIN organisations o ON o.id = a.org_id
 		WHERE a.campaign_id = $2 AND a.org_id IN (SELECT id FROM sub)

@@ -224,7 +224,7 @@ func (s *Storage) RemindCampaign(ctx context.Context, campaignID int64, roots []
 		MemberID int64  `db:"member_id"`
 		Kind     string `db:"kind"`
 	}
-	err = s.sel(ctx, &rows, subtreeCTE+`
+	err = s.sel(ctx, &rows, subtreesCTE+`
 		SELECT a.member_id, CASE
 			WHEN EXISTS (SELECT 1 FROM assignments b WHERE b.member_id = a.member_id AND b.document_id = a.document_id
 			             AND b.state IN ('studied', 'studied_offline')) THEN 'studied'

@@ -187,7 +187,7 @@ type OpenCampaign struct {
 // of roots, newest first.
 func (s *Storage) OpenCampaigns(ctx context.Context, roots []int64) ([]OpenCampaign, error) {
 	var out []OpenCampaign
-	err := s.sel(ctx, &out, subtreeCTE+`
+	err := s.sel(ctx, &out, subtreesCTE+`
 		SELECT `+campaignColumns+`, x.assigned, x.open FROM (
 			SELECT a.campaign_id, count(*) AS assigned,
 			       count(*) FILTER (WHERE a.state NOT IN ('studied', 'studied_offline')) AS open
@@ -201,9 +201,9 @@ func (s *Storage) OpenCampaigns(ctx context.Context, roots []int64) ([]OpenCampa
 	return out, nil
 }
 
-// subtreeCTE is "sub": the organisations of the subtrees of $1 (ids),
+// subtreesCTE is "sub": the organisations of the subtrees of $1 (ids),
 // dissolved ones included, since their records stay countable.
-const subtreeCTE = `WITH RECURSIVE sub AS (
+const subtreesCTE = `WITH RECURSIVE sub AS (
 		SELECT id FROM organisations WHERE id = ANY($1::bigint[])
 		UNION
 		SELECT o.id FROM organisations o JOIN sub ON o.parent_id = sub.id
