@@ -34,6 +34,10 @@ const (
 	cbRemindLater    Prefix = "nls"  // nls: remind me tomorrow
 	cbDeliveryReport Prefix = "gbc"  // gbc:<campaign>
 	cbInvite         Prefix = "moi"  // moi:p:<offset> | moi:m:<member>
+	cbReportEdit     Prefix = "rs"   // rs:<m|s>:<report>, "Sửa" on a stored report
+	cbReview         Prefix = "rv"   // rv:<l|v|ok|back>:<report>, officers' review
+	cbMeetingAnswer  Prefix = "hop"  // hop:<y|n>:<meeting>, a member's answer to a notice
+	cbMeetingTally   Prefix = "lh"   // lh:<meeting>, the answers for the secretary
 )
 
 // MaxCallbackData is Telegram's limit on a button's callback data, in bytes.

@@ -64,6 +64,9 @@ type Dialog[D any] struct {
 	// Fresh opens the dialog in a new message even when it is started by a
 	// button (the message the button was on stays as it was).
 	Fresh bool
+	// Title names what the dialog does ("báo cáo sinh hoạt chi bộ"), for
+	// the message that says a half-done one expired.
+	Title string
 }
 
 // Step is one window of a dialog.
@@ -205,6 +208,16 @@ func newIntent() string {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// StartNew is Start drawing the step as a new message, leaving the
+// message of a pressed button as it is (a notice the user still needs).
+func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step string, draft D) error {
+	if d.find(step) == nil {
+		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
+	}
+	c := &Conv[D]{Request: r, Draft: draft, d: d, state: dialogState{Intent: newIntent()}, step: step}
+	return c.finish(ctx, true)
 }
 
 // Start opens the dialog at a step with a draft, replacing any other open
@@ -432,6 +445,36 @@ type dialogEntry interface {
 	press(ctx context.Context, r *Request) error
 	text(ctx context.Context, r *Request) error
 	cancelled() string
+	title() string
+}
+
+func (d *Dialog[D]) title() string { return d.Title }
+
+const msgDialogExpired = "⌛ Phần %s đồng chí làm dở đã quá 24 giờ nên đã hết hạn; những gì đã nhập chưa được lưu. Đồng chí gõ lại lệnh để làm lại từ đầu."
+
+// expiredDialog is the answer to a message typed after the user's dialog
+// expired (24 h without an answer): the engine treats the dialog as gone,
+// but the user deserves to hear why their answer is not taken. The
+// expired state is deleted, so it is said once.
+func (h *Handlers) expiredDialog(ctx context.Context, r *Request) (*Handler, error) {
+	d, err := r.Store.ExpiredDialog(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	what := "thao tác"
+	if hd := h.byDialog(d.Name); hd != nil && hd.Dialog.title() != "" {
+		what = hd.Dialog.title()
+	}
+	return &Handler{Access: Member, Handle: func(ctx context.Context, r *Request) error {
+		if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
+			return err
+		}
+		r.Reply(fmt.Sprintf(msgDialogExpired, esc(what)), nil)
+		return nil
+	}}, nil
 }
 
 func (d *Dialog[D]) cancelled() string {

@@ -91,6 +91,10 @@ type Handlers struct {
 	roster    *Dialog[importDraft]
 	offline   *Dialog[offlineDraft]
 	reminding *Dialog[remindDraft]
+
+	// reports.go, meetings.go, supervision.go.
+	meetings     *Dialog[meetingDraft]
+	supervisions *Dialog[supervisionDraft]
 }
 
 // New builds the handler list.
@@ -107,6 +111,7 @@ func New(deps Deps) *Handlers {
 	h := &Handlers{deps: deps}
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
 	h.offline, h.reminding = h.offlineDialog(), h.remindDialog()
+	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -151,6 +156,12 @@ func (h *Handlers) handlerList() []Handler {
 		// roster_import.go.
 		{Command: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Dialog: h.roster, Access: Admin},
+		// meetings.go, supervision.go, reports.go: reports by message.
+		{Command: "sinhhoat", Access: Secretary, Description: "Báo cáo buổi sinh hoạt chi bộ", MenuLabel: "📝 Báo cáo sinh hoạt", Handle: h.meetingCommand},
+		{Dialog: h.meetings, Access: Secretary},
+		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
+		{Dialog: h.supervisions, Access: Secretary},
+		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

@@ -79,3 +79,15 @@ func (s *Storage) EndDialog(ctx context.Context, userID int64) (bool, error) {
 	_, _ = s.exec(ctx, `DELETE FROM dialogs WHERE telegram_user_id = $1`, userID)
 	return n > 0, nil
 }
+
+// ExpiredDialog returns a user's dialog that ran out of time and was not
+// replaced since, so that the next message can say so politely.
+func (s *Storage) ExpiredDialog(ctx context.Context, userID int64) (Dialog, error) {
+	var d Dialog
+	err := s.get(ctx, &d, `SELECT telegram_user_id, name, step, draft, updated_at, expires_at FROM dialogs
+		WHERE telegram_user_id = $1 AND expires_at <= $2`, userID, s.now())
+	if err != nil {
+		return d, fmt.Errorf("storage: expired dialog of %d: %w", userID, err)
+	}
+	return d, nil
+}
