@@ -93,9 +93,7 @@ func (h *harness) invite(code string) string {
 // grant gives a member of the commune a role, as the CLI would.
 func (h *harness) grant(code, role, org string) {
 	h.t.Helper()
-	if err := h.s.GrantRole(context.Background(), code, role, org, "test"); err != nil {
-		h.t.Fatal(err)
-	}
+	storagetest.MustGrant(h.t, h.s, code, role, org)
 }
 
 func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Message {

@@ -152,11 +152,7 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 }
 
 func TestImportChoiceStaleAfterCancel(t *testing.T) {
-	e := newEnv(t)
-	e.link(t, "DV1", 801)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	e := adminEnv(t, 801)
 	csv := "code,full_name,org_code\nDV9,Vừ A Dính,CB1\nDV10,Không Tổ,NOPE\n"
 	e.sendDocument(t, 801, "ds.csv", csv, "/nhap")
 	ok := e.rec.find("nhap", "ok")
@@ -166,9 +162,7 @@ func TestImportChoiceStaleAfterCancel(t *testing.T) {
 	e.tap(t, 801, "nhap", "x")
 	e.rec.reset()
 	e.press(t, 801, ok)
-	if !contains(e.rec.texts(), "callback:Lựa chọn này đã xong hoặc đã hết hiệu lực.") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "callback:Lựa chọn này đã xong hoặc đã hết hiệu lực.")
 	if _, err := e.s.Member(context.Background(), "DV9"); storage.ErrorCode(err) != storage.CodeNotFound {
 		t.Fatalf("imported after cancel: %v", err)
 	}
@@ -192,9 +186,7 @@ func TestWrongAnswerAsksTheSameStepWithItsButtons(t *testing.T) {
 	}
 	// The right answer goes on from there.
 	e.text(t, 702, "Tóm tắt ngắn.")
-	if !contains(e.rec.texts(), "Tóm tắt: Tóm tắt ngắn.") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "Tóm tắt: Tóm tắt ngắn.")
 }
 
 func TestDialogSurvivesARestart(t *testing.T) {
@@ -204,7 +196,5 @@ func TestDialogSurvivesARestart(t *testing.T) {
 	// A new Handlers over the same database is what a restart gives.
 	e.h = newHandlers(e)
 	e.tap(t, 701, "gui", "c")
-	if !contains(e.rec.texts(), "đã chọn 0") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "đã chọn 0")
 }

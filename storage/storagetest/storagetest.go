@@ -209,6 +209,14 @@ func MustImport(t testing.TB, s *storage.Storage, orgs []storage.OrgInput, membe
 	}
 }
 
+// MustGrant gives a member a role over an organisation, as the CLI would.
+func MustGrant(t testing.TB, s *storage.Storage, code, role, org string) {
+	t.Helper()
+	if err := s.GrantRole(context.Background(), code, role, org, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // LinkedUser returns the Telegram user a member is linked to, 0 for none.
 func LinkedUser(t testing.TB, s *storage.Storage, code string) int64 {
 	t.Helper()
