@@ -92,11 +92,8 @@ func TestTextPages(t *testing.T) {
 // (CB1) as 701, DV2 (CB1, admin) as 702 and DV3 (CB2) as 703.
 func docEnv(t *testing.T) (*env, storage.Document, storage.Document) {
 	t.Helper()
-	e := newEnv(t)
+	e := linkedEnv(t)
 	ctx := context.Background()
-	e.link(t, "DV1", 701)
-	e.link(t, "DV2", 702)
-	e.link(t, "DV3", 703)
 	storagetest.MustGrant(t, e.s, "DV2", storage.RoleAdmin, "ROOT")
 	cb1, err := e.s.CreateDocument(ctx, storage.DocumentInput{
 		Kind: "ket_luan", Number: "21-KL/TW", Issuer: "Ban Chấp hành Trung ương", IssuedOn: time.Date(2021, 10, 25, 0, 0, 0, 0, time.UTC),

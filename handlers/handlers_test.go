@@ -262,6 +262,35 @@ func adminEnv(t *testing.T, user int64) *env {
 	return e
 }
 
+// linkedEnv is newEnv with DV1, DV2 and DV3 linked to the Telegram users
+// 701, 702 and 703.
+func linkedEnv(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t)
+	e.link(t, "DV1", 701)
+	e.link(t, "DV2", 702)
+	e.link(t, "DV3", 703)
+	return e
+}
+
+// replyTo sends text from user and checks that what the bot sends in
+// answer contains want.
+func (e *env) replyTo(t *testing.T, user int64, text, want string) {
+	t.Helper()
+	e.rec.reset()
+	e.text(t, user, text)
+	e.said(t, want)
+}
+
+// replyToPress presses a button with data as user and checks that what
+// the bot sends in answer contains want.
+func (e *env) replyToPress(t *testing.T, user int64, data, want string) {
+	t.Helper()
+	e.rec.reset()
+	e.press(t, user, data)
+	e.said(t, want)
+}
+
 // said fails the test unless one of the texts sent so far contains sub.
 func (e *env) said(t *testing.T, sub string) {
 	t.Helper()
@@ -315,20 +344,14 @@ func TestAuthorization(t *testing.T) {
 	dv1, _ := e.s.Member(ctx, "DV1")
 
 	t.Run("MemberCannotUseSecretaryCommand", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 601, "/moi")
-		e.said(t, "không có quyền")
+		e.replyTo(t, 601, "/moi", "không có quyền")
 	})
 	t.Run("MemberForgedCallbackRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 601, "moi:m:"+itoa(dv3.ID))
-		e.said(t, "callback:Đồng chí không có quyền")
+		e.replyToPress(t, 601, "moi:m:"+itoa(dv3.ID), "callback:Đồng chí không có quyền")
 		assertNoInvites(t, e.s, dv3.ID)
 	})
 	t.Run("SecretaryOutsideScopeRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 602, "moi:m:"+itoa(dv3.ID))
-		e.said(t, "callback:Đồng chí không có quyền")
+		e.replyToPress(t, 602, "moi:m:"+itoa(dv3.ID), "callback:Đồng chí không có quyền")
 		assertNoInvites(t, e.s, dv3.ID)
 	})
 	t.Run("SecretaryListsOwnCellOnly", func(t *testing.T) {
@@ -340,14 +363,10 @@ func TestAuthorization(t *testing.T) {
 		}
 	})
 	t.Run("SecretaryInvitesLinkedMemberGetsToast", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 602, "moi:m:"+itoa(dv1.ID))
-		e.said(t, "callback:Đảng viên này đã liên kết")
+		e.replyToPress(t, 602, "moi:m:"+itoa(dv1.ID), "callback:Đảng viên này đã liên kết")
 	})
 	t.Run("UnlinkedUserSeesOnlyHowToLink", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 699, "/menu")
-		e.said(t, "chưa liên kết")
+		e.replyTo(t, 699, "/menu", "chưa liên kết")
 	})
 }
 

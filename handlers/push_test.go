@@ -19,11 +19,8 @@ import (
 // and an officer over CB2.
 func pushEnv(t *testing.T) (*env, int64) {
 	t.Helper()
-	e := newEnv(t)
+	e := linkedEnv(t)
 	ctx := context.Background()
-	e.link(t, "DV1", 701)
-	e.link(t, "DV2", 702)
-	e.link(t, "DV3", 703)
 	storagetest.MustGrant(t, e.s, "DV1", storage.RoleAdmin, "ROOT")
 	storagetest.MustGrant(t, e.s, "DV3", storage.RoleOfficer, "CB2")
 	var id int64
@@ -111,14 +108,10 @@ func TestPushDialog(t *testing.T) {
 		e.said(t, "callback:Đồng chí không có quyền")
 	})
 	t.Run("MemberCannotPush", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 702, "/gui")
-		e.said(t, "không có quyền")
+		e.replyTo(t, 702, "/gui", "không có quyền")
 	})
 	t.Run("TypingDuringTheDialogPointsToTheButtons", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 703, "CB1 và CB2")
-		e.said(t, "hãy bấm các nút")
+		e.replyTo(t, 703, "CB1 và CB2", "hãy bấm các nút")
 	})
 }
 

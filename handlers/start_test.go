@@ -79,9 +79,7 @@ func TestOldInviteCannotTakeOverAccount(t *testing.T) {
 		t.Fatalf("not linked: %q", e.rec.texts())
 	}
 	t.Run("SecondInviteGetsGenericAnswer", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 1202, "/start "+second)
-		e.said(t, "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn")
+		e.replyTo(t, 1202, "/start "+second, "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn")
 		if got := storagetest.LinkedUser(t, e.s, "DV1"); got != 1201 {
 			t.Fatalf("DV1 moved to %d by an old invite", got)
 		}
@@ -147,9 +145,7 @@ func TestLinkedAccountOpeningAnotherInvite(t *testing.T) {
 		t.Fatal("links changed")
 	}
 	// The invite was not used up: its member can still open it.
-	e.rec.reset()
-	e.text(t, 1302, "/start "+tok)
-	e.said(t, "Đã liên kết tài khoản với đồng chí <b>Giàng A Páo</b>")
+	e.replyTo(t, 1302, "/start "+tok, "Đã liên kết tài khoản với đồng chí <b>Giàng A Páo</b>")
 }
 
 func TestRelinkThroughInviteMenu(t *testing.T) {
@@ -182,9 +178,7 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 		t.Fatalf("no confirm button: %v %q", e.rec.buttons(), e.rec.texts())
 	}
 	t.Run("OutsideScopeRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 1401, "moi:r:"+itoa(dv3.ID))
-		e.said(t, "callback:Đồng chí không có quyền")
+		e.replyToPress(t, 1401, "moi:r:"+itoa(dv3.ID), "callback:Đồng chí không có quyền")
 		assertNoInvites(t, e.s, dv3.ID)
 	})
 	e.rec.reset()
@@ -227,9 +221,7 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 		t.Fatalf("relink not audited: %+v", log)
 	}
 	t.Run("OldAccountSeesOnlyHowToLink", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 1402, "/menu")
-		e.said(t, "chưa liên kết")
+		e.replyTo(t, 1402, "/menu", "chưa liên kết")
 	})
 	t.Run("UsedRelinkLinkGenericAnswer", func(t *testing.T) {
 		e.rec.reset()
