@@ -144,8 +144,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	s := storagetest.New(t)
-	storagetest.SeedCommune(t, s)
+	s := storagetest.NewCommune(t)
 	e := &env{s: s, rec: &recorder{}, files: memFiles{}, id: 1000}
 	e.h = newHandlers(e)
 	return e

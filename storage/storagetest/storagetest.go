@@ -176,6 +176,14 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// NewCommune is New with SeedCommune's commune written in it.
+func NewCommune(t testing.TB, opts ...storage.Option) *storage.Storage {
+	t.Helper()
+	s := New(t, opts...)
+	SeedCommune(t, s)
+	return s
+}
+
 // SeedCommune writes the small commune many tests share: the root ROOT
 // with the cells CB1 (members DV1 Lò Văn Minh, DV2 Hoàng Thị Hoa) and CB2
 // (DV3 Giàng A Páo), phones 0912000001 to 0912000003, nobody linked.
