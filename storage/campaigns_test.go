@@ -193,14 +193,19 @@ func TestAssignmentStates(t *testing.T) {
 	if err := e.s.DB().Get(&aid, `SELECT id FROM assignments WHERE campaign_id = $1 AND member_id = $2`, c.ID, a1.ID); err != nil {
 		t.Fatal(err)
 	}
-
-	t.Run("ReadingMovesPendingToRead", func(t *testing.T) {
+	// readLeaves has A1 read the document and wants the assignment in state want.
+	readLeaves := func(t *testing.T, want string) {
+		t.Helper()
 		if err := e.s.MarkDocumentRead(ctx, a1.ID, e.doc); err != nil {
 			t.Fatal(err)
 		}
-		if a, _ := e.s.AssignmentByID(ctx, aid); a.State != storage.AssignRead {
+		if a, _ := e.s.AssignmentByID(ctx, aid); a.State != want {
 			t.Fatalf("state %s", a.State)
 		}
+	}
+
+	t.Run("ReadingMovesPendingToRead", func(t *testing.T) {
+		readLeaves(t, storage.AssignRead)
 	})
 	t.Run("SomeoneElsesAssignmentForbidden", func(t *testing.T) {
 		_, _, err := e.s.MarkStudied(ctx, aid, b1.ID)
@@ -219,12 +224,7 @@ func TestAssignmentStates(t *testing.T) {
 		}
 	})
 	t.Run("ReadingNeverGoesBackFromStudied", func(t *testing.T) {
-		if err := e.s.MarkDocumentRead(ctx, a1.ID, e.doc); err != nil {
-			t.Fatal(err)
-		}
-		if a, _ := e.s.AssignmentByID(ctx, aid); a.State != storage.AssignStudied {
-			t.Fatalf("state %s", a.State)
-		}
+		readLeaves(t, storage.AssignStudied)
 	})
 	t.Run("DeliveryAfterStudyKeepsStudied", func(t *testing.T) {
 		var oid int64
