@@ -303,18 +303,7 @@ func (c *commune) received() map[int64]int {
 
 func (c *commune) states(t testing.TB) map[string]int {
 	t.Helper()
-	var rows []struct {
-		State string `db:"state"`
-		N     int    `db:"n"`
-	}
-	if err := c.s.DB().Select(&rows, `SELECT state, count(*) AS n FROM assignments GROUP BY state`); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.State] = r.N
-	}
-	return out
+	return storagetest.Pairs[string, int](t, c.s, `SELECT state AS k, count(*) AS v FROM assignments GROUP BY state`)
 }
 
 func TestPush870UnderFloodLimit(t *testing.T) {

@@ -86,18 +86,7 @@ func (e campaignEnv) push(t *testing.T, all bool, orgs ...string) (storage.Campa
 
 func states(t *testing.T, s *storage.Storage, campaignID int64) map[string]string {
 	t.Helper()
-	var rows []struct {
-		Code  string `db:"code"`
-		State string `db:"state"`
-	}
-	if err := s.DB().Select(&rows, `SELECT m.code, a.state FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.campaign_id = $1`, campaignID); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range rows {
-		out[r.Code] = r.State
-	}
-	return out
+	return storagetest.Pairs[string, string](t, s, `SELECT m.code AS k, a.state AS v FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.campaign_id = $1`, campaignID)
 }
 
 func TestCreateCampaign(t *testing.T) {

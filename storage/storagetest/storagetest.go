@@ -225,6 +225,24 @@ func MustGrant(t testing.TB, s *storage.Storage, code, role, org string) {
 	}
 }
 
+// Pairs runs query, whose two columns are named k and v, and returns its
+// rows as a map from k to v.
+func Pairs[K comparable, V any](t testing.TB, s *storage.Storage, query string, args ...any) map[K]V {
+	t.Helper()
+	var rows []struct {
+		K K `db:"k"`
+		V V `db:"v"`
+	}
+	if err := s.DB().Select(&rows, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[K]V, len(rows))
+	for _, r := range rows {
+		out[r.K] = r.V
+	}
+	return out
+}
+
 // LinkedUser returns the Telegram user a member is linked to, 0 for none.
 func LinkedUser(t testing.TB, s *storage.Storage, code string) int64 {
 	t.Helper()
