@@ -44,12 +44,8 @@ func TestPushFromChat(t *testing.T) {
 	h := start(t, bot.Config{Outbox: bot.OutboxConfig{Poll: 50 * time.Millisecond}})
 	h.grant("DV1", storage.RoleAdmin, "ROOT")
 	docID := insertDocument(t, h.s)
-	admin := h.tg.User(8001, "Minh")
-	admin.SendText("/start " + h.invite("DV1"))
-	waitText(t, admin, "Đã liên kết")
-	hoa := h.tg.User(8002, "Hoa")
-	hoa.SendText("/start " + h.invite("DV2"))
-	waitText(t, hoa, "Đã liên kết")
+	admin := h.linkedUser("DV1", 8001, "Minh")
+	hoa := h.linkedUser("DV2", 8002, "Hoa")
 	// DV3 (Chi bộ bản Pà Pao) never links: assigned as unreachable.
 
 	press := func(u *telegramtest.User, label, want string) {
