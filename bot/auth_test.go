@@ -112,9 +112,7 @@ func TestReadyzSaysWhenTokenRefused(t *testing.T) {
 	}
 	h.tg.ClearFaults()
 	waitFor(t, "/readyz to say ready", func() bool { code, body = get(); return code == 200 })
-	u := h.tg.User(7101, "Minh")
-	u.SendText("/start " + h.invite("DV1"))
-	waitText(t, u, "Đã liên kết")
+	h.linkedUser("DV1", 7101, "Minh")
 }
 
 func TestClassifyAuthAndPerMessageErrors(t *testing.T) {

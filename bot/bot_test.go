@@ -90,12 +90,20 @@ func (h *harness) invite(code string) string {
 	return tok
 }
 
+// linkedUser is a Telegram user who opened a fresh invite of member code
+// and was told the link is made.
+func (h *harness) linkedUser(code string, id int64, name string) *telegramtest.User {
+	h.t.Helper()
+	u := h.tg.User(id, name)
+	u.SendText("/start " + h.invite(code))
+	waitText(h.t, u, "Đã liên kết")
+	return u
+}
+
 // grant gives a member of the commune a role, as the CLI would.
 func (h *harness) grant(code, role, org string) {
 	h.t.Helper()
-	if err := h.s.GrantRole(context.Background(), code, role, org, "test"); err != nil {
-		h.t.Fatal(err)
-	}
+	storagetest.MustGrant(h.t, h.s, code, role, org)
 }
 
 func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Message {
@@ -234,9 +242,7 @@ func TestRepliesSurviveFloodAndServerErrors(t *testing.T) {
 func TestCommandMenusRegistered(t *testing.T) {
 	h := start(t, bot.Config{})
 	h.grant("DV2", storage.RoleSecretary, "CB1")
-	u := h.tg.User(4001, "Hoa")
-	u.SendText("/start " + h.invite("DV2"))
-	waitText(t, u, "Đã liên kết")
+	h.linkedUser("DV2", 4001, "Hoa")
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		if _, ok := h.tg.Commands()["chat:4001"]; ok {
@@ -297,9 +303,7 @@ func TestWebhookModeChecksSecret(t *testing.T) {
 	if got := h.tg.WebhookInfo().URL; got != "http://"+addr+"/telegram/webhook" {
 		t.Fatalf("webhook url %q", got)
 	}
-	u := h.tg.User(6001, "Minh")
-	u.SendText("/start " + h.invite("DV1"))
-	waitText(t, u, "Đã liên kết")
+	h.linkedUser("DV1", 6001, "Minh")
 
 	resp, err := http.Post("http://"+addr+"/telegram/webhook", "application/json",
 		strings.NewReader(`{"update_id":1,"message":{"message_id":1,"chat":{"id":6002,"type":"private"},"from":{"id":6002},"text":"/start x"}}`))
@@ -314,9 +318,7 @@ func TestWebhookModeChecksSecret(t *testing.T) {
 
 func TestHealthAndMetrics(t *testing.T) {
 	h := start(t, bot.Config{})
-	u := h.tg.User(7001, "Minh")
-	u.SendText("/start " + h.invite("DV1"))
-	waitText(t, u, "Đã liên kết")
+	h.linkedUser("DV1", 7001, "Minh")
 	get := func(path string) (int, string) {
 		resp, err := http.Get("http://" + h.b.Addr + path)
 		if err != nil {

@@ -27,21 +27,30 @@ func TestCheckToken(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := bot.CheckToken(tc.in)
-			if tc.why == "" {
-				if err != nil || got != tc.want {
-					t.Fatalf("%q, %v", got, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.why) {
-				t.Fatalf("error %v, want %q", err, tc.why)
-			}
-			if secret := strings.TrimSpace(tc.in); len(secret) > 4 && strings.Contains(err.Error(), secret) {
+			err := checkSetting(t, bot.CheckToken, tc.in, tc.want, tc.why)
+			if secret := strings.TrimSpace(tc.in); err != nil && len(secret) > 4 && strings.Contains(err.Error(), secret) {
 				t.Fatalf("the error quotes the token: %v", err)
 			}
 		})
 	}
+}
+
+// checkSetting checks one case of a setting's check: an accepted value
+// (why "") and what it becomes, or the reason a refused one is given.
+// It returns the refusal.
+func checkSetting(t *testing.T, check func(string) (string, error), in, want, why string) error {
+	t.Helper()
+	got, err := check(in)
+	if why == "" {
+		if err != nil || got != want {
+			t.Fatalf("%q, %v", got, err)
+		}
+		return nil
+	}
+	if err == nil || !strings.Contains(err.Error(), why) {
+		t.Fatalf("error %v, want %q", err, why)
+	}
+	return err
 }
 
 func TestCheckAPIURL(t *testing.T) {
@@ -59,16 +68,7 @@ func TestCheckAPIURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := bot.CheckAPIURL(tc.in)
-			if tc.why == "" {
-				if err != nil || got != tc.want {
-					t.Fatalf("%q, %v", got, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.why) {
-				t.Fatalf("error %v, want %q", err, tc.why)
-			}
+			checkSetting(t, bot.CheckAPIURL, tc.in, tc.want, tc.why)
 		})
 	}
 }

@@ -64,14 +64,10 @@ func waitDocuments(t *testing.T, u *telegramtest.User, n int) []telegramtest.Mes
 func TestDocumentLibrary(t *testing.T) {
 	h := start(t, bot.Config{})
 	ctx := context.Background()
-	admin := h.tg.User(4001, "Hoa")
-	admin.SendText("/start " + h.invite("DV2"))
-	waitText(t, admin, "Đã liên kết")
+	admin := h.linkedUser("DV2", 4001, "Hoa")
 	h.grant("DV2", storage.RoleAdmin, "ROOT")
-	member := h.tg.User(4002, "Minh") // DV1, CB1
-	member.SendText("/start " + h.invite("DV1"))
-	waitText(t, member, "Đã liên kết")
-	outsider := h.tg.User(4003, "Páo") // DV3, CB2
+	member := h.linkedUser("DV1", 4002, "Minh") // DV1, CB1
+	outsider := h.tg.User(4003, "Páo")          // DV3, CB2
 	outsider.SendText("/start " + h.invite("DV3"))
 	outsiderMenu := waitText(t, outsider, "Sổ tay đảng viên")
 

@@ -44,12 +44,8 @@ func TestPushFromChat(t *testing.T) {
 	h := start(t, bot.Config{Outbox: bot.OutboxConfig{Poll: 50 * time.Millisecond}})
 	h.grant("DV1", storage.RoleAdmin, "ROOT")
 	docID := insertDocument(t, h.s)
-	admin := h.tg.User(8001, "Minh")
-	admin.SendText("/start " + h.invite("DV1"))
-	waitText(t, admin, "Đã liên kết")
-	hoa := h.tg.User(8002, "Hoa")
-	hoa.SendText("/start " + h.invite("DV2"))
-	waitText(t, hoa, "Đã liên kết")
+	admin := h.linkedUser("DV1", 8001, "Minh")
+	hoa := h.linkedUser("DV2", 8002, "Hoa")
 	// DV3 (Chi bộ bản Pà Pao) never links: assigned as unreachable.
 
 	press := func(u *telegramtest.User, label, want string) {
@@ -303,18 +299,7 @@ func (c *commune) received() map[int64]int {
 
 func (c *commune) states(t testing.TB) map[string]int {
 	t.Helper()
-	var rows []struct {
-		State string `db:"state"`
-		N     int    `db:"n"`
-	}
-	if err := c.s.DB().Select(&rows, `SELECT state, count(*) AS n FROM assignments GROUP BY state`); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.State] = r.N
-	}
-	return out
+	return storagetest.Pairs[string, int](t, c.s, `SELECT state AS k, count(*) AS v FROM assignments GROUP BY state`)
 }
 
 func TestPush870UnderFloodLimit(t *testing.T) {

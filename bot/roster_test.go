@@ -13,9 +13,7 @@ func TestRosterImportInChat(t *testing.T) {
 	h := start(t, bot.Config{})
 	ctx := context.Background()
 	h.grant("DV1", storage.RoleAdmin, "ROOT")
-	admin := h.tg.User(9001, "Minh")
-	admin.SendText("/start " + h.invite("DV1"))
-	waitText(t, admin, "Đã liên kết")
+	admin := h.linkedUser("DV1", 9001, "Minh")
 
 	csv := "Mã đảng viên;Họ và tên;Mã chi bộ;Số điện thoại\n" +
 		"DV10;Sùng A Lử;CB2;0912000010\n" +
@@ -50,9 +48,7 @@ func TestRosterImportInChat(t *testing.T) {
 		}
 	})
 	t.Run("MemberMayNotImport", func(t *testing.T) {
-		u := h.tg.User(9002, "Hoa")
-		u.SendText("/start " + h.invite("DV2"))
-		waitText(t, u, "Đã liên kết")
+		u := h.linkedUser("DV2", 9002, "Hoa")
 		u.SendDocument("ds.csv", "text/csv", []byte(csv), "/nhap")
 		waitText(t, u, "không có quyền")
 	})

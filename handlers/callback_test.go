@@ -58,12 +58,8 @@ func TestEveryButtonFitsTelegramLimit(t *testing.T) {
 	e.h = newHandlers(e)
 	e.link(t, "DV1", 701)
 	e.link(t, "DV2", 702)
-	if err := s.GrantRole(ctx, "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.GrantRole(ctx, "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, s, "DV1", storage.RoleAdmin, "ROOT")
+	storagetest.MustGrant(t, s, "DV2", storage.RoleSecretary, "CB1")
 	for i := 0; i < 12; i++ { // enough for a second page everywhere
 		body := strings.Repeat("Đoạn văn bản dài để có nhiều trang. ", 400)
 		if _, err := s.CreateDocument(ctx, storage.DocumentInput{Kind: "huong_dan", Number: fmt.Sprintf("%d-HD/TU", i+1),

@@ -38,9 +38,18 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 	e, doc := pushEnv(t)
 	ctx := context.Background()
 	cb1 := orgID(t, e.s, "ROOT") // the whole commune
-	campaigns := func() int { return count(t, e.s, `SELECT count(*) FROM campaigns`) }
-	toasted := func(t *testing.T, want string) {
+	// pick opens /gui and picks the document and CB1: step "due".
+	pick := func(t *testing.T) {
 		t.Helper()
+		e.text(t, 701, "/gui")
+		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
+	}
+	// pressToasts presses data as the admin (701) and wants a toast saying want.
+	pressToasts := func(t *testing.T, data, want string) {
+		t.Helper()
+		e.rec.reset()
+		e.press(t, 701, data)
 		for _, got := range e.rec.texts() {
 			if strings.HasPrefix(got, "callback:") && strings.Contains(got, want) {
 				return
@@ -48,59 +57,39 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 		}
 		t.Fatalf("want toast %q, got %q", want, e.rec.texts())
 	}
-	// openDue has the admin (701) open /gui and pick the document and the
-	// whole commune: step "due".
-	openDue := func(t *testing.T) {
+	campaignsAre := func(t *testing.T, want int) {
 		t.Helper()
-		e.text(t, 701, "/gui")
-		e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
-		e.tap(t, 701, "gui", fmt.Sprintf("s:%d", cb1))
-	}
-	noCampaign := func(t *testing.T) {
-		t.Helper()
-		if n := campaigns(); n != 0 {
+		if n := count(t, e.s, `SELECT count(*) FROM campaigns`); n != want {
 			t.Fatalf("%d campaigns", n)
 		}
 	}
-	openDue(t)
-	if got := dialogStep(t, e.s, 701); got != "gui/due" {
-		t.Fatalf("step %q", got)
+	stepIs := func(t *testing.T, want string) {
+		t.Helper()
+		if got := dialogStep(t, e.s, 701); got != want {
+			t.Fatalf("step %q", got)
+		}
 	}
+	pick(t)
+	stepIs(t, "gui/due")
 
 	t.Run("ConfirmOfALaterStepDoesNotPush", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 701, forge(t, e, "gui", "h:7", "ok"))
-		toasted(t, "Nút này thuộc một bước trước")
-		noCampaign(t)
-		if got := dialogStep(t, e.s, 701); got != "gui/due" {
-			t.Fatalf("step %q", got)
-		}
+		pressToasts(t, forge(t, e, "gui", "h:7", "ok"), "Nút này thuộc một bước trước")
+		campaignsAre(t, 0)
+		stepIs(t, "gui/due")
 	})
 	t.Run("ButtonOfAnEarlierStepDoesNothing", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 701, e.rec.find("gui", fmt.Sprintf("d:%d", doc)))
-		toasted(t, "Nút này thuộc một bước trước")
-		if got := dialogStep(t, e.s, 701); got != "gui/due" {
-			t.Fatalf("step %q", got)
-		}
+		pressToasts(t, e.rec.find("gui", fmt.Sprintf("d:%d", doc)), "Nút này thuộc một bước trước")
+		stepIs(t, "gui/due")
 	})
 	t.Run("ButtonOfAnEarlierRunDoesNothing", func(t *testing.T) {
 		old := e.rec.find("gui", "h:7")
-		openDue(t) // a new run: a new intent
-		e.rec.reset()
-		e.press(t, 701, old)
-		toasted(t, "Thao tác gửi văn bản này đã xong hoặc đã hết hạn")
-		if got := dialogStep(t, e.s, 701); got != "gui/due" {
-			t.Fatalf("step %q", got)
-		}
+		pick(t) // a new run: a new intent
+		pressToasts(t, old, "Thao tác gửi văn bản này đã xong hoặc đã hết hạn")
+		stepIs(t, "gui/due")
 	})
 	t.Run("ButtonOfAnotherDialogDoesNothing", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 701, strings.Replace(forge(t, e, "gui", "h:7", "ok"), "gui:", "dang:", 1))
-		toasted(t, "Thao tác này đã xong hoặc đã hủy.")
-		if got := dialogStep(t, e.s, 701); got != "gui/due" {
-			t.Fatalf("step %q", got)
-		}
+		pressToasts(t, strings.Replace(forge(t, e, "gui", "h:7", "ok"), "gui:", "dang:", 1), "Thao tác này đã xong hoặc đã hủy.")
+		stepIs(t, "gui/due")
 	})
 	t.Run("ConfirmAfterCancelDoesNotPush", func(t *testing.T) {
 		e.tap(t, 701, "gui", "h:7")
@@ -109,38 +98,28 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 		if got := dialogStep(t, e.s, 701); got != "" {
 			t.Fatalf("dialog %q after /huy", got)
 		}
-		e.rec.reset()
-		e.press(t, 701, ok)
-		toasted(t, "đã xong hoặc đã hết hạn")
-		noCampaign(t)
+		pressToasts(t, ok, "đã xong hoặc đã hết hạn")
+		campaignsAre(t, 0)
 	})
 	t.Run("ConfirmOfAnExpiredDialogDoesNotPush", func(t *testing.T) {
-		openDue(t)
+		pick(t)
 		e.tap(t, 701, "gui", "h:7")
 		if _, err := e.s.DB().ExecContext(ctx, `UPDATE dialogs SET expires_at = now() - interval '1 minute'`); err != nil {
 			t.Fatal(err)
 		}
-		e.rec.reset()
-		e.press(t, 701, e.rec.find("gui", "ok"))
-		toasted(t, "đã xong hoặc đã hết hạn")
-		noCampaign(t)
+		pressToasts(t, e.rec.find("gui", "ok"), "đã xong hoặc đã hết hạn")
+		campaignsAre(t, 0)
 	})
 	t.Run("ConfirmPressedTwicePushesOnce", func(t *testing.T) {
-		openDue(t)
+		pick(t)
 		e.tap(t, 701, "gui", "h:0")
 		ok := e.tap(t, 701, "gui", "ok")
-		e.rec.reset()
-		e.press(t, 701, ok)
-		toasted(t, "đã xong hoặc đã hết hạn")
-		if n := campaigns(); n != 1 {
-			t.Fatalf("%d campaigns", n)
-		}
+		pressToasts(t, ok, "đã xong hoặc đã hết hạn")
+		campaignsAre(t, 1)
 	})
 	t.Run("PublishConfirmOfAnEarlierStepDoesNotPublish", func(t *testing.T) {
 		e.sendFile(t, 701, "/dang 97-KL/TW | Kết luận thử | Tỉnh ủy | 01/03/2024")
-		e.rec.reset()
-		e.press(t, 701, forge(t, e, "dang", "k:ket_luan", "ok"))
-		toasted(t, "Nút này thuộc một bước trước")
+		pressToasts(t, forge(t, e, "dang", "k:ket_luan", "ok"), "Nút này thuộc một bước trước")
 		if _, err := e.s.DocumentByNumber(ctx, "97-KL/TW", ""); storage.ErrorCode(err) != storage.CodeNotFound {
 			t.Fatalf("published: %v", err)
 		}
@@ -149,11 +128,7 @@ func TestStaleButtonsChangeNothing(t *testing.T) {
 }
 
 func TestImportChoiceStaleAfterCancel(t *testing.T) {
-	e := newEnv(t)
-	e.link(t, "DV1", 801)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	e := adminEnv(t, 801)
 	csv := "code,full_name,org_code\nDV9,Vừ A Dính,CB1\nDV10,Không Tổ,NOPE\n"
 	e.sendDocument(t, 801, "ds.csv", csv, "/nhap")
 	ok := e.rec.find("nhap", "ok")
@@ -161,11 +136,7 @@ func TestImportChoiceStaleAfterCancel(t *testing.T) {
 		t.Fatalf("no choice offered: %q", e.rec.texts())
 	}
 	e.tap(t, 801, "nhap", "x")
-	e.rec.reset()
-	e.press(t, 801, ok)
-	if !contains(e.rec.texts(), "callback:Lựa chọn này đã xong hoặc đã hết hiệu lực.") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.replyToPress(t, 801, ok, "callback:Lựa chọn này đã xong hoặc đã hết hiệu lực.")
 	if _, err := e.s.Member(context.Background(), "DV9"); storage.ErrorCode(err) != storage.CodeNotFound {
 		t.Fatalf("imported after cancel: %v", err)
 	}
@@ -189,9 +160,7 @@ func TestWrongAnswerAsksTheSameStepWithItsButtons(t *testing.T) {
 	}
 	// The right answer goes on from there.
 	e.text(t, 702, "Tóm tắt ngắn.")
-	if !contains(e.rec.texts(), "Tóm tắt: Tóm tắt ngắn.") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "Tóm tắt: Tóm tắt ngắn.")
 }
 
 func TestDialogSurvivesARestart(t *testing.T) {
@@ -201,7 +170,5 @@ func TestDialogSurvivesARestart(t *testing.T) {
 	// A new Handlers over the same database is what a restart gives.
 	e.h = newHandlers(e)
 	e.tap(t, 701, "gui", "c")
-	if !contains(e.rec.texts(), "đã chọn 0") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "đã chọn 0")
 }

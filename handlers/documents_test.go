@@ -14,6 +14,7 @@ import (
 
 	"sotay/handlers"
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
@@ -91,14 +92,9 @@ func TestTextPages(t *testing.T) {
 // (CB1) as 701, DV2 (CB1, admin) as 702 and DV3 (CB2) as 703.
 func docEnv(t *testing.T) (*env, storage.Document, storage.Document) {
 	t.Helper()
-	e := newEnv(t)
+	e := linkedEnv(t)
 	ctx := context.Background()
-	e.link(t, "DV1", 701)
-	e.link(t, "DV2", 702)
-	e.link(t, "DV3", 703)
-	if err := e.s.GrantRole(ctx, "DV2", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV2", storage.RoleAdmin, "ROOT")
 	cb1, err := e.s.CreateDocument(ctx, storage.DocumentInput{
 		Kind: "ket_luan", Number: "21-KL/TW", Issuer: "Ban Chấp hành Trung ương", IssuedOn: time.Date(2021, 10, 25, 0, 0, 0, 0, time.UTC),
 		Title: "Kết luận về chỉnh đốn Đảng", Summary: "Tóm tắt <quan trọng>.", Body: strings.Repeat("Đoạn văn bản dài. ", 600),

@@ -22,8 +22,7 @@ var fuzzUsers = []int64{701, 702, 703, 704, 799}
 // would give the user the system apology. The database lives for the
 // whole run, so dialogs opened by one input are continued by the next.
 func FuzzRouter(f *testing.F) {
-	s := storagetest.New(f)
-	storagetest.SeedCommune(f, s)
+	s := storagetest.NewCommune(f)
 	ctx := context.Background()
 	for code, user := range map[string]int64{"DV1": 701, "DV2": 702, "DV3": 703} {
 		m, err := s.Member(ctx, code)

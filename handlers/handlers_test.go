@@ -144,8 +144,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	s := storagetest.New(t)
-	storagetest.SeedCommune(t, s)
+	s := storagetest.NewCommune(t)
 	e := &env{s: s, rec: &recorder{}, files: memFiles{}, id: 1000}
 	e.h = newHandlers(e)
 	return e
@@ -253,6 +252,52 @@ func (e *env) link(t *testing.T, code string, user int64) {
 	}
 }
 
+// adminEnv is newEnv with DV1, the commune's admin, linked to user.
+func adminEnv(t *testing.T, user int64) *env {
+	t.Helper()
+	e := newEnv(t)
+	e.link(t, "DV1", user)
+	storagetest.MustGrant(t, e.s, "DV1", storage.RoleAdmin, "ROOT")
+	return e
+}
+
+// linkedEnv is newEnv with DV1, DV2 and DV3 linked to the Telegram users
+// 701, 702 and 703.
+func linkedEnv(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t)
+	e.link(t, "DV1", 701)
+	e.link(t, "DV2", 702)
+	e.link(t, "DV3", 703)
+	return e
+}
+
+// replyTo sends text from user and checks that what the bot sends in
+// answer contains want.
+func (e *env) replyTo(t *testing.T, user int64, text, want string) {
+	t.Helper()
+	e.rec.reset()
+	e.text(t, user, text)
+	e.said(t, want)
+}
+
+// replyToPress presses a button with data as user and checks that what
+// the bot sends in answer contains want.
+func (e *env) replyToPress(t *testing.T, user int64, data, want string) {
+	t.Helper()
+	e.rec.reset()
+	e.press(t, user, data)
+	e.said(t, want)
+}
+
+// said fails the test unless one of the texts sent so far contains sub.
+func (e *env) said(t *testing.T, sub string) {
+	t.Helper()
+	if !contains(e.rec.texts(), sub) {
+		t.Fatalf("got %q", e.rec.texts())
+	}
+}
+
 func contains(list []string, sub string) bool {
 	for _, s := range list {
 		if strings.Contains(s, sub) {
@@ -293,33 +338,19 @@ func TestAuthorization(t *testing.T) {
 	ctx := context.Background()
 	e.link(t, "DV1", 601) // plain member of CB1
 	e.link(t, "DV2", 602) // secretary of CB1
-	if err := e.s.GrantRole(ctx, "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV2", storage.RoleSecretary, "CB1")
 	dv3, _ := e.s.Member(ctx, "DV3")
 	dv1, _ := e.s.Member(ctx, "DV1")
 
 	t.Run("MemberCannotUseSecretaryCommand", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 601, "/moi")
-		if !contains(e.rec.texts(), "không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 601, "/moi", "không có quyền")
 	})
 	t.Run("MemberForgedCallbackRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 601, "moi:m:"+itoa(dv3.ID))
-		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 601, "moi:m:"+itoa(dv3.ID), "callback:Đồng chí không có quyền")
 		assertNoInvites(t, e.s, dv3.ID)
 	})
 	t.Run("SecretaryOutsideScopeRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 602, "moi:m:"+itoa(dv3.ID))
-		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 602, "moi:m:"+itoa(dv3.ID), "callback:Đồng chí không có quyền")
 		assertNoInvites(t, e.s, dv3.ID)
 	})
 	t.Run("SecretaryListsOwnCellOnly", func(t *testing.T) {
@@ -331,18 +362,10 @@ func TestAuthorization(t *testing.T) {
 		}
 	})
 	t.Run("SecretaryInvitesLinkedMemberGetsToast", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 602, "moi:m:"+itoa(dv1.ID))
-		if !contains(e.rec.texts(), "callback:Đảng viên này đã liên kết") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 602, "moi:m:"+itoa(dv1.ID), "callback:Đảng viên này đã liên kết")
 	})
 	t.Run("UnlinkedUserSeesOnlyHowToLink", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 699, "/menu")
-		if !contains(e.rec.texts(), "chưa liên kết") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 699, "/menu", "chưa liên kết")
 	})
 }
 
@@ -370,9 +393,7 @@ func TestHelpListsOnlyAllowedCommands(t *testing.T) {
 	if !strings.Contains(got, "/menu") || strings.Contains(got, "/moi") {
 		t.Fatalf("member help: %q", got)
 	}
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV1", storage.RoleSecretary, "CB1")
 	e.rec.reset()
 	e.text(t, 801, "/trogiup")
 	if got := strings.Join(e.rec.texts(), "\n"); !strings.Contains(got, "/moi") {
@@ -409,23 +430,15 @@ func TestFailedEditSentAsNewMessage(t *testing.T) {
 }
 
 func TestImportMenuButtonExplains(t *testing.T) {
-	e := newEnv(t)
-	e.link(t, "DV1", 902)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	e := adminEnv(t, 902)
 	e.press(t, 902, "cmd:nhap")
-	if !contains(e.rec.texts(), "Đồng chí hãy gửi tệp Excel") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "Đồng chí hãy gửi tệp Excel")
 }
 
 func TestAdminBelowRootIsNoCommuneAdmin(t *testing.T) {
 	e := newEnv(t)
 	e.link(t, "DV1", 903)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV1", storage.RoleAdmin, "CB1")
 	e.text(t, 903, "/nhap")
 	if !contains(e.rec.texts(), "không có quyền") {
 		t.Fatalf("an admin of one cell may import the commune's roster: %q", e.rec.texts())
@@ -438,11 +451,7 @@ func TestAdminBelowRootIsNoCommuneAdmin(t *testing.T) {
 }
 
 func TestAdminFileWithoutCaptionGetsHint(t *testing.T) {
-	e := newEnv(t)
-	e.link(t, "DV1", 904)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	e := adminEnv(t, 904)
 	e.id++
 	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
 		MessageID: e.id, From: &tgbotapi.User{ID: 904}, Chat: &tgbotapi.Chat{ID: 904, Type: "private"},
@@ -457,23 +466,13 @@ func TestAdminFileWithoutCaptionGetsHint(t *testing.T) {
 }
 
 func TestPublishMenuButtonExplains(t *testing.T) {
-	e := newEnv(t)
-	e.link(t, "DV1", 905)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	e := adminEnv(t, 905)
 	e.press(t, 905, "cmd:dang")
-	if !contains(e.rec.texts(), "Để đăng văn bản") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.said(t, "Để đăng văn bản")
 }
 
 func TestDangImpossibleDateExplained(t *testing.T) {
-	e := newEnv(t)
-	e.link(t, "DV1", 906)
-	if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	e := adminEnv(t, 906)
 	for caption, want := range map[string]string{
 		"/dang 1-KL/TW | Thử | Ban Thường vụ | 31/02/2020": "không có thật",
 		"/dang 1-KL/TW | Thử | Ban Thường vụ | tuần trước": "không đúng dạng", // "hôm qua" is a date now
@@ -504,9 +503,7 @@ func TestDangReadsEveryDateForm(t *testing.T) {
 			e.h = handlers.New(handlers.Deps{Store: e.s, Sender: e.rec, BotUsername: "sotay_test_bot",
 				Now: func() time.Time { return now }, Location: now.Location()})
 			e.link(t, "DV1", 908)
-			if err := e.s.GrantRole(context.Background(), "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-				t.Fatal(err)
-			}
+			storagetest.MustGrant(t, e.s, "DV1", storage.RoleAdmin, "ROOT")
 			e.sendFile(t, 908, "/dang 1-KL/TW | Thử | Ban Thường vụ | "+date)
 			dlg, err := e.s.Dialog(context.Background(), 908)
 			if err != nil {
@@ -528,9 +525,7 @@ func TestOfficerCannotPushOutsideTheAudience(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.link(t, "DV2", 907)
-	if err := e.s.GrantRole(ctx, "DV2", storage.RoleOfficer, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV2", storage.RoleOfficer, "ROOT")
 	d, err := e.s.CreateDocument(ctx, storage.DocumentInput{Kind: "ket_luan", Number: "3-KL/TW", Issuer: "Bộ Chính trị",
 		IssuedOn: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), Title: "Chỉ cho Nà Hiên", Audience: []string{"CB1"}})
 	if err != nil {

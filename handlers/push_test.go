@@ -11,6 +11,7 @@ import (
 
 	"sotay/handlers"
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
 // pushEnv is newEnv with a published document whose audience is CB1 only,
@@ -18,17 +19,10 @@ import (
 // and an officer over CB2.
 func pushEnv(t *testing.T) (*env, int64) {
 	t.Helper()
-	e := newEnv(t)
+	e := linkedEnv(t)
 	ctx := context.Background()
-	e.link(t, "DV1", 701)
-	e.link(t, "DV2", 702)
-	e.link(t, "DV3", 703)
-	if err := e.s.GrantRole(ctx, "DV1", storage.RoleAdmin, "ROOT", "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.s.GrantRole(ctx, "DV3", storage.RoleOfficer, "CB2", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV1", storage.RoleAdmin, "ROOT")
+	storagetest.MustGrant(t, e.s, "DV3", storage.RoleOfficer, "CB2")
 	var id int64
 	err := e.s.DB().Get(&id, `INSERT INTO documents (kind, number, issuer, issued_on, title, summary, body, status, number_key, published_at)
 		VALUES ('nghi_quyet', '05-NQ/TU', 'Tỉnh ủy', '2026-03-02', 'Về phát triển kinh tế', 'Tóm tắt <quan trọng>', 'Toàn văn.', 'published', '05nqtu', now())
@@ -111,23 +105,13 @@ func TestPushDialog(t *testing.T) {
 		// A forged press: CB1 is outside this officer's scope, so no
 		// button names it; the data is made from the dialog's own.
 		e.press(t, 703, strings.Replace(e.rec.find("gui", "c"), ":c", fmt.Sprintf(":s:%d", cb1), 1))
-		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.said(t, "callback:Đồng chí không có quyền")
 	})
 	t.Run("MemberCannotPush", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 702, "/gui")
-		if !contains(e.rec.texts(), "không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 702, "/gui", "không có quyền")
 	})
 	t.Run("TypingDuringTheDialogPointsToTheButtons", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 703, "CB1 và CB2")
-		if !contains(e.rec.texts(), "hãy bấm các nút") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 703, "CB1 và CB2", "hãy bấm các nút")
 	})
 }
 
@@ -147,7 +131,6 @@ func openDocument(t *testing.T, s *storage.Storage, number string) int64 {
 // /gui nor choose it with a forged button.
 func TestPushListsOnlyWhatThePusherMayPush(t *testing.T) {
 	e, restricted := pushEnv(t)
-	ctx := context.Background()
 	open := openDocument(t, e.s, "06-NQ/TU")
 	listed := func(user int64) string {
 		t.Helper()
@@ -178,17 +161,13 @@ func TestPushListsOnlyWhatThePusherMayPush(t *testing.T) {
 	})
 	t.Run("OfficerOverTheCommuneOutsideTheAudienceDoesNotSeeIt", func(t *testing.T) {
 		// DV3 is a member of CB2: the audience excludes them even from the root.
-		if err := e.s.GrantRole(ctx, "DV3", storage.RoleOfficer, "ROOT", "test"); err != nil {
-			t.Fatal(err)
-		}
+		storagetest.MustGrant(t, e.s, "DV3", storage.RoleOfficer, "ROOT")
 		if got := listed(703); strings.Contains(got, "05-NQ/TU") {
 			t.Fatalf("got %q", got)
 		}
 	})
 	t.Run("OfficerInsideTheAudienceSeesIt", func(t *testing.T) {
-		if err := e.s.GrantRole(ctx, "DV2", storage.RoleOfficer, "CB1", "test"); err != nil {
-			t.Fatal(err)
-		}
+		storagetest.MustGrant(t, e.s, "DV2", storage.RoleOfficer, "CB1")
 		if got := listed(702); !strings.Contains(got, "05-NQ/TU") || !strings.Contains(got, "(2 văn bản đang công bố)") {
 			t.Fatalf("got %q", got)
 		}

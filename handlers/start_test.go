@@ -79,11 +79,7 @@ func TestOldInviteCannotTakeOverAccount(t *testing.T) {
 		t.Fatalf("not linked: %q", e.rec.texts())
 	}
 	t.Run("SecondInviteGetsGenericAnswer", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 1202, "/start "+second)
-		if !contains(e.rec.texts(), "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 1202, "/start "+second, "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn")
 		if got := storagetest.LinkedUser(t, e.s, "DV1"); got != 1201 {
 			t.Fatalf("DV1 moved to %d by an old invite", got)
 		}
@@ -149,20 +145,14 @@ func TestLinkedAccountOpeningAnotherInvite(t *testing.T) {
 		t.Fatal("links changed")
 	}
 	// The invite was not used up: its member can still open it.
-	e.rec.reset()
-	e.text(t, 1302, "/start "+tok)
-	if !contains(e.rec.texts(), "Đã liên kết tài khoản với đồng chí <b>Giàng A Páo</b>") {
-		t.Fatalf("got %q", e.rec.texts())
-	}
+	e.replyTo(t, 1302, "/start "+tok, "Đã liên kết tài khoản với đồng chí <b>Giàng A Páo</b>")
 }
 
 func TestRelinkThroughInviteMenu(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.link(t, "DV2", 1401) // secretary of CB1
-	if err := e.s.GrantRole(ctx, "DV2", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, e.s, "DV2", storage.RoleSecretary, "CB1")
 	e.link(t, "DV1", 1402) // the member's old phone
 	e.link(t, "DV3", 1403) // another cell
 	dv1, _ := e.s.Member(ctx, "DV1")
@@ -188,11 +178,7 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 		t.Fatalf("no confirm button: %v %q", e.rec.buttons(), e.rec.texts())
 	}
 	t.Run("OutsideScopeRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 1401, "moi:r:"+itoa(dv3.ID))
-		if !contains(e.rec.texts(), "callback:Đồng chí không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 1401, "moi:r:"+itoa(dv3.ID), "callback:Đồng chí không có quyền")
 		assertNoInvites(t, e.s, dv3.ID)
 	})
 	e.rec.reset()
@@ -235,11 +221,7 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 		t.Fatalf("relink not audited: %+v", log)
 	}
 	t.Run("OldAccountSeesOnlyHowToLink", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 1402, "/menu")
-		if !contains(e.rec.texts(), "chưa liên kết") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 1402, "/menu", "chưa liên kết")
 	})
 	t.Run("UsedRelinkLinkGenericAnswer", func(t *testing.T) {
 		e.rec.reset()

@@ -86,18 +86,7 @@ func (e campaignEnv) push(t *testing.T, all bool, orgs ...string) (storage.Campa
 
 func states(t *testing.T, s *storage.Storage, campaignID int64) map[string]string {
 	t.Helper()
-	var rows []struct {
-		Code  string `db:"code"`
-		State string `db:"state"`
-	}
-	if err := s.DB().Select(&rows, `SELECT m.code, a.state FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.campaign_id = $1`, campaignID); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range rows {
-		out[r.Code] = r.State
-	}
-	return out
+	return storagetest.Pairs[string, string](t, s, `SELECT m.code AS k, a.state AS v FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.campaign_id = $1`, campaignID)
 }
 
 func TestCreateCampaign(t *testing.T) {
@@ -193,14 +182,19 @@ func TestAssignmentStates(t *testing.T) {
 	if err := e.s.DB().Get(&aid, `SELECT id FROM assignments WHERE campaign_id = $1 AND member_id = $2`, c.ID, a1.ID); err != nil {
 		t.Fatal(err)
 	}
-
-	t.Run("ReadingMovesPendingToRead", func(t *testing.T) {
+	// readLeaves has A1 read the document and wants the assignment in state want.
+	readLeaves := func(t *testing.T, want string) {
+		t.Helper()
 		if err := e.s.MarkDocumentRead(ctx, a1.ID, e.doc); err != nil {
 			t.Fatal(err)
 		}
-		if a, _ := e.s.AssignmentByID(ctx, aid); a.State != storage.AssignRead {
+		if a, _ := e.s.AssignmentByID(ctx, aid); a.State != want {
 			t.Fatalf("state %s", a.State)
 		}
+	}
+
+	t.Run("ReadingMovesPendingToRead", func(t *testing.T) {
+		readLeaves(t, storage.AssignRead)
 	})
 	t.Run("SomeoneElsesAssignmentForbidden", func(t *testing.T) {
 		_, _, err := e.s.MarkStudied(ctx, aid, b1.ID)
@@ -219,12 +213,7 @@ func TestAssignmentStates(t *testing.T) {
 		}
 	})
 	t.Run("ReadingNeverGoesBackFromStudied", func(t *testing.T) {
-		if err := e.s.MarkDocumentRead(ctx, a1.ID, e.doc); err != nil {
-			t.Fatal(err)
-		}
-		if a, _ := e.s.AssignmentByID(ctx, aid); a.State != storage.AssignStudied {
-			t.Fatalf("state %s", a.State)
-		}
+		readLeaves(t, storage.AssignStudied)
 	})
 	t.Run("DeliveryAfterStudyKeepsStudied", func(t *testing.T) {
 		var oid int64

@@ -69,10 +69,26 @@ func mustInvite(t *testing.T, s *storage.Storage, code string, relink bool) stri
 	return tok
 }
 
+// mustNotRedeem fails the test unless redeeming tok as user is refused as
+// not found.
+func mustNotRedeem(t *testing.T, s *storage.Storage, tok string, user int64) {
+	t.Helper()
+	if _, err := s.RedeemInvite(context.Background(), tok, user); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// mustStayLinked fails the test unless member code is linked to user.
+func mustStayLinked(t *testing.T, s *storage.Storage, code string, user int64) {
+	t.Helper()
+	if got := storagetest.LinkedUser(t, s, code); got != user {
+		t.Fatalf("%s moved to %d", code, got)
+	}
+}
+
 func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 	ctx := context.Background()
-	s := storagetest.New(t)
-	storagetest.SeedCommune(t, s)
+	s := storagetest.NewCommune(t)
 	dv1, _ := s.Member(ctx, "DV1")
 	dv2, _ := s.Member(ctx, "DV2")
 	first, second := mustInvite(t, s, "DV1", false), mustInvite(t, s, "DV1", false)
@@ -81,23 +97,15 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 	}
 
 	t.Run("LinkingRevokesOtherInvites", func(t *testing.T) {
-		if _, err := s.RedeemInvite(ctx, second, 601); !errors.Is(err, storage.ErrNotFound) {
-			t.Fatalf("got %v", err)
-		}
-		if got := storagetest.LinkedUser(t, s, "DV1"); got != 600 {
-			t.Fatalf("DV1 moved to %d", got)
-		}
+		mustNotRedeem(t, s, second, 601)
+		mustStayLinked(t, s, "DV1", 600)
 	})
 	t.Run("InviteLeftOpenOfLinkedMemberNotFound", func(t *testing.T) {
 		if _, err := s.DB().Exec(`UPDATE invites SET revoked_at = NULL WHERE member_id = $1 AND used_at IS NULL`, dv1.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.RedeemInvite(ctx, second, 601); !errors.Is(err, storage.ErrNotFound) {
-			t.Fatalf("got %v", err)
-		}
-		if got := storagetest.LinkedUser(t, s, "DV1"); got != 600 {
-			t.Fatalf("DV1 moved to %d", got)
-		}
+		mustNotRedeem(t, s, second, 601)
+		mustStayLinked(t, s, "DV1", 600)
 	})
 	t.Run("NoOrdinaryInviteForLinkedMember", func(t *testing.T) {
 		if _, err := s.CreateInvite(ctx, dv1.ID, 0, "test"); !errors.Is(err, storage.ErrConflict) {
@@ -108,9 +116,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if err := s.LinkTelegram(ctx, dv1.ID, 700); !errors.Is(err, storage.ErrMemberLinked) {
 			t.Fatalf("got %v", err)
 		}
-		if got := storagetest.LinkedUser(t, s, "DV1"); got != 600 {
-			t.Fatalf("DV1 moved to %d", got)
-		}
+		mustStayLinked(t, s, "DV1", 600)
 		if err := s.LinkTelegram(ctx, dv1.ID, 600); err != nil {
 			t.Fatalf("linking again to the same account: %v", err)
 		}
@@ -120,12 +126,8 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 		if err := s.LinkTelegram(ctx, dv2.ID, 602); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.RedeemInvite(ctx, tok, 603); !errors.Is(err, storage.ErrNotFound) {
-			t.Fatalf("got %v", err)
-		}
-		if got := storagetest.LinkedUser(t, s, "DV2"); got != 602 {
-			t.Fatalf("DV2 moved to %d", got)
-		}
+		mustNotRedeem(t, s, tok, 603)
+		mustStayLinked(t, s, "DV2", 602)
 	})
 	t.Run("AccountLinkedToAnotherMemberRefused", func(t *testing.T) {
 		tok := mustInvite(t, s, "DV3", false)
@@ -140,8 +142,7 @@ func TestLinkNeverMovesWithoutRelinkInvite(t *testing.T) {
 
 func TestRelinkInviteMovesTheLink(t *testing.T) {
 	ctx := context.Background()
-	s := storagetest.New(t)
-	storagetest.SeedCommune(t, s)
+	s := storagetest.NewCommune(t)
 	dv1, _ := s.Member(ctx, "DV1")
 	dv3, _ := s.Member(ctx, "DV3")
 	if _, err := s.CreateRelinkInvite(ctx, dv1.ID, 0, "tg:42"); !errors.Is(err, storage.ErrInvalid) {
@@ -184,9 +185,7 @@ func TestRelinkInviteMovesTheLink(t *testing.T) {
 		}
 	})
 	t.Run("OtherInvitesRevoked", func(t *testing.T) {
-		if _, err := s.RedeemInvite(ctx, spare, 802); !errors.Is(err, storage.ErrNotFound) {
-			t.Fatalf("got %v", err)
-		}
+		mustNotRedeem(t, s, spare, 802)
 		if got := storagetest.LinkedUser(t, s, "DV1"); got != 801 {
 			t.Fatalf("DV1 moved again to %d", got)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -35,20 +36,21 @@ const orgColumns = `o.id, o.code, o.name, o.kind, o.parent_id, COALESCE(p.code, 
 
 // Organisation returns the organisation with this code.
 func (s *Storage) Organisation(ctx context.Context, code string) (Organisation, error) {
-	var o Organisation
-	err := s.get(ctx, &o, `SELECT `+orgColumns+` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.code = $1`, code)
-	if err != nil {
-		return o, fmt.Errorf("storage: organisation %q: %w", code, err)
-	}
-	return o, nil
+	return s.organisationWhere(ctx, "o.code = $1", code, strconv.Quote(code))
 }
 
 // OrganisationByID returns the organisation with this id.
 func (s *Storage) OrganisationByID(ctx context.Context, id int64) (Organisation, error) {
+	return s.organisationWhere(ctx, "o.id = $1", id, strconv.FormatInt(id, 10))
+}
+
+// organisationWhere returns the organisation for which cond holds of arg
+// ($1); which names it in an error.
+func (s *Storage) organisationWhere(ctx context.Context, cond string, arg any, which string) (Organisation, error) {
 	var o Organisation
-	err := s.get(ctx, &o, `SELECT `+orgColumns+` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.id = $1`, id)
+	err := s.get(ctx, &o, `SELECT `+orgColumns+` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE `+cond, arg)
 	if err != nil {
-		return o, fmt.Errorf("storage: organisation %d: %w", id, err)
+		return o, fmt.Errorf("storage: organisation %s: %w", which, err)
 	}
 	return o, nil
 }

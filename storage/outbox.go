@@ -81,12 +81,9 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 		o.Max = 100
 	}
 	err = s.WithTx(ctx, func(s *Storage) error {
-		var b struct {
-			Tat time.Time `db:"tat"`
-			Now time.Time `db:"now"`
-		}
-		if err := s.get(ctx, &b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
-			return fmt.Errorf("storage: send budget: %w", err)
+		var b sendBudget
+		if err := s.lockSendBudget(ctx, &b); err != nil {
+			return err
 		}
 		start := b.Now
 		n := o.Max
@@ -290,18 +287,31 @@ func (s *Storage) PauseSending(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
+// sendBudget is the send budget all processes share: its next free slot
+// (Tat) and the database clock when it was read.
+type sendBudget struct {
+	Tat time.Time `db:"tat"`
+	Now time.Time `db:"now"`
+}
+
+// lockSendBudget reads the budget into b and locks it until the
+// transaction of s ends.
+func (s *Storage) lockSendBudget(ctx context.Context, b *sendBudget) error {
+	if err := s.get(ctx, b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
+		return fmt.Errorf("storage: send budget: %w", err)
+	}
+	return nil
+}
+
 // ReserveSlot takes one slot of the shared budget and of one chat for a
 // message sent outside the outbox (a progress edit) and says how long to
 // wait before sending it.
 func (s *Storage) ReserveSlot(ctx context.Context, chatID int64, interval, chatGap time.Duration) (time.Duration, error) {
 	var wait time.Duration
 	err := s.WithTx(ctx, func(s *Storage) error {
-		var b struct {
-			Tat time.Time `db:"tat"`
-			Now time.Time `db:"now"`
-		}
-		if err := s.get(ctx, &b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
-			return fmt.Errorf("storage: send budget: %w", err)
+		var b sendBudget
+		if err := s.lockSendBudget(ctx, &b); err != nil {
+			return err
 		}
 		at := b.Now
 		if interval > 0 && b.Tat.After(at) {

@@ -164,6 +164,15 @@ func members() []storage.MemberInput {
 	}
 }
 
+// newWithMembers is a new database with orgs() and members() imported.
+func newWithMembers(t *testing.T, opts ...storage.Option) *storage.Storage {
+	t.Helper()
+	s := storagetest.New(t, opts...)
+	MustImportOrgs(t, s)
+	storagetest.MustImport(t, s, nil, members())
+	return s
+}
+
 func TestImportMembers(t *testing.T) {
 	ctx := context.Background()
 	s := storagetest.New(t)
@@ -222,9 +231,7 @@ func TestImportMembers(t *testing.T) {
 func TestInvitesAndLinking(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
-	s := storagetest.New(t, storage.WithClock(func() time.Time { return now }))
-	MustImportOrgs(t, s)
-	storagetest.MustImport(t, s, nil, members())
+	s := newWithMembers(t, storage.WithClock(func() time.Time { return now }))
 	m1, _ := s.Member(ctx, "DV001")
 	m2, _ := s.Member(ctx, "DV002")
 	tok, err := s.CreateInvite(ctx, m1.ID, time.Hour, "test")
@@ -278,9 +285,7 @@ func TestInvitesAndLinking(t *testing.T) {
 
 func TestRolesAndState(t *testing.T) {
 	ctx := context.Background()
-	s := storagetest.New(t)
-	MustImportOrgs(t, s)
-	storagetest.MustImport(t, s, nil, members())
+	s := newWithMembers(t)
 	t.Run("GrantIdempotentAndAudited", func(t *testing.T) {
 		for i := 0; i < 2; i++ {
 			if err := s.GrantRole(ctx, "DV001", storage.RoleSecretary, "CB1", "cli"); err != nil {
@@ -353,9 +358,7 @@ func TestMigrateRefusesNewerDatabase(t *testing.T) {
 
 func TestDissolveAndRename(t *testing.T) {
 	ctx := context.Background()
-	s := storagetest.New(t)
-	MustImportOrgs(t, s)
-	storagetest.MustImport(t, s, nil, members())
+	s := newWithMembers(t)
 	t.Run("DissolveWithMembersRefused", func(t *testing.T) {
 		err := s.DissolveOrganisation(ctx, "DBCS", "cli")
 		if storage.ErrorCode(err) != storage.CodeConflict || !strings.Contains(storage.ErrorMessage(err), "1 đảng viên") {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,19 +30,19 @@ var methods = []struct {
 	{"setWebhook", setWebhook},
 	{"deleteWebhook", deleteWebhook},
 	{"getWebhookInfo", getWebhookInfo},
-	{"sendMessage", sendMessage},
+	{"sendMessage", inChat(true, sendMessage)},
 	{"sendDocument", func(s *Server, c *call) (any, *apiError) { return sendFile(s, c, "document") }},
 	{"sendPhoto", func(s *Server, c *call) (any, *apiError) { return sendFile(s, c, "photo") }},
-	{"copyMessage", copyMessage},
-	{"editMessageText", editMessageText},
-	{"editMessageCaption", editMessageCaption},
-	{"editMessageReplyMarkup", editMessageReplyMarkup},
-	{"deleteMessage", deleteMessage},
-	{"sendChatAction", sendChatAction},
+	{"copyMessage", inChat(true, copyMessage)},
+	{"editMessageText", onBotMessage(editMessageText)},
+	{"editMessageCaption", onBotMessage(editMessageCaption)},
+	{"editMessageReplyMarkup", onBotMessage(editMessageReplyMarkup)},
+	{"deleteMessage", inChat(false, deleteMessage)},
+	{"sendChatAction", inChat(true, sendChatAction)},
 	{"answerCallbackQuery", answerCallbackQuery},
-	{"setMyCommands", setMyCommands},
-	{"getMyCommands", getMyCommands},
-	{"deleteMyCommands", deleteMyCommands},
+	{"setMyCommands", scoped(setMyCommands)},
+	{"getMyCommands", scoped(getMyCommands)},
+	{"deleteMyCommands", scoped(deleteMyCommands)},
 	{"getFile", getFile},
 }
 
@@ -63,6 +64,45 @@ func getMe(s *Server, c *call) (any, *apiError) {
 	u := botUser()
 	u.CanJoinGroups = true
 	return u, nil
+}
+
+// inChat runs h under the server's lock on the chat named by chat_id; see
+// targetLocked for checkBlocked.
+func inChat(checkBlocked bool, h func(s *Server, c *call, ch *chat) (any, *apiError)) handlerFunc {
+	return func(s *Server, c *call) (any, *apiError) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ch, e := s.targetLocked(c, checkBlocked)
+		if e != nil {
+			return nil, e
+		}
+		return h(s, c, ch)
+	}
+}
+
+// onBotMessage runs h under the server's lock on the bot message an edit
+// is about (editTargetLocked).
+func onBotMessage(h func(s *Server, c *call, r *record) (any, *apiError)) handlerFunc {
+	return func(s *Server, c *call) (any, *apiError) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r, e := s.editTargetLocked(c)
+		if e != nil {
+			return nil, e
+		}
+		return h(s, c, r)
+	}
+}
+
+// scoped runs h with the key of the command scope the call names.
+func scoped(h func(s *Server, c *call, key string) (any, *apiError)) handlerFunc {
+	return func(s *Server, c *call) (any, *apiError) {
+		key, e := scopeKey(c)
+		if e != nil {
+			return nil, e
+		}
+		return h(s, c, key)
+	}
 }
 
 // targetLocked is the chat named by chat_id; blocked private chats answer 403.
@@ -115,11 +155,9 @@ func parseMarkup(raw string) (markup, *apiError) {
 		if json.Unmarshal([]byte(raw), &ik) != nil {
 			return mk, bad
 		}
-		for _, row := range ik.InlineKeyboard {
-			for _, b := range row {
-				if e := checkInlineButton(b); e != nil {
-					return mk, e
-				}
+		for _, b := range slices.Concat(ik.InlineKeyboard...) {
+			if e := checkInlineButton(b); e != nil {
+				return mk, e
 			}
 		}
 		if len(ik.InlineKeyboard) > 0 {
@@ -130,11 +168,9 @@ func parseMarkup(raw string) (markup, *apiError) {
 		if json.Unmarshal([]byte(raw), &rk) != nil {
 			return mk, bad
 		}
-		for _, row := range rk.Keyboard {
-			for _, b := range row {
-				if b.Text == "" {
-					return mk, badRequest("keyboard button text is empty")
-				}
+		for _, b := range slices.Concat(rk.Keyboard...) {
+			if b.Text == "" {
+				return mk, badRequest("keyboard button text is empty")
 			}
 		}
 		mk.reply = &rk
@@ -198,6 +234,17 @@ func render(text, parseMode, entitiesJSON string) (string, []tgbotapi.MessageEnt
 	}
 }
 
+// markupAndReplyLocked reads what a sent message carries besides its
+// content: reply_markup, and the message it replies to.
+func (s *Server) markupAndReplyLocked(ch *chat, c *call) (markup, *tgbotapi.Message, *apiError) {
+	mk, e := parseMarkup(c.str("reply_markup"))
+	if e != nil {
+		return mk, nil, e
+	}
+	replyTo, _, e := s.replyToLocked(ch, c)
+	return mk, replyTo, e
+}
+
 func (s *Server) replyToLocked(ch *chat, c *call) (*tgbotapi.Message, int, *apiError) {
 	id, e := c.int("reply_to_message_id")
 	if e != nil || id == 0 {
@@ -241,23 +288,13 @@ func (s *Server) botMessageLocked(ch *chat, method string, mk markup, replyTo *t
 	return r
 }
 
-func sendMessage(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, e := s.targetLocked(c, true)
-	if e != nil {
-		return nil, e
-	}
+func sendMessage(s *Server, c *call, ch *chat) (any, *apiError) {
 	text, mode := c.str("text"), c.str("parse_mode")
 	plain, ents, e := messageText(text, mode, c.str("entities"))
 	if e != nil {
 		return nil, e
 	}
-	mk, e := parseMarkup(c.str("reply_markup"))
-	if e != nil {
-		return nil, e
-	}
-	replyTo, _, e := s.replyToLocked(ch, c)
+	mk, replyTo, e := s.markupAndReplyLocked(ch, c)
 	if e != nil {
 		return nil, e
 	}
@@ -307,11 +344,7 @@ func sendFile(s *Server, c *call, field string) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	mk, e := parseMarkup(c.str("reply_markup"))
-	if e != nil {
-		return nil, e
-	}
-	replyTo, _, e := s.replyToLocked(ch, c)
+	mk, replyTo, e := s.markupAndReplyLocked(ch, c)
 	if e != nil {
 		return nil, e
 	}
@@ -379,13 +412,7 @@ func mimeFor(name string, photo bool) string {
 	return t
 }
 
-func copyMessage(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, e := s.targetLocked(c, true)
-	if e != nil {
-		return nil, e
-	}
+func copyMessage(s *Server, c *call, ch *chat) (any, *apiError) {
 	fromID, e := c.int64("from_chat_id")
 	if e != nil {
 		return nil, e
@@ -394,19 +421,11 @@ func copyMessage(s *Server, c *call) (any, *apiError) {
 	if from == nil {
 		return nil, badRequest("chat not found")
 	}
-	id, e := c.int("message_id")
+	src, e := messageOf(from, c, "copy")
 	if e != nil {
 		return nil, e
 	}
-	src := from.msgs[id]
-	if src == nil || src.deleted {
-		return nil, badRequest("message to copy not found")
-	}
-	mk, e := parseMarkup(c.str("reply_markup"))
-	if e != nil {
-		return nil, e
-	}
-	replyTo, _, e := s.replyToLocked(ch, c)
+	mk, replyTo, e := s.markupAndReplyLocked(ch, c)
 	if e != nil {
 		return nil, e
 	}
@@ -444,6 +463,20 @@ func copyMessage(s *Server, c *call) (any, *apiError) {
 		}
 	})
 	return tgbotapi.MessageID{MessageID: r.msg.MessageID}, nil
+}
+
+// messageOf is the message of ch that message_id names, unless it was
+// deleted; what is the action in Telegram's "message to ... not found".
+func messageOf(ch *chat, c *call, what string) (*record, *apiError) {
+	id, e := c.int("message_id")
+	if e != nil {
+		return nil, e
+	}
+	r := ch.msgs[id]
+	if r == nil || r.deleted {
+		return nil, badRequest("message to " + what + " not found")
+	}
+	return r, nil
 }
 
 // editTargetLocked finds the bot message an edit is about.
@@ -499,13 +532,35 @@ func (s *Server) applyEditLocked(r *record, m tgbotapi.Message, v Message) tgbot
 	return m
 }
 
-func editMessageText(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, e := s.editTargetLocked(c)
+// rendered is a text or a caption as sent (raw, in parse mode mode) and as
+// the user sees it.
+type rendered struct {
+	raw, mode, plain string
+	ents             []tgbotapi.MessageEntity
+}
+
+// replaceContentLocked puts in as the text of a text message, or as the
+// caption of a media message, with the inline keyboard of reply_markup.
+// An edit that changes nothing is refused, as Telegram does.
+func (s *Server) replaceContentLocked(r *record, c *call, in rendered) (any, *apiError) {
+	mk, e := editMarkup(c)
 	if e != nil {
 		return nil, e
 	}
+	m, v := r.msg, r.view
+	plain, ents := &m.Text, &m.Entities
+	if m.Text == "" {
+		plain, ents = &m.Caption, &m.CaptionEntities
+	}
+	if in.plain == *plain && sameJSON(in.ents, *ents) && sameJSON(mk.inlineMarkup(), m.ReplyMarkup) {
+		return nil, notModified()
+	}
+	*plain, *ents, m.ReplyMarkup = in.plain, in.ents, mk.inlineMarkup()
+	v.Text, v.Plain, v.ParseMode, v.InlineKeyboard = in.raw, in.plain, in.mode, mk.inline
+	return s.applyEditLocked(r, m, v), nil
+}
+
+func editMessageText(s *Server, c *call, r *record) (any, *apiError) {
 	if r.msg.Text == "" {
 		return nil, badRequest("there is no text in the message to edit")
 	}
@@ -514,26 +569,10 @@ func editMessageText(s *Server, c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	mk, e := editMarkup(c)
-	if e != nil {
-		return nil, e
-	}
-	if plain == r.msg.Text && sameJSON(ents, r.msg.Entities) && sameJSON(mk.inlineMarkup(), r.msg.ReplyMarkup) {
-		return nil, notModified()
-	}
-	m, v := r.msg, r.view
-	m.Text, m.Entities, m.ReplyMarkup = plain, ents, mk.inlineMarkup()
-	v.Text, v.Plain, v.ParseMode, v.InlineKeyboard = text, plain, mode, mk.inline
-	return s.applyEditLocked(r, m, v), nil
+	return s.replaceContentLocked(r, c, rendered{text, mode, plain, ents})
 }
 
-func editMessageCaption(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, e := s.editTargetLocked(c)
-	if e != nil {
-		return nil, e
-	}
+func editMessageCaption(s *Server, c *call, r *record) (any, *apiError) {
 	if r.msg.Text != "" {
 		return nil, badRequest("there is no caption in the message to edit")
 	}
@@ -541,26 +580,10 @@ func editMessageCaption(s *Server, c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	mk, e := editMarkup(c)
-	if e != nil {
-		return nil, e
-	}
-	if plain == r.msg.Caption && sameJSON(ents, r.msg.CaptionEntities) && sameJSON(mk.inlineMarkup(), r.msg.ReplyMarkup) {
-		return nil, notModified()
-	}
-	m, v := r.msg, r.view
-	m.Caption, m.CaptionEntities, m.ReplyMarkup = plain, ents, mk.inlineMarkup()
-	v.Text, v.Plain, v.ParseMode, v.InlineKeyboard = raw, plain, c.str("parse_mode"), mk.inline
-	return s.applyEditLocked(r, m, v), nil
+	return s.replaceContentLocked(r, c, rendered{raw, c.str("parse_mode"), plain, ents})
 }
 
-func editMessageReplyMarkup(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, e := s.editTargetLocked(c)
-	if e != nil {
-		return nil, e
-	}
+func editMessageReplyMarkup(s *Server, c *call, r *record) (any, *apiError) {
 	mk, e := editMarkup(c)
 	if e != nil {
 		return nil, e
@@ -573,20 +596,10 @@ func editMessageReplyMarkup(s *Server, c *call) (any, *apiError) {
 	return s.applyEditLocked(r, m, v), nil
 }
 
-func deleteMessage(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, e := s.targetLocked(c, false)
+func deleteMessage(s *Server, c *call, ch *chat) (any, *apiError) {
+	r, e := messageOf(ch, c, "delete")
 	if e != nil {
 		return nil, e
-	}
-	id, e := c.int("message_id")
-	if e != nil {
-		return nil, e
-	}
-	r := ch.msgs[id]
-	if r == nil || r.deleted {
-		return nil, badRequest("message to delete not found")
 	}
 	r.deleted = true
 	if r.fromBot {
@@ -602,12 +615,7 @@ var chatActions = map[string]bool{
 	"find_location": true, "record_video_note": true, "upload_video_note": true,
 }
 
-func sendChatAction(s *Server, c *call) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, e := s.targetLocked(c, true); e != nil {
-		return nil, e
-	}
+func sendChatAction(s *Server, c *call, _ *chat) (any, *apiError) {
 	if !chatActions[c.str("action")] {
 		return nil, badRequest("wrong parameter action in request")
 	}
@@ -662,11 +670,7 @@ func scopeKey(c *call) (string, *apiError) {
 
 var commandRE = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
-func setMyCommands(s *Server, c *call) (any, *apiError) {
-	key, e := scopeKey(c)
-	if e != nil {
-		return nil, e
-	}
+func setMyCommands(s *Server, c *call, key string) (any, *apiError) {
 	raw := c.str("commands")
 	if raw == "" {
 		return nil, badRequest("parameter \"commands\" is required")
@@ -696,21 +700,13 @@ func setMyCommands(s *Server, c *call) (any, *apiError) {
 	return true, nil
 }
 
-func getMyCommands(s *Server, c *call) (any, *apiError) {
-	key, e := scopeKey(c)
-	if e != nil {
-		return nil, e
-	}
+func getMyCommands(s *Server, _ *call, key string) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]tgbotapi.BotCommand{}, s.commands[key]...), nil
 }
 
-func deleteMyCommands(s *Server, c *call) (any, *apiError) {
-	key, e := scopeKey(c)
-	if e != nil {
-		return nil, e
-	}
+func deleteMyCommands(s *Server, _ *call, key string) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.commands, key)

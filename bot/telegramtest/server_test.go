@@ -37,6 +37,13 @@ func MustServer(t *testing.T, opts ...telegramtest.Option) *telegramtest.Server 
 	return s
 }
 
+// MustChat is MustServer, a bot client of it (MustBot) and its user Lan (42).
+func MustChat(t *testing.T, opts ...telegramtest.Option) (*telegramtest.Server, *tgbotapi.BotAPI, *telegramtest.User) {
+	t.Helper()
+	s := MustServer(t, opts...)
+	return s, MustBot(t, s), s.User(42, "Lan")
+}
+
 // apiError unwraps a tgbotapi error or fails the test.
 func apiError(t *testing.T, err error) *tgbotapi.Error {
 	t.Helper()
@@ -99,9 +106,7 @@ func TestGetMe(t *testing.T) {
 }
 
 func TestSendMessage(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	s, bot, u := MustChat(t)
 
 	t.Run("InlineKeyboard", func(t *testing.T) {
 		msg := tgbotapi.NewMessage(u.ID(), "Chọn mục")
@@ -249,9 +254,7 @@ func TestParamEncodings(t *testing.T) {
 }
 
 func TestEditMessage(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	_, bot, u := MustChat(t)
 	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("Có", "yes")))
 	msg := tgbotapi.NewMessage(u.ID(), "Câu hỏi")
 	msg.ReplyMarkup = kb
@@ -298,9 +301,7 @@ func TestEditMessage(t *testing.T) {
 }
 
 func TestRequestMethods(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	s, bot, u := MustChat(t)
 	sent, err := bot.Send(tgbotapi.NewMessage(u.ID(), "x"))
 	if err != nil {
 		t.Fatal(err)
@@ -356,9 +357,7 @@ func TestRequestMethods(t *testing.T) {
 }
 
 func TestFiles(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	s, bot, u := MustChat(t)
 	data := []byte("%PDF-1.4 nghị quyết")
 
 	doc := tgbotapi.NewDocument(u.ID(), tgbotapi.FileBytes{Name: "nghi-quyet.pdf", Bytes: data})
@@ -457,9 +456,7 @@ func download(t *testing.T, client *http.Client, link string) string {
 }
 
 func TestFaults(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	s, bot, u := MustChat(t)
 
 	t.Run("TooManyRequests", func(t *testing.T) {
 		s.InjectFault("sendMessage", telegramtest.Fault{Code: 429, RetryAfter: 7})
@@ -528,9 +525,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestFloodLimit(t *testing.T) {
-	s := MustServer(t, telegramtest.WithFloodLimit(30, 2))
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	s, bot, u := MustChat(t, telegramtest.WithFloodLimit(30, 2))
 	var ok, limited int
 	for i := range 5 {
 		_, err := bot.Send(tgbotapi.NewMessage(u.ID(), fmt.Sprint(i)))
@@ -713,9 +708,7 @@ func TestWebhook(t *testing.T) {
 }
 
 func TestUsers(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	s, bot, u := MustChat(t)
 	if s.User(42, "other") != u || len(s.Users()) != 1 {
 		t.Fatal("User does not return the existing user")
 	}
@@ -847,9 +840,7 @@ func TestLongPollEnds(t *testing.T) {
 }
 
 func TestHTMLEntities(t *testing.T) {
-	s := MustServer(t)
-	bot := MustBot(t, s)
-	u := s.User(42, "Lan")
+	_, bot, u := MustChat(t)
 	for _, tc := range []struct {
 		name, html, plain, entities string
 	}{

@@ -82,67 +82,40 @@ func (r rejects) row(line int, code string) storage.ImportRow {
 // ParseMembers reads a member roster. The error is for a file that cannot
 // be read at all; a row that is wrong comes back in the second slice.
 func (p Parser) ParseMembers(r io.Reader, name string) ([]storage.MemberInput, []storage.ImportRow, error) {
-	var (
-		valid    []storage.MemberInput
-		rejected []storage.ImportRow
-		seen     = map[string]int{}
-		maxYear  = p.now().Year()
-	)
-	err := readTable(r, name, memberSchema, func(rec record, h header) error {
-		var bad rejects
+	maxYear := p.now().Year()
+	seen := firstLines{}
+	return parseRows(r, name, memberSchema, func(rec record, h header, bad *rejects) (storage.MemberInput, string) {
 		m := storage.MemberInput{Line: rec.line}
-		m.Code = checkCode(&bad, h.get(rec, "code"), "Mã đảng viên", "mã đảng viên")
-		if first, dup := seen[m.Code]; dup && m.Code != "" {
-			bad.add("Mã đảng viên %s trùng với dòng %d", m.Code, first)
-		} else if m.Code != "" {
-			seen[m.Code] = rec.line
-		}
-		m.FullName = checkName(&bad, h.get(rec, "full_name"), "Họ và tên", "họ và tên", 100)
-		m.OrgCode = checkCode(&bad, h.get(rec, "org_code"), "Mã tổ chức", "mã tổ chức")
-		m.Gender = checkGender(&bad, h.get(rec, "gender"))
-		m.BirthYear = checkBirthYear(&bad, h.get(rec, "birth_year"), h.raw(rec, "birth_year"), maxYear)
+		m.Code = checkCode(bad, h.get(rec, "code"), "Mã đảng viên", "mã đảng viên")
+		seen.check(bad, "Mã đảng viên", m.Code, rec.line)
+		m.FullName = checkName(bad, h.get(rec, "full_name"), "Họ và tên", "họ và tên", 100)
+		m.OrgCode = checkCode(bad, h.get(rec, "org_code"), "Mã tổ chức", "mã tổ chức")
+		m.Gender = checkGender(bad, h.get(rec, "gender"))
+		m.BirthYear = checkBirthYear(bad, h.get(rec, "birth_year"), h.raw(rec, "birth_year"), maxYear)
 		if e := cleanName(h.get(rec, "ethnicity")); utf8.RuneCountInString(e) > 50 {
 			bad.add("Dân tộc %s dài quá 50 ký tự", quote(e))
 		} else {
 			m.Ethnicity = e
 		}
-		m.Status = checkStatus(&bad, h.get(rec, "status"))
-		m.Phone = checkPhone(&bad, h.get(rec, "phone"), h.raw(rec, "phone"))
-		if len(bad) > 0 {
-			rejected = append(rejected, bad.row(rec.line, m.Code))
-			return nil
-		}
-		valid = append(valid, m)
-		return nil
+		m.Status = checkStatus(bad, h.get(rec, "status"))
+		m.Phone = checkPhone(bad, h.get(rec, "phone"), h.raw(rec, "phone"))
+		return m, m.Code
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return valid, rejected, nil
 }
 
 // ParseOrgs reads an organisation file. Parents are checked against the
 // database later, by storage; here only a row naming itself as its own
 // parent is refused.
 func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []storage.ImportRow, error) {
-	var (
-		valid    []storage.OrgInput
-		rejected []storage.ImportRow
-		seen     = map[string]int{}
-	)
-	err := readTable(r, name, orgSchema, func(rec record, h header) error {
-		var bad rejects
+	seen := firstLines{}
+	return parseRows(r, name, orgSchema, func(rec record, h header, bad *rejects) (storage.OrgInput, string) {
 		o := storage.OrgInput{Line: rec.line}
-		o.Code = checkCode(&bad, h.get(rec, "code"), "Mã tổ chức", "mã tổ chức")
-		if first, dup := seen[o.Code]; dup && o.Code != "" {
-			bad.add("Mã tổ chức %s trùng với dòng %d", o.Code, first)
-		} else if o.Code != "" {
-			seen[o.Code] = rec.line
-		}
-		o.Name = checkName(&bad, h.get(rec, "name"), "Tên tổ chức", "tên tổ chức", 200)
-		o.Kind = checkKind(&bad, h.get(rec, "kind"))
+		o.Code = checkCode(bad, h.get(rec, "code"), "Mã tổ chức", "mã tổ chức")
+		seen.check(bad, "Mã tổ chức", o.Code, rec.line)
+		o.Name = checkName(bad, h.get(rec, "name"), "Tên tổ chức", "tên tổ chức", 200)
+		o.Kind = checkKind(bad, h.get(rec, "kind"))
 		if pc := h.get(rec, "parent_code"); pc != "" {
-			o.ParentCode = checkCode(&bad, pc, "Mã cấp trên", "mã cấp trên")
+			o.ParentCode = checkCode(bad, pc, "Mã cấp trên", "mã cấp trên")
 			if o.ParentCode != "" && o.ParentCode == o.Code {
 				bad.add("Mã cấp trên %s trùng với chính mã tổ chức: để trống nếu đây là cấp cao nhất", o.Code)
 			}
@@ -158,17 +131,44 @@ func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []stora
 				o.FoundedOn = &t
 			}
 		}
+		return o, o.Code
+	})
+}
+
+// parseRows reads a table of schema s and turns each row into a T with
+// parse, which adds to bad what is wrong with the row and returns its code.
+// A row with reasons is rejected under that code; the others are valid.
+func parseRows[T any](r io.Reader, name string, s schema, parse func(rec record, h header, bad *rejects) (T, string)) ([]T, []storage.ImportRow, error) {
+	var (
+		valid    []T
+		rejected []storage.ImportRow
+	)
+	err := readTable(r, name, s, func(rec record, h header) error {
+		var bad rejects
+		v, code := parse(rec, h, &bad)
 		if len(bad) > 0 {
-			rejected = append(rejected, bad.row(rec.line, o.Code))
+			rejected = append(rejected, bad.row(rec.line, code))
 			return nil
 		}
-		valid = append(valid, o)
+		valid = append(valid, v)
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return valid, rejected, nil
+}
+
+// firstLines is the line each code was first seen on in a file.
+type firstLines map[string]int
+
+// check refuses a code seen on an earlier line; label names the code.
+func (f firstLines) check(bad *rejects, label, code string, line int) {
+	if first, dup := f[code]; dup && code != "" {
+		bad.add("%s %s trùng với dòng %d", label, code, first)
+	} else if code != "" {
+		f[code] = line
+	}
 }
 
 func (p Parser) now() time.Time {

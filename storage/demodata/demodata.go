@@ -61,23 +61,19 @@ type Step struct {
 // Steps is the demo, in order. Features append their step here, after the
 // steps whose data they use.
 var Steps = []Step{
-	{Name: "organisations", Run: func(ctx context.Context, d *Demo) error {
-		d.SetClock(d.Since)
-		return createOrgs(ctx, d)
-	}},
-	{Name: "members", Run: func(ctx context.Context, d *Demo) error {
-		d.SetClock(d.Since)
-		return createMembers(ctx, d)
-	}},
-	{Name: "roles", Run: func(ctx context.Context, d *Demo) error {
-		d.SetClock(d.Since)
-		return grantRoles(ctx, d)
-	}},
-	{Name: "documents", Run: func(ctx context.Context, d *Demo) error {
-		d.SetClock(d.Since)
-		return createDocuments(ctx, d)
-	}},
+	{Name: "organisations", Run: atSince(createOrgs)},
+	{Name: "members", Run: atSince(createMembers)},
+	{Name: "roles", Run: atSince(grantRoles)},
+	{Name: "documents", Run: atSince(createDocuments)},
 	{Name: "campaigns", Run: createCampaigns},
+}
+
+// atSince runs a step with the clock at d.Since, the first day of the demo.
+func atSince(run func(ctx context.Context, d *Demo) error) func(ctx context.Context, d *Demo) error {
+	return func(ctx context.Context, d *Demo) error {
+		d.SetClock(d.Since)
+		return run(ctx, d)
+	}
 }
 
 // RootCode is the code of the demo commune committee.

@@ -176,6 +176,14 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// NewCommune is New with SeedCommune's commune written in it.
+func NewCommune(t testing.TB, opts ...storage.Option) *storage.Storage {
+	t.Helper()
+	s := New(t, opts...)
+	SeedCommune(t, s)
+	return s
+}
+
 // SeedCommune writes the small commune many tests share: the root ROOT
 // with the cells CB1 (members DV1 Lò Văn Minh, DV2 Hoàng Thị Hoa) and CB2
 // (DV3 Giàng A Páo), phones 0912000001 to 0912000003, nobody linked.
@@ -207,6 +215,32 @@ func MustImport(t testing.TB, s *storage.Storage, orgs []storage.OrgInput, membe
 			t.Fatal(err)
 		}
 	}
+}
+
+// MustGrant gives a member a role over an organisation, as the CLI would.
+func MustGrant(t testing.TB, s *storage.Storage, code, role, org string) {
+	t.Helper()
+	if err := s.GrantRole(context.Background(), code, role, org, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Pairs runs query, whose two columns are named k and v, and returns its
+// rows as a map from k to v.
+func Pairs[K comparable, V any](t testing.TB, s *storage.Storage, query string, args ...any) map[K]V {
+	t.Helper()
+	var rows []struct {
+		K K `db:"k"`
+		V V `db:"v"`
+	}
+	if err := s.DB().Select(&rows, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[K]V, len(rows))
+	for _, r := range rows {
+		out[r.K] = r.V
+	}
+	return out
 }
 
 // LinkedUser returns the Telegram user a member is linked to, 0 for none.
