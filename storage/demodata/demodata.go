@@ -78,6 +78,7 @@ var Steps = []Step{
 		return createDocuments(ctx, d)
 	}},
 	{Name: "campaigns", Run: createCampaigns},
+	{Name: "study", Run: createStudy},
 }
 
 // RootCode is the code of the demo commune committee.
