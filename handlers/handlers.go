@@ -149,6 +149,8 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "nhacnho", Access: Secretary, Description: "Nhắc đảng viên chưa học văn bản", MenuLabel: "🔔 Nhắc học tập", Handle: h.remindCommand},
 		{Dialog: h.reminding, Access: Secretary},
 		{Callback: cbRemindLater, Access: Member, Handle: h.remindLater},
+		{Callback: cbQuiz, Access: Member, Handle: h.quiz},
+		{Command: "cauhoi", Access: Admin, Description: "Gắn bài kiểm tra: gửi tệp kèm chú thích /cauhoi SỐ_HIỆU", Handle: h.quizImport},
 		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
 		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},

@@ -16,12 +16,13 @@ import (
 )
 
 // addStudyCommands puts the study commands in the tree: stats study and
-// study offline (and doc quiz when quizzes exist). Parents other features
+// study offline and doc quiz. Parents other features
 // share ("stats") are found or made here, so each feature adds its own
 // subcommands without touching the others'.
 func addStudyCommands(root *cobra.Command) {
 	child(root, "stats", "Thống kê: học tập, sinh hoạt, kiểm tra giám sát").AddCommand(statsStudyCmd())
 	child(root, "study", "Học tập: ghi nhận đảng viên đã học tại chi bộ").AddCommand(studyOfflineCmd())
+	child(root, "doc", "Văn bản").AddCommand(docQuizCmd())
 }
 
 // child returns the subcommand of parent named name, made with short as

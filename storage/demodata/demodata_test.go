@@ -228,7 +228,7 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 	err = s.DB().Select(&rows, `SELECT d.number, count(*) AS assigned,
 		avg(CASE WHEN a.state IN ('studied', 'studied_offline') THEN 1.0 ELSE 0 END)::float8 AS rate
 		FROM assignments a JOIN documents d ON d.id = a.document_id GROUP BY d.number ORDER BY d.number`)
-	if err != nil || len(rows) != 3 {
+	if err != nil || len(rows) != 4 {
 		t.Fatalf("campaigns %+v %v", rows, err)
 	}
 	for _, r := range rows {
@@ -236,6 +236,10 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 		case "21-KL/TW", "01-KL/TW":
 			if r.Assigned != 870 || r.Rate < 0.85 || r.Rate > 0.995 {
 				t.Errorf("%s: %d assigned, rate %.3f", r.Number, r.Assigned, r.Rate)
+			}
+		case "35-NQ/TW":
+			if r.Assigned != 870 || r.Rate < 0.1 || r.Rate > 0.5 {
+				t.Errorf("%s (quiz required, under way): %d assigned, rate %.3f", r.Number, r.Assigned, r.Rate)
 			}
 		case "62-KH/TU":
 			if r.Assigned >= 870 || r.Rate > 0.85 {
@@ -247,4 +251,46 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 	if err := s.DB().Get(&pending, `SELECT count(*) FROM outbox WHERE state = 'pending'`); err != nil || pending != 0 {
 		t.Fatalf("the demo history queued %d messages (%v)", pending, err)
 	}
+}
+
+func TestGenerateStudy(t *testing.T) {
+	s := MustGenerate(t)
+	docs, err := s.Documents(context.Background(), storage.DocPublished)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, listed := range docs {
+		d, err := s.DocumentByID(context.Background(), listed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Body) < 200 || !norm.NFC.IsNormalString(d.Body) || !strings.ContainsAny(d.Body, "ơưđ") {
+			t.Errorf("%s: full text %q", d.Number, d.Body)
+		}
+	}
+	tests := []struct {
+		name  string
+		query string
+		min   int
+	}{
+		{"TwoDocumentsHaveAQuiz", `SELECT count(*) FROM quizzes WHERE replaced_at IS NULL`, 2},
+		{"QuizCampaign", `SELECT count(*) FROM campaigns WHERE quiz_required`, 1},
+		{"PassedByQuiz", `SELECT count(*) FROM assignments WHERE studied_how = 'quiz' AND quiz_score >= 80`, 50},
+		{"FailedAttemptsKept", `SELECT count(*) FROM quiz_attempts WHERE NOT passed`, 10},
+		{"OfflineTicksSayWhoAndWhichMeeting", `SELECT count(*) FROM assignments WHERE state = 'studied_offline' AND offline_by LIKE 'demo:%'
+			AND offline_by_member IS NOT NULL AND offline_meeting_on IS NOT NULL`, 5},
+		{"Reminders", `SELECT count(*) FROM reminders`, 100},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if n := count(t, s, tc.query); n < tc.min {
+				t.Fatalf("%d, want at least %d", n, tc.min)
+			}
+		})
+	}
+	t.Run("NothingQueued", func(t *testing.T) {
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE state = 'pending'`); n != 0 {
+			t.Fatalf("%d messages queued", n)
+		}
+	})
 }
