@@ -93,6 +93,9 @@ type Handlers struct {
 	// reports.go, meetings.go, supervision.go.
 	meetings     *Dialog[meetingDraft]
 	supervisions *Dialog[supervisionDraft]
+	// notices.go.
+	notices *Dialog[noticeDraft]
+	absence *Dialog[absenceDraft]
 }
 
 // New builds the handler list.
@@ -109,6 +112,7 @@ func New(deps Deps) *Handlers {
 	h := &Handlers{deps: deps}
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
 	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
+	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -151,6 +155,12 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
 		{Dialog: h.supervisions, Access: Secretary},
 		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
+		// notices.go: meeting notices and answers.
+		{Command: "lichhop", Access: Secretary, Description: "Thông báo lịch họp chi bộ", MenuLabel: "📅 Lịch họp", Handle: h.noticeCommand},
+		{Dialog: h.notices, Access: Secretary},
+		{Callback: cbMeetingTally, Access: Secretary, Handle: h.meetingTally},
+		{Callback: cbMeetingAnswer, Access: Member, Handle: h.meetingAnswer},
+		{Dialog: h.absence, Access: Member},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

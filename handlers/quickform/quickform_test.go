@@ -337,3 +337,25 @@ func FuzzParseSupervision(f *testing.F) {
 		}
 	})
 }
+
+func TestParseNotice(t *testing.T) {
+	n, err := quickform.ParseNotice("28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt KL21", today)
+	if err != nil || n != (quickform.Notice{Date: d(2026, 11, 28), HasDate: true, Hour: 19, Minute: 30, HasTime: true, Place: "Nhà văn hóa bản", Topic: "Quán triệt KL21"}) {
+		t.Fatalf("%+v %v", n, err)
+	}
+	for in, want := range map[string][2]int{"19h30": {19, 30}, "7h": {7, 0}, "7 giờ 30 tối": {19, 30}, "lúc 14:00": {14, 0}, "8 gio sang": {8, 0}} {
+		h, m, err := quickform.ParseTime(in)
+		if err != nil || h != want[0] || m != want[1] {
+			t.Errorf("ParseTime(%q) = %d:%d %v", in, h, m, err)
+		}
+	}
+	for _, bad := range []string{"20/11/2026; 19:30; A; B", "31/11/2026; 19:30; A; B", "28/11/2026; 25:00; A; B", "28/11/2028; 19:30; A; B"} {
+		if _, err := quickform.ParseNotice(bad, today); err == nil {
+			t.Errorf("ParseNotice(%q) accepted", bad)
+		}
+	}
+	n, err = quickform.ParseNotice("ngày mai", today)
+	if err != nil || !n.HasDate || n.Date != d(2026, 11, 26) || n.Missing() != "time" {
+		t.Fatalf("%+v %v", n, err)
+	}
+}
