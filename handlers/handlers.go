@@ -96,6 +96,8 @@ type Handlers struct {
 	// notices.go.
 	notices *Dialog[noticeDraft]
 	absence *Dialog[absenceDraft]
+	// review.go.
+	returning *Dialog[returnDraft]
 }
 
 // New builds the handler list.
@@ -113,6 +115,7 @@ func New(deps Deps) *Handlers {
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
 	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
 	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
+	h.returning = h.returnDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -161,6 +164,10 @@ func (h *Handlers) handlerList() []Handler {
 		{Callback: cbMeetingTally, Access: Secretary, Handle: h.meetingTally},
 		{Callback: cbMeetingAnswer, Access: Member, Handle: h.meetingAnswer},
 		{Dialog: h.absence, Access: Member},
+		// review.go: reading reports back, officers' review.
+		{Command: "baocao", Access: Secretary, Description: "Xem, sửa và duyệt các báo cáo đã gửi", MenuLabel: "🗂 Báo cáo đã gửi", Handle: h.reportList},
+		{Callback: cbReview, Access: Secretary, Handle: h.reviewButton},
+		{Dialog: h.returning, Access: Officer},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}
