@@ -78,6 +78,7 @@ var Steps = []Step{
 		return createDocuments(ctx, d)
 	}},
 	{Name: "campaigns", Run: createCampaigns},
+	{Name: "reports", Run: createReports},
 }
 
 // RootCode is the code of the demo commune committee.
