@@ -32,6 +32,7 @@ type meetingDraft struct {
 	HasPresent bool   `json:"hp,omitempty"`
 	Topic      string `json:"tp,omitempty"`
 	Absent     string `json:"ab,omitempty"`
+	AbsentSeen bool   `json:"aa,omitempty"` // the absent question was answered
 	Photo      string `json:"ph,omitempty"`
 	PhotoAsked bool   `json:"pa,omitempty"`
 }
@@ -53,6 +54,8 @@ func (d meetingDraft) next() string {
 		return "kind"
 	case !d.HasPresent:
 		return "attendance"
+	case d.Present < d.Total && d.Absent == "" && !d.AbsentSeen:
+		return "absent"
 	case d.Topic == "":
 		return "topic"
 	case !d.PhotoAsked:
@@ -133,7 +136,7 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					advance(c)
 					return nil
 				},
-				Actions: map[string]meetingAction{"a": func(ctx context.Context, c *meetingConv, a Args) error {
+				Actions: map[string]meetingAction{"rsvp": h.meetingFromAnswers, "a": func(ctx context.Context, c *meetingConv, a Args) error {
 					p, err := a.Int(0, 0, quickform.MaxCount)
 					if err != nil {
 						return err
@@ -162,12 +165,12 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					if err != nil {
 						return err
 					}
-					c.Draft.Absent = t
+					c.Draft.Absent, c.Draft.AbsentSeen = t, true
 					advance(c)
 					return nil
 				},
 				Actions: map[string]meetingAction{"none": func(_ context.Context, c *meetingConv, _ Args) error {
-					c.Draft.Absent = ""
+					c.Draft.Absent, c.Draft.AbsentSeen = "", true
 					advance(c)
 					return nil
 				}}},
@@ -245,7 +248,7 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return formError(err, quickform.MeetingExample)
 	}
-	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Absent: form.Absent, Photo: photo, PhotoAsked: photo != ""}
+	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Absent: form.Absent, Photo: photo, PhotoAsked: photo != "", AbsentSeen: form.Absent != ""}
 	if !ask {
 		d.Org = o.ID
 	}
@@ -288,6 +291,50 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	text, kb := meetingConfirmation(rep)
 	r.Reply(text, *kb)
 	return nil
+}
+
+// meetingFromAnswers takes present, total and who is absent (with their
+// reasons) from the answers to the meeting announced for the day.
+func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ Args) error {
+	day, _ := parseISODay(c.Draft.Date)
+	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
+	t, ok, err := c.Store.AnswersOn(ctx, c.Draft.Org, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	if !ok || t.Invited == 0 {
+		return storage.ErrNotFound
+	}
+	absent, err := absentFromAnswers(ctx, c.Request, t.MeetingID)
+	if err != nil {
+		return err
+	}
+	c.Draft.Present, c.Draft.Total, c.Draft.HasPresent = t.Present, t.Invited, true
+	if absent != "" {
+		c.Draft.Absent, c.Draft.AbsentSeen = absent, true
+	}
+	c.Goto(c.Draft.next())
+	return nil
+}
+
+// absentFromAnswers lists who answered absent, with their reasons.
+func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string, error) {
+	answers, err := r.Store.MeetingAnswers(ctx, meetingID)
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, a := range answers {
+		if a.Answer != storage.AnswerAbsent {
+			continue
+		}
+		s := a.FullName
+		if a.Reason != "" {
+			s += " (" + a.Reason + ")"
+		}
+		out = append(out, s)
+	}
+	return cut(strings.Join(out, "; "), quickform.MaxText), nil
 }
 
 // fillTotal counts the cell's members on the day when the form gave only
@@ -425,7 +472,7 @@ func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (s
 	if t, ok, err := c.Store.AnswersOn(ctx, c.Draft.Org, from, from.AddDate(0, 0, 1)); err != nil {
 		return "", nil, err
 	} else if ok && t.Invited > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "a", t.Present, t.Invited)))
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
 	}
 	n, err := c.Store.MembersOn(ctx, c.Draft.Org, day)
 	if err != nil {
@@ -624,5 +671,5 @@ func meetingConfirmation(rep storage.MeetingReport) (string, *tgbotapi.InlineKey
 // meetingDraftOf is the dialog draft that corrects a stored report.
 func meetingDraftOf(m storage.MeetingReport) meetingDraft {
 	return meetingDraft{ReportID: m.ID, Org: m.OrgID, Date: isoDay(m.HeldOn), Kind: m.Kind, Present: m.Present, Total: m.Total,
-		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, Photo: m.MinutesFile, PhotoAsked: true}
+		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true, Photo: m.MinutesFile, PhotoAsked: true}
 }

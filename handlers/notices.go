@@ -455,7 +455,12 @@ func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
 		if day.After(today(r)) {
 			return storage.Errorf(storage.CodeInvalid, "Buổi họp ngày %s chưa diễn ra: đồng chí báo cáo sau khi họp.", vn.FormatDate(day))
 		}
-		d := meetingDraft{Org: m.OrgID, Date: isoDay(day), Present: t.Present, Total: t.Invited, HasPresent: t.Invited > 0, Topic: m.Topic}
+		absent, err := absentFromAnswers(ctx, r, id)
+		if err != nil {
+			return err
+		}
+		d := meetingDraft{Org: m.OrgID, Date: isoDay(day), Present: t.Present, Total: t.Invited, HasPresent: t.Invited > 0, Topic: m.Topic,
+			Absent: absent, AbsentSeen: absent != ""}
 		return h.meetings.StartNew(ctx, r, d.next(), d)
 	}
 	answers, err := r.Store.MeetingAnswers(ctx, id)

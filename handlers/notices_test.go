@@ -121,7 +121,7 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		e.tap(t, 702, "sh", "skip")
 		e.tap(t, 702, "sh", "ok")
 		ms := e.meetings(t)
-		if len(ms) != 1 || ms[0].Present != 1 || ms[0].Total != 2 || ms[0].Topic != "Quán triệt Kết luận 21-KL/TW" {
+		if len(ms) != 1 || ms[0].Present != 1 || ms[0].Total != 2 || ms[0].Topic != "Quán triệt Kết luận 21-KL/TW" || ms[0].AbsentReasons != "Hoàng Thị Hoa (đi viện)" {
 			t.Fatalf("stored %+v", ms)
 		}
 		// The quick form's dialog offers the answers too.
@@ -129,6 +129,10 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		e.text(t, 702, "/sinhhoat 28/11/2026; chuyên đề")
 		if !contains(e.rec.buttonLabels(), "📋 1/2 theo trả lời lịch họp") {
 			t.Fatalf("buttons %q", e.rec.buttonLabels())
+		}
+		e.tap(t, 702, "sh", "rsvp")
+		if got := e.last(); !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Nội dung sinh hoạt?") {
+			t.Fatalf("after the answers: %q", got)
 		}
 	})
 	_ = ctx

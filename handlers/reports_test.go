@@ -360,6 +360,14 @@ func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	if got := e.last(); !strings.Contains(got, "Số đảng viên có mặt?") {
 		t.Fatalf("question = %q", got)
 	}
+	e.text(t, 702, "1")
+	if got := e.last(); !strings.Contains(got, "Ai vắng, lý do gì?") || !strings.Contains(got, "có mặt 1/2") {
+		t.Fatalf("absent not asked: %q", got)
+	}
+	e.text(t, 702, "Lò Văn Minh (ốm)")
+	if got := e.last(); !strings.Contains(got, "Nội dung sinh hoạt?") {
+		t.Fatalf("question = %q", got)
+	}
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2")
 	if got := e.last(); !strings.Contains(got, "Nội dung sinh hoạt?") {
