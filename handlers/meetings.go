@@ -433,7 +433,7 @@ func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, err
 }
 
 func (h *Handlers) meetingOrgView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request)
+	items, err := reportOrgItems(ctx, c.Request, false)
 	if err != nil {
 		return "", nil, err
 	}

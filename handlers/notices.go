@@ -222,7 +222,7 @@ func (h *Handlers) noticeHead(ctx context.Context, c *noticeConv) (string, error
 }
 
 func (h *Handlers) noticeOrgView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request)
+	items, err := reportOrgItems(ctx, c.Request, true)
 	if err != nil {
 		return "", nil, err
 	}
@@ -314,6 +314,9 @@ func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (str
 	if o.DissolvedAt != nil {
 		return "", nil, storage.Errorf(storage.CodeInvalid, "%s đã giải thể.", o.Name)
 	}
+	if o.Kind != storage.KindChiBo {
+		return "", nil, storage.Errorf(storage.CodeInvalid, "Lịch họp gửi cho đảng viên của một chi bộ, mà %s là đảng bộ: đồng chí ghi mã chi bộ ở đầu, ví dụ /lichhop MÃ_CHI_BỘ; 28/11/2026; 19:30; Nhà văn hóa; nội dung.", o.Name)
+	}
 	starts, err := h.noticeStart(d)
 	if err != nil {
 		return "", nil, err
@@ -328,9 +331,7 @@ func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (str
 	}
 	body := noticeLines(o.Name, starts, d.Place, d.Topic)
 	notice := "📅 <b>Thông báo họp chi bộ</b>\n" + body + "\n\nĐồng chí bấm để báo có mặt hay vắng."
-	remind := "🔔 <b>Nhắc lịch họp ngày mai</b>\n" + body
-	day := starts.AddDate(0, 0, -1)
-	remindAt := time.Date(day.Year(), day.Month(), day.Day(), reminderHour, 0, 0, 0, h.deps.Location)
+	remindAt := h.remindAt(starts)
 	sent, notLinked, reminders := 0, 0, 0
 	for _, mem := range invited {
 		if mem.TelegramUserID == nil {
@@ -343,14 +344,11 @@ func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (str
 		sent++
 		// The evening before, not at night; a meeting announced after
 		// that evening gets no reminder (the notice itself is fresh).
-		if remindAt.After(now) {
-			id, err := r.Store.EnqueueAt(ctx, storage.OutboxReminder, *mem.TelegramUserID, remind, answerButtons(m.ID), remindAt)
-			if err != nil {
-				return "", nil, err
-			}
-			if err := r.Store.SetReminder(ctx, m.ID, mem.ID, id); err != nil {
-				return "", nil, err
-			}
+		queued, err := h.queueReminder(ctx, r, m, mem.ID, *mem.TelegramUserID)
+		if err != nil {
+			return "", nil, err
+		}
+		if queued {
 			reminders++
 		}
 	}
@@ -364,6 +362,29 @@ func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (str
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("📋 Xem trả lời", cbMeetingTally, m.ID)))
 	return b.String(), &kb, nil
+}
+
+// remindAt is when the reminder of a meeting goes out: reminderHour the
+// evening before.
+func (h *Handlers) remindAt(starts time.Time) time.Time {
+	day := starts.In(h.deps.Location).AddDate(0, 0, -1)
+	return time.Date(day.Year(), day.Month(), day.Day(), reminderHour, 0, 0, 0, h.deps.Location)
+}
+
+// queueReminder queues a member's evening-before reminder, unless that
+// evening has passed.
+func (h *Handlers) queueReminder(ctx context.Context, r *Request, m storage.Meeting, memberID, chatID int64) (bool, error) {
+	at := h.remindAt(m.StartsAt)
+	if !at.After(r.Now()) {
+		return false, nil
+	}
+	starts := m.StartsAt.In(h.deps.Location)
+	text := "🔔 <b>Nhắc lịch họp ngày mai</b>\n" + noticeLines(m.OrgName, starts, m.Place, m.Topic)
+	id, err := r.Store.EnqueueAt(ctx, storage.OutboxReminder, chatID, text, answerButtons(m.ID), at)
+	if err != nil {
+		return false, err
+	}
+	return true, r.Store.SetReminder(ctx, m.ID, memberID, id)
 }
 
 // meetingAnswer is a member's press on a notice: hop:y:<id> or hop:n:<id>.
@@ -383,8 +404,15 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
 		return storage.ErrNotFound
 	}
 	// The member's own row: a forged id of another cell's meeting has none.
-	if _, err := r.Store.AnswerMeeting(ctx, id, r.Member.ID, answer, ""); err != nil {
+	reminded, err := r.Store.AnswerMeeting(ctx, id, r.Member.ID, answer, "")
+	if err != nil {
 		return err
+	}
+	if answer == storage.AnswerPresent && !reminded {
+		// Back from "absent": the reminder taken back is queued again.
+		if _, err := h.queueReminder(ctx, r, m, r.Member.ID, r.ChatID); err != nil {
+			return err
+		}
 	}
 	starts := m.StartsAt.In(h.deps.Location)
 	body := "📅 <b>Thông báo họp chi bộ</b>\n" + noticeLines(m.OrgName, starts, m.Place, m.Topic)

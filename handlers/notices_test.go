@@ -100,8 +100,18 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		}
 	})
 	t.Run("AnswersChangeUntilTheMeetingStarts", func(t *testing.T) {
+		reminders := func() int {
+			return count(t, e.s, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND chat_id = 701 AND state = 'pending'`)
+		}
 		e.press(t, 701, handlers.CallbackData("hop", "n", id))
+		if n := reminders(); n != 0 {
+			t.Fatalf("reminders after absent: %d", n)
+		}
 		e.press(t, 701, handlers.CallbackData("hop", "y", id))
+		e.press(t, 701, handlers.CallbackData("hop", "y", id))
+		if n := reminders(); n != 1 {
+			t.Fatalf("reminders after present again: %d", n)
+		}
 		e.clock.set(time.Date(2026, 11, 28, 19, 30, 0, 0, hcm))
 		e.rec.reset()
 		e.press(t, 701, handlers.CallbackData("hop", "n", id))
@@ -154,6 +164,10 @@ func TestMeetingNoticeLateEveningGetsNoNightReminder(t *testing.T) {
 	e.text(t, 702, "/lichhop 20/11/2026; 19:30; A; B")
 	if got := e.last(); !strings.Contains(got, "đã qua") {
 		t.Fatalf("past notice: %q", got)
+	}
+	e.text(t, 703, "/lichhop 29/11/2026; 19:30; A; B")
+	if got := e.last(); !strings.Contains(got, "ghi mã chi bộ") {
+		t.Fatalf("notice for the committee: %q", got)
 	}
 }
 

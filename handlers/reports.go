@@ -67,14 +67,17 @@ func mayReport(ctx context.Context, r *Request, orgID int64) error {
 }
 
 // reportOrgItems are the organisations the sender may report for, those
-// their roles are on first.
-func reportOrgItems(ctx context.Context, r *Request) ([]Item, error) {
+// their roles are on first; cellsOnly keeps the cells.
+func reportOrgItems(ctx context.Context, r *Request, cellsOnly bool) ([]Item, error) {
 	orgs, err := r.Scope(Secretary).Organisations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var first, rest []Item
 	for _, o := range orgs {
+		if cellsOnly && o.Kind != storage.KindChiBo {
+			continue
+		}
 		it := Item{ID: o.ID, Label: o.Name}
 		if r.Scope(Secretary).IsRoot(o.ID) {
 			first = append(first, it)

@@ -405,7 +405,7 @@ func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (str
 }
 
 func (h *Handlers) supervisionOrgView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request)
+	items, err := reportOrgItems(ctx, c.Request, false)
 	if err != nil {
 		return "", nil, err
 	}
