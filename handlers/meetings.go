@@ -272,7 +272,15 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 		}
 	}
 	if strings.TrimSpace(r.Args) == "" && photo == "" {
+		if many, err := pickInDialog(ctx, r, false); err != nil {
+			return err
+		} else if many {
+			d.Org = 0
+		}
 		return h.meetings.Start(ctx, r, d.next(), d)
+	}
+	if form.Missing() == quickform.FieldNone {
+		d.PhotoAsked = true // a whole form said all it means to
 	}
 	if form.Missing() != quickform.FieldNone || ask {
 		return h.meetings.Start(ctx, r, d.next(), d)

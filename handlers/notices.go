@@ -174,6 +174,13 @@ func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
 		if err := h.upcoming(ctx, r); err != nil {
 			return err
 		}
+		if !ask && o.Kind != storage.KindChiBo {
+			d.Org = 0 // a committee: pick one of its cells
+		} else if many, err := pickInDialog(ctx, r, true); err != nil {
+			return err
+		} else if many {
+			d.Org = 0
+		}
 		return h.notices.StartNew(ctx, r, d.next(), d)
 	}
 	if form.Missing() != quickform.FieldNone || ask {

@@ -51,6 +51,18 @@ func reportOrg(ctx context.Context, r *Request, code string) (o storage.Organisa
 	return o, false, err
 }
 
+// pickInDialog reports whether the guided dialog (no form at all) should
+// ask for the organisation: when the sender's scope holds more than one
+// (several roles, or a role over a committee and its cells), so that an
+// officer or a committee's secretary reports for a cell with buttons.
+func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error) {
+	items, err := reportOrgItems(ctx, r, cellsOnly)
+	if err != nil {
+		return false, err
+	}
+	return len(items) > 1, nil
+}
+
 // mayReport checks, for every report and every press that names an
 // organisation (a forged button may name any), that the sender reports
 // for it: a secretary for their organisation or what lies under it, an

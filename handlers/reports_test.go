@@ -452,6 +452,12 @@ func TestSupervisionQuickForm(t *testing.T) {
 func TestSupervisionDialog(t *testing.T) {
 	e := newReportEnv(t)
 	e.text(t, 703, "/kiemtra")
+	// The officer's scope is the commune: the dialog asks which organisation.
+	labels := strings.Join(e.rec.buttonLabels(), "|")
+	if !strings.HasPrefix(labels, "Đảng bộ xã Bình Lư|") || !strings.Contains(labels, "Chi bộ bản Pà Pao") {
+		t.Fatalf("organisation buttons %q", labels)
+	}
+	e.tap(t, 703, "kt", "o:"+itoa(e.orgs["ROOT"]))
 	e.tap(t, 703, "kt", "d:20261125")
 	if got := e.last(); !strings.Contains(got, "Ai thực hiện?") {
 		t.Fatalf("body question = %q", got)

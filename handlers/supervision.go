@@ -348,6 +348,13 @@ func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
 			d.BodyAsked = true
 		}
 	}
+	if strings.TrimSpace(r.Args) == "" {
+		if many, err := pickInDialog(ctx, r, false); err != nil {
+			return err
+		} else if many {
+			d.Org, d.BodyAsked = 0, false
+		}
+	}
 	if strings.TrimSpace(r.Args) == "" || form.Missing() != quickform.FieldNone || ask {
 		return h.supervisions.Start(ctx, r, d.next(), d)
 	}
