@@ -359,7 +359,7 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 		s.OrgCode, fields = fields[0], fields[1:]
 	}
 	for _, f := range fields {
-		k := vn.Fold(f)
+		k := digitsFirst(vn.Fold(f))
 		key := vn.Key(f)
 		switch {
 		case !s.HasDate && isDate(f):
@@ -404,6 +404,28 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 		}
 	}
 	return s, nil
+}
+
+// numberWords are the small numbers people write out: "hai tổ chức".
+var numberWords = map[string]string{"mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4", "nam": "5", "sau": "6", "bay": "7", "tam": "8", "chin": "9", "muoi": "10"}
+
+// digitsFirst writes a leading number word of a folded count as digits
+// ("hai to chuc" → "2 to chuc", "co hai vi pham" → "co 2 vi pham"), when
+// what follows is a count's unit or "vi pham"; anything else is unchanged.
+func digitsFirst(k string) string {
+	w := strings.Fields(k)
+	for i := 0; i < len(w) && i < 2; i++ {
+		d, ok := numberWords[w[i]]
+		if !ok {
+			continue
+		}
+		rest := strings.Join(w[i+1:], " ")
+		out := strings.TrimSpace(strings.Join(w[:i], " ") + " " + d + " " + rest)
+		if countUnit(d+" "+rest) != FieldNone || isConclusion(out) {
+			return out
+		}
+	}
+	return k
 }
 
 func isConclusion(k string) bool {
@@ -518,6 +540,10 @@ func ParseCount(f string, field Field) (int, error) {
 	var s Supervision
 	f = strings.Join(strings.Fields(f), " ")
 	k := vn.Fold(f)
+	if d, ok := numberWords[k]; ok {
+		k = d
+	}
+	k = digitsFirst(k)
 	if !numShape.MatchString(k) {
 		return 0, fail(field, "Đồng chí gõ một con số, ví dụ 2 (0 nếu không có).")
 	}
@@ -541,7 +567,10 @@ func ParseCount(f string, field Field) (int, error) {
 func ParseConclusion(f string) (int, error) {
 	var s Supervision
 	f = strings.Join(strings.Fields(f), " ")
-	k := vn.Fold(f)
+	k := digitsFirst(vn.Fold(f))
+	if d, ok := numberWords[k]; ok {
+		k = d
+	}
 	if n, ok := number(k); ok {
 		k = strconv.Itoa(n) + " vi pham"
 	}
