@@ -240,11 +240,18 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
 func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	photo := photoID(r.Update.Message)
-	form, err := quickform.ParseMeeting(r.Args, today(r))
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return err
+	}
+	form, err := quickform.ParseMeeting(args, today(r))
 	if err != nil {
 		return formError(err, quickform.MeetingExample)
 	}
-	o, ask, err := reportOrg(ctx, r, form.OrgCode)
+	if code == "" {
+		code = form.OrgCode
+	}
+	o, ask, err := reportOrg(ctx, r, code)
 	if err != nil {
 		return formError(err, quickform.MeetingExample)
 	}
@@ -367,11 +374,18 @@ func (h *Handlers) fillTotal(ctx context.Context, r *Request, d *meetingDraft) e
 	return nil
 }
 
+// photoID is the file_id of a photo sent, or of an image sent as a file
+// (phones offer both); "" when the message has none.
 func photoID(m *tgbotapi.Message) string {
-	if m == nil || len(m.Photo) == 0 {
+	switch {
+	case m == nil:
 		return ""
+	case len(m.Photo) > 0:
+		return m.Photo[len(m.Photo)-1].FileID // the largest size
+	case m.Document != nil && strings.HasPrefix(m.Document.MimeType, "image/"):
+		return m.Document.FileID
 	}
-	return m.Photo[len(m.Photo)-1].FileID // the largest size
+	return ""
 }
 
 // reportText checks a typed free-text answer.

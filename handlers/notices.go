@@ -155,11 +155,18 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 
 // noticeCommand is /lichhop: a quick form, or the upcoming meetings and the dialog.
 func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
-	form, err := quickform.ParseNotice(r.Args, today(r))
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return err
+	}
+	form, err := quickform.ParseNotice(args, today(r))
 	if err != nil {
 		return formError(err, quickform.NoticeExample)
 	}
-	o, ask, err := reportOrg(ctx, r, form.OrgCode)
+	if code == "" {
+		code = form.OrgCode
+	}
+	o, ask, err := reportOrg(ctx, r, code)
 	if err != nil {
 		return formError(err, quickform.NoticeExample)
 	}

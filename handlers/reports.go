@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -61,6 +62,28 @@ func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error)
 		return false, err
 	}
 	return len(items) > 1, nil
+}
+
+var codeField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-/]{0,31}$`)
+
+// leadingOrgCode takes the first field of a form off when it is the code
+// of an organisation, whatever its case ("nahien"): the parsers only know
+// codes by their shape (capitals or digits).
+func leadingOrgCode(ctx context.Context, r *Request, form string) (code, rest string, err error) {
+	fields := quickform.Split(form)
+	if len(fields) == 0 || !codeField.MatchString(fields[0]) {
+		return "", form, nil
+	}
+	for _, c := range []string{fields[0], strings.ToUpper(fields[0])} {
+		_, err := r.Store.Organisation(ctx, c)
+		if err == nil {
+			return c, strings.Join(fields[1:], "\n"), nil
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return "", "", err
+		}
+	}
+	return "", form, nil
 }
 
 // mayReport checks, for every report and every press that names an

@@ -251,6 +251,13 @@ func TestReportScope(t *testing.T) {
 			t.Fatal("a forged edit opened the dialog")
 		}
 	})
+	t.Run("LowerCaseCodeWithoutDigits", func(t *testing.T) {
+		e.text(t, 703, "/kiemtra root; 15/11/2026; giám sát; 1; 1; N; không vi phạm")
+		ss := e.supervisions(t)
+		if len(ss) != 1 || ss[0].OrgCode != "ROOT" {
+			t.Fatalf("stored %+v (%q)", ss, e.last())
+		}
+	})
 	t.Run("SeveralRolesCodePicks", func(t *testing.T) {
 		e.text(t, 704, "/sinhhoat cb3; 15/11/2026; thường kỳ; 1; A")
 		ms := e.meetings(t)

@@ -314,11 +314,18 @@ func (h *Handlers) checkExamined(ctx context.Context, r *Request, d supervisionD
 
 // supervisionCommand is /kiemtra: a quick form, or the dialog.
 func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
-	form, err := quickform.ParseSupervision(r.Args, today(r))
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return err
+	}
+	form, err := quickform.ParseSupervision(args, today(r))
 	if err != nil {
 		return formError(err, quickform.SupervisionExample)
 	}
-	o, ask, err := reportOrg(ctx, r, form.OrgCode)
+	if code == "" {
+		code = form.OrgCode
+	}
+	o, ask, err := reportOrg(ctx, r, code)
 	if err != nil {
 		return formError(err, quickform.SupervisionExample)
 	}
