@@ -278,6 +278,11 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 			}
 		}
 	}
+	if !d.HasPresent && d.Org != 0 {
+		if _, err := h.prefillFromAnswers(ctx, r, &d); err != nil {
+			return err
+		}
+	}
 	if strings.TrimSpace(r.Args) == "" && photo == "" {
 		if many, err := pickInDialog(ctx, r, false); err != nil {
 			return err
@@ -308,29 +313,45 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// meetingFromAnswers takes present, total and who is absent (with their
-// reasons) from the answers to the meeting announced for the day.
+// meetingFromAnswers is the attendance step's "theo trả lời lịch họp".
 func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ Args) error {
-	day, _ := parseISODay(c.Draft.Date)
-	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
-	t, ok, err := c.Store.AnswersOn(ctx, c.Draft.Org, from, from.AddDate(0, 0, 1))
+	ok, err := h.prefillFromAnswers(ctx, c.Request, &c.Draft)
 	if err != nil {
 		return err
 	}
-	if !ok || t.Invited == 0 {
+	if !ok {
 		return storage.ErrNotFound
-	}
-	absent, err := absentFromAnswers(ctx, c.Request, t.MeetingID)
-	if err != nil {
-		return err
-	}
-	c.Draft.Present, c.Draft.Total, c.Draft.HasPresent = t.Present, t.Invited, true
-	if absent != "" {
-		c.Draft.Absent, c.Draft.AbsentSeen = absent, true
 	}
 	c.Goto(c.Draft.next())
 	return nil
 }
+
+// prefillFromAnswers takes present, total and who is absent (with their
+// reasons) from the answers to the meeting announced for the draft's day,
+// when there is one with answers.
+func (h *Handlers) prefillFromAnswers(ctx context.Context, r *Request, d *meetingDraft) (bool, error) {
+	day, ok := parseISODay(d.Date)
+	if !ok || d.Org == 0 {
+		return false, nil
+	}
+	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
+	t, ok, err := r.Store.AnswersOn(ctx, d.Org, from, from.AddDate(0, 0, 1))
+	if err != nil || !ok || t.Invited == 0 || t.Present+t.Absent == 0 {
+		return false, err
+	}
+	absent, err := absentFromAnswers(ctx, r, t.MeetingID)
+	if err != nil {
+		return false, err
+	}
+	d.Present, d.Total, d.HasPresent = t.Present, t.Invited, true
+	if absent != "" {
+		d.Absent, d.AbsentSeen = absent, true
+	}
+	return true, nil
+}
+
+// noticePrefilled is said above the next step when the answers filled it.
+const noticePrefilled = "📋 Số có mặt lấy theo trả lời lịch họp: %d/%d. Đồng chí sửa được ở bước cuối (✏️ Sửa)."
 
 // absentFromAnswers lists who answered absent, with their reasons.
 func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string, error) {
@@ -412,6 +433,15 @@ func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Ti
 	if c.Draft.HasPresent && c.Draft.Total < 0 {
 		if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {
 			return err
+		}
+	}
+	if !c.Draft.HasPresent {
+		ok, err := h.prefillFromAnswers(ctx, c.Request, &c.Draft)
+		if err != nil {
+			return err
+		}
+		if ok {
+			c.Notice(fmt.Sprintf(noticePrefilled, c.Draft.Present, c.Draft.Total))
 		}
 	}
 	c.Goto(c.Draft.next())

@@ -134,15 +134,18 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		if len(ms) != 1 || ms[0].Present != 1 || ms[0].Total != 2 || ms[0].Topic != "Quán triệt Kết luận 21-KL/TW" || ms[0].AbsentReasons != "Hoàng Thị Hoa (đi viện)" {
 			t.Fatalf("stored %+v", ms)
 		}
-		// The quick form's dialog offers the answers too.
+		// A form without attendance for that day starts from the answers too.
 		e.rec.reset()
 		e.text(t, 702, "/sinhhoat 28/11/2026; chuyên đề")
-		if !contains(e.rec.buttonLabels(), "📋 1/2 theo trả lời lịch họp") {
-			t.Fatalf("buttons %q", e.rec.buttonLabels())
-		}
-		e.tap(t, 702, "sh", "rsvp")
 		if got := e.last(); !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Nội dung sinh hoạt?") {
-			t.Fatalf("after the answers: %q", got)
+			t.Fatalf("quick form: %q", got)
+		}
+		// And so does the dialog, once the day is chosen.
+		e.text(t, 702, "/huy")
+		e.text(t, 702, "/sinhhoat")
+		e.text(t, 702, "28/11/2026")
+		if got := e.last(); !strings.Contains(got, "lấy theo trả lời lịch họp: 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
+			t.Fatalf("dialog: %q", got)
 		}
 	})
 	_ = ctx
