@@ -294,3 +294,36 @@ func TestGenerateStudy(t *testing.T) {
 		}
 	})
 }
+
+func TestGenerateReports(t *testing.T) {
+	s := MustGenerate(t)
+	tests := []struct {
+		name  string
+		query string
+		check func(int) bool
+	}{
+		{"MonthsOfMeetings", `SELECT count(DISTINCT date_trunc('month', held_on)) FROM reports WHERE type = 'meeting'`, func(n int) bool { return n >= 3 }},
+		{"ManyMeetings", `SELECT count(*) FROM reports WHERE type = 'meeting'`, func(n int) bool { return n > 100 }},
+		{"SomeCellsMissAMonth", `SELECT count(*) FROM organisations o, generate_series(1, 3) g(back)
+			WHERE o.kind = 'chi_bo' AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.org_id = o.id AND r.type = 'meeting'
+			AND date_trunc('month', r.held_on) = date_trunc('month', $1::timestamptz - make_interval(months => g.back)))`, func(n int) bool { return n > 0 }},
+		{"OneCorrected", `SELECT count(*) FROM reports WHERE version > 1`, func(n int) bool { return n == 1 }},
+		{"OneUBKTInspection", `SELECT count(*) FROM supervision_versions WHERE body = 'ubkt' AND kind = 'kiem_tra'`, func(n int) bool { return n == 1 }},
+		{"CommitteeFigures", `SELECT sum(v.orgs_examined) + sum(v.members_examined) FROM reports r JOIN supervision_versions v ON v.report_id = r.id AND v.version = r.version
+			WHERE r.org_id = (SELECT id FROM organisations WHERE code = 'BINHLU')`, func(n int) bool { return n == 28 }},
+		{"AnnouncedMeetingWithAnswers", `SELECT count(*) FROM meeting_answers WHERE answer <> ''`, func(n int) bool { return n > 0 }},
+		{"AnAbsenceWithReason", `SELECT count(*) FROM meeting_answers WHERE answer = 'absent' AND reason <> ''`, func(n int) bool { return n == 1 }},
+		{"NoMeetingInTheFuture", `SELECT count(*) FROM reports WHERE held_on > $1::timestamptz`, func(n int) bool { return n == 0 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var args []any
+			if strings.Contains(tt.query, "$1") {
+				args = append(args, now)
+			}
+			if got := count(t, s, tt.query, args...); !tt.check(got) {
+				t.Errorf("got %d", got)
+			}
+		})
+	}
+}
