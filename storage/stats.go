@@ -470,3 +470,39 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	}
 	return sum, nil
 }
+
+// Laggard is a member who has not studied a document assigned to them, in
+// their furthest state, at the organisation the assignment placed them.
+type Laggard struct {
+	MemberID int64  `db:"member_id"`
+	Code     string `db:"code"`
+	FullName string `db:"full_name"`
+	OrgCode  string `db:"org_code"`
+	OrgName  string `db:"org_name"`
+	State    string `db:"state"`
+}
+
+// Laggards lists who has not studied yet under root (dissolved parts
+// included), for the assignments f picks, by organisation then name.
+func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]Laggard, error) {
+	where, args := f.where()
+	if where == "" {
+		return nil, Errorf(CodeInvalid, "Chưa chọn văn bản, đợt gửi hoặc khoảng thời gian.")
+	}
+	args = append(args, rootID)
+	var out []Laggard
+	err := s.sel(ctx, &out, fmt.Sprintf(`WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $%d
+			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id),
+		x AS (SELECT DISTINCT ON (a.member_id, a.document_id) a.member_id, a.org_id, a.state
+			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE `+where+`
+			ORDER BY a.member_id, a.document_id, `+stateRank("a.state")+` DESC, a.id)
+		SELECT * FROM (SELECT DISTINCT ON (x.member_id) x.member_id, m.code, m.full_name, o.code AS org_code, o.name AS org_name, x.state
+			FROM x JOIN members m ON m.id = x.member_id JOIN organisations o ON o.id = x.org_id
+			WHERE x.org_id IN (SELECT id FROM t) AND x.state NOT IN ('studied', 'studied_offline')
+			ORDER BY x.member_id, `+stateRank("x.state")+`) y
+		ORDER BY org_name COLLATE sotay_vi, full_name COLLATE sotay_vi, member_id`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: laggards: %w", err)
+	}
+	return out, nil
+}

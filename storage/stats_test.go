@@ -198,3 +198,30 @@ func TestCountedMonths(t *testing.T) {
 		}
 	}
 }
+
+func TestLaggards(t *testing.T) {
+	c := storagetest.NewStatsCommune(t)
+	ctx := context.Background()
+	got := func(f storage.StudyFilter, root string) string {
+		t.Helper()
+		ls, err := c.S.Laggards(ctx, f, c.Orgs[root])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range ls {
+			out = append(out, l.Code+" "+l.OrgCode+" "+l.State)
+		}
+		return strings.Join(out, "; ")
+	}
+	if g := got(storage.StudyFilter{DocumentID: c.Docs["21-KL/TW"]}, "ROOT"); g != "C2 CB3 unreachable; B1 CB2 read" {
+		t.Errorf("21-KL/TW: %s", g)
+	}
+	if g := got(storage.StudyFilter{DocumentID: c.Docs["62-KH/TU"]}, "DB1"); g != "B1 CB2 delivered" {
+		t.Errorf("62-KH/TU under DB1: %s", g)
+	}
+	period := storage.StudyFilter{From: time.Date(2026, 9, 1, 0, 0, 0, 0, c.Loc), To: time.Date(2026, 12, 1, 0, 0, 0, 0, c.Loc)}
+	if g := got(period, "CB3"); g != "C2 CB3 unreachable" {
+		t.Errorf("period CB3: %s", g)
+	}
+}
