@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"sotay/storage"
 )
 
@@ -40,6 +42,7 @@ import (
 // Its clock is left at 01/12/2026 10:00.
 type StatsCommune struct {
 	S    *storage.Storage
+	DSN  string
 	Orgs map[string]int64
 	Docs map[string]int64
 	Loc  *time.Location
@@ -56,8 +59,13 @@ func NewStatsCommune(t testing.TB) StatsCommune {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 9, 1, 8, 0, 0, 0, loc)
-	c := StatsCommune{Orgs: map[string]int64{}, Docs: map[string]int64{}, Loc: loc, Now: &now}
-	c.S = New(t, storage.WithClock(func() time.Time { return *c.Now }))
+	c := StatsCommune{Orgs: map[string]int64{}, Docs: map[string]int64{}, Loc: loc, Now: &now, DSN: NewDatabase(t)}
+	db, err := sqlx.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c.S = storage.New(db, storage.WithClock(func() time.Time { return *c.Now }))
 	s := c.S
 	at := func(d, m int) time.Time { return time.Date(2026, time.Month(m), d, 9, 0, 0, 0, loc) }
 	must := func(err error) {
