@@ -95,6 +95,8 @@ type Handlers struct {
 	// reports.go, meetings.go, supervision.go.
 	meetings     *Dialog[meetingDraft]
 	supervisions *Dialog[supervisionDraft]
+
+	stats *Dialog[statsDraft] // stats.go
 }
 
 // New builds the handler list.
@@ -112,6 +114,7 @@ func New(deps Deps) *Handlers {
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
 	h.offline, h.reminding = h.offlineDialog(), h.remindDialog()
 	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
+	h.stats = h.statsDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -162,6 +165,9 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
 		{Dialog: h.supervisions, Access: Secretary},
 		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
+		// stats.go: figures for officers and secretaries.
+		{Command: "thongke", Access: Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
+		{Dialog: h.stats, Access: Secretary},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

@@ -506,3 +506,29 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 	}
 	return out, nil
 }
+
+// StudiedDocument is a document pushed to some member under an
+// organisation, for the study picker.
+type StudiedDocument struct {
+	ID     int64     `db:"id"`
+	Kind   string    `db:"kind"`
+	Number string    `db:"number"`
+	Title  string    `db:"title"`
+	Last   time.Time `db:"last"`
+}
+
+// StudiedDocuments lists the documents assigned to members under root
+// (dissolved parts included), most recently pushed first, at most limit.
+func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int) ([]StudiedDocument, error) {
+	var out []StudiedDocument
+	err := s.sel(ctx, &out, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
+			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+		SELECT d.id, d.kind, d.number, d.title, max(c.created_at) AS last
+		FROM campaigns c JOIN documents d ON d.id = c.document_id
+		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.campaign_id = c.id AND a.org_id IN (SELECT id FROM t))
+		GROUP BY d.id ORDER BY last DESC, d.id DESC LIMIT $2`, rootID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: studied documents under %d: %w", rootID, err)
+	}
+	return out, nil
+}
