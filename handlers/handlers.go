@@ -100,6 +100,8 @@ type Handlers struct {
 	absence *Dialog[absenceDraft]
 	// review.go.
 	returning *Dialog[returnDraft]
+
+	stats *Dialog[statsDraft] // stats.go
 }
 
 // New builds the handler list.
@@ -119,6 +121,7 @@ func New(deps Deps) *Handlers {
 	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
 	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
 	h.returning = h.returnDialog()
+	h.stats = h.statsDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -181,6 +184,9 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "baocao", Access: Secretary, Description: "Xem, sửa và duyệt các báo cáo đã gửi", MenuLabel: "🗂 Báo cáo đã gửi", Handle: h.reportList},
 		{Callback: cbReview, Access: Secretary, Handle: h.reviewButton},
 		{Dialog: h.returning, Access: Officer},
+		// stats.go: figures for officers and secretaries.
+		{Command: "thongke", Access: Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
+		{Dialog: h.stats, Access: Secretary},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

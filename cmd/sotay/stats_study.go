@@ -46,8 +46,9 @@ func statsStudyCmd() *cobra.Command {
 	c := configFromEnv()
 	var doc, issuer, org string
 	var asCSV bool
+	var more statsFlags // --from, --to, --xlsx: stats.go
 	cmd := &cobra.Command{
-		Use:   "study --doc SỐ_HIỆU [--org MÃ] [--csv]",
+		Use:   "study --doc SỐ_HIỆU | --from NGÀY --to NGÀY [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Tỷ lệ học tập một văn bản theo từng tổ chức",
 		Long: "In tỷ lệ đảng viên đã học một văn bản: dòng đầu là tổ chức được hỏi (mặc định Đảng bộ xã), rồi mọi\n" +
 			"tổ chức cấp dưới có đảng viên được giao; mỗi dòng tính cả các cấp dưới của nó. Đảng viên được giao\n" +
@@ -57,6 +58,9 @@ func statsStudyCmd() *cobra.Command {
 		Example: "  sotay stats study --doc 21-KL/TW\n  sotay stats study --doc 21-KL/TW --org CBNAHIEN --csv > ty-le.csv",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if more.from != "" || more.to != "" || more.xlsx != "" {
+				return c.statsStudyMore(cmd.Context(), cmd.OutOrStdout(), doc, issuer, org, asCSV, more)
+			}
 			return c.statsStudy(cmd.Context(), cmd.OutOrStdout(), doc, issuer, org, asCSV)
 		},
 	}
@@ -65,6 +69,7 @@ func statsStudyCmd() *cobra.Command {
 	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
 	cmd.Flags().StringVar(&org, "org", "", "`MÃ` tổ chức cần xem (mặc định Đảng bộ xã; xem sotay orgs list)")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "in dạng CSV: "+strings.Join(studyCSVHeader, ","))
+	studyMoreFlags(cmd, &more)
 	return cmd
 }
 
