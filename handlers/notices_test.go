@@ -176,6 +176,16 @@ func TestMeetingNoticeLateEveningGetsNoNightReminder(t *testing.T) {
 
 func TestMeetingNoticeDialog(t *testing.T) {
 	e := newReportEnv(t)
+	t.Run("OfficerPicksACellAndSeesUpcoming", func(t *testing.T) {
+		e.text(t, 702, "/lichhop 27/11/2026; 19:30; Nhà văn hóa; Họp tháng")
+		e.rec.reset()
+		e.text(t, 703, "/lichhop")
+		labels := strings.Join(e.rec.buttonLabels(), "|")
+		if !strings.Contains(labels, "📋 19:30 27/11 · Chi bộ bản Nà Hiên") || !strings.Contains(labels, "Chi bộ bản Pà Pao") || strings.Contains(labels, "Đảng bộ xã") {
+			t.Fatalf("buttons %q", labels)
+		}
+		e.text(t, 703, "/huy")
+	})
 	e.text(t, 702, "/lichhop")
 	e.tap(t, 702, "lhd", "d:20261126")
 	e.tap(t, 702, "lhd", "t:19:30")
