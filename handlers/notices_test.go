@@ -140,10 +140,13 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		if got := e.last(); !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Nội dung sinh hoạt?") {
 			t.Fatalf("quick form: %q", got)
 		}
-		// And so does the dialog, once the day is chosen.
+		// And so does the dialog, once the day is chosen: it offers the day.
 		e.text(t, 702, "/huy")
 		e.text(t, 702, "/sinhhoat")
-		e.text(t, 702, "28/11/2026")
+		if !contains(e.rec.buttonLabels(), "📅 28/11 (lịch họp)") {
+			t.Fatalf("buttons %q", e.rec.buttonLabels())
+		}
+		e.tap(t, 702, "sh", "d:20261128")
 		if got := e.last(); !strings.Contains(got, "lấy theo trả lời lịch họp: 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
 			t.Fatalf("dialog: %q", got)
 		}
