@@ -471,7 +471,12 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 				if err != nil {
 					return err
 				}
-				if _, err := c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300)); err != nil {
+				_, err = c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300))
+				if storage.ErrorCode(err) == storage.CodeInvalid {
+					c.End(esc(storage.ErrorMessage(err)), nil) // the meeting began meanwhile
+					return nil
+				}
+				if err != nil {
 					return err
 				}
 				c.End("Đã ghi: đồng chí vắng, lý do: "+esc(cut(reason, 300))+". Cảm ơn đồng chí đã báo.", nil)
