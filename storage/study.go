@@ -58,8 +58,11 @@ func (t StudyTarget) Overdue(today time.Time) bool {
 	return t.DueOn != nil && t.DueOn.Format("2006-01-02") < today.Format("2006-01-02")
 }
 
-const studyTargetFields = assignmentColumns + `, c.due_on, c.closed_at, c.created_at AS campaign_at, c.quiz_required, c.pass_percent,
-	d.status AS doc_status, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title
+// studyTargetCols are a StudyTarget's columns over "a", "c" and "d".
+const studyTargetCols = assignmentColumns + `, c.due_on, c.closed_at, c.created_at AS campaign_at, c.quiz_required, c.pass_percent,
+	d.status AS doc_status, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title`
+
+const studyTargetFields = studyTargetCols + `
 	FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id`
 
 const studyTargetSelect = `SELECT ` + studyTargetFields
