@@ -187,6 +187,19 @@ func (s *Storage) CloseCampaign(ctx context.Context, id int64, actor string) (bo
 	return true, s.Audit(ctx, actor, "campaign.close", fmt.Sprint(id), nil)
 }
 
+// CloseDocumentCampaigns closes every open campaign of a document and
+// returns how many it closed.
+func (s *Storage) CloseDocumentCampaigns(ctx context.Context, docID int64, actor string) (int, error) {
+	var ids []int64
+	if err := s.sel(ctx, &ids, `UPDATE campaigns SET closed_at = $2 WHERE document_id = $1 AND closed_at IS NULL RETURNING id`, docID, s.now()); err != nil {
+		return 0, fmt.Errorf("storage: close campaigns of %d: %w", docID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return len(ids), s.Audit(ctx, actor, "campaign.close", fmt.Sprint(docID), map[string]any{"campaigns": ids})
+}
+
 // OpenCampaign is a campaign not closed, of a published document, with how
 // many of its assignments in a scope are not studied yet.
 type OpenCampaign struct {
