@@ -41,6 +41,27 @@ func (c *StudyCounts) Add(o StudyCounts) {
 	c.Failed += o.Failed
 }
 
+// add counts n members in state.
+func (c *StudyCounts) add(state string, n int) {
+	c.Assigned += n
+	switch state {
+	case AssignPending:
+		c.Pending += n
+	case AssignDelivered:
+		c.Delivered += n
+	case AssignRead:
+		c.Read += n
+	case AssignStudied:
+		c.Studied += n
+	case AssignStudiedOffline:
+		c.StudiedOffline += n
+	case AssignUnreachable:
+		c.Unreachable += n
+	default:
+		c.Failed += n
+	}
+}
+
 // Rate is SPEC's participation rate in percent: (studied +
 // studied_offline) / assigned; 0 when nobody was assigned.
 func (c StudyCounts) Rate() float64 { return percent(c.Studied+c.StudiedOffline, c.Assigned) }
@@ -109,25 +130,24 @@ func (s *Storage) StudyRates(ctx context.Context, f StudyFilter, rootID int64) (
 	// Counting is one pass over the chosen assignments: the furthest state
 	// per member and document (a campaign alone needs no deduplication,
 	// a member being assigned once per campaign), grouped by organisation.
-	inner := `SELECT a.org_id, a.state FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE ` + where
+	from := `assignments a`
+	if !f.From.IsZero() || !f.To.IsZero() {
+		from += ` JOIN campaigns c ON c.id = a.campaign_id`
+	}
+	inner := `SELECT a.org_id, a.state FROM ` + from + ` WHERE ` + where
 	if f.CampaignID == 0 {
 		inner = `SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state
-			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE ` + where + `
+			FROM ` + from + ` WHERE ` + where + `
 			ORDER BY a.member_id, a.document_id, ` + stateRank("a.state") + ` DESC, a.id`
 	}
+	// Grouping by organisation and state, then spreading the states into
+	// columns here, is cheaper than eight filtered counts per group.
 	var own []struct {
-		OrgID int64 `db:"org_id"`
-		StudyCounts
+		OrgID int64  `db:"org_id"`
+		State string `db:"state"`
+		N     int    `db:"n"`
 	}
-	if err := s.sel(ctx, &own, `SELECT org_id, count(*) AS assigned,
-		count(*) FILTER (WHERE state = 'pending') AS pending,
-		count(*) FILTER (WHERE state = 'delivered') AS delivered,
-		count(*) FILTER (WHERE state = 'read') AS read,
-		count(*) FILTER (WHERE state = 'studied') AS studied,
-		count(*) FILTER (WHERE state = 'studied_offline') AS studied_offline,
-		count(*) FILTER (WHERE state = 'unreachable') AS unreachable,
-		count(*) FILTER (WHERE state = 'failed') AS failed
-		FROM (`+inner+`) x GROUP BY org_id`, args...); err != nil {
+	if err := s.sel(ctx, &own, `SELECT org_id, state, count(*) AS n FROM (`+inner+`) x GROUP BY org_id, state`, args...); err != nil {
 		return nil, fmt.Errorf("storage: study rates: %w", err)
 	}
 	byID := make(map[int64]*OrgStudy, len(orgs))
@@ -144,7 +164,7 @@ func (s *Storage) StudyRates(ctx context.Context, f StudyFilter, rootID int64) (
 	}
 	for _, c := range own {
 		if o, ok := byID[c.OrgID]; ok {
-			o.Own = c.StudyCounts
+			o.Own.add(c.State, c.N)
 		}
 	}
 	// Roll up depth first; the tree is acyclic (parent_id <> id, one root).

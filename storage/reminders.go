@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -128,78 +129,84 @@ func (s *Storage) queueReminders(ctx context.Context, members []int64, day, trig
 	if len(members) == 0 {
 		return 0, nil
 	}
-	var items []StudyTarget
-	if err := s.sel(ctx, &items, studyTargetSelect+` JOIN members m ON m.id = a.member_id
-		WHERE a.member_id = ANY($1) AND `+openAssignmentSQL+`
+	// unnest and a join, not "= ANY($1)": with tens of thousands of
+	// members, ANY is a filter that compares every row with every id.
+	var items []struct {
+		StudyTarget
+		ChatID int64 `db:"chat_id"`
+	}
+	if err := s.sel(ctx, &items, `SELECT `+studyTargetCols+`, m.telegram_user_id AS chat_id
+		FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id
+		JOIN members m ON m.id = a.member_id JOIN unnest($1::bigint[]) AS t(id) ON t.id = a.member_id
+		WHERE `+openAssignmentSQL+`
 		ORDER BY a.member_id, c.due_on NULLS LAST, c.created_at, a.id`, int64Array(members)); err != nil {
 		return 0, fmt.Errorf("storage: reminders: %w", err)
 	}
-	// One item per document (the newest campaign's), per member.
-	byMember := map[int64][]StudyTarget{}
-	seen := map[[2]int64]bool{}
-	for _, it := range items {
-		k := [2]int64{it.MemberID, it.DocumentID}
-		if !seen[k] {
-			seen[k] = true
-			byMember[it.MemberID] = append(byMember[it.MemberID], it)
-		}
-	}
-	var ids []int64
-	var lists []string
-	for _, m := range members {
-		its := byMember[m]
-		if len(its) == 0 {
-			continue
-		}
-		ids = append(ids, m)
-		var as []int64
-		for _, it := range its {
-			as = append(as, it.ID)
-		}
-		b, _ := json.Marshal(as)
-		lists = append(lists, string(b))
-	}
-	var won []int64
-	if err := s.sel(ctx, &won, `INSERT INTO reminders (member_id, day, trigger, assignment_ids, created_at)
-		SELECT v.m, $2::date, $3, ARRAY(SELECT jsonb_array_elements_text(v.l::jsonb)::bigint), $4
-		FROM unnest($1::bigint[], $5::text[]) AS v(m, l)
-		ON CONFLICT (member_id, day) DO NOTHING RETURNING member_id`,
-		int64Array(ids), day, trigger, now, pq.Array(lists)); err != nil {
-		return 0, fmt.Errorf("storage: reminders: %w", err)
-	}
-	if len(won) == 0 {
-		return 0, nil
-	}
-	var chats []struct {
-		ID     int64 `db:"id"`
-		ChatID int64 `db:"chat_id"`
-	}
-	if err := s.sel(ctx, &chats, `SELECT id, telegram_user_id AS chat_id FROM members WHERE id = ANY($1)`, int64Array(won)); err != nil {
-		return 0, fmt.Errorf("storage: reminders: %w", err)
-	}
+	// One item per document (the newest campaign's), per member, rendered
+	// for every candidate: the insert below keeps those not reminded today.
 	at := sendTime(now, loc)
 	today := at.In(loc)
 	var mids, cids []int64
-	var texts, markups []string
-	for _, c := range chats {
-		text, markup := render(byMember[c.ID], today)
+	var texts, markups, lists []string
+	seen := map[[2]int64]bool{}
+	flush := func(its []StudyTarget, chat int64) error {
+		if len(its) == 0 {
+			return nil
+		}
+		text, markup := render(its, today)
 		mk := ""
 		if markup != nil {
 			b, err := json.Marshal(markup)
 			if err != nil {
-				return 0, fmt.Errorf("storage: reminders: %w", err)
+				return fmt.Errorf("storage: reminders: %w", err)
 			}
 			mk = string(b)
 		}
-		mids, cids, texts, markups = append(mids, c.ID), append(cids, c.ChatID), append(texts, text), append(markups, mk)
+		ids := make([]string, len(its))
+		for i, it := range its {
+			ids[i] = fmt.Sprint(it.ID)
+		}
+		mids, cids = append(mids, its[0].MemberID), append(cids, chat)
+		texts, markups, lists = append(texts, text), append(markups, mk), append(lists, "{"+strings.Join(ids, ",")+"}")
+		return nil
 	}
-	if _, err := s.exec(ctx, `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(m, chat, text, mk)),
-		ins AS (INSERT INTO outbox (kind, chat_id, text, reply_markup, next_attempt_at, created_at)
-			SELECT $5, v.chat, v.text, NULLIF(v.mk, '')::jsonb, $6, $7 FROM v RETURNING id, chat_id)
-		UPDATE reminders r SET outbox_id = ins.id FROM ins JOIN v ON v.chat = ins.chat_id
-		WHERE r.member_id = v.m AND r.day = $8::date`,
-		int64Array(mids), int64Array(cids), pq.Array(texts), pq.Array(markups), OutboxReminder, at, now, day); err != nil {
-		return 0, fmt.Errorf("storage: reminders outbox: %w", err)
+	var its []StudyTarget
+	var chat int64
+	for _, it := range items {
+		if len(its) > 0 && its[0].MemberID != it.MemberID {
+			if err := flush(its, chat); err != nil {
+				return 0, err
+			}
+			its = nil
+		}
+		if k := [2]int64{it.MemberID, it.DocumentID}; !seen[k] {
+			seen[k] = true
+			its, chat = append(its, it.StudyTarget), it.ChatID
+		}
+	}
+	if err := flush(its, chat); err != nil {
+		return 0, err
+	}
+	if len(mids) == 0 {
+		return 0, nil
+	}
+	// One statement: the reminders row (refused when the member already
+	// has one that day, from this process or another) takes an outbox id,
+	// and only the rows it kept become messages. Both foreign keys are
+	// checked at the end of the statement, when both rows exist.
+	var won []int64
+	if err := s.sel(ctx, &won, `WITH v AS (
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS v(m, chat, text, mk, ids)),
+		won AS (
+			INSERT INTO reminders (member_id, day, trigger, assignment_ids, created_at, outbox_id)
+			SELECT v.m, $6::date, $7, v.ids::bigint[], $8, nextval(pg_get_serial_sequence('outbox', 'id')) FROM v
+			ON CONFLICT (member_id, day) DO NOTHING RETURNING member_id, outbox_id)
+		INSERT INTO outbox (id, kind, chat_id, text, reply_markup, next_attempt_at, created_at)
+		SELECT won.outbox_id, $9, v.chat, v.text, NULLIF(v.mk, '')::jsonb, $10, $8 FROM won JOIN v ON v.m = won.member_id
+		RETURNING chat_id`,
+		int64Array(mids), int64Array(cids), pq.Array(texts), pq.Array(markups), pq.Array(lists),
+		day, trigger, now, OutboxReminder, at); err != nil {
+		return 0, fmt.Errorf("storage: reminders: %w", err)
 	}
 	return len(won), nil
 }

@@ -58,8 +58,11 @@ func (t StudyTarget) Overdue(today time.Time) bool {
 	return t.DueOn != nil && t.DueOn.Format("2006-01-02") < today.Format("2006-01-02")
 }
 
-const studyTargetFields = assignmentColumns + `, c.due_on, c.closed_at, c.created_at AS campaign_at, c.quiz_required, c.pass_percent,
-	d.status AS doc_status, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title
+// studyTargetCols are a StudyTarget's columns over "a", "c" and "d".
+const studyTargetCols = assignmentColumns + `, c.due_on, c.closed_at, c.created_at AS campaign_at, c.quiz_required, c.pass_percent,
+	d.status AS doc_status, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title`
+
+const studyTargetFields = studyTargetCols + `
 	FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id`
 
 const studyTargetSelect = `SELECT ` + studyTargetFields
@@ -182,6 +185,19 @@ func (s *Storage) CloseCampaign(ctx context.Context, id int64, actor string) (bo
 		return false, nil
 	}
 	return true, s.Audit(ctx, actor, "campaign.close", fmt.Sprint(id), nil)
+}
+
+// CloseDocumentCampaigns closes every open campaign of a document and
+// returns how many it closed.
+func (s *Storage) CloseDocumentCampaigns(ctx context.Context, docID int64, actor string) (int, error) {
+	var ids []int64
+	if err := s.sel(ctx, &ids, `UPDATE campaigns SET closed_at = $2 WHERE document_id = $1 AND closed_at IS NULL RETURNING id`, docID, s.now()); err != nil {
+		return 0, fmt.Errorf("storage: close campaigns of %d: %w", docID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return len(ids), s.Audit(ctx, actor, "campaign.close", fmt.Sprint(docID), map[string]any{"campaigns": ids})
 }
 
 // OpenCampaign is a campaign not closed, of a published document, with how

@@ -21,7 +21,7 @@ import (
 // subcommands without touching the others'.
 func addStudyCommands(root *cobra.Command) {
 	child(root, "stats", "Thống kê: học tập, sinh hoạt, kiểm tra giám sát").AddCommand(statsStudyCmd())
-	child(root, "study", "Học tập: ghi nhận đảng viên đã học tại chi bộ").AddCommand(studyOfflineCmd())
+	child(root, "study", "Học tập: ghi nhận đảng viên đã học tại chi bộ").AddCommand(studyOfflineCmd(), studyCloseCmd())
 	child(root, "doc", "Văn bản").AddCommand(docQuizCmd())
 }
 

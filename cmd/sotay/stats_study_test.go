@@ -246,3 +246,23 @@ func TestDocQuiz(t *testing.T) {
 		}
 	})
 }
+
+func TestStudyClose(t *testing.T) {
+	env := []string{"DATABASE_URL=" + studyDB(t)}
+	r := run(t, env, "study", "close", "--doc", "21-KL/TW")
+	if r.code != 0 || !strings.Contains(r.stdout, "Đã kết thúc 1 đợt học tập") {
+		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r = run(t, env, "study", "close", "--doc", "21-KL/TW"); r.code != 0 || !strings.Contains(r.stdout, "không có đợt học tập nào đang mở") {
+		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r = run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5"); r.code == 0 || !strings.Contains(r.stdout, "đã kết thúc") {
+		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r = run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv"); !strings.Contains(r.stdout, "\nROOT,Đảng bộ xã Bình Lư,,5,0,0,1,2,1,1,0,60.0") {
+		t.Fatalf("figures changed: %s", r.stdout)
+	}
+	if r = run(t, env, "study", "close"); r.code == 0 || !strings.Contains(r.stderr, "thiếu --doc") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+}

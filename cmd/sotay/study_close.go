@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func studyCloseCmd() *cobra.Command {
+	c := configFromEnv()
+	var doc, issuer string
+	cmd := &cobra.Command{
+		Use:   "close --doc SỐ_HIỆU",
+		Short: "Kết thúc các đợt học tập của một văn bản",
+		Long: "Kết thúc mọi đợt học tập đang mở của văn bản: không nhận thêm «Tôi đã học», bài kiểm tra hay ghi nhận học\n" +
+			"tại chi bộ, không nhắc nữa. Số liệu đã có được giữ nguyên (sotay stats study vẫn tính).",
+		Example: "  sotay study close --doc 21-KL/TW",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if doc == "" {
+				return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+			}
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := findDocument(ctx, s, doc, issuer)
+			if err != nil {
+				return err
+			}
+			n, err := s.CloseDocumentCampaigns(ctx, d.ID, "cli")
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s số %s không có đợt học tập nào đang mở.\n", d.KindName(), d.Number)
+				return nil
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Đã kết thúc %d đợt học tập của %s số %s.\n", n, d.KindName(), d.Number)
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
+	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	return cmd
+}
