@@ -183,6 +183,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	go b.prune(bg)
+	go sweepReminders(bg, b.store, b.cfg.Location, b.log, ReminderEvery)
 	// The outbox sender stops with bg, after recording the message in flight.
 	outboxDone := make(chan struct{})
 	go func() { defer close(outboxDone); _ = b.outbox.Run(bg) }()

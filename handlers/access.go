@@ -123,36 +123,27 @@ func (s *Scope) Check(ctx context.Context, orgID int64) error {
 
 // Organisations lists the scope's organisations in tree order, each once.
 func (s *Scope) Organisations(ctx context.Context) ([]storage.Organisation, error) {
-	seen := map[int64]bool{}
-	var out []storage.Organisation
-	for _, root := range s.roots {
-		sub, err := s.store.Subtree(ctx, root)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range sub {
-			if !seen[o.ID] {
-				seen[o.ID] = true
-				out = append(out, o)
-			}
-		}
-	}
-	return out, nil
+	return underRoots(ctx, s.roots, s.store.Subtree, func(o storage.Organisation) int64 { return o.ID })
 }
 
 // Members lists the active members of the scope, each once.
 func (s *Scope) Members(ctx context.Context) ([]storage.Member, error) {
+	return underRoots(ctx, s.roots, s.store.MembersInSubtree, func(m storage.Member) int64 { return m.ID })
+}
+
+// underRoots gathers what load returns for each root, each id once, in order.
+func underRoots[T any](ctx context.Context, roots []int64, load func(context.Context, int64) ([]T, error), id func(T) int64) ([]T, error) {
 	seen := map[int64]bool{}
-	var out []storage.Member
-	for _, root := range s.roots {
-		ms, err := s.store.MembersInSubtree(ctx, root)
+	var out []T
+	for _, root := range roots {
+		items, err := load(ctx, root)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range ms {
-			if !seen[m.ID] {
-				seen[m.ID] = true
-				out = append(out, m)
+		for _, it := range items {
+			if !seen[id(it)] {
+				seen[id(it)] = true
+				out = append(out, it)
 			}
 		}
 	}

@@ -94,7 +94,7 @@ func TestEveryButtonFitsTelegramLimit(t *testing.T) {
 	e.text(t, 701, "/gui")
 	e.press(t, 701, e.rec.find("gui", "pg:docs:8"))
 	e.press(t, 701, e.rec.buttons()["◀ Trước"])
-	e.press(t, 701, e.rec.buttons()["Hướng dẫn 1-HD/TU · Hướng dẫn số 1"])
+	e.press(t, 701, e.rec.buttons()["Hướng dẫn 12-HD/TU · Hướng dẫn số 12"])
 	e.tap(t, 701, "gui", "c")
 	e.press(t, 701, e.rec.buttons()["☐ Chi bộ bản Nà Hiên"])
 	e.tap(t, 701, "gui", "n")

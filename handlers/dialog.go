@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -22,13 +24,16 @@ import (
 // gets a toast; a wrong typed answer asks the same step again with the error
 // above it and its keyboard; "◀" goes back a step; "✖" and /huy leave.
 //
-// Buttons carry the dialog's intent id, "name:intent:action:args…", so a
-// press on an old message of an earlier run of the same dialog is known.
+// Buttons carry the dialog's intent id and revision,
+// "name:<intent>.<rev>:action:args…": a press on a message of an earlier run
+// of the dialog (another intent) or an older drawing of this run (another
+// revision: a message the dialog has since moved on from, or a copy sent
+// again after a typed answer) is known and changes nothing.
 //
 // To write a dialog: declare its draft type and a *Dialog[Draft] with its
-// steps in one file, put {Dialog: d} in the handler list (it takes the
-// dialog's buttons and the texts typed while it is open), and start it from
-// a command with d.Start.
+// steps in one file, put {Dialog: d} in the handler list (it takes the dialog's
+// buttons and the texts typed while it is open), and start it from a
+// command with d.Start.
 
 // Engine actions every dialog has.
 const (
@@ -42,6 +47,7 @@ const (
 	msgOldStep      = "Nút này thuộc một bước trước. Đồng chí dùng tin nhắn mới nhất."
 	msgUseButtons   = "Đồng chí hãy bấm các nút bên dưới tin nhắn để chọn, hoặc gõ /huy để hủy."
 	msgDialogClosed = "Đã hủy thao tác đang làm."
+	msgDialogLost   = "Thao tác đồng chí đang làm dở không còn tiếp tục được (phần mềm vừa được cập nhật). Đồng chí hãy bắt đầu lại bằng lệnh, hoặc gõ /menu."
 )
 
 // Dialog is one multi-step conversation.
@@ -55,6 +61,12 @@ type Dialog[D any] struct {
 	// Stale is the toast for a button of this dialog that no longer acts
 	// (default msgStaleButton).
 	Stale string
+	// Fresh opens the dialog in a new message even when it is started by a
+	// button (the message the button was on stays as it was).
+	Fresh bool
+	// Title names what the dialog does ("báo cáo sinh hoạt chi bộ"), for
+	// the message that says a half-done one expired.
+	Title string
 }
 
 // Step is one window of a dialog.
@@ -75,9 +87,13 @@ type Step[D any] struct {
 
 // dialogState is what the dialogs table keeps for an engine dialog.
 type dialogState struct {
-	Intent  string          `json:"i"`
-	History []string        `json:"h,omitempty"`
-	Pages   map[string]int  `json:"p,omitempty"`
+	Intent  string         `json:"i"`
+	Rev     int            `json:"r"`
+	History []string       `json:"h,omitempty"`
+	Pages   map[string]int `json:"p,omitempty"`
+	// Widgets are the list widgets the last drawing showed: the only ones
+	// whose pages a button may turn.
+	Widgets []string        `json:"w,omitempty"`
 	Draft   json.RawMessage `json:"d"`
 }
 
@@ -143,13 +159,22 @@ func (c *Conv[D]) Keep() { c.keep = true }
 // Notice puts a line above the next drawing of the step.
 func (c *Conv[D]) Notice(text string) { c.notice = text }
 
-// Button is a button of this dialog run: name:intent:action:args.
+// Button is a button of this drawing of the dialog: name:intent.rev:action:args.
 func (c *Conv[D]) Button(label, action string, args ...any) tgbotapi.InlineKeyboardButton {
-	return button(label, Prefix(c.d.Name), append([]any{c.state.Intent, action}, args...)...)
+	return button(label, Prefix(c.d.Name), append([]any{c.version(), action}, args...)...)
 }
 
-// Page is the offset a list widget of this step shows.
-func (c *Conv[D]) Page(widget string) int { return c.state.Pages[widget] }
+// version is the intent and revision a button of this drawing carries.
+func (c *Conv[D]) version() string { return fmt.Sprintf("%s.%d", c.state.Intent, c.state.Rev) }
+
+// Page is the offset a list widget of this step shows. Asking for it says
+// that the drawing shows the widget, so that its page buttons work.
+func (c *Conv[D]) Page(widget string) int {
+	if !slices.Contains(c.state.Widgets, widget) {
+		c.state.Widgets = append(c.state.Widgets, widget)
+	}
+	return c.state.Pages[widget]
+}
 
 // SetPage moves a list widget to another offset.
 func (c *Conv[D]) SetPage(widget string, off int) {
@@ -185,6 +210,16 @@ func newIntent() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// StartNew is Start drawing the step as a new message, leaving the
+// message of a pressed button as it is (a notice the user still needs).
+func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step string, draft D) error {
+	if d.find(step) == nil {
+		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
+	}
+	c := &Conv[D]{Request: r, Draft: draft, d: d, state: dialogState{Intent: newIntent()}, step: step}
+	return c.finish(ctx, true)
+}
+
 // Start opens the dialog at a step with a draft, replacing any other open
 // dialog of the user, and draws the step (in place of a pressed button's
 // message, or as a new message).
@@ -193,25 +228,26 @@ func (d *Dialog[D]) Start(ctx context.Context, r *Request, step string, draft D)
 		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
 	}
 	c := &Conv[D]{Request: r, Draft: draft, d: d, state: dialogState{Intent: newIntent()}, step: step}
-	return c.finish(ctx, false)
+	return c.finish(ctx, d.Fresh)
 }
 
-// load reads the user's open dialog of this name.
+// errDialogLost is an open dialog this version cannot read (written by an
+// older version of sotay).
+var errDialogLost = errors.New("handlers: dialog state unreadable")
+
+// load reads and locks the user's open dialog of this name.
 func (d *Dialog[D]) load(ctx context.Context, r *Request) (*Conv[D], error) {
-	dl := r.Dialog
-	if dl == nil || dl.Name != d.Name {
-		got, err := r.Store.Dialog(ctx, r.UserID)
-		if err != nil {
-			return nil, err
-		}
-		dl = &got
+	dl, err := r.Store.DialogForUpdate(ctx, r.UserID)
+	if err != nil {
+		return nil, err
 	}
 	if dl.Name != d.Name {
 		return nil, storage.ErrNotFound
 	}
+	r.Dialog = &dl
 	c := &Conv[D]{Request: r, d: d, step: dl.Step}
 	if err := dl.Decode(&c.state); err != nil || c.state.Intent == "" || d.find(dl.Step) == nil {
-		return nil, storage.ErrNotFound // written by an older version: treat as gone
+		return nil, errDialogLost
 	}
 	if len(c.state.Draft) > 0 {
 		if err := json.Unmarshal(c.state.Draft, &c.Draft); err != nil {
@@ -223,21 +259,33 @@ func (d *Dialog[D]) load(ctx context.Context, r *Request) (*Conv[D], error) {
 
 // press takes a button of this dialog.
 func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
-	intent, action := r.CB.Arg(0), r.CB.Arg(1)
+	version, action := r.CB.Arg(0), r.CB.Arg(1)
+	intent, _, _ := strings.Cut(version, ".")
 	args := Args{}
 	if len(r.CB) > 2 {
 		args = r.CB[2:]
 	}
 	c, err := d.load(ctx, r)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && c.state.Intent != intent) {
+	stale := errors.Is(err, storage.ErrNotFound) || (err == nil && c.state.Intent != intent)
+	if errors.Is(err, errDialogLost) {
+		if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
+			return err
+		}
+		stale = true
+	} else if err != nil && !stale {
+		return err
+	}
+	if stale {
 		r.Toast = d.Stale
 		if r.Toast == "" {
 			r.Toast = msgStaleButton
 		}
 		return nil
 	}
-	if err != nil {
-		return err
+	if version != c.version() {
+		// This run, but a drawing it has moved on from.
+		r.Toast = msgOldStep
+		return nil
 	}
 	switch action {
 	case actCancel:
@@ -246,6 +294,10 @@ func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
 		c.Back()
 		return c.finish(ctx, false)
 	case actPage:
+		if !slices.Contains(c.state.Widgets, args.Arg(0)) {
+			r.Toast = msgOldStep
+			return nil
+		}
 		c.SetPage(args.Arg(0), args.Offset(1))
 		return c.finish(ctx, false)
 	}
@@ -266,6 +318,14 @@ func (d *Dialog[D]) text(ctx context.Context, r *Request) error {
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
+	if errors.Is(err, errDialogLost) {
+		// Say so rather than swallow every message until it expires.
+		if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
+			return err
+		}
+		r.Reply(msgDialogLost, nil)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -278,9 +338,16 @@ func (d *Dialog[D]) text(ctx context.Context, r *Request) error {
 		c.notice = hint
 		return c.draw(ctx, true)
 	}
-	if err := st.Text(ctx, c, r.Text); err != nil {
-		if storage.ErrorCode(err) == storage.CodeInternal {
-			return err
+	// The answer runs in a savepoint: a refused answer keeps nothing it wrote.
+	err = r.Store.WithTx(ctx, func(s *storage.Storage) error {
+		outer := c.Store
+		c.Store = s
+		defer func() { c.Store = outer }()
+		return st.Text(ctx, c, r.Text)
+	})
+	if err != nil {
+		if code := storage.ErrorCode(err); code != storage.CodeInvalid && code != storage.CodeConflict || storage.ErrorMessage(err) == "" {
+			return err // not a wrong answer: the usual error reply
 		}
 		// A wrong answer: the same step again, as stored, with the error
 		// above it; nothing of the answer is kept.
@@ -324,22 +391,26 @@ func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
 	if c.d.find(c.step) == nil {
 		return fmt.Errorf("handlers: dialog %s has no step %q", c.d.Name, c.step)
 	}
+	if !c.keep {
+		// A new drawing: the buttons of the one before are old. It is drawn
+		// before the state is saved, since it says which list widgets it
+		// shows (and may move their pages back into range).
+		c.state.Rev++
+		if err := c.draw(ctx, fresh); err != nil {
+			return err
+		}
+	}
 	b, err := json.Marshal(c.Draft)
 	if err != nil {
 		return fmt.Errorf("handlers: dialog %s draft: %w", c.d.Name, err)
 	}
 	c.state.Draft = b
-	if err := c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state); err != nil {
-		return err
-	}
-	if c.keep {
-		return nil
-	}
-	return c.draw(ctx, fresh)
+	return c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state)
 }
 
 // draw shows the current step.
 func (c *Conv[D]) draw(ctx context.Context, fresh bool) error {
+	c.state.Widgets = nil
 	text, rows, err := c.d.find(c.step).View(ctx, c)
 	if err != nil {
 		return err
@@ -374,6 +445,36 @@ type dialogEntry interface {
 	press(ctx context.Context, r *Request) error
 	text(ctx context.Context, r *Request) error
 	cancelled() string
+	title() string
+}
+
+func (d *Dialog[D]) title() string { return d.Title }
+
+const msgDialogExpired = "⌛ Phần %s đồng chí làm dở đã quá 24 giờ nên đã hết hạn; những gì đã nhập chưa được lưu. Đồng chí gõ lại lệnh để làm lại từ đầu."
+
+// expiredDialog is the answer to a message typed after the user's dialog
+// expired (24 h without an answer): the engine treats the dialog as gone,
+// but the user deserves to hear why their answer is not taken. The
+// expired state is deleted, so it is said once.
+func (h *Handlers) expiredDialog(ctx context.Context, r *Request) (*Handler, error) {
+	d, err := r.Store.ExpiredDialog(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	what := "thao tác"
+	if hd := h.byDialog(d.Name); hd != nil && hd.Dialog.title() != "" {
+		what = hd.Dialog.title()
+	}
+	return &Handler{Access: Member, Handle: func(ctx context.Context, r *Request) error {
+		if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
+			return err
+		}
+		r.Reply(fmt.Sprintf(msgDialogExpired, esc(what)), nil)
+		return nil
+	}}, nil
 }
 
 func (d *Dialog[D]) cancelled() string {

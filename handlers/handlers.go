@@ -85,10 +85,16 @@ type Handlers struct {
 	list []Handler
 
 	// The dialogs, each written in its feature's file.
-	search  *Dialog[searchDraft]
-	publish *Dialog[publishDraft]
-	pushing *Dialog[pushDraft]
-	roster  *Dialog[importDraft]
+	search    *Dialog[searchDraft]
+	publish   *Dialog[publishDraft]
+	pushing   *Dialog[pushDraft]
+	roster    *Dialog[importDraft]
+	offline   *Dialog[offlineDraft]
+	reminding *Dialog[remindDraft]
+
+	// reports.go, meetings.go, supervision.go.
+	meetings     *Dialog[meetingDraft]
+	supervisions *Dialog[supervisionDraft]
 }
 
 // New builds the handler list.
@@ -104,6 +110,8 @@ func New(deps Deps) *Handlers {
 	}
 	h := &Handlers{deps: deps}
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
+	h.offline, h.reminding = h.offlineDialog(), h.remindDialog()
+	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -134,12 +142,26 @@ func (h *Handlers) handlerList() []Handler {
 		{Dialog: h.pushing, Access: Officer},
 		{Callback: cbDeliveryReport, Access: Officer, Handle: h.deliveryReport},
 		{Callback: cbStudied, Access: Member, Handle: h.studied},
+		{Callback: cbPushAgain, Access: Member, Handle: h.pushAgain},
+		{Command: "hoctap", Access: Member, Description: "Văn bản cần học và hạn học tập", MenuLabel: "📚 Học tập", Handle: h.studyCommand},
+		{Callback: cbOfflineStart, Access: Secretary, Handle: h.offlineStart},
+		{Dialog: h.offline, Access: Secretary},
+		{Command: "nhacnho", Access: Secretary, Description: "Nhắc đảng viên chưa học văn bản", MenuLabel: "🔔 Nhắc học tập", Handle: h.remindCommand},
+		{Dialog: h.reminding, Access: Secretary},
+		{Callback: cbRemindLater, Access: Member, Handle: h.remindLater},
+		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
 		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
 		{Callback: cbInvite, Access: Secretary, Handle: h.invites},
 		// roster_import.go.
 		{Command: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Dialog: h.roster, Access: Admin},
+		// meetings.go, supervision.go, reports.go: reports by message.
+		{Command: "sinhhoat", Access: Secretary, Description: "Báo cáo buổi sinh hoạt chi bộ", MenuLabel: "📝 Báo cáo sinh hoạt", Handle: h.meetingCommand},
+		{Dialog: h.meetings, Access: Secretary},
+		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
+		{Dialog: h.supervisions, Access: Secretary},
+		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

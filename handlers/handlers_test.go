@@ -534,12 +534,12 @@ func TestOfficerCannotPushOutsideTheAudience(t *testing.T) {
 	cb2, _ := e.s.Organisation(ctx, "CB2")
 	// The dialog as the engine keeps it, as if DV2 had picked CB2: a
 	// forged step, since /gui would not offer this document for CB2.
-	state := map[string]any{"i": "t1", "h": []string{"doc", "scope", "due"},
+	state := map[string]any{"i": "t1", "r": 3, "h": []string{"doc", "scope", "due"},
 		"d": map[string]any{"doc": d.ID, "orgs": []int64{cb2.ID}, "dated": true}}
 	if err := e.s.SaveDialog(ctx, 907, "gui", "confirm", state); err != nil {
 		t.Fatal(err)
 	}
-	e.press(t, 907, "gui:t1:ok")
+	e.press(t, 907, "gui:t1.3:ok")
 	if got := e.rec.texts(); !contains(got, "nằm ngoài phạm vi đó") {
 		t.Fatalf("got %q", got)
 	}

@@ -169,16 +169,26 @@ func (h *Handlers) relinkList(ctx context.Context, r *Request, off int) error {
 	return nil
 }
 
-// relinkOffer shows a linked member and the button that makes the relink
-// invite, saying what it will do.
-func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) error {
+// linkedInScope is memberInScope for a member who must be linked; one who
+// is not (any more) gets the invite list instead, and nil.
+func (h *Handlers) linkedInScope(ctx context.Context, r *Request, memberID int64) (*storage.Member, error) {
 	m, err := h.memberInScope(ctx, r, memberID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !m.Linked() {
 		r.Toast = "Đảng viên này chưa liên kết tài khoản."
-		return h.inviteList(ctx, r, 0)
+		return nil, h.inviteList(ctx, r, 0)
+	}
+	return &m, nil
+}
+
+// relinkOffer shows a linked member and the button that makes the relink
+// invite, saying what it will do.
+func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) error {
+	m, err := h.linkedInScope(ctx, r, memberID)
+	if err != nil || m == nil {
+		return err
 	}
 	since := ""
 	if m.LinkedAt != nil {
@@ -198,13 +208,9 @@ func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) 
 // relinkOne makes the relink invite: the explicit action that alone may
 // move a member's link, audited in this user's name.
 func (h *Handlers) relinkOne(ctx context.Context, r *Request, memberID int64) error {
-	m, err := h.memberInScope(ctx, r, memberID)
-	if err != nil {
+	m, err := h.linkedInScope(ctx, r, memberID)
+	if err != nil || m == nil {
 		return err
-	}
-	if !m.Linked() {
-		r.Toast = "Đảng viên này chưa liên kết tài khoản."
-		return h.inviteList(ctx, r, 0)
 	}
 	actor := fmt.Sprintf("tg:%d", r.UserID)
 	tok, err := r.Store.CreateRelinkInvite(ctx, m.ID, storage.RelinkInviteTTL, actor)

@@ -55,6 +55,15 @@ func (h *Handlers) documentOpened(ctx context.Context, r *Request, d storage.Doc
 // docHeading is "Kết luận số 21-KL/TW".
 func docHeading(d storage.Document) string { return d.KindName() + " số " + d.Number }
 
+// readableArg is readable for the document a button names first.
+func (h *Handlers) readableArg(ctx context.Context, r *Request) (storage.Document, error) {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return storage.Document{}, err
+	}
+	return h.readable(ctx, r, id)
+}
+
 // readable loads a document and checks that this member may read it: the
 // callback data names a document, the server decides. Admins may open any
 // published document (to withdraw it).
@@ -157,21 +166,21 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 
 // viewDocument is doc:<id>: the header and summary, with buttons.
 func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
+	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
 	}
-	d, err := h.readable(ctx, r, id)
+	text, kb, err := h.documentCard(ctx, r, d)
 	if err != nil {
 		return err
 	}
-	text, kb := h.documentCard(r, d)
 	r.Show(text, &kb)
 	return nil
 }
 
-// documentCard is a document's header, summary and buttons.
-func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotapi.InlineKeyboardMarkup) {
+// documentCard is a document's header, summary and buttons, and for a
+// member assigned it their state, deadline and "Tôi đã học" (study.go).
+func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Document) (string, tgbotapi.InlineKeyboardMarkup, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📄 <b>%s</b>\nNgày %s", esc(docHeading(d)), dateVN(d.IssuedOn))
 	if d.Issuer != "" {
@@ -181,6 +190,11 @@ func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotap
 	if d.Summary != "" {
 		fmt.Fprintf(&b, "\n\n%s", esc(cut(d.Summary, maxSummaryShown)))
 	}
+	study, studyRow, err := h.cardStudy(ctx, r, d)
+	if err != nil {
+		return "", tgbotapi.InlineKeyboardMarkup{}, err
+	}
+	b.WriteString(study)
 	var rows [][]tgbotapi.InlineKeyboardButton
 	var first []tgbotapi.InlineKeyboardButton
 	if strings.TrimSpace(d.Body) != "" {
@@ -192,12 +206,15 @@ func (h *Handlers) documentCard(r *Request, d storage.Document) (string, tgbotap
 	if len(first) > 0 {
 		rows = append(rows, first)
 	}
+	if studyRow != nil {
+		rows = append(rows, studyRow)
+	}
 	last := tgbotapi.NewInlineKeyboardRow(button(labelBackToList, cbLibrary, d.Kind, 0))
 	if r.Has(Admin) {
 		last = append(last, button(labelWithdraw, cbWithdraw, d.ID))
 	}
 	rows = append(rows, last)
-	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...), nil
 }
 
 // isLibraryButton reports whether callback data belongs to the library's
@@ -228,11 +245,7 @@ func pressedInLibrary(r *Request) bool {
 
 // documentText is dt:<id>:<page>: one page of the full text.
 func (h *Handlers) documentText(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
-	if err != nil {
-		return err
-	}
-	d, err := h.readable(ctx, r, id)
+	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -266,11 +279,7 @@ func (h *Handlers) documentText(ctx context.Context, r *Request) error {
 // documentFile is df:<id>: the attached file, uploaded the first time and
 // sent by its cached file_id afterwards.
 func (h *Handlers) documentFile(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
-	if err != nil {
-		return err
-	}
-	d, err := h.readable(ctx, r, id)
+	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
 	}

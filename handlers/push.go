@@ -3,13 +3,11 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"sotay/handlers/report"
 	"sotay/storage"
 )
 
@@ -49,11 +47,8 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			{ID: "doc", View: h.pushDocs, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: "scope", View: h.pushScope, Actions: map[string]pushAction{
 				"s": func(ctx context.Context, c *pushConv, a Args) error {
-					id, err := a.ID(0)
+					id, err := h.pushOrgArg(ctx, c, a)
 					if err != nil {
-						return err
-					}
-					if err := h.mayPushTo(ctx, c.Request, id); err != nil {
 						return err
 					}
 					c.Draft.Orgs = []int64{id}
@@ -68,11 +63,8 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			}},
 			{ID: "cells", View: h.pushCells, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a Args) error {
-					id, err := a.ID(0)
+					id, err := h.pushOrgArg(ctx, c, a)
 					if err != nil {
-						return err
-					}
-					if err := h.mayPushTo(ctx, c.Request, id); err != nil {
 						return err
 					}
 					c.Draft.Orgs = Toggle(c.Draft.Orgs, id)
@@ -158,6 +150,15 @@ func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) er
 	c.Draft = pushDraft{DocID: id}
 	c.Goto("scope")
 	return nil
+}
+
+// pushOrgArg is the organisation a button names, if the pusher may push to it.
+func (h *Handlers) pushOrgArg(ctx context.Context, c *pushConv, a Args) (int64, error) {
+	id, err := a.ID(0)
+	if err != nil {
+		return 0, err
+	}
+	return id, h.mayPushTo(ctx, c.Request, id)
 }
 
 // mayPushTo checks that the organisation named by a button is within the
@@ -270,6 +271,15 @@ func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, [][]tgbo
 	return head + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows, nil
 }
 
+// pushHeadSummary is the document's heading and the scope's summary.
+func (h *Handlers) pushHeadSummary(ctx context.Context, c *pushConv) (head, sum string, p storage.CampaignPreview, err error) {
+	if head, err = h.pushHeader(ctx, c); err != nil {
+		return "", "", p, err
+	}
+	sum, p, err = h.pushSummary(ctx, c)
+	return head, sum, p, err
+}
+
 // pushSummary describes the scope and whom it reaches.
 func (h *Handlers) pushSummary(ctx context.Context, c *pushConv) (string, storage.CampaignPreview, error) {
 	draft := c.Draft
@@ -316,11 +326,7 @@ func allButton(c *pushConv, p storage.CampaignPreview) []tgbotapi.InlineKeyboard
 
 // pushDue asks for the deadline.
 func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.pushHeader(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	sum, p, err := h.pushSummary(ctx, c)
+	head, sum, p, err := h.pushHeadSummary(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
@@ -343,11 +349,7 @@ func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, [][]tgbota
 
 // pushConfirm shows everything once more before sending.
 func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.pushHeader(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	sum, p, err := h.pushSummary(ctx, c)
+	head, sum, p, err := h.pushHeadSummary(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
@@ -422,96 +424,5 @@ func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
 	text, _ := PushProgress(st, false, 0)
 	c.End(text, nil)
 	c.Toast = "Đã bắt đầu gửi."
-	return nil
-}
-
-// PushProgress is the pusher's status message: progress while sending,
-// then the final summary with the delivery report button. rate (messages
-// per second) gives the time left; 0 leaves it out.
-func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *tgbotapi.InlineKeyboardMarkup) {
-	doc := fmt.Sprintf("%s số %s", storage.DocumentKindName(st.DocKind), st.DocNumber)
-	if !final {
-		// Counted against the messages to send: members without Telegram
-		// get none and are said apart, so the count ends at its total.
-		toSend := st.Total - st.NotLinked
-		refused := st.Unreachable - st.NotLinked + st.Failed
-		text := fmt.Sprintf("📤 <b>Đang gửi %s</b>\nĐang gửi %d/%d", esc(doc), st.Reached()+refused, toSend)
-		if refused > 0 {
-			text += fmt.Sprintf(" · %d không liên lạc được", refused)
-		}
-		if st.NotLinked > 0 {
-			text += fmt.Sprintf(" · %d chưa liên kết Telegram", st.NotLinked)
-		}
-		if rate > 0 && st.Queued > 0 {
-			text += " · còn khoảng " + durationVI(time.Duration(math.Ceil(float64(st.Queued)/rate))*time.Second)
-		}
-		return text, nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "✅ <b>Đã gửi xong %s</b>\n", esc(doc))
-	fmt.Fprintf(&b, "Đã nhận: <b>%d/%d</b> đảng viên", st.Reached(), st.Total)
-	if st.Unreachable > 0 {
-		fmt.Fprintf(&b, "\nKhông liên lạc được: %d", st.Unreachable)
-		switch blocked := st.Unreachable - st.NotLinked; {
-		case st.NotLinked > 0 && blocked > 0:
-			fmt.Fprintf(&b, " (chưa liên kết Telegram: %d; đã chặn bot hoặc không mở được cuộc trò chuyện: %d)", st.NotLinked, blocked)
-		case st.NotLinked > 0:
-			fmt.Fprintf(&b, " (chưa liên kết Telegram: %d)", st.NotLinked)
-		default:
-			fmt.Fprintf(&b, " (đã chặn bot hoặc không mở được cuộc trò chuyện)")
-		}
-	}
-	if st.Failed > 0 {
-		fmt.Fprintf(&b, "\nGửi lỗi: %d", st.Failed)
-	}
-	if st.LastSentAt != nil {
-		fmt.Fprintf(&b, "\nThời gian gửi: %s", durationVI(st.LastSentAt.Sub(st.CreatedAt)))
-	}
-	if st.DueOn != nil {
-		fmt.Fprintf(&b, "\nHạn học tập: %s", st.DueOn.Format("02/01/2006"))
-	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-		button("📊 Báo cáo gửi", cbDeliveryReport, st.ID)))
-	return b.String(), &kb
-}
-
-// deliveryReport sends a campaign's delivery report as XLSX to whoever
-// pushed it or an officer over all its organisations.
-func (h *Handlers) deliveryReport(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(0)
-	if err != nil {
-		return err
-	}
-	c, err := r.Store.Campaign(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c.CreatedByMember == nil || *c.CreatedByMember != r.Member.ID {
-		orgs, err := r.Store.CampaignOrgIDs(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, o := range orgs {
-			ok, err := r.CanSee(ctx, Officer, o)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return storage.ErrForbidden
-			}
-		}
-	}
-	rows, err := r.Store.DeliveryReport(ctx, id)
-	if err != nil {
-		return err
-	}
-	data, err := report.DeliveryXLSX(rows, h.deps.Location)
-	if err != nil {
-		return err
-	}
-	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: report.DeliveryFileName(c), Bytes: data})
-	doc.Caption = fmt.Sprintf("📊 Báo cáo gửi %s số %s (%d đảng viên)", storage.DocumentKindName(c.DocKind), c.DocNumber, len(rows))
-	r.Queue(doc)
-	r.Toast = "Đang gửi báo cáo…"
 	return nil
 }

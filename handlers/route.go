@@ -191,7 +191,7 @@ func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 	}
 	d, err := r.Store.Dialog(ctx, r.UserID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil
+		return h.expiredDialog(ctx, r)
 	}
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ type searchDraft struct{}
 func (h *Handlers) searchDialog() *Dialog[searchDraft] {
 	return &Dialog[searchDraft]{
 		Name:  "tim",
+		Fresh: true, // "🔎 Tìm lại" keeps the results it sits under
 		Stale: "Tìm kiếm này đã xong. Đồng chí gõ /tim để tìm lại.",
 		Steps: []*Step[searchDraft]{{
 			ID: "words",

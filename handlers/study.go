@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -11,12 +12,19 @@ import (
 )
 
 // The member's side of a campaign: the pushed message and its "✅ Tôi đã
-// học" button (hoc:<assignment>). The study issue grows this file.
+// học" button (hoc:<assignment>[:c] — c when pressed on a document card),
+// the push shown again (hp:<assignment>), /hoctap (what is left to study)
+// and /cuatoi (the member's record). Offline study is in offline.go,
+// reminders in reminders.go.
 
-// PushMessage is the message a member receives for one assignment: kind,
-// number, date, title, summary, deadline, and the buttons to read the text,
-// get the file and confirm studying.
-func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (string, any) {
+const (
+	labelStudied    = "✅ Tôi đã học"
+	msgStudyThanks  = "✅ Đã ghi nhận đồng chí đã học văn bản. Cảm ơn đồng chí!"
+	msgStudyNothing = "🎉 Đồng chí không còn văn bản nào phải học. Cảm ơn đồng chí!"
+)
+
+// pushText is the pushed message without its closing instruction.
+func pushText(d storage.Document, c storage.Campaign) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📢 <b>%s số %s</b>\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number))
 	if d.Issuer != "" {
@@ -29,8 +37,19 @@ func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (st
 	if c.DueOn != nil {
 		fmt.Fprintf(&b, "\n⏰ Hạn học tập: <b>%s</b>", c.DueOn.Format("02/01/2006"))
 	}
-	b.WriteString("\nĐồng chí đọc văn bản rồi bấm «✅ Tôi đã học» để xác nhận.")
-	return b.String(), pushKeyboard(d, assignmentID, false)
+	return b.String()
+}
+
+// PushMessage is the message a member receives for one assignment: kind,
+// number, date, title, summary, deadline, and the buttons to read the text,
+// get the file and confirm studying.
+func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (string, any) {
+	return pushText(d, c) + "\nĐồng chí đọc văn bản rồi bấm «✅ Tôi đã học» để xác nhận.", pushKeyboard(d, assignmentID, false)
+}
+
+// studiedLine is what a pushed message shows once studied.
+func studiedLine(at time.Time, loc *time.Location) string {
+	return "\n\n✅ <b>Đã học ngày " + dateVN(at.In(loc)) + "</b>"
 }
 
 func pushKeyboard(d storage.Document, assignmentID int64, studied bool) tgbotapi.InlineKeyboardMarkup {
@@ -45,36 +64,244 @@ func pushKeyboard(d storage.Document, assignmentID int64, studied bool) tgbotapi
 	if len(first) > 0 {
 		rows = append(rows, first)
 	}
-	label := "✅ Tôi đã học"
-	if studied {
-		label = "✔️ Đã xác nhận học"
+	if !studied {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(labelStudied, cbStudied, assignmentID)))
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbStudied, assignmentID)))
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
 
-// studied is "✅ Tôi đã học" on a pushed message: only the member the
-// assignment belongs to may press it; a second press changes nothing.
+// studied is "✅ Tôi đã học", on a pushed message or a document card. Only
+// the member the assignment belongs to may press it (the data names an
+// assignment; the storage checks whose); a second press, or one after the
+// document was withdrawn or the campaign closed, answers and changes nothing.
 func (h *Handlers) studied(ctx context.Context, r *Request) error {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return err
 	}
-	a, changed, err := r.Store.MarkStudied(ctx, id, r.Member.ID)
+	t, changed, err := r.Store.MarkStudied(ctx, id, r.Member.ID)
+	if storage.IsExpected(err) && storage.ErrorCode(err) == storage.CodeConflict {
+		r.Toast = storage.ErrorMessage(err)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	if !changed {
 		r.Toast = "Đồng chí đã xác nhận học văn bản này rồi."
+		if t.StudiedAt != nil {
+			r.Toast = fmt.Sprintf("Đồng chí đã xác nhận học văn bản này ngày %s rồi.", dateVN(t.StudiedAt.In(h.deps.Location)))
+		}
 		return nil
 	}
-	d, err := r.Store.DocumentByID(ctx, a.DocumentID)
+	d, err := r.Store.DocumentByID(ctx, t.DocumentID)
 	if err != nil {
 		return err
 	}
-	if cq := r.Update.CallbackQuery; cq != nil && cq.Message != nil {
-		r.Queue(tgbotapi.NewEditMessageReplyMarkup(r.ChatID, cq.Message.MessageID, pushKeyboard(d, a.ID, true)))
+	r.Toast = msgStudyThanks
+	if r.CB.Arg(1) == "c" {
+		text, kb, err := h.documentCard(ctx, r, d)
+		if err != nil {
+			return err
+		}
+		r.Show(text, &kb)
+		return nil
 	}
-	r.Toast = "✅ Đã ghi nhận đồng chí đã học văn bản. Cảm ơn đồng chí!"
+	c, err := r.Store.Campaign(ctx, t.CampaignID)
+	if err != nil {
+		return err
+	}
+	kb := pushKeyboard(d, t.ID, true)
+	r.Show(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), &kb)
 	return nil
+}
+
+// memberTarget loads an assignment the pressing member owns.
+func (h *Handlers) memberTarget(ctx context.Context, r *Request) (storage.StudyTarget, error) {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return storage.StudyTarget{}, err
+	}
+	t, err := r.Store.StudyTarget(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	if t.MemberID != r.Member.ID {
+		return t, storage.ErrForbidden
+	}
+	return t, nil
+}
+
+// pushAgain is hp:<assignment>: the pushed message of one of the member's
+// assignments, again, as a new message (from /hoctap or a reminder).
+func (h *Handlers) pushAgain(ctx context.Context, r *Request) error {
+	t, err := h.memberTarget(ctx, r)
+	if err != nil {
+		return err
+	}
+	d, err := r.Store.DocumentByID(ctx, t.DocumentID)
+	if err != nil {
+		return err
+	}
+	if d.Status != storage.DocPublished {
+		return storage.Errorf(storage.CodeNotFound, msgDocWithdrawn)
+	}
+	c, err := r.Store.Campaign(ctx, t.CampaignID)
+	if err != nil {
+		return err
+	}
+	if t.Studied() {
+		kb := pushKeyboard(d, t.ID, true)
+		r.Reply(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), kb)
+		return nil
+	}
+	text, kb := PushMessage(d, c, t.ID)
+	r.Reply(text, kb)
+	return nil
+}
+
+// studyCommand is /hoctap: the member's documents still to study, nearest
+// deadline first; secretaries and officers also get their tools.
+func (h *Handlers) studyCommand(ctx context.Context, r *Request) error {
+	ts, err := r.Store.OpenStudy(ctx, r.Member.ID)
+	if err != nil {
+		return err
+	}
+	today := r.Now()
+	var b strings.Builder
+	var rows [][]tgbotapi.InlineKeyboardButton
+	if len(ts) == 0 {
+		b.WriteString(msgStudyNothing)
+	} else {
+		fmt.Fprintf(&b, "📚 <b>Văn bản đồng chí cần học</b> (%d):\n", len(ts))
+		for i, t := range ts {
+			fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s", i+1, esc(t.DocNumber), esc(cut(t.DocTitle, 120)))
+			b.WriteString("\n    " + dueLabel(t, today))
+			label := fmt.Sprintf("%d. %s", i+1, t.DocNumber)
+			if t.Overdue(today) {
+				label = "⚠️ " + label
+			}
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(label, 40), cbPushAgain, t.ID)))
+		}
+		b.WriteString("\n\nBấm vào văn bản để mở lại, đọc rồi bấm «✅ Tôi đã học».")
+	}
+	rows = append(rows, h.studyTools(r)...)
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(commandButton("📒 Kết quả của tôi", "cuatoi")))
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	r.Show(b.String(), &kb)
+	return nil
+}
+
+// dueLabel says a deadline: "⏰ Hạn 30/11/2026 (còn 3 ngày)", overdue marked.
+func dueLabel(t storage.StudyTarget, today time.Time) string {
+	if t.DueOn == nil {
+		return "Không có hạn"
+	}
+	due := time.Date(t.DueOn.Year(), t.DueOn.Month(), t.DueOn.Day(), 0, 0, 0, 0, time.UTC)
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	days := int(due.Sub(day).Hours() / 24)
+	switch {
+	case days < 0:
+		return fmt.Sprintf("⚠️ <b>Quá hạn</b> %d ngày (hạn %s)", -days, dateVN(due))
+	case days == 0:
+		return fmt.Sprintf("⏰ Hạn <b>hôm nay</b> %s", dateVN(due))
+	}
+	return fmt.Sprintf("⏰ Hạn %s (còn %d ngày)", dateVN(due), days)
+}
+
+// studiedHow says how a studied assignment was studied.
+func studiedHow(t storage.StudyTarget) string {
+	switch {
+	case t.State == storage.AssignStudiedOffline:
+		s := "tại chi bộ"
+		if t.OfflineMeetingOn != nil {
+			s += " (buổi sinh hoạt " + dateVN(*t.OfflineMeetingOn) + ")"
+		}
+		return s
+	case t.StudiedHow == storage.StudiedByQuiz:
+		return "qua bài kiểm tra"
+	}
+	return "trực tuyến"
+}
+
+// myRecord is /cuatoi: every document the member was assigned, studied
+// (when and how) or not yet.
+func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
+	ts, err := r.Store.StudyRecord(ctx, r.Member.ID)
+	if err != nil {
+		return err
+	}
+	today := r.Now()
+	var done, left []string
+	for _, t := range ts {
+		line := fmt.Sprintf("• <b>%s</b> — %s", esc(t.DocNumber), esc(cut(t.DocTitle, 80)))
+		if t.Studied() && t.StudiedAt != nil {
+			done = append(done, line+fmt.Sprintf("\n   ✅ %s, %s", dateVN(t.StudiedAt.In(h.deps.Location)), studiedHow(t)))
+			continue
+		}
+		switch {
+		case t.DocStatus != storage.DocPublished:
+			left = append(left, line+"\n   (văn bản đã thu hồi)")
+		case t.ClosedAt != nil:
+			left = append(left, line+"\n   (đợt học tập đã kết thúc)")
+		default:
+			left = append(left, line+"\n   "+dueLabel(t, today))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "📒 <b>Kết quả học tập của đồng chí %s</b>\n", esc(r.Member.FullName))
+	if len(ts) == 0 {
+		b.WriteString("\nĐồng chí chưa được giao văn bản nào để học.")
+	} else {
+		fmt.Fprintf(&b, "Đã học %d/%d văn bản được giao.\n", len(done), len(ts))
+		if len(done) > 0 {
+			b.WriteString("\n<b>Đã học:</b>\n" + strings.Join(done, "\n") + "\n")
+		}
+		if len(left) > 0 {
+			b.WriteString("\n<b>Chưa học:</b>\n" + strings.Join(left, "\n") + "\n")
+		}
+	}
+	text := b.String()
+	if len([]rune(text)) > MaxMessageLen-100 {
+		text = string([]rune(text)[:MaxMessageLen-200]) + "\n…"
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(commandButton("📚 Văn bản cần học", "hoctap")))
+	r.Show(text, &kb)
+	return nil
+}
+
+// cardStudy is the document card's study block for a member assigned the
+// document: state, deadline, and the button when it is still to study.
+func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document) (string, []tgbotapi.InlineKeyboardButton, error) {
+	if r.Member == nil {
+		return "", nil, nil
+	}
+	t, err := r.Store.DocumentStudy(ctx, r.Member.ID, d.ID)
+	if storage.ErrorCode(err) == storage.CodeNotFound {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString("\n\n📌 <b>Đồng chí được giao học văn bản này.</b>")
+	if t.Studied() && t.StudiedAt != nil {
+		fmt.Fprintf(&b, "\n✅ Đã học ngày %s, %s.", dateVN(t.StudiedAt.In(h.deps.Location)), studiedHow(t))
+		return b.String(), nil, nil
+	}
+	fmt.Fprintf(&b, "\nTrạng thái: %s · %s", storage.AssignmentStateName(t.State), dueLabel(t, r.Now()))
+	if !t.Open() {
+		b.WriteString("\n(Đợt học tập đã kết thúc.)")
+		return b.String(), nil, nil
+	}
+	return b.String(), tgbotapi.NewInlineKeyboardRow(button(labelStudied, cbStudied, t.ID, "c")), nil
+}
+
+// studyTools are the secretaries' and officers' buttons under /hoctap.
+func (h *Handlers) studyTools(r *Request) [][]tgbotapi.InlineKeyboardButton {
+	if r.Scope(Secretary).Empty() {
+		return nil
+	}
+	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+		button("📋 Ghi nhận học tại chi bộ", cbOfflineStart), commandButton("🔔 Nhắc học tập", "nhacnho"))}
 }

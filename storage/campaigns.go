@@ -58,13 +58,18 @@ type Campaign struct {
 	NotifyChatID      *int64     `db:"notify_chat_id"`
 	ProgressMessageID *int       `db:"progress_message_id"`
 	FinishedAt        *time.Time `db:"finished_at"`
-	DocKind           string     `db:"doc_kind"`
-	DocNumber         string     `db:"doc_number"`
-	DocTitle          string     `db:"doc_title"`
+	// ClosedAt is when the campaign was closed: no more study by button,
+	// no reminders; its figures stay.
+	ClosedAt *time.Time `db:"closed_at"`
+	// RemindDays is how many days before DueOn automatic reminders start.
+	RemindDays int    `db:"remind_days"`
+	DocKind    string `db:"doc_kind"`
+	DocNumber  string `db:"doc_number"`
+	DocTitle   string `db:"doc_title"`
 }
 
 const campaignColumns = `c.id, c.document_id, c.due_on, c.created_by, c.created_by_member, c.created_at,
-	c.notify_chat_id, c.progress_message_id, c.finished_at, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title`
+	c.notify_chat_id, c.progress_message_id, c.finished_at, c.closed_at, c.remind_days, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title`
 
 // CampaignInput is what a new campaign needs.
 type CampaignInput struct {
@@ -73,6 +78,9 @@ type CampaignInput struct {
 	OrgIDs []int64
 	// DueOn is the study deadline (a date), nil for none.
 	DueOn *time.Time
+	// RemindDays is how many days before the deadline reminders start;
+	// nil is the default (DefaultRemindDays).
+	RemindDays *int
 	// All assigns the document again to members who already have it from
 	// an earlier campaign; by default they are left out.
 	All bool
@@ -175,10 +183,17 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		if in.NotifyChatID != 0 {
 			notify, msgID = in.NotifyChatID, in.ProgressMessageID
 		}
+		remind := DefaultRemindDays
+		if in.RemindDays != nil {
+			remind = *in.RemindDays
+		}
+		if remind < 0 || remind > MaxRemindDays {
+			return Errorf(CodeInvalid, "Số ngày nhắc trước hạn phải từ 0 đến %d.", MaxRemindDays)
+		}
 		var id int64
 		err = s.get(ctx, &id, `INSERT INTO campaigns (document_id, due_on, created_by, created_by_member, created_at,
-			notify_chat_id, progress_message_id, progress_edited_at) VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
-			d.ID, due, in.Actor, in.ActorMember, now, notify, msgID)
+			notify_chat_id, progress_message_id, progress_edited_at, remind_days) VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8) RETURNING id`,
+			d.ID, due, in.Actor, in.ActorMember, now, notify, msgID, remind)
 		if err != nil {
 			return fmt.Errorf("storage: create campaign: %w", err)
 		}
@@ -356,9 +371,16 @@ type Assignment struct {
 	DeliveredAt *time.Time `db:"delivered_at"`
 	ReadAt      *time.Time `db:"read_at"`
 	StudiedAt   *time.Time `db:"studied_at"`
+	// StudiedHow is online, quiz or offline for a studied assignment.
+	StudiedHow string `db:"studied_how"`
+	// Offline study: who ticked it, when, and for which meeting date.
+	OfflineBy        string     `db:"offline_by"`
+	OfflineAt        *time.Time `db:"offline_at"`
+	OfflineMeetingOn *time.Time `db:"offline_meeting_on"`
 }
 
-const assignmentColumns = `a.id, a.campaign_id, a.document_id, a.member_id, a.org_id, a.state, a.reason, a.delivered_at, a.read_at, a.studied_at`
+const assignmentColumns = `a.id, a.campaign_id, a.document_id, a.member_id, a.org_id, a.state, a.reason, a.delivered_at, a.read_at, a.studied_at,
+	a.studied_how, a.offline_by, a.offline_at, a.offline_meeting_on`
 
 // AssignmentByID returns one assignment.
 func (s *Storage) AssignmentByID(ctx context.Context, id int64) (Assignment, error) {
@@ -372,29 +394,6 @@ func (s *Storage) AssignmentByID(ctx context.Context, id int64) (Assignment, err
 // Studied reports whether the state counts as studied.
 func (a Assignment) Studied() bool {
 	return a.State == AssignStudied || a.State == AssignStudiedOffline
-}
-
-// MarkStudied records that a member studied an assignment ("Tôi đã học").
-// Only the member it belongs to may; pressing twice changes nothing
-// (changed is false).
-func (s *Storage) MarkStudied(ctx context.Context, assignmentID, memberID int64) (a Assignment, changed bool, err error) {
-	a, err = s.AssignmentByID(ctx, assignmentID)
-	if err != nil {
-		return a, false, err
-	}
-	if a.MemberID != memberID {
-		return a, false, ErrForbidden
-	}
-	if a.Studied() {
-		return a, false, nil
-	}
-	now := s.now()
-	if _, err := s.exec(ctx, `UPDATE assignments SET state = 'studied', studied_at = $2, read_at = COALESCE(read_at, $2),
-		reason = '', updated_at = $2 WHERE id = $1`, a.ID, now); err != nil {
-		return a, false, fmt.Errorf("storage: studied %d: %w", a.ID, err)
-	}
-	a.State, a.StudiedAt = AssignStudied, &now
-	return a, true, nil
 }
 
 // MarkDocumentRead records that a member opened a document's text or file:
@@ -562,7 +561,8 @@ func (s *Storage) RecordAssignmentState(ctx context.Context, assignmentID int64,
 	_, err := s.exec(ctx, `UPDATE assignments SET state = $2, reason = $3, updated_at = $4,
 		delivered_at = CASE WHEN $2 IN ('delivered', 'read', 'studied') THEN COALESCE(delivered_at, $4) ELSE delivered_at END,
 		read_at = CASE WHEN $2 IN ('read', 'studied') THEN COALESCE(read_at, $4) ELSE read_at END,
-		studied_at = CASE WHEN $2 IN ('studied', 'studied_offline') THEN COALESCE(studied_at, $4) ELSE studied_at END
+		studied_at = CASE WHEN $2 IN ('studied', 'studied_offline') THEN COALESCE(studied_at, $4) ELSE studied_at END,
+		studied_how = CASE $2 WHEN 'studied' THEN 'online' WHEN 'studied_offline' THEN 'offline' ELSE '' END
 		WHERE id = $1`, assignmentID, state, reason, at)
 	if err != nil {
 		return fmt.Errorf("storage: assignment %d state: %w", assignmentID, err)

@@ -40,6 +40,19 @@ func (s *Storage) Dialog(ctx context.Context, userID int64) (Dialog, error) {
 	return d, nil
 }
 
+// DialogForUpdate is Dialog with the row locked until the transaction ends,
+// so that two presses of one button, handled at once by two replicas, take
+// turns: the second sees what the first left.
+func (s *Storage) DialogForUpdate(ctx context.Context, userID int64) (Dialog, error) {
+	var d Dialog
+	err := s.get(ctx, &d, `SELECT telegram_user_id, name, step, draft, updated_at, expires_at FROM dialogs
+		WHERE telegram_user_id = $1 AND expires_at > $2 FOR UPDATE`, userID, s.now())
+	if err != nil {
+		return d, fmt.Errorf("storage: dialog of %d: %w", userID, err)
+	}
+	return d, nil
+}
+
 // SaveDialog starts or advances a user's dialog; draft is marshalled to JSON.
 func (s *Storage) SaveDialog(ctx context.Context, userID int64, name, step string, draft any) error {
 	b, err := json.Marshal(draft)
@@ -65,4 +78,16 @@ func (s *Storage) EndDialog(ctx context.Context, userID int64) (bool, error) {
 	n, _ := res.RowsAffected()
 	_, _ = s.exec(ctx, `DELETE FROM dialogs WHERE telegram_user_id = $1`, userID)
 	return n > 0, nil
+}
+
+// ExpiredDialog returns a user's dialog that ran out of time and was not
+// replaced since, so that the next message can say so politely.
+func (s *Storage) ExpiredDialog(ctx context.Context, userID int64) (Dialog, error) {
+	var d Dialog
+	err := s.get(ctx, &d, `SELECT telegram_user_id, name, step, draft, updated_at, expires_at FROM dialogs
+		WHERE telegram_user_id = $1 AND expires_at <= $2`, userID, s.now())
+	if err != nil {
+		return d, fmt.Errorf("storage: expired dialog of %d: %w", userID, err)
+	}
+	return d, nil
 }

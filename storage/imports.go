@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Import results, one per row of a roster file.
@@ -23,6 +24,8 @@ type OrgInput struct {
 	Name       string
 	Kind       OrgKind
 	ParentCode string
+	// FoundedOn is the founding day (Ngày thành lập); nil keeps what is stored.
+	FoundedOn *time.Time
 }
 
 // MemberInput is one parsed row of a member roster. Optional fields are
@@ -273,8 +276,8 @@ func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organ
 	cur, exists := db[r.Code]
 	if !exists {
 		var id int64
-		err := s.get(ctx, &id, `INSERT INTO organisations (code, name, kind, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			r.Code, r.Name, r.Kind, parentID, s.now())
+		err := s.get(ctx, &id, `INSERT INTO organisations (code, name, kind, parent_id, created_at, founded_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			r.Code, r.Name, r.Kind, parentID, s.now(), r.FoundedOn)
 		if isUniqueViolation(err) {
 			// Another import wrote the same code, or a root, meanwhile.
 			return row, Errorf(CodeConflict, "Một lần nhập khác vừa ghi tổ chức cùng lúc: đồng chí hãy nhập lại tệp.")
@@ -285,7 +288,7 @@ func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organ
 		if err := s.orgHistory(ctx, id, "created", "", r.Name); err != nil {
 			return fail(err)
 		}
-		db[r.Code] = Organisation{ID: id, Code: r.Code, Name: r.Name, Kind: r.Kind, ParentID: parentID, ParentCode: r.ParentCode}
+		db[r.Code] = Organisation{ID: id, Code: r.Code, Name: r.Name, Kind: r.Kind, ParentID: parentID, ParentCode: r.ParentCode, FoundedOn: r.FoundedOn}
 		row.Result = ImportCreated
 		return row, nil
 	}
@@ -317,8 +320,19 @@ func (s *Storage) importOrg(ctx context.Context, r OrgInput, db map[string]Organ
 	if cur.Kind != r.Kind {
 		changes = append(changes, [3]string{"kind", string(cur.Kind), string(r.Kind)})
 	}
+	founded := r.FoundedOn != nil && (cur.FoundedOn == nil || !cur.FoundedOn.Equal(*r.FoundedOn))
+	if founded {
+		if _, err := s.exec(ctx, `UPDATE organisations SET founded_on = $2 WHERE id = $1`, cur.ID, *r.FoundedOn); err != nil {
+			return fail(err)
+		}
+		cur.FoundedOn = r.FoundedOn
+		db[r.Code] = cur
+	}
 	if len(changes) == 0 {
 		row.Result = ImportUnchanged
+		if founded {
+			row.Result = ImportUpdated
+		}
 		return row, nil
 	}
 	for _, c := range changes {

@@ -19,6 +19,9 @@ type Organisation struct {
 	ParentCode  string     `db:"parent_code"`
 	CreatedAt   time.Time  `db:"created_at"`
 	DissolvedAt *time.Time `db:"dissolved_at"`
+	// FoundedOn is the founding day, when known: reports are not taken
+	// for days before it.
+	FoundedOn *time.Time `db:"founded_on"`
 }
 
 // KindName is the Vietnamese name of an organisation kind.
@@ -29,7 +32,7 @@ func KindName(kind OrgKind) string {
 	return "Chi bộ"
 }
 
-const orgColumns = `o.id, o.code, o.name, o.kind, o.parent_id, COALESCE(p.code, '') AS parent_code, o.created_at, o.dissolved_at`
+const orgColumns = `o.id, o.code, o.name, o.kind, o.parent_id, COALESCE(p.code, '') AS parent_code, o.created_at, o.dissolved_at, o.founded_on`
 
 // Organisation returns the organisation with this code.
 func (s *Storage) Organisation(ctx context.Context, code string) (Organisation, error) {

@@ -25,7 +25,8 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), demoCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
+	addStudyCommands(root)
 	demoDatabase(root)
 	vietnamese(root)
 	return root

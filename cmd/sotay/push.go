@@ -25,6 +25,7 @@ func pushCmd() *cobra.Command {
 	c := configFromEnv()
 	var doc, issuer, to, due, report string
 	var all, wait bool
+	remindDays := storage.DefaultRemindDays
 	cmd := &cobra.Command{
 		Use:   "push --doc SỐ_HIỆU --to MÃ[,MÃ...] [--due NGÀY] [--wait]",
 		Short: "Gửi văn bản cho đảng viên của các tổ chức",
@@ -38,7 +39,7 @@ func pushCmd() *cobra.Command {
 			"  sotay push --doc 62-KH/TU --to CB01,CB02 --report bao-cao.xlsx --wait",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.push(cmd.Context(), cmd.OutOrStdout(), pushArgs{doc: doc, issuer: issuer, to: to, due: due, report: report, all: all, wait: wait})
+			return c.push(cmd.Context(), cmd.OutOrStdout(), pushArgs{doc: doc, issuer: issuer, to: to, due: due, report: report, all: all, wait: wait, remindDays: remindDays})
 		},
 	}
 	c.dbFlags(cmd)
@@ -48,6 +49,7 @@ func pushCmd() *cobra.Command {
 	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
 	cmd.Flags().StringVar(&to, "to", "", "`MÃ,...` các tổ chức nhận, cách nhau dấu phẩy; mỗi mã gồm cả các cấp dưới (xem sotay orgs list)")
 	cmd.Flags().StringVar(&due, "due", "", "`NGÀY` hạn học tập: 30/11/2026, 2026-11-30 hoặc 30/11 (năm nay); không được ở quá khứ")
+	cmd.Flags().IntVar(&remindDays, "remind-days", remindDays, "nhắc tự động đảng viên chưa học từ `SỐ` ngày trước hạn (0: không nhắc tự động)")
 	cmd.Flags().BoolVar(&all, "all", false, "giao lại cả cho đảng viên đã được giao văn bản này")
 	cmd.Flags().BoolVar(&wait, "wait", false, "chờ đến khi gửi hết, có thanh tiến độ")
 	cmd.Flags().StringVar(&report, "report", "", "ghi báo cáo gửi vào `TỆP` XLSX này (chờ đến khi gửi xong)")
@@ -58,6 +60,7 @@ func pushCmd() *cobra.Command {
 type pushArgs struct {
 	doc, issuer, to, due, report string
 	all, wait                    bool
+	remindDays                   int
 }
 
 func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
@@ -76,6 +79,9 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	}
 	if len(codes) == 0 {
 		return errors.New("thiếu --to: hãy ghi mã tổ chức nhận, ví dụ --to BINHLU (cả Đảng bộ) hoặc --to CB01,CB02")
+	}
+	if a.remindDays < 0 || a.remindDays > storage.MaxRemindDays {
+		return fmt.Errorf("--remind-days %d không hợp lệ: hãy ghi số ngày nhắc trước hạn từ 0 đến %d, ví dụ --remind-days 3", a.remindDays, storage.MaxRemindDays)
 	}
 	var dueOn *time.Time
 	if a.due != "" {
@@ -118,7 +124,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	}
 	fmt.Fprintln(out, ".")
 	camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
-		DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage,
+		DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage, RemindDays: &a.remindDays,
 	})
 	if err != nil {
 		if msg := storage.ErrorMessage(err); msg != "" {

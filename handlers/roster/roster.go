@@ -64,6 +64,8 @@ var orgSchema = schema{
 			aliases: []string{"kind", "loai", "loaitochuc", "type"}},
 		{key: "parent_code", label: "Mã cấp trên", required: false,
 			aliases: []string{"parentcode", "parent", "macaptren", "matochuccaptren"}},
+		{key: "founded_on", label: "Ngày thành lập", required: false,
+			aliases: []string{"foundedon", "founded", "ngaythanhlap"}},
 	},
 }
 
@@ -116,6 +118,17 @@ func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []stora
 			o.ParentCode = checkCode(bad, pc, "Mã cấp trên", "mã cấp trên")
 			if o.ParentCode != "" && o.ParentCode == o.Code {
 				bad.add("Mã cấp trên %s trùng với chính mã tổ chức: để trống nếu đây là cấp cao nhất", o.Code)
+			}
+		}
+		if f := h.get(rec, "founded_on"); f != "" {
+			t, err := vn.ParseDate(f, p.now())
+			switch {
+			case err != nil:
+				bad.add("Ngày thành lập %s không đọc được: hãy ghi ngày/tháng/năm, ví dụ 03/02/1975", quote(f))
+			case t.After(p.now()):
+				bad.add("Ngày thành lập %s ở tương lai", quote(f))
+			default:
+				o.FoundedOn = &t
 			}
 		}
 		return o, o.Code

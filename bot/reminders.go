@@ -1,0 +1,38 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+// ReminderEvery is how often serve sweeps for automatic reminders. A
+// sweep queues each member at most once a local day (the storage decides,
+// for every replica at once), so sweeping often costs a query, not
+// messages; the first sweep after 07:00 does the day's reminders.
+const ReminderEvery = 5 * time.Minute
+
+// sweepReminders queues the automatic reminders every ReminderEvery until
+// ctx ends. The messages themselves go through the outbox.
+func sweepReminders(ctx context.Context, s *storage.Storage, loc *time.Location, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		n, err := s.SweepReminders(ctx, loc, handlers.ReminderMessage)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("reminder sweep failed", "err", err)
+		case n > 0:
+			log.Info("reminders queued", "members", n, "took", time.Since(start))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

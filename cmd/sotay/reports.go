@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// sotay reports meetings|supervisions: the reports secretaries sent by
+// message, one row per report (its latest version), for the office PC.
+
+// The CSV headers scripts rely on (issue 10).
+var (
+	meetingsCSVHeader     = []string{"id", "org_code", "kind", "date", "present", "total", "topic", "reported_by", "reported_at", "version"}
+	supervisionsCSVHeader = []string{"id", "org_code", "body", "kind", "date", "orgs_examined", "members_examined", "violations",
+		"content", "conclusion", "measures", "reported_by", "reported_at", "version"}
+)
+
+func reportsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "reports",
+		Short: "Xem báo cáo sinh hoạt chi bộ và kiểm tra, giám sát các bí thư đã gửi",
+	}
+	cmd.AddCommand(reportsSubCmd("meetings", "Liệt kê báo cáo sinh hoạt chi bộ", meetingsCSVHeader),
+		reportsSubCmd("supervisions", "Liệt kê báo cáo kiểm tra, giám sát", supervisionsCSVHeader))
+	return cmd
+}
+
+type reportsArgs struct {
+	from, to, org string
+	asCSV         bool
+}
+
+func reportsSubCmd(what, short string, header []string) *cobra.Command {
+	c := configFromEnv()
+	var a reportsArgs
+	cmd := &cobra.Command{
+		Use:   what + " --from NGÀY --to NGÀY [--org MÃ] [--csv]",
+		Short: short,
+		Long: short + " có ngày họp (ngày thực hiện) từ --from đến --to, mỗi báo cáo một dòng theo phiên bản mới nhất.\n" +
+			"--org chỉ lấy tổ chức đó và mọi cấp dưới (cả tổ chức đã giải thể). --csv in dạng CSV với tiêu đề\n" +
+			strings.Join(header, ",") + ".",
+		Example: fmt.Sprintf("  sotay reports %s --from 01/11/2026 --to 30/11/2026\n  sotay reports %s --from 2026-07-01 --to hôm nay --org CB01 --csv > bao-cao.csv", what, what),
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.reports(cmd.Context(), cmd.OutOrStdout(), what, a)
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&a.from, "from", "", "từ `NGÀY` (01/11/2026, 2026-11-01, 1/11 hoặc hôm nay)")
+	cmd.Flags().StringVar(&a.to, "to", "", "đến `NGÀY`, kể cả ngày đó")
+	cmd.Flags().StringVar(&a.org, "org", "", "chỉ `MÃ` tổ chức này và các cấp dưới (xem sotay orgs list)")
+	cmd.Flags().BoolVar(&a.asCSV, "csv", false, "in dạng CSV: "+strings.Join(header, ","))
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
+	return cmd
+}
+
+func (c *config) reports(ctx context.Context, out io.Writer, what string, a reportsArgs) error {
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(loc)
+	day := func(flag, s string) (time.Time, error) {
+		if strings.TrimSpace(s) == "" {
+			return time.Time{}, fmt.Errorf("thiếu --%s NGÀY: ví dụ sotay reports %s --from 01/11/2026 --to 30/11/2026", flag, what)
+		}
+		t, err := vn.ParseDate(s, now)
+		if err != nil {
+			return t, fmt.Errorf("--%s %q không phải ngày: hãy ghi ngày/tháng/năm (01/11/2026) hoặc năm-tháng-ngày (2026-11-01)", flag, s)
+		}
+		return t, nil
+	}
+	from, err := day("from", a.from)
+	if err != nil {
+		return err
+	}
+	to, err := day("to", a.to)
+	if err != nil {
+		return err
+	}
+	if to.Before(from) {
+		return fmt.Errorf("--to %s trước --from %s: hãy đổi chỗ hai ngày", vn.FormatDate(to), vn.FormatDate(from))
+	}
+	s, err := c.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	f := storage.ReportFilter{From: from, To: to}
+	if a.org != "" {
+		o, err := s.Organisation(ctx, a.org)
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("không có tổ chức mã %s: xem mã bằng sotay orgs list", a.org)
+		}
+		if err != nil {
+			return err
+		}
+		f.Roots = []int64{o.ID}
+	}
+	at := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	if what == "meetings" {
+		rs, err := s.MeetingReports(ctx, f)
+		if err != nil {
+			return err
+		}
+		if a.asCSV {
+			w := csv.NewWriter(out)
+			_ = w.Write(meetingsCSVHeader)
+			for _, r := range rs {
+				_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.Present),
+					strconv.Itoa(r.Total), r.Topic, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)})
+			}
+			w.Flush()
+			return w.Error()
+		}
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "Số\tTổ chức\tNgày\tLoại\tCó mặt\tNội dung\tNgười báo cáo\tPhiên bản")
+		present, total := 0, 0
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%d\n", r.ID, r.OrgCode, vn.FormatDate(r.HeldOn), storage.MeetingKindName(r.Kind),
+				r.Present, r.Total, cutText(r.Topic, 40), r.ReportedByName, r.Version)
+			present, total = present+r.Present, total+r.Total
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%d báo cáo sinh hoạt từ %s đến %s", len(rs), vn.FormatDate(from), vn.FormatDate(to))
+		if total > 0 {
+			fmt.Fprintf(out, "; có mặt %d/%d lượt đảng viên (%.1f %%)", present, total, 100*float64(present)/float64(total))
+		}
+		fmt.Fprintln(out, ".")
+		return nil
+	}
+	rs, err := s.SupervisionReports(ctx, f)
+	if err != nil {
+		return err
+	}
+	if a.asCSV {
+		w := csv.NewWriter(out)
+		_ = w.Write(supervisionsCSVHeader)
+		for _, r := range rs {
+			conclusion := "khong_vi_pham"
+			if r.Violations > 0 {
+				conclusion = "co_vi_pham"
+			}
+			_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Body, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.OrgsExamined),
+				strconv.Itoa(r.MembersExamined), strconv.Itoa(r.Violations), r.Content, conclusion, r.Measures, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Số\tTổ chức\tChủ thể\tNgày\tLoại\tTổ chức đảng\tĐảng viên\tVi phạm\tNội dung\tPhiên bản")
+	var n [2]int
+	var orgs, members, viol [2]int
+	for _, r := range rs {
+		i := 0
+		if r.Kind == storage.SupervisionMonitoring {
+			i = 1
+		}
+		n[i]++
+		orgs[i] += r.OrgsExamined
+		members[i] += r.MembersExamined
+		viol[i] += r.Violations
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\n", r.ID, r.OrgCode, storage.BodyName(r.Body), vn.FormatDate(r.HeldOn),
+			storage.SupervisionKindName(r.Kind), r.OrgsExamined, r.MembersExamined, r.Violations, cutText(r.Content, 40), r.Version)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Từ %s đến %s: %02d cuộc kiểm tra với %02d tổ chức đảng và %02d đảng viên (%d vi phạm); %02d cuộc giám sát với %02d tổ chức đảng và %02d đảng viên (%d vi phạm).\n",
+		vn.FormatDate(from), vn.FormatDate(to), n[0], orgs[0], members[0], viol[0], n[1], orgs[1], members[1], viol[1])
+	return nil
+}
+
+func cutText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

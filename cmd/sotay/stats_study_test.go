@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sotay/storage"
+	"sotay/storage/storagetest"
+)
+
+// studyDB is a commune of two cells with five members and one document
+// pushed to all of them: in CB1 two studied online, one at the meeting;
+// in CB2 one read, one not linked.
+func studyDB(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	dsn := storagetest.NewDatabase(t)
+	s, err := storage.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ImportOrgs(ctx, []storage.OrgInput{
+		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
+		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var ms []storage.MemberInput
+	for i, org := range []string{"CB1", "CB1", "CB1", "CB2", "CB2"} {
+		ms = append(ms, storage.MemberInput{Line: i + 2, Code: "DV" + strconv.Itoa(i+1), FullName: "Đảng viên " + strconv.Itoa(i+1), OrgCode: org})
+	}
+	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 4; i++ {
+		m, _ := s.Member(ctx, "DV"+strconv.Itoa(i))
+		if err := s.LinkTelegram(ctx, m.ID, int64(100+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var doc int64
+	if err := s.DB().Get(&doc, `INSERT INTO documents (kind, number, issuer, issued_on, title, status, number_key)
+		VALUES ('ket_luan', '21-KL/TW', 'Bộ Chính trị', '2021-10-25', 'Về xây dựng Đảng', 'published', '21kltw') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	root, _ := s.Organisation(ctx, "ROOT")
+	c, err := s.CreateCampaign(ctx, storage.CampaignInput{DocumentID: doc, OrgIDs: []int64{root.ID}, Actor: "test",
+		Message: func(storage.Document, storage.Campaign, int64) (string, any) { return "x", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, _ := s.AssignmentsOfCampaign(ctx, c.ID)
+	want := map[string]string{"DV1": "studied", "DV2": "studied", "DV3": "studied_offline", "DV4": "read"}
+	for _, a := range as {
+		m, _ := s.MemberByID(ctx, a.MemberID)
+		if st, ok := want[m.Code]; ok {
+			if err := s.RecordAssignmentState(ctx, a.ID, st, "", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dsn
+}
+
+func TestStatsStudy(t *testing.T) {
+	env := []string{"DATABASE_URL=" + studyDB(t)}
+	t.Run("CSVHeaderRowsAndSums", func(t *testing.T) {
+		r := run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(recs[0], ",") != "org_code,org_name,parent_code,assigned,pending,delivered,read,studied,studied_offline,unreachable,failed,rate_percent" {
+			t.Fatalf("header %q", recs[0])
+		}
+		want := []string{
+			"ROOT,Đảng bộ xã Bình Lư,,5,0,0,1,2,1,1,0,60.0",
+			"CB1,Chi bộ bản Nà Hiên,ROOT,3,0,0,0,2,1,0,0,100.0",
+			"CB2,Chi bộ bản Pà Pao,ROOT,2,0,0,1,0,0,1,0,0.0",
+		}
+		for i, w := range want {
+			if got := strings.Join(recs[i+1], ","); got != w {
+				t.Errorf("row %d %q, want %q", i+1, got, w)
+			}
+			sum := 0
+			for _, f := range recs[i+1][4:11] {
+				n, _ := strconv.Atoi(f)
+				sum += n
+			}
+			if strconv.Itoa(sum) != recs[i+1][3] {
+				t.Errorf("row %d states add up to %d, assigned %s", i+1, sum, recs[i+1][3])
+			}
+		}
+		if len(recs) != 4 {
+			t.Fatalf("%d rows", len(recs))
+		}
+	})
+	t.Run("OrgFirstThenItsSubtree", func(t *testing.T) {
+		r := run(t, env, "stats", "study", "--doc", "21kltw", "--org", "CB2", "--csv")
+		if r.code != 0 || strings.Count(r.stdout, "\n") != 2 || !strings.Contains(r.stdout, "\nCB2,Chi bộ bản Pà Pao,ROOT,2,") {
+			t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("TableWithVietnameseHeaders", func(t *testing.T) {
+		r := run(t, env, "stats", "study", "--doc", "21-KL/TW")
+		if r.code != 0 || !strings.Contains(r.stdout, "Được giao") || !strings.Contains(r.stdout, "Tỷ lệ %") || !strings.Contains(r.stdout, "60.0") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"MissingDoc", []string{"stats", "study"}, "thiếu --doc"},
+		{"UnknownDoc", []string{"stats", "study", "--doc", "99-XX"}, "không có văn bản số 99-XX"},
+		{"UnknownOrg", []string{"stats", "study", "--doc", "21-KL/TW", "--org", "NOPE"}, "không có tổ chức mã NOPE"},
+		{"StrayArgument", []string{"stats", "study", "21-KL/TW"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, env, tc.args...)
+			if r.code == 0 || !strings.Contains(r.stderr, tc.msg) {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
+func TestStudyOffline(t *testing.T) {
+	env := []string{"DATABASE_URL=" + studyDB(t)}
+	t.Run("RefusedCodeStoresNothing", func(t *testing.T) {
+		r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5,DV1,NOPE", "--on", "hôm qua")
+		if r.code == 0 || !strings.Contains(r.stdout, "✗ DV1 Đảng viên 1: đã học trực tuyến") || !strings.Contains(r.stdout, "✗ NOPE") ||
+			!strings.Contains(r.stderr, "chưa ghi mã nào") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv")
+		if !strings.Contains(r.stdout, "\nROOT,Đảng bộ xã Bình Lư,,5,0,0,1,2,1,1,0,60.0") {
+			t.Fatalf("changed: %s", r.stdout)
+		}
+	})
+	t.Run("OutOfScopeSaidPerCode", func(t *testing.T) {
+		r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5", "--org", "CB1")
+		if r.code == 0 || !strings.Contains(r.stdout, "ngoài phạm vi") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("FileOfCodesTicks", func(t *testing.T) {
+		f := write(t, "codes.csv", "\ufeffMã đảng viên\nDV5\nDV4\n")
+		r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--file", f, "--on", "01/11/2026")
+		if r.code != 0 || !strings.Contains(r.stdout, "ghi 2, không đổi 0, từ chối 0") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv")
+		if !strings.Contains(r.stdout, "\nROOT,Đảng bộ xã Bình Lư,,5,0,0,0,2,3,0,0,100.0") {
+			t.Fatalf("rates: %s", r.stdout)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"NeitherMemberNorFile", []string{"study", "offline", "--doc", "21-KL/TW"}, "--member"},
+		{"FutureDate", []string{"study", "offline", "--doc", "21-KL/TW", "--member", "DV1", "--on", "01/01/2099"}, "chưa tới"},
+		{"BadDate", []string{"study", "offline", "--doc", "21-KL/TW", "--member", "DV1", "--on", "mai"}, "không phải ngày"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, env, tc.args...)
+			if r.code == 0 || !strings.Contains(r.stderr, tc.msg) {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
+func TestPushRemindDays(t *testing.T) {
+	dsn := studyDB(t)
+	env := []string{"DATABASE_URL=" + dsn}
+	r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--remind-days", "200")
+	if r.code == 0 || !strings.Contains(r.stderr, "--remind-days 200 không hợp lệ") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--remind-days", "5", "--due", "31/12/2099")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	s, err := storage.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var days int
+	if err := s.DB().Get(&days, `SELECT remind_days FROM campaigns ORDER BY id DESC LIMIT 1`); err != nil || days != 5 {
+		t.Fatalf("remind_days %d %v", days, err)
+	}
+}

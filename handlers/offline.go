@@ -1,0 +1,309 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// Offline study: from /hoctap a secretary (or an officer, for any cell in
+// their scope) picks an open campaign, the cell, the meeting date, and
+// ticks the members who studied at the meeting or in person. Saving marks
+// them studied_offline; unticking a tick made within 24 hours takes it
+// back. Every id a button names is checked against the scope again.
+
+// offlineDraft is the "off" dialog's state.
+type offlineDraft struct {
+	Camp int64   `json:"c"`
+	Org  int64   `json:"o,omitempty"`
+	On   string  `json:"d,omitempty"` // YYYYMMDD, the meeting date
+	Tick []int64 `json:"t,omitempty"` // assignments ticked on screen
+	Was  []int64 `json:"w,omitempty"` // assignments ticked before (undoable)
+}
+
+type offlineConv = Conv[offlineDraft]
+
+type offlineAction = func(context.Context, *offlineConv, Args) error
+
+func (h *Handlers) offlineDialog() *Dialog[offlineDraft] {
+	return &Dialog[offlineDraft]{
+		Name:      "off",
+		Cancelled: "Đã hủy việc ghi nhận học tại chi bộ.",
+		Stale:     "Thao tác ghi nhận này đã xong hoặc đã hết hạn. Đồng chí gõ /hoctap để làm lại.",
+		Steps: []*Step[offlineDraft]{
+			{ID: "camp", View: h.offlineCamps, Actions: map[string]offlineAction{"c": h.offlinePickCamp}},
+			{ID: "org", View: h.offlineOrgs, Actions: map[string]offlineAction{"o": h.offlinePickOrg}},
+			{ID: "date", View: h.offlineDate, Text: h.offlineTypedDate, Actions: map[string]offlineAction{"d": h.offlinePickDate}},
+			{ID: "tick", View: h.offlineTicks, Actions: map[string]offlineAction{"t": h.offlineToggle, "ok": h.offlineSave}},
+		},
+	}
+}
+
+// offlineStart is the "📋 Ghi nhận học tại chi bộ" button of /hoctap.
+func (h *Handlers) offlineStart(ctx context.Context, r *Request) error {
+	if r.Scope(Secretary).Empty() {
+		return storage.ErrForbidden
+	}
+	return h.offline.Start(ctx, r, "camp", offlineDraft{})
+}
+
+func (h *Handlers) offlineCampaigns(ctx context.Context, r *Request) ([]storage.OpenCampaign, error) {
+	return r.Store.OpenCampaigns(ctx, r.Scope(Secretary).Roots())
+}
+
+func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	cs, err := h.offlineCampaigns(ctx, c.Request)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(cs) == 0 {
+		return "Không có đợt học tập nào đang mở trong phạm vi của đồng chí.", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+	}
+	var items []Item
+	for _, x := range cs {
+		items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · còn %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
+	}
+	rows := append(Select(c, "camp", items, "c"), c.CancelRow())
+	return "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):", rows, nil
+}
+
+func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
+	}
+	cs, err := h.offlineCampaigns(ctx, c.Request)
+	if err != nil {
+		return err
+	}
+	for _, x := range cs {
+		if x.ID == id {
+			c.Draft = offlineDraft{Camp: id}
+			orgs, err := c.Store.OfflineOrgs(ctx, id, c.Scope(Secretary).Roots())
+			if err != nil {
+				return err
+			}
+			if len(orgs) == 1 {
+				// One cell (a cell's secretary): no need to ask.
+				c.Draft.Org = orgs[0].ID
+				c.Goto("date")
+				return nil
+			}
+			c.Goto("org")
+			return nil
+		}
+	}
+	return storage.ErrForbidden
+}
+
+func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	orgs, err := c.Store.OfflineOrgs(ctx, c.Draft.Camp, c.Scope(Secretary).Roots())
+	if err != nil {
+		return "", nil, err
+	}
+	if len(orgs) == 0 {
+		return "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+	}
+	var items []Item
+	for _, o := range orgs {
+		items = append(items, Item{ID: o.ID, Label: fmt.Sprintf("%s · %d chưa học", o.Name, o.Open)})
+	}
+	return "Chọn chi bộ:", append(Select(c, "org", items, "o"), c.CancelRow()), nil
+}
+
+func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
+	}
+	if err := c.Scope(Secretary).Check(ctx, id); err != nil {
+		return err
+	}
+	c.Draft.Org = id
+	c.Goto("date")
+	return nil
+}
+
+func (h *Handlers) offlineDate(_ context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	today := c.Now()
+	var earlier []time.Time
+	for i := 2; i <= 7; i++ {
+		earlier = append(earlier, today.AddDate(0, 0, -i))
+	}
+	rows := append(DateShortcuts(c, "d", today, earlier...), c.CancelRow())
+	return "Buổi sinh hoạt (hoặc buổi học) ngày nào? Bấm một ngày, hoặc gõ ngày, ví dụ <i>15/11/2026</i>.", rows, nil
+}
+
+func (h *Handlers) offlineTypedDate(ctx context.Context, c *offlineConv, text string) error {
+	d, err := vn.ParseDate(text, c.Now())
+	if err != nil {
+		return storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. Đồng chí gõ ngày dạng ngày/tháng/năm, ví dụ 15/11/2026.", cut(text, 40))
+	}
+	return h.offlineSetDate(ctx, c, d)
+}
+
+func (h *Handlers) offlinePickDate(ctx context.Context, c *offlineConv, a Args) error {
+	d, ok := ShortcutDate(a, 0, h.deps.Location)
+	if !ok {
+		return storage.ErrNotFound
+	}
+	return h.offlineSetDate(ctx, c, d)
+}
+
+func (h *Handlers) offlineSetDate(ctx context.Context, c *offlineConv, d time.Time) error {
+	if d.Format("20060102") > c.Now().Format("20060102") {
+		return storage.Errorf(storage.CodeInvalid, "Ngày %s chưa tới: đồng chí chọn hôm nay hoặc một ngày đã qua.", dateVN(d))
+	}
+	c.Draft.On = d.Format("20060102")
+	c.Draft.Tick, c.Draft.Was = nil, nil
+	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)
+	if err != nil {
+		return err
+	}
+	for _, x := range rows {
+		if x.Undoable(c.Now()) {
+			c.Draft.Tick = append(c.Draft.Tick, x.AssignmentID)
+			c.Draft.Was = append(c.Draft.Was, x.AssignmentID)
+		}
+	}
+	c.Goto("tick")
+	return nil
+}
+
+func (h *Handlers) offlineTicks(ctx context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)
+	if err != nil {
+		return "", nil, err
+	}
+	camp, err := c.Store.Campaign(ctx, c.Draft.Camp)
+	if err != nil {
+		return "", nil, err
+	}
+	org, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
+	if err != nil {
+		return "", nil, err
+	}
+	on, _ := time.ParseInLocation("20060102", c.Draft.On, h.deps.Location)
+	var items []Item
+	unreachable := 0
+	for _, x := range rows {
+		label := x.FullName
+		if x.Unreachable {
+			label = "📵 " + label
+			unreachable++
+		}
+		items = append(items, Item{ID: x.AssignmentID, Label: label})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "📋 <b>%s</b> · %s\nBuổi sinh hoạt ngày %s\n", esc(camp.DocNumber), esc(org.Name), dateVN(on))
+	if len(items) == 0 {
+		b.WriteString("\nMọi đảng viên của chi bộ đã học văn bản này.")
+		return b.String(), [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+	}
+	fmt.Fprintf(&b, "\nBấm tên các đồng chí đã học tại buổi sinh hoạt (☑), rồi bấm «💾 Lưu». %d đồng chí chưa học", len(items)-len(c.Draft.Was))
+	if unreachable > 0 {
+		fmt.Fprintf(&b, ", trong đó 📵 %d không nhận được tin qua Telegram", unreachable)
+	}
+	b.WriteString(".")
+	if len(c.Draft.Was) > 0 {
+		b.WriteString("\nCác dấu ☑ ghi trong 24 giờ qua có thể bỏ nếu ghi nhầm.")
+	}
+	kb := Multiselect(c, "tick", items, c.Draft.Tick, "t")
+	kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
+	return b.String(), kb, nil
+}
+
+func (h *Handlers) offlineToggle(ctx context.Context, c *offlineConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
+	}
+	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)
+	if err != nil {
+		return err
+	}
+	for _, x := range rows {
+		if x.AssignmentID == id {
+			c.Draft.Tick = Toggle(c.Draft.Tick, id)
+			return nil
+		}
+	}
+	c.Toast = "Đồng chí này không còn trong danh sách (có thể vừa tự xác nhận đã học)."
+	return nil
+}
+
+// offlineSave applies the ticks: new ones become studied_offline, unticked
+// earlier ones are taken back. The scope is checked once more here, on the
+// organisation the assignments belong to.
+func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) error {
+	if err := c.Scope(Secretary).Check(ctx, c.Draft.Org); err != nil {
+		return err
+	}
+	on, err := time.ParseInLocation("20060102", c.Draft.On, h.deps.Location)
+	if err != nil {
+		return storage.ErrNotFound
+	}
+	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)
+	if err != nil {
+		return err
+	}
+	ticked, was := map[int64]bool{}, map[int64]bool{}
+	for _, id := range c.Draft.Tick {
+		ticked[id] = true
+	}
+	for _, id := range c.Draft.Was {
+		was[id] = true
+	}
+	by := storage.OfflineBy{Actor: fmt.Sprintf("tg:%d", c.UserID), MemberID: &c.Member.ID}
+	var added, removed int
+	var problems []string
+	for _, x := range rows {
+		switch {
+		case ticked[x.AssignmentID] && x.State != storage.AssignStudiedOffline:
+			ok, err := c.Store.MarkStudiedOffline(ctx, x.AssignmentID, by, on)
+			if storage.IsExpected(err) {
+				problems = append(problems, x.FullName+": "+storage.ErrorMessage(err))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if ok {
+				added++
+			}
+		case !ticked[x.AssignmentID] && was[x.AssignmentID] && x.State == storage.AssignStudiedOffline:
+			ok, err := c.Store.UndoStudiedOffline(ctx, x.AssignmentID, by.Actor)
+			if storage.IsExpected(err) {
+				problems = append(problems, x.FullName+": "+storage.ErrorMessage(err))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if ok {
+				removed++
+			}
+		}
+	}
+	camp, err := c.Store.Campaign(ctx, c.Draft.Camp)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "✅ Đã ghi nhận <b>%d</b> đồng chí học %s tại buổi sinh hoạt ngày %s.", added, esc(camp.DocNumber), dateVN(on))
+	if removed > 0 {
+		fmt.Fprintf(&b, "\nĐã bỏ đánh dấu %d đồng chí.", removed)
+	}
+	for _, p := range problems {
+		b.WriteString("\n⚠️ " + esc(p))
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("📋 Ghi nhận chi bộ khác", cbOfflineStart)))
+	c.End(b.String(), &kb)
+	return nil
+}

@@ -1,0 +1,339 @@
+package quickform_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"sotay/handlers/quickform"
+)
+
+var today = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+
+func d(y, m, day int) time.Time { return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
+
+func TestParseMeeting(t *testing.T) {
+	type want = quickform.Meeting
+	ok := []struct {
+		name, in string
+		want     want
+	}{
+		{"SpecExample", "15/11/2026; thường kỳ; 18/20; Quán triệt Kết luận 21-KL/TW",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Quán triệt Kết luận 21-KL/TW"}},
+		{"NoDiacritics", "15/11/2026; thuong ky; 18/20; Quan triet",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Quan triet"}},
+		{"UpperCase", "15/11/2026; THƯỜNG KỲ; 18/20; X",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "X"}},
+		{"NewLines", "15/11/2026\nchuyên đề\n18/20\nHọc tập tư tưởng",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "chuyen_de", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Học tập tư tưởng"}},
+		{"ExtraSpaces", "  15/11/2026 ;   chuyen   de ;  18 / 20 ;  Học   tập  ",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "chuyen_de", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Học tập"}},
+		{"DayMonth", "15/11; thường kỳ; 18; Chủ đề",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, HasPresent: true, Topic: "Chủ đề"}},
+		{"ShortYear", "5/1/2026; thuong ky; 7/9; t",
+			want{Date: d(2026, 1, 5), HasDate: true, Kind: "thuong_ky", Present: 7, Total: 9, HasPresent: true, HasTotal: true, Topic: "t"}},
+		{"Today", "hôm nay; thường kỳ; 18/20; A",
+			want{Date: d(2026, 11, 25), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"YesterdayNoDiacritics", "hom qua; chuyen de; 3/4; A",
+			want{Date: d(2026, 11, 24), HasDate: true, Kind: "chuyen_de", Present: 3, Total: 4, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"OrgCode", "CB01; 15/11/2026; thường kỳ; 18/20; A",
+			want{OrgCode: "CB01", Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"OrgCodeCapitals", "NAHIEN; 15/11/2026; thường kỳ; 18/20; A",
+			want{OrgCode: "NAHIEN", Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"PresentWords", "15/11/2026; thường kỳ; có mặt 18/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"PresentUnit", "15/11/2026; thường kỳ; 18 đảng viên; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, HasPresent: true, Topic: "A"}},
+		{"SinhHoatPrefix", "15/11/2026; sinh hoạt thường kỳ; 18/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"Absent", "15/11/2026; thường kỳ; 18/20; A; Vắng: Lò Văn Minh (ốm), Giàng A Páo (đi làm xa)",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A", Absent: "Lò Văn Minh (ốm), Giàng A Páo (đi làm xa)"}},
+		{"AbsentNoDiacritics", "15/11/2026; thuong ky; 19/20; A; vang: Minh om",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 19, Total: 20, HasPresent: true, HasTotal: true, Topic: "A", Absent: "Minh om"}},
+		{"AllPresent", "15/11/2026; thường kỳ; 20/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 20, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"ZeroPresent", "15/11/2026; thường kỳ; 0/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 0, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"TopicWithSemicolonParts", "15/11/2026; thường kỳ; 18/20; Quán triệt NQ; Kiểm điểm",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Quán triệt NQ; Kiểm điểm"}},
+		{"DotsDate", "15.11.2026; thường kỳ; 18/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"NgayPrefix", "ngày 15/11/2026; thường kỳ; 18/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"DecomposedDiacritics", "15/11/2026; thu\u031bo\u031b\u0300ng ky\u0300; 18/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"PartialDateOnly", "15/11/2026",
+			want{Date: d(2026, 11, 15), HasDate: true}},
+		{"PartialDateKind", "15/11/2026; thường kỳ",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky"}},
+		{"PartialNoTopic", "15/11/2026; thường kỳ; 18/20",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true}},
+		{"KindFirst", "thường kỳ",
+			want{Kind: "thuong_ky"}},
+		{"Empty", "", want{}},
+		{"OnlySeparators", " ; ;\n ", want{}},
+		{"KindThenFullDate", "thường kỳ; 15/11/2026; 18/20; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "A"}},
+		{"TopicBeforeAttendance", "15/11/2026; thường kỳ; Quán triệt Nghị quyết; 18/20",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Quán triệt Nghị quyết"}},
+		{"LongTopicWithoutKind", "15/11/2026; Quán triệt Nghị quyết Trung ương",
+			want{Date: d(2026, 11, 15), HasDate: true, Topic: "Quán triệt Nghị quyết Trung ương"}},
+		{"IKyMisspelt", "15/11/2026; thuong ki; 1/2; A",
+			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 1, Total: 2, HasPresent: true, HasTotal: true, Topic: "A"}},
+	}
+	for _, c := range ok {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := quickform.ParseMeeting(c.in, today)
+			if err != nil {
+				t.Fatalf("ParseMeeting(%q): %v", c.in, err)
+			}
+			if got != c.want {
+				t.Fatalf("ParseMeeting(%q)\n got %+v\nwant %+v", c.in, got, c.want)
+			}
+		})
+	}
+	bad := []struct {
+		name, in string
+		field    quickform.Field
+		says     string
+	}{
+		{"Future", "30/11/2026; thường kỳ; 18/20; A", quickform.FieldDate, "chưa đến"},
+		{"FutureDayMonth", "26/11; thường kỳ; 18/20; A", quickform.FieldDate, "chưa đến"},
+		{"NoSuchDay", "31/02/2026; thường kỳ; 18/20; A", quickform.FieldDate, "không có trong lịch"},
+		{"NoSuchMonth", "15/13/2026; thường kỳ; 18/20; A", quickform.FieldDate, "không có trong lịch"},
+		{"AttendanceAsFirstField", "18/20; thường kỳ", quickform.FieldDate, "không có trong lịch"},
+		{"NotADate", "15/11/20266; thường kỳ; 18/20; A", quickform.FieldDate, "Không đọc được ngày"},
+		{"PresentAboveTotal", "15/11/2026; thường kỳ; 22/20; A", quickform.FieldAttendance, "lớn hơn tổng số"},
+		{"PresentAboveTotalNoDiacritics", "15/11/2026; thuong ky; co mat 21/20; A", quickform.FieldAttendance, "lớn hơn tổng số"},
+		{"NegativePresent", "15/11/2026; thường kỳ; -3/20; A", quickform.FieldAttendance, "không được âm"},
+		{"ZeroTotal", "15/11/2026; thường kỳ; 0/0; A", quickform.FieldAttendance, "lớn hơn 0"},
+		{"HugeTotal", "15/11/2026; thường kỳ; 18/9999999; A", quickform.FieldAttendance, "quá lớn"},
+		{"HugePresentOverflow", "15/11/2026; thường kỳ; 99999999999999999999999; A", quickform.FieldAttendance, "quá lớn"},
+		{"UnknownKind", "15/11/2026; thường lệ; 18/20; A", quickform.FieldKind, "«thường lệ» không có"},
+		{"UnknownKindNoDiacritics", "15/11/2026; dot xuat; 18/20; A", quickform.FieldKind, "không có"},
+		{"UnknownKindOneWord", "15/11/2026; khac; 18/20; A", quickform.FieldKind, "thường kỳ"},
+		{"GarbledAttendance", "15/11/2026; thường kỳ; 18 abc; A", quickform.FieldAttendance, "Không đọc được"},
+		{"TwoDates", "15/11/2026; thường kỳ; 18/20; A; 16/11/2026", quickform.FieldDate, "hai ngày"},
+		{"TooOld", "15/11/1900; thường kỳ; 18/20; A", quickform.FieldDate, "quá xa"},
+		{"TopicTooLong", "15/11/2026; thường kỳ; 18/20; " + strings.Repeat("a", 1001), quickform.FieldTopic, "dài quá"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := quickform.ParseMeeting(c.in, today)
+			var fe *quickform.Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("ParseMeeting(%q) = %v, want a field error", c.in, err)
+			}
+			if fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("ParseMeeting(%q): field %q %q, want %q containing %q", c.in, fe.Field, fe.Message, c.field, c.says)
+			}
+		})
+	}
+}
+
+func TestMeetingMissing(t *testing.T) {
+	for in, want := range map[string]quickform.Field{
+		"":                                 quickform.FieldDate,
+		"thường kỳ":                        quickform.FieldDate,
+		"15/11/2026":                       quickform.FieldKind,
+		"15/11/2026; thường kỳ":            quickform.FieldAttendance,
+		"15/11/2026; thường kỳ; 18":        quickform.FieldTopic,
+		"15/11/2026; thường kỳ; 18/20; A":  quickform.FieldNone,
+		"15/11/2026; 18/20; Quán triệt NQ": quickform.FieldKind,
+	} {
+		m, err := quickform.ParseMeeting(in, today)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := m.Missing(); got != want {
+			t.Errorf("Missing(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseSupervision(t *testing.T) {
+	type want = quickform.Supervision
+	full := func(w want) want {
+		w.HasDate, w.HasOrgs, w.HasMembers, w.HasConclusion = true, true, true, true
+		if w.Body == "" {
+			w.Body = "cap_uy"
+		}
+		return w
+	}
+	ok := []struct {
+		name, in string
+		want     want
+	}{
+		{"SpecExample", "20/11/2026; giám sát; 2 tổ chức; 5 đảng viên; Việc thực hiện quy chế làm việc; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Việc thực hiện quy chế làm việc"})},
+		{"NoDiacritics", "20/11/2026; giam sat; 2 to chuc; 5 dang vien; Viec thuc hien; khong vi pham",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Viec thuc hien"})},
+		{"BareNumbers", "20/11/2026; kiểm tra; 2; 5; Nội dung; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "kiem_tra", Orgs: 2, Members: 5, Content: "Nội dung"})},
+		{"MembersFirstWithUnits", "20/11/2026; kiểm tra; 5 đảng viên; 2 tổ chức; Nội dung; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "kiem_tra", Orgs: 2, Members: 5, Content: "Nội dung"})},
+		{"Violations", "20/11/2026; kiểm tra; 1 tổ chức; 3 đảng viên; Nội dung; có 2 vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "kiem_tra", Orgs: 1, Members: 3, Content: "Nội dung", Violations: 2})},
+		{"ViolationsNoCo", "20/11/2026; kiểm tra; 1; 3; Nội dung; 2 vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "kiem_tra", Orgs: 1, Members: 3, Content: "Nội dung", Violations: 2})},
+		{"ViolationsNoDiacritics", "20/11/2026; kiem tra; 1; 3; Noi dung; co 2 vi pham",
+			full(want{Date: d(2026, 11, 20), Kind: "kiem_tra", Orgs: 1, Members: 3, Content: "Noi dung", Violations: 2})},
+		{"Measures", "20/11/2026; kiểm tra; 1; 3; Nội dung; có 1 vi phạm; Nhắc nhở, yêu cầu khắc phục",
+			full(want{Date: d(2026, 11, 20), Kind: "kiem_tra", Orgs: 1, Members: 3, Content: "Nội dung", Violations: 1, Measures: "Nhắc nhở, yêu cầu khắc phục"})},
+		{"UBKTAfterDate", "20/11/2026; UBKT; kiểm tra; 2 tổ chức; 14 đảng viên; Nội dung; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Body: "ubkt", Kind: "kiem_tra", Orgs: 2, Members: 14, Content: "Nội dung"})},
+		{"UBKTLast", "20/11/2026; kiểm tra; 2; 14; Nội dung; không vi phạm; ubkt",
+			full(want{Date: d(2026, 11, 20), Body: "ubkt", Kind: "kiem_tra", Orgs: 2, Members: 14, Content: "Nội dung"})},
+		{"UBKTSpelledOut", "20/11/2026; Ủy ban Kiểm tra; kiểm tra; 2; 14; Nội dung; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Body: "ubkt", Kind: "kiem_tra", Orgs: 2, Members: 14, Content: "Nội dung"})},
+		{"OrgCode", "CB01; 20/11/2026; giám sát; 0; 3; Nội dung; không vi phạm",
+			full(want{OrgCode: "CB01", Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 0, Members: 3, Content: "Nội dung"})},
+		{"ToChucDang", "20/11/2026; giám sát; 2 tổ chức đảng; 5 dv; Nội dung; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Nội dung"})},
+		{"Yesterday", "hôm qua; giám sát; 2; 5; Nội dung; không vi phạm",
+			full(want{Date: d(2026, 11, 24), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Nội dung"})},
+		{"NewLinesUpper", "20/11\nGIÁM SÁT\n2 TỔ CHỨC\n5 ĐẢNG VIÊN\nNội dung\nKHÔNG VI PHẠM",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Nội dung"})},
+		{"ContentWithNumberWords", "20/11/2026; giám sát; 2; 5; 3 nội dung về công tác cán bộ; không vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "3 nội dung về công tác cán bộ"})},
+		{"KVP", "20/11/2026; giám sát; 2; 5; Nội dung; kvp",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Nội dung"})},
+		{"PartialDate", "20/11/2026", want{Date: d(2026, 11, 20), HasDate: true, Body: "cap_uy"}},
+		{"PartialCounts", "20/11/2026; giám sát; 2 tổ chức",
+			want{Date: d(2026, 11, 20), HasDate: true, Body: "cap_uy", Kind: "giam_sat", Orgs: 2, HasOrgs: true}},
+		{"Empty", "", want{Body: "cap_uy"}},
+	}
+	for _, c := range ok {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := quickform.ParseSupervision(c.in, today)
+			if err != nil {
+				t.Fatalf("ParseSupervision(%q): %v", c.in, err)
+			}
+			if got != c.want {
+				t.Fatalf("ParseSupervision(%q)\n got %+v\nwant %+v", c.in, got, c.want)
+			}
+		})
+	}
+	bad := []struct {
+		name, in string
+		field    quickform.Field
+		says     string
+	}{
+		{"Future", "01/12/2026; giám sát; 2; 5; N; không vi phạm", quickform.FieldDate, "chưa đến"},
+		{"NoSuchDay", "31/02/2026; giám sát; 2; 5; N; không vi phạm", quickform.FieldDate, "không có trong lịch"},
+		{"UnknownKind", "20/11/2026; thanh tra; 2; 5; N; không vi phạm", quickform.FieldKind, "«thanh tra» không có"},
+		{"UnknownKindNoDiacritics", "20/11/2026; kiem diem; 2; 5; N; khong vi pham", quickform.FieldKind, "kiểm tra"},
+		{"NegativeOrgs", "20/11/2026; giám sát; -2 tổ chức; 5; N; không vi phạm", quickform.FieldOrgs, "không được âm"},
+		{"NegativeMembers", "20/11/2026; giám sát; 2; -5 đảng viên; N; không vi phạm", quickform.FieldMembers, "không được âm"},
+		{"NegativeBareMembers", "20/11/2026; giám sát; 2; -5; N; không vi phạm", quickform.FieldMembers, "không được âm"},
+		{"HugeMembers", "20/11/2026; giám sát; 2; 500000 đảng viên; N; không vi phạm", quickform.FieldMembers, "quá lớn"},
+		{"ThreeNumbers", "20/11/2026; giám sát; 2; 5; 7; N; không vi phạm", quickform.FieldMembers, "hai lần"},
+		{"TwoOrgCounts", "20/11/2026; giám sát; 2 tổ chức; 3 tổ chức; N; không vi phạm", quickform.FieldOrgs, "hai lần"},
+		{"ViolationsWithoutCount", "20/11/2026; giám sát; 2; 5; N; có vi phạm", quickform.FieldConclusion, "chưa ghi số vi phạm"},
+		{"ViolationsWithoutCountNoDiacritics", "20/11/2026; giam sat; 2; 5; N; co vi pham", quickform.FieldConclusion, "chưa ghi số"},
+		{"NegativeViolations", "20/11/2026; giám sát; 2; 5; N; có -1 vi phạm", quickform.FieldConclusion, "không được âm"},
+		{"GarbledConclusion", "20/11/2026; giám sát; 2; 5; N; nhiều vi phạm", quickform.FieldConclusion, "Không đọc được kết luận"},
+		{"TwoConclusions", "20/11/2026; giám sát; 2; 5; N; không vi phạm; có 2 vi phạm", quickform.FieldConclusion, "hai kết luận"},
+		{"UnknownUnit", "20/11/2026; giám sát; 2 con; 5; N; không vi phạm", quickform.FieldOrgs, "Không đọc được"},
+		{"TwoDates", "20/11/2026; giám sát; 2; 5; N; 21/11/2026; không vi phạm", quickform.FieldDate, "hai ngày"},
+		{"ContentTooLong", "20/11/2026; giám sát; 2; 5; " + strings.Repeat("ă", 1001) + "; không vi phạm", quickform.FieldContent, "dài quá"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := quickform.ParseSupervision(c.in, today)
+			var fe *quickform.Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("ParseSupervision(%q) = %v, want a field error", c.in, err)
+			}
+			if fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("ParseSupervision(%q): field %q %q, want %q containing %q", c.in, fe.Field, fe.Message, c.field, c.says)
+			}
+		})
+	}
+}
+
+func TestSupervisionMissing(t *testing.T) {
+	for in, want := range map[string]quickform.Field{
+		"":                        quickform.FieldDate,
+		"20/11/2026":              quickform.FieldKind,
+		"20/11/2026; giám sát":    quickform.FieldOrgs,
+		"20/11/2026; giám sát; 2": quickform.FieldMembers,
+		"20/11/2026; giám sát; 5 đảng viên":         quickform.FieldOrgs,
+		"20/11/2026; giám sát; 2; 5":                quickform.FieldContent,
+		"20/11/2026; giám sát; 2; 5; N":             quickform.FieldConclusion,
+		"20/11/2026; giám sát; 2; 5; N; kvp":        quickform.FieldNone,
+		"20/11/2026; giám sát; 2; 5; không vi phạm": quickform.FieldContent,
+	} {
+		s, err := quickform.ParseSupervision(in, today)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := s.Missing(); got != want {
+			t.Errorf("Missing(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOrgCodeShaped(t *testing.T) {
+	for in, want := range map[string]bool{
+		"CB01": true, "cb01": true, "NAHIEN": true, "ROOT": true,
+		"UBKT": false, "thuong ky": false, "15/11": false, "KIEMTRA": false, "hom nay": false, "Nội dung": false,
+	} {
+		if got := quickform.OrgCodeShaped(in); got != want {
+			t.Errorf("OrgCodeShaped(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// The parsers never panic, and what they accept is a report that could be:
+// counts not negative, present not above total, the day not to come.
+func FuzzParseMeeting(f *testing.F) {
+	for _, s := range []string{"15/11/2026; thường kỳ; 18/20; Quán triệt", "CB01; hôm qua; chuyen de; 18; A; vắng: B", "31/02; x", "-1/-2", "18/20/30", "\x00;;\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := quickform.ParseMeeting(s, today)
+		if err != nil {
+			var fe *quickform.Error
+			if !errors.As(err, &fe) || fe.Message == "" || fe.Field == quickform.FieldNone {
+				t.Fatalf("%q: error %v is not a field error", s, err)
+			}
+			return
+		}
+		if m.Present < 0 || (m.HasTotal && (m.Total < m.Present || m.Total <= 0)) || m.Present > quickform.MaxCount {
+			t.Fatalf("%q: accepted %+v", s, m)
+		}
+		if m.HasDate && m.Date.After(today) {
+			t.Fatalf("%q: a day to come accepted: %v", s, m.Date)
+		}
+		if m.Kind != "" && m.Kind != "thuong_ky" && m.Kind != "chuyen_de" {
+			t.Fatalf("%q: kind %q", s, m.Kind)
+		}
+	})
+}
+
+func FuzzParseSupervision(f *testing.F) {
+	for _, s := range []string{quickform.SupervisionExample[len("/kiemtra "):], "UBKT; 1/1; kiem tra; 2; 3; x; co 2 vi pham; y", "-5 dv", "có -1 vi phạm", "99999999999999999999 to chuc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := quickform.ParseSupervision(in, today)
+		if err != nil {
+			var fe *quickform.Error
+			if !errors.As(err, &fe) || fe.Message == "" || fe.Field == quickform.FieldNone {
+				t.Fatalf("%q: error %v is not a field error", in, err)
+			}
+			return
+		}
+		if s.Orgs < 0 || s.Members < 0 || s.Violations < 0 || s.Orgs > quickform.MaxCount || s.Members > quickform.MaxCount || s.Violations > quickform.MaxCount {
+			t.Fatalf("%q: accepted %+v", in, s)
+		}
+		if s.HasDate && s.Date.After(today) {
+			t.Fatalf("%q: a day to come accepted: %v", in, s.Date)
+		}
+		if s.Body != "cap_uy" && s.Body != "ubkt" {
+			t.Fatalf("%q: body %q", in, s.Body)
+		}
+	})
+}

@@ -1,0 +1,146 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+)
+
+// Reminders: the message a member gets (all their pending documents in
+// one, a button each to open the push again, and "⏰ Nhắc lại sau"), and
+// /nhacnho, where a secretary or officer reminds the members of one open
+// campaign in their scope. The storage decides who is reminded (once a
+// day, never at night); see storage/reminders.go.
+
+// maxReminderButtons bounds the document buttons of one reminder.
+const maxReminderButtons = 6
+
+// ReminderMessage renders one member's reminder.
+func ReminderMessage(items []storage.StudyTarget, today time.Time) (string, any) {
+	var b strings.Builder
+	if len(items) == 1 {
+		b.WriteString("🔔 <b>Nhắc học tập</b>\nĐồng chí còn một văn bản chưa xác nhận đã học:\n")
+	} else {
+		fmt.Fprintf(&b, "🔔 <b>Nhắc học tập</b>\nĐồng chí còn %d văn bản chưa xác nhận đã học:\n", len(items))
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for i, t := range items {
+		fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s\n    %s", i+1, esc(t.DocNumber), esc(cut(t.DocTitle, 100)), dueLabel(t, today))
+		if i < maxReminderButtons {
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
+		}
+	}
+	b.WriteString("\n\nBấm vào văn bản để mở, đọc rồi bấm «✅ Tôi đã học».")
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("⏰ Nhắc lại sau", cbRemindLater)))
+	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...)
+}
+
+// remindLater is "⏰ Nhắc lại sau": remind the pressing member tomorrow.
+func (h *Handlers) remindLater(ctx context.Context, r *Request) error {
+	n, err := r.Store.RemindTomorrow(ctx, r.Member.ID, h.deps.Location)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		r.Toast = "Đồng chí không còn văn bản nào phải học. Cảm ơn đồng chí!"
+		return nil
+	}
+	r.Toast = "Đã hẹn: ngày mai hệ thống sẽ nhắc lại đồng chí."
+	return nil
+}
+
+// remindDraft is the "nn" dialog's state: nothing but the page.
+type remindDraft struct{}
+
+type remindConv = Conv[remindDraft]
+
+func (h *Handlers) remindDialog() *Dialog[remindDraft] {
+	return &Dialog[remindDraft]{
+		Name:      "nn",
+		Cancelled: "Đã hủy việc nhắc học tập.",
+		Stale:     "Thao tác nhắc này đã xong hoặc đã hết hạn. Đồng chí gõ /nhacnho để nhắc lại.",
+		Steps: []*Step[remindDraft]{
+			{ID: "camp", View: h.remindCamps, Actions: map[string]func(context.Context, *remindConv, Args) error{"c": h.remindSend}},
+		},
+	}
+}
+
+// remindCommand is /nhacnho.
+func (h *Handlers) remindCommand(ctx context.Context, r *Request) error {
+	return h.reminding.Start(ctx, r, "camp", remindDraft{})
+}
+
+func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	cs, err := c.Store.OpenCampaigns(ctx, c.Scope(Secretary).Roots())
+	if err != nil {
+		return "", nil, err
+	}
+	var items []Item
+	for _, x := range cs {
+		if x.Open > 0 {
+			items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
+		}
+	}
+	if len(items) == 0 {
+		return "Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+	}
+	text := "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):"
+	return text, append(Select(c, "camp", items, "c"), c.CancelRow()), nil
+}
+
+func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
+	}
+	cs, err := c.Store.OpenCampaigns(ctx, c.Scope(Secretary).Roots())
+	if err != nil {
+		return err
+	}
+	var camp *storage.OpenCampaign
+	for i := range cs {
+		if cs[i].ID == id {
+			camp = &cs[i]
+		}
+	}
+	if camp == nil {
+		return storage.ErrForbidden
+	}
+	res, err := c.Store.RemindCampaign(ctx, id, c.Scope(Secretary).Roots(), fmt.Sprintf("tg:%d", c.UserID), h.deps.Location, ReminderMessage)
+	if err != nil {
+		return err
+	}
+	c.End(remindSummary(camp.DocNumber, res, h.deps.Location), nil)
+	return nil
+}
+
+// remindSummary tells the asker how many were reminded and who was skipped, and why.
+func remindSummary(number string, res storage.ReminderResult, loc *time.Location) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "🔔 <b>%s</b>: đã nhắc <b>%d</b> đồng chí chưa học.", esc(number), res.Reminded)
+	if res.Queued && res.Reminded > 0 {
+		fmt.Fprintf(&b, "\n🌙 Đang giờ nghỉ (21:00–07:00): tin nhắc sẽ gửi lúc %s.", res.SendAt.In(loc).Format("15:04 ngày 02/01"))
+	}
+	skipped := res.AlreadyToday + res.Unreachable + res.NotDelivered
+	if skipped > 0 {
+		fmt.Fprintf(&b, "\nKhông nhắc %d đồng chí:", skipped)
+		if res.AlreadyToday > 0 {
+			fmt.Fprintf(&b, "\n• %d đã được nhắc trong ngày", res.AlreadyToday)
+		}
+		if res.Unreachable > 0 {
+			fmt.Fprintf(&b, "\n• %d chưa liên kết Telegram hoặc đã chặn bot (đồng chí nhắc trực tiếp hoặc ghi nhận học tại chi bộ)", res.Unreachable)
+		}
+		if res.NotDelivered > 0 {
+			fmt.Fprintf(&b, "\n• %d chưa nhận được văn bản (tin đang chờ gửi)", res.NotDelivered)
+		}
+	}
+	if res.Studied > 0 {
+		fmt.Fprintf(&b, "\n✅ %d đồng chí đã học.", res.Studied)
+	}
+	return b.String()
+}

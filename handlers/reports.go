@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers/quickform"
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// What /sinhhoat (meetings.go) and /kiemtra (supervision.go) share: whom a
+// report is for, the checks a date must pass, and "Sửa" on a stored report
+// (rs:<m|s>:<id>), which reopens its dialog at the summary; sending it
+// stores a new version.
+
+// Report type letters in callback data.
+const (
+	rtMeeting     = "m"
+	rtSupervision = "s"
+)
+
+// reportOrg is the organisation a report is for: the code written first in
+// the form, or the one the sender's role is on. ask is true when the
+// sender holds several roles and no code was written: the dialog asks.
+func reportOrg(ctx context.Context, r *Request, code string) (o storage.Organisation, ask bool, err error) {
+	scope := r.Scope(Secretary)
+	if code != "" {
+		o, err = r.Store.Organisation(ctx, code)
+		if errors.Is(err, storage.ErrNotFound) && strings.ToUpper(code) != code {
+			o, err = r.Store.Organisation(ctx, strings.ToUpper(code))
+		}
+		if errors.Is(err, storage.ErrNotFound) {
+			return o, false, storage.Errorf(storage.CodeInvalid, "Không có tổ chức mã %s. Đồng chí bỏ mã đi để báo cáo cho tổ chức của mình, hoặc ghi đúng mã (xem mã bằng lệnh sotay orgs list ở Văn phòng Đảng ủy).", code)
+		}
+		if err != nil {
+			return o, false, err
+		}
+		return o, false, mayReport(ctx, r, o.ID)
+	}
+	roots := scope.Roots()
+	if len(roots) != 1 {
+		return o, true, nil
+	}
+	o, err = r.Store.OrganisationByID(ctx, roots[0])
+	return o, false, err
+}
+
+// mayReport checks, for every report and every press that names an
+// organisation (a forged button may name any), that the sender reports
+// for it: a secretary for their organisation or what lies under it, an
+// officer for anything in their scope.
+func mayReport(ctx context.Context, r *Request, orgID int64) error {
+	ok, err := r.Scope(Secretary).Covers(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return storage.Errorf(storage.CodeForbidden, "Đồng chí chỉ báo cáo được cho tổ chức mình phụ trách và các tổ chức trực thuộc.")
+	}
+	return nil
+}
+
+// reportOrgItems are the organisations the sender may report for, those
+// their roles are on first.
+func reportOrgItems(ctx context.Context, r *Request) ([]Item, error) {
+	orgs, err := r.Scope(Secretary).Organisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var first, rest []Item
+	for _, o := range orgs {
+		it := Item{ID: o.ID, Label: o.Name}
+		if r.Scope(Secretary).IsRoot(o.ID) {
+			first = append(first, it)
+		} else {
+			rest = append(rest, it)
+		}
+	}
+	return append(first, rest...), nil
+}
+
+// checkOrgDay refuses a day before the organisation was founded or after
+// it was dissolved. Without a founding date any past day is allowed.
+func checkOrgDay(o storage.Organisation, day time.Time, loc *time.Location) error {
+	if o.FoundedOn != nil && day.Before(*o.FoundedOn) {
+		return storage.Errorf(storage.CodeInvalid, "Ngày %s trước ngày thành lập %s (%s): đồng chí kiểm tra lại ngày, ví dụ %s.",
+			vn.FormatDate(day), o.Name, vn.FormatDate(*o.FoundedOn), vn.FormatDate(*o.FoundedOn))
+	}
+	if o.DissolvedAt != nil {
+		d := o.DissolvedAt.In(loc)
+		end := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		if day.After(end) {
+			return storage.Errorf(storage.CodeInvalid, "%s đã giải thể ngày %s: không nhận báo cáo cho ngày %s, sau ngày giải thể.",
+				o.Name, vn.FormatDate(end), vn.FormatDate(day))
+		}
+	}
+	return nil
+}
+
+// formError turns a quick-form field error into the answer: the field, why,
+// an example, and the form's model.
+func formError(err error, example string) error {
+	var fe *quickform.Error
+	if errors.As(err, &fe) {
+		return storage.Errorf(storage.CodeInvalid, "⚠️ %s\nChưa lưu gì. Mẫu: %s", fe.Message, example)
+	}
+	if msg := storage.ErrorMessage(err); msg != "" && storage.ErrorCode(err) == storage.CodeInvalid {
+		return storage.Errorf(storage.CodeInvalid, "⚠️ %s\nChưa lưu gì. Mẫu: %s", msg, example)
+	}
+	return err
+}
+
+// fieldError is a quick-form error as a dialog's expected error.
+func fieldError(err error) error {
+	var fe *quickform.Error
+	if errors.As(err, &fe) {
+		return storage.Errorf(storage.CodeInvalid, "%s", fe.Message)
+	}
+	return err
+}
+
+func isoDay(t time.Time) string { return t.Format("2006-01-02") }
+
+func parseISODay(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil
+}
+
+// today is the request's day as a plain date (midnight UTC), as the
+// quick-form parsers return days.
+func today(r *Request) time.Time {
+	n := r.Now()
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// recentDays are the days before yesterday the date steps offer.
+func recentDays(r *Request, n int) []time.Time {
+	var out []time.Time
+	for i := 2; i < 2+n; i++ {
+		out = append(out, today(r).AddDate(0, 0, -i))
+	}
+	return out
+}
+
+// pickDay takes a date shortcut's day: a real day, not to come.
+func pickDay(r *Request, a Args) (time.Time, error) {
+	t, ok := ShortcutDate(a, 0, time.UTC)
+	if !ok || t.After(today(r)) {
+		return t, storage.ErrNotFound
+	}
+	return t, nil
+}
+
+// reportEdit is "Sửa" on a stored report: its dialog at the summary with
+// the report's figures; sending makes a new version.
+func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(1)
+	if err != nil {
+		return err
+	}
+	info, err := r.Store.ReportByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	// The button names a report; a forged one may name any.
+	if err := mayReport(ctx, r, info.OrgID); err != nil {
+		return err
+	}
+	switch {
+	case r.CB.Arg(0) == rtMeeting && info.Type == storage.ReportMeeting:
+		m, err := r.Store.MeetingReport(ctx, id)
+		if err != nil {
+			return err
+		}
+		return h.meetings.Start(ctx, r, "summary", meetingDraftOf(m))
+	case r.CB.Arg(0) == rtSupervision && info.Type == storage.ReportSupervision:
+		s, err := r.Store.SupervisionReport(ctx, id)
+		if err != nil {
+			return err
+		}
+		return h.supervisions.Start(ctx, r, "summary", supervisionDraftOf(s))
+	}
+	return storage.ErrNotFound
+}
+
+func editButton(typ string, id int64) tgbotapi.InlineKeyboardButton {
+	return button("✏️ Sửa", cbReportEdit, typ, id)
+}
+
+func versionNote(version int, change string) string {
+	switch {
+	case version <= 1:
+		return ""
+	case change == storage.ChangeReplaced:
+		return fmt.Sprintf(" (phiên bản %d, thay báo cáo cũ; các phiên bản trước vẫn được lưu)", version)
+	}
+	return fmt.Sprintf(" (phiên bản %d; các phiên bản trước vẫn được lưu)", version)
+}

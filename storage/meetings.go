@@ -1,0 +1,229 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Announced meetings (/lichhop): the secretary announces date, time, place
+// and topic; every member of the cell then gets a row for their answer
+// (present, or absent with a reason), which they may change until the
+// meeting starts. The meeting report of that day starts from the answers.
+
+// Meeting answers as stored.
+const (
+	AnswerNone    = ""
+	AnswerPresent = "present"
+	AnswerAbsent  = "absent"
+)
+
+// Meeting is an announced meeting.
+type Meeting struct {
+	ID          int64     `db:"id"`
+	OrgID       int64     `db:"org_id"`
+	OrgName     string    `db:"org_name"`
+	StartsAt    time.Time `db:"starts_at"`
+	Place       string    `db:"place"`
+	Topic       string    `db:"topic"`
+	AnnouncedBy *int64    `db:"announced_by"`
+}
+
+// MeetingNotice is what a secretary announces.
+type MeetingNotice struct {
+	OrgID    int64
+	StartsAt time.Time
+	Place    string
+	Topic    string
+	By       int64
+}
+
+// MeetingTally counts the answers to a meeting.
+type MeetingTally struct {
+	MeetingID int64 `db:"meeting_id"`
+	Invited   int   `db:"invited"`
+	Present   int   `db:"present"`
+	Absent    int   `db:"absent"`
+}
+
+// Unanswered is how many members have not answered.
+func (t MeetingTally) Unanswered() int { return t.Invited - t.Present - t.Absent }
+
+// MeetingAnswer is one member's answer.
+type MeetingAnswer struct {
+	MemberID       int64      `db:"member_id"`
+	Code           string     `db:"code"`
+	FullName       string     `db:"full_name"`
+	TelegramUserID *int64     `db:"telegram_user_id"`
+	Answer         string     `db:"answer"`
+	Reason         string     `db:"reason"`
+	AnsweredAt     *time.Time `db:"answered_at"`
+}
+
+const meetingColumns = `mt.id, mt.org_id, o.name AS org_name, mt.starts_at, mt.place, mt.topic, mt.announced_by`
+
+// AnnounceMeeting records a meeting and a row for the answer of every
+// active member of the organisation; it returns the members invited.
+func (s *Storage) AnnounceMeeting(ctx context.Context, in MeetingNotice) (Meeting, []Member, error) {
+	var m Meeting
+	var ms []Member
+	err := s.WithTx(ctx, func(s *Storage) error {
+		var id int64
+		if err := s.get(ctx, &id, `INSERT INTO meetings (org_id, starts_at, place, topic, announced_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, in.OrgID, in.StartsAt, in.Place, in.Topic, nullID(in.By), s.now()); err != nil {
+			return fmt.Errorf("storage: announce meeting: %w", err)
+		}
+		if _, err := s.exec(ctx, `INSERT INTO meeting_answers (meeting_id, member_id)
+			SELECT $1, id FROM members WHERE org_id = $2 AND active`, id, in.OrgID); err != nil {
+			return fmt.Errorf("storage: announce meeting: %w", err)
+		}
+		if err := s.sel(ctx, &ms, `SELECT `+memberColumns+memberFrom+`JOIN meeting_answers a ON a.member_id = m.id
+			WHERE a.meeting_id = $1 ORDER BY `+byName, id); err != nil {
+			return fmt.Errorf("storage: announce meeting: %w", err)
+		}
+		var err error
+		m, err = s.Meeting(ctx, id)
+		return err
+	})
+	return m, ms, err
+}
+
+// Meeting returns an announced meeting.
+func (s *Storage) Meeting(ctx context.Context, id int64) (Meeting, error) {
+	var m Meeting
+	if err := s.get(ctx, &m, `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id WHERE mt.id = $1`, id); err != nil {
+		return m, fmt.Errorf("storage: meeting %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// UpcomingMeetings lists the meetings of an organisation not started yet
+// (or started in the last day), soonest first.
+func (s *Storage) UpcomingMeetings(ctx context.Context, orgIDs []int64) ([]Meeting, error) {
+	var out []Meeting
+	err := s.sel(ctx, &out, `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
+		WHERE mt.org_id = ANY($1) AND mt.starts_at > $2 ORDER BY mt.starts_at LIMIT 10`, int64Array(orgIDs), s.now().Add(-24*time.Hour))
+	if err != nil {
+		return nil, fmt.Errorf("storage: upcoming meetings: %w", err)
+	}
+	return out, nil
+}
+
+// SetReminder remembers the queued reminder of one member, so that it is
+// taken back if they answer that they will be absent.
+func (s *Storage) SetReminder(ctx context.Context, meetingID, memberID, outboxID int64) error {
+	if _, err := s.exec(ctx, `UPDATE meeting_answers SET reminder_id = $3 WHERE meeting_id = $1 AND member_id = $2`, meetingID, memberID, outboxID); err != nil {
+		return fmt.Errorf("storage: meeting %d reminder: %w", meetingID, err)
+	}
+	return nil
+}
+
+// AnswerMeeting records a member's answer. Answers change until the
+// meeting starts; an absent member's pending reminder is taken back.
+// hadReminder reports whether the member still has one queued.
+func (s *Storage) AnswerMeeting(ctx context.Context, meetingID, memberID int64, answer, reason string) (hadReminder bool, err error) {
+	err = s.WithTx(ctx, func(s *Storage) error {
+		var row struct {
+			StartsAt   time.Time `db:"starts_at"`
+			ReminderID *int64    `db:"reminder_id"`
+		}
+		err := s.get(ctx, &row, `SELECT mt.starts_at, a.reminder_id FROM meeting_answers a JOIN meetings mt ON mt.id = a.meeting_id
+			WHERE a.meeting_id = $1 AND a.member_id = $2 FOR UPDATE OF a`, meetingID, memberID)
+		if err != nil {
+			return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
+		}
+		if !s.now().Before(row.StartsAt) {
+			return Errorf(CodeInvalid, "Cuộc họp đã bắt đầu nên không đổi được câu trả lời nữa.")
+		}
+		if _, err := s.exec(ctx, `UPDATE meeting_answers SET answer = $3, reason = $4, answered_at = $5 WHERE meeting_id = $1 AND member_id = $2`,
+			meetingID, memberID, answer, reason, s.now()); err != nil {
+			return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
+		}
+		if row.ReminderID != nil && answer == AnswerAbsent {
+			if _, err := s.exec(ctx, `DELETE FROM outbox WHERE id = $1 AND state = 'pending' AND claimed_by IS NULL`, *row.ReminderID); err != nil {
+				return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
+			}
+			return nil
+		}
+		if row.ReminderID != nil {
+			var pending bool
+			if err := s.get(ctx, &pending, `SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1 AND state = 'pending')`, *row.ReminderID); err != nil {
+				return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
+			}
+			hadReminder = pending
+		}
+		return nil
+	})
+	return hadReminder, err
+}
+
+// MeetingAnswers lists the answers to a meeting by name.
+func (s *Storage) MeetingAnswers(ctx context.Context, meetingID int64) ([]MeetingAnswer, error) {
+	var out []MeetingAnswer
+	err := s.sel(ctx, &out, `SELECT a.member_id, m.code, m.full_name, m.telegram_user_id, a.answer, a.reason, a.answered_at
+		FROM meeting_answers a JOIN members m ON m.id = a.member_id WHERE a.meeting_id = $1 ORDER BY `+byName, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: answers to meeting %d: %w", meetingID, err)
+	}
+	return out, nil
+}
+
+const tallySelect = `SELECT a.meeting_id, count(*) AS invited, count(*) FILTER (WHERE a.answer = 'present') AS present,
+	count(*) FILTER (WHERE a.answer = 'absent') AS absent FROM meeting_answers a `
+
+// Tally counts the answers to a meeting.
+func (s *Storage) Tally(ctx context.Context, meetingID int64) (MeetingTally, error) {
+	t := MeetingTally{MeetingID: meetingID}
+	err := s.get(ctx, &t, tallySelect+`WHERE a.meeting_id = $1 GROUP BY a.meeting_id`, meetingID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return t, fmt.Errorf("storage: tally of meeting %d: %w", meetingID, err)
+	}
+	return t, nil
+}
+
+// AnswersOn is the tally of the organisation's latest meeting announced to
+// start within [from, to) (the local day a report is for).
+func (s *Storage) AnswersOn(ctx context.Context, orgID int64, from, to time.Time) (MeetingTally, bool, error) {
+	var id int64
+	err := s.get(ctx, &id, `SELECT id FROM meetings WHERE org_id = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY created_at DESC, id DESC LIMIT 1`, orgID, from, to)
+	if errors.Is(err, ErrNotFound) {
+		return MeetingTally{}, false, nil
+	}
+	if err != nil {
+		return MeetingTally{}, false, fmt.Errorf("storage: meeting of %d: %w", orgID, err)
+	}
+	t, err := s.Tally(ctx, id)
+	return t, err == nil, err
+}
+
+// MeetingsAttended counts the announced meetings, already begun, that a
+// member answered they would attend (for the member's own record).
+func (s *Storage) MeetingsAttended(ctx context.Context, memberID int64) (int, error) {
+	var n int
+	err := s.get(ctx, &n, `SELECT count(*) FROM meeting_answers a JOIN meetings mt ON mt.id = a.meeting_id
+		WHERE a.member_id = $1 AND a.answer = 'present' AND mt.starts_at <= $2`, memberID, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("storage: meetings attended by %d: %w", memberID, err)
+	}
+	return n, nil
+}
+
+// EnqueueAt queues a message like Enqueue, not to be sent before at.
+func (s *Storage) EnqueueAt(ctx context.Context, kind string, chatID int64, text string, markup any, at time.Time) (int64, error) {
+	var mk any
+	if markup != nil {
+		b, err := json.Marshal(markup)
+		if err != nil {
+			return 0, fmt.Errorf("storage: enqueue: %w", err)
+		}
+		mk = string(b)
+	}
+	var id int64
+	if err := s.get(ctx, &id, `INSERT INTO outbox (kind, chat_id, text, reply_markup, next_attempt_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		kind, chatID, text, mk, at); err != nil {
+		return 0, fmt.Errorf("storage: enqueue: %w", err)
+	}
+	return id, nil
+}
