@@ -109,16 +109,19 @@ func TestPushFromChat(t *testing.T) {
 		if state != storage.AssignStudied {
 			t.Fatalf("state %q", state)
 		}
-		_, err := hoa.WaitMessage(wait, func(m telegramtest.Message) bool {
-			return strings.Contains(strings.Join(m.Buttons(), "|"), "✔️ Đã xác nhận học")
+		// The pushed message itself now says so, and its button is gone.
+		m, err := hoa.WaitMessage(wait, func(m telegramtest.Message) bool {
+			return strings.Contains(m.Plain, "✅ Đã học ngày ") && !strings.Contains(strings.Join(m.Buttons(), "|"), "Tôi đã học")
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := hoa.PressButton("✔️ Đã xác nhận học"); err != nil {
+		var own int64
+		if err := h.s.DB().Get(&own, `SELECT a.id FROM assignments a JOIN members m ON m.id = a.member_id WHERE m.code = 'DV2'`); err != nil {
 			t.Fatal(err)
 		}
-		waitAnswer(t, hoa, "đã xác nhận học văn bản này rồi")
+		hoa.Press(m.ID, fmt.Sprintf("hoc:%d", own)) // a second tap that reached the bot before the edit
+		waitAnswer(t, hoa, "đã xác nhận học văn bản này ngày")
 	})
 	t.Run("ForeignStudyButtonRefused", func(t *testing.T) {
 		var other int64

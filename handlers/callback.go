@@ -32,6 +32,7 @@ const (
 	cbPushAgain      Prefix = "hp"   // hp:<assignment>
 	cbOfflineStart   Prefix = "hoff" // opens the offline-study dialog
 	cbRemindLater    Prefix = "nls"  // nls: remind me tomorrow
+	cbQuiz           Prefix = "qz"   // qz:s:<assignment> | qz:a:<attempt>:<question>:<option>
 	cbDeliveryReport Prefix = "gbc"  // gbc:<campaign>
 	cbInvite         Prefix = "moi"  // moi:p:<offset> | moi:m:<member>
 	cbReportEdit     Prefix = "rs"   // rs:<m|s>:<report>, "Sửa" on a stored report

@@ -172,3 +172,28 @@ func TestDialogSurvivesARestart(t *testing.T) {
 	e.tap(t, 701, "gui", "c")
 	e.said(t, "đã chọn 0")
 }
+
+// A dialog left for a day expires: the next message is not taken as its
+// answer, and the user is told why, once.
+func TestExpiredDialogAnsweredPolitely(t *testing.T) {
+	e := newEnv(t)
+	e.link(t, "DV1", 801)
+	e.text(t, 801, "/tim")
+	if got := dialogStep(t, e.s, 801); got != "tim/words" {
+		t.Fatalf("step %q", got)
+	}
+	if _, err := e.s.DB().Exec(`UPDATE dialogs SET expires_at = now() - interval '1 minute' WHERE telegram_user_id = 801`); err != nil {
+		t.Fatal(err)
+	}
+	e.rec.reset()
+	e.text(t, 801, "kết luận 21")
+	got := strings.Join(e.rec.texts(), "\n")
+	if !strings.Contains(got, "quá 24 giờ nên đã hết hạn") || strings.Contains(got, "Kết quả cho") {
+		t.Fatalf("answer %q", got)
+	}
+	e.rec.reset()
+	e.text(t, 801, "kết luận 21")
+	if got := strings.Join(e.rec.texts(), "\n"); strings.Contains(got, "hết hạn") {
+		t.Fatalf("said twice: %q", got)
+	}
+}

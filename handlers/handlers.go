@@ -95,6 +95,13 @@ type Handlers struct {
 	// reports.go, meetings.go, supervision.go.
 	meetings     *Dialog[meetingDraft]
 	supervisions *Dialog[supervisionDraft]
+	// notices.go.
+	notices *Dialog[noticeDraft]
+	absence *Dialog[absenceDraft]
+	// review.go.
+	returning *Dialog[returnDraft]
+
+	stats *Dialog[statsDraft] // stats.go
 }
 
 // New builds the handler list.
@@ -112,6 +119,9 @@ func New(deps Deps) *Handlers {
 	h.search, h.publish, h.pushing, h.roster = h.searchDialog(), h.publishDialog(), h.pushDialog(), h.importDialog()
 	h.offline, h.reminding = h.offlineDialog(), h.remindDialog()
 	h.meetings, h.supervisions = h.meetingDialog(), h.supervisionDialog()
+	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
+	h.returning = h.returnDialog()
+	h.stats = h.statsDialog()
 	h.list = h.handlerList()
 	return h
 }
@@ -149,6 +159,8 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "nhacnho", Access: Secretary, Description: "Nhắc đảng viên chưa học văn bản", MenuLabel: "🔔 Nhắc học tập", Handle: h.remindCommand},
 		{Dialog: h.reminding, Access: Secretary},
 		{Callback: cbRemindLater, Access: Member, Handle: h.remindLater},
+		{Callback: cbQuiz, Access: Member, Handle: h.quiz},
+		{Command: "cauhoi", Access: Admin, Description: "Gắn bài kiểm tra: gửi tệp kèm chú thích /cauhoi SỐ_HIỆU", Handle: h.quizImport},
 		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
 		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
@@ -162,6 +174,19 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
 		{Dialog: h.supervisions, Access: Secretary},
 		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
+		// notices.go: meeting notices and answers.
+		{Command: "lichhop", Access: Secretary, Description: "Thông báo lịch họp chi bộ", MenuLabel: "📅 Lịch họp", Handle: h.noticeCommand},
+		{Dialog: h.notices, Access: Secretary},
+		{Callback: cbMeetingTally, Access: Secretary, Handle: h.meetingTally},
+		{Callback: cbMeetingAnswer, Access: Member, Handle: h.meetingAnswer},
+		{Dialog: h.absence, Access: Member},
+		// review.go: reading reports back, officers' review.
+		{Command: "baocao", Access: Secretary, Description: "Xem, sửa và duyệt các báo cáo đã gửi", MenuLabel: "🗂 Báo cáo đã gửi", Handle: h.reportList},
+		{Callback: cbReview, Access: Secretary, Handle: h.reviewButton},
+		{Dialog: h.returning, Access: Officer},
+		// stats.go: figures for officers and secretaries.
+		{Command: "thongke", Access: Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
+		{Dialog: h.stats, Access: Secretary},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

@@ -32,6 +32,7 @@ type meetingDraft struct {
 	HasPresent bool   `json:"hp,omitempty"`
 	Topic      string `json:"tp,omitempty"`
 	Absent     string `json:"ab,omitempty"`
+	AbsentSeen bool   `json:"aa,omitempty"` // the absent question was answered
 	Photo      string `json:"ph,omitempty"`
 	PhotoAsked bool   `json:"pa,omitempty"`
 }
@@ -53,6 +54,8 @@ func (d meetingDraft) next() string {
 		return "kind"
 	case !d.HasPresent:
 		return "attendance"
+	case d.Present < d.Total && d.Absent == "" && !d.AbsentSeen:
+		return "absent"
 	case d.Topic == "":
 		return "topic"
 	case !d.PhotoAsked:
@@ -133,7 +136,7 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					advance(c)
 					return nil
 				},
-				Actions: map[string]meetingAction{"a": func(ctx context.Context, c *meetingConv, a Args) error {
+				Actions: map[string]meetingAction{"rsvp": h.meetingFromAnswers, "a": func(ctx context.Context, c *meetingConv, a Args) error {
 					p, err := a.Int(0, 0, quickform.MaxCount)
 					if err != nil {
 						return err
@@ -162,12 +165,12 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					if err != nil {
 						return err
 					}
-					c.Draft.Absent = t
+					c.Draft.Absent, c.Draft.AbsentSeen = t, true
 					advance(c)
 					return nil
 				},
 				Actions: map[string]meetingAction{"none": func(_ context.Context, c *meetingConv, _ Args) error {
-					c.Draft.Absent = ""
+					c.Draft.Absent, c.Draft.AbsentSeen = "", true
 					advance(c)
 					return nil
 				}}},
@@ -237,15 +240,22 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
 func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	photo := photoID(r.Update.Message)
-	form, err := quickform.ParseMeeting(r.Args, today(r))
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return err
+	}
+	form, err := quickform.ParseMeeting(args, today(r))
 	if err != nil {
 		return formError(err, quickform.MeetingExample)
 	}
-	o, ask, err := reportOrg(ctx, r, form.OrgCode)
+	if code == "" {
+		code = form.OrgCode
+	}
+	o, ask, err := reportOrg(ctx, r, code)
 	if err != nil {
 		return formError(err, quickform.MeetingExample)
 	}
-	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Absent: form.Absent, Photo: photo, PhotoAsked: photo != ""}
+	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Absent: form.Absent, Photo: photo, PhotoAsked: photo != "", AbsentSeen: form.Absent != ""}
 	if !ask {
 		d.Org = o.ID
 	}
@@ -268,8 +278,21 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 			}
 		}
 	}
+	if !d.HasPresent && d.Org != 0 {
+		if _, err := h.prefillFromAnswers(ctx, r, &d); err != nil {
+			return err
+		}
+	}
 	if strings.TrimSpace(r.Args) == "" && photo == "" {
+		if many, err := pickInDialog(ctx, r, false); err != nil {
+			return err
+		} else if many {
+			d.Org = 0
+		}
 		return h.meetings.Start(ctx, r, d.next(), d)
+	}
+	if form.Missing() == quickform.FieldNone {
+		d.PhotoAsked = true // a whole form said all it means to
 	}
 	if form.Missing() != quickform.FieldNone || ask {
 		return h.meetings.Start(ctx, r, d.next(), d)
@@ -288,6 +311,66 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	text, kb := meetingConfirmation(rep)
 	r.Reply(text, *kb)
 	return nil
+}
+
+// meetingFromAnswers is the attendance step's "theo trả lời lịch họp".
+func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ Args) error {
+	ok, err := h.prefillFromAnswers(ctx, c.Request, &c.Draft)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return storage.ErrNotFound
+	}
+	c.Goto(c.Draft.next())
+	return nil
+}
+
+// prefillFromAnswers takes present, total and who is absent (with their
+// reasons) from the answers to the meeting announced for the draft's day,
+// when there is one with answers.
+func (h *Handlers) prefillFromAnswers(ctx context.Context, r *Request, d *meetingDraft) (bool, error) {
+	day, ok := parseISODay(d.Date)
+	if !ok || d.Org == 0 {
+		return false, nil
+	}
+	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
+	t, ok, err := r.Store.AnswersOn(ctx, d.Org, from, from.AddDate(0, 0, 1))
+	if err != nil || !ok || t.Invited == 0 || t.Present+t.Absent == 0 {
+		return false, err
+	}
+	absent, err := absentFromAnswers(ctx, r, t.MeetingID)
+	if err != nil {
+		return false, err
+	}
+	d.Present, d.Total, d.HasPresent = t.Present, t.Invited, true
+	if absent != "" {
+		d.Absent, d.AbsentSeen = absent, true
+	}
+	return true, nil
+}
+
+// noticePrefilled is said above the next step when the answers filled it.
+const noticePrefilled = "📋 Số có mặt lấy theo trả lời lịch họp: %d/%d. Đồng chí sửa được ở bước cuối (✏️ Sửa)."
+
+// absentFromAnswers lists who answered absent, with their reasons.
+func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string, error) {
+	answers, err := r.Store.MeetingAnswers(ctx, meetingID)
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, a := range answers {
+		if a.Answer != storage.AnswerAbsent {
+			continue
+		}
+		s := a.FullName
+		if a.Reason != "" {
+			s += " (" + a.Reason + ")"
+		}
+		out = append(out, s)
+	}
+	return cut(strings.Join(out, "; "), quickform.MaxText), nil
 }
 
 // fillTotal counts the cell's members on the day when the form gave only
@@ -312,11 +395,18 @@ func (h *Handlers) fillTotal(ctx context.Context, r *Request, d *meetingDraft) e
 	return nil
 }
 
+// photoID is the file_id of a photo sent, or of an image sent as a file
+// (phones offer both); "" when the message has none.
 func photoID(m *tgbotapi.Message) string {
-	if m == nil || len(m.Photo) == 0 {
+	switch {
+	case m == nil:
 		return ""
+	case len(m.Photo) > 0:
+		return m.Photo[len(m.Photo)-1].FileID // the largest size
+	case m.Document != nil && strings.HasPrefix(m.Document.MimeType, "image/"):
+		return m.Document.FileID
 	}
-	return m.Photo[len(m.Photo)-1].FileID // the largest size
+	return ""
 }
 
 // reportText checks a typed free-text answer.
@@ -343,6 +433,15 @@ func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Ti
 	if c.Draft.HasPresent && c.Draft.Total < 0 {
 		if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {
 			return err
+		}
+	}
+	if !c.Draft.HasPresent {
+		ok, err := h.prefillFromAnswers(ctx, c.Request, &c.Draft)
+		if err != nil {
+			return err
+		}
+		if ok {
+			c.Notice(fmt.Sprintf(noticePrefilled, c.Draft.Present, c.Draft.Total))
 		}
 	}
 	c.Goto(c.Draft.next())
@@ -386,7 +485,7 @@ func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, err
 }
 
 func (h *Handlers) meetingOrgView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request)
+	items, err := reportOrgItems(ctx, c.Request, false)
 	if err != nil {
 		return "", nil, err
 	}
@@ -425,7 +524,7 @@ func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (s
 	if t, ok, err := c.Store.AnswersOn(ctx, c.Draft.Org, from, from.AddDate(0, 0, 1)); err != nil {
 		return "", nil, err
 	} else if ok && t.Invited > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "a", t.Present, t.Invited)))
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
 	}
 	n, err := c.Store.MembersOn(ctx, c.Draft.Org, day)
 	if err != nil {
@@ -624,5 +723,5 @@ func meetingConfirmation(rep storage.MeetingReport) (string, *tgbotapi.InlineKey
 // meetingDraftOf is the dialog draft that corrects a stored report.
 func meetingDraftOf(m storage.MeetingReport) meetingDraft {
 	return meetingDraft{ReportID: m.ID, Org: m.OrgID, Date: isoDay(m.HeldOn), Kind: m.Kind, Present: m.Present, Total: m.Total,
-		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, Photo: m.MinutesFile, PhotoAsked: true}
+		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true, Photo: m.MinutesFile, PhotoAsked: true}
 }

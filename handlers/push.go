@@ -27,6 +27,7 @@ type pushDraft struct {
 	Due   string  `json:"due,omitempty"`   // YYYY-MM-DD
 	Dated bool    `json:"dated,omitempty"` // a deadline was chosen (Due may be empty: none)
 	All   bool    `json:"all,omitempty"`
+	Quiz  bool    `json:"quiz,omitempty"` // the document's quiz is required (quiz.go)
 }
 
 type pushConv = Conv[pushDraft]
@@ -99,6 +100,7 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			{ID: "confirm", View: h.pushConfirm, Actions: map[string]pushAction{
 				"ok":    h.pushStart,
 				"a":     toggleAll,
+				"q":     h.pushToggleQuiz,
 				"scope": pushBackToScope,
 			}},
 		},
@@ -365,8 +367,15 @@ func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tg
 	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
 	}
+	quiz, quizRow, err := h.pushQuizChoice(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	if quizRow != nil {
+		rows = append(rows, quizRow)
+	}
 	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
-	return head + "\n" + sum + "\nHạn học tập: " + due + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows, nil
+	return head + "\n" + sum + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows, nil
 }
 
 // pushStart creates the campaign; the status message it was confirmed on
@@ -401,7 +410,7 @@ func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
 	in := storage.CampaignInput{
 		DocumentID: draft.DocID, OrgIDs: draft.Orgs, All: draft.All,
 		Actor: fmt.Sprintf("tg:%d", c.UserID), ActorMember: &c.Member.ID,
-		NotifyChatID: c.ChatID, Message: PushMessage,
+		NotifyChatID: c.ChatID, Message: PushMessage, QuizRequired: draft.Quiz,
 	}
 	if cq := c.Update.CallbackQuery; cq != nil && cq.Message != nil {
 		in.ProgressMessageID = cq.Message.MessageID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -51,6 +52,40 @@ func reportOrg(ctx context.Context, r *Request, code string) (o storage.Organisa
 	return o, false, err
 }
 
+// pickInDialog reports whether the guided dialog (no form at all) should
+// ask for the organisation: when the sender's scope holds more than one
+// (several roles, or a role over a committee and its cells), so that an
+// officer or a committee's secretary reports for a cell with buttons.
+func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error) {
+	items, err := reportOrgItems(ctx, r, cellsOnly)
+	if err != nil {
+		return false, err
+	}
+	return len(items) > 1, nil
+}
+
+var codeField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-/]{0,31}$`)
+
+// leadingOrgCode takes the first field of a form off when it is the code
+// of an organisation, whatever its case ("nahien"): the parsers only know
+// codes by their shape (capitals or digits).
+func leadingOrgCode(ctx context.Context, r *Request, form string) (code, rest string, err error) {
+	fields := quickform.Split(form)
+	if len(fields) == 0 || !codeField.MatchString(fields[0]) {
+		return "", form, nil
+	}
+	for _, c := range []string{fields[0], strings.ToUpper(fields[0])} {
+		_, err := r.Store.Organisation(ctx, c)
+		if err == nil {
+			return c, strings.Join(fields[1:], "\n"), nil
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return "", "", err
+		}
+	}
+	return "", form, nil
+}
+
 // mayReport checks, for every report and every press that names an
 // organisation (a forged button may name any), that the sender reports
 // for it: a secretary for their organisation or what lies under it, an
@@ -67,14 +102,17 @@ func mayReport(ctx context.Context, r *Request, orgID int64) error {
 }
 
 // reportOrgItems are the organisations the sender may report for, those
-// their roles are on first.
-func reportOrgItems(ctx context.Context, r *Request) ([]Item, error) {
+// their roles are on first; cellsOnly keeps the cells.
+func reportOrgItems(ctx context.Context, r *Request, cellsOnly bool) ([]Item, error) {
 	orgs, err := r.Scope(Secretary).Organisations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var first, rest []Item
 	for _, o := range orgs {
+		if cellsOnly && o.Kind != storage.KindChiBo {
+			continue
+		}
 		it := Item{ID: o.ID, Label: o.Name}
 		if r.Scope(Secretary).IsRoot(o.ID) {
 			first = append(first, it)

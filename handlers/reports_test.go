@@ -230,6 +230,13 @@ func TestReportScope(t *testing.T) {
 			t.Fatal("a forged edit opened the dialog")
 		}
 	})
+	t.Run("LowerCaseCodeWithoutDigits", func(t *testing.T) {
+		e.text(t, 703, "/kiemtra root; 15/11/2026; giám sát; 1; 1; N; không vi phạm")
+		ss := e.supervisions(t)
+		if len(ss) != 1 || ss[0].OrgCode != "ROOT" {
+			t.Fatalf("stored %+v (%q)", ss, e.last())
+		}
+	})
 	t.Run("SeveralRolesCodePicks", func(t *testing.T) {
 		e.text(t, 704, "/sinhhoat cb3; 15/11/2026; thường kỳ; 1; A")
 		ms := e.meetings(t)
@@ -339,6 +346,14 @@ func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	if got := e.last(); !strings.Contains(got, "Số đảng viên có mặt?") {
 		t.Fatalf("question = %q", got)
 	}
+	e.text(t, 702, "1")
+	if got := e.last(); !strings.Contains(got, "Ai vắng, lý do gì?") || !strings.Contains(got, "có mặt 1/2") {
+		t.Fatalf("absent not asked: %q", got)
+	}
+	e.text(t, 702, "Lò Văn Minh (ốm)")
+	if got := e.last(); !strings.Contains(got, "Nội dung sinh hoạt?") {
+		t.Fatalf("question = %q", got)
+	}
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2")
 	if got := e.last(); !strings.Contains(got, "Nội dung sinh hoạt?") {
@@ -423,6 +438,12 @@ func TestSupervisionQuickForm(t *testing.T) {
 func TestSupervisionDialog(t *testing.T) {
 	e := newReportEnv(t)
 	e.text(t, 703, "/kiemtra")
+	// The officer's scope is the commune: the dialog asks which organisation.
+	labels := strings.Join(e.rec.buttonLabels(), "|")
+	if !strings.HasPrefix(labels, "Đảng bộ xã Bình Lư|") || !strings.Contains(labels, "Chi bộ bản Pà Pao") {
+		t.Fatalf("organisation buttons %q", labels)
+	}
+	e.tap(t, 703, "kt", "o:"+itoa(e.orgs["ROOT"]))
 	e.tap(t, 703, "kt", "d:20261125")
 	if got := e.last(); !strings.Contains(got, "Ai thực hiện?") {
 		t.Fatalf("body question = %q", got)

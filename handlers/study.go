@@ -44,7 +44,11 @@ func pushText(d storage.Document, c storage.Campaign) string {
 // number, date, title, summary, deadline, and the buttons to read the text,
 // get the file and confirm studying.
 func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (string, any) {
-	return pushText(d, c) + "\nĐồng chí đọc văn bản rồi bấm «✅ Tôi đã học» để xác nhận.", pushKeyboard(d, assignmentID, false)
+	hint := "\nĐồng chí đọc văn bản rồi bấm «✅ Tôi đã học» để xác nhận."
+	if c.QuizRequired {
+		hint = fmt.Sprintf("\nĐồng chí đọc văn bản rồi bấm «%s» (đạt từ %d%%) để xác nhận đã học.", labelQuiz, c.PassPercent)
+	}
+	return pushText(d, c) + hint, pushKeyboard(d, c, assignmentID, false)
 }
 
 // studiedLine is what a pushed message shows once studied.
@@ -52,7 +56,7 @@ func studiedLine(at time.Time, loc *time.Location) string {
 	return "\n\n✅ <b>Đã học ngày " + dateVN(at.In(loc)) + "</b>"
 }
 
-func pushKeyboard(d storage.Document, assignmentID int64, studied bool) tgbotapi.InlineKeyboardMarkup {
+func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool) tgbotapi.InlineKeyboardMarkup {
 	var rows [][]tgbotapi.InlineKeyboardButton
 	var first []tgbotapi.InlineKeyboardButton
 	if d.Body != "" {
@@ -65,7 +69,7 @@ func pushKeyboard(d storage.Document, assignmentID int64, studied bool) tgbotapi
 		rows = append(rows, first)
 	}
 	if !studied {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(labelStudied, cbStudied, assignmentID)))
+		rows = append(rows, studyButtons(c.QuizRequired, c.HasQuiz, assignmentID, ""))
 	}
 	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
@@ -111,7 +115,7 @@ func (h *Handlers) studied(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	kb := pushKeyboard(d, t.ID, true)
+	kb := pushKeyboard(d, c, t.ID, true)
 	r.Show(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), &kb)
 	return nil
 }
@@ -151,7 +155,7 @@ func (h *Handlers) pushAgain(ctx context.Context, r *Request) error {
 		return err
 	}
 	if t.Studied() {
-		kb := pushKeyboard(d, t.ID, true)
+		kb := pushKeyboard(d, c, t.ID, true)
 		r.Reply(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), kb)
 		return nil
 	}
@@ -219,6 +223,9 @@ func studiedHow(t storage.StudyTarget) string {
 		}
 		return s
 	case t.StudiedHow == storage.StudiedByQuiz:
+		if t.QuizScore != nil {
+			return fmt.Sprintf("qua bài kiểm tra (%d điểm/100)", *t.QuizScore)
+		}
 		return "qua bài kiểm tra"
 	}
 	return "trực tuyến"
@@ -294,7 +301,11 @@ func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document
 		b.WriteString("\n(Đợt học tập đã kết thúc.)")
 		return b.String(), nil, nil
 	}
-	return b.String(), tgbotapi.NewInlineKeyboardRow(button(labelStudied, cbStudied, t.ID, "c")), nil
+	_, err = r.Store.CurrentQuiz(ctx, d.ID)
+	if err != nil && storage.ErrorCode(err) != storage.CodeNotFound {
+		return "", nil, err
+	}
+	return b.String(), studyButtons(t.QuizRequired, err == nil, t.ID, "c"), nil
 }
 
 // studyTools are the secretaries' and officers' buttons under /hoctap.
@@ -304,4 +315,21 @@ func (h *Handlers) studyTools(r *Request) [][]tgbotapi.InlineKeyboardButton {
 	}
 	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
 		button("📋 Ghi nhận học tại chi bộ", cbOfflineStart), commandButton("🔔 Nhắc học tập", "nhacnho"))}
+}
+
+// studyButtons are the ways to confirm study: "Tôi đã học", the quiz, or
+// the quiz alone when the campaign requires it. from is "c" on a card.
+func studyButtons(required, hasQuiz bool, assignmentID int64, from string) []tgbotapi.InlineKeyboardButton {
+	quiz := button(labelQuiz, cbQuiz, "s", assignmentID)
+	studied := button(labelStudied, cbStudied, assignmentID)
+	if from != "" {
+		studied = button(labelStudied, cbStudied, assignmentID, from)
+	}
+	switch {
+	case required:
+		return tgbotapi.NewInlineKeyboardRow(quiz)
+	case hasQuiz:
+		return tgbotapi.NewInlineKeyboardRow(studied, quiz)
+	}
+	return tgbotapi.NewInlineKeyboardRow(studied)
 }

@@ -314,11 +314,18 @@ func (h *Handlers) checkExamined(ctx context.Context, r *Request, d supervisionD
 
 // supervisionCommand is /kiemtra: a quick form, or the dialog.
 func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
-	form, err := quickform.ParseSupervision(r.Args, today(r))
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return err
+	}
+	form, err := quickform.ParseSupervision(args, today(r))
 	if err != nil {
 		return formError(err, quickform.SupervisionExample)
 	}
-	o, ask, err := reportOrg(ctx, r, form.OrgCode)
+	if code == "" {
+		code = form.OrgCode
+	}
+	o, ask, err := reportOrg(ctx, r, code)
 	if err != nil {
 		return formError(err, quickform.SupervisionExample)
 	}
@@ -346,6 +353,13 @@ func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
 		}
 		if o.Kind != storage.KindDangBo {
 			d.BodyAsked = true
+		}
+	}
+	if strings.TrimSpace(r.Args) == "" {
+		if many, err := pickInDialog(ctx, r, false); err != nil {
+			return err
+		} else if many {
+			d.Org, d.BodyAsked = 0, false
 		}
 	}
 	if strings.TrimSpace(r.Args) == "" || form.Missing() != quickform.FieldNone || ask {
@@ -405,7 +419,7 @@ func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (str
 }
 
 func (h *Handlers) supervisionOrgView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request)
+	items, err := reportOrgItems(ctx, c.Request, false)
 	if err != nil {
 		return "", nil, err
 	}

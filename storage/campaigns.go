@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -62,14 +63,20 @@ type Campaign struct {
 	// no reminders; its figures stay.
 	ClosedAt *time.Time `db:"closed_at"`
 	// RemindDays is how many days before DueOn automatic reminders start.
-	RemindDays int    `db:"remind_days"`
-	DocKind    string `db:"doc_kind"`
-	DocNumber  string `db:"doc_number"`
-	DocTitle   string `db:"doc_title"`
+	RemindDays int `db:"remind_days"`
+	// QuizRequired: study counts only by passing the document's quiz, at
+	// PassPercent. HasQuiz: the document has a quiz now.
+	QuizRequired bool   `db:"quiz_required"`
+	PassPercent  int    `db:"pass_percent"`
+	HasQuiz      bool   `db:"has_quiz"`
+	DocKind      string `db:"doc_kind"`
+	DocNumber    string `db:"doc_number"`
+	DocTitle     string `db:"doc_title"`
 }
 
 const campaignColumns = `c.id, c.document_id, c.due_on, c.created_by, c.created_by_member, c.created_at,
-	c.notify_chat_id, c.progress_message_id, c.finished_at, c.closed_at, c.remind_days, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title`
+	c.notify_chat_id, c.progress_message_id, c.finished_at, c.closed_at, c.remind_days, c.quiz_required, c.pass_percent,
+	EXISTS (SELECT 1 FROM quizzes q WHERE q.document_id = c.document_id AND q.replaced_at IS NULL) AS has_quiz, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title`
 
 // CampaignInput is what a new campaign needs.
 type CampaignInput struct {
@@ -81,6 +88,10 @@ type CampaignInput struct {
 	// RemindDays is how many days before the deadline reminders start;
 	// nil is the default (DefaultRemindDays).
 	RemindDays *int
+	// QuizRequired makes the document's quiz the way to study, passed at
+	// PassPercent (0: DefaultPassPercent).
+	QuizRequired bool
+	PassPercent  int
 	// All assigns the document again to members who already have it from
 	// an earlier campaign; by default they are left out.
 	All bool
@@ -190,10 +201,25 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		if remind < 0 || remind > MaxRemindDays {
 			return Errorf(CodeInvalid, "Số ngày nhắc trước hạn phải từ 0 đến %d.", MaxRemindDays)
 		}
+		pass := in.PassPercent
+		if pass == 0 {
+			pass = DefaultPassPercent
+		}
+		if pass < 1 || pass > 100 {
+			return Errorf(CodeInvalid, "Điểm đạt của bài kiểm tra phải từ 1 đến 100 (%%).")
+		}
+		if in.QuizRequired {
+			if _, err := s.CurrentQuiz(ctx, d.ID); errors.Is(err, ErrNotFound) {
+				return Errorf(CodeInvalid, "Văn bản %s chưa có bài kiểm tra: hãy gắn bài kiểm tra trước (sotay doc quiz %s TỆP).", d.Number, d.Number)
+			} else if err != nil {
+				return err
+			}
+		}
 		var id int64
 		err = s.get(ctx, &id, `INSERT INTO campaigns (document_id, due_on, created_by, created_by_member, created_at,
-			notify_chat_id, progress_message_id, progress_edited_at, remind_days) VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8) RETURNING id`,
-			d.ID, due, in.Actor, in.ActorMember, now, notify, msgID, remind)
+			notify_chat_id, progress_message_id, progress_edited_at, remind_days, quiz_required, pass_percent)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8, $9, $10) RETURNING id`,
+			d.ID, due, in.Actor, in.ActorMember, now, notify, msgID, remind, in.QuizRequired, pass)
 		if err != nil {
 			return fmt.Errorf("storage: create campaign: %w", err)
 		}
@@ -377,10 +403,12 @@ type Assignment struct {
 	OfflineBy        string     `db:"offline_by"`
 	OfflineAt        *time.Time `db:"offline_at"`
 	OfflineMeetingOn *time.Time `db:"offline_meeting_on"`
+	// QuizScore is the passing quiz attempt's score in percent.
+	QuizScore *int `db:"quiz_score"`
 }
 
 const assignmentColumns = `a.id, a.campaign_id, a.document_id, a.member_id, a.org_id, a.state, a.reason, a.delivered_at, a.read_at, a.studied_at,
-	a.studied_how, a.offline_by, a.offline_at, a.offline_meeting_on`
+	a.studied_how, a.offline_by, a.offline_at, a.offline_meeting_on, a.quiz_score`
 
 // AssignmentByID returns one assignment.
 func (s *Storage) AssignmentByID(ctx context.Context, id int64) (Assignment, error) {

@@ -293,3 +293,14 @@ func (s *Storage) Reminders(ctx context.Context, memberID int64) ([]Reminder, er
 	}
 	return out, nil
 }
+
+// RecordReminder writes a reminder that was sent elsewhere (history loaded
+// into the demo, say): the row only, no message. A member already reminded
+// that day is left as is.
+func (s *Storage) RecordReminder(ctx context.Context, memberID int64, day time.Time, trigger string, assignmentIDs []int64) error {
+	if _, err := s.exec(ctx, `INSERT INTO reminders (member_id, day, trigger, assignment_ids, created_at) VALUES ($1, $2::date, $3, $4, $5)
+		ON CONFLICT (member_id, day) DO NOTHING`, memberID, day.Format("2006-01-02"), trigger, int64Array(assignmentIDs), s.now()); err != nil {
+		return fmt.Errorf("storage: record reminder of %d: %w", memberID, err)
+	}
+	return nil
+}

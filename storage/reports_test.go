@@ -161,3 +161,25 @@ func TestMembersOn(t *testing.T) {
 		t.Fatalf("DB1 size = %d, %d, %v", orgs, members, err)
 	}
 }
+
+func TestImportFoundingDate(t *testing.T) {
+	e := newCampaignEnv(t)
+	ctx := context.Background()
+	day := time.Date(1975, 2, 3, 0, 0, 0, 0, time.UTC)
+	rep, err := e.s.ImportOrgs(ctx, []storage.OrgInput{{Line: 2, Code: "CB1", Name: "Chi bộ Tiểu học", Kind: storage.KindChiBo, ParentCode: "DB1", FoundedOn: &day}}, nil, storage.ImportOptions{})
+	if err != nil || rep.Updated != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	o, _ := e.s.Organisation(ctx, "CB1")
+	if o.FoundedOn == nil || !o.FoundedOn.Equal(day) {
+		t.Fatalf("founded %v", o.FoundedOn)
+	}
+	// A file without the column keeps the date.
+	rep, err = e.s.ImportOrgs(ctx, []storage.OrgInput{{Line: 2, Code: "CB1", Name: "Chi bộ Tiểu học", Kind: storage.KindChiBo, ParentCode: "DB1"}}, nil, storage.ImportOptions{})
+	if err != nil || rep.Unchanged != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if o, _ = e.s.Organisation(ctx, "CB1"); o.FoundedOn == nil {
+		t.Fatal("founding date erased")
+	}
+}

@@ -26,6 +26,9 @@ const (
 )
 
 // Answers to a press of "Tôi đã học" that changes nothing.
+// MsgQuizRequired answers "Tôi đã học" in a campaign that asks for the quiz.
+const MsgQuizRequired = "Văn bản này cần làm bài kiểm tra: đồng chí bấm «📝 Làm bài kiểm tra»."
+
 const (
 	msgStudyWithdrawn = "Văn bản này đã được thu hồi, đồng chí không cần xác nhận học nữa."
 	msgStudyClosed    = "Đợt học tập văn bản này đã kết thúc, không ghi nhận thêm. Cảm ơn đồng chí."
@@ -42,6 +45,9 @@ type StudyTarget struct {
 	DocNumber  string     `db:"doc_number"`
 	DocTitle   string     `db:"doc_title"`
 	CampaignAt time.Time  `db:"campaign_at"`
+	// QuizRequired: study only by passing the quiz, at PassPercent.
+	QuizRequired bool `db:"quiz_required"`
+	PassPercent  int  `db:"pass_percent"`
 }
 
 // Open reports whether the member may still confirm studying it.
@@ -52,7 +58,7 @@ func (t StudyTarget) Overdue(today time.Time) bool {
 	return t.DueOn != nil && t.DueOn.Format("2006-01-02") < today.Format("2006-01-02")
 }
 
-const studyTargetFields = assignmentColumns + `, c.due_on, c.closed_at, c.created_at AS campaign_at,
+const studyTargetFields = assignmentColumns + `, c.due_on, c.closed_at, c.created_at AS campaign_at, c.quiz_required, c.pass_percent,
 	d.status AS doc_status, d.kind AS doc_kind, d.number AS doc_number, d.title AS doc_title
 	FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id`
 
@@ -92,6 +98,9 @@ func (s *Storage) markStudied(ctx context.Context, assignmentID, memberID int64,
 	}
 	if t.ClosedAt != nil {
 		return t, false, Errorf(CodeConflict, msgStudyClosed)
+	}
+	if t.QuizRequired && how != StudiedByQuiz {
+		return t, false, Errorf(CodeConflict, MsgQuizRequired)
 	}
 	now := s.now()
 	if _, err := s.exec(ctx, `UPDATE assignments SET state = 'studied', studied_how = $3, studied_at = $2,

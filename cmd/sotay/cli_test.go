@@ -19,7 +19,7 @@ var english = regexp.MustCompile(`\b(Usage|Flags|Global Flags|Available Commands
 func TestCommandLineInVietnamese(t *testing.T) {
 	env := []string{"DATABASE_URL=" + storagetest.DSN("sotay_never_created")}
 	helps := []string{"", "serve", "migrate", "import", "import orgs", "import members", "grant", "doc", "doc add", "doc edit",
-		"doc withdraw", "doc list", "push", "orgs", "orgs list", "demo", "invite", "completion", "help"}
+		"doc withdraw", "doc list", "push", "orgs", "orgs list", "reports", "reports meetings", "reports supervisions", "demo", "invite", "completion", "help"}
 	for _, sub := range helps {
 		t.Run("Help/"+sub, func(t *testing.T) {
 			r := run(t, env, append(strings.Fields(sub), "-h")...)
@@ -85,7 +85,8 @@ func TestReadingCommandsCreateNoDatabase(t *testing.T) {
 	name := fmt.Sprintf("sotay_missing_%d", os.Getpid())
 	env := []string{"DATABASE_URL=" + storagetest.DSN(name)}
 	for _, args := range [][]string{{"doc", "list"}, {"orgs", "list"}, {"grant", "--member", "DV1", "--role", "admin", "--org", "ROOT"},
-		{"import", "orgs", write(t, "o.csv", orgsCSV)}, {"push", "--doc", "1-KL/TW", "--to", "ROOT"}} {
+		{"import", "orgs", write(t, "o.csv", orgsCSV)}, {"push", "--doc", "1-KL/TW", "--to", "ROOT"},
+		{"reports", "meetings", "--from", "01/11/2026", "--to", "30/11/2026"}} {
 		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
 			r := run(t, env, args...)
 			if r.code == 0 || !strings.Contains(r.stderr, "không có cơ sở dữ liệu 127.0.0.1:5432/"+name) ||

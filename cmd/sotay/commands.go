@@ -27,6 +27,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
 	addStudyCommands(root)
+	addStatsCommands(root)
 	demoDatabase(root)
 	vietnamese(root)
 	return root

@@ -24,8 +24,8 @@ import (
 func pushCmd() *cobra.Command {
 	c := configFromEnv()
 	var doc, issuer, to, due, report string
-	var all, wait bool
-	remindDays := storage.DefaultRemindDays
+	var all, wait, quiz bool
+	remindDays, pass := storage.DefaultRemindDays, storage.DefaultPassPercent
 	cmd := &cobra.Command{
 		Use:   "push --doc SỐ_HIỆU --to MÃ[,MÃ...] [--due NGÀY] [--wait]",
 		Short: "Gửi văn bản cho đảng viên của các tổ chức",
@@ -39,7 +39,7 @@ func pushCmd() *cobra.Command {
 			"  sotay push --doc 62-KH/TU --to CB01,CB02 --report bao-cao.xlsx --wait",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.push(cmd.Context(), cmd.OutOrStdout(), pushArgs{doc: doc, issuer: issuer, to: to, due: due, report: report, all: all, wait: wait, remindDays: remindDays})
+			return c.push(cmd.Context(), cmd.OutOrStdout(), pushArgs{doc: doc, issuer: issuer, to: to, due: due, report: report, all: all, wait: wait, remindDays: remindDays, quiz: quiz, pass: pass})
 		},
 	}
 	c.dbFlags(cmd)
@@ -50,6 +50,8 @@ func pushCmd() *cobra.Command {
 	cmd.Flags().StringVar(&to, "to", "", "`MÃ,...` các tổ chức nhận, cách nhau dấu phẩy; mỗi mã gồm cả các cấp dưới (xem sotay orgs list)")
 	cmd.Flags().StringVar(&due, "due", "", "`NGÀY` hạn học tập: 30/11/2026, 2026-11-30 hoặc 30/11 (năm nay); không được ở quá khứ")
 	cmd.Flags().IntVar(&remindDays, "remind-days", remindDays, "nhắc tự động đảng viên chưa học từ `SỐ` ngày trước hạn (0: không nhắc tự động)")
+	cmd.Flags().BoolVar(&quiz, "quiz", false, "bắt buộc làm bài kiểm tra của văn bản (gắn bằng sotay doc quiz) để được tính đã học")
+	cmd.Flags().IntVar(&pass, "pass", pass, "`ĐIỂM` đạt của bài kiểm tra, phần trăm số câu đúng (dùng với --quiz)")
 	cmd.Flags().BoolVar(&all, "all", false, "giao lại cả cho đảng viên đã được giao văn bản này")
 	cmd.Flags().BoolVar(&wait, "wait", false, "chờ đến khi gửi hết, có thanh tiến độ")
 	cmd.Flags().StringVar(&report, "report", "", "ghi báo cáo gửi vào `TỆP` XLSX này (chờ đến khi gửi xong)")
@@ -59,8 +61,8 @@ func pushCmd() *cobra.Command {
 
 type pushArgs struct {
 	doc, issuer, to, due, report string
-	all, wait                    bool
-	remindDays                   int
+	all, wait, quiz              bool
+	remindDays, pass             int
 }
 
 func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
@@ -82,6 +84,9 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	}
 	if a.remindDays < 0 || a.remindDays > storage.MaxRemindDays {
 		return fmt.Errorf("--remind-days %d không hợp lệ: hãy ghi số ngày nhắc trước hạn từ 0 đến %d, ví dụ --remind-days 3", a.remindDays, storage.MaxRemindDays)
+	}
+	if a.pass < 1 || a.pass > 100 {
+		return fmt.Errorf("--pass %d không hợp lệ: điểm đạt là phần trăm số câu đúng, từ 1 đến 100, ví dụ --pass 80", a.pass)
 	}
 	var dueOn *time.Time
 	if a.due != "" {
@@ -125,6 +130,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	fmt.Fprintln(out, ".")
 	camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
 		DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage, RemindDays: &a.remindDays,
+		QuizRequired: a.quiz, PassPercent: a.pass,
 	})
 	if err != nil {
 		if msg := storage.ErrorMessage(err); msg != "" {

@@ -165,7 +165,11 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 	fmt.Fprintln(tw, "Số\tTổ chức\tChủ thể\tNgày\tLoại\tTổ chức đảng\tĐảng viên\tVi phạm\tNội dung\tPhiên bản")
 	var n [2]int
 	var orgs, members, viol [2]int
+	ubkt := 0
 	for _, r := range rs {
+		if r.Body == storage.BodyCommission {
+			ubkt++
+		}
 		i := 0
 		if r.Kind == storage.SupervisionMonitoring {
 			i = 1
@@ -182,6 +186,9 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 	}
 	fmt.Fprintf(out, "Từ %s đến %s: %02d cuộc kiểm tra với %02d tổ chức đảng và %02d đảng viên (%d vi phạm); %02d cuộc giám sát với %02d tổ chức đảng và %02d đảng viên (%d vi phạm).\n",
 		vn.FormatDate(from), vn.FormatDate(to), n[0], orgs[0], members[0], viol[0], n[1], orgs[1], members[1], viol[1])
+	if ubkt > 0 {
+		fmt.Fprintf(out, "Trong đó Ủy ban Kiểm tra thực hiện %02d cuộc, cấp ủy %02d cuộc.\n", ubkt, len(rs)-ubkt)
+	}
 	return nil
 }
 

@@ -83,7 +83,8 @@ func TestReportsCommand(t *testing.T) {
 	})
 	t.Run("TextSummary", func(t *testing.T) {
 		r := run(t, env, "reports", "supervisions", "--from", "01/11/2026", "--to", "30/11/2026")
-		if r.code != 0 || !strings.Contains(r.stdout, "01 cuộc kiểm tra với 02 tổ chức đảng và 03 đảng viên") {
+		if r.code != 0 || !strings.Contains(r.stdout, "01 cuộc kiểm tra với 02 tổ chức đảng và 03 đảng viên") ||
+			!strings.Contains(r.stdout, "Ủy ban Kiểm tra thực hiện 01 cuộc") {
 			t.Fatalf("%+v", r)
 		}
 	})

@@ -16,12 +16,13 @@ import (
 )
 
 // addStudyCommands puts the study commands in the tree: stats study and
-// study offline (and doc quiz when quizzes exist). Parents other features
+// study offline and doc quiz. Parents other features
 // share ("stats") are found or made here, so each feature adds its own
 // subcommands without touching the others'.
 func addStudyCommands(root *cobra.Command) {
 	child(root, "stats", "Thống kê: học tập, sinh hoạt, kiểm tra giám sát").AddCommand(statsStudyCmd())
 	child(root, "study", "Học tập: ghi nhận đảng viên đã học tại chi bộ").AddCommand(studyOfflineCmd())
+	child(root, "doc", "Văn bản").AddCommand(docQuizCmd())
 }
 
 // child returns the subcommand of parent named name, made with short as
@@ -45,8 +46,9 @@ func statsStudyCmd() *cobra.Command {
 	c := configFromEnv()
 	var doc, issuer, org string
 	var asCSV bool
+	var more statsFlags // --from, --to, --xlsx: stats.go
 	cmd := &cobra.Command{
-		Use:   "study --doc SỐ_HIỆU [--org MÃ] [--csv]",
+		Use:   "study --doc SỐ_HIỆU | --from NGÀY --to NGÀY [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Tỷ lệ học tập một văn bản theo từng tổ chức",
 		Long: "In tỷ lệ đảng viên đã học một văn bản: dòng đầu là tổ chức được hỏi (mặc định Đảng bộ xã), rồi mọi\n" +
 			"tổ chức cấp dưới có đảng viên được giao; mỗi dòng tính cả các cấp dưới của nó. Đảng viên được giao\n" +
@@ -56,6 +58,9 @@ func statsStudyCmd() *cobra.Command {
 		Example: "  sotay stats study --doc 21-KL/TW\n  sotay stats study --doc 21-KL/TW --org CBNAHIEN --csv > ty-le.csv",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if more.from != "" || more.to != "" || more.xlsx != "" {
+				return c.statsStudyMore(cmd.Context(), cmd.OutOrStdout(), doc, issuer, org, asCSV, more)
+			}
 			return c.statsStudy(cmd.Context(), cmd.OutOrStdout(), doc, issuer, org, asCSV)
 		},
 	}
@@ -64,6 +69,7 @@ func statsStudyCmd() *cobra.Command {
 	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
 	cmd.Flags().StringVar(&org, "org", "", "`MÃ` tổ chức cần xem (mặc định Đảng bộ xã; xem sotay orgs list)")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "in dạng CSV: "+strings.Join(studyCSVHeader, ","))
+	studyMoreFlags(cmd, &more)
 	return cmd
 }
 

@@ -187,3 +187,45 @@ func TestPushRemindDays(t *testing.T) {
 		t.Fatalf("remind_days %d %v", days, err)
 	}
 }
+
+func TestDocQuiz(t *testing.T) {
+	env := []string{"DATABASE_URL=" + studyDB(t)}
+	head := "Câu hỏi;Phương án A;Phương án B;Đáp án;Giải thích\n"
+	good := write(t, "q.csv", head+"Một?;Có;Không;A;\nHai?;Có;Không;B;Vì\nBa?;Có;Không;A;\n")
+	t.Run("PushQuizNeedsAQuiz", func(t *testing.T) {
+		r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--quiz")
+		if r.code == 0 || !strings.Contains(r.stderr, "chưa có bài kiểm tra") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("BadRowRefusedWithItsNumber", func(t *testing.T) {
+		r := run(t, env, "doc", "quiz", "21-KL/TW", write(t, "bad.csv", head+"Một?;Có;Không;A;\nHai?;Có;;B;\nBa?;Có;Không;A;\n"))
+		if r.code == 0 || !strings.Contains(r.stderr, "dòng 3: thiếu phương án B") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("Attaches", func(t *testing.T) {
+		r := run(t, env, "doc", "quiz", "21-KL/TW", good)
+		if r.code != 0 || !strings.Contains(r.stdout, "Đã gắn bài kiểm tra 3 câu (phiên bản 1)") {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--quiz", "--pass", "67")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("BadPassMark", func(t *testing.T) {
+		r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--quiz", "--pass", "0")
+		if r.code == 0 || !strings.Contains(r.stderr, "--pass 0 không hợp lệ") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("WrongArguments", func(t *testing.T) {
+		if r := run(t, env, "doc", "quiz", "21-KL/TW"); r.code == 0 || !strings.Contains(r.stderr, "sotay doc quiz SỐ_HIỆU TỆP") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if r := run(t, env, "doc", "quiz", "99-XX", good); r.code == 0 || !strings.Contains(r.stderr, "không có văn bản số 99-XX") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+}

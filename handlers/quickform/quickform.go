@@ -359,7 +359,7 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 		s.OrgCode, fields = fields[0], fields[1:]
 	}
 	for _, f := range fields {
-		k := vn.Fold(f)
+		k := digitsFirst(vn.Fold(f))
 		key := vn.Key(f)
 		switch {
 		case !s.HasDate && isDate(f):
@@ -404,6 +404,28 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 		}
 	}
 	return s, nil
+}
+
+// numberWords are the small numbers people write out: "hai tổ chức".
+var numberWords = map[string]string{"mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4", "nam": "5", "sau": "6", "bay": "7", "tam": "8", "chin": "9", "muoi": "10"}
+
+// digitsFirst writes a leading number word of a folded count as digits
+// ("hai to chuc" → "2 to chuc", "co hai vi pham" → "co 2 vi pham"), when
+// what follows is a count's unit or "vi pham"; anything else is unchanged.
+func digitsFirst(k string) string {
+	w := strings.Fields(k)
+	for i := 0; i < len(w) && i < 2; i++ {
+		d, ok := numberWords[w[i]]
+		if !ok {
+			continue
+		}
+		rest := strings.Join(w[i+1:], " ")
+		out := strings.TrimSpace(strings.Join(w[:i], " ") + " " + d + " " + rest)
+		if countUnit(d+" "+rest) != FieldNone || isConclusion(out) {
+			return out
+		}
+	}
+	return k
 }
 
 func isConclusion(k string) bool {
@@ -518,6 +540,10 @@ func ParseCount(f string, field Field) (int, error) {
 	var s Supervision
 	f = strings.Join(strings.Fields(f), " ")
 	k := vn.Fold(f)
+	if d, ok := numberWords[k]; ok {
+		k = d
+	}
+	k = digitsFirst(k)
 	if !numShape.MatchString(k) {
 		return 0, fail(field, "Đồng chí gõ một con số, ví dụ 2 (0 nếu không có).")
 	}
@@ -541,7 +567,10 @@ func ParseCount(f string, field Field) (int, error) {
 func ParseConclusion(f string) (int, error) {
 	var s Supervision
 	f = strings.Join(strings.Fields(f), " ")
-	k := vn.Fold(f)
+	k := digitsFirst(vn.Fold(f))
+	if d, ok := numberWords[k]; ok {
+		k = d
+	}
 	if n, ok := number(k); ok {
 		k = strconv.Itoa(n) + " vi pham"
 	}
@@ -549,4 +578,108 @@ func ParseConclusion(f string) (int, error) {
 		return 0, err
 	}
 	return s.Violations, nil
+}
+
+// Notice is a parsed /lichhop form: the next meeting's day, time, place
+// and topic.
+type Notice struct {
+	OrgCode string
+	Date    time.Time
+	HasDate bool
+	Hour    int
+	Minute  int
+	HasTime bool
+	Place   string
+	Topic   string
+}
+
+// Missing is the first field an announcement still needs.
+func (n Notice) Missing() Field {
+	switch {
+	case !n.HasDate:
+		return FieldDate
+	case !n.HasTime:
+		return "time"
+	case n.Place == "":
+		return "place"
+	case n.Topic == "":
+		return FieldTopic
+	}
+	return FieldNone
+}
+
+// NoticeExample is the model of /lichhop.
+const NoticeExample = "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt Kết luận 21-KL/TW"
+
+var timeShape = regexp.MustCompile(`^(?:luc\s*)?(\d{1,2})\s*(?:(?:[:h.]|gio)\s*(\d{1,2})?\s*(?:phut|p)?)?\s*(sang|chieu|toi)?$`)
+
+// ParseTime reads a time of day: 19:30, 19h30, 19h, 7 giờ 30, 7:30 tối.
+func ParseTime(f string) (hour, minute int, err error) {
+	k := vn.Fold(f)
+	p := timeShape.FindStringSubmatch(k)
+	const how = "đồng chí ghi giờ:phút, ví dụ 19:30 hoặc 7h30"
+	if p == nil {
+		return 0, 0, fail("time", "Không đọc được giờ họp «%s»: %s.", f, how)
+	}
+	hour, _ = strconv.Atoi(p[1])
+	if p[2] != "" {
+		minute, _ = strconv.Atoi(p[2])
+	}
+	if (p[3] == "chieu" || p[3] == "toi") && hour < 12 {
+		hour += 12
+	}
+	if hour > 23 || minute > 59 {
+		return 0, 0, fail("time", "Giờ họp «%s» không có: %s.", f, how)
+	}
+	return hour, minute, nil
+}
+
+// ParseNotice reads a /lichhop form: [CODE;] date; time; place; topic.
+// The day may be today or later, not past.
+func ParseNotice(form string, today time.Time) (Notice, error) {
+	var n Notice
+	fields := Split(form)
+	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
+		n.OrgCode, fields = fields[0], fields[1:]
+	}
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	for _, f := range fields {
+		switch {
+		case !n.HasDate && (isDate(f) || vn.Key(f) == "ngaymai"):
+			t, err := vn.ParseDate(strings.TrimSpace(strings.TrimPrefix(vn.Fold(f), "ngay ")), today)
+			if vn.Key(f) == "ngaymai" {
+				t, err = day.AddDate(0, 0, 1), nil
+			}
+			switch {
+			case errors.Is(err, vn.ErrNoSuchDay):
+				return n, fail(FieldDate, "Ngày «%s» không có trong lịch. Đồng chí ghi ngày/tháng/năm, ví dụ %s.", f, vn.FormatDate(day.AddDate(0, 0, 3)))
+			case err != nil:
+				return n, fail(FieldDate, "Không đọc được ngày họp «%s». Đồng chí ghi ngày/tháng/năm, ví dụ %s, hoặc «ngày mai».", f, vn.FormatDate(day.AddDate(0, 0, 3)))
+			case t.Before(day):
+				return n, fail(FieldDate, "Ngày %s đã qua: lịch họp là cho buổi họp sắp tới, ví dụ %s.", vn.FormatDate(t), vn.FormatDate(day.AddDate(0, 0, 3)))
+			case t.After(day.AddDate(1, 0, 0)):
+				return n, fail(FieldDate, "Ngày %s còn hơn một năm nữa: đồng chí kiểm tra lại năm.", vn.FormatDate(t))
+			}
+			n.Date, n.HasDate = t, true
+		case !n.HasTime && timeShape.MatchString(vn.Fold(f)):
+			h, m, err := ParseTime(f)
+			if err != nil {
+				return n, err
+			}
+			n.Hour, n.Minute, n.HasTime = h, m, true
+		case n.Place == "":
+			s, err := text("place", "Địa điểm", f)
+			if err != nil {
+				return n, err
+			}
+			n.Place = s
+		default:
+			s, err := text(FieldTopic, "Nội dung", appendText(n.Topic, f))
+			if err != nil {
+				return n, err
+			}
+			n.Topic = s
+		}
+	}
+	return n, nil
 }

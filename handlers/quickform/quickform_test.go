@@ -197,6 +197,10 @@ func TestParseSupervision(t *testing.T) {
 			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Nội dung"})},
 		{"ContentWithNumberWords", "20/11/2026; giám sát; 2; 5; 3 nội dung về công tác cán bộ; không vi phạm",
 			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "3 nội dung về công tác cán bộ"})},
+		{"NumberWords", "20/11/2026; giám sát; hai tổ chức; năm đảng viên; Ba nội dung chính; có một vi phạm",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Ba nội dung chính", Violations: 1})},
+		{"NumberWordsNoDiacritics", "20/11/2026; giam sat; hai to chuc; muoi dang vien; N; khong vi pham",
+			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 10, Content: "N"})},
 		{"KVP", "20/11/2026; giám sát; 2; 5; Nội dung; kvp",
 			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Nội dung"})},
 		{"PartialDate", "20/11/2026", want{Date: d(2026, 11, 20), HasDate: true, Body: "cap_uy"}},
@@ -275,6 +279,34 @@ func TestSupervisionMissing(t *testing.T) {
 	}
 }
 
+func TestParseCountAndConclusion(t *testing.T) {
+	for in, want := range map[string]int{"2": 2, "2 tổ chức": 2, "hai": 2, "hai tổ chức": 2, "0": 0} {
+		if n, err := quickform.ParseCount(in, quickform.FieldOrgs); err != nil || n != want {
+			t.Errorf("ParseCount(%q, orgs) = %d, %v", in, n, err)
+		}
+	}
+	for in, want := range map[string]int{"5": 5, "5 đảng viên": 5, "năm đảng viên": 5, "5 dv": 5} {
+		if n, err := quickform.ParseCount(in, quickform.FieldMembers); err != nil || n != want {
+			t.Errorf("ParseCount(%q, members) = %d, %v", in, n, err)
+		}
+	}
+	for _, in := range []string{"-1", "abc", "5 đảng viên"} {
+		if _, err := quickform.ParseCount(in, quickform.FieldOrgs); err == nil {
+			t.Errorf("ParseCount(%q, orgs) accepted", in)
+		}
+	}
+	for in, want := range map[string]int{"không vi phạm": 0, "khong vi pham": 0, "có 2 vi phạm": 2, "2": 2, "hai": 2, "có hai vi phạm": 2} {
+		if n, err := quickform.ParseConclusion(in); err != nil || n != want {
+			t.Errorf("ParseConclusion(%q) = %d, %v", in, n, err)
+		}
+	}
+	for _, in := range []string{"có vi phạm", "-3", "nhiều"} {
+		if _, err := quickform.ParseConclusion(in); err == nil {
+			t.Errorf("ParseConclusion(%q) accepted", in)
+		}
+	}
+}
+
 func TestOrgCodeShaped(t *testing.T) {
 	for in, want := range map[string]bool{
 		"CB01": true, "cb01": true, "NAHIEN": true, "ROOT": true,
@@ -336,4 +368,26 @@ func FuzzParseSupervision(f *testing.F) {
 			t.Fatalf("%q: body %q", in, s.Body)
 		}
 	})
+}
+
+func TestParseNotice(t *testing.T) {
+	n, err := quickform.ParseNotice("28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt KL21", today)
+	if err != nil || n != (quickform.Notice{Date: d(2026, 11, 28), HasDate: true, Hour: 19, Minute: 30, HasTime: true, Place: "Nhà văn hóa bản", Topic: "Quán triệt KL21"}) {
+		t.Fatalf("%+v %v", n, err)
+	}
+	for in, want := range map[string][2]int{"19h30": {19, 30}, "7h": {7, 0}, "7 giờ 30 tối": {19, 30}, "lúc 14:00": {14, 0}, "8 gio sang": {8, 0}} {
+		h, m, err := quickform.ParseTime(in)
+		if err != nil || h != want[0] || m != want[1] {
+			t.Errorf("ParseTime(%q) = %d:%d %v", in, h, m, err)
+		}
+	}
+	for _, bad := range []string{"20/11/2026; 19:30; A; B", "31/11/2026; 19:30; A; B", "28/11/2026; 25:00; A; B", "28/11/2028; 19:30; A; B"} {
+		if _, err := quickform.ParseNotice(bad, today); err == nil {
+			t.Errorf("ParseNotice(%q) accepted", bad)
+		}
+	}
+	n, err = quickform.ParseNotice("ngày mai", today)
+	if err != nil || !n.HasDate || n.Date != d(2026, 11, 26) || n.Missing() != "time" {
+		t.Fatalf("%+v %v", n, err)
+	}
 }

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -123,6 +124,8 @@ func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []stora
 		if f := h.get(rec, "founded_on"); f != "" {
 			t, err := vn.ParseDate(f, p.now())
 			switch {
+			case errors.Is(err, vn.ErrNoSuchDay):
+				bad.add("Ngày thành lập %s không có trong lịch: hãy kiểm tra lại ngày và tháng", quote(f))
 			case err != nil:
 				bad.add("Ngày thành lập %s không đọc được: hãy ghi ngày/tháng/năm, ví dụ 03/02/1975", quote(f))
 			case t.After(p.now()):

@@ -306,7 +306,21 @@ type orgCase struct {
 	reject []reject
 }
 
+var founded = time.Date(1975, 2, 3, 0, 0, 0, 0, time.UTC)
+
 var orgCases = []orgCase{
+	{
+		name: "FoundingDate",
+		file: "Mã,Tên,Loại,Mã cấp trên,Ngày thành lập\nBINHLU,Đảng bộ xã Bình Lục,Đảng bộ,,03/02/1975\nCB01,Chi bộ thôn 1,Chi bộ,BINHLU,\nCB02,Chi bộ thôn 2,Chi bộ,BINHLU,31/02/1990\nCB03,Chi bộ thôn 3,Chi bộ,BINHLU,01/01/2999\n",
+		want: []storage.OrgInput{
+			{Line: 2, Code: "BINHLU", Name: "Đảng bộ xã Bình Lục", Kind: storage.KindDangBo, FoundedOn: &founded},
+			{Line: 3, Code: "CB01", Name: "Chi bộ thôn 1", Kind: storage.KindChiBo, ParentCode: "BINHLU"},
+		},
+		reject: []reject{
+			{4, "CB02", `Ngày thành lập "31/02/1990" không có trong lịch`},
+			{5, "CB03", "ở tương lai"},
+		},
+	},
 	{
 		name: "EnglishHeaders",
 		file: "code,name,kind,parent_code\nBINHLU,Đảng bộ xã Bình Lục,dang_bo,\nCB01,Chi bộ thôn 1,chi_bo,BINHLU\n",

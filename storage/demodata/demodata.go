@@ -66,6 +66,8 @@ var Steps = []Step{
 	{Name: "roles", Run: atSince(grantRoles)},
 	{Name: "documents", Run: atSince(createDocuments)},
 	{Name: "campaigns", Run: createCampaigns},
+	{Name: "study", Run: createStudy},
+	{Name: "reports", Run: createReports},
 }
 
 // atSince runs a step with the clock at d.Since, the first day of the demo.

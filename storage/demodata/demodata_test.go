@@ -228,7 +228,7 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 	err = s.DB().Select(&rows, `SELECT d.number, count(*) AS assigned,
 		avg(CASE WHEN a.state IN ('studied', 'studied_offline') THEN 1.0 ELSE 0 END)::float8 AS rate
 		FROM assignments a JOIN documents d ON d.id = a.document_id GROUP BY d.number ORDER BY d.number`)
-	if err != nil || len(rows) != 3 {
+	if err != nil || len(rows) != 4 {
 		t.Fatalf("campaigns %+v %v", rows, err)
 	}
 	for _, r := range rows {
@@ -236,6 +236,10 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 		case "21-KL/TW", "01-KL/TW":
 			if r.Assigned != 870 || r.Rate < 0.85 || r.Rate > 0.995 {
 				t.Errorf("%s: %d assigned, rate %.3f", r.Number, r.Assigned, r.Rate)
+			}
+		case "35-NQ/TW":
+			if r.Assigned != 870 || r.Rate < 0.1 || r.Rate > 0.5 {
+				t.Errorf("%s (quiz required, under way): %d assigned, rate %.3f", r.Number, r.Assigned, r.Rate)
 			}
 		case "62-KH/TU":
 			if r.Assigned >= 870 || r.Rate > 0.85 {
@@ -246,5 +250,80 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 	var pending int
 	if err := s.DB().Get(&pending, `SELECT count(*) FROM outbox WHERE state = 'pending'`); err != nil || pending != 0 {
 		t.Fatalf("the demo history queued %d messages (%v)", pending, err)
+	}
+}
+
+func TestGenerateStudy(t *testing.T) {
+	s := MustGenerate(t)
+	docs, err := s.Documents(context.Background(), storage.DocPublished)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, listed := range docs {
+		d, err := s.DocumentByID(context.Background(), listed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Body) < 200 || !norm.NFC.IsNormalString(d.Body) || !strings.ContainsAny(d.Body, "ơưđ") {
+			t.Errorf("%s: full text %q", d.Number, d.Body)
+		}
+	}
+	tests := []struct {
+		name  string
+		query string
+		min   int
+	}{
+		{"TwoDocumentsHaveAQuiz", `SELECT count(*) FROM quizzes WHERE replaced_at IS NULL`, 2},
+		{"QuizCampaign", `SELECT count(*) FROM campaigns WHERE quiz_required`, 1},
+		{"PassedByQuiz", `SELECT count(*) FROM assignments WHERE studied_how = 'quiz' AND quiz_score >= 80`, 50},
+		{"FailedAttemptsKept", `SELECT count(*) FROM quiz_attempts WHERE NOT passed`, 10},
+		{"OfflineTicksSayWhoAndWhichMeeting", `SELECT count(*) FROM assignments WHERE state = 'studied_offline' AND offline_by LIKE 'demo:%'
+			AND offline_by_member IS NOT NULL AND offline_meeting_on IS NOT NULL`, 5},
+		{"Reminders", `SELECT count(*) FROM reminders`, 100},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if n := count(t, s, tc.query); n < tc.min {
+				t.Fatalf("%d, want at least %d", n, tc.min)
+			}
+		})
+	}
+	t.Run("NothingQueued", func(t *testing.T) {
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE state = 'pending'`); n != 0 {
+			t.Fatalf("%d messages queued", n)
+		}
+	})
+}
+
+func TestGenerateReports(t *testing.T) {
+	s := MustGenerate(t)
+	tests := []struct {
+		name  string
+		query string
+		check func(int) bool
+	}{
+		{"MonthsOfMeetings", `SELECT count(DISTINCT date_trunc('month', held_on)) FROM reports WHERE type = 'meeting'`, func(n int) bool { return n >= 3 }},
+		{"ManyMeetings", `SELECT count(*) FROM reports WHERE type = 'meeting'`, func(n int) bool { return n > 100 }},
+		{"SomeCellsMissAMonth", `SELECT count(*) FROM organisations o, generate_series(1, 3) g(back)
+			WHERE o.kind = 'chi_bo' AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.org_id = o.id AND r.type = 'meeting'
+			AND date_trunc('month', r.held_on) = date_trunc('month', $1::timestamptz - make_interval(months => g.back)))`, func(n int) bool { return n > 0 }},
+		{"OneCorrected", `SELECT count(*) FROM reports WHERE version > 1`, func(n int) bool { return n == 1 }},
+		{"OneUBKTInspection", `SELECT count(*) FROM supervision_versions WHERE body = 'ubkt' AND kind = 'kiem_tra'`, func(n int) bool { return n == 1 }},
+		{"CommitteeFigures", `SELECT sum(v.orgs_examined) + sum(v.members_examined) FROM reports r JOIN supervision_versions v ON v.report_id = r.id AND v.version = r.version
+			WHERE r.org_id = (SELECT id FROM organisations WHERE code = 'BINHLU')`, func(n int) bool { return n == 28 }},
+		{"AnnouncedMeetingWithAnswers", `SELECT count(*) FROM meeting_answers WHERE answer <> ''`, func(n int) bool { return n > 0 }},
+		{"AnAbsenceWithReason", `SELECT count(*) FROM meeting_answers WHERE answer = 'absent' AND reason <> ''`, func(n int) bool { return n == 1 }},
+		{"NoMeetingInTheFuture", `SELECT count(*) FROM reports WHERE held_on > $1::timestamptz`, func(n int) bool { return n == 0 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var args []any
+			if strings.Contains(tt.query, "$1") {
+				args = append(args, now)
+			}
+			if got := count(t, s, tt.query, args...); !tt.check(got) {
+				t.Errorf("got %d", got)
+			}
+		})
 	}
 }

@@ -53,6 +53,13 @@ var demoDocuments = []demoDocument{
 		Kind: "quy_dinh", Number: "85-QĐ/TW", Issuer: "Ban Bí thư", Date: "2017-01-23",
 		Title:   "Quy định về kiểm tra, giám sát việc kê khai tài sản, thu nhập của cán bộ thuộc diện Bộ Chính trị, Ban Bí thư quản lý",
 		Summary: "Bản tóm tắt cho bản demo: Quy định nguyên tắc, nội dung, phương pháp kiểm tra, giám sát việc kê khai tài sản, thu nhập; trách nhiệm của tổ chức đảng và cán bộ được kiểm tra, giám sát.",
+		Body: []string{
+			"Chương I. NHỮNG QUY ĐỊNH CHUNG (nội dung viết cho bản demo)",
+			"Việc kiểm tra, giám sát kê khai tài sản, thu nhập bảo đảm sự lãnh đạo của Đảng, đúng nguyên tắc, công khai, khách quan, chính xác.",
+			"Chương II. NỘI DUNG, PHƯƠNG PHÁP",
+			"Tổ chức đảng có thẩm quyền xem xét tính trung thực, đầy đủ, kịp thời của bản kê khai; đối chiếu biến động tài sản với thu nhập của người kê khai.",
+			"Cán bộ được kiểm tra, giám sát có trách nhiệm giải trình rõ ràng nguồn gốc tài sản, thu nhập tăng thêm và cung cấp đầy đủ tài liệu liên quan.",
+		},
 	},
 	{
 		Kind: "ket_luan", Number: "01-KL/TW", Issuer: "Bộ Chính trị", Date: "2021-05-18",
@@ -67,6 +74,13 @@ var demoDocuments = []demoDocument{
 		Kind: "nghi_quyet", Number: "35-NQ/TW", Issuer: "Bộ Chính trị", Date: "2018-10-22",
 		Title:   "Nghị quyết về tăng cường bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan điểm sai trái, thù địch trong tình hình mới",
 		Summary: "Bản tóm tắt cho bản demo: Mỗi đảng viên có trách nhiệm bảo vệ nền tảng tư tưởng của Đảng, tỉnh táo trước thông tin xấu độc trên mạng xã hội, tích cực lan tỏa thông tin tích cực.",
+		Body: []string{
+			"I. QUAN ĐIỂM (nội dung viết cho bản demo)",
+			"Bảo vệ nền tảng tư tưởng của Đảng là nhiệm vụ hệ trọng, sống còn của chế độ; là trách nhiệm của cả hệ thống chính trị, trong đó mỗi cán bộ, đảng viên là nòng cốt.",
+			"II. NHIỆM VỤ, GIẢI PHÁP",
+			"Mỗi chi bộ đưa nội dung nhận diện, đấu tranh phản bác quan điểm sai trái vào sinh hoạt định kỳ; đảng viên không đăng, không chia sẻ thông tin chưa được kiểm chứng.",
+			"Đảng viên tích cực lan tỏa thông tin tích cực, gương người tốt, việc tốt ở bản, ở cơ sở; kịp thời báo cáo chi bộ khi phát hiện thông tin xấu độc.",
+		},
 	},
 }
 

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"sotay/handlers/roster"
+	"sotay/storage"
+)
+
+func docQuizCmd() *cobra.Command {
+	c := configFromEnv()
+	var issuer string
+	cmd := &cobra.Command{
+		Use:   "quiz SỐ_HIỆU TỆP",
+		Short: "Gắn bài kiểm tra trắc nghiệm (3–10 câu) cho văn bản",
+		Long: "Gắn bài kiểm tra cho văn bản từ tệp CSV (UTF-8) hoặc Excel (.xlsx), mỗi dòng một câu, có dòng tiêu đề:\n" +
+			"Câu hỏi, Phương án A, Phương án B, Phương án C, Phương án D, Đáp án (A–D), Giải thích.\n" +
+			"Phương án C, D và Giải thích có thể để trống. Dòng nào sai thì báo số dòng và không lưu gì.\n" +
+			"Gắn lại bài mới thì bài cũ vẫn được giữ cho các lượt làm bài trước đó.\n" +
+			"Bắt buộc làm bài khi gửi: sotay push --doc SỐ_HIỆU --to MÃ --quiz [--pass 80].",
+		Example: "  sotay doc quiz 21-KL/TW cau-hoi-kl21.xlsx",
+		Args:    exactArgs(2, "sotay doc quiz SỐ_HIỆU TỆP, ví dụ: sotay doc quiz 21-KL/TW cau-hoi.xlsx"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			f, err := os.Open(args[1])
+			if err != nil {
+				return fmt.Errorf("không mở được tệp %s: %v", args[1], err)
+			}
+			defer f.Close()
+			qs, err := roster.ParseQuiz(f, args[1])
+			if err != nil {
+				if msg := storage.ErrorMessage(err); msg != "" {
+					return errors.New(msg)
+				}
+				return err
+			}
+			s, err := c.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := findDocument(ctx, s, args[0], issuer, docListHint)
+			if err != nil {
+				return err
+			}
+			q, err := s.SetQuiz(ctx, d.ID, qs, "cli")
+			if err != nil {
+				if msg := storage.ErrorMessage(err); msg != "" {
+					return errors.New(msg)
+				}
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %d câu (phiên bản %d) cho %s số %s.\n", len(qs), q.Version, d.KindName(), d.Number)
+			return nil
+		},
+	}
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	return cmd
+}

@@ -1,0 +1,425 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"sotay/handlers/report"
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// The officers' figures on the command line (issue 11): stats meetings,
+// stats supervision, the period mode and --xlsx of stats study, and the
+// period summary (report). The same storage functions feed /thongke.
+
+// The CSV headers scripts rely on (issue 11).
+var (
+	meetingStatsCSVHeader = []string{"org_code", "org_name", "parent_code", "cells", "cells_held_regular", "regular_meetings",
+		"thematic_meetings", "present", "expected", "attendance_percent"}
+	supervisionStatsCSVHeader = []string{"org_code", "org_name", "parent_code", "inspections", "supervisions", "orgs_examined",
+		"members_examined", "violations"}
+)
+
+// addStatsCommands puts stats meetings, stats supervision and report in the tree.
+func addStatsCommands(root *cobra.Command) {
+	stats := child(root, "stats", "Thống kê: học tập, sinh hoạt, kiểm tra giám sát")
+	stats.AddCommand(statsMeetingsCmd(), statsSupervisionCmd())
+	root.AddCommand(reportCmd())
+}
+
+// statsFlags are what the figure commands share.
+type statsFlags struct {
+	org, from, to, month, xlsx string
+	asCSV                      bool
+}
+
+func (c *config) statsCommonFlags(cmd *cobra.Command, f *statsFlags, csvHeader []string) {
+	c.dbFlags(cmd)
+	cmd.Flags().StringVar(&f.org, "org", "", "`MÃ` tổ chức cần xem, gồm mọi cấp dưới (mặc định Đảng bộ xã; xem sotay orgs list)")
+	if csvHeader != nil {
+		cmd.Flags().BoolVar(&f.asCSV, "csv", false, "in dạng CSV: "+strings.Join(csvHeader, ","))
+	}
+	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi thêm bảng tính Excel vào `TỆP` (.xlsx)")
+	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
+}
+
+func (c *config) periodFlags(cmd *cobra.Command, f *statsFlags) {
+	cmd.Flags().StringVar(&f.from, "from", "", "từ `NGÀY` (01/07/2026, 2026-07-01 hoặc 1/7)")
+	cmd.Flags().StringVar(&f.to, "to", "", "đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
+}
+
+func statsMeetingsCmd() *cobra.Command {
+	c := configFromEnv()
+	var f statsFlags
+	cmd := &cobra.Command{
+		Use:   "meetings --month NĂM-THÁNG [--org MÃ] [--csv] [--xlsx TỆP]",
+		Short: "Sinh hoạt chi bộ trong một tháng: chi bộ nào đã sinh hoạt thường kỳ, tỷ lệ dự họp",
+		Long: "In số liệu sinh hoạt chi bộ trong tháng: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp dưới; mỗi dòng tính\n" +
+			"cả các cấp dưới của nó (dòng của một chi bộ có cells = 1). Chỉ tính các chi bộ có trong tháng đó (kể cả chi bộ\n" +
+			"giải thể sau này, dưới tên khi đó); mỗi báo cáo tính theo phiên bản mới nhất. Có mặt và phải dự cộng trên mọi\n" +
+			"buổi sinh hoạt được báo cáo (thường kỳ và chuyên đề); tỷ lệ dự họp = 100 × có mặt / phải dự.\n" +
+			"--csv in CSV với tiêu đề " + strings.Join(meetingStatsCSVHeader, ","),
+		Example: "  sotay stats meetings --month 2026-11\n  sotay stats meetings --month 11/2026 --org DBTRUONG --csv > sinh-hoat.csv",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.statsMeetings(cmd.Context(), cmd.OutOrStdout(), f)
+		},
+	}
+	c.statsCommonFlags(cmd, &f, meetingStatsCSVHeader)
+	cmd.Flags().StringVar(&f.month, "month", "", "`NĂM-THÁNG` cần xem, như 2026-11 hoặc 11/2026")
+	return cmd
+}
+
+func statsSupervisionCmd() *cobra.Command {
+	c := configFromEnv()
+	var f statsFlags
+	cmd := &cobra.Command{
+		Use:   "supervision --from NGÀY --to NGÀY [--org MÃ] [--csv] [--xlsx TỆP]",
+		Short: "Kiểm tra, giám sát trong một thời gian: số cuộc, tổ chức đảng và đảng viên được kiểm tra, vi phạm",
+		Long: "In số cuộc kiểm tra, giám sát thực hiện từ --from đến --to: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp\n" +
+			"dưới; mỗi dòng tính các cuộc do tổ chức đó và các cấp dưới thực hiện (cả cấp ủy và ủy ban kiểm tra), theo phiên\n" +
+			"bản mới nhất của mỗi báo cáo. --csv in CSV với tiêu đề " + strings.Join(supervisionStatsCSVHeader, ","),
+		Example: "  sotay stats supervision --from 01/07/2026 --to 30/11/2026\n  sotay stats supervision --from 1/7 --org DBTRUONG --csv",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.statsSupervision(cmd.Context(), cmd.OutOrStdout(), f)
+		},
+	}
+	c.statsCommonFlags(cmd, &f, supervisionStatsCSVHeader)
+	c.periodFlags(cmd, &f)
+	return cmd
+}
+
+func reportCmd() *cobra.Command {
+	c := configFromEnv()
+	var f statsFlags
+	cmd := &cobra.Command{
+		Use:   "report --from NGÀY --to NGÀY [--org MÃ] [--xlsx TỆP]",
+		Short: "Đoạn tổng hợp cho báo cáo định kỳ: kiểm tra giám sát, sinh hoạt chi bộ, học tập",
+		Long: "In các đoạn tổng hợp theo lời văn báo cáo (số đếm hai chữ số, phần trăm có dấu phẩy, ngày dd/mm/yyyy), để dán\n" +
+			"vào báo cáo. Sinh hoạt thường kỳ tính theo các tháng đã kết thúc trong khoảng; học tập tính mọi đợt gửi tạo\n" +
+			"trong khoảng. --xlsx ghi một bảng tính có đủ các phần: tổng hợp, học tập, chưa học, sinh hoạt từng tháng,\n" +
+			"kiểm tra giám sát.",
+		Example: "  sotay report --from 01/07/2026 --to hôm nay\n  sotay report --from 01/07/2026 --to 31/12/2026 --org DBTRUONG --xlsx bao-cao.xlsx",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.report(cmd.Context(), cmd.OutOrStdout(), f)
+		},
+	}
+	c.statsCommonFlags(cmd, &f, nil)
+	c.periodFlags(cmd, &f)
+	return cmd
+}
+
+// openIn opens the database with the storage's clock in loc, so that days
+// and months are the commune's.
+func (c *config) openIn(ctx context.Context, loc *time.Location) (*storage.Storage, error) {
+	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	s, err := storage.Open(octx, c.DatabaseURL, storage.WithClock(func() time.Time { return time.Now().In(loc) }))
+	if err != nil {
+		return nil, explainDBError(c.DatabaseURL, err)
+	}
+	if _, _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// period reads --from and --to (default today) as days.
+func (f statsFlags) period(now time.Time, example string) (from, to time.Time, err error) {
+	parse := func(flag, s string) (time.Time, error) {
+		t, err := vn.ParseDate(s, now)
+		if err != nil {
+			return t, fmt.Errorf("--%s %q không phải ngày: hãy ghi ngày/tháng/năm (01/07/2026) hoặc năm-tháng-ngày (2026-07-01)", flag, s)
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	if strings.TrimSpace(f.from) == "" {
+		return from, to, fmt.Errorf("thiếu --from NGÀY: ví dụ %s", example)
+	}
+	if from, err = parse("from", f.from); err != nil {
+		return
+	}
+	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if strings.TrimSpace(f.to) != "" {
+		if to, err = parse("to", f.to); err != nil {
+			return
+		}
+	}
+	if to.Before(from) {
+		return from, to, fmt.Errorf("--to %s trước --from %s: hãy đổi chỗ hai ngày", vn.FormatDate(to), vn.FormatDate(from))
+	}
+	return from, to, nil
+}
+
+// parseMonth reads 2026-11 or 11/2026.
+func parseMonth(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01", "01/2006", "1/2006", "2006-1"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	if s == "" {
+		return time.Time{}, errors.New("thiếu --month NĂM-THÁNG: ví dụ sotay stats meetings --month 2026-11")
+	}
+	return time.Time{}, fmt.Errorf("--month %q không phải tháng: hãy ghi năm-tháng (2026-11) hoặc tháng/năm (11/2026)", s)
+}
+
+func writeXLSX(path string, w report.Workbook) error {
+	b, err := w.XLSX()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("không ghi được tệp %s: %v", path, err)
+	}
+	return nil
+}
+
+func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags) error {
+	month, err := parseMonth(f.month)
+	if err != nil {
+		return err
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	s, err := c.openIn(ctx, loc)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	root, err := statsRoot(ctx, s, f.org)
+	if err != nil {
+		return err
+	}
+	rows, err := s.MeetingStats(ctx, month, root.ID)
+	if err != nil {
+		return err
+	}
+	if f.xlsx != "" {
+		if err := writeXLSX(f.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: month, Rows: rows}}}); err != nil {
+			return err
+		}
+	}
+	if f.asCSV {
+		w := csv.NewWriter(out)
+		_ = w.Write(meetingStatsCSVHeader)
+		for _, r := range rows {
+			t := r.Total
+			att := ""
+			if p, ok := t.Attendance(); ok {
+				att = report.PercentCSV(p)
+			}
+			_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
+				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", month.Month(), month.Year(), rows[0].Name)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Mã\tTổ chức\tChi bộ\tĐã SH thường kỳ\tThường kỳ\tChuyên đề\tCó mặt/Phải dự\tTỷ lệ dự họp")
+	var missed []string
+	for _, r := range rows {
+		t := r.Total
+		att := "—"
+		if p, ok := t.Attendance(); ok {
+			att = report.Percent(p)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d/%d\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), t.Cells, t.CellsHeldRegular,
+			t.Regular, t.Thematic, t.Present, t.Expected, att)
+		if r.IsCell() && t.CellsHeldRegular == 0 {
+			missed = append(missed, r.Name+" ("+r.Code+")")
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	t := rows[0].Total
+	fmt.Fprintf(out, "%d/%d chi bộ đã sinh hoạt thường kỳ", t.CellsHeldRegular, t.Cells)
+	if len(missed) > 0 {
+		fmt.Fprintf(out, "; chưa báo cáo: %s", strings.Join(missed, ", "))
+	}
+	fmt.Fprintln(out, ".")
+	return nil
+}
+
+func orgLabel(name string, depth int, dissolved bool) string {
+	s := strings.Repeat("  ", depth) + name
+	if dissolved {
+		s += " (đã giải thể)"
+	}
+	return s
+}
+
+func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFlags) error {
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	from, to, err := f.period(time.Now().In(loc), "sotay stats supervision --from 01/07/2026 --to 30/11/2026")
+	if err != nil {
+		return err
+	}
+	s, err := c.openIn(ctx, loc)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	root, err := statsRoot(ctx, s, f.org)
+	if err != nil {
+		return err
+	}
+	rows, err := s.SupervisionStats(ctx, from, to, root.ID)
+	if err != nil {
+		return err
+	}
+	if f.xlsx != "" {
+		if err := writeXLSX(f.xlsx, report.Workbook{Supervision: rows}); err != nil {
+			return err
+		}
+	}
+	if f.asCSV {
+		w := csv.NewWriter(out)
+		_ = w.Write(supervisionStatsCSVHeader)
+		for _, r := range rows {
+			t := r.Total.Sum()
+			_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
+				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(from), vn.FormatDate(to), rows[0].Name)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Mã\tTổ chức\tKiểm tra\tGiám sát\tTổ chức đảng\tĐảng viên\tVi phạm\tTrong đó UBKT")
+	for _, r := range rows {
+		t := r.Total.Sum()
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), report.Count(t.Inspections),
+			report.Count(t.Supervisions), report.Count(t.OrgsExamined), report.Count(t.MembersExamined), report.Count(t.Violations),
+			report.Count(r.Total.Commission.Reports()))
+	}
+	return tw.Flush()
+}
+
+func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error {
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(loc)
+	from, to, err := f.period(now, "sotay report --from 01/07/2026 --to hôm nay")
+	if err != nil {
+		return err
+	}
+	s, err := c.openIn(ctx, loc)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	root, err := statsRoot(ctx, s, f.org)
+	if err != nil {
+		return err
+	}
+	w, err := report.Gather(ctx, s, root, from, to, now, f.xlsx != "")
+	if err != nil {
+		return err
+	}
+	for _, p := range w.Summary {
+		fmt.Fprintln(out, p)
+		fmt.Fprintln(out)
+	}
+	if f.xlsx != "" {
+		return writeXLSX(f.xlsx, w)
+	}
+	return nil
+}
+
+// studyMoreFlags adds the period and --xlsx to stats study.
+func studyMoreFlags(cmd *cobra.Command, f *statsFlags) {
+	cmd.Flags().StringVar(&f.from, "from", "", "thay cho --doc: mọi đợt gửi tạo từ `NGÀY` (01/07/2026)")
+	cmd.Flags().StringVar(&f.to, "to", "", "… đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
+	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi thêm bảng tính Excel (tỷ lệ và người chưa học) vào `TỆP`")
+}
+
+// statsStudyMore is stats study over a period, or with --xlsx.
+func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issuer, orgCode string, asCSV bool, f statsFlags) error {
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(loc)
+	byDoc := strings.TrimSpace(number) != ""
+	if byDoc && (f.from != "" || f.to != "") {
+		return errors.New("chỉ chọn một: --doc SỐ_HIỆU (một văn bản) hoặc --from/--to (mọi đợt gửi trong thời gian đó)")
+	}
+	var from, to time.Time
+	if !byDoc {
+		if f.from == "" && f.to == "" {
+			return errors.New("thiếu --doc hoặc --from: ví dụ sotay stats study --doc 21-KL/TW, hoặc sotay stats study --from 01/07/2026 --to 30/11/2026")
+		}
+		if from, to, err = f.period(now, "sotay stats study --from 01/07/2026 --to 30/11/2026"); err != nil {
+			return err
+		}
+	}
+	s, err := c.openIn(ctx, loc)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var filter storage.StudyFilter
+	title := ""
+	if byDoc {
+		d, err := findDocument(ctx, s, number, issuer, docListHint)
+		if err != nil {
+			return err
+		}
+		filter.DocumentID = d.ID
+		title = fmt.Sprintf("%s số %s — %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
+	} else {
+		filter = report.PeriodFilter(from, to, loc)
+		title = fmt.Sprintf("Học tập theo các đợt gửi từ %s đến %s", vn.FormatDate(from), vn.FormatDate(to))
+	}
+	root, err := statsRoot(ctx, s, orgCode)
+	if err != nil {
+		return err
+	}
+	rows, err := s.StudyRates(ctx, filter, root.ID)
+	if err != nil {
+		return err
+	}
+	if f.xlsx != "" {
+		lag, err := s.Laggards(ctx, filter, root.ID)
+		if err != nil {
+			return err
+		}
+		if err := writeXLSX(f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
+			return err
+		}
+	}
+	if asCSV {
+		return writeStudyCSV(out, rows)
+	}
+	fmt.Fprintln(out, title)
+	if rows[0].Total.Assigned == 0 {
+		fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản trong phạm vi này.\n", root.Name)
+		return nil
+	}
+	return writeStudyTable(out, rows)
+}

@@ -1,0 +1,191 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+type outboxRow struct {
+	ChatID int64     `db:"chat_id"`
+	Kind   string    `db:"kind"`
+	Text   string    `db:"text"`
+	At     time.Time `db:"next_attempt_at"`
+}
+
+func (e *reportEnv) outbox(t *testing.T) []outboxRow {
+	t.Helper()
+	var rows []outboxRow
+	if err := e.s.DB().Select(&rows, `SELECT chat_id, kind, text, next_attempt_at FROM outbox ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
+	e := newReportEnv(t)
+	ctx := context.Background()
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt Kết luận 21-KL/TW")
+	if got := e.last(); !strings.Contains(got, "Đã gửi thông báo họp cho <b>2</b> đảng viên") || !strings.Contains(got, "19:00 ngày 27/11/2026") {
+		t.Fatalf("confirmation = %q", got)
+	}
+	rows := e.outbox(t)
+	var notices, reminders int
+	for _, r := range rows {
+		switch r.Kind {
+		case storage.OutboxNotice:
+			notices++
+			if !strings.Contains(r.Text, "19:30 ngày 28/11/2026") || !strings.Contains(r.Text, "Nhà văn hóa bản") {
+				t.Fatalf("notice %q", r.Text)
+			}
+		case storage.OutboxReminder:
+			reminders++
+			// The evening before, not at night.
+			if want := time.Date(2026, 11, 27, 19, 0, 0, 0, hcm); !r.At.Equal(want) {
+				t.Fatalf("reminder at %v, want %v", r.At.In(hcm), want)
+			}
+			if h := r.At.In(hcm).Hour(); h >= 21 || h < 7 {
+				t.Fatalf("reminder at night: %v", r.At.In(hcm))
+			}
+		}
+	}
+	if notices != 2 || reminders != 2 {
+		t.Fatalf("outbox %+v", rows)
+	}
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT id FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+
+	e.press(t, 701, handlers.CallbackData("hop", "y", id))
+	if !contains(e.rec.texts(), "Đồng chí đã báo: <b>có mặt</b>") {
+		t.Fatalf("answer shown %q", e.rec.texts())
+	}
+	e.rec.reset()
+	e.press(t, 702, handlers.CallbackData("hop", "n", id))
+	if got := e.last(); !strings.Contains(got, "vắng vì lý do gì") {
+		t.Fatalf("reason not asked: %q", e.rec.texts())
+	}
+	e.text(t, 702, "đi viện")
+	if got := e.last(); !strings.Contains(got, "lý do: đi viện") {
+		t.Fatalf("reason answer %q", got)
+	}
+	var left int
+	if err := e.s.DB().Get(&left, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND chat_id = 702`); err != nil || left != 0 {
+		t.Fatalf("the absent member's reminder stays: %d %v", left, err)
+	}
+
+	t.Run("NotInvitedCannotAnswer", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 703, handlers.CallbackData("hop", "y", id))
+		if !contains(e.rec.texts(), "callback:Không tìm thấy") {
+			t.Fatalf("got %q", e.rec.texts())
+		}
+	})
+	t.Run("TallyForTheSecretaryOnly", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 702, handlers.CallbackData("lh", id))
+		got := e.last()
+		if !strings.Contains(got, "Có mặt 1: Lò Văn Minh") || !strings.Contains(got, "Vắng 1: Hoàng Thị Hoa (đi viện)") || !strings.Contains(got, "Chưa trả lời 0") {
+			t.Fatalf("tally %q", got)
+		}
+		e.rec.reset()
+		e.press(t, 701, handlers.CallbackData("lh", id))
+		if !contains(e.rec.texts(), "không có quyền") {
+			t.Fatalf("a member saw the tally: %q", e.rec.texts())
+		}
+	})
+	t.Run("AnswersChangeUntilTheMeetingStarts", func(t *testing.T) {
+		reminders := func() int {
+			return count(t, e.s, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND chat_id = 701 AND state = 'pending'`)
+		}
+		e.press(t, 701, handlers.CallbackData("hop", "n", id))
+		if n := reminders(); n != 0 {
+			t.Fatalf("reminders after absent: %d", n)
+		}
+		e.press(t, 701, handlers.CallbackData("hop", "y", id))
+		e.press(t, 701, handlers.CallbackData("hop", "y", id))
+		if n := reminders(); n != 1 {
+			t.Fatalf("reminders after present again: %d", n)
+		}
+		e.clock.Set(time.Date(2026, 11, 28, 19, 30, 0, 0, hcm))
+		e.rec.reset()
+		e.press(t, 701, handlers.CallbackData("hop", "n", id))
+		if !contains(e.rec.texts(), "đã bắt đầu") {
+			t.Fatalf("late answer: %q", e.rec.texts())
+		}
+	})
+	t.Run("ReportStartsFromTheAnswers", func(t *testing.T) {
+		e.clock.Set(time.Date(2026, 11, 29, 8, 0, 0, 0, hcm))
+		e.text(t, 702, "/huy")
+		e.rec.reset()
+		e.press(t, 702, handlers.CallbackData("lh", id, "r"))
+		if got := e.last(); !strings.Contains(got, "28/11/2026") || !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
+			t.Fatalf("report start %q", got)
+		}
+		e.tap(t, 702, "sh", "k:thuong_ky")
+		e.tap(t, 702, "sh", "skip")
+		e.tap(t, 702, "sh", "ok")
+		ms := e.meetings(t)
+		if len(ms) != 1 || ms[0].Present != 1 || ms[0].Total != 2 || ms[0].Topic != "Quán triệt Kết luận 21-KL/TW" || ms[0].AbsentReasons != "Hoàng Thị Hoa (đi viện)" {
+			t.Fatalf("stored %+v", ms)
+		}
+		// A form without attendance for that day starts from the answers too.
+		e.rec.reset()
+		e.text(t, 702, "/sinhhoat 28/11/2026; chuyên đề")
+		if got := e.last(); !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Nội dung sinh hoạt?") {
+			t.Fatalf("quick form: %q", got)
+		}
+		// And so does the dialog, once the day is chosen.
+		e.text(t, 702, "/huy")
+		e.text(t, 702, "/sinhhoat")
+		e.text(t, 702, "28/11/2026")
+		if got := e.last(); !strings.Contains(got, "lấy theo trả lời lịch họp: 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
+			t.Fatalf("dialog: %q", got)
+		}
+	})
+	_ = ctx
+}
+
+func TestMeetingNoticeLateEveningGetsNoNightReminder(t *testing.T) {
+	e := newReportEnv(t)
+	e.clock.Set(time.Date(2026, 11, 27, 20, 30, 0, 0, hcm))
+	e.text(t, 702, "/lichhop ngày mai; 7h30; Nhà văn hóa; Họp đột xuất")
+	if got := e.last(); !strings.Contains(got, "Đã gửi thông báo họp") || strings.Contains(got, "Sẽ nhắc") {
+		t.Fatalf("confirmation = %q", got)
+	}
+	for _, r := range e.outbox(t) {
+		if r.Kind == storage.OutboxReminder {
+			t.Fatalf("a reminder after the evening: %+v", r)
+		}
+	}
+	e.rec.reset()
+	e.text(t, 702, "/lichhop 20/11/2026; 19:30; A; B")
+	if got := e.last(); !strings.Contains(got, "đã qua") {
+		t.Fatalf("past notice: %q", got)
+	}
+	e.text(t, 703, "/lichhop 29/11/2026; 19:30; A; B")
+	if got := e.last(); !strings.Contains(got, "ghi mã chi bộ") {
+		t.Fatalf("notice for the committee: %q", got)
+	}
+}
+
+func TestMeetingNoticeDialog(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop")
+	e.tap(t, 702, "lhd", "d:20261126")
+	e.tap(t, 702, "lhd", "t:19:30")
+	e.text(t, 702, "Nhà văn hóa")
+	e.text(t, 702, "Kiểm điểm cuối năm")
+	if got := e.last(); !strings.Contains(got, "19:30 ngày 26/11/2026") {
+		t.Fatalf("confirm %q", got)
+	}
+	e.tap(t, 702, "lhd", "ok")
+	if got := e.last(); !strings.Contains(got, "Đã gửi thông báo họp") {
+		t.Fatalf("done %q", got)
+	}
+}

@@ -1,0 +1,283 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// /baocao reads reports back: a secretary's recent reports with their
+// versions, and for officers the reports in their scope to mark reviewed
+// or return with a comment that reaches the reporter (who corrects it: a
+// new version). Buttons: rv:l:<offset> a page, rv:v:<id> one report,
+// rv:ok:<id> reviewed, rv:back:<id> return (the "tl" dialog asks why).
+
+const reportPage = 8
+
+// reportItem is one line of the list, of either type.
+type reportItem struct {
+	ID         int64
+	Type       string
+	Label      string
+	State      string
+	ReportedAt time.Time
+}
+
+func stateMark(state string) string {
+	switch state {
+	case storage.ReportReviewed:
+		return "✔"
+	case storage.ReportReturned:
+		return "↩"
+	}
+	return "⏳"
+}
+
+// reportList is /baocao and rv:l:<offset>.
+func (h *Handlers) reportList(ctx context.Context, r *Request) error {
+	off := 0
+	if r.Update.CallbackQuery != nil {
+		off = r.CB.Offset(1)
+	}
+	roots := r.Scope(Secretary).Roots()
+	f := storage.ReportFilter{Roots: roots, Newest: true, Limit: off + reportPage + 1}
+	ms, err := r.Store.MeetingReports(ctx, f)
+	if err != nil {
+		return err
+	}
+	ss, err := r.Store.SupervisionReports(ctx, f)
+	if err != nil {
+		return err
+	}
+	var items []reportItem
+	for _, m := range ms {
+		items = append(items, reportItem{ID: m.ID, Type: rtMeeting, State: m.State, ReportedAt: m.ReportedAt,
+			Label: fmt.Sprintf("%s 📝 %s %s · %d/%d", stateMark(m.State), m.HeldOn.Format("02/01"), m.OrgName, m.Present, m.Total)})
+	}
+	for _, s := range ss {
+		items = append(items, reportItem{ID: s.ID, Type: rtSupervision, State: s.State, ReportedAt: s.ReportedAt,
+			Label: fmt.Sprintf("%s 🔍 %s %s · %s", stateMark(s.State), s.HeldOn.Format("02/01"), s.OrgName, storage.SupervisionKindName(s.Kind))})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].ReportedAt.After(items[j].ReportedAt) })
+	if len(items) == 0 && off == 0 {
+		r.Show("Chưa có báo cáo nào. Đồng chí gõ /sinhhoat để báo cáo buổi sinh hoạt, /kiemtra để báo cáo kiểm tra, giám sát.", nil)
+		return nil
+	}
+	if off > len(items) {
+		off = 0
+	}
+	end := min(off+reportPage, len(items))
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, it := range items[off:end] {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(it.Label, 60), cbReview, "v", it.ID)))
+	}
+	var nav []tgbotapi.InlineKeyboardButton
+	if off > 0 {
+		nav = append(nav, button(labelPrev, cbReview, "l", max(off-reportPage, 0)))
+	}
+	if len(items) > end {
+		nav = append(nav, button(labelNext, cbReview, "l", end))
+	}
+	if nav != nil {
+		rows = append(rows, nav)
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	r.Show("🗂 <b>Báo cáo gần đây</b> (⏳ chờ xem, ✔ đã xem, ↩ trả lại để sửa). Bấm để xem, sửa hoặc xem các phiên bản:", &kb)
+	return nil
+}
+
+// reviewButton takes rv:<l|v|ok|back>:<…>.
+func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
+	if r.CB.Arg(0) == "l" {
+		return h.reportList(ctx, r)
+	}
+	id, err := r.ArgID(1)
+	if err != nil {
+		return err
+	}
+	info, err := r.Store.ReportByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	// The button names a report; a forged one may name any.
+	if err := mayReport(ctx, r, info.OrgID); err != nil {
+		return err
+	}
+	switch r.CB.Arg(0) {
+	case "v":
+		return h.showReport(ctx, r, info)
+	case "ok", "back":
+		if ok, err := r.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
+			return err
+		} else if !ok {
+			return storage.ErrForbidden
+		}
+		if r.CB.Arg(0) == "back" {
+			return h.returning.StartNew(ctx, r, "why", returnDraft{Report: id})
+		}
+		if err := r.Store.ReviewReport(ctx, id, r.Member.ID, ""); err != nil {
+			return err
+		}
+		r.Toast = "Đã đánh dấu đã xem."
+		info.State = storage.ReportReviewed
+		return h.showReport(ctx, r, info)
+	}
+	return storage.ErrNotFound
+}
+
+// showReport shows a report, its state and every version.
+func (h *Handlers) showReport(ctx context.Context, r *Request, info storage.ReportInfo) error {
+	var b strings.Builder
+	typ := rtMeeting
+	switch info.Type {
+	case storage.ReportMeeting:
+		vs, err := r.Store.MeetingVersions(ctx, info.ID)
+		if err != nil || len(vs) == 0 {
+			return err
+		}
+		m := vs[len(vs)-1]
+		fmt.Fprintf(&b, "📝 <b>Báo cáo sinh hoạt chi bộ số %d</b> %s\n", m.ID, reviewState(m.State, m.ReviewComment))
+		b.WriteString(meetingLines(m.OrgName, m.Kind, m.HeldOn, m.Present, m.Total, m.Topic, m.AbsentReasons, m.MinutesFile != ""))
+		b.WriteString("\n\n<b>Các phiên bản</b>")
+		for _, v := range vs {
+			fmt.Fprintf(&b, "\n%d. %s — %s · %s/%s %d/%d · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),
+				changeName(v.Change), v.HeldOn.Format("02/01"), storage.MeetingKindName(v.Kind), v.Present, v.Total, esc(reporter(v.ReportedByName)))
+		}
+	case storage.ReportSupervision:
+		typ = rtSupervision
+		vs, err := r.Store.SupervisionVersions(ctx, info.ID)
+		if err != nil || len(vs) == 0 {
+			return err
+		}
+		s := vs[len(vs)-1]
+		fmt.Fprintf(&b, "🔍 <b>Báo cáo %s số %d</b> %s\n", storage.SupervisionKindName(s.Kind), s.ID, reviewState(s.State, s.ReviewComment))
+		b.WriteString(supervisionLines(s.OrgName, s.Body, s.Kind, s.HeldOn, s.OrgsExamined, s.MembersExamined, s.Violations, s.Content, s.Measures))
+		b.WriteString("\n\n<b>Các phiên bản</b>")
+		for _, v := range vs {
+			fmt.Fprintf(&b, "\n%d. %s — %s · %s %d tổ chức, %d đảng viên, %d vi phạm · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),
+				changeName(v.Change), v.HeldOn.Format("02/01"), v.OrgsExamined, v.MembersExamined, v.Violations, esc(reporter(v.ReportedByName)))
+		}
+	default:
+		return storage.ErrNotFound
+	}
+	rows := [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(editButton(typ, info.ID), button("🗂 Danh sách", cbReview, "l", 0))}
+	if ok, err := r.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
+		return err
+	} else if ok {
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("✔ Đã xem", cbReview, "ok", info.ID), button("↩ Trả lại để sửa", cbReview, "back", info.ID)))
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	r.Show(b.String(), &kb)
+	return nil
+}
+
+func reviewState(state, comment string) string {
+	switch state {
+	case storage.ReportReviewed:
+		return "(✔ đã xem)"
+	case storage.ReportReturned:
+		return "(↩ trả lại: " + esc(cut(comment, 200)) + ")"
+	}
+	return "(⏳ chờ xem)"
+}
+
+func changeName(c string) string {
+	switch c {
+	case storage.ChangeCorrected:
+		return "sửa"
+	case storage.ChangeReplaced:
+		return "thay báo cáo cũ"
+	}
+	return "gửi lần đầu"
+}
+
+func reporter(name string) string {
+	if name == "" {
+		return "nhập từ máy tính"
+	}
+	return name
+}
+
+// returnDraft asks why a report is returned.
+type returnDraft struct {
+	Report int64 `json:"r"`
+}
+
+func (h *Handlers) returnDialog() *Dialog[returnDraft] {
+	return &Dialog[returnDraft]{
+		Name:      "tl",
+		Title:     "trả lại báo cáo",
+		Cancelled: "Đã hủy, báo cáo không bị trả lại.",
+		Stale:     "Việc trả lại báo cáo này đã xong hoặc đã hủy.",
+		Steps: []*Step[returnDraft]{{
+			ID: "why",
+			View: func(_ context.Context, c *Conv[returnDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+				return fmt.Sprintf("↩ Trả lại báo cáo số %d: đồng chí gõ ý kiến để người báo cáo sửa, ví dụ «Ghi rõ người vắng và lý do».", c.Draft.Report),
+					[][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+			},
+			Text: h.returnReport,
+		}},
+	}
+}
+
+// returnReport stores the comment and tells the reporter through the outbox.
+func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], text string) error {
+	comment, err := reportText(text, "Ý kiến", "Ghi rõ người vắng và lý do")
+	if err != nil {
+		return err
+	}
+	comment = cut(comment, 500)
+	info, err := c.Store.ReportByID(ctx, c.Draft.Report)
+	if err != nil {
+		return err
+	}
+	if ok, err := c.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
+		return err
+	} else if !ok {
+		return storage.ErrForbidden
+	}
+	if err := c.Store.ReviewReport(ctx, info.ID, c.Member.ID, comment); err != nil {
+		return err
+	}
+	what, typ := "", rtMeeting
+	switch info.Type {
+	case storage.ReportMeeting:
+		m, err := c.Store.MeetingReport(ctx, info.ID)
+		if err != nil {
+			return err
+		}
+		what = fmt.Sprintf("Báo cáo sinh hoạt chi bộ số %d (%s, ngày %s)", m.ID, esc(m.OrgName), vn.FormatDate(m.HeldOn))
+	default:
+		typ = rtSupervision
+		s, err := c.Store.SupervisionReport(ctx, info.ID)
+		if err != nil {
+			return err
+		}
+		what = fmt.Sprintf("Báo cáo %s số %d (%s, ngày %s)", storage.SupervisionKindName(s.Kind), s.ID, esc(s.OrgName), vn.FormatDate(s.HeldOn))
+	}
+	told := "người báo cáo chưa liên kết Telegram, đồng chí báo trực tiếp"
+	if info.ReportedBy != nil {
+		m, err := c.Store.MemberByID(ctx, *info.ReportedBy)
+		if err != nil {
+			return err
+		}
+		if m.TelegramUserID != nil && m.Active {
+			msg := fmt.Sprintf("↩ %s được trả lại để sửa.\nÝ kiến của đồng chí %s: %s\nĐồng chí bấm «Sửa» để gửi bản đã sửa (bản cũ vẫn được giữ).",
+				what, esc(c.Member.FullName), esc(comment))
+			kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(editButton(typ, info.ID)))
+			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, *m.TelegramUserID, msg, kb); err != nil {
+				return err
+			}
+			told = "đã báo cho đồng chí " + esc(m.FullName)
+		}
+	}
+	c.End(fmt.Sprintf("↩ Đã trả lại %s kèm ý kiến; %s.", what, told), nil)
+	return nil
+}

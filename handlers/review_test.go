@@ -1,0 +1,85 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+func TestReviewReturnAndCorrect(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2; Quán triệt")
+	e.text(t, 703, "/sinhhoat CB2; 16/11/2026; thường kỳ; 1/1; Của CB2")
+	ms := e.meetings(t)
+	cb1, cb2 := ms[0], ms[1]
+
+	t.Run("SecretarySeesOwnReportsAndVersions", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 702, "/baocao")
+		labels := strings.Join(e.rec.buttonLabels(), "|")
+		if !strings.Contains(labels, "Chi bộ bản Nà Hiên") || strings.Contains(labels, "Pà Pao") {
+			t.Fatalf("list %q", labels)
+		}
+		e.press(t, 702, handlers.CallbackData("rv", "v", cb1.ID))
+		got := e.last()
+		if !strings.Contains(got, "Các phiên bản") || !strings.Contains(got, "1. ") || !strings.Contains(got, "Hoàng Thị Hoa") || !strings.Contains(got, "chờ xem") {
+			t.Fatalf("report %q", got)
+		}
+		if contains(e.rec.buttonLabels(), "✔ Đã xem") {
+			t.Fatal("a secretary is offered the review")
+		}
+	})
+	t.Run("ForgedButtonsRefused", func(t *testing.T) {
+		e.rec.reset()
+		e.press(t, 702, handlers.CallbackData("rv", "v", cb2.ID))
+		e.press(t, 702, handlers.CallbackData("rv", "ok", cb1.ID))
+		if n := strings.Count(strings.Join(e.rec.texts(), "\n"), "callback:Đồng chí"); n != 2 {
+			t.Fatalf("answers %q", e.rec.texts())
+		}
+		info, _ := e.s.ReportByID(t.Context(), cb1.ID)
+		if info.State != storage.ReportSubmitted {
+			t.Fatalf("state %q", info.State)
+		}
+	})
+	t.Run("OfficerReturnsWithComment", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 703, "/baocao")
+		if !contains(e.rec.buttonLabels(), "⏳ 📝 15/11 Chi bộ bản Nà Hiên · 2/2") {
+			t.Fatalf("officer list %q", e.rec.buttonLabels())
+		}
+		e.press(t, 703, handlers.CallbackData("rv", "v", cb1.ID))
+		e.press(t, 703, handlers.CallbackData("rv", "back", cb1.ID))
+		e.text(t, 703, "Ghi rõ người vắng")
+		if got := e.last(); !strings.Contains(got, "Đã trả lại") || !strings.Contains(got, "Hoàng Thị Hoa") {
+			t.Fatalf("answer %q", got)
+		}
+		rows := e.outbox(t)
+		if len(rows) != 1 || rows[0].ChatID != 702 || !strings.Contains(rows[0].Text, "Ghi rõ người vắng") {
+			t.Fatalf("outbox %+v", rows)
+		}
+		info, _ := e.s.ReportByID(t.Context(), cb1.ID)
+		if info.State != storage.ReportReturned {
+			t.Fatalf("state %q", info.State)
+		}
+	})
+	t.Run("SecretaryCorrectsNewVersion", func(t *testing.T) {
+		e.press(t, 702, handlers.CallbackData("rs", "m", cb1.ID))
+		e.tap(t, 702, "sh", "e")
+		e.tap(t, 702, "sh", "f:absent")
+		e.text(t, 702, "Không ai vắng")
+		e.tap(t, 702, "sh", "ok")
+		vs, err := e.s.MeetingVersions(t.Context(), cb1.ID)
+		if err != nil || len(vs) != 2 || vs[1].AbsentReasons != "Không ai vắng" || vs[1].State != storage.ReportSubmitted {
+			t.Fatalf("versions %+v %v", vs, err)
+		}
+	})
+	t.Run("OfficerMarksReviewed", func(t *testing.T) {
+		e.press(t, 703, handlers.CallbackData("rv", "ok", cb1.ID))
+		info, _ := e.s.ReportByID(t.Context(), cb1.ID)
+		if info.State != storage.ReportReviewed {
+			t.Fatalf("state %q", info.State)
+		}
+	})
+}
