@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
 func TestOfflineTicking(t *testing.T) {
@@ -17,11 +18,7 @@ func TestOfflineTicking(t *testing.T) {
 	day := e.clock.Now().AddDate(0, 0, -1).Format("20060102")
 
 	t.Run("MemberWithoutRoleRefused", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 702, "hoff")
-		if !contains(e.rec.texts(), "không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 702, "hoff", "không có quyền")
 	})
 	t.Run("SecretaryTicksOwnCell", func(t *testing.T) {
 		e.rec.reset()
@@ -44,9 +41,7 @@ func TestOfflineTicking(t *testing.T) {
 		if a.State != storage.AssignStudiedOffline || a.OfflineBy != "tg:701" || a.OfflineMeetingOn.Format("20060102") != day {
 			t.Fatalf("assignment %+v", a)
 		}
-		if !contains(e.rec.texts(), "Đã ghi nhận <b>1</b> đồng chí") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.said(t, "Đã ghi nhận <b>1</b> đồng chí")
 	})
 	t.Run("ForgedTickOfAnotherCellChangesNothing", func(t *testing.T) {
 		e.press(t, 701, "hoff")
@@ -60,9 +55,7 @@ func TestOfflineTicking(t *testing.T) {
 		if e.state(t, a3) != storage.AssignPending {
 			t.Fatalf("state %s", e.state(t, a3))
 		}
-		if !contains(e.rec.texts(), "không còn trong danh sách") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.said(t, "không còn trong danh sách")
 	})
 	t.Run("UntickWithin24HoursUndoes", func(t *testing.T) {
 		e.press(t, 701, "hoff")
@@ -78,9 +71,7 @@ func TestOfflineTicking(t *testing.T) {
 		}
 	})
 	t.Run("OfficerPicksAnyCellInScope", func(t *testing.T) {
-		if err := e.s.GrantRole(ctx, "DV3", storage.RoleOfficer, "ROOT", "test"); err != nil {
-			t.Fatal(err)
-		}
+		storagetest.MustGrant(t, e.s, "DV3", storage.RoleOfficer, "ROOT")
 		e.press(t, 703, "hoff")
 		e.tap(t, 703, "off", fmt.Sprintf("c:%d", c.ID))
 		e.tap(t, 703, "off", fmt.Sprintf("o:%d", orgID(t, e.s, "CB2")))
@@ -94,14 +85,8 @@ func TestOfflineTicking(t *testing.T) {
 	t.Run("FutureDateTypedIsRefused", func(t *testing.T) {
 		e.press(t, 701, "hoff")
 		e.tap(t, 701, "off", fmt.Sprintf("c:%d", c.ID))
-		e.rec.reset()
-		e.text(t, 701, "25/12/2026")
-		if !contains(e.rec.texts(), "chưa tới") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 701, "25/12/2026", "chưa tới")
 		e.text(t, 701, "hôm qua")
-		if !contains(e.rec.texts(), "Bấm tên các đồng chí") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.said(t, "Bấm tên các đồng chí")
 	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"sotay/handlers"
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
 func TestReminderMessage(t *testing.T) {
@@ -46,11 +47,7 @@ func TestRemindCommand(t *testing.T) {
 		return count(t, e.s, `SELECT count(*) FROM outbox o JOIN members m ON m.telegram_user_id = o.chat_id WHERE o.kind = 'reminder' AND m.code = $1`, code)
 	}
 	t.Run("MemberMayNotAsk", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 702, "/nhacnho")
-		if !contains(e.rec.texts(), "không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 702, "/nhacnho", "không có quyền")
 	})
 	t.Run("SecretaryRemindsOwnCellOnly", func(t *testing.T) {
 		e.rec.reset()
@@ -74,9 +71,7 @@ func TestRemindCommand(t *testing.T) {
 		}
 	})
 	t.Run("AtNightQueuedForSevenOClock", func(t *testing.T) {
-		if err := e.s.GrantRole(ctx, "DV3", storage.RoleOfficer, "ROOT", "test"); err != nil {
-			t.Fatal(err)
-		}
+		storagetest.MustGrant(t, e.s, "DV3", storage.RoleOfficer, "ROOT")
 		e.clock.Set(time.Date(2026, 12, 1, 21, 30, 0, 0, hcm))
 		e.rec.reset()
 		e.text(t, 703, "/nhacnho")
@@ -98,18 +93,10 @@ func TestRemindCommand(t *testing.T) {
 		other := e.pushTo(t, e.doc2, 2, "CB2")
 		e.text(t, 701, "/nhacnho")
 		intent := strings.Split(e.rec.find("nn", "x"), ":")[1]
-		e.rec.reset()
-		e.press(t, 701, fmt.Sprintf("nn:%s:c:%d", intent, other.ID))
-		if !contains(e.rec.texts(), "không có quyền") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 701, fmt.Sprintf("nn:%s:c:%d", intent, other.ID), "không có quyền")
 	})
 	t.Run("RemindLaterSetsTomorrow", func(t *testing.T) {
-		e.rec.reset()
-		e.press(t, 702, "nls")
-		if !contains(e.rec.texts(), "ngày mai") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyToPress(t, 702, "nls", "ngày mai")
 		if n := count(t, e.s, `SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id WHERE m.code = 'DV2' AND a.remind_on = '2026-12-04'`); n != 1 {
 			t.Fatalf("%d assignments to remind tomorrow", n)
 		}

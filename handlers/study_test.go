@@ -52,9 +52,7 @@ func newStudyEnv(t *testing.T) *studyEnv {
 	e.link(t, "DV1", 701)
 	e.link(t, "DV2", 702)
 	e.link(t, "DV3", 703)
-	if err := s.GrantRole(context.Background(), "DV1", storage.RoleSecretary, "CB1", "test"); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustGrant(t, s, "DV1", storage.RoleSecretary, "CB1")
 	se.doc1 = insertDoc(t, s, "21-KL/TW", "Về tiếp tục đẩy mạnh xây dựng Đảng")
 	se.doc2 = insertDoc(t, s, "05-NQ/TU", "Về phát triển kinh tế")
 	return se
@@ -264,10 +262,6 @@ func TestStudyListAndRecord(t *testing.T) {
 		}
 	})
 	t.Run("NothingLeft", func(t *testing.T) {
-		e.rec.reset()
-		e.text(t, 703, "/hoctap")
-		if !contains(e.rec.texts(), "không còn văn bản nào") {
-			t.Fatalf("got %q", e.rec.texts())
-		}
+		e.replyTo(t, 703, "/hoctap", "không còn văn bản nào")
 	})
 }

@@ -84,6 +84,16 @@ func (e campaignEnv) push(t *testing.T, all bool, orgs ...string) (storage.Campa
 	})
 }
 
+// mustPush is push, ending the test if the campaign is refused.
+func (e campaignEnv) mustPush(t *testing.T, all bool, orgs ...string) storage.Campaign {
+	t.Helper()
+	c, err := e.push(t, all, orgs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func states(t *testing.T, s *storage.Storage, campaignID int64) map[string]string {
 	t.Helper()
 	return storagetest.Pairs[string, string](t, s, `SELECT m.code AS k, a.state AS v FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.campaign_id = $1`, campaignID)
@@ -103,10 +113,7 @@ func TestCreateCampaign(t *testing.T) {
 		}
 	})
 	t.Run("SnapshotsOneAssignmentPerMemberAndQueuesLinked", func(t *testing.T) {
-		c, err := e.push(t, false, "DB1", "CB1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := e.mustPush(t, false, "DB1", "CB1")
 		got := states(t, e.s, c.ID)
 		want := map[string]string{"A1": "pending", "A2": "unreachable", "B1": "pending"}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -125,10 +132,7 @@ func TestCreateCampaign(t *testing.T) {
 		}
 	})
 	t.Run("SecondCampaignAddsNewAndUnreachedMembers", func(t *testing.T) {
-		c, err := e.push(t, false, "ROOT")
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := e.mustPush(t, false, "ROOT")
 		// A2 was not linked at the first push: a new push tries again.
 		if got := states(t, e.s, c.ID); len(got) != 3 || got["C1"] != "pending" || got["C2"] != "unreachable" || got["A2"] != "unreachable" {
 			t.Fatalf("assignments %v", got)
@@ -141,10 +145,7 @@ func TestCreateCampaign(t *testing.T) {
 		}
 	})
 	t.Run("AllAssignsAgain", func(t *testing.T) {
-		c, err := e.push(t, true, "CB1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := e.mustPush(t, true, "CB1")
 		if got := states(t, e.s, c.ID); len(got) != 2 {
 			t.Fatalf("assignments %v", got)
 		}
@@ -172,10 +173,7 @@ func TestCreateCampaign(t *testing.T) {
 func TestAssignmentStates(t *testing.T) {
 	e := newCampaignEnv(t)
 	ctx := context.Background()
-	c, err := e.push(t, false, "CB1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.mustPush(t, false, "CB1")
 	a1, _ := e.s.Member(ctx, "A1")
 	b1, _ := e.s.Member(ctx, "B1")
 	var aid int64
@@ -334,10 +332,7 @@ func TestOutboxClaims(t *testing.T) {
 	})
 	t.Run("BlockedChatMarksMemberUnreachable", func(t *testing.T) {
 		e := newCampaignEnv(t)
-		c, err := e.push(t, false, "CB3")
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := e.mustPush(t, false, "CB3")
 		var oid int64
 		if err := e.s.DB().Get(&oid, `SELECT id FROM outbox WHERE campaign_id = $1`, c.ID); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -208,24 +207,6 @@ func (s *Storage) MeetingsAttended(ctx context.Context, memberID int64) (int, er
 		return 0, fmt.Errorf("storage: meetings attended by %d: %w", memberID, err)
 	}
 	return n, nil
-}
-
-// EnqueueAt queues a message like Enqueue, not to be sent before at.
-func (s *Storage) EnqueueAt(ctx context.Context, kind string, chatID int64, text string, markup any, at time.Time) (int64, error) {
-	var mk any
-	if markup != nil {
-		b, err := json.Marshal(markup)
-		if err != nil {
-			return 0, fmt.Errorf("storage: enqueue: %w", err)
-		}
-		mk = string(b)
-	}
-	var id int64
-	if err := s.get(ctx, &id, `INSERT INTO outbox (kind, chat_id, text, reply_markup, next_attempt_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		kind, chatID, text, mk, at); err != nil {
-		return 0, fmt.Errorf("storage: enqueue: %w", err)
-	}
-	return id, nil
 }
 
 // MeetingsBetween lists an organisation's announced meetings starting in

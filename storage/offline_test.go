@@ -22,10 +22,7 @@ func assignmentOf(t *testing.T, s *storage.Storage, c storage.Campaign, code str
 func TestOfflineStudy(t *testing.T) {
 	e := newCampaignEnv(t)
 	ctx := context.Background()
-	c, err := e.push(t, false, "ROOT")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.mustPush(t, false, "ROOT")
 	sec, _ := e.s.Member(ctx, "A1")
 	by := storage.OfflineBy{Actor: "tg:101", MemberID: &sec.ID}
 	meeting := time.Now().AddDate(0, 0, -1)
@@ -92,10 +89,7 @@ func TestOfflineStudy(t *testing.T) {
 func TestOfflineByCodes(t *testing.T) {
 	e := newCampaignEnv(t)
 	ctx := context.Background()
-	c, err := e.push(t, false, "DB1") // A1, A2 (CB1), B1 (CB2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.mustPush(t, false, "DB1") // A1, A2 (CB1), B1 (CB2)
 	b1, _ := e.s.Member(ctx, "B1")
 	if _, _, err := e.s.MarkStudied(ctx, assignmentOf(t, e.s, c, "B1"), b1.ID); err != nil {
 		t.Fatal(err)

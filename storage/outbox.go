@@ -37,20 +37,39 @@ type OutboxMessage struct {
 // it is sent if and only if the transaction commits. markup is marshalled
 // to JSON (nil for none).
 func (s *Storage) Enqueue(ctx context.Context, kind string, chatID int64, text string, markup any) (int64, error) {
-	var mk any
-	if markup != nil {
-		b, err := json.Marshal(markup)
-		if err != nil {
-			return 0, fmt.Errorf("storage: enqueue: %w", err)
-		}
-		mk = string(b)
+	return s.enqueue(ctx, kind, chatID, text, markup, nil)
+}
+
+// EnqueueAt queues a message like Enqueue, not to be sent before at.
+func (s *Storage) EnqueueAt(ctx context.Context, kind string, chatID int64, text string, markup any, at time.Time) (int64, error) {
+	return s.enqueue(ctx, kind, chatID, text, markup, &at)
+}
+
+// enqueue inserts an outbox row; a nil at leaves the first attempt to the
+// column's default, the start of the transaction.
+func (s *Storage) enqueue(ctx context.Context, kind string, chatID int64, text string, markup any, at *time.Time) (int64, error) {
+	mk, err := markupJSON(markup)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	if err := s.get(ctx, &id, `INSERT INTO outbox (kind, chat_id, text, reply_markup) VALUES ($1, $2, $3, $4) RETURNING id`,
-		kind, chatID, text, mk); err != nil {
+	if err := s.get(ctx, &id, `INSERT INTO outbox (kind, chat_id, text, reply_markup, next_attempt_at)
+		VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now())) RETURNING id`, kind, chatID, text, mk, at); err != nil {
 		return 0, fmt.Errorf("storage: enqueue: %w", err)
 	}
 	return id, nil
+}
+
+// markupJSON is markup as the outbox stores it: JSON text, or NULL for none.
+func markupJSON(markup any) (any, error) {
+	if markup == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(markup)
+	if err != nil {
+		return nil, fmt.Errorf("storage: enqueue: %w", err)
+	}
+	return string(b), nil
 }
 
 // ClaimOptions say how a sender claims.

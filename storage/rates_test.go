@@ -54,10 +54,7 @@ func rateTree(t *testing.T) (campaignEnv, []storage.Campaign) {
 			t.Fatal(err)
 		}
 	}
-	c1, err := e.push(t, false, "ROOT")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c1 := e.mustPush(t, false, "ROOT")
 	set(c1, "A1", storage.AssignRead)
 	set(c1, "B1", storage.AssignStudied)
 	set(c1, "C1", storage.AssignDelivered)
@@ -74,18 +71,12 @@ func rateTree(t *testing.T) (campaignEnv, []storage.Campaign) {
 	if err := e.s.LinkTelegram(ctx, a2.ID, 105); err != nil {
 		t.Fatal(err)
 	}
-	c2, err := e.push(t, false, "DB1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c2 := e.mustPush(t, false, "DB1")
 	if got := states(t, e.s, c2.ID); fmt.Sprint(got) != "map[A2:pending]" {
 		t.Fatalf("push 2 assigned %v", got)
 	}
 	set(c2, "A2", storage.AssignStudied)
-	c3, err := e.push(t, true, "CB3")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c3 := e.mustPush(t, true, "CB3")
 	if got := states(t, e.s, c3.ID); fmt.Sprint(got) != "map[C1:pending C2:unreachable D1:unreachable]" {
 		t.Fatalf("push 3 assigned %v", got)
 	}
@@ -128,9 +119,7 @@ func TestStudyRates(t *testing.T) {
 			"CB4 1/0/0/0/0/1/0/0 100.0 0.0",
 			"CB1 1/0/0/1/0/0/0/0 0.0 0.0",
 		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
+		sameLines(t, got, want)
 	})
 	t.Run("DissolvedCellKeepsItsRowAndDepth", func(t *testing.T) {
 		rows, _ := e.s.StudyRates(ctx, storage.StudyFilter{DocumentID: e.doc}, e.orgs["ROOT"])
@@ -156,9 +145,7 @@ func TestStudyRates(t *testing.T) {
 			"CB4 1/0/0/0/0/1/0/0 100.0 0.0",
 			"CB1 2/0/0/1/0/0/1/0 0.0 0.0",
 		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
+		sameLines(t, got, want)
 	})
 	t.Run("ThirdCampaignAlone", func(t *testing.T) {
 		got := rates(t, storage.StudyFilter{CampaignID: cs[2].ID}, "ROOT")
@@ -191,5 +178,13 @@ func TestRoundRate(t *testing.T) {
 		if got := fmt.Sprintf("%.1f", storage.RoundRate(tc.in)); got != tc.want {
 			t.Errorf("RoundRate(%v) = %s, want %s", tc.in, got, tc.want)
 		}
+	}
+}
+
+// sameLines fails the test unless got and want are the same lines.
+func sameLines(t *testing.T, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -142,7 +142,7 @@ func TestDemoFlag(t *testing.T) {
 }
 
 func TestOrgsList(t *testing.T) {
-	env := []string{"DATABASE_URL=" + storagetest.NewDatabase(t)}
+	_, env := database(t)
 	t.Run("EmptyExplained", func(t *testing.T) {
 		if r := run(t, env, "orgs", "list"); r.code != 0 || !strings.Contains(r.stdout, "sotay import orgs") {
 			t.Fatalf("%+v", r)

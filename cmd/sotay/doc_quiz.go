@@ -43,7 +43,7 @@ func docQuizCmd() *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			d, err := findDocument(ctx, s, args[0], issuer)
+			d, err := findDocument(ctx, s, args[0], issuer, docListHint)
 			if err != nil {
 				return err
 			}

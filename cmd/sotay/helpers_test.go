@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,6 +80,16 @@ func mustRun(t *testing.T, env []string, args ...string) result {
 	return r
 }
 
+// csvRows reads what a command printed with --csv.
+func csvRows(t *testing.T, out string) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
 func write(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
@@ -98,12 +109,18 @@ const membersCSV = "Mã đảng viên,Họ và tên,Mã chi bộ,Giới tính,N�
 	"DV0002,Hoàng Thị Hoa,CBNAHIEN,Nữ,1990,Tày,Dự bị,\n" +
 	"DV0003,Giàng A Páo,CBPAPAO,Nam,1975,H'Mông,,+84912000003\n"
 
-// seeded is a new database with orgsCSV and membersCSV imported through
-// the binary; env names it in DATABASE_URL.
-func seeded(t *testing.T) (dsn string, env []string) {
+// database is a new, migrated database; env names it in DATABASE_URL.
+func database(t *testing.T) (dsn string, env []string) {
 	t.Helper()
 	dsn = storagetest.NewDatabase(t)
-	env = []string{"DATABASE_URL=" + dsn}
+	return dsn, []string{"DATABASE_URL=" + dsn}
+}
+
+// seeded is database with orgsCSV and membersCSV imported through the
+// binary.
+func seeded(t *testing.T) (dsn string, env []string) {
+	t.Helper()
+	dsn, env = database(t)
 	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
 	mustRun(t, env, "import", "members", write(t, "m.csv", membersCSV))
 	return dsn, env

@@ -11,12 +11,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sotay/bot/telegramtest"
-	"sotay/storage/storagetest"
 )
 
 func TestCommandLine(t *testing.T) {
-	dsn := storagetest.NewDatabase(t)
-	env := []string{"DATABASE_URL=" + dsn}
+	dsn, env := database(t)
 
 	t.Run("HelpForEverySubcommand", func(t *testing.T) {
 		secrets := append([]string{"TELEGRAM_BOT_TOKEN=123:SECRETTOKEN", "WEBHOOK_SECRET=SECRETHOOK"}, env...)

@@ -199,30 +199,14 @@ func parseDue(s string, now time.Time) (time.Time, error) {
 
 // pushDocument finds the published document with this number.
 func pushDocument(ctx context.Context, s *storage.Storage, number, issuer string) (storage.Document, error) {
-	ds, err := s.DocumentsNumbered(ctx, number)
+	d, err := findDocument(ctx, s, number, issuer, "hãy kiểm tra số văn bản, hoặc thêm văn bản trước (sotay doc add)")
 	if err != nil {
-		return storage.Document{}, err
+		return d, err
 	}
-	var match []storage.Document
-	for _, d := range ds {
-		if issuer == "" || strings.EqualFold(strings.TrimSpace(issuer), d.Issuer) {
-			match = append(match, d)
-		}
+	if d.Status != storage.DocPublished {
+		return storage.Document{}, fmt.Errorf("văn bản %s chưa được công bố hoặc đã thu hồi: chỉ gửi được văn bản đang công bố", d.Number)
 	}
-	switch {
-	case len(match) == 0:
-		return storage.Document{}, fmt.Errorf("không có văn bản số %s: hãy kiểm tra số văn bản, hoặc thêm văn bản trước (sotay doc add)", number)
-	case len(match) > 1:
-		var list []string
-		for _, d := range match {
-			list = append(list, fmt.Sprintf("%s (%s)", d.Number, d.Issuer))
-		}
-		return storage.Document{}, fmt.Errorf("có %d văn bản số %s: %s; hãy thêm --issuer để chọn", len(match), number, strings.Join(list, "; "))
-	}
-	if match[0].Status != storage.DocPublished {
-		return storage.Document{}, fmt.Errorf("văn bản %s chưa được công bố hoặc đã thu hồi: chỉ gửi được văn bản đang công bố", match[0].Number)
-	}
-	return match[0], nil
+	return d, nil
 }
 
 // waitCampaign shows a progress bar until nothing of the campaign is left

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"sotay/bot/telegramtest"
-	"sotay/storage/storagetest"
 )
 
 // TestServeKilledMidPushLosesNothing pushes to 40 members, kills `sotay
@@ -16,8 +15,8 @@ import (
 // gets the document, with at most one duplicate per kill.
 func TestServeKilledMidPushLosesNothing(t *testing.T) {
 	const n = 40
-	dsn := storagetest.NewDatabase(t)
-	env := []string{"DATABASE_URL=" + dsn, "SEND_RATE=10"}
+	dsn, env := database(t)
+	env = append(env, "SEND_RATE=10")
 	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
 	var csv strings.Builder
 	csv.WriteString("code,full_name,org_code\n")

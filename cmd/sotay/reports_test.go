@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +11,7 @@ import (
 )
 
 func TestReportsCommand(t *testing.T) {
-	dsn := storagetest.NewDatabase(t)
-	env := []string{"DATABASE_URL=" + dsn}
+	dsn, env := database(t)
 	s := open(t, dsn)
 	storagetest.SeedCommune(t, s)
 	ctx := context.Background()
@@ -45,14 +43,7 @@ func TestReportsCommand(t *testing.T) {
 	}
 
 	t.Run("MeetingsCSV", func(t *testing.T) {
-		r := run(t, env, "reports", "meetings", "--from", "01/11/2026", "--to", "2026-11-30", "--csv")
-		if r.code != 0 {
-			t.Fatalf("%+v", r)
-		}
-		rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := csvRows(t, mustRun(t, env, "reports", "meetings", "--from", "01/11/2026", "--to", "2026-11-30", "--csv").stdout)
 		if got := strings.Join(rows[0], ","); got != "id,org_code,kind,date,present,total,topic,reported_by,reported_at,version" {
 			t.Fatalf("header %q", got)
 		}
@@ -82,14 +73,7 @@ func TestReportsCommand(t *testing.T) {
 		}
 	})
 	t.Run("SupervisionsCSV", func(t *testing.T) {
-		r := run(t, env, "reports", "supervisions", "--from", "01/11/2026", "--to", "30/11/2026", "--csv")
-		if r.code != 0 {
-			t.Fatalf("%+v", r)
-		}
-		rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := csvRows(t, mustRun(t, env, "reports", "supervisions", "--from", "01/11/2026", "--to", "30/11/2026", "--csv").stdout)
 		if got := strings.Join(rows[0], ","); got != "id,org_code,body,kind,date,orgs_examined,members_examined,violations,content,conclusion,measures,reported_by,reported_at,version" {
 			t.Fatalf("header %q", got)
 		}

@@ -386,7 +386,7 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 	var filter storage.StudyFilter
 	title := ""
 	if byDoc {
-		d, err := findDocument(ctx, s, number, issuer)
+		d, err := findDocument(ctx, s, number, issuer, docListHint)
 		if err != nil {
 			return err
 		}

@@ -82,7 +82,7 @@ func (c *config) statsStudy(ctx context.Context, out io.Writer, number, issuer, 
 		return err
 	}
 	defer s.Close()
-	d, err := findDocument(ctx, s, number, issuer)
+	d, err := findDocument(ctx, s, number, issuer, docListHint)
 	if err != nil {
 		return err
 	}
@@ -105,9 +105,10 @@ func (c *config) statsStudy(ctx context.Context, out io.Writer, number, issuer, 
 	return writeStudyTable(out, rows)
 }
 
-// findDocument finds the one document with this number, in any status:
-// a withdrawn document's figures stay countable.
-func findDocument(ctx context.Context, s *storage.Storage, number, issuer string) (storage.Document, error) {
+// findDocument finds the one document with this number (and issuer, when
+// given), in any status: a withdrawn document's figures stay countable.
+// notFound is the advice given when there is none.
+func findDocument(ctx context.Context, s *storage.Storage, number, issuer, notFound string) (storage.Document, error) {
 	ds, err := s.DocumentsNumbered(ctx, number)
 	if err != nil {
 		return storage.Document{}, err
@@ -120,7 +121,7 @@ func findDocument(ctx context.Context, s *storage.Storage, number, issuer string
 	}
 	switch {
 	case len(match) == 0:
-		return storage.Document{}, fmt.Errorf("không có văn bản số %s: hãy kiểm tra số văn bản (xem danh sách bằng sotay doc list)", number)
+		return storage.Document{}, fmt.Errorf("không có văn bản số %s: %s", number, notFound)
 	case len(match) > 1:
 		var list []string
 		for _, d := range match {
@@ -130,6 +131,9 @@ func findDocument(ctx context.Context, s *storage.Storage, number, issuer string
 	}
 	return match[0], nil
 }
+
+// docListHint is what to do when a document number is not found.
+const docListHint = "hãy kiểm tra số văn bản (xem danh sách bằng sotay doc list)"
 
 // statsRoot is the organisation asked for, or the commune's root.
 func statsRoot(ctx context.Context, s *storage.Storage, code string) (storage.Organisation, error) {

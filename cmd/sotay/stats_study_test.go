@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,25 +18,16 @@ func studyDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	dsn := storagetest.NewDatabase(t)
-	s, err := storage.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.ImportOrgs(ctx, []storage.OrgInput{
-		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
-		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
-		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
-	}, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s := open(t, dsn)
 	var ms []storage.MemberInput
 	for i, org := range []string{"CB1", "CB1", "CB1", "CB2", "CB2"} {
 		ms = append(ms, storage.MemberInput{Line: i + 2, Code: "DV" + strconv.Itoa(i+1), FullName: "Đảng viên " + strconv.Itoa(i+1), OrgCode: org})
 	}
-	if _, err := s.ImportMembers(ctx, ms, nil, storage.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storagetest.MustImport(t, s, []storage.OrgInput{
+		{Line: 2, Code: "ROOT", Name: "Đảng bộ xã Bình Lư", Kind: storage.KindDangBo},
+		{Line: 3, Code: "CB1", Name: "Chi bộ bản Nà Hiên", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+		{Line: 4, Code: "CB2", Name: "Chi bộ bản Pà Pao", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}, ms)
 	for i := 1; i <= 4; i++ {
 		m, _ := s.Member(ctx, "DV"+strconv.Itoa(i))
 		if err := s.LinkTelegram(ctx, m.ID, int64(100+i)); err != nil {
@@ -71,14 +61,7 @@ func studyDB(t *testing.T) string {
 func TestStatsStudy(t *testing.T) {
 	env := []string{"DATABASE_URL=" + studyDB(t)}
 	t.Run("CSVHeaderRowsAndSums", func(t *testing.T) {
-		r := run(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv")
-		if r.code != 0 {
-			t.Fatalf("exit %d: %s", r.code, r.stderr)
-		}
-		recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := csvRows(t, mustRun(t, env, "stats", "study", "--doc", "21-KL/TW", "--csv").stdout)
 		if strings.Join(recs[0], ",") != "org_code,org_name,parent_code,assigned,pending,delivered,read,studied,studied_offline,unreachable,failed,rate_percent" {
 			t.Fatalf("header %q", recs[0])
 		}

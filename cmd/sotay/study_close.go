@@ -27,7 +27,7 @@ func studyCloseCmd() *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			d, err := findDocument(ctx, s, doc, issuer)
+			d, err := findDocument(ctx, s, doc, issuer, docListHint)
 			if err != nil {
 				return err
 			}

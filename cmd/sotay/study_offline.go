@@ -87,7 +87,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 		return err
 	}
 	defer s.Close()
-	d, err := findDocument(ctx, s, a.doc, a.issuer)
+	d, err := findDocument(ctx, s, a.doc, a.issuer, docListHint)
 	if err != nil {
 		return err
 	}
