@@ -572,7 +572,7 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 		ans.title = fmt.Sprintf("📚 <b>Học tập, các đợt gửi %s</b> — %s", esc(lowerFirst(report.Period(from, to, c.Now()))), esc(o.Name))
 		ans.file = "hoc-tap-" + from.Format("20060102") + "-" + to.Format("20060102") + "-" + fileCode(o.Code)
 	}
-	rows, err := c.Store.StudyRates(ctx, f, o.ID)
+	rows, err := c.Store.StudyFigures(ctx, f, o.ID)
 	if err != nil {
 		return ans, err
 	}
@@ -751,7 +751,7 @@ func (h *Handlers) statsSummary(ctx context.Context, c *statsConv, o storage.Org
 		ans.lines = append(ans.lines, esc(p))
 	}
 	ans.chart = func() ([]byte, error) {
-		rows, err := c.Store.StudyRates(ctx, report.PeriodFilter(from, to, h.deps.Location), o.ID)
+		rows, err := c.Store.StudyFigures(ctx, report.PeriodFilter(from, to, h.deps.Location), o.ID)
 		if err != nil {
 			return nil, err
 		}
