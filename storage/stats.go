@@ -465,7 +465,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	if err := s.get(ctx, &sum.Campaigns, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
 			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
 		SELECT count(DISTINCT a.campaign_id) FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
-		WHERE c.created_at >= $2 AND c.created_at < $3 AND a.n > 0 AND a.org_id IN (SELECT id FROM t)`, rootID, startAt, periodEnd(to, loc)); err != nil {
+		WHERE c.created_at >= $2 AND c.created_at < $3 AND a.assigned > 0 AND a.org_id IN (SELECT id FROM t)`, rootID, startAt, periodEnd(to, loc)); err != nil {
 		return sum, fmt.Errorf("storage: summary campaigns: %w", err)
 	}
 	return sum, nil
@@ -552,18 +552,23 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 		return nil, fmt.Errorf("storage: study figures: %w", err)
 	}
 	var rows []struct {
-		OrgID int64  `db:"org_id"`
-		State string `db:"state"`
-		N     int    `db:"n"`
+		OrgID int64 `db:"org_id"`
+		StudyCounts
 	}
 	dupArg := fmt.Sprintf("$%d", len(args)+1)
-	q := `SELECT a.org_id, a.state, sum(a.n) AS n FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
-		WHERE ` + where + ` AND a.document_id <> ALL(` + dupArg + `) GROUP BY a.org_id, a.state`
+	sums := `sum(a.assigned) AS assigned, sum(a.pending) AS pending, sum(a.delivered) AS delivered, sum(a.read) AS read,
+		sum(a.studied) AS studied, sum(a.studied_offline) AS studied_offline, sum(a.unreachable) AS unreachable, sum(a.failed) AS failed`
+	q := `SELECT a.org_id, ` + sums + ` FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
+		WHERE ` + where + ` AND a.document_id <> ALL(` + dupArg + `) GROUP BY a.org_id`
 	if len(dups) > 0 {
-		q += ` UNION ALL SELECT org_id, state, count(*) AS n FROM (
-			SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state
+		q += ` UNION ALL SELECT org_id, count(*) AS assigned,
+			count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'delivered') AS delivered,
+			count(*) FILTER (WHERE state = 'read') AS read, count(*) FILTER (WHERE state = 'studied') AS studied,
+			count(*) FILTER (WHERE state = 'studied_offline') AS studied_offline,
+			count(*) FILTER (WHERE state = 'unreachable') AS unreachable, count(*) FILTER (WHERE state = 'failed') AS failed
+			FROM (SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE ` + where + ` AND a.document_id = ANY(` + dupArg + `)
-			ORDER BY a.member_id, a.document_id, ` + stateRank("a.state") + ` DESC, a.id) x GROUP BY org_id, state`
+			ORDER BY a.member_id, a.document_id, ` + stateRank("a.state") + ` DESC, a.id) x GROUP BY org_id`
 	}
 	if err := s.sel(ctx, &rows, q, append(args, int64Array(dups))...); err != nil {
 		return nil, fmt.Errorf("storage: study figures: %w", err)
@@ -571,23 +576,7 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	own := map[int64]StudyCounts{}
 	for _, r := range rows {
 		c := own[r.OrgID]
-		c.Assigned += r.N
-		switch r.State {
-		case AssignPending:
-			c.Pending += r.N
-		case AssignDelivered:
-			c.Delivered += r.N
-		case AssignRead:
-			c.Read += r.N
-		case AssignStudied:
-			c.Studied += r.N
-		case AssignStudiedOffline:
-			c.StudiedOffline += r.N
-		case AssignUnreachable:
-			c.Unreachable += r.N
-		case AssignFailed:
-			c.Failed += r.N
-		}
+		c.Add(r.StudyCounts)
 		own[r.OrgID] = c
 	}
 	tree, err := s.statOrgs(ctx, s.now())

@@ -80,8 +80,13 @@ func seedProvince(b *testing.B, s *storage.Storage, members int) {
 				WHEN h < 97 THEN 'delivered' ELSE 'unreachable' END AS st FROM (SELECT abs(hashint8(c.id * 1000003 + m.id)) % 100 AS h) x) y
 			ORDER BY c.id, m.id` + `; SET session_replication_role = DEFAULT`,
 		// The triggers were off: count what they would have.
-		`TRUNCATE study_counts; INSERT INTO study_counts (campaign_id, document_id, org_id, state, n)
-			SELECT campaign_id, document_id, org_id, state, count(*) FROM assignments GROUP BY 1, 2, 3, 4`,
+		`TRUNCATE study_counts; INSERT INTO study_counts (campaign_id, org_id, document_id, assigned, pending, delivered, read, studied,
+			studied_offline, unreachable, failed)
+			SELECT campaign_id, org_id, min(document_id), count(*),
+				count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state = 'read'),
+				count(*) FILTER (WHERE state = 'studied'), count(*) FILTER (WHERE state = 'studied_offline'),
+				count(*) FILTER (WHERE state = 'unreachable'), count(*) FILTER (WHERE state = 'failed')
+			FROM assignments GROUP BY campaign_id, org_id`,
 		`DO $$ DECLARE r record; BEGIN FOR r IN SELECT indexdef FROM bench_idx LOOP EXECUTE r.indexdef; END LOOP; DROP TABLE bench_idx; END $$`,
 		// Monthly regular meetings of every cell for 24 months (a few missed), some thematic ones.
 		`INSERT INTO reports (type, org_id, regular_month, held_on, created_at)
