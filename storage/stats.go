@@ -393,9 +393,11 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 		return sum, err
 	}
 	var cells []*statOrg
+	var subtree []int64
 	var collect func(id int64)
 	collect = func(id int64) {
 		o := tree.byID[id]
+		subtree = append(subtree, id)
 		if o.Kind == KindChiBo {
 			cells = append(cells, o)
 		}
@@ -457,11 +459,13 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	sum.Meetings = m
 
 	startAt := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
-	rates, err := s.StudyFigures(ctx, StudyFilter{From: startAt, To: periodEnd(to, loc)}, rootID)
+	own, err := s.studyOwn(ctx, StudyFilter{From: startAt, To: periodEnd(to, loc)})
 	if err != nil {
 		return sum, err
 	}
-	sum.Study = rates[0].Total
+	for _, id := range subtree {
+		sum.Study.Add(own[id])
+	}
 	if err := s.get(ctx, &sum.Campaigns, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
 			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
 		SELECT count(DISTINCT a.campaign_id) FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
@@ -539,6 +543,42 @@ func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int)
 // campaigns is counted from its assignments, once per member in the
 // furthest state, as StudyRates does.
 func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64) ([]OrgStudy, error) {
+	own, err := s.studyOwn(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := s.statOrgs(ctx, s.now())
+	if err != nil {
+		return nil, err
+	}
+	root, ok := tree.byID[rootID]
+	if !ok {
+		return nil, fmt.Errorf("storage: study figures: organisation %d: %w", rootID, ErrNotFound)
+	}
+	var out []OrgStudy
+	var walk func(o *statOrg, depth int) StudyCounts
+	walk = func(o *statOrg, depth int) StudyCounts {
+		row := OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID]}
+		row.Total = row.Own
+		at := len(out)
+		out = append(out, row)
+		for _, id := range tree.children[o.ID] {
+			out[at].Total.Add(walk(tree.byID[id], depth+1))
+		}
+		total := out[at].Total
+		if total.Assigned == 0 && depth > 0 {
+			out = out[:at] // nothing below either: the children were dropped too
+		}
+		return total
+	}
+	walk(root, 0)
+	return out, nil
+}
+
+// studyOwn counts the assignments f picks per organisation they placed
+// the member in (see StudyFigures).
+func (s *Storage) studyOwn(ctx context.Context, f StudyFilter) (map[int64]StudyCounts, error) {
 	where, args := f.where()
 	if where == "" {
 		return nil, Errorf(CodeInvalid, "Chưa chọn văn bản, đợt gửi hoặc khoảng thời gian để tính tỷ lệ.")
@@ -579,31 +619,5 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 		c.Add(r.StudyCounts)
 		own[r.OrgID] = c
 	}
-	tree, err := s.statOrgs(ctx, s.now())
-	if err != nil {
-		return nil, err
-	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: study figures: organisation %d: %w", rootID, ErrNotFound)
-	}
-	var out []OrgStudy
-	var walk func(o *statOrg, depth int) StudyCounts
-	walk = func(o *statOrg, depth int) StudyCounts {
-		row := OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID]}
-		row.Total = row.Own
-		at := len(out)
-		out = append(out, row)
-		for _, id := range tree.children[o.ID] {
-			out[at].Total.Add(walk(tree.byID[id], depth+1))
-		}
-		total := out[at].Total
-		if total.Assigned == 0 && depth > 0 {
-			out = out[:at] // nothing below either: the children were dropped too
-		}
-		return total
-	}
-	walk(root, 0)
-	return out, nil
+	return own, nil
 }
