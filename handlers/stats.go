@@ -83,8 +83,8 @@ func (h *Handlers) statsDialog() *Dialog[statsDraft] {
 				"c":  h.statsChart,
 				"new": func(_ context.Context, c *statsConv, _ Args) error {
 					c.Draft = statsDraft{}
-					c.Reset()
 					c.Goto("topic")
+					c.Reset() // ◀ does not lead back to the old answer
 					return nil
 				},
 			}},

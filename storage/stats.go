@@ -547,7 +547,12 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := s.statOrgs(ctx, s.now())
+	// Names as they were at the end of a period asked for.
+	at := s.now()
+	if !f.To.IsZero() && f.To.Before(at) {
+		at = f.To
+	}
+	tree, err := s.statOrgs(ctx, at)
 	if err != nil {
 		return nil, err
 	}

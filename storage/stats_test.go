@@ -275,3 +275,15 @@ func TestStudyFiguresMatchStudyRates(t *testing.T) {
 		check(t)
 	})
 }
+
+func TestStudyFiguresUseTheNamesOfThePeriod(t *testing.T) {
+	c := storagetest.NewStatsCommune(t)
+	rows, err := c.S.StudyFigures(context.Background(), storage.StudyFilter{From: time.Date(2026, 10, 1, 0, 0, 0, 0, c.Loc),
+		To: time.Date(2026, 11, 1, 0, 0, 0, 0, c.Loc)}, c.Orgs["CB3"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Name != "Chi bộ bản Pà Pao" || rows[0].Total.Assigned != 2 {
+		t.Fatalf("October: %+v", rows[0])
+	}
+}
