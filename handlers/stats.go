@@ -83,8 +83,8 @@ func (h *Handlers) statsDialog() *Dialog[statsDraft] {
 				"c":  h.statsChart,
 				"new": func(_ context.Context, c *statsConv, _ Args) error {
 					c.Draft = statsDraft{}
-					c.Reset()
 					c.Goto("topic")
+					c.Reset() // ◀ does not lead back to the old answer
 					return nil
 				},
 			}},
@@ -359,42 +359,58 @@ func (h *Handlers) statsPickPeriod(_ context.Context, c *statsConv, a Args) erro
 	return nil
 }
 
-// statsTypedPeriod reads "01/07/2026 - 30/11/2026" or one day (to today).
+// statsTypedPeriod reads a typed period (parsePeriod).
 func (h *Handlers) statsTypedPeriod(_ context.Context, c *statsConv, text string) error {
-	now := c.Now()
-	parts := strings.FieldsFunc(text, func(r rune) bool { return r == '-' || r == '–' || r == '—' })
-	if strings.Contains(text, " đến ") {
-		parts = strings.SplitN(text, " đến ", 2)
-	}
-	if strings.Count(text, "-") == 2 && len(parts) == 3 { // 2026-07-01
-		parts = []string{text}
-	}
-	if len(parts) == 0 || len(parts) > 2 {
-		return storage.Errorf(storage.CodeInvalid, "Chưa đọc được khoảng thời gian. %s", msgStatsPeriod)
-	}
-	day := func(s string) (time.Time, error) {
-		t, err := vn.ParseDate(strings.TrimSpace(s), now)
-		if err != nil {
-			return t, storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. %s", strings.TrimSpace(s), msgStatsPeriod)
-		}
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
-	}
-	from, err := day(parts[0])
+	from, to, err := parsePeriod(text, c.Now())
 	if err != nil {
 		return err
-	}
-	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if len(parts) == 2 {
-		if to, err = day(parts[1]); err != nil {
-			return err
-		}
-	}
-	if to.Before(from) {
-		return storage.Errorf(storage.CodeInvalid, "Ngày kết thúc %s trước ngày bắt đầu %s.", vn.FormatDate(to), vn.FormatDate(from))
 	}
 	c.Draft.From, c.Draft.To, c.Draft.Page = from.Format("2006-01-02"), to.Format("2006-01-02"), 0
 	c.Goto("result")
 	return nil
+}
+
+// parsePeriod reads "01/07/2026 - 30/11/2026", "01/07/2026 đến 30/11/2026"
+// or one day (to today), in any form vn.ParseDate takes; an expected error
+// says what is wrong.
+func parsePeriod(text string, now time.Time) (from, to time.Time, err error) {
+	text = strings.TrimSpace(text)
+	var parts []string
+	switch {
+	case strings.Contains(text, " đến "):
+		parts = strings.SplitN(text, " đến ", 2)
+	case strings.Contains(text, " - "), strings.Contains(text, "–"), strings.Contains(text, "—"):
+		parts = strings.FieldsFunc(text, func(r rune) bool { return r == '–' || r == '—' })
+		if len(parts) == 1 {
+			parts = strings.SplitN(text, " - ", 2)
+		}
+	default:
+		parts = []string{text}
+	}
+	if len(parts) == 0 || len(parts) > 2 {
+		return from, to, storage.Errorf(storage.CodeInvalid, "Chưa đọc được khoảng thời gian. %s", msgStatsPeriod)
+	}
+	day := func(s string) (time.Time, error) {
+		s = strings.TrimSpace(s)
+		t, err := vn.ParseDate(s, now)
+		if err != nil {
+			return t, storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. %s", cut(s, 30), msgStatsPeriod)
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	if from, err = day(parts[0]); err != nil {
+		return
+	}
+	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if len(parts) == 2 {
+		if to, err = day(parts[1]); err != nil {
+			return
+		}
+	}
+	if to.Before(from) {
+		return from, to, storage.Errorf(storage.CodeInvalid, "Ngày kết thúc %s trước ngày bắt đầu %s.", vn.FormatDate(to), vn.FormatDate(from))
+	}
+	return from, to, nil
 }
 
 // statsAnswer is what a result shows and exports.
@@ -572,7 +588,7 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 		ans.title = fmt.Sprintf("📚 <b>Học tập, các đợt gửi %s</b> — %s", esc(lowerFirst(report.Period(from, to, c.Now()))), esc(o.Name))
 		ans.file = "hoc-tap-" + from.Format("20060102") + "-" + to.Format("20060102") + "-" + fileCode(o.Code)
 	}
-	rows, err := c.Store.StudyRates(ctx, f, o.ID)
+	rows, err := c.Store.StudyFigures(ctx, f, o.ID)
 	if err != nil {
 		return ans, err
 	}
@@ -751,7 +767,7 @@ func (h *Handlers) statsSummary(ctx context.Context, c *statsConv, o storage.Org
 		ans.lines = append(ans.lines, esc(p))
 	}
 	ans.chart = func() ([]byte, error) {
-		rows, err := c.Store.StudyRates(ctx, report.PeriodFilter(from, to, h.deps.Location), o.ID)
+		rows, err := c.Store.StudyFigures(ctx, report.PeriodFilter(from, to, h.deps.Location), o.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -393,9 +393,11 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 		return sum, err
 	}
 	var cells []*statOrg
+	var subtree []int64
 	var collect func(id int64)
 	collect = func(id int64) {
 		o := tree.byID[id]
+		subtree = append(subtree, id)
 		if o.Kind == KindChiBo {
 			cells = append(cells, o)
 		}
@@ -457,15 +459,17 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	sum.Meetings = m
 
 	startAt := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
-	rates, err := s.StudyRates(ctx, StudyFilter{From: startAt, To: periodEnd(to, loc)}, rootID)
+	own, err := s.studyOwn(ctx, StudyFilter{From: startAt, To: periodEnd(to, loc)})
 	if err != nil {
 		return sum, err
 	}
-	sum.Study = rates[0].Total
+	for _, id := range subtree {
+		sum.Study.Add(own[id])
+	}
 	if err := s.get(ctx, &sum.Campaigns, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
 			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
-		SELECT count(DISTINCT a.campaign_id) FROM assignments a JOIN campaigns c ON c.id = a.campaign_id
-		WHERE c.created_at >= $2 AND c.created_at < $3 AND a.org_id IN (SELECT id FROM t)`, rootID, startAt, periodEnd(to, loc)); err != nil {
+		SELECT count(DISTINCT a.campaign_id) FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
+		WHERE c.created_at >= $2 AND c.created_at < $3 AND a.assigned > 0 AND a.org_id IN (SELECT id FROM t)`, rootID, startAt, periodEnd(to, loc)); err != nil {
 		return sum, fmt.Errorf("storage: summary campaigns: %w", err)
 	}
 	return sum, nil
@@ -531,4 +535,94 @@ func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int)
 		return nil, fmt.Errorf("storage: studied documents under %d: %w", rootID, err)
 	}
 	return out, nil
+}
+
+// StudyFigures returns what StudyRates returns, read from the study_counts
+// roll-up (migration 0014) instead of the assignments: a few rows per
+// campaign and organisation. A document assigned in several of the chosen
+// campaigns is counted from its assignments, once per member in the
+// furthest state, as StudyRates does.
+func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64) ([]OrgStudy, error) {
+	own, err := s.studyOwn(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	// Names as they were at the end of a period asked for.
+	at := s.now()
+	if !f.To.IsZero() && f.To.Before(at) {
+		at = f.To
+	}
+	tree, err := s.statOrgs(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	root, ok := tree.byID[rootID]
+	if !ok {
+		return nil, fmt.Errorf("storage: study figures: organisation %d: %w", rootID, ErrNotFound)
+	}
+	var out []OrgStudy
+	var walk func(o *statOrg, depth int) StudyCounts
+	walk = func(o *statOrg, depth int) StudyCounts {
+		row := OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID]}
+		row.Total = row.Own
+		at := len(out)
+		out = append(out, row)
+		for _, id := range tree.children[o.ID] {
+			out[at].Total.Add(walk(tree.byID[id], depth+1))
+		}
+		total := out[at].Total
+		if total.Assigned == 0 && depth > 0 {
+			out = out[:at] // nothing below either: the children were dropped too
+		}
+		return total
+	}
+	walk(root, 0)
+	return out, nil
+}
+
+// studyOwn counts the assignments f picks per organisation they placed
+// the member in (see StudyFigures).
+func (s *Storage) studyOwn(ctx context.Context, f StudyFilter) (map[int64]StudyCounts, error) {
+	where, args := f.where()
+	if where == "" {
+		return nil, Errorf(CodeInvalid, "Chưa chọn văn bản, đợt gửi hoặc khoảng thời gian để tính tỷ lệ.")
+	}
+	// "a" is a campaign's own (document_id, campaign_id) here, so that the
+	// same condition picks campaigns.
+	dups := []int64{} // never NULL: x <> ALL(NULL) is not true
+	if err := s.sel(ctx, &dups, `SELECT a.document_id FROM campaigns c
+		CROSS JOIN LATERAL (SELECT c.document_id, c.id AS campaign_id) a
+		WHERE `+where+` GROUP BY a.document_id HAVING count(*) > 1`, args...); err != nil {
+		return nil, fmt.Errorf("storage: study figures: %w", err)
+	}
+	var rows []struct {
+		OrgID int64 `db:"org_id"`
+		StudyCounts
+	}
+	dupArg := fmt.Sprintf("$%d", len(args)+1)
+	sums := `sum(a.assigned) AS assigned, sum(a.pending) AS pending, sum(a.delivered) AS delivered, sum(a.read) AS read,
+		sum(a.studied) AS studied, sum(a.studied_offline) AS studied_offline, sum(a.unreachable) AS unreachable, sum(a.failed) AS failed`
+	q := `SELECT a.org_id, ` + sums + ` FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
+		WHERE ` + where + ` AND a.document_id <> ALL(` + dupArg + `) GROUP BY a.org_id`
+	if len(dups) > 0 {
+		q += ` UNION ALL SELECT org_id, count(*) AS assigned,
+			count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'delivered') AS delivered,
+			count(*) FILTER (WHERE state = 'read') AS read, count(*) FILTER (WHERE state = 'studied') AS studied,
+			count(*) FILTER (WHERE state = 'studied_offline') AS studied_offline,
+			count(*) FILTER (WHERE state = 'unreachable') AS unreachable, count(*) FILTER (WHERE state = 'failed') AS failed
+			FROM (SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state
+			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE ` + where + ` AND a.document_id = ANY(` + dupArg + `)
+			ORDER BY a.member_id, a.document_id, ` + stateRank("a.state") + ` DESC, a.id) x GROUP BY org_id`
+	}
+	if err := s.sel(ctx, &rows, q, append(args, int64Array(dups))...); err != nil {
+		return nil, fmt.Errorf("storage: study figures: %w", err)
+	}
+	own := map[int64]StudyCounts{}
+	for _, r := range rows {
+		c := own[r.OrgID]
+		c.Add(r.StudyCounts)
+		own[r.OrgID] = c
+	}
+	return own, nil
 }

@@ -225,3 +225,65 @@ func TestLaggards(t *testing.T) {
 		t.Errorf("period CB3: %s", g)
 	}
 }
+
+// TestStudyFiguresMatchStudyRates checks the roll-up against the
+// assignments, before and after changes, with a document pushed twice.
+func TestStudyFiguresMatchStudyRates(t *testing.T) {
+	c := storagetest.NewStatsCommune(t)
+	ctx := context.Background()
+	period := storage.StudyFilter{From: time.Date(2026, 9, 1, 0, 0, 0, 0, c.Loc), To: time.Date(2026, 12, 1, 0, 0, 0, 0, c.Loc)}
+	check := func(t *testing.T) {
+		t.Helper()
+		var campaigns []int64
+		if err := c.S.DB().Select(&campaigns, `SELECT id FROM campaigns ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		filters := []storage.StudyFilter{period, {DocumentID: c.Docs["21-KL/TW"]}, {DocumentID: c.Docs["62-KH/TU"]}}
+		for _, id := range campaigns {
+			filters = append(filters, storage.StudyFilter{CampaignID: id})
+		}
+		for _, f := range filters {
+			for _, root := range []string{"ROOT", "DB1", "CB3"} {
+				want, err := c.S.StudyRates(ctx, f, c.Orgs[root])
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := c.S.StudyFigures(ctx, f, c.Orgs[root])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+					t.Errorf("%+v under %s:\n got %+v\nwant %+v", f, root, got, want)
+				}
+			}
+		}
+	}
+	check(t)
+	t.Run("AfterChangesAndADocumentPushedTwice", func(t *testing.T) {
+		*c.Now = time.Date(2026, 11, 20, 9, 0, 0, 0, c.Loc)
+		camp, err := c.S.CreateCampaign(ctx, storage.CampaignInput{DocumentID: c.Docs["21-KL/TW"], OrgIDs: []int64{c.Orgs["ROOT"]}, All: true, Actor: "test",
+			Message: func(d storage.Document, _ storage.Campaign, id int64) (string, any) { return d.Number, nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.S.DB().Exec(`UPDATE assignments SET state = 'studied' WHERE campaign_id = $1 AND member_id IN (SELECT id FROM members WHERE code IN ('B1', 'C2', 'E1'))`, camp.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.S.DB().Exec(`DELETE FROM assignments WHERE campaign_id = $1 AND member_id = (SELECT id FROM members WHERE code = 'A1')`, camp.ID); err != nil {
+			t.Fatal(err)
+		}
+		check(t)
+	})
+}
+
+func TestStudyFiguresUseTheNamesOfThePeriod(t *testing.T) {
+	c := storagetest.NewStatsCommune(t)
+	rows, err := c.S.StudyFigures(context.Background(), storage.StudyFilter{From: time.Date(2026, 10, 1, 0, 0, 0, 0, c.Loc),
+		To: time.Date(2026, 11, 1, 0, 0, 0, 0, c.Loc)}, c.Orgs["CB3"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Name != "Chi bộ bản Pà Pao" || rows[0].Total.Assigned != 2 {
+		t.Fatalf("October: %+v", rows[0])
+	}
+}

@@ -400,7 +400,7 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 	if err != nil {
 		return err
 	}
-	rows, err := s.StudyRates(ctx, filter, root.ID)
+	rows, err := s.StudyFigures(ctx, filter, root.ID)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func Gather(ctx context.Context, s *storage.Storage, root storage.Organisation, 
 		return w, nil
 	}
 	f := PeriodFilter(from, to, now.Location())
-	if w.Study, err = s.StudyRates(ctx, f, root.ID); err != nil {
+	if w.Study, err = s.StudyFigures(ctx, f, root.ID); err != nil {
 		return w, err
 	}
 	if w.Study[0].Total.Assigned == 0 {

@@ -1,0 +1,102 @@
+package report_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"sotay/handlers/report"
+	"sotay/storage"
+	"sotay/storage/storagetest"
+)
+
+// The export and chart halves of the province benchmark: run the storage
+// package's BenchmarkProvince first, with the same SOTAY_BENCH_MEMBERS, to
+// build the database.
+func BenchmarkProvinceExports(b *testing.B) {
+	members, _ := strconv.Atoi(os.Getenv("SOTAY_BENCH_MEMBERS"))
+	if members == 0 {
+		b.Skip("set SOTAY_BENCH_MEMBERS and run storage's BenchmarkProvince first")
+	}
+	ctx := context.Background()
+	s, err := storage.Open(ctx, storagetest.DSN(fmt.Sprintf("sotay_bench_%d", members)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	root, err := s.Organisation(ctx, "ROOT")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var campaign int64
+	if err := s.DB().Get(&campaign, `SELECT max(id) FROM campaigns`); err != nil {
+		b.Fatal(err)
+	}
+	f := storage.StudyFilter{CampaignID: campaign}
+	b.Run("CampaignXLSX", func(b *testing.B) {
+		timed(b, func() error {
+			rows, err := s.StudyFigures(ctx, f, root.ID)
+			if err != nil {
+				return err
+			}
+			lag, err := s.Laggards(ctx, f, root.ID)
+			if err != nil {
+				return err
+			}
+			_, err = report.Workbook{Study: rows, Laggards: lag}.XLSX()
+			return err
+		})
+	})
+	b.Run("CampaignDeliveryXLSX", func(b *testing.B) {
+		timed(b, func() error {
+			rows, err := s.DeliveryReport(ctx, campaign)
+			if err != nil {
+				return err
+			}
+			_, err = report.DeliveryXLSX(rows, time.UTC)
+			return err
+		})
+	})
+	b.Run("RatesChart", func(b *testing.B) {
+		timed(b, func() error {
+			rows, err := s.StudyFigures(ctx, f, root.ID)
+			if err != nil {
+				return err
+			}
+			var bars []report.Bar
+			for _, r := range rows[1:] {
+				if r.Kind == string(storage.KindChiBo) {
+					bars = append(bars, report.Bar{Label: r.Name, Value: r.Total.Rate()})
+				}
+			}
+			sort.Slice(bars, func(i, j int) bool { return bars[i].Value < bars[j].Value })
+			_, err = report.RatesChart("Tỷ lệ học tập", bars, 95)
+			return err
+		})
+	})
+}
+
+func timed(b *testing.B, f func() error) {
+	b.Helper()
+	if err := f(); err != nil {
+		b.Fatal(err)
+	}
+	var ds []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t := time.Now()
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(t))
+	}
+	b.StopTimer()
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	pct := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+}
