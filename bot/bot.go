@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 		return nil, err
 	}
 	m := NewMetrics()
+	m.watchOutbox(store)
 	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m)
 	if err != nil {
 		return nil, err
@@ -256,10 +257,11 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	}
 }
 
+// healthz answers while the process lives and serves HTTP: a supervisor
+// restarts a process that stops answering it. Whether it can do its work
+// is /readyz.
 func (b *Bot) healthz(w http.ResponseWriter, r *http.Request) {
-	if b.databaseAnswers(w, r, "") {
-		io.WriteString(w, "ok\n")
-	}
+	io.WriteString(w, "ok\n")
 }
 
 // databaseAnswers pings PostgreSQL for a health check; when it does not
@@ -275,11 +277,17 @@ func (b *Bot) databaseAnswers(w http.ResponseWriter, r *http.Request, prefix str
 	return true
 }
 
-// readyz says whether this process can do its work: PostgreSQL answers
-// and Telegram accepts the token. The reason is plain text for whoever
+// readyz says whether this process can do its work: PostgreSQL answers,
+// its schema is the one this binary was built for (another replica may have
+// migrated it further, or a restore put an older one back), and Telegram
+// accepts the token. The reason is plain text for whoever
 // looks (a load balancer, an operator with curl).
 func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
 	if !b.databaseAnswers(w, r, "not ready: ") {
+		return
+	}
+	if reason := b.schemaMismatch(r.Context()); reason != "" {
+		http.Error(w, "not ready: "+reason, http.StatusServiceUnavailable)
 		return
 	}
 	if blocked, reason := b.client.AuthBlocked(); blocked {
@@ -287,6 +295,26 @@ func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, "ready\n")
+}
+
+// schemaMismatch says why the database's schema is not the one this binary
+// expects, or "" when it is.
+func (b *Bot) schemaMismatch(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	st, err := b.store.Schema(ctx)
+	want := storage.SchemaVersion()
+	switch {
+	case err != nil:
+		return "schema version unreadable"
+	case st.Dirty:
+		return fmt.Sprintf("schema version %d is dirty (a migration stopped half way)", st.Version)
+	case st.Version < want:
+		return fmt.Sprintf("schema version %d, this sotay expects %d: run sotay migrate", st.Version, want)
+	case st.Version > want:
+		return fmt.Sprintf("schema version %d is newer than this sotay (%d): upgrade sotay", st.Version, want)
+	}
+	return ""
 }
 
 // protectMetrics lets only loopback clients read /metrics, or, with a

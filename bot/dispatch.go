@@ -90,6 +90,7 @@ func (d *Dispatcher) work(ctx context.Context, q chan job) {
 // recovered here, so that one update never takes the others down.
 func (d *Dispatcher) handle(ctx context.Context, u tgbotapi.Update) (err error) {
 	start := time.Now()
+	ctx, seen := handlers.WithSeenFlag(ctx)
 	defer func() {
 		if v := recover(); v != nil {
 			pe := &handlers.PanicError{UpdateID: u.UpdateID, Value: v, Stack: string(debug.Stack())}
@@ -104,6 +105,8 @@ func (d *Dispatcher) handle(ctx context.Context, u tgbotapi.Update) (err error) 
 		case err != nil:
 			result = "error"
 			d.log.Error("update", "update_id", u.UpdateID, "err", err)
+		case *seen:
+			result = "duplicate" // applied before: changed nothing
 		}
 		d.metrics.update(result, time.Since(start))
 	}()

@@ -99,6 +99,11 @@ func (c OutboxConfig) interval() time.Duration {
 	return time.Duration(float64(time.Second) / (c.Rate * rateHeadroom))
 }
 
+// lateTolerance is how far behind its slot a message may still be sent:
+// two intervals, about what rateHeadroom and Telegram's margin over
+// DefaultSendRate absorb. Zero (no limit) without a rate.
+func (c OutboxConfig) lateTolerance() time.Duration { return 2 * c.interval() }
+
 // Outbox sends the durable outbox. Each message gets one attempt per
 // claim and its outcome is recorded right after the call returns, so a
 // killed process resends at most the one message in flight.
@@ -208,7 +213,18 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 		}
 	}()
 	for i, m := range msgs {
-		if !sleep(ctx, time.Until(base.Add(m.SendIn))) || time.Now().After(base.Add(m.LeaseIn-o.cfg.Lease/2)) {
+		slot := time.Until(base.Add(m.SendIn))
+		o.client.metrics.floodWait(slot)
+		// A sender that fell behind its slots (a slow send, a starved
+		// CPU) must not catch up in a burst: the late messages would land
+		// in the next second with the slots of the other senders, and
+		// Telegram answers 429. It gives the rest back and claims fresh
+		// slots; the first message of a batch always goes, so it progresses.
+		if late := o.cfg.lateTolerance(); i > 0 && late > 0 && -slot > late {
+			o.release(rec, msgs[i:])
+			return
+		}
+		if !sleep(ctx, slot) || time.Now().After(base.Add(m.LeaseIn-o.cfg.Lease/2)) {
 			o.release(rec, msgs[i:])
 			return
 		}
@@ -229,6 +245,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 		// The reason is logged and kept in the delivery report.
 		f := Classify(o.client.scrub.err(err))
 		o.client.metrics.apiCall("sendMessage", f.Kind)
+		o.client.metrics.send(f.Kind)
 		switch f.Kind {
 		case FailNone, FailNotModified:
 			o.record(rec, m, func() error { return o.store.OutboxSent(rec, m.ID, sent.MessageID) })

@@ -15,7 +15,8 @@ const invitePageSize = 8
 // /moi: the unlinked members a secretary, officer or admin may invite, one
 // button each, and moving a linked member to another Telegram account.
 // Buttons: moi:p:<offset> pages the unlinked members, moi:m:<id> makes an
-// invite link for one; moi:l:<offset> pages the linked members, moi:c:<id>
+// invite link for one; moi:s makes invites for all of them on a printable
+// PDF sheet (invite_sheet.go); moi:l:<offset> pages the linked members, moi:c:<id>
 // shows one with moi:r:<id>, which makes a relink invite ("đổi tài khoản
 // Telegram").
 
@@ -41,6 +42,8 @@ func (h *Handlers) invites(ctx context.Context, r *Request) error {
 		return h.relinkOne(ctx, r, id)
 	case "l":
 		return h.relinkList(ctx, r, r.CB.Offset(1))
+	case "s":
+		return h.inviteSheet(ctx, r)
 	}
 	return h.inviteList(ctx, r, r.CB.Offset(1))
 }
@@ -103,7 +106,7 @@ func (h *Handlers) inviteList(ctx context.Context, r *Request, off int) error {
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "m", "p")
-	rows = append(rows, relinkRow())
+	rows = append(rows, inviteSheetRow(), relinkRow())
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	r.Show(fmt.Sprintf("✉️ <b>Mã mời liên kết tài khoản</b>\n%d đảng viên chưa liên kết (%d–%d). Chọn đảng viên để tạo đường liên kết dùng một lần:",
 		len(ms), first, end), &kb)

@@ -42,6 +42,7 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err err
 		return h.route(ctx, r)
 	})
 	if !handled && err == nil {
+		markSeen(ctx)
 		return nil // seen before
 	}
 	if err != nil {

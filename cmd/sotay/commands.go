@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sotay/bot"
+	"sotay/handlers/invitesheet"
 	"sotay/handlers/roster"
 	"sotay/storage"
 )
@@ -208,7 +209,7 @@ func printReport(w io.Writer, rep storage.ImportReport, quiet bool, took time.Du
 
 func inviteCmd() *cobra.Command {
 	c := configFromEnv()
-	var memberCode, orgCode, revoke, out, username string
+	var memberCode, orgCode, revoke, out, username, sheet string
 	var ttl time.Duration
 	var relink bool
 	cmd := &cobra.Command{
@@ -232,6 +233,12 @@ func inviteCmd() *cobra.Command {
 			}
 			if n != 1 {
 				return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ hoặc --revoke MÃ, ví dụ: sotay invite --member DV0001")
+			}
+			if sheet != "" && (revoke != "" || out != "") {
+				return errors.New("--sheet dùng với --org MÃ hoặc --member MÃ, không kèm --out hay --revoke, ví dụ: sotay invite --org CBNAHIEN --sheet phieu-moi.pdf")
+			}
+			if sheet != "" && !strings.HasSuffix(strings.ToLower(sheet), ".pdf") {
+				return errors.New("--sheet phải là tệp .pdf, ví dụ --sheet phieu-moi.pdf")
 			}
 			if relink && memberCode == "" {
 				return errors.New("--relink chỉ dùng với --member MÃ, ví dụ: sotay invite --member DV0001 --relink")
@@ -307,6 +314,13 @@ func inviteCmd() *cobra.Command {
 				}
 				lines = append(lines, line{m, fmt.Sprintf("https://t.me/%s?start=%s", username, tok)})
 			}
+			if sheet != "" {
+				slips := make([]invitesheet.Slip, len(lines))
+				for i, l := range lines {
+					slips[i] = inviteSlip(l.m, l.link)
+				}
+				return writeInviteSheet(cmd, sheet, sheetTitle(ctx, s, orgCode, members), username, s.Now().Add(ttl), slips)
+			}
 			if out == "" {
 				for _, l := range lines {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", l.m.Code, l.link)
@@ -346,6 +360,7 @@ func inviteCmd() *cobra.Command {
 	cmd.Flags().StringVar(&revoke, "revoke", "", "`MÃ` đảng viên cần thu hồi mã mời")
 	cmd.Flags().BoolVar(&relink, "relink", false, "dùng với --member: chuyển liên kết Telegram của đảng viên sang tài khoản mở đường liên kết mới")
 	cmd.Flags().StringVar(&out, "out", "", "ghi `TỆP` XLSX (mã, họ tên, tổ chức, đường liên kết) thay vì in ra")
+	cmd.Flags().StringVar(&sheet, "sheet", "", "ghi `TỆP` PDF để in: mỗi đảng viên một phiếu có họ tên, chi bộ và mã QR của đường liên kết (dùng với --org hoặc --member)")
 	cmd.Flags().StringVar(&username, "bot-username", "", "`TÊN` bot, khỏi hỏi Telegram")
 	cmd.Flags().DurationVar(&ttl, "ttl", storage.DefaultInviteTTL, "`THỜI_GIAN` hiệu lực của đường liên kết, ví dụ 720h")
 	return cmd

@@ -21,11 +21,13 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/sotay?sslmode=dis
 
 // config is everything sotay reads from the environment; flags override it.
 type config struct {
-	DatabaseURL   string
-	Token         string
-	APIURL        string
-	TZ            string
-	LogLevel      string
+	DatabaseURL string
+	Token       string
+	APIURL      string
+	TZ          string
+	LogLevel    string
+	// LogFormat is text or json (LOG_FORMAT).
+	LogFormat     string
 	WebhookURL    string
 	WebhookSecret string
 	ListenAddr    string
@@ -51,6 +53,7 @@ func configFromEnv() *config {
 		APIURL:        envOr("TELEGRAM_API_URL", bot.DefaultAPIURL),
 		TZ:            envOr("TZ", "Asia/Ho_Chi_Minh"),
 		LogLevel:      envOr("LOG_LEVEL", "info"),
+		LogFormat:     envOr("LOG_FORMAT", "text"),
 		WebhookURL:    os.Getenv("WEBHOOK_URL"),
 		WebhookSecret: os.Getenv("WEBHOOK_SECRET"),
 		ListenAddr:    os.Getenv("LISTEN_ADDR"),
@@ -65,6 +68,7 @@ func (c *config) dbFlags(cmd *cobra.Command) {
 	// -h prints defaults, which come from the environment: no passwords.
 	cmd.Flags().Lookup("database-url").DefValue = redactDSN(c.DatabaseURL)
 	cmd.Flags().StringVar(&c.LogLevel, "log-level", c.LogLevel, "`MỨC` ghi nhật ký: debug, info, warn hoặc error (biến LOG_LEVEL)")
+	cmd.Flags().StringVar(&c.LogFormat, "log-format", c.LogFormat, "`DẠNG` nhật ký: text (mỗi sự kiện một dòng key=value) hoặc json (mỗi sự kiện một đối tượng JSON, cho hệ thống thu nhật ký) (biến LOG_FORMAT)")
 }
 
 // telegramFlags adds the flags of commands that talk to Telegram.
@@ -86,7 +90,11 @@ func (c *config) logger() *slog.Logger {
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(strings.TrimSpace(c.LogFormat), "json") {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
 func (c *config) location() (*time.Location, error) {
