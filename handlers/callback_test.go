@@ -104,6 +104,26 @@ func TestEveryButtonFitsTelegramLimit(t *testing.T) {
 	e.press(t, 702, e.rec.buttons()["🔁 Đổi tài khoản Telegram"])
 	e.press(t, 702, e.rec.buttons()["Hoàng Thị Hoa · Chi bộ bản Nà Hiên"])
 	e.sendDocument(t, 701, "ds.csv", "code,full_name,org_code\nDV9,Vừ A Dính,CB1\nDV10,Không Tổ,NOPE\n", "/nhap")
+	// Reports by message (meetings.go, supervision.go, notices.go, review.go).
+	e.text(t, 701, "/sinhhoat")
+	e.press(t, 701, e.rec.buttons()["Đảng bộ xã Bình Lư"])
+	e.text(t, 702, "/sinhhoat hôm qua; thường kỳ; 1/2; Quán triệt")
+	e.press(t, 702, e.rec.buttons()["✏️ Sửa"])
+	e.tap(t, 702, "sh", "e")
+	e.text(t, 702, "/sinhhoat hôm qua; thường kỳ; 2/2; Lần hai")
+	e.text(t, 702, "/kiemtra hôm qua; giám sát; 0; 1; Nội dung; không vi phạm")
+	e.text(t, 702, "/lichhop ngày mai; 19:30; Nhà văn hóa; Họp")
+	e.press(t, 702, e.rec.buttons()["📋 Xem trả lời"])
+	e.press(t, 702, e.rec.buttons()["🚫 Vắng (có lý do)"])
+	e.text(t, 702, "/baocao")
+	e.text(t, 701, "/baocao")
+	for label, data := range e.rec.buttons() {
+		if strings.HasPrefix(label, "⏳ 📝") {
+			e.press(t, 701, data)
+			break
+		}
+	}
+	e.press(t, 701, e.rec.buttons()["↩ Trả lại để sửa"])
 	// What the outbox sends: a pushed message and the pusher's progress.
 	d, err := s.DocumentByNumber(ctx, "1-HD/TU", "")
 	if err != nil {

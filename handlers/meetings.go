@@ -499,6 +499,23 @@ func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string,
 		return "", nil, err
 	}
 	rows := DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
+	// The days of meetings announced lately: their report starts from the answers.
+	now := c.Now()
+	ms, err := c.Store.MeetingsBetween(ctx, c.Draft.Org, now.AddDate(0, 0, -30), now)
+	if err != nil {
+		return "", nil, err
+	}
+	var row []tgbotapi.InlineKeyboardButton
+	for _, m := range ms {
+		day := m.StartsAt.In(h.deps.Location)
+		row = append(row, c.Button("📅 "+day.Format("02/01")+" (lịch họp)", "d", day.Format("20060102")))
+		if len(row) == 2 {
+			break
+		}
+	}
+	if row != nil {
+		rows = append([][]tgbotapi.InlineKeyboardButton{row}, rows...)
+	}
 	return head + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ 15/11/2026).", append(rows, c.CancelRow()), nil
 }
 

@@ -204,7 +204,15 @@ func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
 // upcoming lists the meetings already announced in the sender's scope,
 // each with a button to its answers.
 func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
-	ms, err := r.Store.UpcomingMeetings(ctx, r.Scope(Secretary).Roots())
+	items, err := reportOrgItems(ctx, r, true)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	ms, err := r.Store.UpcomingMeetings(ctx, ids)
 	if err != nil || len(ms) == 0 {
 		return err
 	}
@@ -463,7 +471,12 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 				if err != nil {
 					return err
 				}
-				if _, err := c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300)); err != nil {
+				_, err = c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300))
+				if storage.ErrorCode(err) == storage.CodeInvalid {
+					c.End(esc(storage.ErrorMessage(err)), nil) // the meeting began meanwhile
+					return nil
+				}
+				if err != nil {
 					return err
 				}
 				c.End("Đã ghi: đồng chí vắng, lý do: "+esc(cut(reason, 300))+". Cảm ơn đồng chí đã báo.", nil)

@@ -140,10 +140,13 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		if got := e.last(); !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Nội dung sinh hoạt?") {
 			t.Fatalf("quick form: %q", got)
 		}
-		// And so does the dialog, once the day is chosen.
+		// And so does the dialog, once the day is chosen: it offers the day.
 		e.text(t, 702, "/huy")
 		e.text(t, 702, "/sinhhoat")
-		e.text(t, 702, "28/11/2026")
+		if !contains(e.rec.buttonLabels(), "📅 28/11 (lịch họp)") {
+			t.Fatalf("buttons %q", e.rec.buttonLabels())
+		}
+		e.tap(t, 702, "sh", "d:20261128")
 		if got := e.last(); !strings.Contains(got, "lấy theo trả lời lịch họp: 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
 			t.Fatalf("dialog: %q", got)
 		}
@@ -176,6 +179,16 @@ func TestMeetingNoticeLateEveningGetsNoNightReminder(t *testing.T) {
 
 func TestMeetingNoticeDialog(t *testing.T) {
 	e := newReportEnv(t)
+	t.Run("OfficerPicksACellAndSeesUpcoming", func(t *testing.T) {
+		e.text(t, 702, "/lichhop 27/11/2026; 19:30; Nhà văn hóa; Họp tháng")
+		e.rec.reset()
+		e.text(t, 703, "/lichhop")
+		labels := strings.Join(e.rec.buttonLabels(), "|")
+		if !strings.Contains(labels, "📋 19:30 27/11 · Chi bộ bản Nà Hiên") || !strings.Contains(labels, "Chi bộ bản Pà Pao") || strings.Contains(labels, "Đảng bộ xã") {
+			t.Fatalf("buttons %q", labels)
+		}
+		e.text(t, 703, "/huy")
+	})
 	e.text(t, 702, "/lichhop")
 	e.tap(t, 702, "lhd", "d:20261126")
 	e.tap(t, 702, "lhd", "t:19:30")

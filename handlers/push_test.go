@@ -104,7 +104,7 @@ func TestPushDialog(t *testing.T) {
 		e.rec.reset()
 		// A forged press: CB1 is outside this officer's scope, so no
 		// button names it; the data is made from the dialog's own.
-		e.press(t, 703, strings.Replace(e.rec.find("gui", "c"), ":c", fmt.Sprintf(":s:%d", cb1), 1))
+		e.press(t, 703, strings.TrimSuffix(e.rec.find("gui", "c"), ":c")+fmt.Sprintf(":s:%d", cb1))
 		e.said(t, "callback:Đồng chí không có quyền")
 	})
 	t.Run("MemberCannotPush", func(t *testing.T) {

@@ -334,6 +334,16 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 	if _, err := e.s.Dialog(ctx, 702); err == nil {
 		t.Fatal("dialog still open")
 	}
+	t.Run("HuyLeaves", func(t *testing.T) {
+		e.text(t, 702, "/kiemtra 20/11/2026")
+		e.text(t, 702, "/huy")
+		if got := e.last(); !strings.Contains(got, "Đã hủy báo cáo kiểm tra, giám sát, chưa lưu gì") {
+			t.Fatalf("answer %q", got)
+		}
+		if _, err := e.s.Dialog(ctx, 702); err == nil {
+			t.Fatal("dialog still open")
+		}
+	})
 }
 
 func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {

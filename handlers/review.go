@@ -42,12 +42,21 @@ func stateMark(state string) string {
 
 // reportList is /baocao and rv:l:<offset>.
 func (h *Handlers) reportList(ctx context.Context, r *Request) error {
-	off := 0
+	off, waiting := 0, false
 	if r.Update.CallbackQuery != nil {
-		off = r.CB.Offset(1)
+		off, waiting = r.CB.Offset(1), r.CB.Arg(2) == "s"
 	}
 	roots := r.Scope(Secretary).Roots()
 	f := storage.ReportFilter{Roots: roots, Newest: true, Limit: off + reportPage + 1}
+	if waiting {
+		f.State = storage.ReportSubmitted
+	}
+	filter := func(args ...any) []any {
+		if waiting {
+			return append(args, "s")
+		}
+		return args
+	}
 	ms, err := r.Store.MeetingReports(ctx, f)
 	if err != nil {
 		return err
@@ -66,6 +75,11 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 			Label: fmt.Sprintf("%s 🔍 %s %s · %s", stateMark(s.State), s.HeldOn.Format("02/01"), s.OrgName, storage.SupervisionKindName(s.Kind))})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].ReportedAt.After(items[j].ReportedAt) })
+	if len(items) == 0 && off == 0 && waiting {
+		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
+		r.Show("Không còn báo cáo nào chờ xem.", &kb)
+		return nil
+	}
 	if len(items) == 0 && off == 0 {
 		r.Show("Chưa có báo cáo nào. Đồng chí gõ /sinhhoat để báo cáo buổi sinh hoạt, /kiemtra để báo cáo kiểm tra, giám sát.", nil)
 		return nil
@@ -80,13 +94,20 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 	}
 	var nav []tgbotapi.InlineKeyboardButton
 	if off > 0 {
-		nav = append(nav, button(labelPrev, cbReview, "l", max(off-reportPage, 0)))
+		nav = append(nav, button(labelPrev, cbReview, filter("l", max(off-reportPage, 0))...))
 	}
 	if len(items) > end {
-		nav = append(nav, button(labelNext, cbReview, "l", end))
+		nav = append(nav, button(labelNext, cbReview, filter("l", end)...))
 	}
 	if nav != nil {
 		rows = append(rows, nav)
+	}
+	if !r.Scope(Officer).Empty() {
+		if waiting {
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
+		} else {
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("⏳ Chỉ báo cáo chờ xem", cbReview, "l", 0, "s")))
+		}
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	r.Show("🗂 <b>Báo cáo gần đây</b> (⏳ chờ xem, ✔ đã xem, ↩ trả lại để sửa). Bấm để xem, sửa hoặc xem các phiên bản:", &kb)

@@ -81,5 +81,11 @@ func TestReviewReturnAndCorrect(t *testing.T) {
 		if info.State != storage.ReportReviewed {
 			t.Fatalf("state %q", info.State)
 		}
+		e.rec.reset()
+		e.press(t, 703, handlers.CallbackData("rv", "l", 0, "s"))
+		labels := strings.Join(e.rec.buttonLabels(), "|")
+		if strings.Contains(labels, "Nà Hiên") || !strings.Contains(labels, "Pà Pao") {
+			t.Fatalf("waiting list %q", labels)
+		}
 	})
 }

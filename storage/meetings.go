@@ -208,3 +208,15 @@ func (s *Storage) MeetingsAttended(ctx context.Context, memberID int64) (int, er
 	}
 	return n, nil
 }
+
+// MeetingsBetween lists an organisation's announced meetings starting in
+// [from, to), newest first.
+func (s *Storage) MeetingsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]Meeting, error) {
+	var out []Meeting
+	err := s.sel(ctx, &out, `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
+		WHERE mt.org_id = $1 AND mt.starts_at >= $2 AND mt.starts_at < $3 ORDER BY mt.starts_at DESC LIMIT 5`, orgID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("storage: meetings of %d: %w", orgID, err)
+	}
+	return out, nil
+}

@@ -51,7 +51,7 @@ func reportsSubCmd(what, short string, header []string) *cobra.Command {
 		Long: short + " có ngày họp (ngày thực hiện) từ --from đến --to, mỗi báo cáo một dòng theo phiên bản mới nhất.\n" +
 			"--org chỉ lấy tổ chức đó và mọi cấp dưới (cả tổ chức đã giải thể). --csv in dạng CSV với tiêu đề\n" +
 			strings.Join(header, ",") + ".",
-		Example: fmt.Sprintf("  sotay reports %s --from 01/11/2026 --to 30/11/2026\n  sotay reports %s --from 2026-07-01 --to hôm nay --org CB01 --csv > bao-cao.csv", what, what),
+		Example: fmt.Sprintf("  sotay reports %s --from 01/11/2026 --to 30/11/2026\n  sotay reports %s --from 2026-07-01 --to \"hôm nay\" --org CB01 --csv > bao-cao.csv", what, what),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.reports(cmd.Context(), cmd.OutOrStdout(), what, a)
@@ -138,7 +138,8 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 		}
 		fmt.Fprintf(out, "%d báo cáo sinh hoạt từ %s đến %s", len(rs), vn.FormatDate(from), vn.FormatDate(to))
 		if total > 0 {
-			fmt.Fprintf(out, "; có mặt %d/%d lượt đảng viên (%.1f %%)", present, total, 100*float64(present)/float64(total))
+			rate := strings.Replace(fmt.Sprintf("%.1f", 100*float64(present)/float64(total)), ".", ",", 1)
+			fmt.Fprintf(out, "; có mặt %d/%d lượt đảng viên (%s %%)", present, total, rate)
 		}
 		fmt.Fprintln(out, ".")
 		return nil

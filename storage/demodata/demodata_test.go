@@ -311,6 +311,9 @@ func TestGenerateReports(t *testing.T) {
 		{"OneUBKTInspection", `SELECT count(*) FROM supervision_versions WHERE body = 'ubkt' AND kind = 'kiem_tra'`, func(n int) bool { return n == 1 }},
 		{"CommitteeFigures", `SELECT sum(v.orgs_examined) + sum(v.members_examined) FROM reports r JOIN supervision_versions v ON v.report_id = r.id AND v.version = r.version
 			WHERE r.org_id = (SELECT id FROM organisations WHERE code = 'BINHLU')`, func(n int) bool { return n == 28 }},
+		{"CellsFigures", `SELECT count(*) * 10000 + sum(v.orgs_examined) * 100 + sum(v.members_examined) FROM reports r
+			JOIN supervision_versions v ON v.report_id = r.id AND v.version = r.version JOIN organisations o ON o.id = r.org_id WHERE o.kind = 'chi_bo'`,
+			func(n int) bool { return n == 24*10000+2*100+41 }},
 		{"AnnouncedMeetingWithAnswers", `SELECT count(*) FROM meeting_answers WHERE answer <> ''`, func(n int) bool { return n > 0 }},
 		{"AnAbsenceWithReason", `SELECT count(*) FROM meeting_answers WHERE answer = 'absent' AND reason <> ''`, func(n int) bool { return n == 1 }},
 		{"NoMeetingInTheFuture", `SELECT count(*) FROM reports WHERE held_on > $1::timestamptz`, func(n int) bool { return n == 0 }},

@@ -26,6 +26,9 @@ var absentReasons = []string{"ốm", "đi làm xa", "việc gia đình", "đi h�
 
 const reportMonths = 4
 
+// cellSupervisions is how many supervisions the cells report.
+const cellSupervisions = 24
+
 // createReports writes the reports of the last months.
 func createReports(ctx context.Context, d *Demo) error {
 	orgs, err := d.S.Organisations(ctx)
@@ -116,8 +119,8 @@ func createReports(ctx context.Context, d *Demo) error {
 
 // createSupervisions writes the committee's inspections and supervisions,
 // the figures of its report: 02 inspections (one by the inspection
-// commission) and 01 supervision over 14 organisations and 14 members,
-// and a few by cells over their own members.
+// commission) and 01 supervision over 14 organisations and 14 members;
+// and the cells' 24 supervisions over 02 organisations and 41 members.
 func createSupervisions(ctx context.Context, d *Demo, orgs []storage.Organisation, memberID func(string) (int64, error)) error {
 	var root storage.Organisation
 	for _, o := range orgs {
@@ -152,9 +155,11 @@ func createSupervisions(ctx context.Context, d *Demo, orgs []storage.Organisatio
 			return fmt.Errorf("supervision of %s: %w", RootCode, err)
 		}
 	}
+	// The cells' own: 24 supervisions over 02 organisations (party groups)
+	// and 41 members, as the commune's report has them.
 	n := 0
 	for _, o := range orgs {
-		if o.Kind != storage.KindChiBo || d.Rnd.Float64() > 0.3 {
+		if o.Kind != storage.KindChiBo || n == cellSupervisions {
 			continue
 		}
 		sec, ok := d.Secretaries[o.Code]
@@ -169,8 +174,18 @@ func createSupervisions(ctx context.Context, d *Demo, orgs []storage.Organisatio
 		if err != nil {
 			return err
 		}
-		in := storage.SupervisionInput{OrgID: o.ID, Body: storage.BodyCommittee, Kind: storage.SupervisionMonitoring, HeldOn: days(5 + d.Rnd.IntN(100)),
-			MembersExamined: 1 + d.Rnd.IntN(min(members, 3)), Content: "Việc thực hiện nhiệm vụ đảng viên được giao", By: by}
+		examined := 2 // 17 cells examine 2 members, 7 cells 1: 41
+		if n >= 17 {
+			examined = 1
+		}
+		if members < examined {
+			continue
+		}
+		in := storage.SupervisionInput{OrgID: o.ID, Body: storage.BodyCommittee, Kind: storage.SupervisionMonitoring, HeldOn: days(5 + 4*n),
+			MembersExamined: examined, Content: "Việc thực hiện nhiệm vụ đảng viên được giao", By: by}
+		if n < 2 {
+			in.OrgsExamined, in.Content = 1, "Hoạt động của tổ đảng và việc thực hiện nhiệm vụ đảng viên"
+		}
 		d.SetClock(time.Date(in.HeldOn.Year(), in.HeldOn.Month(), in.HeldOn.Day(), 19, 0, 0, 0, d.Now.Location()))
 		if _, err := d.S.SaveSupervisionReport(ctx, in); err != nil {
 			return fmt.Errorf("supervision of %s: %w", o.Code, err)
