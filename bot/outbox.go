@@ -83,9 +83,6 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	return c
 }
 
-// lateSlot is how late after its slot a message may still be sent.
-const lateSlot = 50 * time.Millisecond
-
 // rateHeadroom spaces slots for 99 % of Rate: a message that leaves a few
 // milliseconds late must not put Rate+1 messages into one sliding second
 // with the messages after it, which Telegram answers with 429.
@@ -215,25 +212,17 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 	for i, m := range msgs {
 		slot := time.Until(base.Add(m.SendIn))
 		o.client.metrics.floodWait(slot)
-		// A sender that fell behind its slots (a slow send, a starved
-		// CPU) must not catch up in a burst: the late messages would land
-		// in the next second with the slots of the other senders, and
-		// Telegram answers 429. It gives the rest back and claims fresh
-		// slots; the first message of a batch always goes, so it progresses.
-		if late := o.cfg.lateTolerance(); i > 0 && late > 0 && -slot > late {
-			o.release(rec, msgs[i:])
-			return
-		}
 		if !sleep(ctx, slot) || time.Now().After(base.Add(m.LeaseIn-o.cfg.Lease/2)) {
 			o.release(rec, msgs[i:])
 			return
 		}
-		// A message whose slot passed while this process was held up (a
-		// busy machine, a slow send before it) would go out together with
-		// the next ones and crowd one second past the shared budget: it
-		// and the rest go back for fresh slots. The batch's first message
-		// always goes, so that a slow machine still makes progress.
-		if i > 0 && o.cfg.interval() > 0 && time.Since(base.Add(m.SendIn)) > lateSlot {
+		// A sender that fell behind its slots (a slow send before, a
+		// starved CPU, a sleep that overslept) must not catch up in a
+		// burst: the late messages would land in the next second with the
+		// slots of the other senders, and Telegram answers 429. It gives
+		// the rest back and claims fresh slots; the first message of a
+		// batch always goes, so a slow machine still makes progress.
+		if late := o.cfg.lateTolerance(); i > 0 && late > 0 && time.Since(base.Add(m.SendIn)) > late {
 			o.release(rec, msgs[i:])
 			return
 		}
