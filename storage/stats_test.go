@@ -274,6 +274,26 @@ func TestStudyFiguresMatchStudyRates(t *testing.T) {
 		}
 		check(t)
 	})
+	t.Run("ConcurrentChangesInTransactions", func(t *testing.T) {
+		var ids []int64
+		if err := c.S.DB().Select(&ids, `SELECT id FROM assignments ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		states := []string{storage.AssignRead, storage.AssignStudied, storage.AssignDelivered, storage.AssignStudiedOffline}
+		storagetest.AllAtOnce(t, len(ids), func(i int) error {
+			return c.S.WithTx(ctx, func(s *storage.Storage) error {
+				// Three changes of one row in one transaction, all the
+				// rows of a cell at once: the counts follow the last state.
+				for k := range 3 {
+					if err := s.RecordAssignmentState(ctx, ids[i], states[(i+k)%4], "", time.Now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+		check(t)
+	})
 }
 
 func TestStudyFiguresUseTheNamesOfThePeriod(t *testing.T) {
