@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// A turn of a dialog, as a step's View, Text and Actions see it: the draft,
+// where to go next, the buttons of this drawing, and how the engine saves
+// and draws what the turn decided.
+
+// Conv is one turn of a dialog: the request, the draft, and what the turn
+// decided (another step, the end, no redraw).
+type Conv[D any] struct {
+	*Request
+	Draft D
+
+	d      *Dialog[D]
+	state  dialogState
+	step   string
+	notice string
+	ended  bool
+	endMsg string
+	endKb  *tgbotapi.InlineKeyboardMarkup
+	keep   bool
+}
+
+// Goto moves to another step; ◀ comes back here.
+func (c *Conv[D]) Goto(step string) {
+	if step == c.step {
+		return
+	}
+	c.state.History = append(c.state.History, c.step)
+	c.step = step
+}
+
+// Step is the current step's id.
+func (c *Conv[D]) Step() string { return c.step }
+
+// Back returns to the previous step, if there is one.
+func (c *Conv[D]) Back() {
+	if n := len(c.state.History); n > 0 {
+		c.step = c.state.History[n-1]
+		c.state.History = c.state.History[:n-1]
+	}
+}
+
+// BackTo returns to an earlier step, forgetting the steps after it; a step
+// not on the way back is gone to as with Goto.
+func (c *Conv[D]) BackTo(step string) {
+	for i := len(c.state.History) - 1; i >= 0; i-- {
+		if c.state.History[i] == step {
+			c.step, c.state.History = step, c.state.History[:i]
+			return
+		}
+	}
+	c.Goto(step)
+}
+
+// Reset forgets the way back (after a step that cannot be undone).
+func (c *Conv[D]) Reset() { c.state.History = nil }
+
+// End closes the dialog and shows text in place of the step.
+func (c *Conv[D]) End(text string, kb *tgbotapi.InlineKeyboardMarkup) {
+	c.ended, c.endMsg, c.endKb = true, text, kb
+}
+
+// Keep leaves the message as it is (a toast said enough).
+func (c *Conv[D]) Keep() { c.keep = true }
+
+// Notice puts a line above the next drawing of the step.
+func (c *Conv[D]) Notice(text string) { c.notice = text }
+
+// Button is a button of this drawing of the dialog: name:intent.rev:action:args.
+func (c *Conv[D]) Button(label, action string, args ...any) tgbotapi.InlineKeyboardButton {
+	return button(label, Prefix(c.d.Name), append([]any{c.version(), action}, args...)...)
+}
+
+// version is the intent and revision a button of this drawing carries.
+func (c *Conv[D]) version() string { return fmt.Sprintf("%s.%d", c.state.Intent, c.state.Rev) }
+
+// Page is the offset a list widget of this step shows. Asking for it says
+// that the drawing shows the widget, so that its page buttons work.
+func (c *Conv[D]) Page(widget string) int {
+	if !slices.Contains(c.state.Widgets, widget) {
+		c.state.Widgets = append(c.state.Widgets, widget)
+	}
+	return c.state.Pages[widget]
+}
+
+// SetPage moves a list widget to another offset.
+func (c *Conv[D]) SetPage(widget string, off int) {
+	if c.state.Pages == nil {
+		c.state.Pages = map[string]int{}
+	}
+	c.state.Pages[widget] = off
+}
+
+// CancelRow is the usual last row: back (when there is a way back) and cancel.
+func (c *Conv[D]) CancelRow() []tgbotapi.InlineKeyboardButton {
+	row := []tgbotapi.InlineKeyboardButton{}
+	if len(c.state.History) > 0 {
+		row = append(row, c.Button("◀ Quay lại", actBack))
+	}
+	return append(row, c.Button("✖ Hủy", actCancel))
+}
+
+// finish saves the turn and draws what follows: the end message, or the
+// current step. fresh sends a new message instead of editing the pressed one.
+func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
+	if c.ended {
+		if _, err := c.Store.EndDialog(ctx, c.UserID); err != nil {
+			return err
+		}
+		c.show(c.endMsg, c.endKb, fresh)
+		return nil
+	}
+	if c.d.find(c.step) == nil {
+		return fmt.Errorf("handlers: dialog %s has no step %q", c.d.Name, c.step)
+	}
+	if !c.keep {
+		// A new drawing: the buttons of the one before are old. It is drawn
+		// before the state is saved, since it says which list widgets it
+		// shows (and may move their pages back into range).
+		c.state.Rev++
+		if err := c.draw(ctx, fresh); err != nil {
+			return err
+		}
+	}
+	b, err := json.Marshal(c.Draft)
+	if err != nil {
+		return fmt.Errorf("handlers: dialog %s draft: %w", c.d.Name, err)
+	}
+	c.state.Draft = b
+	return c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state)
+}
+
+// draw shows the current step.
+func (c *Conv[D]) draw(ctx context.Context, fresh bool) error {
+	c.state.Widgets = nil
+	text, rows, err := c.d.find(c.step).View(ctx, c)
+	if err != nil {
+		return err
+	}
+	if c.notice != "" {
+		text = c.notice + "\n\n" + text
+	}
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if len(rows) > 0 {
+		m := tgbotapi.NewInlineKeyboardMarkup(rows...)
+		kb = &m
+	}
+	c.show(text, kb, fresh)
+	return nil
+}
+
+func (c *Conv[D]) show(text string, kb *tgbotapi.InlineKeyboardMarkup, fresh bool) {
+	if fresh || c.Update.CallbackQuery == nil {
+		if kb != nil {
+			c.Reply(text, *kb)
+		} else {
+			c.Reply(text, nil)
+		}
+		return
+	}
+	c.Show(text, kb)
+}
