@@ -261,17 +261,33 @@ func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
 		b.WriteString("\nĐồng chí chưa được giao văn bản nào để học.")
 	} else {
 		fmt.Fprintf(&b, "Đã học %d/%d văn bản được giao.\n", len(done), len(ts))
-		if len(done) > 0 {
-			b.WriteString("\n<b>Đã học:</b>\n" + strings.Join(done, "\n") + "\n")
+	}
+	attended, err := r.Store.MeetingsAttended(ctx, r.Member.ID)
+	if err != nil {
+		return err
+	}
+	if attended > 0 {
+		fmt.Fprintf(&b, "Đã có mặt %d buổi họp chi bộ (theo thông báo lịch họp).\n", attended)
+	}
+	// Whole lines only, within one message: a cut tag would make
+	// Telegram refuse the message.
+	room := MaxMessageLen - 200
+	list := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
 		}
-		if len(left) > 0 {
-			b.WriteString("\n<b>Chưa học:</b>\n" + strings.Join(left, "\n") + "\n")
+		b.WriteString("\n" + title + "\n")
+		for i, l := range lines {
+			if htmlLen(b.String())+htmlLen(l) > room {
+				fmt.Fprintf(&b, "… và %d văn bản khác.\n", len(lines)-i)
+				return
+			}
+			b.WriteString(l + "\n")
 		}
 	}
+	list("<b>Đã học:</b>", done)
+	list("<b>Chưa học:</b>", left)
 	text := b.String()
-	if len([]rune(text)) > MaxMessageLen-100 {
-		text = string([]rune(text)[:MaxMessageLen-200]) + "\n…"
-	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(commandButton("📚 Văn bản cần học", "hoctap")))
 	r.Show(text, &kb)
 	return nil

@@ -265,3 +265,25 @@ func TestStudyListAndRecord(t *testing.T) {
 		e.replyTo(t, 703, "/hoctap", "không còn văn bản nào")
 	})
 }
+
+// TestMyRecordFitsOneMessage: a member assigned many documents gets whole
+// lines within one message, and the count of those left out.
+func TestMyRecordFitsOneMessage(t *testing.T) {
+	e := newStudyEnv(t)
+	for i := 0; i < 60; i++ {
+		doc := insertDoc(t, e.s, fmt.Sprintf("%d-HD/TU", 100+i), "Hướng dẫn thực hiện một nghị quyết có tên rất dài để lấp đầy tin nhắn của đồng chí")
+		e.pushTo(t, doc, 10, "CB1")
+	}
+	e.rec.reset()
+	e.text(t, 702, "/cuatoi")
+	got := e.rec.texts()
+	if len(got) != 1 {
+		t.Fatalf("got %d messages: %q", len(got), got)
+	}
+	if n := utf16Len(got[0]); n > handlers.MaxMessageLen || !strings.Contains(got[0], "văn bản khác.") || !strings.Contains(got[0], "Đã học 0/60") {
+		t.Fatalf("%d characters: %q", n, got[0])
+	}
+	if strings.Count(got[0], "<b>") != strings.Count(got[0], "</b>") {
+		t.Fatalf("a tag was cut: %q", got[0])
+	}
+}
