@@ -97,18 +97,8 @@ func (e *duplicateMeeting) Error() string {
 // saveMeeting checks a complete draft once more and stores it.
 func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) (storage.MeetingReport, error) {
 	var rep storage.MeetingReport
-	if err := mayReport(ctx, r, d.Org); err != nil {
-		return rep, err
-	}
-	o, err := r.Store.OrganisationByID(ctx, d.Org)
+	day, err := h.savedDay(ctx, r, d.Org, d.Date, "Ngày họp")
 	if err != nil {
-		return rep, err
-	}
-	day, ok := parseISODay(d.Date)
-	if !ok || day.After(today(r)) {
-		return rep, storage.Errorf(storage.CodeInvalid, "Ngày họp chưa đúng: đồng chí chọn lại ngày.")
-	}
-	if err := checkOrgDay(o, day, h.deps.Location); err != nil {
 		return rep, err
 	}
 	if err := h.fillTotal(ctx, r, &d); err != nil {
@@ -148,8 +138,7 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) 
 
 // meetingSend is "Gửi" on the summary (and "Thay báo cáo cũ").
 func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) error {
-	if step := c.Draft.next(); step != "summary" {
-		c.Goto(step)
+	if unfinished(c, "summary") {
 		return nil
 	}
 	rep, err := h.saveMeeting(ctx, c.Request, c.Draft)
@@ -162,8 +151,7 @@ func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) erro
 		return err
 	}
 	text, kb := meetingConfirmation(rep)
-	c.End(text, kb)
-	c.Toast = "Đã lưu báo cáo."
+	reportSaved(c, text, kb)
 	return nil
 }
 

@@ -19,19 +19,8 @@ import (
 // meetingHead is the first lines of every step: the report and what is filled.
 func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, error) {
 	var b strings.Builder
-	b.WriteString("📝 <b>Báo cáo sinh hoạt chi bộ</b>")
-	if c.Draft.ReportID != 0 {
-		b.WriteString(" (sửa)")
-	}
-	if c.Draft.Org != 0 {
-		o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("\n" + esc(o.Name))
-	}
-	if t, ok := parseISODay(c.Draft.Date); ok {
-		b.WriteString(" · " + vn.FormatDate(t))
+	if err := reportHead(ctx, c.Request, &b, meetingTitle, c.Draft.ReportID != 0, c.Draft.Org, c.Draft.Date); err != nil {
+		return "", err
 	}
 	if c.Draft.Kind != "" {
 		b.WriteString(" · " + storage.MeetingKindName(c.Draft.Kind))
@@ -40,15 +29,6 @@ func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, err
 		fmt.Fprintf(&b, " · có mặt %d/%d", c.Draft.Present, c.Draft.Total)
 	}
 	return b.String() + "\n\n", nil
-}
-
-func (h *Handlers) meetingOrgView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request, false)
-	if err != nil {
-		return "", nil, err
-	}
-	rows := Select(c, "orgs", items, "o")
-	return "📝 <b>Báo cáo sinh hoạt chi bộ</b>\n\nBáo cáo cho tổ chức nào?", append(rows, c.CancelRow()), nil
 }
 
 func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
@@ -78,14 +58,9 @@ func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string,
 }
 
 func (h *Handlers) meetingKindView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Loại sinh hoạt?", [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical)),
-		c.CancelRow(),
-	}, nil
+	return askView(h.meetingHead, "Loại sinh hoạt?", func(c *meetingConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
+	})(ctx, c)
 }
 
 func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
@@ -113,20 +88,13 @@ func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (s
 }
 
 func (h *Handlers) meetingTopicView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+	return askView(h.meetingHead, "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", nil)(ctx, c)
 }
 
 func (h *Handlers) meetingAbsentView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Không ghi", "none")), c.CancelRow()}, nil
+	return askView(h.meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("Không ghi", "none"))
+	})(ctx, c)
 }
 
 func (h *Handlers) meetingPhotoView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
@@ -162,13 +130,8 @@ func (h *Handlers) meetingSummaryView(ctx context.Context, c *meetingConv) (stri
 		return "", nil, err
 	}
 	day, _ := parseISODay(d.Date)
-	title := "📝 <b>Báo cáo sinh hoạt chi bộ</b> — đồng chí kiểm tra lại:\n"
-	if d.ReportID != 0 {
-		title = "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b> — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
-	}
-	return title + meetingLines(o.Name, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != ""), [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel)),
-	}, nil
+	title := summaryTitle(meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0)
+	return title + meetingLines(o.Name, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != ""), [][]tgbotapi.InlineKeyboardButton{summaryRow(c)}, nil
 }
 
 func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
@@ -183,7 +146,7 @@ func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string,
 	if c.Draft.ReportID == 0 && c.Draft.Replace == 0 && len(c.Scope(Secretary).Roots()) > 0 {
 		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("Tổ chức", "f", "org")))
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("◀ Quay lại", actBack), c.Button("✖ Hủy", actCancel)))
+	rows = append(rows, editBackRow(c))
 	return head + "Sửa mục nào?", rows, nil
 }
 

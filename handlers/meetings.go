@@ -36,6 +36,9 @@ type meetingConv = Conv[meetingDraft]
 
 type meetingAction = func(context.Context, *meetingConv, Args) error
 
+// meetingTitle heads the dialog's windows.
+const meetingTitle = "📝 <b>Báo cáo sinh hoạt chi bộ</b>"
+
 const msgMeetingStale = "Báo cáo này đã gửi, đã hủy hoặc đã hết hạn. Đồng chí gõ /sinhhoat để báo cáo buổi sinh hoạt khác."
 
 // next is the first field the draft still needs, or the summary.
@@ -60,45 +63,21 @@ func (d meetingDraft) next() string {
 }
 
 func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
-	advance := func(c *meetingConv) { c.Goto(c.Draft.next()) }
 	return &Dialog[meetingDraft]{
 		Name:      "sh",
 		Title:     "báo cáo sinh hoạt chi bộ",
 		Cancelled: "Đã hủy báo cáo sinh hoạt, chưa lưu gì.",
 		Stale:     msgMeetingStale,
 		Steps: []*Step[meetingDraft]{
-			{ID: "org", View: h.meetingOrgView, Actions: map[string]meetingAction{
-				"o": func(ctx context.Context, c *meetingConv, a Args) error {
-					id, err := a.ID(0)
-					if err != nil {
-						return err
-					}
-					if err := mayReport(ctx, c.Request, id); err != nil {
-						return err
-					}
-					c.Draft.Org = id
-					if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {
-						return err
-					}
-					advance(c)
-					return nil
-				},
-			}},
-			{ID: "date", View: h.meetingDateView,
-				Text: func(ctx context.Context, c *meetingConv, text string) error {
-					t, err := quickform.ParseDay(text, today(c.Request))
-					if err != nil {
-						return fieldError(err)
-					}
-					return h.meetingSetDate(ctx, c, t)
-				},
-				Actions: map[string]meetingAction{"d": func(ctx context.Context, c *meetingConv, a Args) error {
-					t, err := pickDay(c.Request, a)
-					if err != nil {
-						return err
-					}
-					return h.meetingSetDate(ctx, c, t)
-				}}},
+			orgStep(meetingTitle, "Báo cáo cho tổ chức nào?", false, func(ctx context.Context, c *meetingConv, id int64) error {
+				c.Draft.Org = id
+				if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {
+					return err
+				}
+				advance(c)
+				return nil
+			}),
+			dateStep(h.meetingDateView, h.meetingSetDate),
 			{ID: "kind", View: h.meetingKindView,
 				Text: func(_ context.Context, c *meetingConv, text string) error {
 					k := quickform.MeetingKind(text)
@@ -145,30 +124,10 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					return nil
 				}}},
 			{ID: "topic", View: h.meetingTopicView,
-				Text: func(_ context.Context, c *meetingConv, text string) error {
-					t, err := reportText(text, "Nội dung sinh hoạt", "Quán triệt Kết luận 21-KL/TW")
-					if err != nil {
-						return err
-					}
-					c.Draft.Topic = t
-					advance(c)
-					return nil
-				}},
+				Text: textAnswer("Nội dung sinh hoạt", "Quán triệt Kết luận 21-KL/TW", func(d *meetingDraft, t string) { d.Topic = t })},
 			{ID: "absent", View: h.meetingAbsentView,
-				Text: func(_ context.Context, c *meetingConv, text string) error {
-					t, err := reportText(text, "Người vắng và lý do", "Lò Văn Minh (ốm)")
-					if err != nil {
-						return err
-					}
-					c.Draft.Absent, c.Draft.AbsentSeen = t, true
-					advance(c)
-					return nil
-				},
-				Actions: map[string]meetingAction{"none": func(_ context.Context, c *meetingConv, _ Args) error {
-					c.Draft.Absent, c.Draft.AbsentSeen = "", true
-					advance(c)
-					return nil
-				}}},
+				Text:    textAnswer("Người vắng và lý do", "Lò Văn Minh (ốm)", func(d *meetingDraft, t string) { d.Absent, d.AbsentSeen = t, true }),
+				Actions: map[string]meetingAction{"none": answered(func(d *meetingDraft) { d.Absent, d.AbsentSeen = "", true })}},
 			{ID: "photo", View: h.meetingPhotoView,
 				Text: func(_ context.Context, c *meetingConv, _ string) error {
 					id := photoID(c.Message())
@@ -180,24 +139,10 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					return nil
 				},
 				Actions: map[string]meetingAction{
-					"skip": func(_ context.Context, c *meetingConv, _ Args) error {
-						c.Draft.PhotoAsked = true
-						advance(c)
-						return nil
-					},
-					"del": func(_ context.Context, c *meetingConv, _ Args) error {
-						c.Draft.Photo, c.Draft.PhotoAsked = "", true
-						advance(c)
-						return nil
-					},
+					"skip": answered(func(d *meetingDraft) { d.PhotoAsked = true }),
+					"del":  answered(func(d *meetingDraft) { d.Photo, d.PhotoAsked = "", true }),
 				}},
-			{ID: "summary", View: h.meetingSummaryView, Actions: map[string]meetingAction{
-				"ok": h.meetingSend,
-				"e": func(_ context.Context, c *meetingConv, _ Args) error {
-					c.Goto("edit")
-					return nil
-				},
-			}},
+			summaryStep(h.meetingSummaryView, h.meetingSend),
 			{ID: "edit", View: h.meetingEditView, Actions: map[string]meetingAction{
 				"f": func(_ context.Context, c *meetingConv, a Args) error {
 					switch f := a.Arg(0); f {
@@ -223,10 +168,7 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					c.Draft.Replace = id
 					return h.meetingSend(ctx, c, nil)
 				},
-				"e": func(_ context.Context, c *meetingConv, _ Args) error {
-					c.Goto("edit")
-					return nil
-				},
+				"e": gotoStep[meetingDraft]("edit"),
 			}},
 		},
 	}
@@ -241,16 +183,12 @@ func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ Arg
 	if !ok {
 		return storage.ErrNotFound
 	}
-	c.Goto(c.Draft.next())
+	advance(c)
 	return nil
 }
 
 func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Time) error {
-	o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-	if err != nil {
-		return err
-	}
-	if err := checkOrgDay(o, t, h.deps.Location); err != nil {
+	if err := h.checkDay(ctx, c.Request, c.Draft.Org, t); err != nil {
 		return err
 	}
 	c.Draft.Date = isoDay(t)
@@ -268,7 +206,7 @@ func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Ti
 			c.Notice(fmt.Sprintf(noticePrefilled, c.Draft.Present, c.Draft.Total))
 		}
 	}
-	c.Goto(c.Draft.next())
+	advance(c)
 	return nil
 }
 

@@ -50,10 +50,12 @@ func (d noticeDraft) next() string {
 
 type noticeConv = Conv[noticeDraft]
 
+// noticeTitle heads the dialog's windows.
+const noticeTitle = "📅 <b>Thông báo lịch họp</b>"
+
 type noticeAction = func(context.Context, *noticeConv, Args) error
 
 func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
-	advance := func(c *noticeConv) { c.Goto(c.Draft.next()) }
 	setDay := func(c *noticeConv, t time.Time) error {
 		if t.Before(today(c.Request)) {
 			return storage.Errorf(storage.CodeInvalid, "Ngày %s đã qua: đồng chí chọn ngày họp sắp tới.", vn.FormatDate(t))
@@ -62,35 +64,17 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 		advance(c)
 		return nil
 	}
-	textStep := func(set func(*noticeDraft, string), label, example string) func(context.Context, *noticeConv, string) error {
-		return func(_ context.Context, c *noticeConv, text string) error {
-			t, err := reportText(text, label, example)
-			if err != nil {
-				return err
-			}
-			set(&c.Draft, t)
-			advance(c)
-			return nil
-		}
-	}
 	return &Dialog[noticeDraft]{
 		Name:      "lhd",
 		Title:     "thông báo lịch họp",
 		Cancelled: "Đã hủy, chưa gửi thông báo họp nào.",
 		Stale:     "Thông báo này đã gửi hoặc đã hủy. Đồng chí gõ /lichhop để báo lịch họp khác.",
 		Steps: []*Step[noticeDraft]{
-			{ID: "org", View: h.noticeOrgView, Actions: map[string]noticeAction{"o": func(ctx context.Context, c *noticeConv, a Args) error {
-				id, err := a.ID(0)
-				if err != nil {
-					return err
-				}
-				if err := mayReport(ctx, c.Request, id); err != nil {
-					return err
-				}
+			orgStep(noticeTitle, "Lịch họp của tổ chức nào?", true, func(_ context.Context, c *noticeConv, id int64) error {
 				c.Draft.Org = id
 				advance(c)
 				return nil
-			}}},
+			}),
 			{ID: "date", View: h.noticeDateView,
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					n, err := quickform.ParseNotice(text, today(c.Request))
@@ -133,9 +117,9 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					return nil
 				}}},
 			{ID: "place", View: h.noticeAsk("Họp ở đâu? Gõ địa điểm, ví dụ «Nhà văn hóa bản»."),
-				Text: textStep(func(d *noticeDraft, s string) { d.Place = s }, "Địa điểm", "Nhà văn hóa bản")},
+				Text: textAnswer("Địa điểm", "Nhà văn hóa bản", func(d *noticeDraft, s string) { d.Place = s })},
 			{ID: "topic", View: h.noticeAsk("Nội dung họp? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW»."),
-				Text: textStep(func(d *noticeDraft, s string) { d.Topic = s }, "Nội dung", "Quán triệt Kết luận 21-KL/TW")},
+				Text: textAnswer("Nội dung", "Quán triệt Kết luận 21-KL/TW", func(d *noticeDraft, s string) { d.Topic = s })},
 			{ID: "confirm", View: h.noticeConfirmView, Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ Args) error {
 				text, kb, err := h.announce(ctx, c.Request, c.Draft)
 				if err != nil {
@@ -222,29 +206,13 @@ func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
 
 func (h *Handlers) noticeHead(ctx context.Context, c *noticeConv) (string, error) {
 	var b strings.Builder
-	b.WriteString("📅 <b>Thông báo lịch họp</b>")
-	if c.Draft.Org != 0 {
-		o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("\n" + esc(o.Name))
-	}
-	if t, ok := parseISODay(c.Draft.Date); ok {
-		b.WriteString(" · " + vn.FormatDate(t))
+	if err := reportHead(ctx, c.Request, &b, noticeTitle, false, c.Draft.Org, c.Draft.Date); err != nil {
+		return "", err
 	}
 	if c.Draft.HasTime {
 		fmt.Fprintf(&b, " · %02d:%02d", c.Draft.Hour, c.Draft.Minute)
 	}
 	return b.String() + "\n\n", nil
-}
-
-func (h *Handlers) noticeOrgView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request, true)
-	if err != nil {
-		return "", nil, err
-	}
-	return "📅 <b>Thông báo lịch họp</b>\n\nLịch họp của tổ chức nào?", append(Select(c, "orgs", items, "o"), c.CancelRow()), nil
 }
 
 func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
@@ -264,24 +232,13 @@ func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, [
 }
 
 func (h *Handlers) noticeTimeView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.noticeHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30)),
-		c.CancelRow(),
-	}, nil
+	return askView(h.noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
+	})(ctx, c)
 }
 
-func (h *Handlers) noticeAsk(question string) func(context.Context, *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return func(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-		head, err := h.noticeHead(ctx, c)
-		if err != nil {
-			return "", nil, err
-		}
-		return head + question, [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
-	}
+func (h *Handlers) noticeAsk(question string) reportView[noticeDraft] {
+	return askView(h.noticeHead, question, nil)
 }
 
 func (h *Handlers) noticeConfirmView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
@@ -293,7 +250,7 @@ func (h *Handlers) noticeConfirmView(ctx context.Context, c *noticeConv) (string
 	if err != nil {
 		return "", nil, err
 	}
-	return "📅 <b>Thông báo lịch họp</b> — đồng chí kiểm tra lại:\n" + noticeLines(o.Name, starts, c.Draft.Place, c.Draft.Topic),
+	return noticeTitle + " — đồng chí kiểm tra lại:\n" + noticeLines(o.Name, starts, c.Draft.Place, c.Draft.Topic),
 		[][]tgbotapi.InlineKeyboardButton{
 			tgbotapi.NewInlineKeyboardRow(c.Button("✅ Gửi cho đảng viên", "ok")),
 			c.CancelRow(),

@@ -35,6 +35,9 @@ type supervisionDraft struct {
 
 type supervisionConv = Conv[supervisionDraft]
 
+// supervisionTitle heads the dialog's windows.
+const supervisionTitle = "🔍 <b>Báo cáo kiểm tra, giám sát</b>"
+
 type supervisionAction = func(context.Context, *supervisionConv, Args) error
 
 func (d supervisionDraft) next() string {
@@ -62,21 +65,24 @@ func (d supervisionDraft) next() string {
 }
 
 func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
-	advance := func(c *supervisionConv) { c.Goto(c.Draft.next()) }
+	// setCount keeps a count only when the organisation is that large.
+	setCount := func(ctx context.Context, c *supervisionConv, set func(*supervisionDraft, int), n int) error {
+		d := c.Draft
+		set(&d, n)
+		if err := h.checkExamined(ctx, c.Request, d); err != nil {
+			return err
+		}
+		c.Draft = d
+		advance(c)
+		return nil
+	}
 	count := func(field quickform.Field, set func(*supervisionDraft, int)) func(context.Context, *supervisionConv, string) error {
 		return func(ctx context.Context, c *supervisionConv, text string) error {
 			n, err := quickform.ParseCount(text, field)
 			if err != nil {
 				return fieldError(err)
 			}
-			d := c.Draft
-			set(&d, n)
-			if err := h.checkExamined(ctx, c.Request, d); err != nil {
-				return err
-			}
-			c.Draft = d
-			advance(c)
-			return nil
+			return setCount(ctx, c, set, n)
 		}
 	}
 	countButton := func(set func(*supervisionDraft, int)) supervisionAction {
@@ -85,14 +91,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			if err != nil {
 				return err
 			}
-			d := c.Draft
-			set(&d, n)
-			if err := h.checkExamined(ctx, c.Request, d); err != nil {
-				return err
-			}
-			c.Draft = d
-			advance(c)
-			return nil
+			return setCount(ctx, c, set, n)
 		}
 	}
 	setOrgs := func(d *supervisionDraft, n int) { d.Orgs, d.HasOrgs = n, true }
@@ -103,38 +102,15 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 		Cancelled: "Đã hủy báo cáo kiểm tra, giám sát, chưa lưu gì.",
 		Stale:     "Báo cáo này đã gửi, đã hủy hoặc đã hết hạn. Đồng chí gõ /kiemtra để báo cáo cuộc khác.",
 		Steps: []*Step[supervisionDraft]{
-			{ID: "org", View: h.supervisionOrgView, Actions: map[string]supervisionAction{
-				"o": func(ctx context.Context, c *supervisionConv, a Args) error {
-					id, err := a.ID(0)
-					if err != nil {
-						return err
-					}
-					if err := mayReport(ctx, c.Request, id); err != nil {
-						return err
-					}
-					c.Draft.Org = id
-					if err := h.supervisionOrgKind(ctx, c); err != nil {
-						return err
-					}
-					advance(c)
-					return nil
-				},
-			}},
-			{ID: "date", View: h.supervisionDateView,
-				Text: func(ctx context.Context, c *supervisionConv, text string) error {
-					t, err := quickform.ParseDay(text, today(c.Request))
-					if err != nil {
-						return fieldError(err)
-					}
-					return h.supervisionSetDate(ctx, c, t)
-				},
-				Actions: map[string]supervisionAction{"d": func(ctx context.Context, c *supervisionConv, a Args) error {
-					t, err := pickDay(c.Request, a)
-					if err != nil {
-						return err
-					}
-					return h.supervisionSetDate(ctx, c, t)
-				}}},
+			orgStep(supervisionTitle, "Tổ chức nào thực hiện?", false, func(ctx context.Context, c *supervisionConv, id int64) error {
+				c.Draft.Org = id
+				if err := h.supervisionOrgKind(ctx, c); err != nil {
+					return err
+				}
+				advance(c)
+				return nil
+			}),
+			dateStep(h.supervisionDateView, h.supervisionSetDate),
 			{ID: "body", View: h.supervisionBodyView, Actions: map[string]supervisionAction{
 				"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
 					switch a.Arg(0) {
@@ -174,15 +150,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			{ID: "members", View: h.supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldMembers, setMembers), Actions: map[string]supervisionAction{"n": countButton(setMembers)}},
 			{ID: "content", View: h.supervisionTextView("Nội dung kiểm tra, giám sát? Gõ ngắn gọn, ví dụ «Việc thực hiện quy chế làm việc».", false),
-				Text: func(_ context.Context, c *supervisionConv, text string) error {
-					t, err := reportText(text, "Nội dung", "Việc thực hiện quy chế làm việc")
-					if err != nil {
-						return err
-					}
-					c.Draft.Content = t
-					advance(c)
-					return nil
-				}},
+				Text: textAnswer("Nội dung", "Việc thực hiện quy chế làm việc", func(d *supervisionDraft, t string) { d.Content = t })},
 			{ID: "conclusion", View: h.supervisionConclusionView,
 				Text: func(_ context.Context, c *supervisionConv, text string) error {
 					n, err := quickform.ParseConclusion(text)
@@ -203,27 +171,9 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					return nil
 				}}},
 			{ID: "measures", View: h.supervisionTextView("Biện pháp đã thực hiện (không bắt buộc)? Gõ ngắn gọn, hoặc bấm «Bỏ qua».", true),
-				Text: func(_ context.Context, c *supervisionConv, text string) error {
-					t, err := reportText(text, "Biện pháp", "Nhắc nhở, yêu cầu khắc phục")
-					if err != nil {
-						return err
-					}
-					c.Draft.Measures, c.Draft.MeasuresAsked = t, true
-					advance(c)
-					return nil
-				},
-				Actions: map[string]supervisionAction{"skip": func(_ context.Context, c *supervisionConv, _ Args) error {
-					c.Draft.Measures, c.Draft.MeasuresAsked = "", true
-					advance(c)
-					return nil
-				}}},
-			{ID: "summary", View: h.supervisionSummaryView, Actions: map[string]supervisionAction{
-				"ok": h.supervisionSend,
-				"e": func(_ context.Context, c *supervisionConv, _ Args) error {
-					c.Goto("edit")
-					return nil
-				},
-			}},
+				Text:    textAnswer("Biện pháp", "Nhắc nhở, yêu cầu khắc phục", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
+				Actions: map[string]supervisionAction{"skip": answered(func(d *supervisionDraft) { d.Measures, d.MeasuresAsked = "", true })}},
+			summaryStep(h.supervisionSummaryView, h.supervisionSend),
 			{ID: "edit", View: h.supervisionEditView, Actions: map[string]supervisionAction{
 				"f": func(ctx context.Context, c *supervisionConv, a Args) error {
 					switch f := a.Arg(0); f {
@@ -265,14 +215,10 @@ func (h *Handlers) supervisionOrgKind(ctx context.Context, c *supervisionConv) e
 }
 
 func (h *Handlers) supervisionSetDate(ctx context.Context, c *supervisionConv, t time.Time) error {
-	o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-	if err != nil {
-		return err
-	}
-	if err := checkOrgDay(o, t, h.deps.Location); err != nil {
+	if err := h.checkDay(ctx, c.Request, c.Draft.Org, t); err != nil {
 		return err
 	}
 	c.Draft.Date = isoDay(t)
-	c.Goto(c.Draft.next())
+	advance(c)
 	return nil
 }

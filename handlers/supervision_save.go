@@ -59,18 +59,8 @@ func (h *Handlers) checkExamined(ctx context.Context, r *Request, d supervisionD
 // saveSupervision checks a complete draft once more and stores it.
 func (h *Handlers) saveSupervision(ctx context.Context, r *Request, d supervisionDraft) (storage.SupervisionReport, error) {
 	var rep storage.SupervisionReport
-	if err := mayReport(ctx, r, d.Org); err != nil {
-		return rep, err
-	}
-	o, err := r.Store.OrganisationByID(ctx, d.Org)
+	day, err := h.savedDay(ctx, r, d.Org, d.Date, "Ngày")
 	if err != nil {
-		return rep, err
-	}
-	day, ok := parseISODay(d.Date)
-	if !ok || day.After(today(r)) {
-		return rep, storage.Errorf(storage.CodeInvalid, "Ngày chưa đúng: đồng chí chọn lại ngày.")
-	}
-	if err := checkOrgDay(o, day, h.deps.Location); err != nil {
 		return rep, err
 	}
 	if err := h.checkBody(ctx, r, d); err != nil {
@@ -84,8 +74,7 @@ func (h *Handlers) saveSupervision(ctx context.Context, r *Request, d supervisio
 }
 
 func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ Args) error {
-	if step := c.Draft.next(); step != "summary" {
-		c.Goto(step)
+	if unfinished(c, "summary") {
 		return nil
 	}
 	rep, err := h.saveSupervision(ctx, c.Request, c.Draft)
@@ -93,8 +82,7 @@ func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ Ar
 		return err
 	}
 	text, kb := supervisionConfirmation(rep)
-	c.End(text, kb)
-	c.Toast = "Đã lưu báo cáo."
+	reportSaved(c, text, kb)
 	return nil
 }
 

@@ -17,19 +17,8 @@ import (
 
 func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (string, error) {
 	var b strings.Builder
-	b.WriteString("🔍 <b>Báo cáo kiểm tra, giám sát</b>")
-	if c.Draft.ReportID != 0 {
-		b.WriteString(" (sửa)")
-	}
-	if c.Draft.Org != 0 {
-		o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("\n" + esc(o.Name))
-	}
-	if t, ok := parseISODay(c.Draft.Date); ok {
-		b.WriteString(" · " + vn.FormatDate(t))
+	if err := reportHead(ctx, c.Request, &b, supervisionTitle, c.Draft.ReportID != 0, c.Draft.Org, c.Draft.Date); err != nil {
+		return "", err
 	}
 	if c.Draft.BodyAsked && c.Draft.Body == storage.BodyCommission {
 		b.WriteString(" · UBKT")
@@ -46,15 +35,6 @@ func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (str
 	return b.String() + "\n\n", nil
 }
 
-func (h *Handlers) supervisionOrgView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	items, err := reportOrgItems(ctx, c.Request, false)
-	if err != nil {
-		return "", nil, err
-	}
-	rows := Select(c, "orgs", items, "o")
-	return "🔍 <b>Báo cáo kiểm tra, giám sát</b>\n\nTổ chức nào thực hiện?", append(rows, c.CancelRow()), nil
-}
-
 func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
 	head, err := h.supervisionHead(ctx, c)
 	if err != nil {
@@ -65,63 +45,36 @@ func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) 
 }
 
 func (h *Handlers) supervisionBodyView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.supervisionHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Ai thực hiện?", [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission)),
-		c.CancelRow(),
-	}, nil
+	return askView(h.supervisionHead, "Ai thực hiện?", func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
+	})(ctx, c)
 }
 
 func (h *Handlers) supervisionKindView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.supervisionHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Kiểm tra hay giám sát?", [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring)),
-		c.CancelRow(),
-	}, nil
+	return askView(h.supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
+	})(ctx, c)
 }
 
-func (h *Handlers) supervisionCountView(question string) func(context.Context, *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return func(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-		head, err := h.supervisionHead(ctx, c)
-		if err != nil {
-			return "", nil, err
-		}
-		return head + question, [][]tgbotapi.InlineKeyboardButton{
-			tgbotapi.NewInlineKeyboardRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3)),
-			c.CancelRow(),
-		}, nil
-	}
+func (h *Handlers) supervisionCountView(question string) reportView[supervisionDraft] {
+	return askView(h.supervisionHead, question, func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3))
+	})
 }
 
-func (h *Handlers) supervisionTextView(question string, skip bool) func(context.Context, *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return func(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-		head, err := h.supervisionHead(ctx, c)
-		if err != nil {
-			return "", nil, err
-		}
-		var rows [][]tgbotapi.InlineKeyboardButton
-		if skip {
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("Bỏ qua", "skip")))
-		}
-		return head + question, append(rows, c.CancelRow()), nil
+func (h *Handlers) supervisionTextView(question string, skip bool) reportView[supervisionDraft] {
+	if !skip {
+		return askView(h.supervisionHead, question, nil)
 	}
+	return askView(h.supervisionHead, question, func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("Bỏ qua", "skip"))
+	})
 }
 
 func (h *Handlers) supervisionConclusionView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	head, err := h.supervisionHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	return head + "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1)),
-		c.CancelRow(),
-	}, nil
+	return askView(h.supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
+	})(ctx, c)
 }
 
 // supervisionLines describes a supervision report's figures.
@@ -151,12 +104,9 @@ func (h *Handlers) supervisionSummaryView(ctx context.Context, c *supervisionCon
 		return "", nil, err
 	}
 	day, _ := parseISODay(d.Date)
-	title := "🔍 <b>Báo cáo kiểm tra, giám sát</b> — đồng chí kiểm tra lại:\n"
-	if d.ReportID != 0 {
-		title = "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b> — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
-	}
+	title := summaryTitle(supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0)
 	return title + supervisionLines(o.Name, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures), [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel)),
+		summaryRow(c),
 	}, nil
 }
 
@@ -177,6 +127,6 @@ func (h *Handlers) supervisionEditView(ctx context.Context, c *supervisionConv) 
 		row1,
 		tgbotapi.NewInlineKeyboardRow(c.Button("Số tổ chức", "f", "orgs"), c.Button("Số đảng viên", "f", "members")),
 		tgbotapi.NewInlineKeyboardRow(c.Button("Nội dung", "f", "content"), c.Button("Kết luận", "f", "conclusion"), c.Button("Biện pháp", "f", "measures")),
-		tgbotapi.NewInlineKeyboardRow(c.Button("◀ Quay lại", actBack), c.Button("✖ Hủy", actCancel)),
+		editBackRow(c),
 	}, nil
 }
