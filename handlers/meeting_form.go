@@ -14,20 +14,13 @@ import (
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
 func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	photo := photoID(r.Update.Message)
-	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	var form quickform.Meeting
+	o, ask, err := reportForm(ctx, r, quickform.MeetingExample, func(args string) (code string, err error) {
+		form, err = quickform.ParseMeeting(args, today(r))
+		return form.OrgCode, err
+	})
 	if err != nil {
 		return err
-	}
-	form, err := quickform.ParseMeeting(args, today(r))
-	if err != nil {
-		return formError(err, quickform.MeetingExample)
-	}
-	if code == "" {
-		code = form.OrgCode
-	}
-	o, ask, err := reportOrg(ctx, r, code)
-	if err != nil {
-		return formError(err, quickform.MeetingExample)
 	}
 	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Absent: form.Absent, Photo: photo, PhotoAsked: photo != "", AbsentSeen: form.Absent != ""}
 	if !ask {

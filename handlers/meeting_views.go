@@ -18,17 +18,15 @@ import (
 
 // meetingHead is the first lines of every step: the report and what is filled.
 func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, error) {
-	var b strings.Builder
-	if err := reportHead(ctx, c.Request, &b, meetingTitle, c.Draft.ReportID != 0, c.Draft.Org, c.Draft.Date); err != nil {
-		return "", err
+	d := c.Draft
+	var kind, present string
+	if d.Kind != "" {
+		kind = storage.MeetingKindName(d.Kind)
 	}
-	if c.Draft.Kind != "" {
-		b.WriteString(" · " + storage.MeetingKindName(c.Draft.Kind))
+	if d.HasPresent && d.Total >= 0 {
+		present = fmt.Sprintf("có mặt %d/%d", d.Present, d.Total)
 	}
-	if c.Draft.HasPresent && c.Draft.Total >= 0 {
-		fmt.Fprintf(&b, " · có mặt %d/%d", c.Draft.Present, c.Draft.Total)
-	}
-	return b.String() + "\n\n", nil
+	return reportHead(ctx, c.Request, meetingTitle, d.ReportID != 0, d.Org, d.Date, kind, present)
 }
 
 func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {

@@ -78,26 +78,8 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 				return nil
 			}),
 			dateStep(h.meetingDateView, h.meetingSetDate),
-			{ID: "kind", View: h.meetingKindView,
-				Text: func(_ context.Context, c *meetingConv, text string) error {
-					k := quickform.MeetingKind(text)
-					if k == "" {
-						return storage.Errorf(storage.CodeInvalid, "Loại sinh hoạt «%s» không có: đồng chí bấm «Thường kỳ» hoặc «Chuyên đề».", cut(text, 40))
-					}
-					c.Draft.Kind = k
-					advance(c)
-					return nil
-				},
-				Actions: map[string]meetingAction{"k": func(_ context.Context, c *meetingConv, a Args) error {
-					switch a.Arg(0) {
-					case storage.MeetingRegular, storage.MeetingTopical:
-						c.Draft.Kind = a.Arg(0)
-					default:
-						return storage.ErrNotFound
-					}
-					advance(c)
-					return nil
-				}}},
+			kindStep(h.meetingKindView, quickform.MeetingKind, "Loại sinh hoạt «%s» không có: đồng chí bấm «Thường kỳ» hoặc «Chuyên đề».",
+				[]string{storage.MeetingRegular, storage.MeetingTopical}, func(d *meetingDraft, k string) { d.Kind = k }),
 			{ID: "attendance", View: h.meetingAttendanceView,
 				Text: func(ctx context.Context, c *meetingConv, text string) error {
 					p, t, hasTotal, err := quickform.ParseAttendance(text)

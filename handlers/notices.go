@@ -135,20 +135,13 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 
 // noticeCommand is /lichhop: a quick form, or the upcoming meetings and the dialog.
 func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
-	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	var form quickform.Notice
+	o, ask, err := reportForm(ctx, r, quickform.NoticeExample, func(args string) (code string, err error) {
+		form, err = quickform.ParseNotice(args, today(r))
+		return form.OrgCode, err
+	})
 	if err != nil {
 		return err
-	}
-	form, err := quickform.ParseNotice(args, today(r))
-	if err != nil {
-		return formError(err, quickform.NoticeExample)
-	}
-	if code == "" {
-		code = form.OrgCode
-	}
-	o, ask, err := reportOrg(ctx, r, code)
-	if err != nil {
-		return formError(err, quickform.NoticeExample)
 	}
 	d := noticeDraft{Hour: form.Hour, Minute: form.Minute, HasTime: form.HasTime, Place: form.Place, Topic: form.Topic}
 	if !ask {
@@ -205,14 +198,11 @@ func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
 }
 
 func (h *Handlers) noticeHead(ctx context.Context, c *noticeConv) (string, error) {
-	var b strings.Builder
-	if err := reportHead(ctx, c.Request, &b, noticeTitle, false, c.Draft.Org, c.Draft.Date); err != nil {
-		return "", err
-	}
+	var at string
 	if c.Draft.HasTime {
-		fmt.Fprintf(&b, " · %02d:%02d", c.Draft.Hour, c.Draft.Minute)
+		at = fmt.Sprintf("%02d:%02d", c.Draft.Hour, c.Draft.Minute)
 	}
-	return b.String() + "\n\n", nil
+	return reportHead(ctx, c.Request, noticeTitle, false, c.Draft.Org, c.Draft.Date, at)
 }
 
 func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {

@@ -8,6 +8,7 @@ package handlers
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,29 @@ import (
 
 // reportDraft is a dialog draft that knows the first field it still needs.
 type reportDraft interface{ next() string }
+
+// reportForm reads a command's quick form and the organisation it is for:
+// a code written first, or the form's own (parse reads the rest and
+// returns that code), or the sender's role (reportOrg; ask when the
+// dialog must ask). A wrong form or organisation is answered with example.
+func reportForm(ctx context.Context, r *Request, example string, parse func(args string) (code string, err error)) (o storage.Organisation, ask bool, err error) {
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return o, false, err
+	}
+	formCode, err := parse(args)
+	if err != nil {
+		return o, false, formError(err, example)
+	}
+	if code == "" {
+		code = formCode
+	}
+	o, ask, err = reportOrg(ctx, r, code)
+	if err != nil {
+		return o, false, formError(err, example)
+	}
+	return o, ask, nil
+}
 
 // reportView is a step's window.
 type reportView[D any] func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error)
@@ -100,6 +124,30 @@ func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], tim
 		}}}
 }
 
+// kindStep takes the kind of a report, one of kinds: typed (parse reads
+// it, "" for none; unknown says so, %s standing for what was typed) or a
+// button ("k").
+func kindStep[D reportDraft](view reportView[D], parse func(string) string, unknown string, kinds []string, set func(*D, string)) *Step[D] {
+	return &Step[D]{ID: "kind", View: view,
+		Text: func(_ context.Context, c *Conv[D], text string) error {
+			k := parse(text)
+			if k == "" {
+				return storage.Errorf(storage.CodeInvalid, unknown, cut(text, 40))
+			}
+			set(&c.Draft, k)
+			advance(c)
+			return nil
+		},
+		Actions: map[string]func(context.Context, *Conv[D], Args) error{"k": func(_ context.Context, c *Conv[D], a Args) error {
+			if !slices.Contains(kinds, a.Arg(0)) {
+				return storage.ErrNotFound
+			}
+			set(&c.Draft, a.Arg(0))
+			advance(c)
+			return nil
+		}}}
+}
+
 // textAnswer takes a typed free-text answer (reportText) into the draft.
 func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
 	return func(_ context.Context, c *Conv[D], text string) error {
@@ -129,10 +177,11 @@ func askView[D any](head func(context.Context, *Conv[D]) (string, error), questi
 	}
 }
 
-// reportHead starts the head of a dialog's steps: its title, "(sửa)" when
-// it corrects a stored report, then the organisation and the day once
-// they are known.
-func reportHead(ctx context.Context, r *Request, b *strings.Builder, title string, editing bool, org int64, date string) error {
+// reportHead is the first lines of a dialog's steps: its title, "(sửa)"
+// when it corrects a stored report, then the organisation, the day and
+// the facts given (empty ones left out) once they are known.
+func reportHead(ctx context.Context, r *Request, title string, editing bool, org int64, date string, facts ...string) (string, error) {
+	var b strings.Builder
 	b.WriteString(title)
 	if editing {
 		b.WriteString(" (sửa)")
@@ -140,14 +189,19 @@ func reportHead(ctx context.Context, r *Request, b *strings.Builder, title strin
 	if org != 0 {
 		o, err := r.Store.OrganisationByID(ctx, org)
 		if err != nil {
-			return err
+			return "", err
 		}
 		b.WriteString("\n" + esc(o.Name))
 	}
 	if t, ok := parseISODay(date); ok {
 		b.WriteString(" · " + vn.FormatDate(t))
 	}
-	return nil
+	for _, f := range facts {
+		if f != "" {
+			b.WriteString(" · " + f)
+		}
+	}
+	return b.String() + "\n\n", nil
 }
 
 // summaryTitle heads a report's summary: checking a new one, or what

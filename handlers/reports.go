@@ -198,18 +198,11 @@ func pickDay(r *Request, a Args) (time.Time, error) {
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with
 // the report's figures; sending makes a new version.
 func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(1)
+	info, err := pressedReport(ctx, r)
 	if err != nil {
 		return err
 	}
-	info, err := r.Store.ReportByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	// The button names a report; a forged one may name any.
-	if err := mayReport(ctx, r, info.OrgID); err != nil {
-		return err
-	}
+	id := info.ID
 	switch {
 	case r.CB.Arg(0) == rtMeeting && info.Type == storage.ReportMeeting:
 		m, err := r.Store.MeetingReport(ctx, id)
@@ -225,6 +218,23 @@ func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
 		return h.supervisions.Start(ctx, r, "summary", supervisionDraftOf(s))
 	}
 	return storage.ErrNotFound
+}
+
+// pressedReport is the report a button names (its second argument), if
+// the sender reports for its organisation: a forged button may name any.
+func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) {
+	id, err := r.ArgID(1)
+	if err != nil {
+		return storage.ReportInfo{}, err
+	}
+	info, err := r.Store.ReportByID(ctx, id)
+	if err != nil {
+		return storage.ReportInfo{}, err
+	}
+	if err := mayReport(ctx, r, info.OrgID); err != nil {
+		return storage.ReportInfo{}, err
+	}
+	return info, nil
 }
 
 func editButton(typ string, id int64) tgbotapi.InlineKeyboardButton {

@@ -21,15 +21,13 @@ func (h *Handlers) statsExcel(ctx context.Context, c *statsConv, _ Args) error {
 	}
 	data, err := ans.workbook.XLSX()
 	if err != nil {
-		c.Toast = "Chưa có số liệu để xuất Excel."
-		c.Keep()
+		statsToast(c, "Chưa có số liệu để xuất Excel.")
 		return nil
 	}
 	doc := tgbotapi.NewDocument(c.ChatID, tgbotapi.FileBytes{Name: ans.file + ".xlsx", Bytes: data})
 	doc.Caption = "📊 " + stripTags(ans.title)
 	c.Queue(doc)
-	c.Toast = "Đang gửi tệp Excel…"
-	c.Keep()
+	statsToast(c, "Đang gửi tệp Excel…")
 	return nil
 }
 
@@ -44,16 +42,21 @@ func (h *Handlers) statsChart(ctx context.Context, c *statsConv, _ Args) error {
 	}
 	png, err := ans.chart()
 	if err != nil {
-		c.Toast = "Chưa có số liệu để vẽ biểu đồ."
-		c.Keep()
+		statsToast(c, "Chưa có số liệu để vẽ biểu đồ.")
 		return nil
 	}
 	photo := tgbotapi.NewPhoto(c.ChatID, tgbotapi.FileBytes{Name: ans.file + ".png", Bytes: png})
 	photo.Caption = "📈 " + stripTags(ans.title)
 	c.Queue(photo)
-	c.Toast = "Đang gửi biểu đồ…"
-	c.Keep()
+	statsToast(c, "Đang gửi biểu đồ…")
 	return nil
+}
+
+// statsToast answers a press for a file with a toast, leaving the answer
+// on screen as it is.
+func statsToast(c *statsConv, toast string) {
+	c.Toast = toast
+	c.Keep()
 }
 
 func stripTags(s string) string {

@@ -125,26 +125,8 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					advance(c)
 					return nil
 				}}},
-			{ID: "kind", View: h.supervisionKindView,
-				Text: func(_ context.Context, c *supervisionConv, text string) error {
-					k := quickform.SupervisionKind(text)
-					if k == "" {
-						return storage.Errorf(storage.CodeInvalid, "Loại «%s» không có: đồng chí bấm «Kiểm tra» hoặc «Giám sát».", cut(text, 40))
-					}
-					c.Draft.Kind = k
-					advance(c)
-					return nil
-				},
-				Actions: map[string]supervisionAction{"k": func(_ context.Context, c *supervisionConv, a Args) error {
-					switch a.Arg(0) {
-					case storage.SupervisionInspection, storage.SupervisionMonitoring:
-						c.Draft.Kind = a.Arg(0)
-					default:
-						return storage.ErrNotFound
-					}
-					advance(c)
-					return nil
-				}}},
+			kindStep(h.supervisionKindView, quickform.SupervisionKind, "Loại «%s» không có: đồng chí bấm «Kiểm tra» hoặc «Giám sát».",
+				[]string{storage.SupervisionInspection, storage.SupervisionMonitoring}, func(d *supervisionDraft, k string) { d.Kind = k }),
 			{ID: "orgs", View: h.supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldOrgs, setOrgs), Actions: map[string]supervisionAction{"n": countButton(setOrgs)}},
 			{ID: "members", View: h.supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),

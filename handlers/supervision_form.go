@@ -13,20 +13,13 @@ import (
 
 // supervisionCommand is /kiemtra: a quick form, or the dialog.
 func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
-	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	var form quickform.Supervision
+	o, ask, err := reportForm(ctx, r, quickform.SupervisionExample, func(args string) (code string, err error) {
+		form, err = quickform.ParseSupervision(args, today(r))
+		return form.OrgCode, err
+	})
 	if err != nil {
 		return err
-	}
-	form, err := quickform.ParseSupervision(args, today(r))
-	if err != nil {
-		return formError(err, quickform.SupervisionExample)
-	}
-	if code == "" {
-		code = form.OrgCode
-	}
-	o, ask, err := reportOrg(ctx, r, code)
-	if err != nil {
-		return formError(err, quickform.SupervisionExample)
 	}
 	d := supervisionDraft{Body: form.Body, Kind: form.Kind, Orgs: form.Orgs, HasOrgs: form.HasOrgs, Members: form.Members, HasMembers: form.HasMembers,
 		Content: form.Content, Violations: form.Violations, HasConclusion: form.HasConclusion, Measures: form.Measures}

@@ -16,23 +16,21 @@ import (
 )
 
 func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (string, error) {
-	var b strings.Builder
-	if err := reportHead(ctx, c.Request, &b, supervisionTitle, c.Draft.ReportID != 0, c.Draft.Org, c.Draft.Date); err != nil {
-		return "", err
+	d := c.Draft
+	var body, kind, orgs, members string
+	if d.BodyAsked && d.Body == storage.BodyCommission {
+		body = "UBKT"
 	}
-	if c.Draft.BodyAsked && c.Draft.Body == storage.BodyCommission {
-		b.WriteString(" · UBKT")
+	if d.Kind != "" {
+		kind = storage.SupervisionKindName(d.Kind)
 	}
-	if c.Draft.Kind != "" {
-		b.WriteString(" · " + storage.SupervisionKindName(c.Draft.Kind))
+	if d.HasOrgs {
+		orgs = fmt.Sprintf("%d tổ chức", d.Orgs)
 	}
-	if c.Draft.HasOrgs {
-		fmt.Fprintf(&b, " · %d tổ chức", c.Draft.Orgs)
+	if d.HasMembers {
+		members = fmt.Sprintf("%d đảng viên", d.Members)
 	}
-	if c.Draft.HasMembers {
-		fmt.Fprintf(&b, " · %d đảng viên", c.Draft.Members)
-	}
-	return b.String() + "\n\n", nil
+	return reportHead(ctx, c.Request, supervisionTitle, d.ReportID != 0, d.Org, d.Date, body, kind, orgs, members)
 }
 
 func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
