@@ -168,13 +168,13 @@ func (h *Handlers) handlerList() []Handler {
 		// roster_import.go.
 		{Command: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Dialog: h.roster, Access: Admin},
-		// meetings.go, supervision.go, reports.go: reports by message.
+		// meeting*.go, supervision*.go, reports.go, report_steps.go: reports by message.
 		{Command: "sinhhoat", Access: Secretary, Description: "Báo cáo buổi sinh hoạt chi bộ", MenuLabel: "📝 Báo cáo sinh hoạt", Handle: h.meetingCommand},
 		{Dialog: h.meetings, Access: Secretary},
 		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
 		{Dialog: h.supervisions, Access: Secretary},
 		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
-		// notices.go: meeting notices and answers.
+		// notices.go, notice_*.go: meeting notices and answers.
 		{Command: "lichhop", Access: Secretary, Description: "Thông báo lịch họp chi bộ", MenuLabel: "📅 Lịch họp", Handle: h.noticeCommand},
 		{Dialog: h.notices, Access: Secretary},
 		{Callback: cbMeetingTally, Access: Secretary, Handle: h.meetingTally},
@@ -184,7 +184,7 @@ func (h *Handlers) handlerList() []Handler {
 		{Command: "baocao", Access: Secretary, Description: "Xem, sửa và duyệt các báo cáo đã gửi", MenuLabel: "🗂 Báo cáo đã gửi", Handle: h.reportList},
 		{Callback: cbReview, Access: Secretary, Handle: h.reviewButton},
 		{Dialog: h.returning, Access: Officer},
-		// stats.go: figures for officers and secretaries.
+		// stats*.go: figures for officers and secretaries.
 		{Command: "thongke", Access: Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
 		{Dialog: h.stats, Access: Secretary},
 		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},

@@ -263,31 +263,31 @@ func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) erro
 	by := storage.OfflineBy{Actor: fmt.Sprintf("tg:%d", c.UserID), MemberID: &c.Member.ID}
 	var added, removed int
 	var problems []string
+	// tally counts a change made; one refused is a problem to tell.
+	tally := func(name string, n *int, ok bool, err error) error {
+		if storage.IsExpected(err) {
+			problems = append(problems, name+": "+storage.ErrorMessage(err))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if ok {
+			*n++
+		}
+		return nil
+	}
 	for _, x := range rows {
 		switch {
 		case ticked[x.AssignmentID] && x.State != storage.AssignStudiedOffline:
 			ok, err := c.Store.MarkStudiedOffline(ctx, x.AssignmentID, by, on)
-			if storage.IsExpected(err) {
-				problems = append(problems, x.FullName+": "+storage.ErrorMessage(err))
-				continue
-			}
-			if err != nil {
+			if err := tally(x.FullName, &added, ok, err); err != nil {
 				return err
-			}
-			if ok {
-				added++
 			}
 		case !ticked[x.AssignmentID] && was[x.AssignmentID] && x.State == storage.AssignStudiedOffline:
 			ok, err := c.Store.UndoStudiedOffline(ctx, x.AssignmentID, by.Actor)
-			if storage.IsExpected(err) {
-				problems = append(problems, x.FullName+": "+storage.ErrorMessage(err))
-				continue
-			}
-			if err != nil {
+			if err := tally(x.FullName, &removed, ok, err); err != nil {
 				return err
-			}
-			if ok {
-				removed++
 			}
 		}
 	}

@@ -15,10 +15,10 @@ import (
 	"sotay/storage/vn"
 )
 
-// What /sinhhoat (meetings.go) and /kiemtra (supervision.go) share: whom a
-// report is for, the checks a date must pass, and "Sửa" on a stored report
-// (rs:<m|s>:<id>), which reopens its dialog at the summary; sending it
-// stores a new version.
+// What /sinhhoat (meetings*.go) and /kiemtra (supervision*.go) share: whom
+// a report is for, the checks a date must pass, typed text and photo
+// answers, and "Sửa" on a stored report (rs:<m|s>:<id>), which reopens its
+// dialog at the summary; sending it stores a new version.
 
 // Report type letters in callback data.
 const (
@@ -198,18 +198,11 @@ func pickDay(r *Request, a Args) (time.Time, error) {
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with
 // the report's figures; sending makes a new version.
 func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
-	id, err := r.ArgID(1)
+	info, err := pressedReport(ctx, r)
 	if err != nil {
 		return err
 	}
-	info, err := r.Store.ReportByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	// The button names a report; a forged one may name any.
-	if err := mayReport(ctx, r, info.OrgID); err != nil {
-		return err
-	}
+	id := info.ID
 	switch {
 	case r.CB.Arg(0) == rtMeeting && info.Type == storage.ReportMeeting:
 		m, err := r.Store.MeetingReport(ctx, id)
@@ -227,6 +220,23 @@ func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
 	return storage.ErrNotFound
 }
 
+// pressedReport is the report a button names (its second argument), if
+// the sender reports for its organisation: a forged button may name any.
+func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) {
+	id, err := r.ArgID(1)
+	if err != nil {
+		return storage.ReportInfo{}, err
+	}
+	info, err := r.Store.ReportByID(ctx, id)
+	if err != nil {
+		return storage.ReportInfo{}, err
+	}
+	if err := mayReport(ctx, r, info.OrgID); err != nil {
+		return storage.ReportInfo{}, err
+	}
+	return info, nil
+}
+
 func editButton(typ string, id int64) tgbotapi.InlineKeyboardButton {
 	return button("✏️ Sửa", cbReportEdit, typ, id)
 }
@@ -239,4 +249,30 @@ func versionNote(version int, change string) string {
 		return fmt.Sprintf(" (phiên bản %d, thay báo cáo cũ; các phiên bản trước vẫn được lưu)", version)
 	}
 	return fmt.Sprintf(" (phiên bản %d; các phiên bản trước vẫn được lưu)", version)
+}
+
+// photoID is the file_id of a photo sent, or of an image sent as a file
+// (phones offer both); "" when the message has none.
+func photoID(m *tgbotapi.Message) string {
+	switch {
+	case m == nil:
+		return ""
+	case len(m.Photo) > 0:
+		return m.Photo[len(m.Photo)-1].FileID // the largest size
+	case m.Document != nil && strings.HasPrefix(m.Document.MimeType, "image/"):
+		return m.Document.FileID
+	}
+	return ""
+}
+
+// reportText checks a typed free-text answer.
+func reportText(text, label, example string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", storage.Errorf(storage.CodeInvalid, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, example)
+	case len([]rune(text)) > quickform.MaxText:
+		return "", storage.Errorf(storage.CodeInvalid, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, quickform.MaxText)
+	}
+	return text, nil
 }

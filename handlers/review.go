@@ -119,16 +119,8 @@ func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
 	if r.CB.Arg(0) == "l" {
 		return h.reportList(ctx, r)
 	}
-	id, err := r.ArgID(1)
+	info, err := pressedReport(ctx, r)
 	if err != nil {
-		return err
-	}
-	info, err := r.Store.ReportByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	// The button names a report; a forged one may name any.
-	if err := mayReport(ctx, r, info.OrgID); err != nil {
 		return err
 	}
 	switch r.CB.Arg(0) {
@@ -141,9 +133,9 @@ func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
 			return storage.ErrForbidden
 		}
 		if r.CB.Arg(0) == "back" {
-			return h.returning.StartNew(ctx, r, "why", returnDraft{Report: id})
+			return h.returning.StartNew(ctx, r, "why", returnDraft{Report: info.ID})
 		}
-		if err := r.Store.ReviewReport(ctx, id, r.Member.ID, ""); err != nil {
+		if err := r.Store.ReviewReport(ctx, info.ID, r.Member.ID, ""); err != nil {
 			return err
 		}
 		r.Toast = "Đã đánh dấu đã xem."

@@ -85,16 +85,12 @@ func TestStatsOfficerStudyChartAndExcel(t *testing.T) {
 	e.tap(t, 801, "tk", "ok")
 	e.tap(t, 801, "tk", fmt.Sprintf("d:%d", e.c.Docs["21-KL/TW"]))
 	got := e.last()
-	for _, want := range []string{
+	wantAll(t, got,
 		"Học tập Kết luận số 21-KL/TW</b> — Đảng bộ xã",
 		"Tỷ lệ học tập: <b>66,7 %</b> (4/6 đảng viên), trực tuyến 50,0 %.",
 		"• Chi bộ Mầm non: 0,0 % (0/1), trực tuyến 0,0 % — còn 1 đồng chí chưa học\n• Chi bộ bản Nậm Đích: 50,0 % (1/2), trực tuyến 50,0 % — còn 1 đồng chí chưa học\n• Đảng bộ Trường học: 75,0 % (3/4)",
 		"Chi bộ Thôn cũ: 100,0 % (1/1), trực tuyến 100,0 % (đã giải thể)",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("no %q in\n%s", want, got)
-		}
-	}
+	)
 	e.rec.reset()
 	e.tap(t, 801, "tk", "c")
 	photos := e.sentOfType(t, "photo")
@@ -129,11 +125,7 @@ func TestStatsSecretaryNamesTheirMembers(t *testing.T) {
 	e.tap(t, 803, "tk", "t:h") // one cell: no scope step
 	e.tap(t, 803, "tk", fmt.Sprintf("d:%d", e.c.Docs["21-KL/TW"]))
 	got := e.last()
-	for _, want := range []string{"— Chi bộ bản Nậm Đích", "Tỷ lệ học tập: <b>50,0 %</b> (1/2 đảng viên)", "<b>Chưa học (1):</b>\n• Sùng A Páo (C2) — không liên lạc được"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("no %q in\n%s", want, got)
-		}
-	}
+	wantAll(t, got, "— Chi bộ bản Nậm Đích", "Tỷ lệ học tập: <b>50,0 %</b> (1/2 đảng viên)", "<b>Chưa học (1):</b>\n• Sùng A Páo (C2) — không liên lạc được")
 	if strings.Contains(got, "Mầm non") || strings.Contains(got, "Lò Văn An") {
 		t.Errorf("outside the cell:\n%s", got)
 	}
@@ -164,12 +156,8 @@ func TestStatsScopeRefusesForgedOrganisations(t *testing.T) {
 	e.tap(t, 802, "tk", "ok")
 	e.tap(t, 802, "tk", "m:202610")
 	got := e.last()
-	for _, want := range []string{"Sinh hoạt chi bộ tháng 10/2026</b> — Đảng bộ Trường học", "Đã sinh hoạt thường kỳ: <b>1/3</b> chi bộ",
-		"Tỷ lệ đảng viên dự họp: <b>100,0 %</b> (2/2 lượt).", "<b>Chưa báo cáo sinh hoạt thường kỳ (2):</b>\n• Chi bộ Mầm non\n• Chi bộ Thôn cũ"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("no %q in\n%s", want, got)
-		}
-	}
+	wantAll(t, got, "Sinh hoạt chi bộ tháng 10/2026</b> — Đảng bộ Trường học", "Đã sinh hoạt thường kỳ: <b>1/3</b> chi bộ",
+		"Tỷ lệ đảng viên dự họp: <b>100,0 %</b> (2/2 lượt).", "<b>Chưa báo cáo sinh hoạt thường kỳ (2):</b>\n• Chi bộ Mầm non\n• Chi bộ Thôn cũ")
 	if strings.Contains(got, "Pà Pao") || strings.Contains(got, "Đảng bộ xã") {
 		t.Errorf("outside DB1:\n%s", got)
 	}
@@ -193,12 +181,8 @@ func TestStatsSummaryAndSupervision(t *testing.T) {
 	}
 	e.text(t, 801, "01/09/2026 - 30/11/2026")
 	got := e.last()
-	for _, want := range []string{"Tổng hợp</b> — Đảng bộ xã", "Từ 01/09/2026 đến 30/11/2026, Đảng ủy đã thực hiện 01 cuộc kiểm tra, 01 cuộc giám sát",
-		"3/5 chi bộ duy trì sinh hoạt thường kỳ hằng tháng", "tính cả học tập trực tiếp tại chi bộ đạt 69,2 %"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("no %q in\n%s", want, got)
-		}
-	}
+	wantAll(t, got, "Tổng hợp</b> — Đảng bộ xã", "Từ 01/09/2026 đến 30/11/2026, Đảng ủy đã thực hiện 01 cuộc kiểm tra, 01 cuộc giám sát",
+		"3/5 chi bộ duy trì sinh hoạt thường kỳ hằng tháng", "tính cả học tập trực tiếp tại chi bộ đạt 69,2 %")
 	e.rec.reset()
 	e.tap(t, 801, "tk", "xl")
 	docs := e.sentOfType(t, "document")
@@ -219,13 +203,9 @@ func TestStatsSummaryAndSupervision(t *testing.T) {
 	e.tap(t, 801, "tk", "ok")
 	e.tap(t, 801, "tk", "p:t") // since 01/07/2026, today 01/12/2026
 	got = e.last()
-	for _, want := range []string{"Kiểm tra, giám sát từ 01/07/2026 đến nay</b> — Đảng bộ xã", "Tổng: <b>05 kiểm tra, 02 giám sát; 15 tổ chức đảng, 12 đảng viên; 02 vi phạm</b>.",
+	wantAll(t, got, "Kiểm tra, giám sát từ 01/07/2026 đến nay</b> — Đảng bộ xã", "Tổng: <b>05 kiểm tra, 02 giám sát; 15 tổ chức đảng, 12 đảng viên; 02 vi phạm</b>.",
 		"• Đảng ủy: 02 kiểm tra, 01 giám sát; 09 tổ chức đảng, 03 đảng viên; 01 vi phạm.", "• Ủy ban Kiểm tra Đảng ủy: 01 kiểm tra, 00 giám sát;",
-		"• Đảng bộ Trường học: 02 kiểm tra, 01 giám sát; 03 tổ chức đảng, 05 đảng viên; 00 vi phạm.", "2 tổ chức trực thuộc chưa báo cáo"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("no %q in\n%s", want, got)
-		}
-	}
+		"• Đảng bộ Trường học: 02 kiểm tra, 01 giám sát; 03 tổ chức đảng, 05 đảng viên; 00 vi phạm.", "2 tổ chức trực thuộc chưa báo cáo")
 }
 
 func TestStatsAnswersAreShortAndPaged(t *testing.T) {
@@ -271,5 +251,15 @@ func TestStatsNeedsARole(t *testing.T) {
 	e.text(t, 804, "/thongke")
 	if e.rec.find("tk", "t:h") != "" {
 		t.Fatalf("a plain member got the statistics: %q", e.rec.texts())
+	}
+}
+
+// wantAll reports every one of wants that is not in got.
+func wantAll(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in\n%s", want, got)
+		}
 	}
 }

@@ -1,0 +1,157 @@
+// The answers to a meeting's notice: a member's "Có mặt" / "Vắng" (the
+// "Vắng" reason asked in one message), and the tally the secretary sees.
+
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// meetingAnswer is a member's press on a notice: hop:y:<id> or hop:n:<id>.
+func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(1)
+	if err != nil {
+		return err
+	}
+	m, err := r.Store.Meeting(ctx, id)
+	if err != nil {
+		return err
+	}
+	answer := storage.AnswerPresent
+	if r.CB.Arg(0) == "n" {
+		answer = storage.AnswerAbsent
+	} else if r.CB.Arg(0) != "y" {
+		return storage.ErrNotFound
+	}
+	// The member's own row: a forged id of another cell's meeting has none.
+	reminded, err := r.Store.AnswerMeeting(ctx, id, r.Member.ID, answer, "")
+	if err != nil {
+		return err
+	}
+	if answer == storage.AnswerPresent && !reminded {
+		// Back from "absent": the reminder taken back is queued again.
+		if _, err := h.queueReminder(ctx, r, m, r.Member.ID, r.ChatID); err != nil {
+			return err
+		}
+	}
+	starts := m.StartsAt.In(h.deps.Location)
+	body := "📅 <b>Thông báo họp chi bộ</b>\n" + noticeLines(m.OrgName, starts, m.Place, m.Topic)
+	kb := answerButtons(id)
+	if answer == storage.AnswerPresent {
+		r.Toast = "Đã ghi: có mặt."
+		r.Show(body+"\n\n✅ Đồng chí đã báo: <b>có mặt</b>. Có thể đổi trước giờ họp.", &kb)
+		return nil
+	}
+	r.Toast = "Đã ghi: vắng."
+	r.Show(body+"\n\n🚫 Đồng chí đã báo: <b>vắng</b>. Có thể đổi trước giờ họp.", &kb)
+	return h.absence.StartNew(ctx, r, "reason", absenceDraft{Meeting: id})
+}
+
+// absenceDraft asks an absent member's reason.
+type absenceDraft struct {
+	Meeting int64 `json:"m"`
+}
+
+func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
+	return &Dialog[absenceDraft]{
+		Name:      "vang",
+		Title:     "lý do vắng họp",
+		Cancelled: "Đã ghi vắng, không kèm lý do.",
+		Stale:     "Câu hỏi này đã xong.",
+		Steps: []*Step[absenceDraft]{{
+			ID: "reason",
+			View: func(_ context.Context, c *Conv[absenceDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", [][]tgbotapi.InlineKeyboardButton{
+					tgbotapi.NewInlineKeyboardRow(c.Button("Bỏ qua", actCancel))}, nil
+			},
+			Text: func(ctx context.Context, c *Conv[absenceDraft], text string) error {
+				reason, err := reportText(text, "Lý do vắng", "ốm")
+				if err != nil {
+					return err
+				}
+				_, err = c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300))
+				if storage.ErrorCode(err) == storage.CodeInvalid {
+					c.End(esc(storage.ErrorMessage(err)), nil) // the meeting began meanwhile
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				c.End("Đã ghi: đồng chí vắng, lý do: "+esc(cut(reason, 300))+". Cảm ơn đồng chí đã báo.", nil)
+				return nil
+			},
+		}},
+	}
+}
+
+// meetingTally shows a meeting's answers to whoever may report for its
+// organisation: lh:<id>; lh:<id>:r starts the meeting report from them.
+func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	m, err := r.Store.Meeting(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := mayReport(ctx, r, m.OrgID); err != nil {
+		return err
+	}
+	t, err := r.Store.Tally(ctx, id)
+	if err != nil {
+		return err
+	}
+	starts := m.StartsAt.In(h.deps.Location)
+	if r.CB.Arg(1) == "r" {
+		day := time.Date(starts.Year(), starts.Month(), starts.Day(), 0, 0, 0, 0, time.UTC)
+		if day.After(today(r)) {
+			return storage.Errorf(storage.CodeInvalid, "Buổi họp ngày %s chưa diễn ra: đồng chí báo cáo sau khi họp.", vn.FormatDate(day))
+		}
+		absent, err := absentFromAnswers(ctx, r, id)
+		if err != nil {
+			return err
+		}
+		d := meetingDraft{Org: m.OrgID, Date: isoDay(day), Present: t.Present, Total: t.Invited, HasPresent: t.Invited > 0, Topic: m.Topic,
+			Absent: absent, AbsentSeen: absent != ""}
+		return h.meetings.StartNew(ctx, r, d.next(), d)
+	}
+	answers, err := r.Store.MeetingAnswers(ctx, id)
+	if err != nil {
+		return err
+	}
+	var present, absent, none []string
+	for _, a := range answers {
+		switch a.Answer {
+		case storage.AnswerPresent:
+			present = append(present, esc(a.FullName))
+		case storage.AnswerAbsent:
+			s := esc(a.FullName)
+			if a.Reason != "" {
+				s += " (" + esc(a.Reason) + ")"
+			}
+			absent = append(absent, s)
+		default:
+			none = append(none, esc(a.FullName))
+		}
+	}
+	list := func(names []string) string {
+		if len(names) == 0 {
+			return "—"
+		}
+		return cut(strings.Join(names, ", "), 1200)
+	}
+	text := fmt.Sprintf("📋 <b>Trả lời lịch họp</b> %s, %s ngày %s\n✅ Có mặt %d: %s\n🚫 Vắng %d: %s\n❔ Chưa trả lời %d: %s",
+		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Unanswered(), list(none))
+	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("🔄 Xem lại", cbMeetingTally, id), button("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
+	r.Show(text, &kb)
+	return nil
+}

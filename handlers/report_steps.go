@@ -1,0 +1,269 @@
+// The steps and windows the report dialogs (/sinhhoat, /kiemtra) and the
+// meeting notice (/lichhop) share: moving on to the next field the draft
+// needs, the organisation picker, the date step, typed text answers, a
+// question under the dialog's head, the summary's buttons, and the checks
+// of an organisation's day.
+
+package handlers
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers/quickform"
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// reportDraft is a dialog draft that knows the first field it still needs.
+type reportDraft interface{ next() string }
+
+// reportForm reads a command's quick form and the organisation it is for:
+// a code written first, or the form's own (parse reads the rest and
+// returns that code), or the sender's role (reportOrg; ask when the
+// dialog must ask). A wrong form or organisation is answered with example.
+func reportForm(ctx context.Context, r *Request, example string, parse func(args string) (code string, err error)) (o storage.Organisation, ask bool, err error) {
+	code, args, err := leadingOrgCode(ctx, r, r.Args)
+	if err != nil {
+		return o, false, err
+	}
+	formCode, err := parse(args)
+	if err != nil {
+		return o, false, formError(err, example)
+	}
+	if code == "" {
+		code = formCode
+	}
+	o, ask, err = reportOrg(ctx, r, code)
+	if err != nil {
+		return o, false, formError(err, example)
+	}
+	return o, ask, nil
+}
+
+// reportView is a step's window.
+type reportView[D any] func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error)
+
+// advance moves to the first field the draft still needs, or its last step.
+func advance[D reportDraft](c *Conv[D]) { c.Goto(c.Draft.next()) }
+
+// unfinished sends a draft that is not yet complete to the field it still
+// needs (a press of an old "Gửi"), and says whether it did.
+func unfinished[D reportDraft](c *Conv[D], last string) bool {
+	if step := c.Draft.next(); step != last {
+		c.Goto(step)
+		return true
+	}
+	return false
+}
+
+// gotoStep is a button that only moves to another step.
+func gotoStep[D any](step string) func(context.Context, *Conv[D], Args) error {
+	return func(_ context.Context, c *Conv[D], _ Args) error {
+		c.Goto(step)
+		return nil
+	}
+}
+
+// answered is a button that changes the draft (skip, none) and moves on.
+func answered[D reportDraft](set func(*D)) func(context.Context, *Conv[D], Args) error {
+	return func(_ context.Context, c *Conv[D], _ Args) error {
+		set(&c.Draft)
+		advance(c)
+		return nil
+	}
+}
+
+// orgStep picks the organisation with buttons (reportOrgItems; cellsOnly
+// keeps the cells). A press names an organisation the sender must report
+// for (a forged button may name any); set takes it into the draft.
+func orgStep[D any](title, question string, cellsOnly bool, set func(context.Context, *Conv[D], int64) error) *Step[D] {
+	return &Step[D]{ID: "org",
+		View: func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+			items, err := reportOrgItems(ctx, c.Request, cellsOnly)
+			if err != nil {
+				return "", nil, err
+			}
+			return title + "\n\n" + question, append(Select(c, "orgs", items, "o"), c.CancelRow()), nil
+		},
+		Actions: map[string]func(context.Context, *Conv[D], Args) error{
+			"o": func(ctx context.Context, c *Conv[D], a Args) error {
+				id, err := a.ID(0)
+				if err != nil {
+					return err
+				}
+				if err := mayReport(ctx, c.Request, id); err != nil {
+					return err
+				}
+				return set(ctx, c, id)
+			},
+		}}
+}
+
+// dateStep takes the day of a report: typed (quickform.ParseDay) or a
+// shortcut (pickDay), a real day and not to come; set checks and keeps it.
+func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], time.Time) error) *Step[D] {
+	return &Step[D]{ID: "date", View: view,
+		Text: func(ctx context.Context, c *Conv[D], text string) error {
+			t, err := quickform.ParseDay(text, today(c.Request))
+			if err != nil {
+				return fieldError(err)
+			}
+			return set(ctx, c, t)
+		},
+		Actions: map[string]func(context.Context, *Conv[D], Args) error{"d": func(ctx context.Context, c *Conv[D], a Args) error {
+			t, err := pickDay(c.Request, a)
+			if err != nil {
+				return err
+			}
+			return set(ctx, c, t)
+		}}}
+}
+
+// kindStep takes the kind of a report, one of kinds: typed (parse reads
+// it, "" for none; unknown says so, %s standing for what was typed) or a
+// button ("k").
+func kindStep[D reportDraft](view reportView[D], parse func(string) string, unknown string, kinds []string, set func(*D, string)) *Step[D] {
+	return &Step[D]{ID: "kind", View: view,
+		Text: func(_ context.Context, c *Conv[D], text string) error {
+			k := parse(text)
+			if k == "" {
+				return storage.Errorf(storage.CodeInvalid, unknown, cut(text, 40))
+			}
+			set(&c.Draft, k)
+			advance(c)
+			return nil
+		},
+		Actions: map[string]func(context.Context, *Conv[D], Args) error{"k": func(_ context.Context, c *Conv[D], a Args) error {
+			if !slices.Contains(kinds, a.Arg(0)) {
+				return storage.ErrNotFound
+			}
+			set(&c.Draft, a.Arg(0))
+			advance(c)
+			return nil
+		}}}
+}
+
+// textAnswer takes a typed free-text answer (reportText) into the draft.
+func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
+	return func(_ context.Context, c *Conv[D], text string) error {
+		t, err := reportText(text, label, example)
+		if err != nil {
+			return err
+		}
+		set(&c.Draft, t)
+		advance(c)
+		return nil
+	}
+}
+
+// askView is a window that asks one question under the dialog's head,
+// with a row of buttons (none when row is nil) above the cancel row.
+func askView[D any](head func(context.Context, *Conv[D]) (string, error), question string, row func(*Conv[D]) []tgbotapi.InlineKeyboardButton) reportView[D] {
+	return func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+		text, err := head(ctx, c)
+		if err != nil {
+			return "", nil, err
+		}
+		var rows [][]tgbotapi.InlineKeyboardButton
+		if row != nil {
+			rows = append(rows, row(c))
+		}
+		return text + question, append(rows, c.CancelRow()), nil
+	}
+}
+
+// reportHead is the first lines of a dialog's steps: its title, "(sửa)"
+// when it corrects a stored report, then the organisation, the day and
+// the facts given (empty ones left out) once they are known.
+func reportHead(ctx context.Context, r *Request, title string, editing bool, org int64, date string, facts ...string) (string, error) {
+	var b strings.Builder
+	b.WriteString(title)
+	if editing {
+		b.WriteString(" (sửa)")
+	}
+	if org != 0 {
+		o, err := r.Store.OrganisationByID(ctx, org)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("\n" + esc(o.Name))
+	}
+	if t, ok := parseISODay(date); ok {
+		b.WriteString(" · " + vn.FormatDate(t))
+	}
+	for _, f := range facts {
+		if f != "" {
+			b.WriteString(" · " + f)
+		}
+	}
+	return b.String() + "\n\n", nil
+}
+
+// summaryTitle heads a report's summary: checking a new one, or what
+// sending a correction does.
+func summaryTitle(title, editTitle string, editing bool) string {
+	if editing {
+		return editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
+	}
+	return title + " — đồng chí kiểm tra lại:\n"
+}
+
+// summaryRow is the summary's "Gửi", "Sửa" and "Hủy".
+func summaryRow[D any](c *Conv[D]) []tgbotapi.InlineKeyboardButton {
+	return tgbotapi.NewInlineKeyboardRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))
+}
+
+// editBackRow is the edit menu's last row: back to the summary, or cancel.
+func editBackRow[D any](c *Conv[D]) []tgbotapi.InlineKeyboardButton {
+	return tgbotapi.NewInlineKeyboardRow(c.Button("◀ Quay lại", actBack), c.Button("✖ Hủy", actCancel))
+}
+
+// summaryStep is the summary: "Gửi" sends, "Sửa" opens the edit menu.
+func summaryStep[D any](view reportView[D], send func(context.Context, *Conv[D], Args) error) *Step[D] {
+	return &Step[D]{ID: "summary", View: view, Actions: map[string]func(context.Context, *Conv[D], Args) error{
+		"ok": send,
+		"e":  gotoStep[D]("edit"),
+	}}
+}
+
+// reportSaved ends a report dialog with the confirmation of what was stored.
+func reportSaved[D any](c *Conv[D], text string, kb *tgbotapi.InlineKeyboardMarkup) {
+	c.End(text, kb)
+	c.Toast = "Đã lưu báo cáo."
+}
+
+// checkDay refuses a day outside the organisation's life (checkOrgDay).
+func (h *Handlers) checkDay(ctx context.Context, r *Request, org int64, day time.Time) error {
+	o, err := r.Store.OrganisationByID(ctx, org)
+	if err != nil {
+		return err
+	}
+	return checkOrgDay(o, day, h.deps.Location)
+}
+
+// savedDay checks a complete draft's organisation and day once more before
+// it is stored: the sender reports for the organisation, and the day
+// (label names it in the message) is a real one, not to come, within the
+// organisation's life.
+func (h *Handlers) savedDay(ctx context.Context, r *Request, org int64, date, label string) (time.Time, error) {
+	if err := mayReport(ctx, r, org); err != nil {
+		return time.Time{}, err
+	}
+	o, err := r.Store.OrganisationByID(ctx, org)
+	if err != nil {
+		return time.Time{}, err
+	}
+	day, ok := parseISODay(date)
+	if !ok || day.After(today(r)) {
+		return time.Time{}, storage.Errorf(storage.CodeInvalid, "%s chưa đúng: đồng chí chọn lại ngày.", label)
+	}
+	if err := checkOrgDay(o, day, h.deps.Location); err != nil {
+		return time.Time{}, err
+	}
+	return day, nil
+}

@@ -1,0 +1,91 @@
+// The /thongke answer as files: "📊 Xuất Excel" (an XLSX) and "📈 Biểu đồ"
+// (a PNG of the participation rates).
+
+package handlers
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/handlers/report"
+	"sotay/storage"
+)
+
+func (h *Handlers) statsExcel(ctx context.Context, c *statsConv, _ Args) error {
+	ans, err := h.statsCompute(ctx, c, true)
+	if err != nil {
+		return err
+	}
+	data, err := ans.workbook.XLSX()
+	if err != nil {
+		statsToast(c, "Chưa có số liệu để xuất Excel.")
+		return nil
+	}
+	doc := tgbotapi.NewDocument(c.ChatID, tgbotapi.FileBytes{Name: ans.file + ".xlsx", Bytes: data})
+	doc.Caption = "📊 " + stripTags(ans.title)
+	c.Queue(doc)
+	statsToast(c, "Đang gửi tệp Excel…")
+	return nil
+}
+
+func (h *Handlers) statsChart(ctx context.Context, c *statsConv, _ Args) error {
+	ans, err := h.statsCompute(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	if ans.chart == nil {
+		c.Keep()
+		return nil
+	}
+	png, err := ans.chart()
+	if err != nil {
+		statsToast(c, "Chưa có số liệu để vẽ biểu đồ.")
+		return nil
+	}
+	photo := tgbotapi.NewPhoto(c.ChatID, tgbotapi.FileBytes{Name: ans.file + ".png", Bytes: png})
+	photo.Caption = "📈 " + stripTags(ans.title)
+	c.Queue(photo)
+	statsToast(c, "Đang gửi biểu đồ…")
+	return nil
+}
+
+// statsToast answers a press for a file with a toast, leaving the answer
+// on screen as it is.
+func statsToast(c *statsConv, toast string) {
+	c.Toast = toast
+	c.Keep()
+}
+
+func stripTags(s string) string {
+	r := strings.NewReplacer("<b>", "", "</b>", "", "<i>", "", "</i>", "", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", "\"", "&#39;", "'")
+	return r.Replace(s)
+}
+
+// fileCode is an organisation code safe in a file name.
+func fileCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' || r == ':' {
+			return '-'
+		}
+		return r
+	}, s)
+}
+
+// rateBars are the cells under the first row (or the row itself for a
+// cell), lowest first.
+func rateBars(rows []storage.OrgStudy) []report.Bar {
+	var bars []report.Bar
+	for _, r := range rows[1:] {
+		if r.Kind == string(storage.KindChiBo) && r.Total.Assigned > 0 {
+			bars = append(bars, report.Bar{Label: r.Name, Value: r.Total.Rate()})
+		}
+	}
+	if len(bars) == 0 && rows[0].Total.Assigned > 0 {
+		bars = append(bars, report.Bar{Label: rows[0].Name, Value: rows[0].Total.Rate()})
+	}
+	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Value < bars[j].Value })
+	return bars
+}

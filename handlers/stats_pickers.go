@@ -1,0 +1,282 @@
+// The /thongke pickers: the organisation (drilling down the tree within the
+// asker's scope), the document, the month, and the period (shortcuts or a
+// typed range).
+
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage"
+	"sotay/storage/vn"
+)
+
+// statsOrg loads the organisation of the draft after checking the scope.
+func statsOrg(ctx context.Context, c *statsConv, id int64) (storage.Organisation, error) {
+	if err := statsScopeOf(c.Request).Check(ctx, id); err != nil {
+		return storage.Organisation{}, err
+	}
+	return c.Store.OrganisationByID(ctx, id)
+}
+
+func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	scope := statsScopeOf(c.Request)
+	var kb [][]tgbotapi.InlineKeyboardButton
+	if c.Draft.Org == 0 {
+		// Several roles: start from the organisations they are on.
+		var items []Item
+		for _, id := range scope.Roots() {
+			o, err := c.Store.OrganisationByID(ctx, id)
+			if err != nil {
+				return "", nil, err
+			}
+			items = append(items, Item{ID: o.ID, Label: o.Name})
+		}
+		kb = append(Select(c, "roots", items, "o"), c.CancelRow())
+		return "Đồng chí chọn tổ chức cần xem:", kb, nil
+	}
+	o, err := statsOrg(ctx, c, c.Draft.Org)
+	if err != nil {
+		return "", nil, err
+	}
+	kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok")))
+	sub, err := c.Store.Subtree(ctx, o.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	var items []Item
+	for _, x := range sub {
+		if x.ParentID != nil && *x.ParentID == o.ID {
+			label := x.Name
+			if x.Kind == storage.KindDangBo {
+				label += " ▸"
+			}
+			items = append(items, Item{ID: x.ID, Label: label})
+		}
+	}
+	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), items, "o")...)
+	if o.ParentID != nil {
+		if ok, err := scope.Covers(ctx, *o.ParentID); err != nil {
+			return "", nil, err
+		} else if ok {
+			p, err := c.Store.OrganisationByID(ctx, *o.ParentID)
+			if err != nil {
+				return "", nil, err
+			}
+			kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button("⬆ "+cut(p.Name, 40), "o", p.ID)))
+		}
+	}
+	kb = append(kb, c.CancelRow())
+	text := fmt.Sprintf("Phạm vi thống kê: <b>%s</b>\nBấm «Xem» để xem tổ chức này (gồm mọi cấp dưới), hoặc chọn một tổ chức cấp dưới.", esc(o.Name))
+	return text, kb, nil
+}
+
+// statsMove moves the cursor to the organisation a button names, if the
+// asker may see it (a forged button may name any).
+func (h *Handlers) statsMove(ctx context.Context, c *statsConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
+	}
+	o, err := statsOrg(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	c.Draft.Org = o.ID
+	return nil
+}
+
+func (h *Handlers) statsScopeChosen(ctx context.Context, c *statsConv, _ Args) error {
+	if _, err := statsOrg(ctx, c, c.Draft.Org); err != nil {
+		return err
+	}
+	c.Goto(statsNextStep(c.Draft.Topic))
+	return nil
+}
+
+func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	o, err := statsOrg(ctx, c, c.Draft.Org)
+	if err != nil {
+		return "", nil, err
+	}
+	ds, err := c.Store.StudiedDocuments(ctx, o.ID, 40)
+	if err != nil {
+		return "", nil, err
+	}
+	var items []Item
+	for _, d := range ds {
+		items = append(items, Item{ID: d.ID, Label: d.Number + " — " + d.Title})
+	}
+	kb := Select(c, "docs", items, "d")
+	kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
+	text := fmt.Sprintf("Học tập — <b>%s</b>\nĐồng chí chọn văn bản, hoặc xem mọi đợt gửi trong một khoảng thời gian.", esc(o.Name))
+	if len(items) == 0 {
+		text = fmt.Sprintf("Học tập — <b>%s</b>\nChưa có văn bản nào được gửi cho đảng viên ở đây. Đồng chí có thể xem theo thời gian.", esc(o.Name))
+	}
+	return text, kb, nil
+}
+
+func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error {
+	id, err := a.ID(0)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Store.DocumentByID(ctx, id); err != nil {
+		return err
+	}
+	// The figures are computed inside the scope: a forged document id
+	// shows nothing outside it.
+	c.Draft.Doc, c.Draft.Page = id, 0
+	c.Goto("result")
+	return nil
+}
+
+func (h *Handlers) statsMonths(_ context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	now := c.Now()
+	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	label := func(m time.Time) string { return fmt.Sprintf("%d/%d", m.Month(), m.Year()) }
+	kb := [][]tgbotapi.InlineKeyboardButton{
+		{c.Button("Tháng này ("+label(this)+")", "m", this.Format("200601")), c.Button("Tháng trước ("+label(this.AddDate(0, -1, 0))+")", "m", this.AddDate(0, -1, 0).Format("200601"))},
+	}
+	var row []tgbotapi.InlineKeyboardButton
+	for i := 2; i < 8; i++ {
+		m := this.AddDate(0, -i, 0)
+		row = append(row, c.Button(label(m), "m", m.Format("200601")))
+		if len(row) == 3 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	kb = append(kb, c.CancelRow())
+	return "Sinh hoạt chi bộ — đồng chí chọn tháng:", kb, nil
+}
+
+func (h *Handlers) statsPickMonth(_ context.Context, c *statsConv, a Args) error {
+	m, err := time.Parse("200601", a.Arg(0))
+	if err != nil || m.After(c.Now()) || m.Year() < 2000 {
+		return storage.ErrNotFound
+	}
+	c.Draft.Month, c.Draft.Page = m.Format("2006-01"), 0
+	c.Goto("result")
+	return nil
+}
+
+// Period shortcuts.
+var statsPeriodNames = []struct{ code, label string }{
+	{"m0", "Tháng này"}, {"m1", "Tháng trước"}, {"q", "Quý này"}, {"y", "Năm nay"}, {"t", "Từ 01/7"},
+}
+
+// statsPeriod is the days a shortcut means on today.
+func statsPeriod(code string, today time.Time) (from, to time.Time, ok bool) {
+	d := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	switch code {
+	case "m0":
+		return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC), d, true
+	case "m1":
+		first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return first.AddDate(0, -1, 0), first.AddDate(0, 0, -1), true
+	case "q":
+		q := (int(d.Month()) - 1) / 3 * 3
+		return time.Date(d.Year(), time.Month(q+1), 1, 0, 0, 0, 0, time.UTC), d, true
+	case "y":
+		return time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC), d, true
+	case "t":
+		// The report year of a term runs from 1 July.
+		y := d.Year()
+		if d.Month() < time.July {
+			y--
+		}
+		return time.Date(y, 7, 1, 0, 0, 0, 0, time.UTC), d, true
+	}
+	return from, to, false
+}
+
+func (h *Handlers) statsPeriods(_ context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+	today := c.Now()
+	var kb [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, p := range statsPeriodNames {
+		label := p.label
+		if p.code == "t" {
+			from, _, _ := statsPeriod("t", today)
+			label = "Từ " + vn.FormatDate(from)
+		}
+		row = append(row, c.Button(label, "p", p.code))
+		if len(row) == 2 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	if len(row) > 0 {
+		kb = append(kb, row)
+	}
+	kb = append(kb, c.CancelRow())
+	return msgStatsPeriod, kb, nil
+}
+
+func (h *Handlers) statsPickPeriod(_ context.Context, c *statsConv, a Args) error {
+	from, to, ok := statsPeriod(a.Arg(0), c.Now())
+	if !ok {
+		return storage.ErrNotFound
+	}
+	c.Draft.From, c.Draft.To, c.Draft.Page = from.Format("2006-01-02"), to.Format("2006-01-02"), 0
+	c.Goto("result")
+	return nil
+}
+
+// statsTypedPeriod reads a typed period (parsePeriod).
+func (h *Handlers) statsTypedPeriod(_ context.Context, c *statsConv, text string) error {
+	from, to, err := parsePeriod(text, c.Now())
+	if err != nil {
+		return err
+	}
+	c.Draft.From, c.Draft.To, c.Draft.Page = from.Format("2006-01-02"), to.Format("2006-01-02"), 0
+	c.Goto("result")
+	return nil
+}
+
+// parsePeriod reads "01/07/2026 - 30/11/2026", "01/07/2026 đến 30/11/2026"
+// or one day (to today), in any form vn.ParseDate takes; an expected error
+// says what is wrong.
+func parsePeriod(text string, now time.Time) (from, to time.Time, err error) {
+	text = strings.TrimSpace(text)
+	var parts []string
+	switch {
+	case strings.Contains(text, " đến "):
+		parts = strings.SplitN(text, " đến ", 2)
+	case strings.Contains(text, " - "), strings.Contains(text, "–"), strings.Contains(text, "—"):
+		parts = strings.FieldsFunc(text, func(r rune) bool { return r == '–' || r == '—' })
+		if len(parts) == 1 {
+			parts = strings.SplitN(text, " - ", 2)
+		}
+	default:
+		parts = []string{text}
+	}
+	if len(parts) == 0 || len(parts) > 2 {
+		return from, to, storage.Errorf(storage.CodeInvalid, "Chưa đọc được khoảng thời gian. %s", msgStatsPeriod)
+	}
+	day := func(s string) (time.Time, error) {
+		s = strings.TrimSpace(s)
+		t, err := vn.ParseDate(s, now)
+		if err != nil {
+			return t, storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. %s", cut(s, 30), msgStatsPeriod)
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	if from, err = day(parts[0]); err != nil {
+		return
+	}
+	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if len(parts) == 2 {
+		if to, err = day(parts[1]); err != nil {
+			return
+		}
+	}
+	if to.Before(from) {
+		return from, to, storage.Errorf(storage.CodeInvalid, "Ngày kết thúc %s trước ngày bắt đầu %s.", vn.FormatDate(to), vn.FormatDate(from))
+	}
+	return from, to, nil
+}
