@@ -169,12 +169,10 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 	for _, c := range own {
 		counts[c.OrgID] = MeetingCounts{Regular: c.Regular, Thematic: c.Thematic, Present: c.Present, Expected: c.Expected}
 	}
-	var out []OrgMeetings
-	var walk func(o *statOrg, depth int) (MeetingCounts, bool)
-	walk = func(o *statOrg, depth int) (MeetingCounts, bool) {
+	row := func(o *statOrg, depth int) (OrgMeetings, bool) {
 		c, reported := counts[o.ID]
 		if !reported && !o.existed(from, to, loc) && depth > 0 {
-			return MeetingCounts{}, false
+			return OrgMeetings{}, false
 		}
 		if o.Kind == KindChiBo {
 			c.Cells = 1
@@ -182,19 +180,40 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 				c.CellsHeldRegular = 1
 			}
 		}
-		row := OrgMeetings{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: c, Total: c}
+		return OrgMeetings{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: c, Total: c}, true
+	}
+	return rollUp(tree, root, row, func(r *OrgMeetings, sub OrgMeetings) { r.Total.Add(sub.Total) }, nil), nil
+}
+
+// rollUp lists root and the organisations under it in tree order, each
+// row made by row and counting its subtree through add. An organisation
+// row leaves out is left out with its subtree, and so is one below the
+// root that drop, once its subtree is counted, says to leave out (its
+// counts still added to its parent's).
+func rollUp[R any](tree statTree, root *statOrg, row func(o *statOrg, depth int) (R, bool), add func(r *R, sub R), drop func(R) bool) []R {
+	var out []R
+	var walk func(o *statOrg, depth int) (R, bool)
+	walk = func(o *statOrg, depth int) (R, bool) {
+		r, ok := row(o, depth)
+		if !ok {
+			return r, false
+		}
 		at := len(out)
-		out = append(out, row)
+		out = append(out, r) // the row comes before its children
 		for _, id := range tree.children[o.ID] {
 			if sub, ok := walk(tree.byID[id], depth+1); ok {
-				out[at].Total.Add(sub)
+				add(&out[at], sub)
 			}
 		}
-		return out[at].Total, true
+		r = out[at]
+		if depth > 0 && drop != nil && drop(r) {
+			out = out[:at] // the children were dropped too
+		}
+		return r, true
 	}
 	walk(root, 0)
-	return out, nil
+	return out
 }
 
 // SupervisionCounts are the inspection and supervision figures of one
@@ -292,25 +311,15 @@ func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, root
 		}
 		figures[c.OrgID] = f
 	}
-	var out []OrgSupervision
-	var walk func(o *statOrg, depth int) (SupervisionFigures, bool)
-	walk = func(o *statOrg, depth int) (SupervisionFigures, bool) {
+	row := func(o *statOrg, depth int) (OrgSupervision, bool) {
 		f, reported := figures[o.ID]
 		if !reported && !o.existed(from, to, loc) && depth > 0 {
-			return SupervisionFigures{}, false
+			return OrgSupervision{}, false
 		}
-		at := len(out)
-		out = append(out, OrgSupervision{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: f, Total: f})
-		for _, id := range tree.children[o.ID] {
-			if sub, ok := walk(tree.byID[id], depth+1); ok {
-				out[at].Total.Add(sub)
-			}
-		}
-		return out[at].Total, true
+		return OrgSupervision{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: f, Total: f}, true
 	}
-	walk(root, 0)
-	return out, nil
+	return rollUp(tree, root, row, func(r *OrgSupervision, sub OrgSupervision) { r.Total.Add(sub.Total) }, nil), nil
 }
 
 // Summary holds the figures of a period's report for one organisation's
@@ -560,25 +569,13 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if !ok {
 		return nil, fmt.Errorf("storage: study figures: organisation %d: %w", rootID, ErrNotFound)
 	}
-	var out []OrgStudy
-	var walk func(o *statOrg, depth int) StudyCounts
-	walk = func(o *statOrg, depth int) StudyCounts {
-		row := OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID]}
-		row.Total = row.Own
-		at := len(out)
-		out = append(out, row)
-		for _, id := range tree.children[o.ID] {
-			out[at].Total.Add(walk(tree.byID[id], depth+1))
-		}
-		total := out[at].Total
-		if total.Assigned == 0 && depth > 0 {
-			out = out[:at] // nothing below either: the children were dropped too
-		}
-		return total
+	row := func(o *statOrg, depth int) (OrgStudy, bool) {
+		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID], Total: own[o.ID]}, true
 	}
-	walk(root, 0)
-	return out, nil
+	add := func(r *OrgStudy, sub OrgStudy) { r.Total.Add(sub.Total) }
+	// Nothing assigned in a subtree: nothing below either.
+	return rollUp(tree, root, row, add, func(r OrgStudy) bool { return r.Total.Assigned == 0 }), nil
 }
 
 // studyOwn counts the assignments f picks per organisation they placed
