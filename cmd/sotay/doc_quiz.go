@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"sotay/handlers/roster"
-	"sotay/storage"
 )
 
 func docQuizCmd() *cobra.Command {
@@ -33,10 +31,7 @@ func docQuizCmd() *cobra.Command {
 			defer f.Close()
 			qs, err := roster.ParseQuiz(f, args[1])
 			if err != nil {
-				if msg := storage.ErrorMessage(err); msg != "" {
-					return errors.New(msg)
-				}
-				return err
+				return userError(err)
 			}
 			s, err := c.open(ctx, true)
 			if err != nil {
@@ -49,16 +44,13 @@ func docQuizCmd() *cobra.Command {
 			}
 			q, err := s.SetQuiz(ctx, d.ID, qs, "cli")
 			if err != nil {
-				if msg := storage.ErrorMessage(err); msg != "" {
-					return errors.New(msg)
-				}
-				return err
+				return userError(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %d câu (phiên bản %d) cho %s số %s.\n", len(qs), q.Version, d.KindName(), d.Number)
 			return nil
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	issuerFlag(cmd, &issuer)
 	return cmd
 }

@@ -138,6 +138,32 @@ func (c *config) openIn(ctx context.Context, loc *time.Location) (*storage.Stora
 	return s, nil
 }
 
+// openStats opens the database in loc and finds the organisation --org
+// names (the commune's root by default); the caller closes the storage.
+func (c *config) openStats(ctx context.Context, loc *time.Location, org string) (*storage.Storage, storage.Organisation, error) {
+	s, err := c.openIn(ctx, loc)
+	if err != nil {
+		return nil, storage.Organisation{}, err
+	}
+	root, err := statsRoot(ctx, s, org)
+	if err != nil {
+		s.Close()
+		return nil, root, err
+	}
+	return s, root, nil
+}
+
+// writeCSV writes header and a record of each row.
+func writeCSV[T any](out io.Writer, header []string, rows []T, record func(T) []string) error {
+	w := csv.NewWriter(out)
+	_ = w.Write(header)
+	for _, r := range rows {
+		_ = w.Write(record(r))
+	}
+	w.Flush()
+	return w.Error()
+}
+
 // period reads --from and --to (default today) as days.
 func (f statsFlags) period(now time.Time, example string) (from, to time.Time, err error) {
 	parse := func(flag, s string) (time.Time, error) {
@@ -199,15 +225,11 @@ func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags)
 	if err != nil {
 		return err
 	}
-	s, err := c.openIn(ctx, loc)
+	s, root, err := c.openStats(ctx, loc, f.org)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	root, err := statsRoot(ctx, s, f.org)
-	if err != nil {
-		return err
-	}
 	rows, err := s.MeetingStats(ctx, month, root.ID)
 	if err != nil {
 		return err
@@ -218,19 +240,15 @@ func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags)
 		}
 	}
 	if f.asCSV {
-		w := csv.NewWriter(out)
-		_ = w.Write(meetingStatsCSVHeader)
-		for _, r := range rows {
+		return writeCSV(out, meetingStatsCSVHeader, rows, func(r storage.OrgMeetings) []string {
 			t := r.Total
 			att := ""
 			if p, ok := t.Attendance(); ok {
 				att = report.PercentCSV(p)
 			}
-			_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
-				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att})
-		}
-		w.Flush()
-		return w.Error()
+			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
+				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att}
+		})
 	}
 	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", month.Month(), month.Year(), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -277,15 +295,11 @@ func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFla
 	if err != nil {
 		return err
 	}
-	s, err := c.openIn(ctx, loc)
+	s, root, err := c.openStats(ctx, loc, f.org)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	root, err := statsRoot(ctx, s, f.org)
-	if err != nil {
-		return err
-	}
 	rows, err := s.SupervisionStats(ctx, from, to, root.ID)
 	if err != nil {
 		return err
@@ -296,15 +310,11 @@ func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFla
 		}
 	}
 	if f.asCSV {
-		w := csv.NewWriter(out)
-		_ = w.Write(supervisionStatsCSVHeader)
-		for _, r := range rows {
+		return writeCSV(out, supervisionStatsCSVHeader, rows, func(r storage.OrgSupervision) []string {
 			t := r.Total.Sum()
-			_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
-				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)})
-		}
-		w.Flush()
-		return w.Error()
+			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
+				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)}
+		})
 	}
 	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(from), vn.FormatDate(to), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -328,15 +338,11 @@ func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error 
 	if err != nil {
 		return err
 	}
-	s, err := c.openIn(ctx, loc)
+	s, root, err := c.openStats(ctx, loc, f.org)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	root, err := statsRoot(ctx, s, f.org)
-	if err != nil {
-		return err
-	}
 	w, err := report.Gather(ctx, s, root, from, to, now, f.xlsx != "")
 	if err != nil {
 		return err

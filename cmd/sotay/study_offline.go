@@ -36,8 +36,7 @@ func studyOfflineCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&a.doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
-	cmd.Flags().StringVar(&a.issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	documentFlags(cmd, &a.doc, &a.issuer)
 	cmd.Flags().StringVar(&a.members, "member", "", "`MÃ,...` mã các đảng viên đã học, cách nhau dấu phẩy")
 	cmd.Flags().StringVar(&a.file, "file", "", "`TỆP` CSV có mã đảng viên ở cột đầu")
 	cmd.Flags().StringVar(&a.on, "on", "", "`NGÀY` buổi sinh hoạt: 15/11/2026, 2026-11-15, hôm qua (mặc định hôm nay)")
