@@ -121,6 +121,20 @@ func (s *Storage) statOrgs(ctx context.Context, at time.Time) (statTree, error) 
 	return t, nil
 }
 
+// statRoot loads the tree as statOrgs does and finds the root of the
+// figures of what in it.
+func (s *Storage) statRoot(ctx context.Context, at time.Time, rootID int64, what string) (statTree, *statOrg, error) {
+	tree, err := s.statOrgs(ctx, at)
+	if err != nil {
+		return tree, nil, err
+	}
+	root, ok := tree.byID[rootID]
+	if !ok {
+		return tree, nil, fmt.Errorf("storage: %s figures: organisation %d: %w", what, rootID, ErrNotFound)
+	}
+	return tree, root, nil
+}
+
 // periodEnd is the moment just after the last day of a period, in loc.
 func periodEnd(to time.Time, loc *time.Location) time.Time {
 	return time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc)
@@ -141,13 +155,9 @@ func MonthBounds(t time.Time) (first, last time.Time) {
 func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int64) ([]OrgMeetings, error) {
 	from, to := MonthBounds(month)
 	loc := s.location()
-	tree, err := s.statOrgs(ctx, periodEnd(to, loc))
+	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, "meeting")
 	if err != nil {
 		return nil, err
-	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: meeting figures: organisation %d: %w", rootID, ErrNotFound)
 	}
 	var own []struct {
 		OrgID    int64 `db:"org_id"`
@@ -278,13 +288,9 @@ type OrgSupervision struct {
 // reported in it), in tree order, each counting its subtree.
 func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, rootID int64) ([]OrgSupervision, error) {
 	loc := s.location()
-	tree, err := s.statOrgs(ctx, periodEnd(to, loc))
+	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, "supervision")
 	if err != nil {
 		return nil, err
-	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: supervision figures: organisation %d: %w", rootID, ErrNotFound)
 	}
 	var own []struct {
 		OrgID int64  `db:"org_id"`
@@ -561,13 +567,9 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if !f.To.IsZero() && f.To.Before(at) {
 		at = f.To
 	}
-	tree, err := s.statOrgs(ctx, at)
+	tree, root, err := s.statRoot(ctx, at, rootID, "study")
 	if err != nil {
 		return nil, err
-	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: study figures: organisation %d: %w", rootID, ErrNotFound)
 	}
 	row := func(o *statOrg, depth int) (OrgStudy, bool) {
 		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
