@@ -54,6 +54,17 @@ func (c *config) statsCommonFlags(cmd *cobra.Command, f *statsFlags, csvHeader [
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 }
 
+// statsCmd completes cmd as a figure command: no arguments, the shared
+// flags, and run called with the flags read.
+func (c *config) statsCmd(f *statsFlags, csvHeader []string, run func(context.Context, io.Writer, statsFlags) error, cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return run(cmd.Context(), cmd.OutOrStdout(), *f)
+	}
+	c.statsCommonFlags(cmd, f, csvHeader)
+	return cmd
+}
+
 func (c *config) periodFlags(cmd *cobra.Command, f *statsFlags) {
 	cmd.Flags().StringVar(&f.from, "from", "", "từ `NGÀY` (01/07/2026, 2026-07-01 hoặc 1/7)")
 	cmd.Flags().StringVar(&f.to, "to", "", "đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
@@ -62,7 +73,7 @@ func (c *config) periodFlags(cmd *cobra.Command, f *statsFlags) {
 func statsMeetingsCmd() *cobra.Command {
 	c := configFromEnv()
 	var f statsFlags
-	cmd := &cobra.Command{
+	cmd := c.statsCmd(&f, meetingStatsCSVHeader, c.statsMeetings, &cobra.Command{
 		Use:   "meetings --month NĂM-THÁNG [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Sinh hoạt chi bộ trong một tháng: chi bộ nào đã sinh hoạt thường kỳ, tỷ lệ dự họp",
 		Long: "In số liệu sinh hoạt chi bộ trong tháng: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp dưới; mỗi dòng tính\n" +
@@ -71,12 +82,7 @@ func statsMeetingsCmd() *cobra.Command {
 			"buổi sinh hoạt được báo cáo (thường kỳ và chuyên đề); tỷ lệ dự họp = 100 × có mặt / phải dự.\n" +
 			"--csv in CSV với tiêu đề " + strings.Join(meetingStatsCSVHeader, ","),
 		Example: "  sotay stats meetings --month 2026-11\n  sotay stats meetings --month 11/2026 --org DBTRUONG --csv > sinh-hoat.csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.statsMeetings(cmd.Context(), cmd.OutOrStdout(), f)
-		},
-	}
-	c.statsCommonFlags(cmd, &f, meetingStatsCSVHeader)
+	})
 	cmd.Flags().StringVar(&f.month, "month", "", "`NĂM-THÁNG` cần xem, như 2026-11 hoặc 11/2026")
 	return cmd
 }
@@ -84,19 +90,14 @@ func statsMeetingsCmd() *cobra.Command {
 func statsSupervisionCmd() *cobra.Command {
 	c := configFromEnv()
 	var f statsFlags
-	cmd := &cobra.Command{
+	cmd := c.statsCmd(&f, supervisionStatsCSVHeader, c.statsSupervision, &cobra.Command{
 		Use:   "supervision --from NGÀY --to NGÀY [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Kiểm tra, giám sát trong một thời gian: số cuộc, tổ chức đảng và đảng viên được kiểm tra, vi phạm",
 		Long: "In số cuộc kiểm tra, giám sát thực hiện từ --from đến --to: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp\n" +
 			"dưới; mỗi dòng tính các cuộc do tổ chức đó và các cấp dưới thực hiện (cả cấp ủy và ủy ban kiểm tra), theo phiên\n" +
 			"bản mới nhất của mỗi báo cáo. --csv in CSV với tiêu đề " + strings.Join(supervisionStatsCSVHeader, ","),
 		Example: "  sotay stats supervision --from 01/07/2026 --to 30/11/2026\n  sotay stats supervision --from 1/7 --org DBTRUONG --csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.statsSupervision(cmd.Context(), cmd.OutOrStdout(), f)
-		},
-	}
-	c.statsCommonFlags(cmd, &f, supervisionStatsCSVHeader)
+	})
 	c.periodFlags(cmd, &f)
 	return cmd
 }
@@ -104,7 +105,7 @@ func statsSupervisionCmd() *cobra.Command {
 func reportCmd() *cobra.Command {
 	c := configFromEnv()
 	var f statsFlags
-	cmd := &cobra.Command{
+	cmd := c.statsCmd(&f, nil, c.report, &cobra.Command{
 		Use:   "report --from NGÀY --to NGÀY [--org MÃ] [--xlsx TỆP]",
 		Short: "Đoạn tổng hợp cho báo cáo định kỳ: kiểm tra giám sát, sinh hoạt chi bộ, học tập",
 		Long: "In các đoạn tổng hợp theo lời văn báo cáo (số đếm hai chữ số, phần trăm có dấu phẩy, ngày dd/mm/yyyy), để dán\n" +
@@ -112,12 +113,7 @@ func reportCmd() *cobra.Command {
 			"trong khoảng. --xlsx ghi một bảng tính có đủ các phần: tổng hợp, học tập, chưa học, sinh hoạt từng tháng,\n" +
 			"kiểm tra giám sát.",
 		Example: "  sotay report --from 01/07/2026 --to hôm nay\n  sotay report --from 01/07/2026 --to 31/12/2026 --org DBTRUONG --xlsx bao-cao.xlsx",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.report(cmd.Context(), cmd.OutOrStdout(), f)
-		},
-	}
-	c.statsCommonFlags(cmd, &f, nil)
+	})
 	c.periodFlags(cmd, &f)
 	return cmd
 }
