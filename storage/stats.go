@@ -135,6 +135,13 @@ func (s *Storage) statRoot(ctx context.Context, at time.Time, rootID int64, what
 	return tree, root, nil
 }
 
+// withSubtree starts a query with t, the organisation whose id is id (a
+// parameter such as "$1", or "ANY($2)" for several) and every one under it.
+func withSubtree(id string) string {
+	return `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = ` + id + `
+			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)`
+}
+
 // periodEnd is the moment just after the last day of a period, in loc.
 func periodEnd(to time.Time, loc *time.Location) time.Time {
 	return time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc)
@@ -463,8 +470,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 		}
 	}
 	var m MeetingCounts
-	if err := s.get(ctx, &m, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+	if err := s.get(ctx, &m, withSubtree("$1")+`
 		SELECT count(*) FILTER (WHERE v.kind = 'thuong_ky') AS regular, count(*) FILTER (WHERE v.kind = 'chuyen_de') AS thematic,
 			COALESCE(sum(v.present), 0) AS present, COALESCE(sum(v.total), 0) AS expected
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
@@ -481,8 +487,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	for _, id := range subtree {
 		sum.Study.Add(own[id])
 	}
-	if err := s.get(ctx, &sum.Campaigns, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+	if err := s.get(ctx, &sum.Campaigns, withSubtree("$1")+`
 		SELECT count(DISTINCT a.campaign_id) FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
 		WHERE c.created_at >= $2 AND c.created_at < $3 AND a.assigned > 0 AND a.org_id IN (SELECT id FROM t)`, rootID, startAt, periodEnd(to, loc)); err != nil {
 		return sum, fmt.Errorf("storage: summary campaigns: %w", err)
@@ -510,8 +515,7 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 	}
 	args = append(args, rootID)
 	var out []Laggard
-	err := s.sel(ctx, &out, fmt.Sprintf(`WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $%d
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id),
+	err := s.sel(ctx, &out, withSubtree(fmt.Sprintf("$%d", len(args)))+`,
 		x AS (SELECT DISTINCT ON (a.member_id, a.document_id) a.member_id, a.org_id, a.state
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE `+where+`
 			ORDER BY a.member_id, a.document_id, `+stateRank("a.state")+` DESC, a.id)
@@ -519,7 +523,7 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 			FROM x JOIN members m ON m.id = x.member_id JOIN organisations o ON o.id = x.org_id
 			WHERE x.org_id IN (SELECT id FROM t) AND x.state NOT IN ('studied', 'studied_offline')
 			ORDER BY x.member_id, `+stateRank("x.state")+`) y
-		ORDER BY org_name COLLATE sotay_vi, full_name COLLATE sotay_vi, member_id`, len(args)), args...)
+		ORDER BY org_name COLLATE sotay_vi, full_name COLLATE sotay_vi, member_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: laggards: %w", err)
 	}
@@ -540,8 +544,7 @@ type StudiedDocument struct {
 // (dissolved parts included), most recently pushed first, at most limit.
 func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int) ([]StudiedDocument, error) {
 	var out []StudiedDocument
-	err := s.sel(ctx, &out, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+	err := s.sel(ctx, &out, withSubtree("$1")+`
 		SELECT d.id, d.kind, d.number, d.title, max(c.created_at) AS last
 		FROM campaigns c JOIN documents d ON d.id = c.document_id
 		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.campaign_id = c.id AND a.org_id IN (SELECT id FROM t))
