@@ -116,14 +116,7 @@ func seedProvince(b *testing.B, s *storage.Storage, members int) {
 func BenchmarkProvince(b *testing.B) {
 	s, _ := benchStorage(b)
 	ctx := context.Background()
-	root, err := s.Organisation(ctx, "ROOT")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var campaign int64
-	if err := s.DB().Get(&campaign, `SELECT max(id) FROM campaigns`); err != nil {
-		b.Fatal(err)
-	}
+	root, campaign := storagetest.ProvinceRoot(b, s)
 	year := [2]time.Time{time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}
 	for _, bc := range []struct {
 		name string

@@ -28,14 +28,7 @@ func BenchmarkProvinceExports(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	root, err := s.Organisation(ctx, "ROOT")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var campaign int64
-	if err := s.DB().Get(&campaign, `SELECT max(id) FROM campaigns`); err != nil {
-		b.Fatal(err)
-	}
+	root, campaign := storagetest.ProvinceRoot(b, s)
 	f := storage.StudyFilter{CampaignID: campaign}
 	b.Run("CampaignXLSX", func(b *testing.B) {
 		storagetest.Timed(b, func() error {

@@ -1,10 +1,27 @@
 package storagetest
 
 import (
+	"context"
 	"sort"
 	"testing"
 	"time"
+
+	"sotay/storage"
 )
+
+// ProvinceRoot is the root of the province storage's BenchmarkProvince
+// builds, and its latest campaign.
+func ProvinceRoot(b *testing.B, s *storage.Storage) (root storage.Organisation, campaign int64) {
+	b.Helper()
+	root, err := s.Organisation(context.Background(), "ROOT")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.DB().Get(&campaign, `SELECT max(id) FROM campaigns`); err != nil {
+		b.Fatal(err)
+	}
+	return root, campaign
+}
 
 // Timed runs f b.N times and reports p50 and p95 in milliseconds, for the
 // province benchmarks of storage and of the exports.
