@@ -33,15 +33,11 @@ func docQuizCmd() *cobra.Command {
 			if err != nil {
 				return userError(err)
 			}
-			s, err := c.open(ctx, true)
+			s, d, err := c.openDocument(ctx, args[0], issuer)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			d, err := findDocument(ctx, s, args[0], issuer, docListHint)
-			if err != nil {
-				return err
-			}
 			q, err := s.SetQuiz(ctx, d.ID, qs, "cli")
 			if err != nil {
 				return userError(err)

@@ -70,7 +70,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		return err
 	}
 	if strings.TrimSpace(a.doc) == "" {
-		return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+		return errNoDoc
 	}
 	var codes []string
 	for _, code := range strings.Split(a.to, ",") {

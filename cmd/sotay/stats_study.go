@@ -73,17 +73,13 @@ func statsStudyCmd() *cobra.Command {
 
 func (c *config) statsStudy(ctx context.Context, out io.Writer, number, issuer, orgCode string, asCSV bool) error {
 	if strings.TrimSpace(number) == "" {
-		return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+		return errNoDoc
 	}
-	s, err := c.open(ctx, true)
+	s, d, err := c.openDocument(ctx, number, issuer)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := findDocument(ctx, s, number, issuer, docListHint)
-	if err != nil {
-		return err
-	}
 	root, err := statsRoot(ctx, s, orgCode)
 	if err != nil {
 		return err
@@ -140,6 +136,24 @@ func documentFlags(cmd *cobra.Command, doc, issuer *string) {
 // an argument.
 func issuerFlag(cmd *cobra.Command, issuer *string) {
 	cmd.Flags().StringVar(issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+}
+
+// errNoDoc is the answer to a command that needs --doc without it.
+var errNoDoc = errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+
+// openDocument opens the database and finds the document number (and
+// issuer) name, as findDocument does; the caller closes the storage.
+func (c *config) openDocument(ctx context.Context, number, issuer string) (*storage.Storage, storage.Document, error) {
+	s, err := c.open(ctx, true)
+	if err != nil {
+		return nil, storage.Document{}, err
+	}
+	d, err := findDocument(ctx, s, number, issuer, docListHint)
+	if err != nil {
+		s.Close()
+		return nil, d, err
+	}
+	return s, d, nil
 }
 
 // docListHint is what to do when a document number is not found.
