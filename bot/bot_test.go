@@ -115,6 +115,14 @@ func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Messa
 	return m
 }
 
+// mustPress presses the button labelled label on u's newest message that has it.
+func mustPress(t *testing.T, u *telegramtest.User, label string) {
+	t.Helper()
+	if _, err := u.PressButton(label); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func linkedTo(t *testing.T, s *storage.Storage, userID int64) string {
 	t.Helper()
 	m, err := s.MemberByTelegram(context.Background(), userID)

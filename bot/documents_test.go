@@ -20,9 +20,7 @@ func pressContaining(t *testing.T, u *telegramtest.User, sub string) {
 	for i := len(msgs) - 1; i >= 0; i-- {
 		for _, b := range msgs[i].Buttons() {
 			if strings.Contains(b, sub) {
-				if _, err := u.PressButton(b); err != nil {
-					t.Fatal(err)
-				}
+				mustPress(t, u, b)
 				return
 			}
 		}
@@ -89,15 +87,11 @@ func TestDocumentLibrary(t *testing.T) {
 		admin.SendDocument("kl21.pdf", "application/pdf", []byte("%PDF-1.4 kl21"),
 			"/dang 21-KL/TW | Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng | Ban Chấp hành Trung ương | 25/10/2021")
 		waitText(t, admin, "Bước 1/3")
-		if _, err := admin.PressButton("✅ Kết luận (theo số hiệu)"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, admin, "✅ Kết luận (theo số hiệu)")
 		waitText(t, admin, "Bước 2/3")
 		admin.SendText("Ngăn chặn, đẩy lùi suy thoái tư tưởng chính trị.")
 		waitText(t, admin, "xem lại trước khi đăng")
-		if _, err := admin.PressButton("✅ Đăng"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, admin, "✅ Đăng")
 		waitText(t, admin, "Đã đăng Kết luận số 21-KL/TW")
 	})
 	published, err := h.s.DocumentByNumber(ctx, "21-KL/TW", "")
@@ -108,23 +102,17 @@ func TestDocumentLibrary(t *testing.T) {
 	t.Run("MemberBrowsesAndReadsPageByPage", func(t *testing.T) {
 		member.SendText("/vanban")
 		waitText(t, member, "2 văn bản dành cho đồng chí")
-		if _, err := member.PressButton("Kết luận (2)"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "Kết luận (2)")
 		waitText(t, member, "Kết luận: 2 văn bản, mới nhất trước")
 		pressContaining(t, member, "22-KL/TW")
 		waitText(t, member, "Dành cho chi bộ bản Nà Hiên.")
-		if _, err := member.PressButton("📖 Đọc toàn văn"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "📖 Đọc toàn văn")
 		first := waitText(t, member, "trang 1/")
 		total := strings.TrimSuffix(strings.SplitN(first.Plain[strings.Index(first.Plain, "trang 1/")+len("trang 1/"):], "\n", 2)[0], " ")
 		if total == "1" {
 			t.Fatalf("a long text fit one page: %q", first.Plain[:80])
 		}
-		if _, err := member.PressButton("Sau ▶"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "Sau ▶")
 		second := waitText(t, member, "trang 2/"+total)
 		if second.ID != first.ID {
 			t.Fatalf("page 2 came as a new message %d, not an edit of %d", second.ID, first.ID)
@@ -136,13 +124,9 @@ func TestDocumentLibrary(t *testing.T) {
 
 	t.Run("FileUploadedOnceThenByFileID", func(t *testing.T) {
 		before := h.tg.Calls("sendDocument")
-		if _, err := member.PressButton("⬅ Về văn bản"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "⬅ Về văn bản")
 		waitText(t, member, "Dành cho chi bộ bản Nà Hiên.")
-		if _, err := member.PressButton("📎 Tải tệp"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "📎 Tải tệp")
 		docs := waitDocuments(t, member, 1)
 		firstFile := docs[0].Document
 		if firstFile == nil || string(firstFile.Data) != "%PDF-1.4 kl22" || firstFile.FileName != "kl22.pdf" {
@@ -158,9 +142,7 @@ func TestDocumentLibrary(t *testing.T) {
 		if cached != firstFile.FileID {
 			t.Fatalf("cached file_id %q, uploaded as %q", cached, firstFile.FileID)
 		}
-		if _, err := member.PressButton("📎 Tải tệp"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "📎 Tải tệp")
 		docs = waitDocuments(t, member, 2)
 		// An upload would have made a new file; the cached file_id sends the same one.
 		if docs[1].Document.FileID != firstFile.FileID {
@@ -176,9 +158,7 @@ func TestDocumentLibrary(t *testing.T) {
 		waitText(t, member, "Kết quả cho «ket luan 21»")
 		pressContaining(t, member, "21-KL/TW")
 		waitText(t, member, "Ngăn chặn, đẩy lùi suy thoái")
-		if _, err := member.PressButton("📎 Tải tệp"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, member, "📎 Tải tệp")
 		docs := waitDocuments(t, member, 3)
 		if f := docs[2].Document; f == nil || f.FileID != published.FileID || string(f.Data) != "%PDF-1.4 kl21" {
 			t.Fatalf("download %+v, want file %q", f, published.FileID)

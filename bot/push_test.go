@@ -50,9 +50,7 @@ func TestPushFromChat(t *testing.T) {
 
 	press := func(u *telegramtest.User, label, want string) {
 		t.Helper()
-		if _, err := u.PressButton(label); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, u, label)
 		waitText(t, u, want)
 	}
 	admin.SendText("/gui")
@@ -64,9 +62,7 @@ func TestPushFromChat(t *testing.T) {
 	press(admin, "✅ Xong (2 chi bộ)", "Sẽ giao cho 3 đảng viên: 2 nhận được qua Telegram, 1 chưa liên kết Telegram")
 	due := time.Now().UTC().AddDate(0, 0, 7) // the harness runs the bot in UTC
 	press(admin, "7 ngày ("+due.Format("02/01")+")", "Hạn học tập: "+due.Format("02/01/2006"))
-	if _, err := admin.PressButton("✅ Gửi cho 2 đảng viên"); err != nil {
-		t.Fatal(err)
-	}
+	mustPress(t, admin, "✅ Gửi cho 2 đảng viên")
 
 	t.Run("MembersGetTheDocumentWithButtons", func(t *testing.T) {
 		for _, u := range []*telegramtest.User{admin, hoa} {
@@ -94,9 +90,7 @@ func TestPushFromChat(t *testing.T) {
 		}
 	})
 	t.Run("StudiedOnceAndSecondPressChangesNothing", func(t *testing.T) {
-		if _, err := hoa.PressButton("✅ Tôi đã học"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, hoa, "✅ Tôi đã học")
 		deadline := time.Now().Add(wait)
 		var state string
 		for time.Now().Before(deadline) {
@@ -138,9 +132,7 @@ func TestPushFromChat(t *testing.T) {
 		}
 	})
 	t.Run("DeliveryReportIsAnXLSX", func(t *testing.T) {
-		if _, err := admin.PressButton("📊 Báo cáo gửi"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, admin, "📊 Báo cáo gửi")
 		m, err := admin.WaitMessage(wait, func(m telegramtest.Message) bool { return m.Document != nil })
 		if err != nil {
 			t.Fatal(err)

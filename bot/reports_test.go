@@ -37,18 +37,12 @@ func TestReportsAndMeetingNoticeEndToEnd(t *testing.T) {
 	if got := strings.Join(m.Buttons(), "|"); got != "✅ Có mặt|🚫 Vắng (có lý do)" {
 		t.Fatalf("buttons %q", got)
 	}
-	if _, err := minh.PressButton("✅ Có mặt"); err != nil {
-		t.Fatal(err)
-	}
+	mustPress(t, minh, "✅ Có mặt")
 	waitText(t, minh, "Đồng chí đã báo: có mặt")
-	if _, err := hoa.PressButton("🚫 Vắng (có lý do)"); err != nil {
-		t.Fatal(err)
-	}
+	mustPress(t, hoa, "🚫 Vắng (có lý do)")
 	waitText(t, hoa, "vắng vì lý do gì")
 	hoa.SendText("đi viện")
 	waitText(t, hoa, "lý do: đi viện")
-	if _, err := hoa.PressButton("📋 Xem trả lời"); err != nil {
-		t.Fatal(err)
-	}
+	mustPress(t, hoa, "📋 Xem trả lời")
 	waitText(t, hoa, "Có mặt 1: Lò Văn Minh")
 }

@@ -29,9 +29,7 @@ func TestRosterImportInChat(t *testing.T) {
 		}
 	})
 	t.Run("ValidRowsOnRequest", func(t *testing.T) {
-		if _, err := admin.PressButton("✅ Nhập 1 dòng hợp lệ"); err != nil {
-			t.Fatal(err)
-		}
+		mustPress(t, admin, "✅ Nhập 1 dòng hợp lệ")
 		waitText(t, admin, "Đã nhập các dòng hợp lệ")
 		m, err := h.s.Member(ctx, "DV10")
 		if err != nil || m.OrgCode != "CB2" {

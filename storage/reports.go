@@ -357,8 +357,7 @@ func (f ReportFilter) where(args *[]any) string {
 	}
 	if f.Roots != nil {
 		*args = append(*args, int64Array(f.Roots))
-		w += fmt.Sprintf(` AND r.org_id IN (WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = ANY($%d)
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id) SELECT id FROM t)`, len(*args))
+		w += ` AND r.org_id IN (` + withSubtree(fmt.Sprintf("ANY($%d)", len(*args))) + ` SELECT id FROM t)`
 	}
 	return w
 }

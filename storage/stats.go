@@ -121,6 +121,27 @@ func (s *Storage) statOrgs(ctx context.Context, at time.Time) (statTree, error) 
 	return t, nil
 }
 
+// statRoot loads the tree as statOrgs does and finds the root of the
+// figures of what in it.
+func (s *Storage) statRoot(ctx context.Context, at time.Time, rootID int64, what string) (statTree, *statOrg, error) {
+	tree, err := s.statOrgs(ctx, at)
+	if err != nil {
+		return tree, nil, err
+	}
+	root, ok := tree.byID[rootID]
+	if !ok {
+		return tree, nil, fmt.Errorf("storage: %s figures: organisation %d: %w", what, rootID, ErrNotFound)
+	}
+	return tree, root, nil
+}
+
+// withSubtree starts a query with t, the organisation whose id is id (a
+// parameter such as "$1", or "ANY($2)" for several) and every one under it.
+func withSubtree(id string) string {
+	return `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = ` + id + `
+			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)`
+}
+
 // periodEnd is the moment just after the last day of a period, in loc.
 func periodEnd(to time.Time, loc *time.Location) time.Time {
 	return time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc)
@@ -141,13 +162,9 @@ func MonthBounds(t time.Time) (first, last time.Time) {
 func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int64) ([]OrgMeetings, error) {
 	from, to := MonthBounds(month)
 	loc := s.location()
-	tree, err := s.statOrgs(ctx, periodEnd(to, loc))
+	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, "meeting")
 	if err != nil {
 		return nil, err
-	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: meeting figures: organisation %d: %w", rootID, ErrNotFound)
 	}
 	var own []struct {
 		OrgID    int64 `db:"org_id"`
@@ -169,12 +186,10 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 	for _, c := range own {
 		counts[c.OrgID] = MeetingCounts{Regular: c.Regular, Thematic: c.Thematic, Present: c.Present, Expected: c.Expected}
 	}
-	var out []OrgMeetings
-	var walk func(o *statOrg, depth int) (MeetingCounts, bool)
-	walk = func(o *statOrg, depth int) (MeetingCounts, bool) {
+	row := func(o *statOrg, depth int) (OrgMeetings, bool) {
 		c, reported := counts[o.ID]
 		if !reported && !o.existed(from, to, loc) && depth > 0 {
-			return MeetingCounts{}, false
+			return OrgMeetings{}, false
 		}
 		if o.Kind == KindChiBo {
 			c.Cells = 1
@@ -182,19 +197,40 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 				c.CellsHeldRegular = 1
 			}
 		}
-		row := OrgMeetings{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: c, Total: c}
+		return OrgMeetings{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: c, Total: c}, true
+	}
+	return rollUp(tree, root, row, func(r *OrgMeetings, sub OrgMeetings) { r.Total.Add(sub.Total) }, nil), nil
+}
+
+// rollUp lists root and the organisations under it in tree order, each
+// row made by row and counting its subtree through add. An organisation
+// row leaves out is left out with its subtree, and so is one below the
+// root that drop, once its subtree is counted, says to leave out (its
+// counts still added to its parent's).
+func rollUp[R any](tree statTree, root *statOrg, row func(o *statOrg, depth int) (R, bool), add func(r *R, sub R), drop func(R) bool) []R {
+	var out []R
+	var walk func(o *statOrg, depth int) (R, bool)
+	walk = func(o *statOrg, depth int) (R, bool) {
+		r, ok := row(o, depth)
+		if !ok {
+			return r, false
+		}
 		at := len(out)
-		out = append(out, row)
+		out = append(out, r) // the row comes before its children
 		for _, id := range tree.children[o.ID] {
 			if sub, ok := walk(tree.byID[id], depth+1); ok {
-				out[at].Total.Add(sub)
+				add(&out[at], sub)
 			}
 		}
-		return out[at].Total, true
+		r = out[at]
+		if depth > 0 && drop != nil && drop(r) {
+			out = out[:at] // the children were dropped too
+		}
+		return r, true
 	}
 	walk(root, 0)
-	return out, nil
+	return out
 }
 
 // SupervisionCounts are the inspection and supervision figures of one
@@ -259,13 +295,9 @@ type OrgSupervision struct {
 // reported in it), in tree order, each counting its subtree.
 func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, rootID int64) ([]OrgSupervision, error) {
 	loc := s.location()
-	tree, err := s.statOrgs(ctx, periodEnd(to, loc))
+	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, "supervision")
 	if err != nil {
 		return nil, err
-	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: supervision figures: organisation %d: %w", rootID, ErrNotFound)
 	}
 	var own []struct {
 		OrgID int64  `db:"org_id"`
@@ -292,25 +324,15 @@ func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, root
 		}
 		figures[c.OrgID] = f
 	}
-	var out []OrgSupervision
-	var walk func(o *statOrg, depth int) (SupervisionFigures, bool)
-	walk = func(o *statOrg, depth int) (SupervisionFigures, bool) {
+	row := func(o *statOrg, depth int) (OrgSupervision, bool) {
 		f, reported := figures[o.ID]
 		if !reported && !o.existed(from, to, loc) && depth > 0 {
-			return SupervisionFigures{}, false
+			return OrgSupervision{}, false
 		}
-		at := len(out)
-		out = append(out, OrgSupervision{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: f, Total: f})
-		for _, id := range tree.children[o.ID] {
-			if sub, ok := walk(tree.byID[id], depth+1); ok {
-				out[at].Total.Add(sub)
-			}
-		}
-		return out[at].Total, true
+		return OrgSupervision{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: f, Total: f}, true
 	}
-	walk(root, 0)
-	return out, nil
+	return rollUp(tree, root, row, func(r *OrgSupervision, sub OrgSupervision) { r.Total.Add(sub.Total) }, nil), nil
 }
 
 // Summary holds the figures of a period's report for one organisation's
@@ -448,8 +470,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 		}
 	}
 	var m MeetingCounts
-	if err := s.get(ctx, &m, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+	if err := s.get(ctx, &m, withSubtree("$1")+`
 		SELECT count(*) FILTER (WHERE v.kind = 'thuong_ky') AS regular, count(*) FILTER (WHERE v.kind = 'chuyen_de') AS thematic,
 			COALESCE(sum(v.present), 0) AS present, COALESCE(sum(v.total), 0) AS expected
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
@@ -466,8 +487,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	for _, id := range subtree {
 		sum.Study.Add(own[id])
 	}
-	if err := s.get(ctx, &sum.Campaigns, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+	if err := s.get(ctx, &sum.Campaigns, withSubtree("$1")+`
 		SELECT count(DISTINCT a.campaign_id) FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
 		WHERE c.created_at >= $2 AND c.created_at < $3 AND a.assigned > 0 AND a.org_id IN (SELECT id FROM t)`, rootID, startAt, periodEnd(to, loc)); err != nil {
 		return sum, fmt.Errorf("storage: summary campaigns: %w", err)
@@ -495,8 +515,7 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 	}
 	args = append(args, rootID)
 	var out []Laggard
-	err := s.sel(ctx, &out, fmt.Sprintf(`WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $%d
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id),
+	err := s.sel(ctx, &out, withSubtree(fmt.Sprintf("$%d", len(args)))+`,
 		x AS (SELECT DISTINCT ON (a.member_id, a.document_id) a.member_id, a.org_id, a.state
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE `+where+`
 			ORDER BY a.member_id, a.document_id, `+stateRank("a.state")+` DESC, a.id)
@@ -504,7 +523,7 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 			FROM x JOIN members m ON m.id = x.member_id JOIN organisations o ON o.id = x.org_id
 			WHERE x.org_id IN (SELECT id FROM t) AND x.state NOT IN ('studied', 'studied_offline')
 			ORDER BY x.member_id, `+stateRank("x.state")+`) y
-		ORDER BY org_name COLLATE sotay_vi, full_name COLLATE sotay_vi, member_id`, len(args)), args...)
+		ORDER BY org_name COLLATE sotay_vi, full_name COLLATE sotay_vi, member_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: laggards: %w", err)
 	}
@@ -525,8 +544,7 @@ type StudiedDocument struct {
 // (dissolved parts included), most recently pushed first, at most limit.
 func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int) ([]StudiedDocument, error) {
 	var out []StudiedDocument
-	err := s.sel(ctx, &out, `WITH RECURSIVE t AS (SELECT id FROM organisations WHERE id = $1
-			UNION SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id)
+	err := s.sel(ctx, &out, withSubtree("$1")+`
 		SELECT d.id, d.kind, d.number, d.title, max(c.created_at) AS last
 		FROM campaigns c JOIN documents d ON d.id = c.document_id
 		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.campaign_id = c.id AND a.org_id IN (SELECT id FROM t))
@@ -552,33 +570,17 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if !f.To.IsZero() && f.To.Before(at) {
 		at = f.To
 	}
-	tree, err := s.statOrgs(ctx, at)
+	tree, root, err := s.statRoot(ctx, at, rootID, "study")
 	if err != nil {
 		return nil, err
 	}
-	root, ok := tree.byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: study figures: organisation %d: %w", rootID, ErrNotFound)
+	row := func(o *statOrg, depth int) (OrgStudy, bool) {
+		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID], Total: own[o.ID]}, true
 	}
-	var out []OrgStudy
-	var walk func(o *statOrg, depth int) StudyCounts
-	walk = func(o *statOrg, depth int) StudyCounts {
-		row := OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID]}
-		row.Total = row.Own
-		at := len(out)
-		out = append(out, row)
-		for _, id := range tree.children[o.ID] {
-			out[at].Total.Add(walk(tree.byID[id], depth+1))
-		}
-		total := out[at].Total
-		if total.Assigned == 0 && depth > 0 {
-			out = out[:at] // nothing below either: the children were dropped too
-		}
-		return total
-	}
-	walk(root, 0)
-	return out, nil
+	add := func(r *OrgStudy, sub OrgStudy) { r.Total.Add(sub.Total) }
+	// Nothing assigned in a subtree: nothing below either.
+	return rollUp(tree, root, row, add, func(r OrgStudy) bool { return r.Total.Assigned == 0 }), nil
 }
 
 // studyOwn counts the assignments f picks per organisation they placed

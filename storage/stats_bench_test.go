@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -114,80 +113,44 @@ func seedProvince(b *testing.B, s *storage.Storage, members int) {
 	}
 }
 
-// timed runs f b.N times and reports p50 and p95 in milliseconds.
-func timed(b *testing.B, f func() error) {
-	b.Helper()
-	if err := f(); err != nil { // warm the cache once
-		b.Fatal(err)
-	}
-	var ds []time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		t := time.Now()
-		if err := f(); err != nil {
-			b.Fatal(err)
-		}
-		ds = append(ds, time.Since(t))
-	}
-	b.StopTimer()
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	pct := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.5), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
-}
-
 func BenchmarkProvince(b *testing.B) {
 	s, _ := benchStorage(b)
 	ctx := context.Background()
-	root, err := s.Organisation(ctx, "ROOT")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var campaign int64
-	if err := s.DB().Get(&campaign, `SELECT max(id) FROM campaigns`); err != nil {
-		b.Fatal(err)
-	}
+	root, campaign := storagetest.ProvinceRoot(b, s)
 	year := [2]time.Time{time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}
-	b.Run("StudyRatesOneCampaign", func(b *testing.B) {
-		timed(b, func() error {
+	for _, bc := range []struct {
+		name string
+		f    func() error
+	}{
+		{"StudyRatesOneCampaign", func() error {
 			_, err := s.StudyRates(ctx, storage.StudyFilter{CampaignID: campaign}, root.ID)
 			return err
-		})
-	})
-	b.Run("StudyFiguresOneCampaign", func(b *testing.B) {
-		timed(b, func() error {
+		}},
+		{"StudyFiguresOneCampaign", func() error {
 			_, err := s.StudyFigures(ctx, storage.StudyFilter{CampaignID: campaign}, root.ID)
 			return err
-		})
-	})
-	b.Run("StudyFiguresYear", func(b *testing.B) {
-		timed(b, func() error {
+		}},
+		{"StudyFiguresYear", func() error {
 			_, err := s.StudyFigures(ctx, storage.StudyFilter{From: year[0], To: year[1].AddDate(0, 0, 1)}, root.ID)
 			return err
-		})
-	})
-	b.Run("PeriodSummaryYear", func(b *testing.B) {
-		timed(b, func() error {
+		}},
+		{"PeriodSummaryYear", func() error {
 			_, err := s.PeriodSummary(ctx, year[0], year[1], root.ID)
 			return err
-		})
-	})
-	b.Run("MeetingStatsMonth", func(b *testing.B) {
-		timed(b, func() error {
+		}},
+		{"MeetingStatsMonth", func() error {
 			_, err := s.MeetingStats(ctx, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), root.ID)
 			return err
-		})
-	})
-	b.Run("SupervisionStatsYear", func(b *testing.B) {
-		timed(b, func() error {
+		}},
+		{"SupervisionStatsYear", func() error {
 			_, err := s.SupervisionStats(ctx, year[0], year[1], root.ID)
 			return err
-		})
-	})
-	b.Run("LaggardsOneCampaign", func(b *testing.B) {
-		timed(b, func() error {
+		}},
+		{"LaggardsOneCampaign", func() error {
 			_, err := s.Laggards(ctx, storage.StudyFilter{CampaignID: campaign}, root.ID)
 			return err
-		})
-	})
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) { storagetest.Timed(b, bc.f) })
+	}
 }

@@ -79,22 +79,26 @@ func supervisionLines(rows []storage.OrgSupervision) string {
 
 func TestSupervisionStats(t *testing.T) {
 	c := storagetest.NewStatsCommune(t)
-	ctx := context.Background()
-	rows, err := c.S.SupervisionStats(ctx, day(2026, 7, 1), day(2026, 11, 30), c.Orgs["ROOT"])
-	if err != nil {
-		t.Fatal(err)
+	// check is the figures under ROOT for the days [from, to], as lines.
+	check := func(t *testing.T, from, to time.Time, want string) []storage.OrgSupervision {
+		t.Helper()
+		rows, err := c.S.SupervisionStats(context.Background(), from, to, c.Orgs["ROOT"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := supervisionLines(rows); got != want {
+			t.Fatalf("got\n%s\nwant\n%s", got, want)
+		}
+		return rows
 	}
-	want := `ROOT,Đảng bộ xã,,4,2,14,11,2
+	rows := check(t, day(2026, 7, 1), day(2026, 11, 30), `ROOT,Đảng bộ xã,,4,2,14,11,2
 CB3,Chi bộ bản Nậm Đích,ROOT,0,0,0,0,0
 CB5,Chi bộ Tân Lập,ROOT,0,0,0,0,0
 DB1,Đảng bộ Trường học,ROOT,1,1,2,4,0
 CB2,Chi bộ Mầm non,DB1,0,0,0,0,0
 CB4,Chi bộ Thôn cũ,DB1,1,0,0,1,0
 CB1,Chi bộ Tiểu học,DB1,0,0,0,0,0
-`
-	if got := supervisionLines(rows); got != want {
-		t.Fatalf("got\n%s\nwant\n%s", got, want)
-	}
+`)
 	t.Run("ByBody", func(t *testing.T) {
 		own := rows[0].Own
 		if own.Committee != (storage.SupervisionCounts{Inspections: 2, Supervisions: 1, OrgsExamined: 9, MembersExamined: 3, Violations: 1}) ||
@@ -103,20 +107,13 @@ CB1,Chi bộ Tiểu học,DB1,0,0,0,0,0
 		}
 	})
 	t.Run("PeriodBeforeTheDissolutionKeepsTheOldName", func(t *testing.T) {
-		rows, err := c.S.SupervisionStats(ctx, day(2026, 10, 1), day(2026, 10, 31), c.Orgs["ROOT"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := `ROOT,Đảng bộ xã,,2,1,7,5,1
+		check(t, day(2026, 10, 1), day(2026, 10, 31), `ROOT,Đảng bộ xã,,2,1,7,5,1
 CB3,Chi bộ bản Pà Pao,ROOT,0,0,0,0,0
 DB1,Đảng bộ Trường học,ROOT,1,0,0,1,0
 CB2,Chi bộ Mầm non,DB1,0,0,0,0,0
 CB4,Chi bộ Thôn cũ,DB1,1,0,0,1,0
 CB1,Chi bộ Tiểu học,DB1,0,0,0,0,0
-`
-		if got := supervisionLines(rows); got != want {
-			t.Fatalf("got\n%s\nwant\n%s", got, want)
-		}
+`)
 	})
 }
 

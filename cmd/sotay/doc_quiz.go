@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"sotay/handlers/roster"
-	"sotay/storage"
 )
 
 func docQuizCmd() *cobra.Command {
@@ -33,32 +31,22 @@ func docQuizCmd() *cobra.Command {
 			defer f.Close()
 			qs, err := roster.ParseQuiz(f, args[1])
 			if err != nil {
-				if msg := storage.ErrorMessage(err); msg != "" {
-					return errors.New(msg)
-				}
-				return err
+				return userError(err)
 			}
-			s, err := c.open(ctx, true)
+			s, d, err := c.openDocument(ctx, args[0], issuer)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			d, err := findDocument(ctx, s, args[0], issuer, docListHint)
-			if err != nil {
-				return err
-			}
 			q, err := s.SetQuiz(ctx, d.ID, qs, "cli")
 			if err != nil {
-				if msg := storage.ErrorMessage(err); msg != "" {
-					return errors.New(msg)
-				}
-				return err
+				return userError(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %d câu (phiên bản %d) cho %s số %s.\n", len(qs), q.Version, d.KindName(), d.Number)
 			return nil
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	issuerFlag(cmd, &issuer)
 	return cmd
 }

@@ -39,6 +39,15 @@ func main() {
 	os.Exit(1)
 }
 
+// userError is err as the user should read it: the message of an
+// expected storage error alone, without where it happened.
+func userError(err error) error {
+	if msg := storage.ErrorMessage(err); msg != "" {
+		return errors.New(msg)
+	}
+	return err
+}
+
 // exitError ends the program with a code after its message was printed.
 type exitError struct {
 	code int

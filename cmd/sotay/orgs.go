@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -44,13 +43,9 @@ func orgsListCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if asCSV {
-				w := csv.NewWriter(out)
-				_ = w.Write([]string{"code", "name", "kind", "parent_code"})
-				for _, o := range orgs {
-					_ = w.Write([]string{o.Code, o.Name, string(o.Kind), o.ParentCode})
-				}
-				w.Flush()
-				return w.Error()
+				return writeCSV(out, []string{"code", "name", "kind", "parent_code"}, orgs, func(o storage.Organisation) []string {
+					return []string{o.Code, o.Name, string(o.Kind), o.ParentCode}
+				})
 			}
 			if len(orgs) == 0 {
 				fmt.Fprintln(out, "Chưa có tổ chức nào. Nhập cây tổ chức bằng: sotay import orgs TỆP (cột code, name, kind, parent_code).")

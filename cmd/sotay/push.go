@@ -45,8 +45,7 @@ func pushCmd() *cobra.Command {
 	c.dbFlags(cmd)
 	c.telegramFlags(cmd)
 	c.rateFlag(cmd)
-	cmd.Flags().StringVar(&doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
-	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	documentFlags(cmd, &doc, &issuer)
 	cmd.Flags().StringVar(&to, "to", "", "`MÃ,...` các tổ chức nhận, cách nhau dấu phẩy; mỗi mã gồm cả các cấp dưới (xem sotay orgs list)")
 	cmd.Flags().StringVar(&due, "due", "", "`NGÀY` hạn học tập: 30/11/2026, 2026-11-30 hoặc 30/11 (năm nay); không được ở quá khứ")
 	cmd.Flags().IntVar(&remindDays, "remind-days", remindDays, "nhắc tự động đảng viên chưa học từ `SỐ` ngày trước hạn (0: không nhắc tự động)")
@@ -71,7 +70,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		return err
 	}
 	if strings.TrimSpace(a.doc) == "" {
-		return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+		return errNoDoc
 	}
 	var codes []string
 	for _, code := range strings.Split(a.to, ",") {
@@ -133,10 +132,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		QuizRequired: a.quiz, PassPercent: a.pass,
 	})
 	if err != nil {
-		if msg := storage.ErrorMessage(err); msg != "" {
-			return errors.New(msg)
-		}
-		return err
+		return userError(err)
 	}
 	fmt.Fprintf(out, "Đã tạo đợt gửi #%d: %d tin nhắn vào hàng đợi.\n", camp.ID, p.Reachable)
 	if !a.wait && a.report == "" {

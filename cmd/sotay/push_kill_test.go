@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotay/bot/telegramtest"
+	"sotay/storage"
 )
 
 // TestServeKilledMidPushLosesNothing pushes to 40 members, kills `sotay
@@ -17,32 +18,9 @@ func TestServeKilledMidPushLosesNothing(t *testing.T) {
 	const n = 40
 	dsn, env := database(t)
 	env = append(env, "SEND_RATE=10")
-	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
-	var csv strings.Builder
-	csv.WriteString("code,full_name,org_code\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&csv, "K%03d,Đảng viên Số %d,CBNAHIEN\n", i, i)
-	}
-	mustRun(t, env, "import", "members", write(t, "m.csv", csv.String()))
 	s := open(t, dsn)
-	ctx := context.Background()
-	for i := 0; i < n; i++ {
-		m, err := s.Member(ctx, fmt.Sprintf("K%03d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.LinkTelegram(ctx, m.ID, int64(20000+i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mustRun(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
-		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--summary", "Tóm tắt.")
-	tg := telegramtest.NewServer(telegramtest.WithFloodLimit(30, 1))
+	tg, users := pushCommune(t, env, s, "K", n, 20000)
 	defer tg.Close()
-	users := make([]*telegramtest.User, n)
-	for i := range users {
-		users[i] = tg.User(int64(20000+i), fmt.Sprintf("U%d", i))
-	}
 	env = append(env, "TELEGRAM_BOT_TOKEN="+tg.Token(), "TELEGRAM_API_URL="+tg.URL())
 	mustRun(t, env, "push", "--doc", "21-KL/TW", "--to", "CBNAHIEN")
 	delivered := func() (got, dup int) {
@@ -102,4 +80,37 @@ func TestServeKilledMidPushLosesNothing(t *testing.T) {
 	if len(states) != 1 || states[0] != "delivered" {
 		t.Fatalf("assignment states %v", states)
 	}
+}
+
+// pushCommune imports n members of CBNAHIEN coded prefix000, prefix001…,
+// links them to the chats chat0, chat0+1…, adds 21-KL/TW, and starts a
+// fake Bot API with the flood limit (30 a second) on which they are users.
+// The caller closes the server.
+func pushCommune(t *testing.T, env []string, s *storage.Storage, prefix string, n int, chat0 int64) (*telegramtest.Server, []*telegramtest.User) {
+	t.Helper()
+	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
+	var csv strings.Builder
+	csv.WriteString("code,full_name,org_code\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&csv, "%s%03d,Đảng viên Số %d,CBNAHIEN\n", prefix, i, i)
+	}
+	mustRun(t, env, "import", "members", write(t, "m.csv", csv.String()))
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		m, err := s.Member(ctx, fmt.Sprintf("%s%03d", prefix, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.LinkTelegram(ctx, m.ID, chat0+int64(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustRun(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
+		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--summary", "Tóm tắt.")
+	tg := telegramtest.NewServer(telegramtest.WithFloodLimit(30, 1))
+	users := make([]*telegramtest.User, n)
+	for i := range users {
+		users[i] = tg.User(chat0+int64(i), fmt.Sprintf("U%d", i))
+	}
+	return tg, users
 }

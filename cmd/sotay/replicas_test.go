@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"sotay/bot/telegramtest"
-	"sotay/storage/storagetest"
 )
 
 // balancer is a load balancer in front of the replicas' webhooks: each
@@ -136,35 +134,10 @@ func worstSecond(times []time.Time) int {
 // flood budget.
 func TestReplicasShareOneDatabase(t *testing.T) {
 	const n = 90
-	dsn := storagetest.NewDatabase(t)
-	env := []string{"DATABASE_URL=" + dsn}
-	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
-	var csv strings.Builder
-	csv.WriteString("code,full_name,org_code\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&csv, "R%03d,Đảng viên Số %d,CBNAHIEN\n", i, i)
-	}
-	mustRun(t, env, "import", "members", write(t, "m.csv", csv.String()))
+	dsn, env := database(t)
 	s := open(t, dsn)
-	ctx := context.Background()
-	for i := 0; i < n; i++ {
-		m, err := s.Member(ctx, fmt.Sprintf("R%03d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.LinkTelegram(ctx, m.ID, int64(30000+i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mustRun(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
-		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--summary", "Tóm tắt.")
-
-	tg := telegramtest.NewServer(telegramtest.WithFloodLimit(30, 1))
+	tg, users := pushCommune(t, env, s, "R", n, 30000)
 	defer tg.Close()
-	users := make([]*telegramtest.User, n)
-	for i := range users {
-		users[i] = tg.User(int64(30000+i), fmt.Sprintf("U%d", i))
-	}
 	addrs := []string{freeTCPAddr(t), freeTCPAddr(t)}
 	lb := &balancer{backends: []string{"http://" + addrs[0], "http://" + addrs[1]}, client: &http.Client{Timeout: 30 * time.Second}}
 	front := httptest.NewServer(lb)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -116,14 +115,10 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 			return err
 		}
 		if a.asCSV {
-			w := csv.NewWriter(out)
-			_ = w.Write(meetingsCSVHeader)
-			for _, r := range rs {
-				_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.Present),
-					strconv.Itoa(r.Total), r.Topic, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)})
-			}
-			w.Flush()
-			return w.Error()
+			return writeCSV(out, meetingsCSVHeader, rs, func(r storage.MeetingReport) []string {
+				return []string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.Present),
+					strconv.Itoa(r.Total), r.Topic, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)}
+			})
 		}
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "Số\tTổ chức\tNgày\tLoại\tCó mặt\tNội dung\tNgười báo cáo\tPhiên bản")
@@ -149,18 +144,14 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 		return err
 	}
 	if a.asCSV {
-		w := csv.NewWriter(out)
-		_ = w.Write(supervisionsCSVHeader)
-		for _, r := range rs {
+		return writeCSV(out, supervisionsCSVHeader, rs, func(r storage.SupervisionReport) []string {
 			conclusion := "khong_vi_pham"
 			if r.Violations > 0 {
 				conclusion = "co_vi_pham"
 			}
-			_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Body, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.OrgsExamined),
-				strconv.Itoa(r.MembersExamined), strconv.Itoa(r.Violations), r.Content, conclusion, r.Measures, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)})
-		}
-		w.Flush()
-		return w.Error()
+			return []string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Body, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.OrgsExamined),
+				strconv.Itoa(r.MembersExamined), strconv.Itoa(r.Violations), r.Content, conclusion, r.Measures, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)}
+		})
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Số\tTổ chức\tChủ thể\tNgày\tLoại\tTổ chức đảng\tĐảng viên\tVi phạm\tNội dung\tPhiên bản")

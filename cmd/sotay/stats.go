@@ -54,6 +54,17 @@ func (c *config) statsCommonFlags(cmd *cobra.Command, f *statsFlags, csvHeader [
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 }
 
+// statsCmd completes cmd as a figure command: no arguments, the shared
+// flags, and run called with the flags read.
+func (c *config) statsCmd(f *statsFlags, csvHeader []string, run func(context.Context, io.Writer, statsFlags) error, cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return run(cmd.Context(), cmd.OutOrStdout(), *f)
+	}
+	c.statsCommonFlags(cmd, f, csvHeader)
+	return cmd
+}
+
 func (c *config) periodFlags(cmd *cobra.Command, f *statsFlags) {
 	cmd.Flags().StringVar(&f.from, "from", "", "từ `NGÀY` (01/07/2026, 2026-07-01 hoặc 1/7)")
 	cmd.Flags().StringVar(&f.to, "to", "", "đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
@@ -62,7 +73,7 @@ func (c *config) periodFlags(cmd *cobra.Command, f *statsFlags) {
 func statsMeetingsCmd() *cobra.Command {
 	c := configFromEnv()
 	var f statsFlags
-	cmd := &cobra.Command{
+	cmd := c.statsCmd(&f, meetingStatsCSVHeader, c.statsMeetings, &cobra.Command{
 		Use:   "meetings --month NĂM-THÁNG [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Sinh hoạt chi bộ trong một tháng: chi bộ nào đã sinh hoạt thường kỳ, tỷ lệ dự họp",
 		Long: "In số liệu sinh hoạt chi bộ trong tháng: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp dưới; mỗi dòng tính\n" +
@@ -71,12 +82,7 @@ func statsMeetingsCmd() *cobra.Command {
 			"buổi sinh hoạt được báo cáo (thường kỳ và chuyên đề); tỷ lệ dự họp = 100 × có mặt / phải dự.\n" +
 			"--csv in CSV với tiêu đề " + strings.Join(meetingStatsCSVHeader, ","),
 		Example: "  sotay stats meetings --month 2026-11\n  sotay stats meetings --month 11/2026 --org DBTRUONG --csv > sinh-hoat.csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.statsMeetings(cmd.Context(), cmd.OutOrStdout(), f)
-		},
-	}
-	c.statsCommonFlags(cmd, &f, meetingStatsCSVHeader)
+	})
 	cmd.Flags().StringVar(&f.month, "month", "", "`NĂM-THÁNG` cần xem, như 2026-11 hoặc 11/2026")
 	return cmd
 }
@@ -84,19 +90,14 @@ func statsMeetingsCmd() *cobra.Command {
 func statsSupervisionCmd() *cobra.Command {
 	c := configFromEnv()
 	var f statsFlags
-	cmd := &cobra.Command{
+	cmd := c.statsCmd(&f, supervisionStatsCSVHeader, c.statsSupervision, &cobra.Command{
 		Use:   "supervision --from NGÀY --to NGÀY [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Kiểm tra, giám sát trong một thời gian: số cuộc, tổ chức đảng và đảng viên được kiểm tra, vi phạm",
 		Long: "In số cuộc kiểm tra, giám sát thực hiện từ --from đến --to: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp\n" +
 			"dưới; mỗi dòng tính các cuộc do tổ chức đó và các cấp dưới thực hiện (cả cấp ủy và ủy ban kiểm tra), theo phiên\n" +
 			"bản mới nhất của mỗi báo cáo. --csv in CSV với tiêu đề " + strings.Join(supervisionStatsCSVHeader, ","),
 		Example: "  sotay stats supervision --from 01/07/2026 --to 30/11/2026\n  sotay stats supervision --from 1/7 --org DBTRUONG --csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.statsSupervision(cmd.Context(), cmd.OutOrStdout(), f)
-		},
-	}
-	c.statsCommonFlags(cmd, &f, supervisionStatsCSVHeader)
+	})
 	c.periodFlags(cmd, &f)
 	return cmd
 }
@@ -104,7 +105,7 @@ func statsSupervisionCmd() *cobra.Command {
 func reportCmd() *cobra.Command {
 	c := configFromEnv()
 	var f statsFlags
-	cmd := &cobra.Command{
+	cmd := c.statsCmd(&f, nil, c.report, &cobra.Command{
 		Use:   "report --from NGÀY --to NGÀY [--org MÃ] [--xlsx TỆP]",
 		Short: "Đoạn tổng hợp cho báo cáo định kỳ: kiểm tra giám sát, sinh hoạt chi bộ, học tập",
 		Long: "In các đoạn tổng hợp theo lời văn báo cáo (số đếm hai chữ số, phần trăm có dấu phẩy, ngày dd/mm/yyyy), để dán\n" +
@@ -112,12 +113,7 @@ func reportCmd() *cobra.Command {
 			"trong khoảng. --xlsx ghi một bảng tính có đủ các phần: tổng hợp, học tập, chưa học, sinh hoạt từng tháng,\n" +
 			"kiểm tra giám sát.",
 		Example: "  sotay report --from 01/07/2026 --to hôm nay\n  sotay report --from 01/07/2026 --to 31/12/2026 --org DBTRUONG --xlsx bao-cao.xlsx",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.report(cmd.Context(), cmd.OutOrStdout(), f)
-		},
-	}
-	c.statsCommonFlags(cmd, &f, nil)
+	})
 	c.periodFlags(cmd, &f)
 	return cmd
 }
@@ -136,6 +132,32 @@ func (c *config) openIn(ctx context.Context, loc *time.Location) (*storage.Stora
 		return nil, err
 	}
 	return s, nil
+}
+
+// openStats opens the database in loc and finds the organisation --org
+// names (the commune's root by default); the caller closes the storage.
+func (c *config) openStats(ctx context.Context, loc *time.Location, org string) (*storage.Storage, storage.Organisation, error) {
+	s, err := c.openIn(ctx, loc)
+	if err != nil {
+		return nil, storage.Organisation{}, err
+	}
+	root, err := statsRoot(ctx, s, org)
+	if err != nil {
+		s.Close()
+		return nil, root, err
+	}
+	return s, root, nil
+}
+
+// writeCSV writes header and a record of each row.
+func writeCSV[T any](out io.Writer, header []string, rows []T, record func(T) []string) error {
+	w := csv.NewWriter(out)
+	_ = w.Write(header)
+	for _, r := range rows {
+		_ = w.Write(record(r))
+	}
+	w.Flush()
+	return w.Error()
 }
 
 // period reads --from and --to (default today) as days.
@@ -199,15 +221,11 @@ func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags)
 	if err != nil {
 		return err
 	}
-	s, err := c.openIn(ctx, loc)
+	s, root, err := c.openStats(ctx, loc, f.org)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	root, err := statsRoot(ctx, s, f.org)
-	if err != nil {
-		return err
-	}
 	rows, err := s.MeetingStats(ctx, month, root.ID)
 	if err != nil {
 		return err
@@ -218,19 +236,15 @@ func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags)
 		}
 	}
 	if f.asCSV {
-		w := csv.NewWriter(out)
-		_ = w.Write(meetingStatsCSVHeader)
-		for _, r := range rows {
+		return writeCSV(out, meetingStatsCSVHeader, rows, func(r storage.OrgMeetings) []string {
 			t := r.Total
 			att := ""
 			if p, ok := t.Attendance(); ok {
 				att = report.PercentCSV(p)
 			}
-			_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
-				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att})
-		}
-		w.Flush()
-		return w.Error()
+			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
+				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att}
+		})
 	}
 	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", month.Month(), month.Year(), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -277,15 +291,11 @@ func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFla
 	if err != nil {
 		return err
 	}
-	s, err := c.openIn(ctx, loc)
+	s, root, err := c.openStats(ctx, loc, f.org)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	root, err := statsRoot(ctx, s, f.org)
-	if err != nil {
-		return err
-	}
 	rows, err := s.SupervisionStats(ctx, from, to, root.ID)
 	if err != nil {
 		return err
@@ -296,15 +306,11 @@ func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFla
 		}
 	}
 	if f.asCSV {
-		w := csv.NewWriter(out)
-		_ = w.Write(supervisionStatsCSVHeader)
-		for _, r := range rows {
+		return writeCSV(out, supervisionStatsCSVHeader, rows, func(r storage.OrgSupervision) []string {
 			t := r.Total.Sum()
-			_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
-				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)})
-		}
-		w.Flush()
-		return w.Error()
+			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
+				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)}
+		})
 	}
 	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(from), vn.FormatDate(to), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -328,15 +334,11 @@ func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error 
 	if err != nil {
 		return err
 	}
-	s, err := c.openIn(ctx, loc)
+	s, root, err := c.openStats(ctx, loc, f.org)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	root, err := statsRoot(ctx, s, f.org)
-	if err != nil {
-		return err
-	}
 	w, err := report.Gather(ctx, s, root, from, to, now, f.xlsx != "")
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -65,8 +64,7 @@ func statsStudyCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
-	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	documentFlags(cmd, &doc, &issuer)
 	cmd.Flags().StringVar(&org, "org", "", "`MÃ` tổ chức cần xem (mặc định Đảng bộ xã; xem sotay orgs list)")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "in dạng CSV: "+strings.Join(studyCSVHeader, ","))
 	studyMoreFlags(cmd, &more)
@@ -75,17 +73,13 @@ func statsStudyCmd() *cobra.Command {
 
 func (c *config) statsStudy(ctx context.Context, out io.Writer, number, issuer, orgCode string, asCSV bool) error {
 	if strings.TrimSpace(number) == "" {
-		return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+		return errNoDoc
 	}
-	s, err := c.open(ctx, true)
+	s, d, err := c.openDocument(ctx, number, issuer)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := findDocument(ctx, s, number, issuer, docListHint)
-	if err != nil {
-		return err
-	}
 	root, err := statsRoot(ctx, s, orgCode)
 	if err != nil {
 		return err
@@ -132,6 +126,36 @@ func findDocument(ctx context.Context, s *storage.Storage, number, issuer, notFo
 	return match[0], nil
 }
 
+// documentFlags adds --doc and --issuer, which pick a document for findDocument.
+func documentFlags(cmd *cobra.Command, doc, issuer *string) {
+	cmd.Flags().StringVar(doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
+	issuerFlag(cmd, issuer)
+}
+
+// issuerFlag adds --issuer alone, for a command that takes the number as
+// an argument.
+func issuerFlag(cmd *cobra.Command, issuer *string) {
+	cmd.Flags().StringVar(issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+}
+
+// errNoDoc is the answer to a command that needs --doc without it.
+var errNoDoc = errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+
+// openDocument opens the database and finds the document number (and
+// issuer) name, as findDocument does; the caller closes the storage.
+func (c *config) openDocument(ctx context.Context, number, issuer string) (*storage.Storage, storage.Document, error) {
+	s, err := c.open(ctx, true)
+	if err != nil {
+		return nil, storage.Document{}, err
+	}
+	d, err := findDocument(ctx, s, number, issuer, docListHint)
+	if err != nil {
+		s.Close()
+		return nil, d, err
+	}
+	return s, d, nil
+}
+
 // docListHint is what to do when a document number is not found.
 const docListHint = "hãy kiểm tra số văn bản (xem danh sách bằng sotay doc list)"
 
@@ -161,16 +185,12 @@ func rateText(c storage.StudyCounts) string {
 }
 
 func writeStudyCSV(out io.Writer, rows []storage.OrgStudy) error {
-	w := csv.NewWriter(out)
-	_ = w.Write(studyCSVHeader)
-	for _, r := range rows {
+	return writeCSV(out, studyCSVHeader, rows, func(r storage.OrgStudy) []string {
 		t := r.Total
-		_ = w.Write([]string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Assigned), strconv.Itoa(t.Pending), strconv.Itoa(t.Delivered),
+		return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Assigned), strconv.Itoa(t.Pending), strconv.Itoa(t.Delivered),
 			strconv.Itoa(t.Read), strconv.Itoa(t.Studied), strconv.Itoa(t.StudiedOffline), strconv.Itoa(t.Unreachable),
-			strconv.Itoa(t.Failed), rateText(t)})
-	}
-	w.Flush()
-	return w.Error()
+			strconv.Itoa(t.Failed), rateText(t)}
+	})
 }
 
 func writeStudyTable(out io.Writer, rows []storage.OrgStudy) error {
@@ -178,11 +198,7 @@ func writeStudyTable(out io.Writer, rows []storage.OrgStudy) error {
 	fmt.Fprintln(w, "Mã\tTổ chức\tĐược giao\tChưa gửi\tĐã nhận\tĐã đọc\tĐã học\tHọc tại chi bộ\tKhông liên lạc\tGửi lỗi\tTỷ lệ %")
 	for _, r := range rows {
 		t := r.Total
-		name := strings.Repeat("  ", r.Depth) + r.Name
-		if r.Dissolved {
-			name += " (đã giải thể)"
-		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", r.Code, name, t.Assigned, t.Pending, t.Delivered, t.Read,
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), t.Assigned, t.Pending, t.Delivered, t.Read,
 			t.Studied, t.StudiedOffline, t.Unreachable, t.Failed, rateText(t))
 	}
 	return w.Flush()

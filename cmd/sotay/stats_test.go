@@ -14,19 +14,35 @@ import (
 func TestStatsCommands(t *testing.T) {
 	c := storagetest.NewStatsCommune(t)
 	env := []string{"DATABASE_URL=" + c.DSN, "TZ=Asia/Ho_Chi_Minh"}
-	t.Run("MeetingsCSV", func(t *testing.T) {
-		r := mustRun(t, env, "stats", "meetings", "--month", "2026-10", "--csv")
-		want := "org_code,org_name,parent_code,cells,cells_held_regular,regular_meetings,thematic_meetings,present,expected,attendance_percent\n" +
-			"ROOT,Đảng bộ xã,,4,2,2,0,3,4,75.0\n" +
-			"CB3,Chi bộ bản Pà Pao,ROOT,1,1,1,0,1,2,50.0\n" +
-			"DB1,Đảng bộ Trường học,ROOT,3,1,1,0,2,2,100.0\n" +
-			"CB2,Chi bộ Mầm non,DB1,1,0,0,0,0,0,\n" +
-			"CB4,Chi bộ Thôn cũ,DB1,1,0,0,0,0,0,\n" +
-			"CB1,Chi bộ Tiểu học,DB1,1,1,1,0,2,2,100.0\n"
-		if r.stdout != want {
-			t.Fatalf("got\n%s\nwant\n%s", r.stdout, want)
-		}
-	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"MeetingsCSV", []string{"stats", "meetings", "--month", "2026-10", "--csv"},
+			"org_code,org_name,parent_code,cells,cells_held_regular,regular_meetings,thematic_meetings,present,expected,attendance_percent\n" +
+				"ROOT,Đảng bộ xã,,4,2,2,0,3,4,75.0\n" +
+				"CB3,Chi bộ bản Pà Pao,ROOT,1,1,1,0,1,2,50.0\n" +
+				"DB1,Đảng bộ Trường học,ROOT,3,1,1,0,2,2,100.0\n" +
+				"CB2,Chi bộ Mầm non,DB1,1,0,0,0,0,0,\n" +
+				"CB4,Chi bộ Thôn cũ,DB1,1,0,0,0,0,0,\n" +
+				"CB1,Chi bộ Tiểu học,DB1,1,1,1,0,2,2,100.0\n"},
+		{"SupervisionCSV", []string{"stats", "supervision", "--from", "01/07/2026", "--to", "30/11/2026", "--csv"},
+			"org_code,org_name,parent_code,inspections,supervisions,orgs_examined,members_examined,violations\n" +
+				"ROOT,Đảng bộ xã,,4,2,14,11,2\n" +
+				"CB3,Chi bộ bản Nậm Đích,ROOT,0,0,0,0,0\n" +
+				"CB5,Chi bộ Tân Lập,ROOT,0,0,0,0,0\n" +
+				"DB1,Đảng bộ Trường học,ROOT,1,1,2,4,0\n" +
+				"CB2,Chi bộ Mầm non,DB1,0,0,0,0,0\n" +
+				"CB4,Chi bộ Thôn cũ,DB1,1,0,0,1,0\n" +
+				"CB1,Chi bộ Tiểu học,DB1,0,0,0,0,0\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := mustRun(t, env, tc.args...); r.stdout != tc.want {
+				t.Fatalf("got\n%s\nwant\n%s", r.stdout, tc.want)
+			}
+		})
+	}
 	t.Run("MeetingsOfOneCommitteeAsTable", func(t *testing.T) {
 		r := mustRun(t, env, "stats", "meetings", "--month", "10/2026", "--org", "DB1")
 		for _, want := range []string{"Sinh hoạt chi bộ tháng 10/2026 — Đảng bộ Trường học", "Chi bộ Thôn cũ (đã giải thể)", "100,0 %",
@@ -37,20 +53,6 @@ func TestStatsCommands(t *testing.T) {
 		}
 		if strings.Contains(r.stdout, "Pà Pao") {
 			t.Errorf("outside DB1:\n%s", r.stdout)
-		}
-	})
-	t.Run("SupervisionCSV", func(t *testing.T) {
-		r := mustRun(t, env, "stats", "supervision", "--from", "01/07/2026", "--to", "30/11/2026", "--csv")
-		want := "org_code,org_name,parent_code,inspections,supervisions,orgs_examined,members_examined,violations\n" +
-			"ROOT,Đảng bộ xã,,4,2,14,11,2\n" +
-			"CB3,Chi bộ bản Nậm Đích,ROOT,0,0,0,0,0\n" +
-			"CB5,Chi bộ Tân Lập,ROOT,0,0,0,0,0\n" +
-			"DB1,Đảng bộ Trường học,ROOT,1,1,2,4,0\n" +
-			"CB2,Chi bộ Mầm non,DB1,0,0,0,0,0\n" +
-			"CB4,Chi bộ Thôn cũ,DB1,1,0,0,1,0\n" +
-			"CB1,Chi bộ Tiểu học,DB1,0,0,0,0,0\n"
-		if r.stdout != want {
-			t.Fatalf("got\n%s\nwant\n%s", r.stdout, want)
 		}
 	})
 	t.Run("StudyPeriodCSV", func(t *testing.T) {

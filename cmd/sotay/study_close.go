@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -20,17 +19,13 @@ func studyCloseCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if doc == "" {
-				return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+				return errNoDoc
 			}
-			s, err := c.open(ctx, true)
+			s, d, err := c.openDocument(ctx, doc, issuer)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			d, err := findDocument(ctx, s, doc, issuer, docListHint)
-			if err != nil {
-				return err
-			}
 			n, err := s.CloseDocumentCampaigns(ctx, d.ID, "cli")
 			if err != nil {
 				return err
@@ -44,7 +39,6 @@ func studyCloseCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
-	cmd.Flags().StringVar(&issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	documentFlags(cmd, &doc, &issuer)
 	return cmd
 }

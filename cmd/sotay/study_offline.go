@@ -36,8 +36,7 @@ func studyOfflineCmd() *cobra.Command {
 		},
 	}
 	c.dbFlags(cmd)
-	cmd.Flags().StringVar(&a.doc, "doc", "", "`SỐ_HIỆU` văn bản, như ghi trên văn bản (21-KL/TW) hoặc chỉ chữ và số (21kltw)")
-	cmd.Flags().StringVar(&a.issuer, "issuer", "", "`CƠ_QUAN` ban hành, khi hai văn bản trùng số hiệu")
+	documentFlags(cmd, &a.doc, &a.issuer)
 	cmd.Flags().StringVar(&a.members, "member", "", "`MÃ,...` mã các đảng viên đã học, cách nhau dấu phẩy")
 	cmd.Flags().StringVar(&a.file, "file", "", "`TỆP` CSV có mã đảng viên ở cột đầu")
 	cmd.Flags().StringVar(&a.on, "on", "", "`NGÀY` buổi sinh hoạt: 15/11/2026, 2026-11-15, hôm qua (mặc định hôm nay)")
@@ -58,7 +57,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 		return err
 	}
 	if strings.TrimSpace(a.doc) == "" {
-		return errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
+		return errNoDoc
 	}
 	if (a.members == "") == (a.file == "") {
 		return errors.New("hãy ghi đúng một trong hai: --member DV0001,DV0002 hoặc --file TỆP.csv")
@@ -82,15 +81,11 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 			return fmt.Errorf("--on %s chưa tới: ngày sinh hoạt phải là hôm nay hoặc đã qua", vn.FormatDate(on))
 		}
 	}
-	s, err := c.open(ctx, true)
+	s, d, err := c.openDocument(ctx, a.doc, a.issuer)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := findDocument(ctx, s, a.doc, a.issuer, docListHint)
-	if err != nil {
-		return err
-	}
 	scope, err := statsRoot(ctx, s, a.org)
 	if err != nil {
 		return err

@@ -256,6 +256,17 @@ func text(f Field, label, s string) (string, error) {
 	return s, nil
 }
 
+// addText appends s to the text *dst, refusing a text over MaxText
+// (label names it in the message).
+func addText(dst *string, f Field, label, s string) error {
+	t, err := text(f, label, appendText(*dst, s))
+	if err != nil {
+		return err
+	}
+	*dst = t
+	return nil
+}
+
 func appendText(cur, s string) string {
 	if cur == "" {
 		return s
@@ -285,11 +296,9 @@ func ParseMeeting(form string, today time.Time) (Meeting, error) {
 			m.Kind = meetingKind(f)
 		case k == "vang" || strings.HasPrefix(k, "vang ") || strings.HasPrefix(k, "vang:"):
 			rest := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(f[len(firstWord(f)):]), ":-– "))
-			s, err := text(FieldAbsent, "Phần vắng mặt", appendText(m.Absent, rest))
-			if err != nil {
+			if err := addText(&m.Absent, FieldAbsent, "Phần vắng mặt", rest); err != nil {
 				return m, err
 			}
-			m.Absent = s
 		case !m.HasPresent && (attShape.MatchString(k) || numShape.MatchString(k) && words(k) <= 2):
 			if err := readAttendance(&m, f, k); err != nil {
 				return m, err
@@ -299,11 +308,9 @@ func ParseMeeting(form string, today time.Time) (Meeting, error) {
 		case isDate(f):
 			return m, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày họp, ở trường đầu tiên.", f)
 		default:
-			s, err := text(FieldTopic, "Nội dung sinh hoạt", appendText(m.Topic, f))
-			if err != nil {
+			if err := addText(&m.Topic, FieldTopic, "Nội dung sinh hoạt", f); err != nil {
 				return m, err
 			}
-			m.Topic = s
 		}
 	}
 	return m, nil
@@ -390,17 +397,13 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 		case isDate(f):
 			return s, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày, ở trường đầu tiên.", f)
 		case !s.HasConclusion:
-			t, err := text(FieldContent, "Nội dung", appendText(s.Content, f))
-			if err != nil {
+			if err := addText(&s.Content, FieldContent, "Nội dung", f); err != nil {
 				return s, err
 			}
-			s.Content = t
 		default:
-			t, err := text(FieldMeasures, "Biện pháp đã thực hiện", appendText(s.Measures, f))
-			if err != nil {
+			if err := addText(&s.Measures, FieldMeasures, "Biện pháp đã thực hiện", f); err != nil {
 				return s, err
 			}
-			s.Measures = t
 		}
 	}
 	return s, nil
@@ -668,17 +671,13 @@ func ParseNotice(form string, today time.Time) (Notice, error) {
 			}
 			n.Hour, n.Minute, n.HasTime = h, m, true
 		case n.Place == "":
-			s, err := text("place", "Địa điểm", f)
-			if err != nil {
+			if err := addText(&n.Place, "place", "Địa điểm", f); err != nil {
 				return n, err
 			}
-			n.Place = s
 		default:
-			s, err := text(FieldTopic, "Nội dung", appendText(n.Topic, f))
-			if err != nil {
+			if err := addText(&n.Topic, FieldTopic, "Nội dung", f); err != nil {
 				return n, err
 			}
-			n.Topic = s
 		}
 	}
 	return n, nil

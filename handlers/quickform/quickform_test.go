@@ -13,12 +13,64 @@ var today = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 
 func d(y, m, day int) time.Time { return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
 
+// parsed is text a parser reads into want.
+type parsed[T any] struct {
+	name, in string
+	want     T
+}
+
+// refused is text a parser refuses on field, with a message containing says.
+type refused struct {
+	name, in string
+	field    quickform.Field
+	says     string
+}
+
+// testParse runs the cases of parse (called name in the messages) at today.
+func testParse[T comparable](t *testing.T, name string, parse func(string, time.Time) (T, error), ok []parsed[T], bad []refused) {
+	t.Helper()
+	for _, c := range ok {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parse(c.in, today)
+			if err != nil {
+				t.Fatalf("%s(%q): %v", name, c.in, err)
+			}
+			if got != c.want {
+				t.Fatalf("%s(%q)\n got %+v\nwant %+v", name, c.in, got, c.want)
+			}
+		})
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parse(c.in, today)
+			var fe *quickform.Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("%s(%q) = %v, want a field error", name, c.in, err)
+			}
+			if fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("%s(%q): field %q %q, want %q containing %q", name, c.in, fe.Field, fe.Message, c.field, c.says)
+			}
+		})
+	}
+}
+
+// testMissing checks what each text parsed at today still lacks.
+func testMissing[T interface{ Missing() quickform.Field }](t *testing.T, parse func(string, time.Time) (T, error), cases map[string]quickform.Field) {
+	t.Helper()
+	for in, want := range cases {
+		v, err := parse(in, today)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := v.Missing(); got != want {
+			t.Errorf("Missing(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestParseMeeting(t *testing.T) {
 	type want = quickform.Meeting
-	ok := []struct {
-		name, in string
-		want     want
-	}{
+	ok := []parsed[want]{
 		{"SpecExample", "15/11/2026; thường kỳ; 18/20; Quán triệt Kết luận 21-KL/TW",
 			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 18, Total: 20, HasPresent: true, HasTotal: true, Topic: "Quán triệt Kết luận 21-KL/TW"}},
 		{"NoDiacritics", "15/11/2026; thuong ky; 18/20; Quan triet",
@@ -82,22 +134,7 @@ func TestParseMeeting(t *testing.T) {
 		{"IKyMisspelt", "15/11/2026; thuong ki; 1/2; A",
 			want{Date: d(2026, 11, 15), HasDate: true, Kind: "thuong_ky", Present: 1, Total: 2, HasPresent: true, HasTotal: true, Topic: "A"}},
 	}
-	for _, c := range ok {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := quickform.ParseMeeting(c.in, today)
-			if err != nil {
-				t.Fatalf("ParseMeeting(%q): %v", c.in, err)
-			}
-			if got != c.want {
-				t.Fatalf("ParseMeeting(%q)\n got %+v\nwant %+v", c.in, got, c.want)
-			}
-		})
-	}
-	bad := []struct {
-		name, in string
-		field    quickform.Field
-		says     string
-	}{
+	bad := []refused{
 		{"Future", "30/11/2026; thường kỳ; 18/20; A", quickform.FieldDate, "chưa đến"},
 		{"FutureDayMonth", "26/11; thường kỳ; 18/20; A", quickform.FieldDate, "chưa đến"},
 		{"NoSuchDay", "31/02/2026; thường kỳ; 18/20; A", quickform.FieldDate, "không có trong lịch"},
@@ -118,22 +155,11 @@ func TestParseMeeting(t *testing.T) {
 		{"TooOld", "15/11/1900; thường kỳ; 18/20; A", quickform.FieldDate, "quá xa"},
 		{"TopicTooLong", "15/11/2026; thường kỳ; 18/20; " + strings.Repeat("a", 1001), quickform.FieldTopic, "dài quá"},
 	}
-	for _, c := range bad {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := quickform.ParseMeeting(c.in, today)
-			var fe *quickform.Error
-			if !errors.As(err, &fe) {
-				t.Fatalf("ParseMeeting(%q) = %v, want a field error", c.in, err)
-			}
-			if fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
-				t.Fatalf("ParseMeeting(%q): field %q %q, want %q containing %q", c.in, fe.Field, fe.Message, c.field, c.says)
-			}
-		})
-	}
+	testParse(t, "ParseMeeting", quickform.ParseMeeting, ok, bad)
 }
 
 func TestMeetingMissing(t *testing.T) {
-	for in, want := range map[string]quickform.Field{
+	testMissing(t, quickform.ParseMeeting, map[string]quickform.Field{
 		"":                                 quickform.FieldDate,
 		"thường kỳ":                        quickform.FieldDate,
 		"15/11/2026":                       quickform.FieldKind,
@@ -141,15 +167,7 @@ func TestMeetingMissing(t *testing.T) {
 		"15/11/2026; thường kỳ; 18":        quickform.FieldTopic,
 		"15/11/2026; thường kỳ; 18/20; A":  quickform.FieldNone,
 		"15/11/2026; 18/20; Quán triệt NQ": quickform.FieldKind,
-	} {
-		m, err := quickform.ParseMeeting(in, today)
-		if err != nil {
-			t.Fatalf("%q: %v", in, err)
-		}
-		if got := m.Missing(); got != want {
-			t.Errorf("Missing(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestParseSupervision(t *testing.T) {
@@ -161,10 +179,7 @@ func TestParseSupervision(t *testing.T) {
 		}
 		return w
 	}
-	ok := []struct {
-		name, in string
-		want     want
-	}{
+	ok := []parsed[want]{
 		{"SpecExample", "20/11/2026; giám sát; 2 tổ chức; 5 đảng viên; Việc thực hiện quy chế làm việc; không vi phạm",
 			full(want{Date: d(2026, 11, 20), Kind: "giam_sat", Orgs: 2, Members: 5, Content: "Việc thực hiện quy chế làm việc"})},
 		{"NoDiacritics", "20/11/2026; giam sat; 2 to chuc; 5 dang vien; Viec thuc hien; khong vi pham",
@@ -208,22 +223,7 @@ func TestParseSupervision(t *testing.T) {
 			want{Date: d(2026, 11, 20), HasDate: true, Body: "cap_uy", Kind: "giam_sat", Orgs: 2, HasOrgs: true}},
 		{"Empty", "", want{Body: "cap_uy"}},
 	}
-	for _, c := range ok {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := quickform.ParseSupervision(c.in, today)
-			if err != nil {
-				t.Fatalf("ParseSupervision(%q): %v", c.in, err)
-			}
-			if got != c.want {
-				t.Fatalf("ParseSupervision(%q)\n got %+v\nwant %+v", c.in, got, c.want)
-			}
-		})
-	}
-	bad := []struct {
-		name, in string
-		field    quickform.Field
-		says     string
-	}{
+	bad := []refused{
 		{"Future", "01/12/2026; giám sát; 2; 5; N; không vi phạm", quickform.FieldDate, "chưa đến"},
 		{"NoSuchDay", "31/02/2026; giám sát; 2; 5; N; không vi phạm", quickform.FieldDate, "không có trong lịch"},
 		{"UnknownKind", "20/11/2026; thanh tra; 2; 5; N; không vi phạm", quickform.FieldKind, "«thanh tra» không có"},
@@ -243,22 +243,11 @@ func TestParseSupervision(t *testing.T) {
 		{"TwoDates", "20/11/2026; giám sát; 2; 5; N; 21/11/2026; không vi phạm", quickform.FieldDate, "hai ngày"},
 		{"ContentTooLong", "20/11/2026; giám sát; 2; 5; " + strings.Repeat("ă", 1001) + "; không vi phạm", quickform.FieldContent, "dài quá"},
 	}
-	for _, c := range bad {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := quickform.ParseSupervision(c.in, today)
-			var fe *quickform.Error
-			if !errors.As(err, &fe) {
-				t.Fatalf("ParseSupervision(%q) = %v, want a field error", c.in, err)
-			}
-			if fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
-				t.Fatalf("ParseSupervision(%q): field %q %q, want %q containing %q", c.in, fe.Field, fe.Message, c.field, c.says)
-			}
-		})
-	}
+	testParse(t, "ParseSupervision", quickform.ParseSupervision, ok, bad)
 }
 
 func TestSupervisionMissing(t *testing.T) {
-	for in, want := range map[string]quickform.Field{
+	testMissing(t, quickform.ParseSupervision, map[string]quickform.Field{
 		"":                        quickform.FieldDate,
 		"20/11/2026":              quickform.FieldKind,
 		"20/11/2026; giám sát":    quickform.FieldOrgs,
@@ -268,15 +257,7 @@ func TestSupervisionMissing(t *testing.T) {
 		"20/11/2026; giám sát; 2; 5; N":             quickform.FieldConclusion,
 		"20/11/2026; giám sát; 2; 5; N; kvp":        quickform.FieldNone,
 		"20/11/2026; giám sát; 2; 5; không vi phạm": quickform.FieldContent,
-	} {
-		s, err := quickform.ParseSupervision(in, today)
-		if err != nil {
-			t.Fatalf("%q: %v", in, err)
-		}
-		if got := s.Missing(); got != want {
-			t.Errorf("Missing(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 func TestParseCountAndConclusion(t *testing.T) {

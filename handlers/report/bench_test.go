@@ -28,17 +28,10 @@ func BenchmarkProvinceExports(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	root, err := s.Organisation(ctx, "ROOT")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var campaign int64
-	if err := s.DB().Get(&campaign, `SELECT max(id) FROM campaigns`); err != nil {
-		b.Fatal(err)
-	}
+	root, campaign := storagetest.ProvinceRoot(b, s)
 	f := storage.StudyFilter{CampaignID: campaign}
 	b.Run("CampaignXLSX", func(b *testing.B) {
-		timed(b, func() error {
+		storagetest.Timed(b, func() error {
 			rows, err := s.StudyFigures(ctx, f, root.ID)
 			if err != nil {
 				return err
@@ -52,7 +45,7 @@ func BenchmarkProvinceExports(b *testing.B) {
 		})
 	})
 	b.Run("CampaignDeliveryXLSX", func(b *testing.B) {
-		timed(b, func() error {
+		storagetest.Timed(b, func() error {
 			rows, err := s.DeliveryReport(ctx, campaign)
 			if err != nil {
 				return err
@@ -62,7 +55,7 @@ func BenchmarkProvinceExports(b *testing.B) {
 		})
 	})
 	b.Run("RatesChart", func(b *testing.B) {
-		timed(b, func() error {
+		storagetest.Timed(b, func() error {
 			rows, err := s.StudyFigures(ctx, f, root.ID)
 			if err != nil {
 				return err
@@ -78,25 +71,4 @@ func BenchmarkProvinceExports(b *testing.B) {
 			return err
 		})
 	})
-}
-
-func timed(b *testing.B, f func() error) {
-	b.Helper()
-	if err := f(); err != nil {
-		b.Fatal(err)
-	}
-	var ds []time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		t := time.Now()
-		if err := f(); err != nil {
-			b.Fatal(err)
-		}
-		ds = append(ds, time.Since(t))
-	}
-	b.StopTimer()
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	pct := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.5), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
 }

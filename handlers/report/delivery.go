@@ -4,7 +4,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -72,9 +71,5 @@ func DeliveryXLSX(rows []storage.DeliveryRow, loc *time.Location) ([]byte, error
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return fileBytes(f)
 }

@@ -203,6 +203,11 @@ func writeSheets(sheets []sheet) ([]byte, error) {
 			return nil, err
 		}
 	}
+	return fileBytes(f)
+}
+
+// fileBytes is the whole file f as an .xlsx.
+func fileBytes(f *excelize.File) ([]byte, error) {
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		return nil, err

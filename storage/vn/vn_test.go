@@ -9,11 +9,26 @@ import (
 	"sotay/storage/vn"
 )
 
+// folding is a text and what a folding function makes of it.
+type folding struct{ name, in, want string }
+
+// testFolding runs the cases of fold (called name in the messages).
+func testFolding(t *testing.T, name string, fold func(string) string, tests []folding) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fold(tt.in); got != tt.want {
+				t.Fatalf("%s(%q) = %q, want %q", name, tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestFold holds what search folding accepted before it moved here
 // (storage.Fold) and what it must keep doing: stored search columns were
 // folded by it.
 func TestFold(t *testing.T) {
-	tests := []struct{ name, in, want string }{
+	testFolding(t, "Fold", vn.Fold, []folding{
 		{"Composed", "Kết luận số 21-KL/TW", "ket luan so 21-kl/tw"},
 		{"Decomposed", "Ke\u0302\u0301t lua\u0323n", "ket luan"},
 		{"DecomposedWhole", norm.NFD.String("Nghị quyết Đại hội Đảng"), "nghi quyet dai hoi dang"},
@@ -30,20 +45,13 @@ func TestFold(t *testing.T) {
 		{"UpperVowels", "ÀÁẢÃẠ ƯỪỨỬỮỰ", "aaaaa uuuuuu"},
 		{"Empty", "", ""},
 		{"OnlySpace", " \t\n", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := vn.Fold(tt.in); got != tt.want {
-				t.Fatalf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestKey holds what the roster's header and value folding accepted before
 // it moved here, and the document number keys of search.
 func TestKey(t *testing.T) {
-	tests := []struct{ name, in, want string }{
+	testFolding(t, "Key", vn.Key, []folding{
 		{"Header", "Họ và tên", "hovaten"},
 		{"HeaderPlain", "ho va ten", "hovaten"},
 		{"HeaderUpperUnderscore", "HO_VA_TEN", "hovaten"},
@@ -66,14 +74,7 @@ func TestKey(t *testing.T) {
 		{"Invisible", "Mã\u200b đảng\ufeff viên", "madangvien"},
 		{"OnlyPunctuation", "--/--", ""},
 		{"Empty", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := vn.Key(tt.in); got != tt.want {
-				t.Fatalf("Key(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestFoldComposedAndDecomposedAgree checks the promise search makes: the
