@@ -98,8 +98,16 @@ func (c OutboxConfig) interval() time.Duration {
 
 // lateTolerance is how far behind its slot a message may still be sent:
 // two intervals, about what rateHeadroom and Telegram's margin over
-// DefaultSendRate absorb. Zero (no limit) without a rate.
-func (c OutboxConfig) lateTolerance() time.Duration { return 2 * c.interval() }
+// DefaultSendRate absorb. Zero (no check) without a rate or at rates of
+// paid broadcasts (over 200/s), whose slots are closer than one send takes:
+// there a sender is always a little behind, and giving slots back would
+// only slow it down.
+func (c OutboxConfig) lateTolerance() time.Duration {
+	if c.interval() < 5*time.Millisecond {
+		return 0
+	}
+	return 2 * c.interval()
+}
 
 // Outbox sends the durable outbox. Each message gets one attempt per
 // claim and its outcome is recorded right after the call returns, so a
