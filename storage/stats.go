@@ -556,7 +556,7 @@ func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int)
 }
 
 // StudyFigures returns what StudyRates returns, read from the study_counts
-// roll-up (migration 0014) instead of the assignments: a few rows per
+// roll-up (migration 0011) instead of the assignments: a few rows per
 // campaign and organisation. A document assigned in several of the chosen
 // campaigns is counted from its assignments, once per member in the
 // furthest state, as StudyRates does.
