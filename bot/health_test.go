@@ -112,9 +112,12 @@ func TestMetricsAPersonGraphs(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// The send is counted when Telegram answers, its outbox row marked
+		// a moment later: wait for both.
 		waitFor(t, "the push sent", func() bool {
 			p := page()
-			return metricValue(p, `sotay_sends_total{result="ok"}`) == 2 && metricValue(p, `sotay_sends_total{result="403"}`) == 1
+			return metricValue(p, `sotay_sends_total{result="ok"}`) == 2 && metricValue(p, `sotay_sends_total{result="403"}`) == 1 &&
+				metricValue(p, "sotay_outbox_pending") == 0
 		})
 		p := page()
 		for _, series := range []string{"sotay_outbox_pending", "sotay_outbox_oldest_pending_seconds", "sotay_database_up",
