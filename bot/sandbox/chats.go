@@ -1,0 +1,174 @@
+package sandbox
+
+import (
+	"html"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/bot/telegramtest"
+)
+
+// The chats as the page shows them: what the bot sent, followed from the
+// fake Bot API, and what each persona sent, with their buttons and files.
+
+// Message is one message of a chat as the page shows it. HTML is safe to
+// insert: the bot's HTML is reduced to Telegram's subset, anything else is
+// escaped.
+type Message struct {
+	ID             int        `json:"id"`
+	From           string     `json:"from"` // "bot" or "user"
+	HTML           string     `json:"html"`
+	Edited         bool       `json:"edited,omitempty"`
+	Deleted        bool       `json:"deleted,omitempty"`
+	Inline         [][]Button `json:"inline,omitempty"`
+	Reply          *Keyboard  `json:"reply,omitempty"`
+	RemoveKeyboard bool       `json:"removeKeyboard,omitempty"`
+	Document       *File      `json:"document,omitempty"`
+	Photo          *File      `json:"photo,omitempty"`
+	Time           int64      `json:"time"` // Unix milliseconds
+	Rev            int64      `json:"rev"`
+}
+
+// Button is an inline or reply keyboard button.
+type Button struct {
+	Text    string `json:"text"`
+	Data    string `json:"data,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Contact bool   `json:"contact,omitempty"`
+}
+
+// Keyboard is a reply keyboard shown above the input.
+type Keyboard struct {
+	Rows        [][]Button `json:"rows"`
+	OneTime     bool       `json:"oneTime,omitempty"`
+	Placeholder string     `json:"placeholder,omitempty"`
+}
+
+// File is a file in the chat, downloadable from URL.
+type File struct {
+	Name string `json:"name"`
+	Mime string `json:"mime"`
+	Size int    `json:"size"`
+	URL  string `json:"url"`
+}
+
+// follow records every message the bot sends, edits or deletes.
+func (s *Sandbox) follow(ch <-chan telegramtest.Message) {
+	for m := range ch {
+		if m.ChatID > 0 {
+			s.syncChat(m.ChatID)
+		}
+	}
+}
+
+// syncChat takes the bot's messages of one chat as they now stand. Reading
+// the whole chat, not just the message announced, keeps the page right even
+// if a notification was dropped.
+func (s *Sandbox) syncChat(chatID int64) {
+	sent := s.tg.Sent(chatID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	chat := s.chatLocked(chatID)
+	changed := false
+	for _, v := range sent {
+		e := chat[v.ID]
+		if e != nil && e.edited == v.Edited && e.deleted == v.Deleted {
+			continue
+		}
+		s.rev++
+		msg := s.botMessageLocked(v)
+		msg.Rev = s.rev
+		chat[v.ID] = &entry{msg: msg, edited: v.Edited, deleted: v.Deleted}
+		changed = true
+	}
+	if changed {
+		s.notifyLocked()
+	}
+}
+
+func (s *Sandbox) chatLocked(userID int64) map[int]*entry {
+	c := s.chats[userID]
+	if c == nil {
+		c = map[int]*entry{}
+		s.chats[userID] = c
+	}
+	return c
+}
+
+func (s *Sandbox) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// botMessageLocked turns a message the bot sent into what the page shows.
+func (s *Sandbox) botMessageLocked(v telegramtest.Message) Message {
+	m := Message{ID: v.ID, From: "bot", Edited: v.Edited > 0, Deleted: v.Deleted, RemoveKeyboard: v.RemoveKeyboard, Time: v.Time.UnixMilli()}
+	if strings.EqualFold(v.ParseMode, tgbotapi.ModeHTML) {
+		m.HTML = s.policy.Sanitize(v.Text)
+	} else {
+		m.HTML = html.EscapeString(v.Plain)
+	}
+	for _, row := range v.InlineKeyboard {
+		var out []Button
+		for _, b := range row {
+			btn := Button{Text: b.Text}
+			switch {
+			case b.CallbackData != nil:
+				btn.Data = *b.CallbackData
+			case b.URL != nil:
+				btn.URL = *b.URL
+			}
+			out = append(out, btn)
+		}
+		m.Inline = append(m.Inline, out)
+	}
+	if rk := v.ReplyKeyboard; rk != nil {
+		kb := &Keyboard{OneTime: rk.OneTimeKeyboard, Placeholder: rk.InputFieldPlaceholder}
+		for _, row := range rk.Keyboard {
+			var out []Button
+			for _, b := range row {
+				out = append(out, Button{Text: b.Text, Contact: b.RequestContact})
+			}
+			kb.Rows = append(kb.Rows, out)
+		}
+		m.Reply = kb
+	}
+	if v.Document != nil {
+		m.Document = s.fileLocked(*v.Document)
+	}
+	if v.Photo != nil {
+		m.Photo = s.fileLocked(*v.Photo)
+	}
+	return m
+}
+
+// fileLocked remembers a file of a chat and says where to download it.
+// Anyone who can open the sandbox can play any persona, so files are not
+// kept per persona either.
+func (s *Sandbox) fileLocked(f telegramtest.File) *File {
+	s.files[f.FileID] = f
+	name := f.FileName
+	if name == "" {
+		name = "anh.jpg"
+	}
+	return &File{Name: name, Mime: f.MimeType, Size: len(f.Data), URL: "/api/file?id=" + f.FileID}
+}
+
+// userMessage records a message the persona sent.
+func (s *Sandbox) userMessage(userID int64, m *tgbotapi.Message, htmlText string, f *telegramtest.File, photo bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rev++
+	msg := Message{ID: m.MessageID, From: "user", HTML: htmlText, Time: time.Now().UnixMilli(), Rev: s.rev}
+	if f != nil {
+		if photo {
+			msg.Photo = s.fileLocked(*f)
+		} else {
+			msg.Document = s.fileLocked(*f)
+		}
+	}
+	s.chatLocked(userID)[m.MessageID] = &entry{msg: msg}
+	s.notifyLocked()
+}
