@@ -238,10 +238,10 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 			}
 		}
 		// The budget is the measure: no second over 30. One 429 is let
-		// through: about one run in four on a busy 2-core machine, a single
-		// send of the two replicas' first batches meets one (waited out and
-		// sent once, as SPEC asks); its cause is not found yet (see the
-		// issue-12 note). More than one is a budget that does not hold.
+		// through: about one run in four on a 2-core machine one send meets
+		// one, is waited out and sent once (as SPEC asks); its cause is not
+		// found yet (see the issue-12 note). More than one is a budget that
+		// does not hold.
 		if worst > 30 || rejected > 1 {
 			t.Fatalf("over the flood budget: worst second %d messages, %d answered 429", worst, rejected)
 		}
