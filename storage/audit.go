@@ -40,10 +40,5 @@ func (s *Storage) Audit(ctx context.Context, actor, action, subject string, deta
 
 // AuditLog returns the newest entries first.
 func (s *Storage) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := s.sel(ctx, &out, `SELECT id, at, actor, action, subject, details::text AS details FROM audit_log ORDER BY id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("storage: audit log: %w", err)
-	}
-	return out, nil
+	return selectAll[AuditEntry](ctx, s, "audit log", `SELECT id, at, actor, action, subject, details::text AS details FROM audit_log ORDER BY id DESC LIMIT $1`, limit)
 }

@@ -600,9 +600,5 @@ func (s *Storage) RecordAssignmentState(ctx context.Context, assignmentID int64,
 
 // AssignmentsOfCampaign lists a campaign's assignments.
 func (s *Storage) AssignmentsOfCampaign(ctx context.Context, campaignID int64) ([]Assignment, error) {
-	var out []Assignment
-	if err := s.sel(ctx, &out, `SELECT `+assignmentColumns+` FROM assignments a WHERE a.campaign_id = $1 ORDER BY a.id`, campaignID); err != nil {
-		return nil, fmt.Errorf("storage: assignments of %d: %w", campaignID, err)
-	}
-	return out, nil
+	return selectAll[Assignment](ctx, s, fmt.Sprintf("assignments of %d", campaignID), `SELECT `+assignmentColumns+` FROM assignments a WHERE a.campaign_id = $1 ORDER BY a.id`, campaignID)
 }

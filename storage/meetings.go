@@ -101,13 +101,8 @@ func (s *Storage) Meeting(ctx context.Context, id int64) (Meeting, error) {
 // UpcomingMeetings lists the meetings of an organisation not started yet
 // (or started in the last day), soonest first.
 func (s *Storage) UpcomingMeetings(ctx context.Context, orgIDs []int64) ([]Meeting, error) {
-	var out []Meeting
-	err := s.sel(ctx, &out, `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
+	return selectAll[Meeting](ctx, s, "upcoming meetings", `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
 		WHERE mt.org_id = ANY($1) AND mt.starts_at > $2 ORDER BY mt.starts_at LIMIT 10`, int64Array(orgIDs), s.now().Add(-24*time.Hour))
-	if err != nil {
-		return nil, fmt.Errorf("storage: upcoming meetings: %w", err)
-	}
-	return out, nil
 }
 
 // SetReminder remembers the queued reminder of one member, so that it is
@@ -160,13 +155,8 @@ func (s *Storage) AnswerMeeting(ctx context.Context, meetingID, memberID int64, 
 
 // MeetingAnswers lists the answers to a meeting by name.
 func (s *Storage) MeetingAnswers(ctx context.Context, meetingID int64) ([]MeetingAnswer, error) {
-	var out []MeetingAnswer
-	err := s.sel(ctx, &out, `SELECT a.member_id, m.code, m.full_name, m.telegram_user_id, a.answer, a.reason, a.answered_at
+	return selectAll[MeetingAnswer](ctx, s, fmt.Sprintf("answers to meeting %d", meetingID), `SELECT a.member_id, m.code, m.full_name, m.telegram_user_id, a.answer, a.reason, a.answered_at
 		FROM meeting_answers a JOIN members m ON m.id = a.member_id WHERE a.meeting_id = $1 ORDER BY `+byName, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: answers to meeting %d: %w", meetingID, err)
-	}
-	return out, nil
 }
 
 const tallySelect = `SELECT a.meeting_id, count(*) AS invited, count(*) FILTER (WHERE a.answer = 'present') AS present,
@@ -212,11 +202,6 @@ func (s *Storage) MeetingsAttended(ctx context.Context, memberID int64) (int, er
 // MeetingsBetween lists an organisation's announced meetings starting in
 // [from, to), newest first.
 func (s *Storage) MeetingsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]Meeting, error) {
-	var out []Meeting
-	err := s.sel(ctx, &out, `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
+	return selectAll[Meeting](ctx, s, fmt.Sprintf("meetings of %d", orgID), `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
 		WHERE mt.org_id = $1 AND mt.starts_at >= $2 AND mt.starts_at < $3 ORDER BY mt.starts_at DESC LIMIT 5`, orgID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("storage: meetings of %d: %w", orgID, err)
-	}
-	return out, nil
 }

@@ -201,14 +201,9 @@ type Membership struct {
 
 // MemberHistory lists the organisations a member has belonged to, oldest first.
 func (s *Storage) MemberHistory(ctx context.Context, code string) ([]Membership, error) {
-	var out []Membership
-	err := s.sel(ctx, &out, `SELECT o.code AS org_code, mo.from_at, mo.to_at FROM member_organisations mo
+	return selectAll[Membership](ctx, s, fmt.Sprintf("history of %q", code), `SELECT o.code AS org_code, mo.from_at, mo.to_at FROM member_organisations mo
 		JOIN members m ON m.id = mo.member_id JOIN organisations o ON o.id = mo.org_id
 		WHERE m.code = $1 ORDER BY mo.from_at, mo.id`, code)
-	if err != nil {
-		return nil, fmt.Errorf("storage: history of %q: %w", code, err)
-	}
-	return out, nil
 }
 
 // CountMembers returns how many active members there are and how many of

@@ -103,17 +103,12 @@ func (r OfflineRow) Undoable(now time.Time) bool {
 // in organisation orgID (itself, not its subtree), those not studied and
 // those ticked within UndoWindow, by name.
 func (s *Storage) OfflineCandidates(ctx context.Context, campaignID, orgID int64) ([]OfflineRow, error) {
-	var out []OfflineRow
-	err := s.sel(ctx, &out, `SELECT a.id, a.org_id, m.code, m.full_name, a.state, a.offline_at,
+	return selectAll[OfflineRow](ctx, s, fmt.Sprintf("offline candidates %d/%d", campaignID, orgID), `SELECT a.id, a.org_id, m.code, m.full_name, a.state, a.offline_at,
 		(a.state IN ('unreachable', 'failed') OR m.telegram_user_id IS NULL OR m.unreachable_at IS NOT NULL) AS unreachable
 		FROM assignments a JOIN members m ON m.id = a.member_id
 		WHERE a.campaign_id = $1 AND a.org_id = $2
 		  AND (a.state NOT IN ('studied', 'studied_offline') OR (a.state = 'studied_offline' AND a.offline_at >= $3))
 		ORDER BY `+byName+`, m.code`, campaignID, orgID, s.now().Add(-UndoWindow))
-	if err != nil {
-		return nil, fmt.Errorf("storage: offline candidates %d/%d: %w", campaignID, orgID, err)
-	}
-	return out, nil
 }
 
 // OfflineOrg is an organisation with members of a campaign left to tick.
@@ -127,17 +122,12 @@ type OfflineOrg struct {
 // OfflineOrgs lists the organisations under roots where a campaign
 // assigned members not yet studied (or ticked within UndoWindow), by name.
 func (s *Storage) OfflineOrgs(ctx context.Context, campaignID int64, roots []int64) ([]OfflineOrg, error) {
-	var out []OfflineOrg
-	err := s.sel(ctx, &out, subtreesCTE+`
+	return selectAll[OfflineOrg](ctx, s, fmt.Sprintf("offline orgs of %d", campaignID), subtreesCTE+`
 		SELECT o.id, o.code, o.name, count(*) FILTER (WHERE a.state NOT IN ('studied', 'studied_offline')) AS open
 		FROM assignments a JOIN organisations o ON o.id = a.org_id
 		WHERE a.campaign_id = $2 AND a.org_id IN (SELECT id FROM sub)
 		  AND (a.state NOT IN ('studied', 'studied_offline') OR (a.state = 'studied_offline' AND a.offline_at >= $3))
 		GROUP BY o.id ORDER BY o.name COLLATE sotay_vi, o.code`, int64Array(roots), campaignID, s.now().Add(-UndoWindow))
-	if err != nil {
-		return nil, fmt.Errorf("storage: offline orgs of %d: %w", campaignID, err)
-	}
-	return out, nil
 }
 
 // Outcomes of recording offline study by member code.

@@ -173,11 +173,7 @@ const attemptColumns = `id, assignment_id, quiz_id, member_id, answers, started_
 
 // QuizAttempts lists an assignment's attempts, oldest first.
 func (s *Storage) QuizAttempts(ctx context.Context, assignmentID int64) ([]QuizAttempt, error) {
-	var out []QuizAttempt
-	if err := s.sel(ctx, &out, `SELECT `+attemptColumns+` FROM quiz_attempts WHERE assignment_id = $1 ORDER BY started_at, id`, assignmentID); err != nil {
-		return nil, fmt.Errorf("storage: attempts of %d: %w", assignmentID, err)
-	}
-	return out, nil
+	return selectAll[QuizAttempt](ctx, s, fmt.Sprintf("attempts of %d", assignmentID), `SELECT `+attemptColumns+` FROM quiz_attempts WHERE assignment_id = $1 ORDER BY started_at, id`, assignmentID)
 }
 
 // QuizAttempt returns one attempt.

@@ -302,20 +302,12 @@ func (s *Storage) SupervisionReport(ctx context.Context, id int64) (SupervisionR
 
 // MeetingVersions returns every version of a meeting report, oldest first.
 func (s *Storage) MeetingVersions(ctx context.Context, id int64) ([]MeetingReport, error) {
-	var out []MeetingReport
-	if err := s.sel(ctx, &out, meetingSelect+`WHERE r.id = $1 ORDER BY v.version`, id); err != nil {
-		return nil, fmt.Errorf("storage: versions of meeting report %d: %w", id, err)
-	}
-	return out, nil
+	return selectAll[MeetingReport](ctx, s, fmt.Sprintf("versions of meeting report %d", id), meetingSelect+`WHERE r.id = $1 ORDER BY v.version`, id)
 }
 
 // SupervisionVersions returns every version of a supervision report, oldest first.
 func (s *Storage) SupervisionVersions(ctx context.Context, id int64) ([]SupervisionReport, error) {
-	var out []SupervisionReport
-	if err := s.sel(ctx, &out, supervisionSelect+`WHERE r.id = $1 ORDER BY v.version`, id); err != nil {
-		return nil, fmt.Errorf("storage: versions of supervision report %d: %w", id, err)
-	}
-	return out, nil
+	return selectAll[SupervisionReport](ctx, s, fmt.Sprintf("versions of supervision report %d", id), supervisionSelect+`WHERE r.id = $1 ORDER BY v.version`, id)
 }
 
 // RegularMeeting returns the regular meeting report of a cell for the month

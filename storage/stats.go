@@ -64,22 +64,10 @@ type OrgMeetings struct {
 // IsCell reports whether the row is a cell.
 func (o OrgMeetings) IsCell() bool { return o.Kind == KindChiBo }
 
-// statOrg is an organisation as the figures see it.
-type statOrg struct {
-	ID          int64      `db:"id"`
-	Code        string     `db:"code"`
-	Name        string     `db:"name"`
-	Kind        OrgKind    `db:"kind"`
-	ParentID    *int64     `db:"parent_id"`
-	ParentCode  string     `db:"parent_code"`
-	DissolvedAt *time.Time `db:"dissolved_at"`
-	FoundedOn   *time.Time `db:"founded_on"`
-}
-
 // existed reports whether the organisation existed on some day of
 // [from, to] (days). An organisation without a founding day is taken to
 // have existed before it was recorded, as a roster imported late would say.
-func (o statOrg) existed(from, to time.Time, loc *time.Location) bool {
+func (o Organisation) existed(from, to time.Time, loc *time.Location) bool {
 	if o.FoundedOn != nil && day(*o.FoundedOn).After(day(to)) {
 		return false
 	}
@@ -95,22 +83,22 @@ func (o statOrg) existed(from, to time.Time, loc *time.Location) bool {
 // statTree is every organisation, named as it was at a moment, with its
 // children in order.
 type statTree struct {
-	byID     map[int64]*statOrg
+	byID     map[int64]*Organisation
 	children map[int64][]int64
 }
 
 // statOrgs loads the tree with each organisation's name as it was at at:
 // the old name of the first rename after at, else today's name.
 func (s *Storage) statOrgs(ctx context.Context, at time.Time) (statTree, error) {
-	var orgs []statOrg
-	err := s.sel(ctx, &orgs, `SELECT o.id, o.code, o.kind, o.parent_id, COALESCE(p.code, '') AS parent_code, o.dissolved_at, o.founded_on,
+	var orgs []Organisation
+	err := s.sel(ctx, &orgs, `SELECT o.id, o.code, o.kind, o.parent_id, COALESCE(p.code, '') AS parent_code, o.created_at, o.dissolved_at, o.founded_on,
 		COALESCE((SELECT h.old_value FROM organisation_history h WHERE h.org_id = o.id AND h.change = 'renamed' AND h.at > $1
 			ORDER BY h.at, h.id LIMIT 1), o.name) AS name
 		FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.name COLLATE sotay_vi, o.code`, at)
 	if err != nil {
 		return statTree{}, fmt.Errorf("storage: organisations for figures: %w", err)
 	}
-	t := statTree{byID: make(map[int64]*statOrg, len(orgs)), children: map[int64][]int64{}}
+	t := statTree{byID: make(map[int64]*Organisation, len(orgs)), children: map[int64][]int64{}}
 	for i := range orgs {
 		o := &orgs[i]
 		t.byID[o.ID] = o
@@ -123,7 +111,7 @@ func (s *Storage) statOrgs(ctx context.Context, at time.Time) (statTree, error) 
 
 // statRoot loads the tree as statOrgs does and finds the root of the
 // figures of what in it.
-func (s *Storage) statRoot(ctx context.Context, at time.Time, rootID int64, what string) (statTree, *statOrg, error) {
+func (s *Storage) statRoot(ctx context.Context, at time.Time, rootID int64, what string) (statTree, *Organisation, error) {
 	tree, err := s.statOrgs(ctx, at)
 	if err != nil {
 		return tree, nil, err
@@ -186,7 +174,7 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 	for _, c := range own {
 		counts[c.OrgID] = MeetingCounts{Regular: c.Regular, Thematic: c.Thematic, Present: c.Present, Expected: c.Expected}
 	}
-	row := func(o *statOrg, depth int) (OrgMeetings, bool) {
+	row := func(o *Organisation, depth int) (OrgMeetings, bool) {
 		c, reported := counts[o.ID]
 		if !reported && !o.existed(from, to, loc) && depth > 0 {
 			return OrgMeetings{}, false
@@ -208,10 +196,10 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 // row leaves out is left out with its subtree, and so is one below the
 // root that drop, once its subtree is counted, says to leave out (its
 // counts still added to its parent's).
-func rollUp[R any](tree statTree, root *statOrg, row func(o *statOrg, depth int) (R, bool), add func(r *R, sub R), drop func(R) bool) []R {
+func rollUp[R any](tree statTree, root *Organisation, row func(o *Organisation, depth int) (R, bool), add func(r *R, sub R), drop func(R) bool) []R {
 	var out []R
-	var walk func(o *statOrg, depth int) (R, bool)
-	walk = func(o *statOrg, depth int) (R, bool) {
+	var walk func(o *Organisation, depth int) (R, bool)
+	walk = func(o *Organisation, depth int) (R, bool) {
 		r, ok := row(o, depth)
 		if !ok {
 			return r, false
@@ -324,7 +312,7 @@ func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, root
 		}
 		figures[c.OrgID] = f
 	}
-	row := func(o *statOrg, depth int) (OrgSupervision, bool) {
+	row := func(o *Organisation, depth int) (OrgSupervision, bool) {
 		f, reported := figures[o.ID]
 		if !reported && !o.existed(from, to, loc) && depth > 0 {
 			return OrgSupervision{}, false
@@ -414,7 +402,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	if err != nil {
 		return sum, err
 	}
-	var cells []*statOrg
+	var cells []*Organisation
 	var subtree []int64
 	var collect func(id int64)
 	collect = func(id int64) {
@@ -514,8 +502,7 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 		return nil, Errorf(CodeInvalid, "Chưa chọn văn bản, đợt gửi hoặc khoảng thời gian.")
 	}
 	args = append(args, rootID)
-	var out []Laggard
-	err := s.sel(ctx, &out, withSubtree(fmt.Sprintf("$%d", len(args)))+`,
+	return selectAll[Laggard](ctx, s, "laggards", withSubtree(fmt.Sprintf("$%d", len(args)))+`,
 		x AS (SELECT DISTINCT ON (a.member_id, a.document_id) a.member_id, a.org_id, a.state
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE `+where+`
 			ORDER BY a.member_id, a.document_id, `+stateRank("a.state")+` DESC, a.id)
@@ -524,10 +511,6 @@ func (s *Storage) Laggards(ctx context.Context, f StudyFilter, rootID int64) ([]
 			WHERE x.org_id IN (SELECT id FROM t) AND x.state NOT IN ('studied', 'studied_offline')
 			ORDER BY x.member_id, `+stateRank("x.state")+`) y
 		ORDER BY org_name COLLATE sotay_vi, full_name COLLATE sotay_vi, member_id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: laggards: %w", err)
-	}
-	return out, nil
 }
 
 // StudiedDocument is a document pushed to some member under an
@@ -543,16 +526,11 @@ type StudiedDocument struct {
 // StudiedDocuments lists the documents assigned to members under root
 // (dissolved parts included), most recently pushed first, at most limit.
 func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int) ([]StudiedDocument, error) {
-	var out []StudiedDocument
-	err := s.sel(ctx, &out, withSubtree("$1")+`
+	return selectAll[StudiedDocument](ctx, s, fmt.Sprintf("studied documents under %d", rootID), withSubtree("$1")+`
 		SELECT d.id, d.kind, d.number, d.title, max(c.created_at) AS last
 		FROM campaigns c JOIN documents d ON d.id = c.document_id
 		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.campaign_id = c.id AND a.org_id IN (SELECT id FROM t))
 		GROUP BY d.id ORDER BY last DESC, d.id DESC LIMIT $2`, rootID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("storage: studied documents under %d: %w", rootID, err)
-	}
-	return out, nil
 }
 
 // StudyFigures returns what StudyRates returns, read from the study_counts
@@ -574,7 +552,7 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if err != nil {
 		return nil, err
 	}
-	row := func(o *statOrg, depth int) (OrgStudy, bool) {
+	row := func(o *Organisation, depth int) (OrgStudy, bool) {
 		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
 			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID], Total: own[o.ID]}, true
 	}

@@ -277,3 +277,12 @@ func int64Array(a []int64) any { return pq.Array(a) }
 
 // Migrations returns the embedded migration files.
 func Migrations() fs.FS { return migrations }
+
+// selectAll runs a query for many rows of T; what names them in the error.
+func selectAll[T any](ctx context.Context, s *Storage, what, query string, args ...any) ([]T, error) {
+	var out []T
+	if err := s.sel(ctx, &out, query, args...); err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	return out, nil
+}

@@ -129,17 +129,12 @@ func (s *Storage) lockTarget(ctx context.Context, id int64) (StudyTarget, error)
 // an open campaign, of a published document; one per document (the newest
 // campaign), nearest deadline first, those without a deadline last.
 func (s *Storage) OpenStudy(ctx context.Context, memberID int64) ([]StudyTarget, error) {
-	var out []StudyTarget
-	err := s.sel(ctx, &out, `SELECT * FROM (SELECT DISTINCT ON (a.document_id) `+studyTargetFields+`
+	return selectAll[StudyTarget](ctx, s, fmt.Sprintf("open study of %d", memberID), `SELECT * FROM (SELECT DISTINCT ON (a.document_id) `+studyTargetFields+`
 		WHERE a.member_id = $1 AND c.closed_at IS NULL AND d.status = 'published'
 		  AND NOT EXISTS (SELECT 1 FROM assignments b WHERE b.member_id = a.member_id AND b.document_id = a.document_id
 		                  AND b.state IN ('studied', 'studied_offline'))
 		ORDER BY a.document_id, c.created_at DESC, a.id DESC) t
 		ORDER BY t.due_on NULLS LAST, t.campaign_at, t.id`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: open study of %d: %w", memberID, err)
-	}
-	return out, nil
 }
 
 // DocumentStudy is what a document card shows a member assigned it: the
@@ -159,15 +154,10 @@ func (s *Storage) DocumentStudy(ctx context.Context, memberID, docID int64) (Stu
 // StudyRecord lists every document a member was assigned, once each, in
 // their furthest state (as the rates count it), newest campaign first.
 func (s *Storage) StudyRecord(ctx context.Context, memberID int64) ([]StudyTarget, error) {
-	var out []StudyTarget
-	err := s.sel(ctx, &out, `SELECT * FROM (SELECT DISTINCT ON (a.document_id) `+studyTargetFields+`
+	return selectAll[StudyTarget](ctx, s, fmt.Sprintf("study record of %d", memberID), `SELECT * FROM (SELECT DISTINCT ON (a.document_id) `+studyTargetFields+`
 		WHERE a.member_id = $1
 		ORDER BY a.document_id, `+stateRank("a.state")+` DESC, c.created_at DESC, a.id DESC) t
 		ORDER BY t.studied_at DESC NULLS LAST, t.campaign_at DESC, t.id DESC`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: study record of %d: %w", memberID, err)
-	}
-	return out, nil
 }
 
 // CloseCampaign ends a campaign: no more "Tôi đã học", no reminders. Its
@@ -211,8 +201,7 @@ type OpenCampaign struct {
 // OpenCampaigns lists the open campaigns with assignments in the subtrees
 // of roots, newest first.
 func (s *Storage) OpenCampaigns(ctx context.Context, roots []int64) ([]OpenCampaign, error) {
-	var out []OpenCampaign
-	err := s.sel(ctx, &out, subtreesCTE+`
+	return selectAll[OpenCampaign](ctx, s, "open campaigns", subtreesCTE+`
 		SELECT `+campaignColumns+`, x.assigned, x.open FROM (
 			SELECT a.campaign_id, count(*) AS assigned,
 			       count(*) FILTER (WHERE a.state NOT IN ('studied', 'studied_offline')) AS open
@@ -220,10 +209,6 @@ func (s *Storage) OpenCampaigns(ctx context.Context, roots []int64) ([]OpenCampa
 		JOIN campaigns c ON c.id = x.campaign_id JOIN documents d ON d.id = c.document_id
 		WHERE c.closed_at IS NULL AND d.status = 'published'
 		ORDER BY c.created_at DESC, c.id DESC`, int64Array(roots))
-	if err != nil {
-		return nil, fmt.Errorf("storage: open campaigns: %w", err)
-	}
-	return out, nil
 }
 
 // subtreesCTE is "sub": the organisations of the subtrees of $1 (ids),

@@ -107,10 +107,10 @@ func (c *config) location() (*time.Location, error) {
 
 // open connects to the database (creating it when missing) and, when
 // migrate is true, brings its schema up to date.
-func (c *config) open(ctx context.Context, migrate bool) (*storage.Storage, error) {
+func (c *config) open(ctx context.Context, migrate bool, opts ...storage.Option) (*storage.Storage, error) {
 	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	s, err := storage.Open(octx, c.DatabaseURL)
+	s, err := storage.Open(octx, c.DatabaseURL, opts...)
 	if err != nil {
 		return nil, explainDBError(c.DatabaseURL, err)
 	}

@@ -121,17 +121,7 @@ func reportCmd() *cobra.Command {
 // openIn opens the database with the storage's clock in loc, so that days
 // and months are the commune's.
 func (c *config) openIn(ctx context.Context, loc *time.Location) (*storage.Storage, error) {
-	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	s, err := storage.Open(octx, c.DatabaseURL, storage.WithClock(func() time.Time { return time.Now().In(loc) }))
-	if err != nil {
-		return nil, explainDBError(c.DatabaseURL, err)
-	}
-	if _, _, err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return c.open(ctx, true, storage.WithClock(func() time.Time { return time.Now().In(loc) }))
 }
 
 // openStats opens the database in loc and finds the organisation --org
