@@ -64,13 +64,28 @@ func callbackData(p Prefix, args ...any) string {
 	return b.String()
 }
 
+// The inline keyboard, in the words the views use: a Button, a Row of them
+// side by side, and the Keyboard (rows) a view shows under its text.
+type (
+	Button   = tgbotapi.InlineKeyboardButton
+	Row      = []Button
+	Keyboard = [][]Button
+	Markup   = tgbotapi.InlineKeyboardMarkup
+)
+
+// newRow puts buttons side by side.
+func newRow(b ...Button) Row { return b }
+
+// newMarkup is the reply markup of rows.
+func newMarkup(rows ...Row) Markup { return Markup{InlineKeyboard: append(Keyboard(nil), rows...)} }
+
 // button is an inline button whose data is built by callbackData.
-func button(label string, p Prefix, args ...any) tgbotapi.InlineKeyboardButton {
+func button(label string, p Prefix, args ...any) Button {
 	return tgbotapi.NewInlineKeyboardButtonData(label, callbackData(p, args...))
 }
 
 // commandButton opens a command as if it was typed.
-func commandButton(label, command string) tgbotapi.InlineKeyboardButton {
+func commandButton(label, command string) Button {
 	return button(label, cbCommand, command)
 }
 

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // A turn of a dialog, as a step's View, Text and Actions see it: the draft,
@@ -25,7 +23,7 @@ type Conv[D any] struct {
 	notice string
 	ended  bool
 	endMsg string
-	endKb  *tgbotapi.InlineKeyboardMarkup
+	endKb  *Markup
 	keep   bool
 }
 
@@ -65,7 +63,7 @@ func (c *Conv[D]) BackTo(step string) {
 func (c *Conv[D]) Reset() { c.state.History = nil }
 
 // End closes the dialog and shows text in place of the step.
-func (c *Conv[D]) End(text string, kb *tgbotapi.InlineKeyboardMarkup) {
+func (c *Conv[D]) End(text string, kb *Markup) {
 	c.ended, c.endMsg, c.endKb = true, text, kb
 }
 
@@ -76,7 +74,7 @@ func (c *Conv[D]) Keep() { c.keep = true }
 func (c *Conv[D]) Notice(text string) { c.notice = text }
 
 // Button is a button of this drawing of the dialog: name:intent.rev:action:args.
-func (c *Conv[D]) Button(label, action string, args ...any) tgbotapi.InlineKeyboardButton {
+func (c *Conv[D]) Button(label, action string, args ...any) Button {
 	return button(label, Prefix(c.d.Name), append([]any{c.version(), action}, args...)...)
 }
 
@@ -101,8 +99,8 @@ func (c *Conv[D]) SetPage(widget string, off int) {
 }
 
 // CancelRow is the usual last row: back (when there is a way back) and cancel.
-func (c *Conv[D]) CancelRow() []tgbotapi.InlineKeyboardButton {
-	row := []tgbotapi.InlineKeyboardButton{}
+func (c *Conv[D]) CancelRow() Row {
+	row := Row{}
 	if len(c.state.History) > 0 {
 		row = append(row, c.Button("◀ Quay lại", actBack))
 	}
@@ -149,16 +147,16 @@ func (c *Conv[D]) draw(ctx context.Context, fresh bool) error {
 	if c.notice != "" {
 		text = c.notice + "\n\n" + text
 	}
-	var kb *tgbotapi.InlineKeyboardMarkup
+	var kb *Markup
 	if len(rows) > 0 {
-		m := tgbotapi.NewInlineKeyboardMarkup(rows...)
+		m := newMarkup(rows...)
 		kb = &m
 	}
 	c.show(text, kb, fresh)
 	return nil
 }
 
-func (c *Conv[D]) show(text string, kb *tgbotapi.InlineKeyboardMarkup, fresh bool) {
+func (c *Conv[D]) show(text string, kb *Markup, fresh bool) {
 	if fresh || c.Update.CallbackQuery == nil {
 		if kb != nil {
 			c.Reply(text, *kb)

@@ -75,7 +75,7 @@ type Step[D any] struct {
 	// Hint answers text typed at a step that takes none (default msgUseButtons).
 	Hint string
 	// View draws the step from the draft and whatever it loads.
-	View func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error)
+	View func(ctx context.Context, c *Conv[D]) (string, Keyboard, error)
 	// Text takes a typed answer (or a file's caption). An expected error
 	// (storage.Errorf) asks the step again with its message; nil Text means
 	// the step takes buttons only.

@@ -20,8 +20,8 @@ const labelInviteSheet = "🖨 In phiếu mời (PDF)"
 // asked to print cell by cell (sotay invite --org CODE --sheet FILE).
 const inviteSheetMax = 1000
 
-func inviteSheetRow() []tgbotapi.InlineKeyboardButton {
-	return tgbotapi.NewInlineKeyboardRow(button(labelInviteSheet, cbInvite, "s", 0))
+func inviteSheetRow() Row {
+	return newRow(button(labelInviteSheet, cbInvite, "s", 0))
 }
 
 func (h *Handlers) inviteSheet(ctx context.Context, r *Request) error {

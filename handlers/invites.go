@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -66,16 +64,16 @@ func (h *Handlers) membersInScope(ctx context.Context, r *Request, linked bool) 
 
 // memberPage is one page of member buttons, each moi:<pick>:<id>, and the
 // paging row, moi:<page>:<offset>.
-func memberPage(ms []storage.Member, off int, pick, page string) (rows [][]tgbotapi.InlineKeyboardButton, first, end int) {
+func memberPage(ms []storage.Member, off int, pick, page string) (rows Keyboard, first, end int) {
 	if off >= len(ms) {
 		off = (len(ms) - 1) / invitePageSize * invitePageSize
 	}
 	end = min(off+invitePageSize, len(ms))
 	for _, m := range ms[off:end] {
 		label := fmt.Sprintf("%s · %s", m.FullName, m.OrgName)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbInvite, pick, m.ID)))
+		rows = append(rows, newRow(button(label, cbInvite, pick, m.ID)))
 	}
-	var nav []tgbotapi.InlineKeyboardButton
+	var nav Row
 	if off > 0 {
 		nav = append(nav, button(labelPrev, cbInvite, page, max(off-invitePageSize, 0)))
 	}
@@ -90,8 +88,8 @@ func memberPage(ms []storage.Member, off int, pick, page string) (rows [][]tgbot
 
 const labelRelink = "🔁 Đổi tài khoản Telegram"
 
-func relinkRow() []tgbotapi.InlineKeyboardButton {
-	return tgbotapi.NewInlineKeyboardRow(button(labelRelink, cbInvite, "l", 0))
+func relinkRow() Row {
+	return newRow(button(labelRelink, cbInvite, "l", 0))
 }
 
 func (h *Handlers) inviteList(ctx context.Context, r *Request, off int) error {
@@ -100,14 +98,14 @@ func (h *Handlers) inviteList(ctx context.Context, r *Request, off int) error {
 		return err
 	}
 	if len(ms) == 0 {
-		kb := tgbotapi.NewInlineKeyboardMarkup(relinkRow())
+		kb := newMarkup(relinkRow())
 		r.Show("✅ Mọi đảng viên trong phạm vi của đồng chí đều đã liên kết tài khoản.\n\n"+
 			"Khi một đảng viên chuyển sang tài khoản Telegram khác (đổi điện thoại, mất tài khoản), hãy bấm <b>"+labelRelink+"</b>.", &kb)
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "m", "p")
 	rows = append(rows, inviteSheetRow(), relinkRow())
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	kb := newMarkup(rows...)
 	r.Show(fmt.Sprintf("✉️ <b>Mã mời liên kết tài khoản</b>\n%d đảng viên chưa liên kết (%d–%d). Chọn đảng viên để tạo đường liên kết dùng một lần:",
 		len(ms), first, end), &kb)
 	return nil
@@ -158,15 +156,15 @@ func (h *Handlers) relinkList(ctx context.Context, r *Request, off int) error {
 	if err != nil {
 		return err
 	}
-	back := tgbotapi.NewInlineKeyboardRow(button("◀ Mã mời", cbInvite, "p", 0))
+	back := newRow(button("◀ Mã mời", cbInvite, "p", 0))
 	if len(ms) == 0 {
-		kb := tgbotapi.NewInlineKeyboardMarkup(back)
+		kb := newMarkup(back)
 		r.Show("Trong phạm vi của đồng chí chưa có đảng viên nào liên kết tài khoản Telegram.", &kb)
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "c", "l")
 	rows = append(rows, back)
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	kb := newMarkup(rows...)
 	r.Show(fmt.Sprintf("🔁 <b>Đổi tài khoản Telegram</b>\nKhi đảng viên đổi điện thoại hoặc tài khoản Telegram, chọn đồng chí đó để tạo đường liên kết "+
 		"mở trên tài khoản mới.\n%d đảng viên đã liên kết (%d–%d):", len(ms), first, end), &kb)
 	return nil
@@ -197,9 +195,9 @@ func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) 
 	if m.LinkedAt != nil {
 		since = " từ ngày " + m.LinkedAt.In(h.deps.Location).Format("02/01/2006")
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(
-		tgbotapi.NewInlineKeyboardRow(button(labelRelink, cbInvite, "r", m.ID)),
-		tgbotapi.NewInlineKeyboardRow(button("◀ Quay lại", cbInvite, "l", 0)),
+	kb := newMarkup(
+		newRow(button(labelRelink, cbInvite, "r", m.ID)),
+		newRow(button("◀ Quay lại", cbInvite, "l", 0)),
 	)
 	r.Show(fmt.Sprintf("Đồng chí <b>%s</b> (%s) đã liên kết tài khoản Telegram%s.\n\n"+
 		"Nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy bấm <b>%s</b> để tạo đường liên kết dùng một lần. "+

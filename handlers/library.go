@@ -104,8 +104,8 @@ func (h *Handlers) documentKinds(ctx context.Context, r *Request) error {
 		r.Show(msgNoDocuments, nil)
 		return nil
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+	var rows Keyboard
+	var row Row
 	total := 0
 	for _, k := range counts {
 		total += k.Count
@@ -117,8 +117,8 @@ func (h *Handlers) documentKinds(ctx context.Context, r *Request) error {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(commandButton(labelSearch, "tim")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	rows = append(rows, newRow(commandButton(labelSearch, "tim")))
+	kb := newMarkup(rows...)
 	r.Show(fmt.Sprintf("📄 <b>Văn bản</b>: %d văn bản dành cho đồng chí. Chọn loại văn bản:", total), &kb)
 	return nil
 }
@@ -135,18 +135,18 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 			return err
 		}
 	}
-	back := tgbotapi.NewInlineKeyboardRow(button(labelBackToKinds, cbLibrary))
+	back := newRow(button(labelBackToKinds, cbLibrary))
 	if total == 0 {
-		kb := tgbotapi.NewInlineKeyboardMarkup(back)
+		kb := newMarkup(back)
 		r.Show(fmt.Sprintf("Không còn văn bản loại %s nào dành cho đồng chí.", storage.DocumentKindName(kind)), &kb)
 		return nil
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, d := range ds {
 		label := cut(fmt.Sprintf("%s · %s · %s", dateVN(d.IssuedOn), d.Number, d.Title), 60)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbDocument, d.ID)))
+		rows = append(rows, newRow(button(label, cbDocument, d.ID)))
 	}
-	var nav []tgbotapi.InlineKeyboardButton
+	var nav Row
 	if off > 0 {
 		nav = append(nav, button(labelPrev, cbLibrary, kind, max(off-docPageSize, 0)))
 	}
@@ -157,7 +157,7 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 		rows = append(rows, nav)
 	}
 	rows = append(rows, back)
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	kb := newMarkup(rows...)
 	pages := (total + docPageSize - 1) / docPageSize
 	r.Show(fmt.Sprintf("📄 <b>%s</b>: %d văn bản, mới nhất trước (trang %d/%d). Chọn văn bản để xem:",
 		esc(storage.DocumentKindName(kind)), total, off/docPageSize+1, pages), &kb)
@@ -180,7 +180,7 @@ func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
 
 // documentCard is a document's header, summary and buttons, and for a
 // member assigned it their state, deadline and "Tôi đã học" (study.go).
-func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Document) (string, tgbotapi.InlineKeyboardMarkup, error) {
+func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Document) (string, Markup, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📄 <b>%s</b>\nNgày %s", esc(docHeading(d)), dateVN(d.IssuedOn))
 	if d.Issuer != "" {
@@ -192,11 +192,11 @@ func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Docum
 	}
 	study, studyRow, err := h.cardStudy(ctx, r, d)
 	if err != nil {
-		return "", tgbotapi.InlineKeyboardMarkup{}, err
+		return "", Markup{}, err
 	}
 	b.WriteString(study)
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var first []tgbotapi.InlineKeyboardButton
+	var rows Keyboard
+	var first Row
 	if strings.TrimSpace(d.Body) != "" {
 		first = append(first, button(labelReadText, cbText, d.ID, 1))
 	}
@@ -209,12 +209,12 @@ func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Docum
 	if studyRow != nil {
 		rows = append(rows, studyRow)
 	}
-	last := tgbotapi.NewInlineKeyboardRow(button(labelBackToList, cbLibrary, d.Kind, 0))
+	last := newRow(button(labelBackToList, cbLibrary, d.Kind, 0))
 	if r.Has(Admin) {
 		last = append(last, button(labelWithdraw, cbWithdraw, d.ID))
 	}
 	rows = append(rows, last)
-	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...), nil
+	return b.String(), newMarkup(rows...), nil
 }
 
 // isLibraryButton reports whether callback data belongs to the library's
@@ -255,19 +255,19 @@ func (h *Handlers) documentText(ctx context.Context, r *Request) error {
 	}
 	pages := TextPages(docHeading(d), d.Body)
 	n := min(max(r.CB.Offset(1), 1), len(pages))
-	var nav []tgbotapi.InlineKeyboardButton
+	var nav Row
 	if n > 1 {
 		nav = append(nav, button(labelPrev, cbText, d.ID, n-1))
 	}
 	if n < len(pages) {
 		nav = append(nav, button(labelNext, cbText, d.ID, n+1))
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	if len(nav) > 0 {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(labelBackToDoc, cbDocument, d.ID)))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	rows = append(rows, newRow(button(labelBackToDoc, cbDocument, d.ID)))
+	kb := newMarkup(rows...)
 	if pressedInLibrary(r) {
 		r.Show(pages[n-1], &kb)
 	} else {
@@ -332,7 +332,7 @@ func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
 			r.Toast = "Văn bản này đã được thu hồi từ trước."
 			return nil
 		}
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+		kb := newMarkup(newRow(
 			button("✅ Xác nhận thu hồi", cbWithdraw, d.ID, "y"),
 			button("↩ Không", cbDocument, d.ID)))
 		r.Show(fmt.Sprintf("🗑 Thu hồi <b>%s</b>?\n%s\n\nSau khi thu hồi, đảng viên không còn xem được văn bản này.",
@@ -346,7 +346,7 @@ func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
 	if !changed {
 		r.Toast = "Văn bản này đã được thu hồi từ trước."
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button(labelBackToKinds, cbLibrary)))
+	kb := newMarkup(newRow(button(labelBackToKinds, cbLibrary)))
 	r.Show(fmt.Sprintf("🗑 Đã thu hồi <b>%s</b>. Đảng viên không còn xem được văn bản này.", esc(docHeading(d))), &kb)
 	return nil
 }

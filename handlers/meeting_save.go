@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -156,10 +154,10 @@ func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) erro
 }
 
 // meetingConfirmation names what was stored, with "Sửa".
-func meetingConfirmation(rep storage.MeetingReport) (string, *tgbotapi.InlineKeyboardMarkup) {
+func meetingConfirmation(rep storage.MeetingReport) (string, *Markup) {
 	text := fmt.Sprintf("✅ Đã lưu báo cáo sinh hoạt chi bộ số %d%s:\n%s", rep.ID, versionNote(rep.Version, rep.Change),
 		meetingLines(rep.OrgName, rep.Kind, rep.HeldOn, rep.Present, rep.Total, rep.Topic, rep.AbsentReasons, rep.MinutesFile != ""))
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(editButton(rtMeeting, rep.ID)))
+	kb := newMarkup(newRow(editButton(rtMeeting, rep.ID)))
 	return text, &kb
 }
 

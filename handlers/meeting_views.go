@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -29,7 +27,7 @@ func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, err
 	return reportHead(ctx, c.Request, meetingTitle, d.ReportID != 0, d.Org, d.Date, kind, present)
 }
 
-func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	head, err := h.meetingHead(ctx, c)
 	if err != nil {
 		return "", nil, err
@@ -41,7 +39,7 @@ func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string,
 	if err != nil {
 		return "", nil, err
 	}
-	var row []tgbotapi.InlineKeyboardButton
+	var row Row
 	for _, m := range ms {
 		day := m.StartsAt.In(h.deps.Location)
 		row = append(row, c.Button("📅 "+day.Format("02/01")+" (lịch họp)", "d", day.Format("20060102")))
@@ -50,59 +48,59 @@ func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string,
 		}
 	}
 	if row != nil {
-		rows = append([][]tgbotapi.InlineKeyboardButton{row}, rows...)
+		rows = append(Keyboard{row}, rows...)
 	}
 	return head + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ 15/11/2026).", append(rows, c.CancelRow()), nil
 }
 
-func (h *Handlers) meetingKindView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return askView(h.meetingHead, "Loại sinh hoạt?", func(c *meetingConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
+func (h *Handlers) meetingKindView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
+	return askView(h.meetingHead, "Loại sinh hoạt?", func(c *meetingConv) Row {
+		return newRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
 	})(ctx, c)
 }
 
-func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	head, err := h.meetingHead(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	day, _ := parseISODay(c.Draft.Date)
 	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
 	if t, ok, err := c.Store.AnswersOn(ctx, c.Draft.Org, from, from.AddDate(0, 0, 1)); err != nil {
 		return "", nil, err
 	} else if ok && t.Invited > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
+		rows = append(rows, newRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
 	}
 	n, err := c.Store.MembersOn(ctx, c.Draft.Org, day)
 	if err != nil {
 		return "", nil, err
 	}
 	if n > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
+		rows = append(rows, newRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
 	}
 	rows = append(rows, c.CancelRow())
 	return head + fmt.Sprintf("Số đảng viên có mặt? Gõ có mặt/tổng số, ví dụ 18/%d, hoặc chỉ số có mặt (tổng số theo danh sách: %d).", max(n, 20), n), rows, nil
 }
 
-func (h *Handlers) meetingTopicView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingTopicView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	return askView(h.meetingHead, "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", nil)(ctx, c)
 }
 
-func (h *Handlers) meetingAbsentView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return askView(h.meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("Không ghi", "none"))
+func (h *Handlers) meetingAbsentView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
+	return askView(h.meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) Row {
+		return newRow(c.Button("Không ghi", "none"))
 	})(ctx, c)
 }
 
-func (h *Handlers) meetingPhotoView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingPhotoView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	head, err := h.meetingHead(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
-	rows := [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(c.Button("Bỏ qua", "skip"))}
+	rows := Keyboard{newRow(c.Button("Bỏ qua", "skip"))}
 	if c.Draft.Photo != "" {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("🗑 Bỏ ảnh đã gửi", "del")))
+		rows = append(rows, newRow(c.Button("🗑 Bỏ ảnh đã gửi", "del")))
 	}
 	return head + "Ảnh biên bản (không bắt buộc): gửi một ảnh chụp, hoặc bấm «Bỏ qua».", append(rows, c.CancelRow()), nil
 }
@@ -121,7 +119,7 @@ func meetingLines(orgName string, kind string, day time.Time, present, total int
 	return b.String()
 }
 
-func (h *Handlers) meetingSummaryView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingSummaryView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	d := c.Draft
 	o, err := c.Store.OrganisationByID(ctx, d.Org)
 	if err != nil {
@@ -129,26 +127,26 @@ func (h *Handlers) meetingSummaryView(ctx context.Context, c *meetingConv) (stri
 	}
 	day, _ := parseISODay(d.Date)
 	title := summaryTitle(meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0)
-	return title + meetingLines(o.Name, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != ""), [][]tgbotapi.InlineKeyboardButton{summaryRow(c)}, nil
+	return title + meetingLines(o.Name, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != ""), Keyboard{summaryRow(c)}, nil
 }
 
-func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	head, err := h.meetingHead(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
-	rows := [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Ngày", "f", "date"), c.Button("Loại", "f", "kind"), c.Button("Số có mặt", "f", "attendance")),
-		tgbotapi.NewInlineKeyboardRow(c.Button("Nội dung", "f", "topic"), c.Button("Người vắng", "f", "absent"), c.Button("Ảnh", "f", "photo")),
+	rows := Keyboard{
+		newRow(c.Button("Ngày", "f", "date"), c.Button("Loại", "f", "kind"), c.Button("Số có mặt", "f", "attendance")),
+		newRow(c.Button("Nội dung", "f", "topic"), c.Button("Người vắng", "f", "absent"), c.Button("Ảnh", "f", "photo")),
 	}
 	if c.Draft.ReportID == 0 && c.Draft.Replace == 0 && len(c.Scope(Secretary).Roots()) > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("Tổ chức", "f", "org")))
+		rows = append(rows, newRow(c.Button("Tổ chức", "f", "org")))
 	}
 	rows = append(rows, editBackRow(c))
 	return head + "Sửa mục nào?", rows, nil
 }
 
-func (h *Handlers) meetingDupView(ctx context.Context, c *meetingConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) meetingDupView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	day, _ := parseISODay(c.Draft.Date)
 	old, err := c.Store.RegularMeeting(ctx, c.Draft.Org, day)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -162,8 +160,8 @@ func (h *Handlers) meetingDupView(ctx context.Context, c *meetingConv) (string, 
 		esc(old.OrgName), day.Format("01/2006"),
 		meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.MinutesFile != ""),
 		vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
-	return text, [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
-		tgbotapi.NewInlineKeyboardRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", actCancel)),
+	return text, Keyboard{
+		newRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
+		newRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", actCancel)),
 	}, nil
 }

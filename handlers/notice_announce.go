@@ -8,21 +8,19 @@ import (
 	"fmt"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
 
 // answerButtons are the notice's buttons.
-func answerButtons(meetingID int64) tgbotapi.InlineKeyboardMarkup {
-	return tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+func answerButtons(meetingID int64) Markup {
+	return newMarkup(newRow(
 		button("✅ Có mặt", cbMeetingAnswer, "y", meetingID),
 		button("🚫 Vắng (có lý do)", cbMeetingAnswer, "n", meetingID)))
 }
 
 // announce records the meeting and queues the notices and reminders.
-func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (string, *tgbotapi.InlineKeyboardMarkup, error) {
+func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (string, *Markup, error) {
 	if err := mayReport(ctx, r, d.Org); err != nil {
 		return "", nil, err
 	}
@@ -79,6 +77,6 @@ func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (str
 	if reminders > 0 {
 		fmt.Fprintf(&b, "\nSẽ nhắc lúc %02d:00 ngày %s.", reminderHour, vn.FormatDate(remindAt))
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("📋 Xem trả lời", cbMeetingTally, m.ID)))
+	kb := newMarkup(newRow(button("📋 Xem trả lời", cbMeetingTally, m.ID)))
 	return b.String(), &kb, nil
 }

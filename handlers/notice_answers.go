@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -68,9 +66,9 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 		Stale:     "Câu hỏi này đã xong.",
 		Steps: []*Step[absenceDraft]{{
 			ID: "reason",
-			View: func(_ context.Context, c *Conv[absenceDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", [][]tgbotapi.InlineKeyboardButton{
-					tgbotapi.NewInlineKeyboardRow(c.Button("Bỏ qua", actCancel))}, nil
+			View: func(_ context.Context, c *Conv[absenceDraft]) (string, Keyboard, error) {
+				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", Keyboard{
+					newRow(c.Button("Bỏ qua", actCancel))}, nil
 			},
 			Text: func(ctx context.Context, c *Conv[absenceDraft], text string) error {
 				reason, err := reportText(text, "Lý do vắng", "ốm")
@@ -151,7 +149,7 @@ func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
 	}
 	text := fmt.Sprintf("📋 <b>Trả lời lịch họp</b> %s, %s ngày %s\n✅ Có mặt %d: %s\n🚫 Vắng %d: %s\n❔ Chưa trả lời %d: %s",
 		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Unanswered(), list(none))
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("🔄 Xem lại", cbMeetingTally, id), button("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
+	kb := newMarkup(newRow(button("🔄 Xem lại", cbMeetingTally, id), button("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
 	r.Show(text, &kb)
 	return nil
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -189,11 +187,11 @@ func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
 	if err != nil || len(ms) == 0 {
 		return err
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, m := range ms {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(fmt.Sprintf("📋 %s · %s", m.StartsAt.In(h.deps.Location).Format("15:04 02/01"), m.OrgName), 60), cbMeetingTally, m.ID)))
+		rows = append(rows, newRow(button(cut(fmt.Sprintf("📋 %s · %s", m.StartsAt.In(h.deps.Location).Format("15:04 02/01"), m.OrgName), 60), cbMeetingTally, m.ID)))
 	}
-	r.Reply("📅 Các buổi họp đã thông báo: bấm để xem ai có mặt, ai vắng.", tgbotapi.NewInlineKeyboardMarkup(rows...))
+	r.Reply("📅 Các buổi họp đã thông báo: bấm để xem ai có mặt, ai vắng.", newMarkup(rows...))
 	return nil
 }
 
@@ -205,25 +203,25 @@ func (h *Handlers) noticeHead(ctx context.Context, c *noticeConv) (string, error
 	return reportHead(ctx, c.Request, noticeTitle, false, c.Draft.Org, c.Draft.Date, at)
 }
 
-func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, Keyboard, error) {
 	head, err := h.noticeHead(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
 	t := today(c.Request)
 	day := func(n int) string { return t.AddDate(0, 0, n).Format("20060102") }
-	rows := [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(c.Button("Hôm nay ("+t.Format("02/01")+")", "d", day(0)), c.Button("Ngày mai ("+t.AddDate(0, 0, 1).Format("02/01")+")", "d", day(1))),
-		tgbotapi.NewInlineKeyboardRow(c.Button(t.AddDate(0, 0, 2).Format("02/01/2006"), "d", day(2)), c.Button(t.AddDate(0, 0, 3).Format("02/01/2006"), "d", day(3)),
+	rows := Keyboard{
+		newRow(c.Button("Hôm nay ("+t.Format("02/01")+")", "d", day(0)), c.Button("Ngày mai ("+t.AddDate(0, 0, 1).Format("02/01")+")", "d", day(1))),
+		newRow(c.Button(t.AddDate(0, 0, 2).Format("02/01/2006"), "d", day(2)), c.Button(t.AddDate(0, 0, 3).Format("02/01/2006"), "d", day(3)),
 			c.Button(t.AddDate(0, 0, 7).Format("02/01/2006"), "d", day(7))),
 		c.CancelRow(),
 	}
 	return head + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ " + vn.FormatDate(t.AddDate(0, 0, 3)) + ").", rows, nil
 }
 
-func (h *Handlers) noticeTimeView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return askView(h.noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
+func (h *Handlers) noticeTimeView(ctx context.Context, c *noticeConv) (string, Keyboard, error) {
+	return askView(h.noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) Row {
+		return newRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
 	})(ctx, c)
 }
 
@@ -231,7 +229,7 @@ func (h *Handlers) noticeAsk(question string) reportView[noticeDraft] {
 	return askView(h.noticeHead, question, nil)
 }
 
-func (h *Handlers) noticeConfirmView(ctx context.Context, c *noticeConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) noticeConfirmView(ctx context.Context, c *noticeConv) (string, Keyboard, error) {
 	o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
 	if err != nil {
 		return "", nil, err
@@ -241,8 +239,8 @@ func (h *Handlers) noticeConfirmView(ctx context.Context, c *noticeConv) (string
 		return "", nil, err
 	}
 	return noticeTitle + " — đồng chí kiểm tra lại:\n" + noticeLines(o.Name, starts, c.Draft.Place, c.Draft.Topic),
-		[][]tgbotapi.InlineKeyboardButton{
-			tgbotapi.NewInlineKeyboardRow(c.Button("✅ Gửi cho đảng viên", "ok")),
+		Keyboard{
+			newRow(c.Button("✅ Gửi cho đảng viên", "ok")),
 			c.CancelRow(),
 		}, nil
 }

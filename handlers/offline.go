@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -57,13 +55,13 @@ func (h *Handlers) offlineCampaigns(ctx context.Context, r *Request) ([]storage.
 	return r.Store.OpenCampaigns(ctx, r.Scope(Secretary).Roots())
 }
 
-func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
 	cs, err := h.offlineCampaigns(ctx, c.Request)
 	if err != nil {
 		return "", nil, err
 	}
 	if len(cs) == 0 {
-		return "Không có đợt học tập nào đang mở trong phạm vi của đồng chí.", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+		return "Không có đợt học tập nào đang mở trong phạm vi của đồng chí.", Keyboard{c.CancelRow()}, nil
 	}
 	var items []Item
 	for _, x := range cs {
@@ -102,13 +100,13 @@ func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) 
 	return storage.ErrForbidden
 }
 
-func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
 	orgs, err := c.Store.OfflineOrgs(ctx, c.Draft.Camp, c.Scope(Secretary).Roots())
 	if err != nil {
 		return "", nil, err
 	}
 	if len(orgs) == 0 {
-		return "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+		return "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!", Keyboard{c.CancelRow()}, nil
 	}
 	var items []Item
 	for _, o := range orgs {
@@ -130,7 +128,7 @@ func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) e
 	return nil
 }
 
-func (h *Handlers) offlineDate(_ context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) offlineDate(_ context.Context, c *offlineConv) (string, Keyboard, error) {
 	today := c.Now()
 	var earlier []time.Time
 	for i := 2; i <= 7; i++ {
@@ -176,7 +174,7 @@ func (h *Handlers) offlineSetDate(ctx context.Context, c *offlineConv, d time.Ti
 	return nil
 }
 
-func (h *Handlers) offlineTicks(ctx context.Context, c *offlineConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) offlineTicks(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
 	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)
 	if err != nil {
 		return "", nil, err
@@ -204,7 +202,7 @@ func (h *Handlers) offlineTicks(ctx context.Context, c *offlineConv) (string, []
 	fmt.Fprintf(&b, "📋 <b>%s</b> · %s\nBuổi sinh hoạt ngày %s\n", esc(camp.DocNumber), esc(org.Name), dateVN(on))
 	if len(items) == 0 {
 		b.WriteString("\nMọi đảng viên của chi bộ đã học văn bản này.")
-		return b.String(), [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+		return b.String(), Keyboard{c.CancelRow()}, nil
 	}
 	fmt.Fprintf(&b, "\nBấm tên các đồng chí đã học tại buổi sinh hoạt (☑), rồi bấm «💾 Lưu». %d đồng chí chưa học", len(items)-len(c.Draft.Was))
 	if unreachable > 0 {
@@ -215,7 +213,7 @@ func (h *Handlers) offlineTicks(ctx context.Context, c *offlineConv) (string, []
 		b.WriteString("\nCác dấu ☑ ghi trong 24 giờ qua có thể bỏ nếu ghi nhầm.")
 	}
 	kb := Multiselect(c, "tick", items, c.Draft.Tick, "t")
-	kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
+	kb = append(kb, newRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
 	return b.String(), kb, nil
 }
 
@@ -303,7 +301,7 @@ func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) erro
 	for _, p := range problems {
 		b.WriteString("\n⚠️ " + esc(p))
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("📋 Ghi nhận chi bộ khác", cbOfflineStart)))
+	kb := newMarkup(newRow(button("📋 Ghi nhận chi bộ khác", cbOfflineStart)))
 	c.End(b.String(), &kb)
 	return nil
 }

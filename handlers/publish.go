@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -48,7 +46,7 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 			{
 				ID:   "kind",
 				Hint: "Đồng chí chọn loại văn bản bằng nút bên dưới.",
-				View: func(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+				View: func(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
 					return kindQuestion(c)
 				},
 				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
@@ -64,7 +62,7 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 			},
 			{
 				ID: "summary",
-				View: func(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+				View: func(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
 					return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\nLoại: %s ✓\n\nBước 2/3: đồng chí gửi tóm tắt nội dung (một đoạn ngắn), hoặc bấm <b>Bỏ qua</b>.",
 						esc(c.Draft.Number), esc(storage.DocumentKindName(c.Draft.Kind))), skipRows(c), nil
 				},
@@ -133,20 +131,20 @@ func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error
 	return nil
 }
 
-func skipRows(c *Conv[publishDraft]) [][]tgbotapi.InlineKeyboardButton {
-	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+func skipRows(c *Conv[publishDraft]) Keyboard {
+	return Keyboard{newRow(
 		c.Button("⏭ Bỏ qua", "skip"), c.Button("❌ Hủy", actCancel))}
 }
 
 // kindQuestion asks the kind, the guess from the number's letters first.
-func kindQuestion(c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func kindQuestion(c *Conv[publishDraft]) (string, Keyboard, error) {
 	d := c.Draft
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	if d.Kind != "" {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(
+		rows = append(rows, newRow(c.Button(
 			"✅ "+storage.DocumentKindName(d.Kind)+" (theo số hiệu)", "k", d.Kind)))
 	}
-	var row []tgbotapi.InlineKeyboardButton
+	var row Row
 	for _, k := range storage.DocumentKinds {
 		if k.Code == d.Kind {
 			continue
@@ -159,11 +157,11 @@ func kindQuestion(c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardBut
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("❌ Hủy", actCancel)))
+	rows = append(rows, newRow(c.Button("❌ Hủy", actCancel)))
 	return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\n%s\n\nBước 1/3: chọn loại văn bản:", esc(d.Number), esc(d.Title)), rows, nil
 }
 
-func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
 	d := c.Draft
 	date, _ := time.Parse("2006-01-02", d.Date)
 	summary := d.Summary
@@ -176,7 +174,7 @@ func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, [][]tgbot
 	}
 	text := fmt.Sprintf("📄 <b>Bước 3/3: xem lại trước khi đăng</b>\nLoại: %s\nSố hiệu: %s\nNgày ban hành: %s\nCơ quan ban hành: %s\nTrích yếu: %s\nTóm tắt: %s\nTệp: %s\n\nVăn bản đăng cho toàn Đảng bộ.",
 		esc(storage.DocumentKindName(d.Kind)), esc(d.Number), dateVN(date), esc(d.Issuer), esc(d.Title), esc(cut(summary, 1500)), esc(file))
-	return text, [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+	return text, Keyboard{newRow(
 		c.Button("✅ Đăng", "ok"), c.Button("❌ Hủy", actCancel))}, nil
 }
 
@@ -195,7 +193,7 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], 
 	if err != nil {
 		return err
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("📄 Xem văn bản", cbDocument, doc.ID)))
+	kb := newMarkup(newRow(button("📄 Xem văn bản", cbDocument, doc.ID)))
 	c.End(fmt.Sprintf("✅ Đã đăng <b>%s</b>. Đảng viên xem được ngay trong /vanban.", esc(docHeading(doc))), &kb)
 	c.Toast = "Đã đăng văn bản."
 	return nil

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -187,7 +185,7 @@ func pusher(r *Request) storage.Pusher {
 
 // pushDocs lists the documents the pusher may push: published, readable by
 // them and meant for some organisation of their scope.
-func (h *Handlers) pushDocs(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) pushDocs(ctx context.Context, c *pushConv) (string, Keyboard, error) {
 	off := c.Page("docs")
 	ds, n, err := c.Store.PushableDocuments(ctx, pusher(c.Request), off, widgetPageSize)
 	if err != nil {
@@ -201,12 +199,12 @@ func (h *Handlers) pushDocs(ctx context.Context, c *pushConv) (string, [][]tgbot
 		off = 0
 	}
 	if n == 0 {
-		return msgPushNoDocs, [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+		return msgPushNoDocs, Keyboard{c.CancelRow()}, nil
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, d := range ds {
 		label := fmt.Sprintf("%s %s · %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(cut(label, 60), "d", d.ID)))
+		rows = append(rows, newRow(c.Button(cut(label, 60), "d", d.ID)))
 	}
 	if nav := pageButtons(c, "docs", off, len(ds), n); nav != nil {
 		rows = append(rows, nav)
@@ -225,7 +223,7 @@ func (h *Handlers) pushHeader(ctx context.Context, c *pushConv) (string, error) 
 
 // pushScope asks whom to push to: the whole commune, a base committee, or
 // cells chosen one by one.
-func (h *Handlers) pushScope(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) pushScope(ctx context.Context, c *pushConv) (string, Keyboard, error) {
 	head, err := h.pushHeader(ctx, c)
 	if err != nil {
 		return "", nil, err
@@ -235,23 +233,23 @@ func (h *Handlers) pushScope(ctx context.Context, c *pushConv) (string, [][]tgbo
 	if err != nil {
 		return "", nil, err
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, o := range orgs {
 		switch {
 		case scope.IsRoot(o.ID):
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("🏛 Toàn "+cut(o.Name, 50), "s", o.ID)))
+			rows = append(rows, newRow(c.Button("🏛 Toàn "+cut(o.Name, 50), "s", o.ID)))
 		case o.Kind == storage.KindDangBo:
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("🏢 "+cut(o.Name, 50), "s", o.ID)))
+			rows = append(rows, newRow(c.Button("🏢 "+cut(o.Name, 50), "s", o.ID)))
 		}
 	}
 	rows = append(rows,
-		tgbotapi.NewInlineKeyboardRow(c.Button("☑ Chọn từng chi bộ", "c")),
-		tgbotapi.NewInlineKeyboardRow(c.Button("◀ Chọn văn bản khác", actBack), c.Button("✖ Hủy", actCancel)))
+		newRow(c.Button("☑ Chọn từng chi bộ", "c")),
+		newRow(c.Button("◀ Chọn văn bản khác", actBack), c.Button("✖ Hủy", actCancel)))
 	return head + "\nBước 2/3: gửi cho ai?", rows, nil
 }
 
 // pushCells lets the pusher tick cells, a page at a time.
-func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, Keyboard, error) {
 	head, err := h.pushHeader(ctx, c)
 	if err != nil {
 		return "", nil, err
@@ -267,7 +265,7 @@ func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, [][]tgbo
 		}
 	}
 	rows := Multiselect(c, "cells", cells, c.Draft.Orgs, "t")
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
+	rows = append(rows, newRow(
 		c.Button(fmt.Sprintf("✅ Xong (%d chi bộ)", len(c.Draft.Orgs)), "n"),
 		c.Button("◀ Quay lại", actBack)))
 	return head + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows, nil
@@ -316,41 +314,41 @@ func (h *Handlers) pushSummary(ctx context.Context, c *pushConv) (string, storag
 	return b.String(), p, nil
 }
 
-func allButton(c *pushConv, p storage.CampaignPreview) []tgbotapi.InlineKeyboardButton {
+func allButton(c *pushConv, p storage.CampaignPreview) Row {
 	if p.Already == 0 {
 		return nil
 	}
 	if c.Draft.All {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("↩️ Chỉ gửi người chưa nhận", "a"))
+		return newRow(c.Button("↩️ Chỉ gửi người chưa nhận", "a"))
 	}
-	return tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "a"))
+	return newRow(c.Button(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "a"))
 }
 
 // pushDue asks for the deadline.
-func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, Keyboard, error) {
 	head, sum, p, err := h.pushHeadSummary(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
 	now := c.Now()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format("02/01") }
-	rows := [][]tgbotapi.InlineKeyboardButton{
-		tgbotapi.NewInlineKeyboardRow(
+	rows := Keyboard{
+		newRow(
 			c.Button("7 ngày ("+day(7)+")", "h", 7),
 			c.Button("15 ngày ("+day(15)+")", "h", 15)),
-		tgbotapi.NewInlineKeyboardRow(
+		newRow(
 			c.Button("30 ngày ("+day(30)+")", "h", 30),
 			c.Button("Không đặt hạn", "h", 0)),
 	}
 	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
+	rows = append(rows, newRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
 	return head + "\n" + sum + "\n\nBước 3/3: hạn học tập?", rows, nil
 }
 
 // pushConfirm shows everything once more before sending.
-func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, Keyboard, error) {
 	head, sum, p, err := h.pushHeadSummary(ctx, c)
 	if err != nil {
 		return "", nil, err
@@ -360,9 +358,9 @@ func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tg
 		t, _ := time.Parse("2006-01-02", c.Draft.Due)
 		due = dateVN(t)
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	if p.Assigned > 0 {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(fmt.Sprintf("✅ Gửi cho %d đảng viên", p.Reachable), "ok")))
+		rows = append(rows, newRow(c.Button(fmt.Sprintf("✅ Gửi cho %d đảng viên", p.Reachable), "ok")))
 	}
 	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
@@ -374,7 +372,7 @@ func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, [][]tg
 	if quizRow != nil {
 		rows = append(rows, quizRow)
 	}
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
+	rows = append(rows, newRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
 	return head + "\n" + sum + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows, nil
 }
 

@@ -20,7 +20,7 @@ import (
 // PushProgress is the pusher's status message: progress while sending,
 // then the final summary with the delivery report button. rate (messages
 // per second) gives the time left; 0 leaves it out.
-func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *tgbotapi.InlineKeyboardMarkup) {
+func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *Markup) {
 	doc := fmt.Sprintf("%s số %s", storage.DocumentKindName(st.DocKind), st.DocNumber)
 	if !final {
 		// Counted against the messages to send: members without Telegram
@@ -62,7 +62,7 @@ func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *
 	if st.DueOn != nil {
 		fmt.Fprintf(&b, "\nHạn học tập: %s", st.DueOn.Format("02/01/2006"))
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+	kb := newMarkup(newRow(
 		button("📊 Báo cáo gửi", cbDeliveryReport, st.ID)))
 	return b.String(), &kb
 }

@@ -82,12 +82,12 @@ func (h *Handlers) showQuestion(r *Request, a storage.QuizAttempt, q storage.Qui
 	qq := q.Questions[n]
 	var b strings.Builder
 	fmt.Fprintf(&b, "📝 <b>Bài kiểm tra %s</b> · câu %d/%d\n\n<b>%s</b>\n", esc(t.DocNumber), n+1, len(q.Questions), esc(qq.Question))
-	var row []tgbotapi.InlineKeyboardButton
+	var row Row
 	for i, o := range qq.Options {
 		fmt.Fprintf(&b, "\n%c. %s", optionLetters[i], esc(o))
 		row = append(row, button(string(optionLetters[i]), cbQuiz, "a", a.ID, n, i))
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(row)
+	kb := newMarkup(row)
 	r.Show(b.String(), &kb)
 }
 
@@ -120,7 +120,7 @@ func (h *Handlers) showResult(r *Request, a storage.QuizAttempt, q storage.Quiz,
 	if len([]rune(text)) > MaxMessageLen-200 {
 		text = string([]rune(text)[:MaxMessageLen-300]) + "…"
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+	kb := newMarkup(newRow(
 		button("🔁 Làm lại", cbQuiz, "s", t.ID), button(labelReadText, cbText, t.DocumentID, 1)))
 	r.Show(text+"\n\nĐồng chí đọc lại văn bản rồi bấm «🔁 Làm lại».", &kb)
 }
@@ -171,7 +171,7 @@ func (h *Handlers) quizImport(ctx context.Context, r *Request) error {
 
 // pushQuizChoice is the /gui confirm step's quiz line and toggle, for a
 // document that has a quiz.
-func (h *Handlers) pushQuizChoice(ctx context.Context, c *pushConv) (string, []tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) pushQuizChoice(ctx context.Context, c *pushConv) (string, Row, error) {
 	q, err := c.Store.CurrentQuiz(ctx, c.Draft.DocID)
 	if storage.ErrorCode(err) == storage.CodeNotFound {
 		return "", nil, nil
@@ -181,10 +181,10 @@ func (h *Handlers) pushQuizChoice(ctx context.Context, c *pushConv) (string, []t
 	}
 	if c.Draft.Quiz {
 		return fmt.Sprintf("\nBài kiểm tra: <b>bắt buộc</b> (%d câu, đạt từ %d%%)", len(q.Questions), storage.DefaultPassPercent),
-			tgbotapi.NewInlineKeyboardRow(c.Button("☑ Bắt buộc làm bài kiểm tra", "q")), nil
+			newRow(c.Button("☑ Bắt buộc làm bài kiểm tra", "q")), nil
 	}
 	return fmt.Sprintf("\nBài kiểm tra: không bắt buộc (%d câu, đảng viên có thể làm)", len(q.Questions)),
-		tgbotapi.NewInlineKeyboardRow(c.Button("☐ Bắt buộc làm bài kiểm tra", "q")), nil
+		newRow(c.Button("☐ Bắt buộc làm bài kiểm tra", "q")), nil
 }
 
 func (h *Handlers) pushToggleQuiz(ctx context.Context, c *pushConv, _ Args) error {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -28,16 +26,16 @@ func ReminderMessage(items []storage.StudyTarget, today time.Time) (string, any)
 	} else {
 		fmt.Fprintf(&b, "🔔 <b>Nhắc học tập</b>\nĐồng chí còn %d văn bản chưa xác nhận đã học:\n", len(items))
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for i, t := range items {
 		fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s\n    %s", i+1, esc(t.DocNumber), esc(cut(t.DocTitle, 100)), dueLabel(t, today))
 		if i < maxReminderButtons {
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
+			rows = append(rows, newRow(button(cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
 		}
 	}
 	b.WriteString("\n\nBấm vào văn bản để mở, đọc rồi bấm «✅ Tôi đã học».")
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("⏰ Nhắc lại sau", cbRemindLater)))
-	return b.String(), tgbotapi.NewInlineKeyboardMarkup(rows...)
+	rows = append(rows, newRow(button("⏰ Nhắc lại sau", cbRemindLater)))
+	return b.String(), newMarkup(rows...)
 }
 
 // remindLater is "⏰ Nhắc lại sau": remind the pressing member tomorrow.
@@ -75,7 +73,7 @@ func (h *Handlers) remindCommand(ctx context.Context, r *Request) error {
 	return h.reminding.Start(ctx, r, "camp", remindDraft{})
 }
 
-func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, Keyboard, error) {
 	cs, err := c.Store.OpenCampaigns(ctx, c.Scope(Secretary).Roots())
 	if err != nil {
 		return "", nil, err
@@ -87,7 +85,7 @@ func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, [][]
 		}
 	}
 	if len(items) == 0 {
-		return "Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.", [][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+		return "Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.", Keyboard{c.CancelRow()}, nil
 	}
 	text := "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):"
 	return text, append(Select(c, "camp", items, "c"), c.CancelRow()), nil

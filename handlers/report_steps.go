@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -46,7 +44,7 @@ func reportForm(ctx context.Context, r *Request, example string, parse func(args
 }
 
 // reportView is a step's window.
-type reportView[D any] func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error)
+type reportView[D any] func(ctx context.Context, c *Conv[D]) (string, Keyboard, error)
 
 // advance moves to the first field the draft still needs, or its last step.
 func advance[D reportDraft](c *Conv[D]) { c.Goto(c.Draft.next()) }
@@ -83,7 +81,7 @@ func answered[D reportDraft](set func(*D)) func(context.Context, *Conv[D], Args)
 // for (a forged button may name any); set takes it into the draft.
 func orgStep[D any](title, question string, cellsOnly bool, set func(context.Context, *Conv[D], int64) error) *Step[D] {
 	return &Step[D]{ID: "org",
-		View: func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+		View: func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
 			items, err := reportOrgItems(ctx, c.Request, cellsOnly)
 			if err != nil {
 				return "", nil, err
@@ -163,13 +161,13 @@ func textAnswer[D reportDraft](label, example string, set func(*D, string)) func
 
 // askView is a window that asks one question under the dialog's head,
 // with a row of buttons (none when row is nil) above the cancel row.
-func askView[D any](head func(context.Context, *Conv[D]) (string, error), question string, row func(*Conv[D]) []tgbotapi.InlineKeyboardButton) reportView[D] {
-	return func(ctx context.Context, c *Conv[D]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func askView[D any](head func(context.Context, *Conv[D]) (string, error), question string, row func(*Conv[D]) Row) reportView[D] {
+	return func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
 		text, err := head(ctx, c)
 		if err != nil {
 			return "", nil, err
 		}
-		var rows [][]tgbotapi.InlineKeyboardButton
+		var rows Keyboard
 		if row != nil {
 			rows = append(rows, row(c))
 		}
@@ -214,13 +212,13 @@ func summaryTitle(title, editTitle string, editing bool) string {
 }
 
 // summaryRow is the summary's "Gửi", "Sửa" and "Hủy".
-func summaryRow[D any](c *Conv[D]) []tgbotapi.InlineKeyboardButton {
-	return tgbotapi.NewInlineKeyboardRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))
+func summaryRow[D any](c *Conv[D]) Row {
+	return newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))
 }
 
 // editBackRow is the edit menu's last row: back to the summary, or cancel.
-func editBackRow[D any](c *Conv[D]) []tgbotapi.InlineKeyboardButton {
-	return tgbotapi.NewInlineKeyboardRow(c.Button("◀ Quay lại", actBack), c.Button("✖ Hủy", actCancel))
+func editBackRow[D any](c *Conv[D]) Row {
+	return newRow(c.Button("◀ Quay lại", actBack), c.Button("✖ Hủy", actCancel))
 }
 
 // summaryStep is the summary: "Gửi" sends, "Sửa" opens the edit menu.
@@ -232,7 +230,7 @@ func summaryStep[D any](view reportView[D], send func(context.Context, *Conv[D],
 }
 
 // reportSaved ends a report dialog with the confirmation of what was stored.
-func reportSaved[D any](c *Conv[D], text string, kb *tgbotapi.InlineKeyboardMarkup) {
+func reportSaved[D any](c *Conv[D], text string, kb *Markup) {
 	c.End(text, kb)
 	c.Toast = "Đã lưu báo cáo."
 }

@@ -237,7 +237,7 @@ func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) 
 	return info, nil
 }
 
-func editButton(typ string, id int64) tgbotapi.InlineKeyboardButton {
+func editButton(typ string, id int64) Button {
 	return button("✏️ Sửa", cbReportEdit, typ, id)
 }
 

@@ -88,7 +88,7 @@ func (r *Request) Reply(text string, markup any) {
 
 // Show edits the message a button was pressed on when there is one (fewer
 // messages on a slow phone), and sends a new message otherwise.
-func (r *Request) Show(text string, kb *tgbotapi.InlineKeyboardMarkup) {
+func (r *Request) Show(text string, kb *Markup) {
 	cq := r.Update.CallbackQuery
 	if cq == nil || cq.Message == nil {
 		if kb != nil {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -76,7 +74,7 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].ReportedAt.After(items[j].ReportedAt) })
 	if len(items) == 0 && off == 0 && waiting {
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
+		kb := newMarkup(newRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
 		r.Show("Không còn báo cáo nào chờ xem.", &kb)
 		return nil
 	}
@@ -88,11 +86,11 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 		off = 0
 	}
 	end := min(off+reportPage, len(items))
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, it := range items[off:end] {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(it.Label, 60), cbReview, "v", it.ID)))
+		rows = append(rows, newRow(button(cut(it.Label, 60), cbReview, "v", it.ID)))
 	}
-	var nav []tgbotapi.InlineKeyboardButton
+	var nav Row
 	if off > 0 {
 		nav = append(nav, button(labelPrev, cbReview, filter("l", max(off-reportPage, 0))...))
 	}
@@ -104,12 +102,12 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 	}
 	if !r.Scope(Officer).Empty() {
 		if waiting {
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
+			rows = append(rows, newRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
 		} else {
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("⏳ Chỉ báo cáo chờ xem", cbReview, "l", 0, "s")))
+			rows = append(rows, newRow(button("⏳ Chỉ báo cáo chờ xem", cbReview, "l", 0, "s")))
 		}
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	kb := newMarkup(rows...)
 	r.Show("🗂 <b>Báo cáo gần đây</b> (⏳ chờ xem, ✔ đã xem, ↩ trả lại để sửa). Bấm để xem, sửa hoặc xem các phiên bản:", &kb)
 	return nil
 }
@@ -180,13 +178,13 @@ func (h *Handlers) showReport(ctx context.Context, r *Request, info storage.Repo
 	default:
 		return storage.ErrNotFound
 	}
-	rows := [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(editButton(typ, info.ID), button("🗂 Danh sách", cbReview, "l", 0))}
+	rows := Keyboard{newRow(editButton(typ, info.ID), button("🗂 Danh sách", cbReview, "l", 0))}
 	if ok, err := r.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
 		return err
 	} else if ok {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button("✔ Đã xem", cbReview, "ok", info.ID), button("↩ Trả lại để sửa", cbReview, "back", info.ID)))
+		rows = append(rows, newRow(button("✔ Đã xem", cbReview, "ok", info.ID), button("↩ Trả lại để sửa", cbReview, "back", info.ID)))
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	kb := newMarkup(rows...)
 	r.Show(b.String(), &kb)
 	return nil
 }
@@ -231,9 +229,9 @@ func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 		Stale:     "Việc trả lại báo cáo này đã xong hoặc đã hủy.",
 		Steps: []*Step[returnDraft]{{
 			ID: "why",
-			View: func(_ context.Context, c *Conv[returnDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+			View: func(_ context.Context, c *Conv[returnDraft]) (string, Keyboard, error) {
 				return fmt.Sprintf("↩ Trả lại báo cáo số %d: đồng chí gõ ý kiến để người báo cáo sửa, ví dụ «Ghi rõ người vắng và lý do».", c.Draft.Report),
-					[][]tgbotapi.InlineKeyboardButton{c.CancelRow()}, nil
+					Keyboard{c.CancelRow()}, nil
 			},
 			Text: h.returnReport,
 		}},
@@ -284,7 +282,7 @@ func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], text 
 		if m.TelegramUserID != nil && m.Active {
 			msg := fmt.Sprintf("↩ %s được trả lại để sửa.\nÝ kiến của đồng chí %s: %s\nĐồng chí bấm «Sửa» để gửi bản đã sửa (bản cũ vẫn được giữ).",
 				what, esc(c.Member.FullName), esc(comment))
-			kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(editButton(typ, info.ID)))
+			kb := newMarkup(newRow(editButton(typ, info.ID)))
 			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, *m.TelegramUserID, msg, kb); err != nil {
 				return err
 			}

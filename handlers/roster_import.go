@@ -39,8 +39,8 @@ func (h *Handlers) importDialog() *Dialog[importDraft] {
 		Stale:     "Lựa chọn này đã xong hoặc đã hết hiệu lực.",
 		Steps: []*Step[importDraft]{{
 			ID: "confirm",
-			View: func(_ context.Context, c *Conv[importDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-				return c.Draft.Report, [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+			View: func(_ context.Context, c *Conv[importDraft]) (string, Keyboard, error) {
+				return c.Draft.Report, Keyboard{newRow(
 					c.Button(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", c.Draft.Valid), "ok"),
 					c.Button("❌ Không nhập", actCancel),
 				)}, nil

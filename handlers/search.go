@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -23,7 +21,7 @@ func (h *Handlers) searchDialog() *Dialog[searchDraft] {
 		Stale: "Tìm kiếm này đã xong. Đồng chí gõ /tim để tìm lại.",
 		Steps: []*Step[searchDraft]{{
 			ID: "words",
-			View: func(_ context.Context, c *Conv[searchDraft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+			View: func(_ context.Context, c *Conv[searchDraft]) (string, Keyboard, error) {
 				return msgSearchAsk, nil, nil
 			},
 			Text: func(ctx context.Context, c *Conv[searchDraft], text string) error {
@@ -55,19 +53,19 @@ func (h *Handlers) searchCommand(ctx context.Context, r *Request) error {
 }
 
 // searchResults is the answer to a query: a button per document found.
-func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) (string, tgbotapi.InlineKeyboardMarkup, error) {
+func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) (string, Markup, error) {
 	hits, err := r.Store.SearchDocuments(ctx, *r.Member, query, storage.MaxSearchResults)
 	if err != nil {
-		return "", tgbotapi.InlineKeyboardMarkup{}, err
+		return "", Markup{}, err
 	}
-	again := tgbotapi.NewInlineKeyboardRow(commandButton("🔎 Tìm lại", "tim"))
+	again := newRow(commandButton("🔎 Tìm lại", "tim"))
 	if len(hits) == 0 {
-		return fmt.Sprintf(msgSearchNone, esc(cut(query, 100))), tgbotapi.NewInlineKeyboardMarkup(again), nil
+		return fmt.Sprintf(msgSearchNone, esc(cut(query, 100))), newMarkup(again), nil
 	}
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, hit := range hits {
 		label := cut(fmt.Sprintf("%s %s · %s", hit.KindName(), hit.Number, hit.Title), 60)
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(label, cbDocument, hit.ID)))
+		rows = append(rows, newRow(button(label, cbDocument, hit.ID)))
 	}
 	rows = append(rows, again)
 	more := ""
@@ -75,5 +73,5 @@ func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) 
 		more = " Nếu chưa thấy văn bản cần tìm, đồng chí hãy gõ thêm từ."
 	}
 	return fmt.Sprintf("🔎 Kết quả cho «%s»: %d văn bản.%s Chọn văn bản để xem:", esc(cut(query, 100)), len(hits), more),
-		tgbotapi.NewInlineKeyboardMarkup(rows...), nil
+		newMarkup(rows...), nil
 }

@@ -242,9 +242,9 @@ func (h *Handlers) menu(_ context.Context, r *Request) error {
 }
 
 // menuKeyboard has a button for each handler with a MenuLabel the member may use, two a row.
-func (h *Handlers) menuKeyboard(r *Request) tgbotapi.InlineKeyboardMarkup {
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+func (h *Handlers) menuKeyboard(r *Request) Markup {
+	var rows Keyboard
+	var row Row
 	for _, hd := range h.list {
 		if hd.MenuLabel == "" || !r.Has(hd.Access) {
 			continue
@@ -258,7 +258,7 @@ func (h *Handlers) menuKeyboard(r *Request) tgbotapi.InlineKeyboardMarkup {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return newMarkup(rows...)
 }
 
 // help lists what this user may do.
@@ -273,7 +273,7 @@ func (h *Handlers) help(_ context.Context, r *Request) error {
 	}
 	if r.Member != nil {
 		b.WriteString("\n\nMọi chức năng đều có nút bấm trong /menu, đồng chí không cần nhớ lệnh.")
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(commandButton("📘 Về danh mục", "menu")))
+		kb := newMarkup(newRow(commandButton("📘 Về danh mục", "menu")))
 		r.Show(b.String(), &kb)
 		return nil
 	}

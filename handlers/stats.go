@@ -3,8 +3,6 @@ package handlers
 import (
 	"context"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -98,8 +96,8 @@ func (h *Handlers) statsCommand(ctx context.Context, r *Request) error {
 	return h.stats.Start(ctx, r, "topic", statsDraft{})
 }
 
-func (h *Handlers) statsTopics(_ context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	kb := [][]tgbotapi.InlineKeyboardButton{
+func (h *Handlers) statsTopics(_ context.Context, c *statsConv) (string, Keyboard, error) {
+	kb := Keyboard{
 		{c.Button("📚 Học tập", "t", topicStudy), c.Button("🏠 Sinh hoạt", "t", topicMeetings)},
 		{c.Button("🔍 Kiểm tra, giám sát", "t", topicSupervision), c.Button("📋 Tổng hợp", "t", topicSummary)},
 		c.CancelRow(),

@@ -12,8 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers/report"
 	"sotay/storage"
 )
@@ -55,7 +53,7 @@ func (h *Handlers) statsCompute(ctx context.Context, c *statsConv, all bool) (st
 	return statsAnswer{}, storage.ErrNotFound
 }
 
-func (h *Handlers) statsResult(ctx context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) statsResult(ctx context.Context, c *statsConv) (string, Keyboard, error) {
 	ans, err := h.statsCompute(ctx, c, false)
 	if err != nil {
 		return "", nil, err
@@ -63,10 +61,10 @@ func (h *Handlers) statsResult(ctx context.Context, c *statsConv) (string, [][]t
 	pages := pageLines(ans.lines, statsPageChars-utf8.RuneCountInString(ans.title)-40)
 	page := min(max(c.Draft.Page, 0), len(pages)-1)
 	text := ans.title + "\n" + pages[page]
-	var kb [][]tgbotapi.InlineKeyboardButton
+	var kb Keyboard
 	if len(pages) > 1 {
 		text += fmt.Sprintf("\n<i>Trang %d/%d</i>", page+1, len(pages))
-		var nav []tgbotapi.InlineKeyboardButton
+		var nav Row
 		if page > 0 {
 			nav = append(nav, c.Button(labelPrev, "n", page-1))
 		}
@@ -75,11 +73,11 @@ func (h *Handlers) statsResult(ctx context.Context, c *statsConv) (string, [][]t
 		}
 		kb = append(kb, nav)
 	}
-	row := []tgbotapi.InlineKeyboardButton{c.Button("📊 Xuất Excel", "xl")}
+	row := Row{c.Button("📊 Xuất Excel", "xl")}
 	if ans.chart != nil {
 		row = append(row, c.Button("📈 Biểu đồ", "c"))
 	}
-	kb = append(kb, row, tgbotapi.NewInlineKeyboardRow(c.Button("🔁 Thống kê khác", "new")), c.CancelRow())
+	kb = append(kb, row, newRow(c.Button("🔁 Thống kê khác", "new")), c.CancelRow())
 	return text, kb, nil
 }
 

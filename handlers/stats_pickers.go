@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -24,9 +22,9 @@ func statsOrg(ctx context.Context, c *statsConv, id int64) (storage.Organisation
 	return c.Store.OrganisationByID(ctx, id)
 }
 
-func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, Keyboard, error) {
 	scope := statsScopeOf(c.Request)
-	var kb [][]tgbotapi.InlineKeyboardButton
+	var kb Keyboard
 	if c.Draft.Org == 0 {
 		// Several roles: start from the organisations they are on.
 		var items []Item
@@ -44,7 +42,7 @@ func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, [][]tg
 	if err != nil {
 		return "", nil, err
 	}
-	kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok")))
+	kb = append(kb, newRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok")))
 	sub, err := c.Store.Subtree(ctx, o.ID)
 	if err != nil {
 		return "", nil, err
@@ -68,7 +66,7 @@ func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, [][]tg
 			if err != nil {
 				return "", nil, err
 			}
-			kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button("⬆ "+cut(p.Name, 40), "o", p.ID)))
+			kb = append(kb, newRow(c.Button("⬆ "+cut(p.Name, 40), "o", p.ID)))
 		}
 	}
 	kb = append(kb, c.CancelRow())
@@ -99,7 +97,7 @@ func (h *Handlers) statsScopeChosen(ctx context.Context, c *statsConv, _ Args) e
 	return nil
 }
 
-func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, Keyboard, error) {
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
 		return "", nil, err
@@ -113,7 +111,7 @@ func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, [][]tgb
 		items = append(items, Item{ID: d.ID, Label: d.Number + " — " + d.Title})
 	}
 	kb := Select(c, "docs", items, "d")
-	kb = append(kb, tgbotapi.NewInlineKeyboardRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
+	kb = append(kb, newRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
 	text := fmt.Sprintf("Học tập — <b>%s</b>\nĐồng chí chọn văn bản, hoặc xem mọi đợt gửi trong một khoảng thời gian.", esc(o.Name))
 	if len(items) == 0 {
 		text = fmt.Sprintf("Học tập — <b>%s</b>\nChưa có văn bản nào được gửi cho đảng viên ở đây. Đồng chí có thể xem theo thời gian.", esc(o.Name))
@@ -136,14 +134,14 @@ func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error
 	return nil
 }
 
-func (h *Handlers) statsMonths(_ context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) statsMonths(_ context.Context, c *statsConv) (string, Keyboard, error) {
 	now := c.Now()
 	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	label := func(m time.Time) string { return fmt.Sprintf("%d/%d", m.Month(), m.Year()) }
-	kb := [][]tgbotapi.InlineKeyboardButton{
+	kb := Keyboard{
 		{c.Button("Tháng này ("+label(this)+")", "m", this.Format("200601")), c.Button("Tháng trước ("+label(this.AddDate(0, -1, 0))+")", "m", this.AddDate(0, -1, 0).Format("200601"))},
 	}
-	var row []tgbotapi.InlineKeyboardButton
+	var row Row
 	for i := 2; i < 8; i++ {
 		m := this.AddDate(0, -i, 0)
 		row = append(row, c.Button(label(m), "m", m.Format("200601")))
@@ -195,10 +193,10 @@ func statsPeriod(code string, today time.Time) (from, to time.Time, ok bool) {
 	return from, to, false
 }
 
-func (h *Handlers) statsPeriods(_ context.Context, c *statsConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) statsPeriods(_ context.Context, c *statsConv) (string, Keyboard, error) {
 	today := c.Now()
-	var kb [][]tgbotapi.InlineKeyboardButton
-	var row []tgbotapi.InlineKeyboardButton
+	var kb Keyboard
+	var row Row
 	for _, p := range statsPeriodNames {
 		label := p.label
 		if p.code == "t" {

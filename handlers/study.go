@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -56,9 +54,9 @@ func studiedLine(at time.Time, loc *time.Location) string {
 	return "\n\n✅ <b>Đã học ngày " + dateVN(at.In(loc)) + "</b>"
 }
 
-func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool) tgbotapi.InlineKeyboardMarkup {
-	var rows [][]tgbotapi.InlineKeyboardButton
-	var first []tgbotapi.InlineKeyboardButton
+func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool) Markup {
+	var rows Keyboard
+	var first Row
 	if d.Body != "" {
 		first = append(first, button(labelReadText, cbText, d.ID, 1))
 	}
@@ -71,7 +69,7 @@ func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, st
 	if !studied {
 		rows = append(rows, studyButtons(c.QuizRequired, c.HasQuiz, assignmentID, ""))
 	}
-	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return newMarkup(rows...)
 }
 
 // studied is "✅ Tôi đã học", on a pushed message or a document card. Only
@@ -173,7 +171,7 @@ func (h *Handlers) studyCommand(ctx context.Context, r *Request) error {
 	}
 	today := r.Now()
 	var b strings.Builder
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	if len(ts) == 0 {
 		b.WriteString(msgStudyNothing)
 	} else {
@@ -185,13 +183,13 @@ func (h *Handlers) studyCommand(ctx context.Context, r *Request) error {
 			if t.Overdue(today) {
 				label = "⚠️ " + label
 			}
-			rows = append(rows, tgbotapi.NewInlineKeyboardRow(button(cut(label, 40), cbPushAgain, t.ID)))
+			rows = append(rows, newRow(button(cut(label, 40), cbPushAgain, t.ID)))
 		}
 		b.WriteString("\n\nBấm vào văn bản để mở lại, đọc rồi bấm «✅ Tôi đã học».")
 	}
 	rows = append(rows, h.studyTools(r)...)
-	rows = append(rows, tgbotapi.NewInlineKeyboardRow(commandButton("📒 Kết quả của tôi", "cuatoi")))
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	rows = append(rows, newRow(commandButton("📒 Kết quả của tôi", "cuatoi")))
+	kb := newMarkup(rows...)
 	r.Show(b.String(), &kb)
 	return nil
 }
@@ -288,14 +286,14 @@ func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
 	list("<b>Đã học:</b>", done)
 	list("<b>Chưa học:</b>", left)
 	text := b.String()
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(commandButton("📚 Văn bản cần học", "hoctap")))
+	kb := newMarkup(newRow(commandButton("📚 Văn bản cần học", "hoctap")))
 	r.Show(text, &kb)
 	return nil
 }
 
 // cardStudy is the document card's study block for a member assigned the
 // document: state, deadline, and the button when it is still to study.
-func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document) (string, []tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document) (string, Row, error) {
 	if r.Member == nil {
 		return "", nil, nil
 	}
@@ -325,17 +323,17 @@ func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document
 }
 
 // studyTools are the secretaries' and officers' buttons under /hoctap.
-func (h *Handlers) studyTools(r *Request) [][]tgbotapi.InlineKeyboardButton {
+func (h *Handlers) studyTools(r *Request) Keyboard {
 	if r.Scope(Secretary).Empty() {
 		return nil
 	}
-	return [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+	return Keyboard{newRow(
 		button("📋 Ghi nhận học tại chi bộ", cbOfflineStart), commandButton("🔔 Nhắc học tập", "nhacnho"))}
 }
 
 // studyButtons are the ways to confirm study: "Tôi đã học", the quiz, or
 // the quiz alone when the campaign requires it. from is "c" on a card.
-func studyButtons(required, hasQuiz bool, assignmentID int64, from string) []tgbotapi.InlineKeyboardButton {
+func studyButtons(required, hasQuiz bool, assignmentID int64, from string) Row {
 	quiz := button(labelQuiz, cbQuiz, "s", assignmentID)
 	studied := button(labelStudied, cbStudied, assignmentID)
 	if from != "" {
@@ -343,9 +341,9 @@ func studyButtons(required, hasQuiz bool, assignmentID int64, from string) []tgb
 	}
 	switch {
 	case required:
-		return tgbotapi.NewInlineKeyboardRow(quiz)
+		return newRow(quiz)
 	case hasQuiz:
-		return tgbotapi.NewInlineKeyboardRow(studied, quiz)
+		return newRow(studied, quiz)
 	}
-	return tgbotapi.NewInlineKeyboardRow(studied)
+	return newRow(studied)
 }

@@ -8,8 +8,6 @@ import (
 	"context"
 	"fmt"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 )
 
@@ -86,10 +84,10 @@ func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ Ar
 	return nil
 }
 
-func supervisionConfirmation(rep storage.SupervisionReport) (string, *tgbotapi.InlineKeyboardMarkup) {
+func supervisionConfirmation(rep storage.SupervisionReport) (string, *Markup) {
 	text := fmt.Sprintf("✅ Đã lưu báo cáo %s số %d%s:\n%s", storage.SupervisionKindName(rep.Kind), rep.ID, versionNote(rep.Version, rep.Change),
 		supervisionLines(rep.OrgName, rep.Body, rep.Kind, rep.HeldOn, rep.OrgsExamined, rep.MembersExamined, rep.Violations, rep.Content, rep.Measures))
-	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(editButton(rtSupervision, rep.ID)))
+	kb := newMarkup(newRow(editButton(rtSupervision, rep.ID)))
 	return text, &kb
 }
 

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -33,7 +31,7 @@ func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (str
 	return reportHead(ctx, c.Request, supervisionTitle, d.ReportID != 0, d.Org, d.Date, body, kind, orgs, members)
 }
 
-func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
 	head, err := h.supervisionHead(ctx, c)
 	if err != nil {
 		return "", nil, err
@@ -42,21 +40,21 @@ func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) 
 	return head + "Ngày thực hiện (hoặc ngày kết thúc)? Bấm nút, hoặc gõ ngày (ví dụ 20/11/2026).", append(rows, c.CancelRow()), nil
 }
 
-func (h *Handlers) supervisionBodyView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return askView(h.supervisionHead, "Ai thực hiện?", func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
+func (h *Handlers) supervisionBodyView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
+	return askView(h.supervisionHead, "Ai thực hiện?", func(c *supervisionConv) Row {
+		return newRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
 	})(ctx, c)
 }
 
-func (h *Handlers) supervisionKindView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return askView(h.supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
+func (h *Handlers) supervisionKindView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
+	return askView(h.supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) Row {
+		return newRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
 	})(ctx, c)
 }
 
 func (h *Handlers) supervisionCountView(question string) reportView[supervisionDraft] {
-	return askView(h.supervisionHead, question, func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3))
+	return askView(h.supervisionHead, question, func(c *supervisionConv) Row {
+		return newRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3))
 	})
 }
 
@@ -64,14 +62,14 @@ func (h *Handlers) supervisionTextView(question string, skip bool) reportView[su
 	if !skip {
 		return askView(h.supervisionHead, question, nil)
 	}
-	return askView(h.supervisionHead, question, func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("Bỏ qua", "skip"))
+	return askView(h.supervisionHead, question, func(c *supervisionConv) Row {
+		return newRow(c.Button("Bỏ qua", "skip"))
 	})
 }
 
-func (h *Handlers) supervisionConclusionView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
-	return askView(h.supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) []tgbotapi.InlineKeyboardButton {
-		return tgbotapi.NewInlineKeyboardRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
+func (h *Handlers) supervisionConclusionView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
+	return askView(h.supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) Row {
+		return newRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
 	})(ctx, c)
 }
 
@@ -95,7 +93,7 @@ func supervisionLines(orgName, body, kind string, day time.Time, orgs, members, 
 	return b.String()
 }
 
-func (h *Handlers) supervisionSummaryView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) supervisionSummaryView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
 	d := c.Draft
 	o, err := c.Store.OrganisationByID(ctx, d.Org)
 	if err != nil {
@@ -103,12 +101,12 @@ func (h *Handlers) supervisionSummaryView(ctx context.Context, c *supervisionCon
 	}
 	day, _ := parseISODay(d.Date)
 	title := summaryTitle(supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0)
-	return title + supervisionLines(o.Name, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures), [][]tgbotapi.InlineKeyboardButton{
+	return title + supervisionLines(o.Name, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures), Keyboard{
 		summaryRow(c),
 	}, nil
 }
 
-func (h *Handlers) supervisionEditView(ctx context.Context, c *supervisionConv) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+func (h *Handlers) supervisionEditView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
 	head, err := h.supervisionHead(ctx, c)
 	if err != nil {
 		return "", nil, err
@@ -117,14 +115,14 @@ func (h *Handlers) supervisionEditView(ctx context.Context, c *supervisionConv) 
 	if err != nil {
 		return "", nil, err
 	}
-	row1 := tgbotapi.NewInlineKeyboardRow(c.Button("Ngày", "f", "date"), c.Button("Loại", "f", "kind"))
+	row1 := newRow(c.Button("Ngày", "f", "date"), c.Button("Loại", "f", "kind"))
 	if o.Kind == storage.KindDangBo {
 		row1 = append(row1, c.Button("Ai thực hiện", "f", "body"))
 	}
-	return head + "Sửa mục nào?", [][]tgbotapi.InlineKeyboardButton{
+	return head + "Sửa mục nào?", Keyboard{
 		row1,
-		tgbotapi.NewInlineKeyboardRow(c.Button("Số tổ chức", "f", "orgs"), c.Button("Số đảng viên", "f", "members")),
-		tgbotapi.NewInlineKeyboardRow(c.Button("Nội dung", "f", "content"), c.Button("Kết luận", "f", "conclusion"), c.Button("Biện pháp", "f", "measures")),
+		newRow(c.Button("Số tổ chức", "f", "orgs"), c.Button("Số đảng viên", "f", "members")),
+		newRow(c.Button("Nội dung", "f", "content"), c.Button("Kết luận", "f", "conclusion"), c.Button("Biện pháp", "f", "measures")),
 		editBackRow(c),
 	}, nil
 }

@@ -3,8 +3,6 @@ package handlers
 import (
 	"fmt"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // Widgets draw the parts of a dialog step that every dialog needs: a paged
@@ -22,12 +20,12 @@ const widgetPageSize = 8
 
 // Select draws one page of items, a button each ("action:<id>"), with ◀ ▶
 // to page. The page is the widget's offset in the dialog state.
-func Select[D any](c *Conv[D], widget string, items []Item, action string) [][]tgbotapi.InlineKeyboardButton {
+func Select[D any](c *Conv[D], widget string, items []Item, action string) Keyboard {
 	off := clampPage(c, widget, len(items))
 	end := min(off+widgetPageSize, len(items))
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, it := range items[off:end] {
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(cut(it.Label, 60), action, it.ID)))
+		rows = append(rows, newRow(c.Button(cut(it.Label, 60), action, it.ID)))
 	}
 	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
 		rows = append(rows, nav)
@@ -37,20 +35,20 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) [][]t
 
 // Multiselect draws one page of items with ☑ or ☐ before each; a press
 // sends "action:<id>" for the step to toggle.
-func Multiselect[D any](c *Conv[D], widget string, items []Item, chosen []int64, action string) [][]tgbotapi.InlineKeyboardButton {
+func Multiselect[D any](c *Conv[D], widget string, items []Item, chosen []int64, action string) Keyboard {
 	on := map[int64]bool{}
 	for _, id := range chosen {
 		on[id] = true
 	}
 	off := clampPage(c, widget, len(items))
 	end := min(off+widgetPageSize, len(items))
-	var rows [][]tgbotapi.InlineKeyboardButton
+	var rows Keyboard
 	for _, it := range items[off:end] {
 		mark := "☐ "
 		if on[it.ID] {
 			mark = "☑ "
 		}
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(c.Button(mark+cut(it.Label, 50), action, it.ID)))
+		rows = append(rows, newRow(c.Button(mark+cut(it.Label, 50), action, it.ID)))
 	}
 	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
 		rows = append(rows, nav)
@@ -76,8 +74,8 @@ func clampPage[D any](c *Conv[D], widget string, n int) int {
 	return max(off, 0)
 }
 
-func pageButtons[D any](c *Conv[D], widget string, off, shown, total int) []tgbotapi.InlineKeyboardButton {
-	var nav []tgbotapi.InlineKeyboardButton
+func pageButtons[D any](c *Conv[D], widget string, off, shown, total int) Row {
+	var nav Row
 	if off > 0 {
 		nav = append(nav, c.Button(labelPrev, actPage, widget, max(off-widgetPageSize, 0)))
 	}
@@ -89,12 +87,12 @@ func pageButtons[D any](c *Conv[D], widget string, off, shown, total int) []tgbo
 
 // DateShortcuts draws "Hôm nay", "Hôm qua" and a few earlier days, each
 // "action:<yyyymmdd>"; the step reads the day back with ShortcutDate.
-func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ...time.Time) [][]tgbotapi.InlineKeyboardButton {
+func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ...time.Time) Keyboard {
 	day := func(t time.Time) string { return t.Format("20060102") }
-	rows := [][]tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardRow(
+	rows := Keyboard{newRow(
 		c.Button("Hôm nay ("+today.Format("02/01")+")", action, day(today)),
 		c.Button("Hôm qua ("+today.AddDate(0, 0, -1).Format("02/01")+")", action, day(today.AddDate(0, 0, -1))))}
-	var row []tgbotapi.InlineKeyboardButton
+	var row Row
 	for _, t := range earlier {
 		row = append(row, c.Button(t.Format("02/01/2006"), action, day(t)))
 		if len(row) == 3 {
@@ -115,9 +113,9 @@ func ShortcutDate(a Args, i int, loc *time.Location) (time.Time, bool) {
 
 // Counter draws "− value +" with steps of one and five; a press sends
 // "action:<new value>", already kept within [lo, hi].
-func Counter[D any](c *Conv[D], action string, value, lo, hi int) []tgbotapi.InlineKeyboardButton {
+func Counter[D any](c *Conv[D], action string, value, lo, hi int) Row {
 	clamp := func(v int) int { return min(max(v, lo), hi) }
-	return tgbotapi.NewInlineKeyboardRow(
+	return newRow(
 		c.Button("−5", action, clamp(value-5)),
 		c.Button("−1", action, clamp(value-1)),
 		c.Button(fmt.Sprint(value), action, value),
