@@ -34,6 +34,17 @@ func (r *recorder) keyboards() []tgbotapi.InlineKeyboardMarkup {
 	return keyboardsOf(r.sent)
 }
 
+// edits are the text edits among sent.
+func edits(sent []tgbotapi.Chattable) []tgbotapi.EditMessageTextConfig {
+	var out []tgbotapi.EditMessageTextConfig
+	for _, c := range sent {
+		if m, ok := c.(tgbotapi.EditMessageTextConfig); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func keyboardsOf(sent []tgbotapi.Chattable) []tgbotapi.InlineKeyboardMarkup {
 	var out []tgbotapi.InlineKeyboardMarkup
 	for _, c := range sent {

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/storagetest"
@@ -224,8 +222,8 @@ func TestStudyAndReading(t *testing.T) {
 			t.Fatalf("got %q, state %s", e.rec.texts(), state())
 		}
 		var edited bool
-		for _, c := range e.rec.sent {
-			if m, ok := c.(tgbotapi.EditMessageTextConfig); ok && m.ReplyMarkup != nil &&
+		for _, m := range edits(e.rec.sent) {
+			if m.ReplyMarkup != nil &&
 				strings.Contains(m.Text, "✅ <b>Đã học ngày ") && len(m.ReplyMarkup.InlineKeyboard) == 1 {
 				edited = true
 			}
@@ -274,7 +272,7 @@ func TestPushMessage(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			text, markup := handlers.PushMessage(tc.doc, storage.Campaign{DueOn: tc.due}, 77)
-			kb := markup.(tgbotapi.InlineKeyboardMarkup)
+			kb := markup.(handlers.Markup)
 			var labels, data []string
 			for _, row := range kb.InlineKeyboard {
 				for _, b := range row {

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/storagetest"
@@ -21,7 +19,7 @@ func TestReminderMessage(t *testing.T) {
 		{Assignment: storage.Assignment{ID: 9}, DocNumber: "05-NQ/TU", DocTitle: "Về kinh tế"},
 	}
 	text, markup := handlers.ReminderMessage(items, time.Date(2026, 12, 1, 9, 0, 0, 0, hcm))
-	kb := markup.(tgbotapi.InlineKeyboardMarkup)
+	kb := markup.(handlers.Markup)
 	var data []string
 	for _, row := range kb.InlineKeyboard {
 		data = append(data, *row[0].CallbackData)

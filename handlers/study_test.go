@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/storagetest"
@@ -107,16 +105,6 @@ func (e *studyEnv) state(t *testing.T, id int64) string {
 		t.Fatal(err)
 	}
 	return a.State
-}
-
-func edits(sent []tgbotapi.Chattable) []tgbotapi.EditMessageTextConfig {
-	var out []tgbotapi.EditMessageTextConfig
-	for _, c := range sent {
-		if m, ok := c.(tgbotapi.EditMessageTextConfig); ok {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 func TestStudiedButton(t *testing.T) {
