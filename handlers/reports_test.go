@@ -18,13 +18,13 @@ import (
 // secretary of CB1 and CB3, DV3 (703) the commune's officer.
 type reportEnv struct {
 	*env
-	clock *clock
+	clock *storagetest.Clock
 	orgs  map[string]int64
 }
 
 func newReportEnv(t *testing.T) *reportEnv {
 	t.Helper()
-	ck := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, hcm)}
+	ck := storagetest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, hcm))
 	s := storagetest.New(t, storage.WithClock(ck.Now))
 	storagetest.SeedCommune(t, s)
 	ctx := context.Background()

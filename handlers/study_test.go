@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,35 +12,20 @@ import (
 	"sotay/storage/storagetest"
 )
 
-// clock is a time the test sets, shared by the storage and the handlers.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-var hcm = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
+var hcm = storagetest.Local
 
 // studyEnv is the small commune on a clock set to 1 December 2026, 09:00 in
 // Hà Nội: DV1 (701) secretary of CB1, DV2 (702) in CB1, DV3 (703) in CB2,
 // all linked; two published documents with text.
 type studyEnv struct {
 	*env
-	clock      *clock
+	clock      *storagetest.Clock
 	doc1, doc2 int64
 }
 
 func newStudyEnv(t *testing.T) *studyEnv {
 	t.Helper()
-	ck := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, hcm)}
+	ck := storagetest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, hcm))
 	s := storagetest.New(t, storage.WithClock(ck.Now))
 	storagetest.SeedCommune(t, s)
 	e := &env{s: s, rec: &recorder{}, files: memFiles{}, id: 1000}

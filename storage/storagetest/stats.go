@@ -54,10 +54,7 @@ type StatsCommune struct {
 func NewStatsCommune(t testing.TB) StatsCommune {
 	t.Helper()
 	ctx := context.Background()
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		t.Fatal(err)
-	}
+	loc := Local
 	now := time.Date(2026, 9, 1, 8, 0, 0, 0, loc)
 	c := StatsCommune{Orgs: map[string]int64{}, Docs: map[string]int64{}, Loc: loc, Now: &now, DSN: NewDatabase(t)}
 	db, err := sqlx.Open("postgres", c.DSN)
