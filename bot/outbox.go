@@ -66,6 +66,9 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	}
 	if c.Batch <= 0 {
 		c.Batch = 100
+		if c.workers() > 1 {
+			c.Batch = 500
+		}
 	}
 	if c.Horizon <= 0 {
 		c.Horizon = time.Second
@@ -196,35 +199,72 @@ func (o *Outbox) Run(ctx context.Context) error {
 	defer wg.Wait()
 	opts := storage.ClaimOptions{Worker: o.id, Max: o.cfg.Batch, Interval: o.cfg.interval(), Horizon: o.cfg.Horizon,
 		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap}
+	// With several sends in flight a full batch goes out in a fraction of
+	// a second, as fast as one claim takes: the next batch is claimed
+	// while this one is sent.
+	var next chan claim
+	defer func() {
+		if next != nil {
+			o.release(context.WithoutCancel(ctx), (<-next).msgs)
+		}
+	}()
 	for ctx.Err() == nil {
 		// While Telegram refuses the token nothing can be sent: claim
 		// nothing, so that no message uses up an attempt or a lease.
 		if o.client.WaitAuth(ctx) != nil {
 			continue
 		}
-		msgs, wait, err := o.store.ClaimOutbox(ctx, opts)
-		// Slots are offsets from the database's clock when the claim read
-		// the budget, which was before this: counting from now can only
-		// send later, never earlier than the shared budget allows.
-		base := time.Now()
-		if err != nil {
+		var c claim
+		if next != nil {
+			c, next = <-next, nil
+		} else {
+			c = o.claim(ctx, opts)
+		}
+		if c.err != nil {
 			if ctx.Err() == nil {
-				o.log.Warn("outbox claim", "err", err)
+				o.log.Warn("outbox claim", "err", c.err)
 			}
 			sleep(ctx, o.cfg.Poll)
 			continue
 		}
-		if len(msgs) == 0 {
+		if len(c.msgs) == 0 {
 			d := o.cfg.Poll
-			if wait > 0 && wait < d {
-				d = wait
+			if c.wait > 0 && c.wait < d {
+				d = c.wait
 			}
 			sleep(ctx, d)
 			continue
 		}
-		o.sendBatch(ctx, msgs, base)
+		if o.cfg.workers() > 1 && len(c.msgs) == opts.Max {
+			next = make(chan claim, 1)
+			go func() { next <- o.claim(ctx, opts) }()
+		}
+		if !o.sendBatch(ctx, c.msgs, c.base) && next != nil {
+			// A flood pause or a refused token stopped the batch: the
+			// slots of the next one are spoiled too.
+			o.release(context.WithoutCancel(ctx), (<-next).msgs)
+			next = nil
+		}
 	}
 	return nil
+}
+
+// claim is one claimed batch, with the time its slots count from.
+type claim struct {
+	msgs []storage.OutboxMessage
+	wait time.Duration
+	base time.Time
+	err  error
+}
+
+func (o *Outbox) claim(ctx context.Context, opts storage.ClaimOptions) claim {
+	var c claim
+	c.msgs, c.wait, c.err = o.store.ClaimOutbox(ctx, opts)
+	// Slots are offsets from the database's clock when the claim read the
+	// budget, which was before this: counting from now can only send
+	// later, never earlier than the shared budget allows.
+	c.base = time.Now()
+	return c
 }
 
 // batch is one claimed batch being sent: its workers take the messages
@@ -262,7 +302,9 @@ const (
 // process sends again at most the messages in flight and those whose marks
 // were being written, and every other outcome is recorded before
 // sendBatch returns, on shutdown too.
-func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, base time.Time) {
+// It reports whether the batch ran to its end: false when a flood pause,
+// a refused token or the end of ctx stopped it.
+func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, base time.Time) bool {
 	b := &batch{o: o, rec: context.WithoutCancel(ctx), msgs: msgs, base: base, written: make(chan struct{}, 1)}
 	workers := min(o.cfg.workers(), len(msgs))
 	var writer sync.WaitGroup
@@ -288,7 +330,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 	b.flushMarks()
 	b.mu.Lock()
 	back := append(b.back, b.msgs[b.next:]...)
-	last := b.last
+	last, stopped := b.last, b.stopped
 	b.mu.Unlock()
 	o.release(b.rec, back)
 	// Sent marks commit without waiting for the WAL flush; one flush at
@@ -299,6 +341,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, ba
 			o.log.Warn("outbox: flush sent marks", "err", err)
 		}
 	}
+	return !stopped
 }
 
 // work takes messages one after the other until none is left or the
