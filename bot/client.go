@@ -141,7 +141,12 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 	shown := scrub.text(u.Redacted())
 	_ = tgbotapi.SetLogger(redactingLogger{log: log, scrub: scrub})
 	auth := &authState{log: log, changed: make(chan struct{})}
-	tr := authWatch{base: http.DefaultTransport, prefix: u.Path + "/bot", auth: auth}
+	// The outbox sends up to 16 messages at once at high rates: keep that
+	// many connections open rather than the default transport's 2 idle
+	// per host, which would open and close one for each send.
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxIdleConnsPerHost = 32
+	tr := authWatch{base: base, prefix: u.Path + "/bot", auth: auth}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	// tgbotapi formats the endpoint with the token and the method: a % of
 	// the base URL (an escaped character) must stay literal.

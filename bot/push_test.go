@@ -318,8 +318,21 @@ func TestPush870UnderFloodLimit(t *testing.T) {
 	t.Logf("flood 429 answers: %d", n429)
 }
 
+// TestPushFaults: each failure of the Bot API has its outcome, whether the
+// sender sends one message at a time and records each outcome before the
+// next (the default rate) or sends several at once and records the sent
+// ones in batches (a rate beyond 200/s).
 func TestPushFaults(t *testing.T) {
-	c := newCommune(t, 40, telegramtest.WithFloodLimit(30, 1))
+	t.Run("OneAtATime", func(t *testing.T) {
+		testPushFaults(t, bot.OutboxConfig{}, telegramtest.WithFloodLimit(30, 1))
+	})
+	t.Run("Concurrent", func(t *testing.T) {
+		testPushFaults(t, bot.OutboxConfig{Rate: 1e6, Workers: 8})
+	})
+}
+
+func testPushFaults(t *testing.T, cfg bot.OutboxConfig, opts ...telegramtest.Option) {
+	c := newCommune(t, 40, opts...)
 	c.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 429, RetryAfter: 1, ChatID: 5})
 	c.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 502, ChatID: 6, Times: 2})
 	c.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 500, ChatID: 7, Times: -1})
@@ -327,7 +340,8 @@ func TestPushFaults(t *testing.T) {
 	c.tg.BlockBy(9)
 	c.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found", ChatID: 10})
 	c.push(t)
-	c.sender(t, bot.OutboxConfig{Poll: 20 * time.Millisecond, Backoff: 50 * time.Millisecond, MaxAttempts: 3})
+	cfg.Poll, cfg.Backoff, cfg.MaxAttempts = 20*time.Millisecond, 50*time.Millisecond, 3
+	c.sender(t, cfg)
 	c.waitDone(t, 30*time.Second)
 	got := c.received()
 	reason := func(user int) (string, string) {

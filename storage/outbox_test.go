@@ -41,3 +41,54 @@ func TestFlushOutboxMakesSentMarksDurable(t *testing.T) {
 		t.Fatalf("sent %d, %v", sent, err)
 	}
 }
+
+// TestOutboxSentBatch: one statement marks every message of a batch sent
+// with its own Telegram message id; a message given up meanwhile stays
+// failed, and marking twice changes nothing.
+func TestOutboxSentBatch(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	var ids []int64
+	for chat := int64(1); chat <= 4; chat++ {
+		id, err := s.Enqueue(ctx, storage.OutboxNotice, chat, "Thông báo", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := s.OutboxFailed(ctx, ids[3], true, "đã chặn bot"); err != nil {
+		t.Fatal(err)
+	}
+	marks := []storage.SentMark{{ID: ids[0], MessageID: 10}, {ID: ids[1], MessageID: 11}, {ID: ids[3], MessageID: 13}}
+	for i := 0; i < 2; i++ {
+		if err := s.OutboxSentBatch(ctx, marks); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type row struct {
+		State     string `db:"state"`
+		MessageID *int   `db:"message_id"`
+		Attempts  int    `db:"attempts"`
+	}
+	want := []struct {
+		state    string
+		message  int
+		attempts int
+	}{{"sent", 10, 1}, {"sent", 11, 1}, {"pending", 0, 0}, {"failed", 0, 1}}
+	for i, id := range ids {
+		var r row
+		if err := s.DB().Get(&r, `SELECT state, message_id, attempts FROM outbox WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		if r.MessageID != nil {
+			got = *r.MessageID
+		}
+		if r.State != want[i].state || got != want[i].message || r.Attempts != want[i].attempts {
+			t.Errorf("message %d: %s, message id %d, %d attempts; want %+v", i, r.State, got, r.Attempts, want[i])
+		}
+	}
+	if err := s.OutboxSentBatch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+}

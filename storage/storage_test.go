@@ -456,3 +456,39 @@ func TestMembersInVietnameseOrder(t *testing.T) {
 		t.Fatalf("order %q", got)
 	}
 }
+
+// TestPreparedStatements: a query with arguments is prepared once per
+// connection and reused, and inside a transaction the prepared statement
+// runs in that transaction: a rollback undoes it.
+func TestPreparedStatements(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	s.DB().SetMaxOpenConns(1) // every call on the one connection checked below
+	for i := 0; i < 3; i++ {
+		if _, err := s.Enqueue(ctx, storage.OutboxNotice, 42, "Thông báo", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var prepared int
+	if err := s.DB().Get(&prepared, `SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO outbox%'`); err != nil {
+		t.Fatal(err)
+	}
+	if prepared != 1 {
+		t.Fatalf("the insert is prepared %d times on the connection, want once", prepared)
+	}
+	s.DB().SetMaxOpenConns(2) // a statement run outside the transaction would not wait for it
+	boom := errors.New("boom")
+	err := s.WithTx(ctx, func(s *storage.Storage) error {
+		if _, err := s.Enqueue(ctx, storage.OutboxNotice, 43, "Thông báo", nil); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	pending, _, _, err := s.OutboxCounts(ctx)
+	if err != nil || pending != 3 {
+		t.Fatalf("pending %d (%v): the rolled back insert stayed", pending, err)
+	}
+}
