@@ -198,7 +198,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	}()
 	defer wg.Wait()
 	opts := storage.ClaimOptions{Worker: o.id, Max: o.cfg.Batch, Interval: o.cfg.interval(), Horizon: o.cfg.Horizon,
-		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap}
+		Lease: o.cfg.Lease, ChatGap: o.cfg.ChatGap, Location: o.loc}
 	// With several sends in flight a full batch goes out in a fraction of
 	// a second, as fast as one claim takes: the next batch is claimed
 	// while this one is sent.

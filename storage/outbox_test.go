@@ -2,7 +2,9 @@ package storage_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"sotay/storage"
 	"sotay/storage/storagetest"
@@ -90,5 +92,52 @@ func TestOutboxSentBatch(t *testing.T) {
 	}
 	if err := s.OutboxSentBatch(ctx, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestClaimHoldsRemindersInQuietHours: from 21:00 to 07:00 local time a
+// reminder already queued (behind a long push, say) is not claimed; other
+// messages are. At 07:00 it goes.
+func TestClaimHoldsRemindersInQuietHours(t *testing.T) {
+	ctx := context.Background()
+	ck := storagetest.NewClock(time.Date(2026, 12, 8, 20, 59, 0, 0, storagetest.Local))
+	s := storagetest.New(t, storage.WithClock(ck.Now))
+	reminder, err := s.Enqueue(ctx, storage.OutboxReminder, 1, "Nhắc học tập", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, err := s.Enqueue(ctx, storage.OutboxNotice, 2, "Thông báo", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := func() []int64 {
+		t.Helper()
+		msgs, _, err := s.ClaimOutbox(ctx, storage.ClaimOptions{Worker: "w", Lease: time.Millisecond, Location: storagetest.Local})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, m := range msgs {
+			ids = append(ids, m.ID)
+		}
+		// Let the lease run out so that the next claim may take them again.
+		if err := s.ReleaseOutbox(ctx, "w", ids); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		want []int64
+	}{
+		{time.Date(2026, 12, 8, 21, 0, 0, 0, storagetest.Local), []int64{notice}},
+		{time.Date(2026, 12, 9, 3, 0, 0, 0, storagetest.Local), []int64{notice}},
+		{time.Date(2026, 12, 9, 6, 59, 59, 0, storagetest.Local), []int64{notice}},
+		{time.Date(2026, 12, 9, 7, 0, 0, 0, storagetest.Local), []int64{reminder, notice}},
+	} {
+		ck.Set(tc.at)
+		if got := claim(); !slices.Equal(got, tc.want) {
+			t.Errorf("at %s claimed %v, want %v", tc.at.Format("02/01 15:04:05"), got, tc.want)
+		}
 	}
 }
