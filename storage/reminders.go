@@ -106,12 +106,7 @@ func (s *Storage) SweepReminders(ctx context.Context, loc *time.Location, render
 		if _, err := s.exec(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'`); err != nil {
 			return fmt.Errorf("storage: reminder sweep: %w", err)
 		}
-		// Members due a reminder: an open assignment in its campaign's
-		// window, or asked for today; and not reminded today.
-		items, err := s.reminderItems(ctx,
-			`NOT EXISTS (SELECT 1 FROM reminders r WHERE r.member_id = a.member_id AND r.day = $1::date)`,
-			`a.remind_on = $1::date OR (c.remind_days > 0 AND c.due_on IS NOT NULL AND $1::date BETWEEN c.due_on - c.remind_days AND c.due_on)`,
-			day)
+		items, err := s.reminderItems(ctx, sweepItemsSQL, day)
 		if err != nil {
 			return fmt.Errorf("storage: reminder sweep: %w", err)
 		}
@@ -127,22 +122,34 @@ type reminderItem struct {
 	ChatID int64
 }
 
-// reminderItems returns the open assignments (openAssignmentSQL, and
+// reminderItemsSQL selects the open assignments (openAssignmentSQL, and
 // cond) of the members who have at least one for which due holds, member
-// by member, nearest deadline first. cond and due take args.
-//
-// One scan of the open assignments: due is told per member by a window
-// over the same sort by member that orders the result.
-func (s *Storage) reminderItems(ctx context.Context, cond, due string, args ...any) ([]reminderItem, error) {
-	// Scanned by hand, in the order of studyTargetCols: sqlx's reflection
-	// was half the sweep's Go time.
-	rows, err := s.q().QueryContext(ctx, `SELECT * FROM (
-			SELECT `+studyTargetCols+`, m.telegram_user_id, bool_or(`+due+`) OVER (PARTITION BY a.member_id) AS due
+// by member, nearest deadline first. One scan of the open assignments: a
+// window over the sort by member that orders the result tells, member by
+// member, whether any of theirs is due.
+func reminderItemsSQL(cond, due string) string {
+	return `SELECT * FROM (
+			SELECT ` + studyTargetCols + `, m.telegram_user_id, bool_or(` + due + `) OVER (PARTITION BY a.member_id) AS due
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id
 			JOIN members m ON m.id = a.member_id
-			WHERE `+openAssignmentSQL+` AND `+cond+`) x
+			WHERE ` + openAssignmentSQL + ` AND ` + cond + `) x
 		WHERE due
-		ORDER BY member_id, due_on NULLS LAST, campaign_at, id`, args...)
+		ORDER BY member_id, due_on NULLS LAST, campaign_at, id`
+}
+
+// sweepItemsSQL is what the sweep of day $1 reminds: members not reminded
+// that day with an open assignment in its campaign's reminder window or
+// asked to be reminded that day ("Nhắc lại sau"), and all their open
+// assignments.
+var sweepItemsSQL = reminderItemsSQL(
+	`NOT EXISTS (SELECT 1 FROM reminders r WHERE r.member_id = a.member_id AND r.day = $1::date)`,
+	`a.remind_on = $1::date OR (c.remind_days > 0 AND c.due_on IS NOT NULL AND $1::date BETWEEN c.due_on - c.remind_days AND c.due_on)`)
+
+// reminderItems runs a reminderItemsSQL query.
+func (s *Storage) reminderItems(ctx context.Context, query string, args ...any) ([]reminderItem, error) {
+	// Scanned by hand, in the order of studyTargetCols: sqlx's reflection
+	// was half the sweep's Go time.
+	rows, err := s.q().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +295,7 @@ func (s *Storage) RemindCampaign(ctx context.Context, campaignID int64, roots []
 	// of members, ANY is a filter that compares every row with every id.
 	var items []reminderItem
 	if len(targets) > 0 {
-		if items, err = s.reminderItems(ctx, `a.member_id IN (SELECT unnest($1::bigint[]))`, `true`, int64Array(targets)); err != nil {
+		if items, err = s.reminderItems(ctx, reminderItemsSQL(`a.member_id IN (SELECT unnest($1::bigint[]))`, `true`), int64Array(targets)); err != nil {
 			return res, fmt.Errorf("storage: remind campaign %d: %w", campaignID, err)
 		}
 	}

@@ -1,0 +1,15 @@
+-- The reminder sweep (issue 9): 60,000 reminders rows and their outbox
+-- messages in one statement. A foreign key is checked row by row, each
+-- check a lookup and a row lock on the referenced row (a write to its
+-- page): reminders.outbox_id's was a fifth of the sweep's time.
+--
+-- It guarded nothing the statement does not already: the reminders row
+-- takes its outbox id from the outbox sequence and the outbox row is
+-- written with that id in the same statement, only for the reminders rows
+-- kept. Reminder messages are never deleted (no outbox row of kind
+-- 'reminder' is), so outbox_id stays a plain pointer to the message sent.
+-- Without the key, deleting outbox rows (a purge, one day) no longer scans
+-- reminders for each of them, the unindexed foreign key it was; a purge
+-- leaves outbox_id pointing at nothing, which nothing reads but the tests
+-- and the demo.
+ALTER TABLE reminders DROP CONSTRAINT IF EXISTS reminders_outbox_id_fkey;
