@@ -103,7 +103,7 @@ func (s *Storage) SweepReminders(ctx context.Context, loc *time.Location, render
 		// with it and the next sweep decides again. So the commit need not
 		// wait for the WAL flush; and the sorts and hashes of 60,000 rows
 		// fit in memory.
-		if _, err := s.exec(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'`); err != nil {
+		if _, err := s.exec(ctx, sweepSettings); err != nil {
 			return fmt.Errorf("storage: reminder sweep: %w", err)
 		}
 		items, err := s.reminderItems(ctx, sweepItemsSQL, day)
@@ -115,6 +115,9 @@ func (s *Storage) SweepReminders(ctx context.Context, loc *time.Location, render
 	})
 	return n, err
 }
+
+// sweepSettings are the sweep transaction's (see SweepReminders).
+const sweepSettings = `SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'`
 
 // reminderItem is one assignment a reminder may name, with the chat it goes to.
 type reminderItem struct {

