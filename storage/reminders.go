@@ -4,7 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/lib/pq"
@@ -107,11 +108,8 @@ func (s *Storage) SweepReminders(ctx context.Context, loc *time.Location, render
 		if _, err := s.exec(ctx, sweepSettings); err != nil {
 			return fmt.Errorf("storage: reminder sweep: %w", err)
 		}
-		items, err := s.reminderItems(ctx, sweepItemsSQL, day)
-		if err != nil {
-			return fmt.Errorf("storage: reminder sweep: %w", err)
-		}
-		n, err = s.queueReminders(ctx, items, day, "auto", now, loc, render)
+		var err error
+		n, err = s.queueReminders(ctx, sweepItemsSQL, []any{day}, day, "auto", now, loc, render)
 		return err
 	})
 	return n, err
@@ -119,12 +117,6 @@ func (s *Storage) SweepReminders(ctx context.Context, loc *time.Location, render
 
 // sweepSettings are the sweep transaction's (see SweepReminders).
 const sweepSettings = `SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`
-
-// reminderItem is one assignment a reminder may name, with the chat it goes to.
-type reminderItem struct {
-	StudyTarget
-	ChatID int64
-}
 
 // reminderItemsSQL selects the open assignments (openAssignmentSQL, and
 // cond) of the members who have at least one for which due holds, member
@@ -149,42 +141,19 @@ var sweepItemsSQL = reminderItemsSQL(
 	`NOT EXISTS (SELECT 1 FROM reminders r WHERE r.member_id = a.member_id AND r.day = $1::date)`,
 	`a.remind_on = $1::date OR (c.remind_days > 0 AND c.due_on IS NOT NULL AND $1::date BETWEEN c.due_on - c.remind_days AND c.due_on)`)
 
-// reminderItems runs a reminderItemsSQL query.
-func (s *Storage) reminderItems(ctx context.Context, query string, args ...any) ([]reminderItem, error) {
-	// Scanned by hand, in the order of studyTargetCols: sqlx's reflection
-	// was half the sweep's Go time.
-	rows, err := s.q().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []reminderItem
-	for rows.Next() {
-		var it reminderItem
-		a := &it.Assignment
-		if err := rows.Scan(&a.ID, &a.CampaignID, &a.DocumentID, &a.MemberID, &a.OrgID, &a.State, &a.Reason,
-			&a.DeliveredAt, &a.ReadAt, &a.StudiedAt, &a.StudiedHow, &a.OfflineBy, &a.OfflineAt, &a.OfflineMeetingOn, &a.QuizScore,
-			&it.DueOn, &it.ClosedAt, &it.CampaignAt, &it.QuizRequired, &it.PassPercent,
-			&it.DocStatus, &it.DocKind, &it.DocNumber, &it.DocTitle, &it.ChatID, new(bool)); err != nil {
-			return nil, err
-		}
-		items = append(items, it)
-	}
-	return items, rows.Err()
-}
-
-// queueReminders reminds each member once on day: a reminders row (the
-// primary key refuses a second one, of this or another process) and one
-// outbox message listing all their pending documents, sent at the first
-// moment outside quiet hours. It returns how many were reminded.
-func (s *Storage) queueReminders(ctx context.Context, items []reminderItem, day, trigger string, now time.Time, loc *time.Location, render ReminderRender) (int, error) {
+// queueReminders reminds each member that query (a reminderItemsSQL, of
+// args) selects once on day: a reminders row (the primary key refuses a
+// second one, of this or another process) and one outbox message listing
+// all their pending documents, sent at the first moment outside quiet
+// hours. It returns how many were reminded.
+func (s *Storage) queueReminders(ctx context.Context, query string, args []any, day, trigger string, now time.Time, loc *time.Location, render ReminderRender) (int, error) {
 	// One item per document (the newest campaign's), per member, rendered
-	// for every candidate: the insert below keeps those not reminded today.
+	// for every candidate as the rows come: the insert below keeps those
+	// not reminded today.
 	at := sendTime(now, loc)
 	today := at.In(loc)
 	var mids, cids []int64
 	var texts, markups, lists []string
-	seen := map[[2]int64]bool{}
 	flush := func(its []StudyTarget, chat int64) error {
 		if len(its) == 0 {
 			return nil
@@ -198,28 +167,51 @@ func (s *Storage) queueReminders(ctx context.Context, items []reminderItem, day,
 			}
 			mk = string(b)
 		}
-		ids := make([]string, len(its))
+		ids := make([]byte, 0, 16*len(its))
 		for i, it := range its {
-			ids[i] = fmt.Sprint(it.ID)
+			if i > 0 {
+				ids = append(ids, ',')
+			}
+			ids = strconv.AppendInt(ids, it.ID, 10)
 		}
 		mids, cids = append(mids, its[0].MemberID), append(cids, chat)
-		texts, markups, lists = append(texts, text), append(markups, mk), append(lists, "{"+strings.Join(ids, ",")+"}")
+		texts, markups, lists = append(texts, text), append(markups, mk), append(lists, "{"+string(ids)+"}")
 		return nil
 	}
+	rows, err := s.q().QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("storage: reminders: %w", err)
+	}
+	defer rows.Close()
 	var its []StudyTarget
 	var chat int64
-	for _, it := range items {
+	for rows.Next() {
+		// Scanned by hand, in the order of studyTargetCols, and not kept:
+		// sqlx's reflection and a slice of 60,000 targets were most of
+		// the sweep's Go time.
+		var it StudyTarget
+		var to int64
+		a := &it.Assignment
+		if err := rows.Scan(&a.ID, &a.CampaignID, &a.DocumentID, &a.MemberID, &a.OrgID, &a.State, &a.Reason,
+			&a.DeliveredAt, &a.ReadAt, &a.StudiedAt, &a.StudiedHow, &a.OfflineBy, &a.OfflineAt, &a.OfflineMeetingOn, &a.QuizScore,
+			&it.DueOn, &it.ClosedAt, &it.CampaignAt, &it.QuizRequired, &it.PassPercent,
+			&it.DocStatus, &it.DocKind, &it.DocNumber, &it.DocTitle, &to, new(bool)); err != nil {
+			return 0, fmt.Errorf("storage: reminders: %w", err)
+		}
 		if len(its) > 0 && its[0].MemberID != it.MemberID {
 			if err := flush(its, chat); err != nil {
 				return 0, err
 			}
 			its = nil
 		}
-		if k := [2]int64{it.MemberID, it.DocumentID}; !seen[k] {
-			seen[k] = true
-			its, chat = append(its, it.StudyTarget), it.ChatID
+		if !slices.ContainsFunc(its, func(t StudyTarget) bool { return t.DocumentID == it.DocumentID }) {
+			its, chat = append(its, it), to
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("storage: reminders: %w", err)
+	}
+	rows.Close()
 	if err := flush(its, chat); err != nil {
 		return 0, err
 	}
@@ -228,23 +220,24 @@ func (s *Storage) queueReminders(ctx context.Context, items []reminderItem, day,
 	}
 	// One statement: the reminders row (refused when the member already
 	// has one that day, from this process or another) takes an outbox id,
-	// and only the rows it kept become messages. Both foreign keys are
-	// checked at the end of the statement, when both rows exist.
-	var won []int64
-	if err := s.sel(ctx, &won, `WITH v AS (
+	// and only the rows it kept become messages.
+	var won int
+	if err := s.get(ctx, &won, `WITH v AS (
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS v(m, chat, text, mk, ids)),
 		won AS (
 			INSERT INTO reminders (member_id, day, trigger, assignment_ids, created_at, outbox_id)
 			SELECT v.m, $6::date, $7, v.ids::bigint[], $8, nextval('outbox_id_seq') FROM v
-			ON CONFLICT (member_id, day) DO NOTHING RETURNING member_id, outbox_id)
-		INSERT INTO outbox (id, kind, chat_id, text, reply_markup, next_attempt_at, created_at)
-		SELECT won.outbox_id, $9, v.chat, v.text, NULLIF(v.mk, '')::jsonb, $10, $8 FROM won JOIN v ON v.m = won.member_id
-		RETURNING chat_id`,
+			ON CONFLICT (member_id, day) DO NOTHING RETURNING member_id, outbox_id),
+		sent AS (
+			INSERT INTO outbox (id, kind, chat_id, text, reply_markup, next_attempt_at, created_at)
+			SELECT won.outbox_id, $9, v.chat, v.text, NULLIF(v.mk, '')::jsonb, $10, $8 FROM won JOIN v ON v.m = won.member_id
+			RETURNING 1)
+		SELECT count(*) FROM sent`,
 		int64Array(mids), int64Array(cids), pq.Array(texts), pq.Array(markups), pq.Array(lists),
 		day, trigger, now, OutboxReminder, at); err != nil {
 		return 0, fmt.Errorf("storage: reminders: %w", err)
 	}
-	return len(won), nil
+	return won, nil
 }
 
 // RemindCampaign reminds, on a secretary's or officer's demand, the
@@ -297,13 +290,11 @@ func (s *Storage) RemindCampaign(ctx context.Context, campaignID int64, roots []
 	}
 	// IN (unnest), a semi-join, not "= ANY($1)": with tens of thousands
 	// of members, ANY is a filter that compares every row with every id.
-	var items []reminderItem
+	var n int
 	if len(targets) > 0 {
-		if items, err = s.reminderItems(ctx, reminderItemsSQL(`a.member_id IN (SELECT unnest($1::bigint[]))`, `true`), int64Array(targets)); err != nil {
-			return res, fmt.Errorf("storage: remind campaign %d: %w", campaignID, err)
-		}
+		n, err = s.queueReminders(ctx, reminderItemsSQL(`a.member_id IN (SELECT unnest($1::bigint[]))`, `true`), []any{int64Array(targets)},
+			day, actor, now, loc, render)
 	}
-	n, err := s.queueReminders(ctx, items, day, actor, now, loc, render)
 	if err != nil {
 		return res, err
 	}
