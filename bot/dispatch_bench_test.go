@@ -178,6 +178,8 @@ func benchDispatch(b *testing.B, workers, rate int) {
 		lat := th.lat
 		if rate > 0 {
 			lat = waited
+			sort.Slice(th.lat, func(i, j int) bool { return th.lat[i] < th.lat[j] })
+			b.ReportMetric(float64(th.lat[int(0.99*float64(len(th.lat)-1))].Microseconds())/1000, "p99-handling-ms")
 		}
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
