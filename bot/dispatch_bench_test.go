@@ -83,6 +83,7 @@ func benchDispatch(b *testing.B, workers, rate int) {
 	for it := 0; it < b.N; it++ {
 		b.StopTimer()
 		s := storagetest.New(b)
+		storage.ConfigurePool(s.DB()) // as sotay serve runs
 		orgs := []storage.OrgInput{{Line: 2, Code: "ROOT", Name: "Đảng bộ xã", Kind: storage.KindDangBo}}
 		cells := (n + 29) / 30
 		for i := 0; i < cells; i++ {

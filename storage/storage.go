@@ -73,10 +73,17 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Storage, error) {
 		db.Close()
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
+	ConfigurePool(db)
+	return New(db, opts...), nil
+}
+
+// ConfigurePool sizes the connection pool as Open does: 20 connections at
+// most (the dispatcher's 16 workers, the sender and the sweeps), 10 kept
+// idle for five minutes.
+func ConfigurePool(db *sqlx.DB) {
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(10)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return New(db, opts...), nil
 }
 
 // CreateDatabase creates the database named in dsn, connecting to the
@@ -233,8 +240,9 @@ func (s *Storage) exec(ctx context.Context, query string, args ...any) (sql.Resu
 // PostgreSQL parses and plans again each time: in the dispatcher's
 // benchmark parse and plan took six times as long as the execution.
 type stmtCache struct {
-	mu sync.Mutex
-	m  map[string]*sqlx.Stmt
+	mu        sync.Mutex
+	m         map[string]*sqlx.Stmt
+	preparing map[string]bool // queries prepareLater is preparing
 }
 
 // maxStmts bounds the cache; the queries of sotay are fixed strings,
@@ -243,8 +251,10 @@ const maxStmts = 1000
 
 // stmt is query prepared, bound to the transaction when there is one; nil
 // when it is not worth it (no arguments: lib/pq then uses the simple
-// protocol, which also allows several statements in one string) or
-// preparing failed (the query then runs unprepared and reports its error).
+// protocol, which also allows several statements in one string), not
+// prepared yet inside a transaction (it is prepared in the background for
+// the next time), or preparing failed (the query then runs unprepared and
+// reports its error).
 func (s *Storage) stmt(ctx context.Context, query string, args []any) *sqlx.Stmt {
 	if len(args) == 0 || s.stmts == nil {
 		return nil
@@ -254,25 +264,68 @@ func (s *Storage) stmt(ctx context.Context, query string, args []any) *sqlx.Stmt
 	st := c.m[query]
 	c.mu.Unlock()
 	if st == nil {
+		if s.tx != nil {
+			// Preparing takes a connection of its own: waiting for one
+			// while this transaction holds its own deadlocks a full
+			// pool (every worker in a transaction, each waiting for a
+			// second connection). Run unprepared now; prepare for later.
+			c.prepareLater(s.db, query)
+			return nil
+		}
 		var err error
 		if st, err = s.db.PreparexContext(ctx, query); err != nil {
 			return nil
 		}
-		c.mu.Lock()
-		if old := c.m[query]; old != nil {
-			st.Close()
-			st = old
-		} else if len(c.m) < maxStmts {
-			c.m[query] = st
-		} else {
-			defer st.Close() // used once, not kept
+		if st = c.keep(query, st); st == nil {
+			return nil
 		}
-		c.mu.Unlock()
 	}
 	if s.tx != nil {
 		return s.tx.StmtxContext(ctx, st)
 	}
 	return st
+}
+
+// keep caches st for query and returns it, or closes it and returns the
+// one already cached, or nil when the cache is full (the query then runs
+// unprepared).
+func (c *stmtCache) keep(query string, st *sqlx.Stmt) *sqlx.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.m[query]; old != nil {
+		st.Close()
+		return old
+	}
+	if len(c.m) >= maxStmts {
+		st.Close()
+		return nil
+	}
+	c.m[query] = st
+	return st
+}
+
+// prepareLater prepares query on the pool in the background, once at a
+// time for a query, and caches it.
+func (c *stmtCache) prepareLater(db *sqlx.DB, query string) {
+	c.mu.Lock()
+	if c.preparing[query] || c.m[query] != nil || len(c.m) >= maxStmts {
+		c.mu.Unlock()
+		return
+	}
+	if c.preparing == nil {
+		c.preparing = map[string]bool{}
+	}
+	c.preparing[query] = true
+	c.mu.Unlock()
+	go func() {
+		st, err := db.Preparex(query)
+		if err == nil {
+			c.keep(query, st)
+		}
+		c.mu.Lock()
+		delete(c.preparing, query)
+		c.mu.Unlock()
+	}()
 }
 
 // isUniqueViolation reports PostgreSQL's unique_violation (23505).

@@ -492,3 +492,31 @@ func TestPreparedStatements(t *testing.T) {
 		t.Fatalf("pending %d (%v): the rolled back insert stayed", pending, err)
 	}
 }
+
+// TestPreparingInATransactionTakesNoSecondConnection: the first run of a
+// query inside a transaction does not wait for a second connection (with
+// every connection of the pool in a transaction that would deadlock); it
+// is prepared afterwards, for the next time.
+func TestPreparingInATransactionTakesNoSecondConnection(t *testing.T) {
+	s := storagetest.New(t)
+	s.DB().SetMaxOpenConns(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.WithTx(ctx, func(s *storage.Storage) error {
+		_, err := s.Enqueue(ctx, storage.OutboxNotice, 44, "Thông báo", nil)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the first insert in a transaction: %v (waiting for a second connection?)", err)
+	}
+	for {
+		var prepared int
+		if err := s.DB().GetContext(ctx, &prepared, `SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO outbox%'`); err != nil {
+			t.Fatalf("the insert was not prepared after the transaction: %v", err)
+		}
+		if prepared == 1 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
