@@ -9,23 +9,10 @@ import (
 	"time"
 
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
-var hcm = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
-
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+var hcm = storagetest.Local
 
 // remindEnv is campaignEnv on a clock the test sets, with two campaigns
 // due on 10 December 2026 (reminders from the 7th): the first of 21-KL/TW
@@ -33,7 +20,7 @@ func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // read, C2 and A2 not linked; C1 also has the second document, delivered.
 type remindEnv struct {
 	campaignEnv
-	clock  *testClock
+	clock  *storagetest.Clock
 	s      *storage.Storage // on the clock
 	c1, c2 storage.Campaign
 	texts  func(t *testing.T, code string) []string
@@ -43,7 +30,7 @@ func newRemindEnv(t *testing.T) *remindEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := newCampaignEnv(t)
-	ck := &testClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, hcm)}
+	ck := storagetest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, hcm))
 	s := storage.New(e.s.DB(), storage.WithClock(ck.Now))
 	due := time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)
 	c1, err := s.CreateCampaign(ctx, storage.CampaignInput{DocumentID: e.doc, OrgIDs: []int64{e.orgs["ROOT"]}, DueOn: &due, Actor: "test", Message: plainMessage})

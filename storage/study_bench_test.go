@@ -17,7 +17,7 @@ import (
 // document pushed to everyone, states mixed, due in two days.
 type studyBench struct {
 	s      *storage.Storage
-	clock  *testClock
+	clock  *storagetest.Clock
 	root   int64
 	campID int64
 }
@@ -25,7 +25,7 @@ type studyBench struct {
 func newStudyBench(b *testing.B) *studyBench {
 	b.Helper()
 	ctx := context.Background()
-	ck := &testClock{t: time.Date(2026, 12, 8, 9, 0, 0, 0, hcm)}
+	ck := storagetest.NewClock(time.Date(2026, 12, 8, 9, 0, 0, 0, hcm))
 	s := storagetest.New(b, storage.WithClock(ck.Now))
 	const committees, cells, members = 49, 1450, 100_000
 	orgs := []storage.OrgInput{{Line: 2, Code: "ROOT", Name: "Đảng bộ tỉnh", Kind: storage.KindDangBo}}
