@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -376,41 +375,8 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 	return fmt.Errorf("Telegram không nhận webhook (setWebhook) với WEBHOOK_URL đã đặt: %w", err)
 }
 
-// webhook takes updates from Telegram. The secret header is checked in
-// constant time; the answer waits until the update is handled, so Telegram
-// redelivers what a crash interrupted.
 func (b *Bot) webhook(d *Dispatcher) http.Handler {
-	secret := []byte(b.cfg.WebhookSecret)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
-		if subtle.ConstantTimeCompare(got, secret) != 1 {
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
-		var u tgbotapi.Update
-		if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&u); err != nil {
-			http.Error(w, "bad update", http.StatusBadRequest)
-			return
-		}
-		// The body is in: ReadTimeout has done its work. Left in place, its
-		// deadline would cancel the request while the update is handled.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
-		done := make(chan struct{})
-		d.Dispatch(u, func() { close(done) })
-		t := time.NewTimer(b.cfg.webhookWait())
-		defer t.Stop()
-		select {
-		case <-done:
-			w.WriteHeader(http.StatusOK)
-		case <-t.C:
-			// Answer before the write deadline: Telegram sends the update
-			// again later, and the processed-update record makes it a no-op
-			// once this one is applied.
-			b.log.Warn("webhook: update still in hand; asking Telegram to send it again", "update_id", u.UpdateID)
-			http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
-		case <-r.Context().Done():
-		}
-	})
+	return NewWebhook(d, b.cfg.WebhookSecret, b.cfg.webhookWait(), b.log)
 }
 
 // prune forgets old processed update ids once an hour.
