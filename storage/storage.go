@@ -261,8 +261,11 @@ func (s *Storage) stmt(ctx context.Context, query string, args []any) *sqlx.Stmt
 	}
 	c := s.stmts
 	c.mu.Lock()
-	st := c.m[query]
+	st, full := c.m[query], len(c.m) >= maxStmts
 	c.mu.Unlock()
+	if st == nil && full {
+		return nil // a query built with values in it: not worth preparing
+	}
 	if st == nil {
 		if s.tx != nil {
 			// Preparing takes a connection of its own: waiting for one
