@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -221,10 +220,7 @@ func TestForgedCallbackRefused(t *testing.T) {
 	menu := waitText(t, u, "Sổ tay đảng viên")
 	dv3, _ := h.s.Member(context.Background(), "DV3")
 	u.Press(menu.ID, fmt.Sprintf("moi:m:%d", dv3.ID))
-	deadline := time.Now().Add(wait)
-	for len(u.CallbackAnswers()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	telegramtest.Eventually(t, wait, "an answer to the press", func() bool { return len(u.CallbackAnswers()) > 0 })
 	ans := u.CallbackAnswers()
 	if len(ans) == 0 || !strings.Contains(ans[0].Text, "không có quyền") || !ans[0].ShowAlert {
 		t.Fatalf("callback answers %+v", ans)
@@ -251,13 +247,10 @@ func TestCommandMenusRegistered(t *testing.T) {
 	h := start(t, bot.Config{})
 	h.grant("DV2", storage.RoleSecretary, "CB1")
 	h.linkedUser("DV2", 4001, "Hoa")
-	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
-		if _, ok := h.tg.Commands()["chat:4001"]; ok {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	telegramtest.Eventually(t, wait, "the secretary's own command menu", func() bool {
+		_, ok := h.tg.Commands()["chat:4001"]
+		return ok
+	})
 	cmds := h.tg.Commands()
 	if !hasCommand(cmds["all_private_chats"], "menu") || hasCommand(cmds["all_private_chats"], "moi") {
 		t.Fatalf("member commands %+v", cmds["all_private_chats"])
@@ -277,10 +270,7 @@ func TestShutdownFinishesUpdatesInHand(t *testing.T) {
 	// The reply takes 1.5 s to be accepted; we stop the bot meanwhile.
 	h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: 1500 * time.Millisecond, ChatID: 5001, Times: 1})
 	u.SendText("/start " + h.invite("DV1"))
-	deadline := time.Now().Add(wait)
-	for h.tg.Calls("sendMessage") == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	telegramtest.Eventually(t, wait, "the reply to be sent", func() bool { return h.tg.Calls("sendMessage") > 0 })
 	if err := h.stop(); err != nil {
 		t.Fatalf("Run returned %v", err)
 	}
@@ -293,18 +283,8 @@ func TestShutdownFinishesUpdatesInHand(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func TestWebhookModeChecksSecret(t *testing.T) {
-	addr := freeAddr(t)
+	addr := telegramtest.FreeAddr(t)
 	h := start(t, bot.Config{
 		ListenAddr: addr, WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret-token",
 	})
@@ -340,11 +320,12 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Fatalf("/healthz %d %q", code, body)
 	}
 	// The counter is bumped just after the reply is sent: poll for it.
-	code, body := get("/metrics")
-	for deadline := time.Now().Add(wait); !strings.Contains(body, `sotay_updates_total{result="ok"}`) && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
+	var code int
+	var body string
+	telegramtest.Eventually(t, wait, "the update counted in /metrics", func() bool {
 		code, body = get("/metrics")
-	}
+		return strings.Contains(body, `sotay_updates_total{result="ok"}`)
+	})
 	if code != 200 || !strings.Contains(body, `sotay_updates_total{result="ok"}`) || !strings.Contains(body, "sotay_telegram_calls_total") {
 		t.Fatalf("/metrics %d %q", code, body[:min(len(body), 500)])
 	}
@@ -380,7 +361,7 @@ func TestRunReturnsWhenWebhookRefused(t *testing.T) {
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
 	tg.InjectFault("setWebhook", telegramtest.Fault{Code: 400, Description: "Bad Request: bad webhook: HTTPS url must be provided for webhook", Times: -1})
-	addr := freeAddr(t)
+	addr := telegramtest.FreeAddr(t)
 	b, err := bot.New(ctx, bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr,
 		WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret"}, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -404,10 +385,7 @@ func TestSlowChatDoesNotHoldLaterUpdates(t *testing.T) {
 	// The slow chat's reply is held for 3 s by the fake API.
 	h.tg.InjectFault("sendMessage", telegramtest.Fault{Delay: 3 * time.Second, ChatID: 8101})
 	slow.SendText("/start")
-	deadline := time.Now().Add(wait)
-	for h.tg.Calls("sendMessage") == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	telegramtest.Eventually(t, wait, "the slow reply in hand", func() bool { return h.tg.Calls("sendMessage") > 0 })
 	// Only now, with the slow update in hand, does the other chat write:
 	// its update comes in a later poll.
 	fast.SendText("/start")

@@ -133,12 +133,11 @@ func TestDocumentLibrary(t *testing.T) {
 			t.Fatalf("first download %+v", firstFile)
 		}
 		var cached string
-		deadline := time.Now().Add(wait)
-		for cached == "" && time.Now().Before(deadline) {
+		telegramtest.Eventually(t, wait, "the file_id cached", func() bool {
 			d, _ := h.s.DocumentByID(ctx, cb1Doc.ID)
 			cached = d.FileID
-			time.Sleep(20 * time.Millisecond)
-		}
+			return cached != ""
+		})
 		if cached != firstFile.FileID {
 			t.Fatalf("cached file_id %q, uploaded as %q", cached, firstFile.FileID)
 		}

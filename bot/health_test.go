@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sotay/bot"
+	"sotay/bot/telegramtest"
 	"sotay/handlers"
 	"sotay/storage"
 )
@@ -77,7 +79,7 @@ func TestReadyzChecksSchema(t *testing.T) {
 // pushed messages count by result (403 for a member who blocked the bot),
 // and the outbox backlog is read from the database.
 func TestMetricsAPersonGraphs(t *testing.T) {
-	addr := freeAddr(t)
+	addr := telegramtest.FreeAddr(t)
 	h := start(t, bot.Config{ListenAddr: addr, WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "sec"})
 	base := "http://" + addr
 	h.linkedUser("DV1", 8001, "Minh")
@@ -100,7 +102,7 @@ func TestMetricsAPersonGraphs(t *testing.T) {
 				t.Fatalf("webhook %d", resp.StatusCode)
 			}
 		}
-		waitFor(t, "a duplicate counted", func() bool { return metricValue(page(), `sotay_updates_total{result="duplicate"}`) == 1 })
+		telegramtest.Eventually(t, 30*time.Second, "a duplicate counted", func() bool { return metricValue(page(), `sotay_updates_total{result="duplicate"}`) == 1 })
 	})
 	t.Run("SendsByResult", func(t *testing.T) {
 		root, err := h.s.Organisation(context.Background(), "ROOT")
@@ -114,7 +116,7 @@ func TestMetricsAPersonGraphs(t *testing.T) {
 		}
 		// The send is counted when Telegram answers, its outbox row marked
 		// a moment later: wait for both.
-		waitFor(t, "the push sent", func() bool {
+		telegramtest.Eventually(t, 30*time.Second, "the push sent", func() bool {
 			p := page()
 			return metricValue(p, `sotay_sends_total{result="ok"}`) == 2 && metricValue(p, `sotay_sends_total{result="403"}`) == 1 &&
 				metricValue(p, "sotay_outbox_pending") == 0

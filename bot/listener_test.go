@@ -79,7 +79,7 @@ func TestMetricsLoopbackOrToken(t *testing.T) {
 // longer than the write timeout allows is answered 503 in time, so
 // Telegram sends it again instead of seeing a dead connection.
 func TestListenerTimeouts(t *testing.T) {
-	addr := freeAddr(t)
+	addr := telegramtest.FreeAddr(t)
 	h := start(t, bot.Config{
 		ListenAddr: addr, WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret-token",
 		ReadTimeout: 300 * time.Millisecond, WriteTimeout: 3 * time.Second, IdleTimeout: 300 * time.Millisecond,

@@ -102,24 +102,12 @@ func pollWith(t *testing.T, h bot.UpdateHandler) (*telegramtest.Server, *memOffs
 	return tg, store, m, stop
 }
 
-// eventually waits for cond, failing the test after wait.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestPollRetriesAFailedUpdate(t *testing.T) {
 	f := &flaky{user: 1, fails: 2, calls: map[int]int{}, done: map[int64]int{}}
 	tg, store, _, stop := pollWith(t, f)
 	tg.User(1, "A").SendText("xin chào")
 	tg.User(2, "B").SendText("xin chào")
-	eventually(t, "both updates handled", func() bool {
+	telegramtest.Eventually(t, wait, "both updates handled", func() bool {
 		_, done := f.snapshot()
 		return done[1] == 1 && done[2] == 1
 	})
@@ -141,12 +129,12 @@ func TestPollGivesUpAfterBoundedRetries(t *testing.T) {
 	f := &flaky{user: 1, fails: -1, calls: map[int]int{}, done: map[int64]int{}}
 	tg, store, m, stop := pollWith(t, f)
 	tg.User(1, "A").SendText("xin chào")
-	eventually(t, "the failing update given up", func() bool {
+	telegramtest.Eventually(t, wait, "the failing update given up", func() bool {
 		o, _ := store.Offset(context.Background())
 		return o > 0 && tg.PendingUpdates() == 0
 	})
 	tg.User(2, "B").SendText("xin chào")
-	eventually(t, "the next update handled", func() bool {
+	telegramtest.Eventually(t, wait, "the next update handled", func() bool {
 		_, done := f.snapshot()
 		return done[2] == 1
 	})
@@ -174,7 +162,7 @@ func TestDispatcherRecoversPanic(t *testing.T) {
 	tg.User(1, "A").SendText("xin chào")
 	tg.User(1, "A").SendText("lần nữa")
 	tg.User(2, "B").SendText("xin chào")
-	eventually(t, "all three updates done", func() bool {
+	telegramtest.Eventually(t, wait, "all three updates done", func() bool {
 		_, done := f.snapshot()
 		o, _ := store.Offset(context.Background())
 		return done[2] == 1 && o >= 3 && tg.PendingUpdates() == 0

@@ -91,18 +91,11 @@ func TestPushFromChat(t *testing.T) {
 	})
 	t.Run("StudiedOnceAndSecondPressChangesNothing", func(t *testing.T) {
 		mustPress(t, hoa, "✅ Tôi đã học")
-		deadline := time.Now().Add(wait)
-		var state string
-		for time.Now().Before(deadline) {
+		telegramtest.Eventually(t, wait, "DV2's assignment studied", func() bool {
+			var state string
 			_ = h.s.DB().Get(&state, `SELECT a.state FROM assignments a JOIN members m ON m.id = a.member_id WHERE m.code = 'DV2'`)
-			if state == storage.AssignStudied {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if state != storage.AssignStudied {
-			t.Fatalf("state %q", state)
-		}
+			return state == storage.AssignStudied
+		})
 		// The pushed message itself now says so, and its button is gone.
 		m, err := hoa.WaitMessage(wait, func(m telegramtest.Message) bool {
 			return strings.Contains(m.Plain, "✅ Đã học ngày ") && !strings.Contains(strings.Join(m.Buttons(), "|"), "Tôi đã học")

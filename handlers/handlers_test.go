@@ -301,6 +301,29 @@ func (e *env) replyToPress(t *testing.T, user int64, data, want string) {
 	e.said(t, want)
 }
 
+// last is the newest message or edit sent (toasts left out).
+func (e *env) last() string {
+	ts := e.rec.texts()
+	for i := len(ts) - 1; i >= 0; i-- {
+		if !strings.HasPrefix(ts[i], "callback:") {
+			return ts[i]
+		}
+	}
+	return ""
+}
+
+// lastHas fails the test unless the newest message or edit contains every
+// one of wants.
+func (e *env) lastHas(t *testing.T, wants ...string) {
+	t.Helper()
+	got := e.last()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Fatalf("no %q in the last message %q", want, got)
+		}
+	}
+}
+
 // said fails the test unless one of the texts sent so far contains sub.
 func (e *env) said(t *testing.T, sub string) {
 	t.Helper()

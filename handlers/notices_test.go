@@ -30,9 +30,7 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 	e := newReportEnv(t)
 	ctx := context.Background()
 	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt Kết luận 21-KL/TW")
-	if got := e.last(); !strings.Contains(got, "Đã gửi thông báo họp cho <b>2</b> đảng viên") || !strings.Contains(got, "19:00 ngày 27/11/2026") {
-		t.Fatalf("confirmation = %q", got)
-	}
+	e.lastHas(t, "Đã gửi thông báo họp cho <b>2</b> đảng viên", "19:00 ngày 27/11/2026")
 	rows := e.outbox(t)
 	var notices, reminders int
 	for _, r := range rows {
@@ -67,13 +65,9 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 	}
 	e.rec.reset()
 	e.press(t, 702, handlers.CallbackData("hop", "n", id))
-	if got := e.last(); !strings.Contains(got, "vắng vì lý do gì") {
-		t.Fatalf("reason not asked: %q", e.rec.texts())
-	}
+	e.lastHas(t, "vắng vì lý do gì")
 	e.text(t, 702, "đi viện")
-	if got := e.last(); !strings.Contains(got, "lý do: đi viện") {
-		t.Fatalf("reason answer %q", got)
-	}
+	e.lastHas(t, "lý do: đi viện")
 	var left int
 	if err := e.s.DB().Get(&left, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND chat_id = 702`); err != nil || left != 0 {
 		t.Fatalf("the absent member's reminder stays: %d %v", left, err)
@@ -124,9 +118,7 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		e.text(t, 702, "/huy")
 		e.rec.reset()
 		e.press(t, 702, handlers.CallbackData("lh", id, "r"))
-		if got := e.last(); !strings.Contains(got, "28/11/2026") || !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
-			t.Fatalf("report start %q", got)
-		}
+		e.lastHas(t, "28/11/2026", "có mặt 1/2", "Loại sinh hoạt?")
 		e.tap(t, 702, "sh", "k:thuong_ky")
 		e.tap(t, 702, "sh", "skip")
 		e.tap(t, 702, "sh", "ok")
@@ -137,9 +129,7 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		// A form without attendance for that day starts from the answers too.
 		e.rec.reset()
 		e.text(t, 702, "/sinhhoat 28/11/2026; chuyên đề")
-		if got := e.last(); !strings.Contains(got, "có mặt 1/2") || !strings.Contains(got, "Nội dung sinh hoạt?") {
-			t.Fatalf("quick form: %q", got)
-		}
+		e.lastHas(t, "có mặt 1/2", "Nội dung sinh hoạt?")
 		// And so does the dialog, once the day is chosen: it offers the day.
 		e.text(t, 702, "/huy")
 		e.text(t, 702, "/sinhhoat")
@@ -147,9 +137,7 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 			t.Fatalf("buttons %q", e.rec.buttonLabels())
 		}
 		e.tap(t, 702, "sh", "d:20261128")
-		if got := e.last(); !strings.Contains(got, "lấy theo trả lời lịch họp: 1/2") || !strings.Contains(got, "Loại sinh hoạt?") {
-			t.Fatalf("dialog: %q", got)
-		}
+		e.lastHas(t, "lấy theo trả lời lịch họp: 1/2", "Loại sinh hoạt?")
 	})
 	_ = ctx
 }
@@ -168,13 +156,9 @@ func TestMeetingNoticeLateEveningGetsNoNightReminder(t *testing.T) {
 	}
 	e.rec.reset()
 	e.text(t, 702, "/lichhop 20/11/2026; 19:30; A; B")
-	if got := e.last(); !strings.Contains(got, "đã qua") {
-		t.Fatalf("past notice: %q", got)
-	}
+	e.lastHas(t, "đã qua")
 	e.text(t, 703, "/lichhop 29/11/2026; 19:30; A; B")
-	if got := e.last(); !strings.Contains(got, "ghi mã chi bộ") {
-		t.Fatalf("notice for the committee: %q", got)
-	}
+	e.lastHas(t, "ghi mã chi bộ")
 }
 
 func TestMeetingNoticeDialog(t *testing.T) {
@@ -194,11 +178,7 @@ func TestMeetingNoticeDialog(t *testing.T) {
 	e.tap(t, 702, "lhd", "t:19:30")
 	e.text(t, 702, "Nhà văn hóa")
 	e.text(t, 702, "Kiểm điểm cuối năm")
-	if got := e.last(); !strings.Contains(got, "19:30 ngày 26/11/2026") {
-		t.Fatalf("confirm %q", got)
-	}
+	e.lastHas(t, "19:30 ngày 26/11/2026")
 	e.tap(t, 702, "lhd", "ok")
-	if got := e.last(); !strings.Contains(got, "Đã gửi thông báo họp") {
-		t.Fatalf("done %q", got)
-	}
+	e.lastHas(t, "Đã gửi thông báo họp")
 }

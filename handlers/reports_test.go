@@ -77,17 +77,6 @@ func (e *reportEnv) supervisions(t *testing.T) []storage.SupervisionReport {
 	return ss
 }
 
-// last is the newest message or edit sent (toasts left out).
-func (e *reportEnv) last() string {
-	ts := e.rec.texts()
-	for i := len(ts) - 1; i >= 0; i-- {
-		if !strings.HasPrefix(ts[i], "callback:") {
-			return ts[i]
-		}
-	}
-	return ""
-}
-
 func TestMeetingQuickForm(t *testing.T) {
 	e := newReportEnv(t)
 	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2; Quán triệt Kết luận 21-KL/TW")
@@ -165,9 +154,7 @@ func TestMeetingValidationStoresNothing(t *testing.T) {
 		}
 		e.rec.reset()
 		e.text(t, 703, "/sinhhoat CB3; 22/11/2026; thường kỳ; 1/1; A")
-		if got := e.last(); !strings.Contains(got, "đã giải thể ngày 20/11/2026") {
-			t.Fatalf("answer = %q", got)
-		}
+		e.lastHas(t, "đã giải thể ngày 20/11/2026")
 		e.text(t, 703, "/sinhhoat CB3; 19/11/2026; thường kỳ; 1/1; A")
 		if ms := e.meetings(t); len(ms) != 1 || ms[0].OrgCode != "CB3" {
 			t.Fatalf("a report before the dissolution was refused: %+v", ms)
@@ -180,18 +167,14 @@ func TestReportScope(t *testing.T) {
 	t.Run("PlainMemberCannotReport", func(t *testing.T) {
 		e.text(t, 701, "/sinhhoat 15/11/2026; thường kỳ; 2/2; A")
 		e.text(t, 701, "/kiemtra 20/11/2026; giám sát; 1; 1; N; không vi phạm")
-		if got := e.last(); !strings.Contains(got, "không có quyền") {
-			t.Fatalf("answer = %q", got)
-		}
+		e.lastHas(t, "không có quyền")
 		if len(e.meetings(t))+len(e.supervisions(t)) != 0 {
 			t.Fatal("a plain member's report was stored")
 		}
 	})
 	t.Run("SecretaryCannotReportForAnotherCell", func(t *testing.T) {
 		e.text(t, 702, "/sinhhoat CB2; 15/11/2026; thường kỳ; 1/1; A")
-		if got := e.last(); !strings.Contains(got, "chỉ báo cáo được cho tổ chức mình phụ trách") {
-			t.Fatalf("answer = %q", got)
-		}
+		e.lastHas(t, "chỉ báo cáo được cho tổ chức mình phụ trách")
 		if len(e.meetings(t)) != 0 {
 			t.Fatal("stored for another cell")
 		}
@@ -252,17 +235,13 @@ func TestMeetingDuplicateReplaceKeepsHistory(t *testing.T) {
 	e.text(t, 702, "/sinhhoat 05/11/2026; thường kỳ; 1/2; Lần đầu")
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 15/11/2026; thuong ky; 2/2; Lần hai")
-	if got := e.last(); !strings.Contains(got, "đã có báo cáo sinh hoạt thường kỳ tháng 11/2026") || !strings.Contains(got, "Lần đầu") {
-		t.Fatalf("no question: %q", got)
-	}
+	e.lastHas(t, "đã có báo cáo sinh hoạt thường kỳ tháng 11/2026", "Lần đầu")
 	ms := e.meetings(t)
 	if len(ms) != 1 || ms[0].Topic != "Lần đầu" {
 		t.Fatalf("stored before the answer: %+v", ms)
 	}
 	e.tap(t, 702, "sh", "rp:"+itoa(ms[0].ID))
-	if got := e.last(); !strings.Contains(got, "phiên bản 2") || !strings.Contains(got, "Lần hai") {
-		t.Fatalf("confirmation = %q", got)
-	}
+	e.lastHas(t, "phiên bản 2", "Lần hai")
 	vs, err := e.s.MeetingVersions(ctx, ms[0].ID)
 	if err != nil || len(vs) != 2 || vs[0].Topic != "Lần đầu" || vs[1].Topic != "Lần hai" || vs[1].Change != storage.ChangeReplaced || vs[1].ReportedByCode != "DV2" {
 		t.Fatalf("versions = %+v, %v", vs, err)
@@ -273,9 +252,7 @@ func TestMeetingDuplicateReplaceKeepsHistory(t *testing.T) {
 
 	t.Run("SuaOnConfirmationMakesVersion", func(t *testing.T) {
 		e.press(t, 702, e.rec.buttons()["✏️ Sửa"])
-		if got := e.last(); !strings.Contains(got, "Sửa báo cáo sinh hoạt") {
-			t.Fatalf("summary = %q", got)
-		}
+		e.lastHas(t, "Sửa báo cáo sinh hoạt")
 		e.tap(t, 702, "sh", "e")
 		e.tap(t, 702, "sh", "f:topic")
 		e.text(t, 702, "Lần ba, đã sửa")
@@ -300,9 +277,7 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 	e := newReportEnv(t)
 	ctx := context.Background()
 	e.text(t, 702, "/sinhhoat")
-	if got := e.last(); !strings.Contains(got, "Ngày họp?") {
-		t.Fatalf("first question = %q", got)
-	}
+	e.lastHas(t, "Ngày họp?")
 	labels := strings.Join(e.rec.buttonLabels(), "|")
 	if !strings.Contains(labels, "Hôm nay (25/11)") || !strings.Contains(labels, "Hôm qua (24/11)") || !strings.Contains(labels, "23/11/2026") {
 		t.Fatalf("date buttons = %q", labels)
@@ -312,9 +287,7 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 	// The bot restarts with the report half written.
 	e.h = e.restart()
 	e.text(t, 702, "3/2")
-	if got := e.last(); !strings.Contains(got, "lớn hơn tổng số") || !strings.Contains(got, "Số đảng viên có mặt?") {
-		t.Fatalf("wrong answer not re-asked: %q", got)
-	}
+	e.lastHas(t, "lớn hơn tổng số", "Số đảng viên có mặt?")
 	e.text(t, 702, "2")
 	e.text(t, 702, "Quán triệt Nghị quyết")
 	e.tap(t, 702, "sh", "skip")
@@ -337,9 +310,7 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 	t.Run("HuyLeaves", func(t *testing.T) {
 		e.text(t, 702, "/kiemtra 20/11/2026")
 		e.text(t, 702, "/huy")
-		if got := e.last(); !strings.Contains(got, "Đã hủy báo cáo kiểm tra, giám sát, chưa lưu gì") {
-			t.Fatalf("answer %q", got)
-		}
+		e.lastHas(t, "Đã hủy báo cáo kiểm tra, giám sát, chưa lưu gì")
 		if _, err := e.s.Dialog(ctx, 702); err == nil {
 			t.Fatal("dialog still open")
 		}
@@ -349,32 +320,20 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	e := newReportEnv(t)
 	e.text(t, 702, "/sinhhoat 15/11/2026")
-	if got := e.last(); !strings.Contains(got, "Loại sinh hoạt?") || !strings.Contains(got, "15/11/2026") {
-		t.Fatalf("question = %q", got)
-	}
+	e.lastHas(t, "Loại sinh hoạt?", "15/11/2026")
 	e.tap(t, 702, "sh", "k:chuyen_de")
-	if got := e.last(); !strings.Contains(got, "Số đảng viên có mặt?") {
-		t.Fatalf("question = %q", got)
-	}
+	e.lastHas(t, "Số đảng viên có mặt?")
 	e.text(t, 702, "1")
-	if got := e.last(); !strings.Contains(got, "Ai vắng, lý do gì?") || !strings.Contains(got, "có mặt 1/2") {
-		t.Fatalf("absent not asked: %q", got)
-	}
+	e.lastHas(t, "Ai vắng, lý do gì?", "có mặt 1/2")
 	e.text(t, 702, "Lò Văn Minh (ốm)")
-	if got := e.last(); !strings.Contains(got, "Nội dung sinh hoạt?") {
-		t.Fatalf("question = %q", got)
-	}
+	e.lastHas(t, "Nội dung sinh hoạt?")
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2")
-	if got := e.last(); !strings.Contains(got, "Nội dung sinh hoạt?") {
-		t.Fatalf("question = %q", got)
-	}
+	e.lastHas(t, "Nội dung sinh hoạt?")
 	e.text(t, 702, "Kiểm điểm")
 	e.rec.reset()
 	e.text(t, 702, "ảnh đâu")
-	if got := e.last(); !strings.Contains(got, "gửi ảnh chụp biên bản") {
-		t.Fatalf("photo step answer = %q", got)
-	}
+	e.lastHas(t, "gửi ảnh chụp biên bản")
 	e.id++
 	u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{MessageID: e.id, From: &tgbotapi.User{ID: 702}, Chat: &tgbotapi.Chat{ID: 702, Type: "private"},
 		Photo: []tgbotapi.PhotoSize{{FileID: "P1"}}}}
@@ -394,9 +353,7 @@ func TestExpiredDialogIsSaidPolitely(t *testing.T) {
 	e.clock.Set(e.clock.Now().Add(storage.DialogTTL + time.Hour))
 	e.rec.reset()
 	e.text(t, 702, "thường kỳ")
-	if got := e.last(); !strings.Contains(got, "báo cáo sinh hoạt chi bộ") || !strings.Contains(got, "hết hạn") {
-		t.Fatalf("answer = %q", got)
-	}
+	e.lastHas(t, "báo cáo sinh hoạt chi bộ", "hết hạn")
 	e.rec.reset()
 	e.text(t, 702, "thường kỳ")
 	if got := e.last(); strings.Contains(got, "hết hạn") {
@@ -455,23 +412,17 @@ func TestSupervisionDialog(t *testing.T) {
 	}
 	e.tap(t, 703, "kt", "o:"+itoa(e.orgs["ROOT"]))
 	e.tap(t, 703, "kt", "d:20261125")
-	if got := e.last(); !strings.Contains(got, "Ai thực hiện?") {
-		t.Fatalf("body question = %q", got)
-	}
+	e.lastHas(t, "Ai thực hiện?")
 	e.tap(t, 703, "kt", "bd:ubkt")
 	e.tap(t, 703, "kt", "k:giam_sat")
 	e.text(t, 703, "2 tổ chức")
 	e.text(t, 703, "99")
-	if got := e.last(); !strings.Contains(got, "nhiều hơn số đảng viên") {
-		t.Fatalf("absurd count answer = %q", got)
-	}
+	e.lastHas(t, "nhiều hơn số đảng viên")
 	e.tap(t, 703, "kt", "n:3")
 	e.text(t, 703, "Việc thực hiện quy chế")
 	e.text(t, 703, "có 2 vi phạm")
 	e.tap(t, 703, "kt", "skip")
-	if got := e.last(); !strings.Contains(got, "có 2 vi phạm") || !strings.Contains(got, "Ủy ban Kiểm tra") {
-		t.Fatalf("summary = %q", got)
-	}
+	e.lastHas(t, "có 2 vi phạm", "Ủy ban Kiểm tra")
 	e.tap(t, 703, "kt", "ok")
 	ss := e.supervisions(t)
 	if len(ss) != 1 || ss[0].Body != storage.BodyCommission || ss[0].Violations != 2 || ss[0].MembersExamined != 3 {

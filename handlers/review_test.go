@@ -52,9 +52,7 @@ func TestReviewReturnAndCorrect(t *testing.T) {
 		e.press(t, 703, handlers.CallbackData("rv", "v", cb1.ID))
 		e.press(t, 703, handlers.CallbackData("rv", "back", cb1.ID))
 		e.text(t, 703, "Ghi rõ người vắng")
-		if got := e.last(); !strings.Contains(got, "Đã trả lại") || !strings.Contains(got, "Hoàng Thị Hoa") {
-			t.Fatalf("answer %q", got)
-		}
+		e.lastHas(t, "Đã trả lại", "Hoàng Thị Hoa")
 		rows := e.outbox(t)
 		if len(rows) != 1 || rows[0].ChatID != 702 || !strings.Contains(rows[0].Text, "Ghi rõ người vắng") {
 			t.Fatalf("outbox %+v", rows)

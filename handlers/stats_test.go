@@ -47,14 +47,6 @@ func newStatsEnv(t *testing.T) *statsEnv {
 }
 
 // last is the newest text sent.
-func (e *statsEnv) last() string {
-	ts := e.rec.texts()
-	if len(ts) == 0 {
-		return ""
-	}
-	return ts[len(ts)-1]
-}
-
 func (e *statsEnv) sentOfType(t *testing.T, want string) [][]byte {
 	t.Helper()
 	e.rec.mu.Lock()
@@ -102,14 +94,7 @@ func TestStatsOfficerStudyChartAndExcel(t *testing.T) {
 		t.Fatalf("chart: %v %v", err, img)
 	}
 	e.tap(t, 801, "tk", "xl")
-	docs := e.sentOfType(t, "document")
-	if len(docs) != 1 {
-		t.Fatalf("%d documents; sent %q", len(docs), e.rec.texts())
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(docs[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := e.xlsxSent(t)
 	defer f.Close()
 	if v, _ := f.GetCellValue("Học tập", "L2"); v != "66.7" {
 		t.Errorf("Học tập!L2 = %q", v)
@@ -185,14 +170,7 @@ func TestStatsSummaryAndSupervision(t *testing.T) {
 		"3/5 chi bộ duy trì sinh hoạt thường kỳ hằng tháng", "tính cả học tập trực tiếp tại chi bộ đạt 69,2 %")
 	e.rec.reset()
 	e.tap(t, 801, "tk", "xl")
-	docs := e.sentOfType(t, "document")
-	if len(docs) != 1 {
-		t.Fatalf("%d documents; sent %q", len(docs), e.rec.texts())
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(docs[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := e.xlsxSent(t)
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Tổng hợp|Học tập|Chưa học|Sinh hoạt|Kiểm tra, giám sát" {
 		t.Errorf("sheets %s", got)
 	}
@@ -262,4 +240,18 @@ func wantAll(t *testing.T, got string, wants ...string) {
 			t.Errorf("no %q in\n%s", want, got)
 		}
 	}
+}
+
+// xlsxSent opens the one Excel file the bot sent since the last reset.
+func (e *statsEnv) xlsxSent(t *testing.T) *excelize.File {
+	t.Helper()
+	docs := e.sentOfType(t, "document")
+	if len(docs) != 1 {
+		t.Fatalf("%d documents; sent %q", len(docs), e.rec.texts())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(docs[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
