@@ -548,17 +548,7 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if !f.To.IsZero() && f.To.Before(at) {
 		at = f.To
 	}
-	tree, root, err := s.statRoot(ctx, at, rootID, "study")
-	if err != nil {
-		return nil, err
-	}
-	row := func(o *Organisation, depth int) (OrgStudy, bool) {
-		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID], Total: own[o.ID]}, true
-	}
-	add := func(r *OrgStudy, sub OrgStudy) { r.Total.Add(sub.Total) }
-	// Nothing assigned in a subtree: nothing below either.
-	return rollUp(tree, root, row, add, func(r OrgStudy) bool { return r.Total.Assigned == 0 }), nil
+	return s.studyRows(ctx, own, at, rootID)
 }
 
 // studyOwn counts the assignments f picks per organisation they placed
