@@ -284,20 +284,22 @@ func errDuplicateRegular(month *time.Time) error {
 
 // MeetingReport returns a meeting report as of its latest version.
 func (s *Storage) MeetingReport(ctx context.Context, id int64) (MeetingReport, error) {
-	var m MeetingReport
-	if err := s.get(ctx, &m, meetingSelect+`WHERE r.id = $1 AND r.type = 'meeting' AND v.version = r.version`, id); err != nil {
-		return m, fmt.Errorf("storage: meeting report %d: %w", id, err)
-	}
-	return m, nil
+	return latestReport[MeetingReport](ctx, s, ReportMeeting, meetingSelect, id)
 }
 
 // SupervisionReport returns a supervision report as of its latest version.
 func (s *Storage) SupervisionReport(ctx context.Context, id int64) (SupervisionReport, error) {
-	var m SupervisionReport
-	if err := s.get(ctx, &m, supervisionSelect+`WHERE r.id = $1 AND r.type = 'supervision' AND v.version = r.version`, id); err != nil {
-		return m, fmt.Errorf("storage: supervision report %d: %w", id, err)
+	return latestReport[SupervisionReport](ctx, s, ReportSupervision, supervisionSelect, id)
+}
+
+// latestReport reads report id of type typ as of its latest version with
+// selectFrom, meetingSelect or supervisionSelect.
+func latestReport[T any](ctx context.Context, s *Storage, typ, selectFrom string, id int64) (T, error) {
+	var r T
+	if err := s.get(ctx, &r, selectFrom+`WHERE r.id = $1 AND r.type = '`+typ+`' AND v.version = r.version`, id); err != nil {
+		return r, fmt.Errorf("storage: %s report %d: %w", typ, id, err)
 	}
-	return m, nil
+	return r, nil
 }
 
 // MeetingVersions returns every version of a meeting report, oldest first.
@@ -367,24 +369,20 @@ func (f ReportFilter) order() string {
 
 // MeetingReports lists meeting reports (latest versions) by the filter.
 func (s *Storage) MeetingReports(ctx context.Context, f ReportFilter) ([]MeetingReport, error) {
-	var out []MeetingReport
-	args := []any{}
-	q := meetingSelect + `WHERE r.type = 'meeting' AND v.version = r.version` + f.where(&args) + f.order()
-	if err := s.sel(ctx, &out, q, args...); err != nil {
-		return nil, fmt.Errorf("storage: meeting reports: %w", err)
-	}
-	return out, nil
+	return latestReports[MeetingReport](ctx, s, ReportMeeting, meetingSelect, f)
 }
 
 // SupervisionReports lists supervision reports (latest versions) by the filter.
 func (s *Storage) SupervisionReports(ctx context.Context, f ReportFilter) ([]SupervisionReport, error) {
-	var out []SupervisionReport
+	return latestReports[SupervisionReport](ctx, s, ReportSupervision, supervisionSelect, f)
+}
+
+// latestReports lists the reports of type typ (latest versions) by the
+// filter, read as latestReport reads one.
+func latestReports[T any](ctx context.Context, s *Storage, typ, selectFrom string, f ReportFilter) ([]T, error) {
 	args := []any{}
-	q := supervisionSelect + `WHERE r.type = 'supervision' AND v.version = r.version` + f.where(&args) + f.order()
-	if err := s.sel(ctx, &out, q, args...); err != nil {
-		return nil, fmt.Errorf("storage: supervision reports: %w", err)
-	}
-	return out, nil
+	q := selectFrom + `WHERE r.type = '` + typ + `' AND v.version = r.version` + f.where(&args) + f.order()
+	return selectAll[T](ctx, s, typ+" reports", q, args...)
 }
 
 // ReportInfo is what review needs of any report.
