@@ -175,13 +175,7 @@ func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (Meeti
 		if err != nil {
 			return err
 		}
-		change := ChangeCreated
-		if version > 1 {
-			change = in.Change
-			if change != ChangeReplaced {
-				change = ChangeCorrected
-			}
-		}
+		change := versionChange(version, in.Change)
 		if _, err := s.exec(ctx, `INSERT INTO meeting_versions (report_id, version, kind, held_on, present, total,
 			absent_reasons, topic, minutes_file, change, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			id, version, in.Kind, day(in.HeldOn), in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile, change, nullID(in.By), s.now()); err != nil {
@@ -214,10 +208,9 @@ func (s *Storage) SaveSupervisionReport(ctx context.Context, in SupervisionInput
 		if err != nil {
 			return err
 		}
-		change := ChangeCreated
-		if version > 1 {
-			change = ChangeCorrected
-		}
+		// Replacing is for a second regular meeting of a month: a
+		// supervision report is only ever corrected.
+		change := versionChange(version, ChangeCorrected)
 		if _, err := s.exec(ctx, `INSERT INTO supervision_versions (report_id, version, body, kind, held_on, orgs_examined,
 			members_examined, violations, content, measures, change, reported_by, reported_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -272,6 +265,18 @@ func (s *Storage) nextVersion(ctx context.Context, typ string, id, orgID int64, 
 		return 0, 0, fmt.Errorf("storage: report %d: %w", id, err)
 	}
 	return id, cur.Version + 1, nil
+}
+
+// versionChange is what a version of a report records: ChangeCreated for
+// the first, then ChangeReplaced when asked for, else ChangeCorrected.
+func versionChange(version int, asked string) string {
+	switch {
+	case version == 1:
+		return ChangeCreated
+	case asked == ChangeReplaced:
+		return ChangeReplaced
+	}
+	return ChangeCorrected
 }
 
 func errDuplicateRegular(month *time.Time) error {
