@@ -308,11 +308,7 @@ func (s *Storage) Campaign(ctx context.Context, id int64) (Campaign, error) {
 
 // CampaignOrgIDs returns the organisations a campaign was pushed to.
 func (s *Storage) CampaignOrgIDs(ctx context.Context, id int64) ([]int64, error) {
-	var ids []int64
-	if err := s.sel(ctx, &ids, `SELECT org_id FROM campaign_orgs WHERE campaign_id = $1 ORDER BY org_id`, id); err != nil {
-		return nil, fmt.Errorf("storage: campaign %d orgs: %w", id, err)
-	}
-	return ids, nil
+	return selectAll[int64](ctx, s, fmt.Sprintf("campaign %d orgs", id), `SELECT org_id FROM campaign_orgs WHERE campaign_id = $1 ORDER BY org_id`, id)
 }
 
 // CampaignStats counts a campaign's assignments by state.
@@ -374,15 +370,10 @@ type DeliveryRow struct {
 
 // DeliveryReport lists a campaign's assignments by organisation and name.
 func (s *Storage) DeliveryReport(ctx context.Context, id int64) ([]DeliveryRow, error) {
-	var rows []DeliveryRow
-	err := s.sel(ctx, &rows, `SELECT m.code AS member_code, m.full_name, o.name AS org_name, a.state,
+	return selectAll[DeliveryRow](ctx, s, fmt.Sprintf("delivery report %d", id), `SELECT m.code AS member_code, m.full_name, o.name AS org_name, a.state,
 		COALESCE(a.studied_at, a.read_at, a.delivered_at, CASE WHEN a.state <> 'pending' THEN a.updated_at END) AS at, a.reason
 		FROM assignments a JOIN members m ON m.id = a.member_id JOIN organisations o ON o.id = a.org_id
 		WHERE a.campaign_id = $1 ORDER BY o.code, `+byName+`, m.code`, id)
-	if err != nil {
-		return nil, fmt.Errorf("storage: delivery report %d: %w", id, err)
-	}
-	return rows, nil
 }
 
 // Assignment is one member's task to study one document.
@@ -532,13 +523,8 @@ func (s *Storage) MayPush(ctx context.Context, p Pusher, docID int64) (bool, err
 // DocumentsNumbered returns the documents whose number matches number,
 // comparing letters and digits only ("21-KL/TW" = "21 kl/tw").
 func (s *Storage) DocumentsNumbered(ctx context.Context, number string) ([]Document, error) {
-	var ds []Document
-	err := s.sel(ctx, &ds, `SELECT `+documentColumns+` FROM documents d WHERE d.number_key = $1
+	return selectAll[Document](ctx, s, fmt.Sprintf("documents numbered %q", number), `SELECT `+documentColumns+` FROM documents d WHERE d.number_key = $1
 		ORDER BY d.issued_on DESC, d.id DESC`, NumberKey(number))
-	if err != nil {
-		return nil, fmt.Errorf("storage: documents numbered %q: %w", number, err)
-	}
-	return ds, nil
 }
 
 // ProgressDue is a campaign whose pusher is due a status edit.

@@ -265,13 +265,8 @@ func (s *Storage) setAudience(ctx context.Context, docID int64, codes []string) 
 // DocumentAudience returns the codes of the organisations a document is
 // for; none means the whole commune.
 func (s *Storage) DocumentAudience(ctx context.Context, docID int64) ([]string, error) {
-	var codes []string
-	err := s.sel(ctx, &codes, `SELECT o.code FROM document_audiences a JOIN organisations o ON o.id = a.org_id
+	return selectAll[string](ctx, s, fmt.Sprintf("audience of %d", docID), `SELECT o.code FROM document_audiences a JOIN organisations o ON o.id = a.org_id
 		WHERE a.document_id = $1 ORDER BY o.code`, docID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: audience of %d: %w", docID, err)
-	}
-	return codes, nil
 }
 
 // UpdateDocument replaces a document's fields with in (start from
@@ -521,13 +516,8 @@ func (s *Storage) DocumentsForMember(ctx context.Context, m Member, kind string,
 // Documents lists every document for the command line, newest first,
 // optionally of one status.
 func (s *Storage) Documents(ctx context.Context, status string) ([]Document, error) {
-	var ds []Document
-	err := s.sel(ctx, &ds, `SELECT `+documentListColumns+` FROM documents d WHERE ($1 = '' OR d.status = $1)
+	return selectAll[Document](ctx, s, "documents", `SELECT `+documentListColumns+` FROM documents d WHERE ($1 = '' OR d.status = $1)
 		ORDER BY d.issued_on DESC, d.id DESC`, status)
-	if err != nil {
-		return nil, fmt.Errorf("storage: documents: %w", err)
-	}
-	return ds, nil
 }
 
 // How a search result matched, best first.

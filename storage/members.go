@@ -69,27 +69,17 @@ func (s *Storage) MemberByTelegram(ctx context.Context, userID int64) (Member, e
 // MembersInSubtree returns the active members of an organisation and of
 // everything below it, by organisation then name.
 func (s *Storage) MembersInSubtree(ctx context.Context, rootID int64) ([]Member, error) {
-	var ms []Member
-	err := s.sel(ctx, &ms, subtreeCTE+`
+	return selectAll[Member](ctx, s, fmt.Sprintf("members of %d", rootID), subtreeCTE+`
 		SELECT `+memberColumns+memberFrom+`JOIN t ON t.id = m.org_id WHERE m.active ORDER BY o.code, `+byName+`, m.code`, rootID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: members of %d: %w", rootID, err)
-	}
-	return ms, nil
 }
 
 // UnlinkedMembersByPhone returns the active members without a Telegram link
 // whose phone, in NormalizePhone form, is phone.
 func (s *Storage) UnlinkedMembersByPhone(ctx context.Context, phone string) ([]Member, error) {
-	var ms []Member
 	if phone == "" {
 		return nil, nil
 	}
-	err := s.sel(ctx, &ms, `SELECT `+memberColumns+memberFrom+`WHERE m.phone = $1 AND m.active AND m.telegram_user_id IS NULL`, phone)
-	if err != nil {
-		return nil, fmt.Errorf("storage: members by phone: %w", err)
-	}
-	return ms, nil
+	return selectAll[Member](ctx, s, "members by phone", `SELECT `+memberColumns+memberFrom+`WHERE m.phone = $1 AND m.active AND m.telegram_user_id IS NULL`, phone)
 }
 
 // ErrMemberLinked is the answer to linking a member whose handbook is

@@ -106,26 +106,14 @@ type OrgStudy struct {
 	Total StudyCounts
 }
 
-// StudyRates returns the rates under root: the root's row first, then, in
-// tree order, every organisation under it whose subtree has assignments,
-// each counting its whole subtree.
+// StudyRates returns the rates under root, counted from the assignments
+// and named as today: the root's row first, then, in tree order, every
+// organisation under it whose subtree has assignments, each counting its
+// whole subtree.
 func (s *Storage) StudyRates(ctx context.Context, f StudyFilter, rootID int64) ([]OrgStudy, error) {
 	where, args := f.where()
 	if where == "" {
 		return nil, Errorf(CodeInvalid, "Chưa chọn văn bản, đợt gửi hoặc khoảng thời gian để tính tỷ lệ.")
-	}
-	var orgs []struct {
-		ID         int64      `db:"id"`
-		Code       string     `db:"code"`
-		Name       string     `db:"name"`
-		Kind       string     `db:"kind"`
-		ParentID   *int64     `db:"parent_id"`
-		ParentCode string     `db:"parent_code"`
-		Dissolved  *time.Time `db:"dissolved_at"`
-	}
-	if err := s.sel(ctx, &orgs, `SELECT o.id, o.code, o.name, o.kind, o.parent_id, COALESCE(p.code, '') AS parent_code, o.dissolved_at
-		FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.name COLLATE sotay_vi, o.code`); err != nil {
-		return nil, fmt.Errorf("storage: study rates orgs: %w", err)
 	}
 	// Counting is one pass over the chosen assignments: the furthest state
 	// per member and document (a campaign alone needs no deduplication,
@@ -150,43 +138,29 @@ func (s *Storage) StudyRates(ctx context.Context, f StudyFilter, rootID int64) (
 	if err := s.sel(ctx, &own, `SELECT org_id, state, count(*) AS n FROM (`+inner+`) x GROUP BY org_id, state`, args...); err != nil {
 		return nil, fmt.Errorf("storage: study rates: %w", err)
 	}
-	byID := make(map[int64]*OrgStudy, len(orgs))
-	children := map[int64][]int64{}
-	for _, o := range orgs {
-		byID[o.ID] = &OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode, Dissolved: o.Dissolved != nil}
-		if o.ParentID != nil {
-			children[*o.ParentID] = append(children[*o.ParentID], o.ID)
-		}
-	}
-	root, ok := byID[rootID]
-	if !ok {
-		return nil, fmt.Errorf("storage: study rates: organisation %d: %w", rootID, ErrNotFound)
-	}
+	counts := make(map[int64]StudyCounts, len(own))
 	for _, c := range own {
-		if o, ok := byID[c.OrgID]; ok {
-			o.Own.add(c.State, c.N)
-		}
+		n := counts[c.OrgID]
+		n.add(c.State, c.N)
+		counts[c.OrgID] = n
 	}
-	// Roll up depth first; the tree is acyclic (parent_id <> id, one root).
-	var out []OrgStudy
-	var walk func(o *OrgStudy, depth int) StudyCounts
-	walk = func(o *OrgStudy, depth int) StudyCounts {
-		o.Depth = depth
-		o.Total = o.Own
-		at := len(out)
-		out = append(out, OrgStudy{}) // the row comes before its children
-		for _, id := range children[o.OrgID] {
-			o.Total.Add(walk(byID[id], depth+1))
-		}
-		if o.Total.Assigned == 0 && depth > 0 {
-			out = append(out[:at], out[at+1:]...)
-			return o.Total
-		}
-		out[at] = *o
-		return o.Total
+	return s.studyRows(ctx, counts, s.now(), rootID)
+}
+
+// studyRows lists root and the organisations under it, named as they were
+// at at, in tree order, each counting own over its subtree; a subtree
+// with nothing assigned is left out below the root.
+func (s *Storage) studyRows(ctx context.Context, own map[int64]StudyCounts, at time.Time, rootID int64) ([]OrgStudy, error) {
+	tree, root, err := s.statRoot(ctx, at, rootID, "study")
+	if err != nil {
+		return nil, err
 	}
-	walk(root, 0)
-	return out, nil
+	row := func(o *Organisation, depth int) (OrgStudy, bool) {
+		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID], Total: own[o.ID]}, true
+	}
+	add := func(r *OrgStudy, sub OrgStudy) { r.Total.Add(sub.Total) }
+	return rollUp(tree, root, row, add, func(r OrgStudy) bool { return r.Total.Assigned == 0 }), nil
 }
 
 // where is the condition on "a" (assignments) and "c" (campaigns) and its

@@ -175,13 +175,7 @@ func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (Meeti
 		if err != nil {
 			return err
 		}
-		change := ChangeCreated
-		if version > 1 {
-			change = in.Change
-			if change != ChangeReplaced {
-				change = ChangeCorrected
-			}
-		}
+		change := versionChange(version, in.Change)
 		if _, err := s.exec(ctx, `INSERT INTO meeting_versions (report_id, version, kind, held_on, present, total,
 			absent_reasons, topic, minutes_file, change, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			id, version, in.Kind, day(in.HeldOn), in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile, change, nullID(in.By), s.now()); err != nil {
@@ -214,10 +208,9 @@ func (s *Storage) SaveSupervisionReport(ctx context.Context, in SupervisionInput
 		if err != nil {
 			return err
 		}
-		change := ChangeCreated
-		if version > 1 {
-			change = ChangeCorrected
-		}
+		// Replacing is for a second regular meeting of a month: a
+		// supervision report is only ever corrected.
+		change := versionChange(version, ChangeCorrected)
 		if _, err := s.exec(ctx, `INSERT INTO supervision_versions (report_id, version, body, kind, held_on, orgs_examined,
 			members_examined, violations, content, measures, change, reported_by, reported_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -274,6 +267,18 @@ func (s *Storage) nextVersion(ctx context.Context, typ string, id, orgID int64, 
 	return id, cur.Version + 1, nil
 }
 
+// versionChange is what a version of a report records: ChangeCreated for
+// the first, then ChangeReplaced when asked for, else ChangeCorrected.
+func versionChange(version int, asked string) string {
+	switch {
+	case version == 1:
+		return ChangeCreated
+	case asked == ChangeReplaced:
+		return ChangeReplaced
+	}
+	return ChangeCorrected
+}
+
 func errDuplicateRegular(month *time.Time) error {
 	m := ""
 	if month != nil {
@@ -284,20 +289,22 @@ func errDuplicateRegular(month *time.Time) error {
 
 // MeetingReport returns a meeting report as of its latest version.
 func (s *Storage) MeetingReport(ctx context.Context, id int64) (MeetingReport, error) {
-	var m MeetingReport
-	if err := s.get(ctx, &m, meetingSelect+`WHERE r.id = $1 AND r.type = 'meeting' AND v.version = r.version`, id); err != nil {
-		return m, fmt.Errorf("storage: meeting report %d: %w", id, err)
-	}
-	return m, nil
+	return latestReport[MeetingReport](ctx, s, ReportMeeting, meetingSelect, id)
 }
 
 // SupervisionReport returns a supervision report as of its latest version.
 func (s *Storage) SupervisionReport(ctx context.Context, id int64) (SupervisionReport, error) {
-	var m SupervisionReport
-	if err := s.get(ctx, &m, supervisionSelect+`WHERE r.id = $1 AND r.type = 'supervision' AND v.version = r.version`, id); err != nil {
-		return m, fmt.Errorf("storage: supervision report %d: %w", id, err)
+	return latestReport[SupervisionReport](ctx, s, ReportSupervision, supervisionSelect, id)
+}
+
+// latestReport reads report id of type typ as of its latest version with
+// selectFrom, meetingSelect or supervisionSelect.
+func latestReport[T any](ctx context.Context, s *Storage, typ, selectFrom string, id int64) (T, error) {
+	var r T
+	if err := s.get(ctx, &r, selectFrom+`WHERE r.id = $1 AND r.type = '`+typ+`' AND v.version = r.version`, id); err != nil {
+		return r, fmt.Errorf("storage: %s report %d: %w", typ, id, err)
 	}
-	return m, nil
+	return r, nil
 }
 
 // MeetingVersions returns every version of a meeting report, oldest first.
@@ -367,24 +374,20 @@ func (f ReportFilter) order() string {
 
 // MeetingReports lists meeting reports (latest versions) by the filter.
 func (s *Storage) MeetingReports(ctx context.Context, f ReportFilter) ([]MeetingReport, error) {
-	var out []MeetingReport
-	args := []any{}
-	q := meetingSelect + `WHERE r.type = 'meeting' AND v.version = r.version` + f.where(&args) + f.order()
-	if err := s.sel(ctx, &out, q, args...); err != nil {
-		return nil, fmt.Errorf("storage: meeting reports: %w", err)
-	}
-	return out, nil
+	return latestReports[MeetingReport](ctx, s, ReportMeeting, meetingSelect, f)
 }
 
 // SupervisionReports lists supervision reports (latest versions) by the filter.
 func (s *Storage) SupervisionReports(ctx context.Context, f ReportFilter) ([]SupervisionReport, error) {
-	var out []SupervisionReport
+	return latestReports[SupervisionReport](ctx, s, ReportSupervision, supervisionSelect, f)
+}
+
+// latestReports lists the reports of type typ (latest versions) by the
+// filter, read as latestReport reads one.
+func latestReports[T any](ctx context.Context, s *Storage, typ, selectFrom string, f ReportFilter) ([]T, error) {
 	args := []any{}
-	q := supervisionSelect + `WHERE r.type = 'supervision' AND v.version = r.version` + f.where(&args) + f.order()
-	if err := s.sel(ctx, &out, q, args...); err != nil {
-		return nil, fmt.Errorf("storage: supervision reports: %w", err)
-	}
-	return out, nil
+	q := selectFrom + `WHERE r.type = '` + typ + `' AND v.version = r.version` + f.where(&args) + f.order()
+	return selectAll[T](ctx, s, typ+" reports", q, args...)
 }
 
 // ReportInfo is what review needs of any report.

@@ -149,11 +149,6 @@ func MonthBounds(t time.Time) (first, last time.Time) {
 // counting its subtree.
 func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int64) ([]OrgMeetings, error) {
 	from, to := MonthBounds(month)
-	loc := s.location()
-	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, "meeting")
-	if err != nil {
-		return nil, err
-	}
 	var own []struct {
 		OrgID    int64 `db:"org_id"`
 		Regular  int   `db:"regular"`
@@ -161,7 +156,7 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 		Present  int   `db:"present"`
 		Expected int   `db:"expected"`
 	}
-	err = s.sel(ctx, &own, `SELECT r.org_id,
+	err := s.sel(ctx, &own, `SELECT r.org_id,
 			count(*) FILTER (WHERE v.kind = 'thuong_ky') AS regular,
 			count(*) FILTER (WHERE v.kind = 'chuyen_de') AS thematic,
 			COALESCE(sum(v.present), 0) AS present, COALESCE(sum(v.total), 0) AS expected
@@ -174,11 +169,7 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 	for _, c := range own {
 		counts[c.OrgID] = MeetingCounts{Regular: c.Regular, Thematic: c.Thematic, Present: c.Present, Expected: c.Expected}
 	}
-	row := func(o *Organisation, depth int) (OrgMeetings, bool) {
-		c, reported := counts[o.ID]
-		if !reported && !o.existed(from, to, loc) && depth > 0 {
-			return OrgMeetings{}, false
-		}
+	row := func(o *Organisation, depth int, c MeetingCounts) OrgMeetings {
 		if o.Kind == KindChiBo {
 			c.Cells = 1
 			if c.Regular > 0 {
@@ -186,9 +177,31 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 			}
 		}
 		return OrgMeetings{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: c, Total: c}, true
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: c, Total: c}
 	}
-	return rollUp(tree, root, row, func(r *OrgMeetings, sub OrgMeetings) { r.Total.Add(sub.Total) }, nil), nil
+	return periodRows(ctx, s, from, to, rootID, "meeting", counts, row, func(r *OrgMeetings, sub OrgMeetings) { r.Total.Add(sub.Total) })
+}
+
+// periodRows lists root and the organisations under it that existed on
+// some day of [from, to] or have figures in own for it, in tree order,
+// named as at the end of the period; row makes an organisation's row of
+// its own figures (zero when it has none) and add counts a subtree in.
+func periodRows[C, R any](ctx context.Context, s *Storage, from, to time.Time, rootID int64, what string, own map[int64]C,
+	row func(o *Organisation, depth int, c C) R, add func(r *R, sub R)) ([]R, error) {
+	loc := s.location()
+	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, what)
+	if err != nil {
+		return nil, err
+	}
+	listed := func(o *Organisation, depth int) (R, bool) {
+		c, reported := own[o.ID]
+		if !reported && !o.existed(from, to, loc) && depth > 0 {
+			var none R
+			return none, false
+		}
+		return row(o, depth, c), true
+	}
+	return rollUp(tree, root, listed, add, nil), nil
 }
 
 // rollUp lists root and the organisations under it in tree order, each
@@ -282,17 +295,12 @@ type OrgSupervision struct {
 // then every organisation under it that existed in the period (or
 // reported in it), in tree order, each counting its subtree.
 func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, rootID int64) ([]OrgSupervision, error) {
-	loc := s.location()
-	tree, root, err := s.statRoot(ctx, periodEnd(to, loc), rootID, "supervision")
-	if err != nil {
-		return nil, err
-	}
 	var own []struct {
 		OrgID int64  `db:"org_id"`
 		Body  string `db:"body"`
 		SupervisionCounts
 	}
-	err = s.sel(ctx, &own, `SELECT r.org_id, v.body,
+	err := s.sel(ctx, &own, `SELECT r.org_id, v.body,
 			count(*) FILTER (WHERE v.kind = 'kiem_tra') AS inspections,
 			count(*) FILTER (WHERE v.kind = 'giam_sat') AS supervisions,
 			COALESCE(sum(v.orgs_examined), 0) AS orgs_examined, COALESCE(sum(v.members_examined), 0) AS members_examined,
@@ -312,15 +320,11 @@ func (s *Storage) SupervisionStats(ctx context.Context, from, to time.Time, root
 		}
 		figures[c.OrgID] = f
 	}
-	row := func(o *Organisation, depth int) (OrgSupervision, bool) {
-		f, reported := figures[o.ID]
-		if !reported && !o.existed(from, to, loc) && depth > 0 {
-			return OrgSupervision{}, false
-		}
+	row := func(o *Organisation, depth int, f SupervisionFigures) OrgSupervision {
 		return OrgSupervision{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: f, Total: f}, true
+			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: f, Total: f}
 	}
-	return rollUp(tree, root, row, func(r *OrgSupervision, sub OrgSupervision) { r.Total.Add(sub.Total) }, nil), nil
+	return periodRows(ctx, s, from, to, rootID, "supervision", figures, row, func(r *OrgSupervision, sub OrgSupervision) { r.Total.Add(sub.Total) })
 }
 
 // Summary holds the figures of a period's report for one organisation's
@@ -548,17 +552,7 @@ func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64)
 	if !f.To.IsZero() && f.To.Before(at) {
 		at = f.To
 	}
-	tree, root, err := s.statRoot(ctx, at, rootID, "study")
-	if err != nil {
-		return nil, err
-	}
-	row := func(o *Organisation, depth int) (OrgStudy, bool) {
-		return OrgStudy{OrgID: o.ID, Code: o.Code, Name: o.Name, Kind: string(o.Kind), ParentCode: o.ParentCode,
-			Dissolved: o.DissolvedAt != nil, Depth: depth, Own: own[o.ID], Total: own[o.ID]}, true
-	}
-	add := func(r *OrgStudy, sub OrgStudy) { r.Total.Add(sub.Total) }
-	// Nothing assigned in a subtree: nothing below either.
-	return rollUp(tree, root, row, add, func(r OrgStudy) bool { return r.Total.Assigned == 0 }), nil
+	return s.studyRows(ctx, own, at, rootID)
 }
 
 // studyOwn counts the assignments f picks per organisation they placed
