@@ -258,7 +258,7 @@ func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) erro
 	for _, id := range c.Draft.Was {
 		was[id] = true
 	}
-	by := storage.OfflineBy{Actor: fmt.Sprintf("tg:%d", c.UserID), MemberID: &c.Member.ID}
+	by := storage.OfflineBy{Actor: c.Actor(), MemberID: &c.Member.ID}
 	var added, removed int
 	var problems []string
 	// tally counts a change made; one refused is a problem to tell.

@@ -109,7 +109,7 @@ func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error 
 	if camp == nil {
 		return storage.ErrForbidden
 	}
-	res, err := c.Store.RemindCampaign(ctx, id, c.Scope(Secretary).Roots(), fmt.Sprintf("tg:%d", c.UserID), h.deps.Location, ReminderMessage)
+	res, err := c.Store.RemindCampaign(ctx, id, c.Scope(Secretary).Roots(), c.Actor(), h.deps.Location, ReminderMessage)
 	if err != nil {
 		return err
 	}
