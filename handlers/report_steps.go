@@ -20,27 +20,28 @@ import (
 // reportDraft is a dialog draft that knows the first field it still needs.
 type reportDraft interface{ next() string }
 
-// reportForm reads a command's quick form and the organisation it is for:
-// a code written first, or the form's own (parse reads the rest and
-// returns that code), or the sender's role (reportOrg; ask when the
-// dialog must ask). A wrong form or organisation is answered with example.
-func reportForm(ctx context.Context, r *Request, example string, parse func(args string) (code string, err error)) (o storage.Organisation, ask bool, err error) {
+// reportForm reads a command's quick form (parse) and the organisation it
+// is for: a code written first, or the form's own, or the sender's role
+// (reportOrg; ask when the dialog must ask). A wrong form or organisation
+// is answered with example.
+func reportForm[F interface{ Org() string }](ctx context.Context, r *Request, example string,
+	parse func(form string, today time.Time) (F, error)) (form F, o storage.Organisation, ask bool, err error) {
 	code, args, err := leadingOrgCode(ctx, r, r.Args)
 	if err != nil {
-		return o, false, err
+		return form, o, false, err
 	}
-	formCode, err := parse(args)
+	form, err = parse(args, today(r))
 	if err != nil {
-		return o, false, formError(err, example)
+		return form, o, false, formError(err, example)
 	}
 	if code == "" {
-		code = formCode
+		code = form.Org()
 	}
 	o, ask, err = reportOrg(ctx, r, code)
 	if err != nil {
-		return o, false, formError(err, example)
+		return form, o, false, formError(err, example)
 	}
-	return o, ask, nil
+	return form, o, ask, nil
 }
 
 // reportView is a step's window.

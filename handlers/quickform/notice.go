@@ -25,6 +25,9 @@ type Notice struct {
 	Topic   string
 }
 
+// Org is the organisation code written in the form, "" when none.
+func (n Notice) Org() string { return n.OrgCode }
+
 // Missing is the first field an announcement still needs.
 func (n Notice) Missing() Field {
 	switch {

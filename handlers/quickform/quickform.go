@@ -72,6 +72,9 @@ type Meeting struct {
 	Absent     string // who was absent and why, as written
 }
 
+// Org is the organisation code written in the form, "" when none.
+func (m Meeting) Org() string { return m.OrgCode }
+
 // Missing is the first field a complete report still needs, FieldNone when
 // nothing is missing.
 func (m Meeting) Missing() Field {
@@ -104,6 +107,9 @@ type Supervision struct {
 	HasConclusion bool
 	Measures      string
 }
+
+// Org is the organisation code written in the form, "" when none.
+func (s Supervision) Org() string { return s.OrgCode }
 
 // Missing is the first field a complete report still needs.
 func (s Supervision) Missing() Field {
