@@ -203,18 +203,21 @@ func reportHead(ctx context.Context, r *Request, title string, editing bool, org
 	return b.String() + "\n\n", nil
 }
 
-// summaryTitle heads a report's summary: checking a new one, or what
-// sending a correction does.
-func summaryTitle(title, editTitle string, editing bool) string {
-	if editing {
-		return editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
+// summaryView is a report's summary: the title (checking a new report, or
+// what sending a correction does: editTitle), the report's lines for its
+// organisation and day, and "Gửi", "Sửa" and "Hủy".
+func summaryView[D any](ctx context.Context, c *Conv[D], title, editTitle string, editing bool, org int64, date string,
+	lines func(orgName string, day time.Time) string) (string, Keyboard, error) {
+	o, err := c.Store.OrganisationByID(ctx, org)
+	if err != nil {
+		return "", nil, err
 	}
-	return title + " — đồng chí kiểm tra lại:\n"
-}
-
-// summaryRow is the summary's "Gửi", "Sửa" and "Hủy".
-func summaryRow[D any](c *Conv[D]) Row {
-	return newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))
+	day, _ := parseISODay(date)
+	head := title + " — đồng chí kiểm tra lại:\n"
+	if editing {
+		head = editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
+	}
+	return head + lines(o.Name, day), Keyboard{newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))}, nil
 }
 
 // editBackRow is the edit menu's last row: back to the summary, or cancel.
