@@ -1,7 +1,7 @@
 // The steps and windows the report dialogs (/sinhhoat, /kiemtra) and the
 // meeting notice (/lichhop) share: moving on to the next field the draft
 // needs, the organisation picker, the date step, typed text answers, a
-// question under the dialog's head, the summary's buttons, and the checks
+// question under the dialog's head, the summary, and the checks
 // of an organisation's day.
 
 package handlers
