@@ -147,17 +147,26 @@ func kindStep[D reportDraft](view reportView[D], parse func(string) string, unkn
 		}}}
 }
 
-// textAnswer takes a typed free-text answer (reportText) into the draft.
-func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
-	return func(_ context.Context, c *Conv[D], text string) error {
+// typedText is a step's Text that takes a typed free-text answer
+// (reportText: label names it in the error, example shows one) and hands
+// it to take.
+func typedText[D any](label, example string, take func(context.Context, *Conv[D], string) error) func(context.Context, *Conv[D], string) error {
+	return func(ctx context.Context, c *Conv[D], text string) error {
 		t, err := reportText(text, label, example)
 		if err != nil {
 			return err
 		}
+		return take(ctx, c, t)
+	}
+}
+
+// textAnswer takes a typed free-text answer (typedText) into the draft.
+func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
+	return typedText(label, example, func(_ context.Context, c *Conv[D], t string) error {
 		set(&c.Draft, t)
 		advance(c)
 		return nil
-	}
+	})
 }
 
 // askView is a window that asks one question under the dialog's head,
