@@ -1,7 +1,7 @@
 // The steps and windows the report dialogs (/sinhhoat, /kiemtra) and the
 // meeting notice (/lichhop) share: moving on to the next field the draft
 // needs, the organisation picker, the date step, typed text answers, a
-// question under the dialog's head, the summary, and the checks
+// question under the dialog's head, the summary and its "Gửi", and the checks
 // of an organisation's day.
 
 package handlers
@@ -242,10 +242,21 @@ func summaryStep[D any](view reportView[D], send func(context.Context, *Conv[D],
 	}}
 }
 
-// reportSaved ends a report dialog with the confirmation of what was stored.
-func reportSaved[D any](c *Conv[D], text string, kb *Markup) {
-	c.End(text, kb)
+// sendReport is "Gửi" on a summary: a draft that still lacks a field goes
+// back to it (a press of an old "Gửi"); a complete one is stored by save,
+// and the dialog ends with what confirm says was stored.
+func sendReport[D reportDraft, R any](ctx context.Context, c *Conv[D], save func(context.Context, *Request, D) (R, error),
+	confirm func(R) (string, *Markup)) error {
+	if unfinished(c, "summary") {
+		return nil
+	}
+	rep, err := save(ctx, c.Request, c.Draft)
+	if err != nil {
+		return err
+	}
+	c.End(confirm(rep))
 	c.Toast = "Đã lưu báo cáo."
+	return nil
 }
 
 // checkDay refuses a day outside the organisation's life (checkOrgDay).
