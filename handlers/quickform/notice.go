@@ -72,11 +72,8 @@ func ParseTime(f string) (hour, minute int, err error) {
 // ParseNotice reads a /lichhop form: [CODE;] date; time; place; topic.
 // The day may be today or later, not past.
 func ParseNotice(form string, today time.Time) (Notice, error) {
-	var n Notice
-	fields := Split(form)
-	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
-		n.OrgCode, fields = fields[0], fields[1:]
-	}
+	code, fields := splitForm(form)
+	n := Notice{OrgCode: code}
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	for _, f := range fields {
 		switch {

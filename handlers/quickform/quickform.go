@@ -148,6 +148,16 @@ func Split(s string) []string {
 	return out
 }
 
+// splitForm is Split, with the organisation code written first (if any)
+// taken off the fields.
+func splitForm(form string) (code string, fields []string) {
+	fields = Split(form)
+	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
+		return fields[0], fields[1:]
+	}
+	return "", fields
+}
+
 var (
 	dateShape = regexp.MustCompile(`^(ngay\s*)?\d{1,4}\s*[/.-]\s*\d{1,2}(\s*[/.-]\s*\d+)?$`)
 	codeShape = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,31}$`)
@@ -284,11 +294,8 @@ func appendText(cur, s string) string {
 //
 //	[CODE;] date; kind; present[/total]; topic[; vắng: who and why]
 func ParseMeeting(form string, today time.Time) (Meeting, error) {
-	var m Meeting
-	fields := Split(form)
-	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
-		m.OrgCode, fields = fields[0], fields[1:]
-	}
+	code, fields := splitForm(form)
+	m := Meeting{OrgCode: code}
 	for i, f := range fields {
 		k := vn.Fold(f)
 		switch {
