@@ -39,11 +39,10 @@ func (h *Handlers) inviteSheet(ctx context.Context, r *Request) error {
 				"Đồng chí hãy in theo từng chi bộ bằng lệnh trên máy tính: sotay invite --org MÃ --sheet phieu-moi.pdf",
 			len(ms), inviteSheetMax)}
 	}
-	actor := fmt.Sprintf("tg:%d", r.UserID)
 	slips := make([]invitesheet.Slip, 0, len(ms))
 	phones := 0
 	for _, m := range ms {
-		tok, err := r.Store.CreateInvite(ctx, m.ID, storage.DefaultInviteTTL, actor)
+		tok, err := r.Store.CreateInvite(ctx, m.ID, storage.DefaultInviteTTL, r.Actor())
 		if err != nil {
 			return err
 		}
@@ -51,7 +50,7 @@ func (h *Handlers) inviteSheet(ctx context.Context, r *Request) error {
 			phones++
 		}
 		slips = append(slips, invitesheet.Slip{Name: m.FullName, Org: m.OrgName, Code: m.Code,
-			Link: fmt.Sprintf("https://t.me/%s?start=%s", h.deps.BotUsername, tok), HasPhone: m.Phone != ""})
+			Link: h.startLink(tok), HasPhone: m.Phone != ""})
 	}
 	var b bytes.Buffer
 	exp := r.Now().Add(storage.DefaultInviteTTL).Format("02/01/2006")

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"sotay/storage"
 )
@@ -120,17 +121,30 @@ func (h *Handlers) inviteOne(ctx context.Context, r *Request, memberID int64) er
 		r.Toast = "Đảng viên này đã liên kết tài khoản."
 		return h.relinkOffer(ctx, r, m.ID)
 	}
-	actor := fmt.Sprintf("tg:%d", r.UserID)
-	tok, err := r.Store.CreateInvite(ctx, m.ID, storage.DefaultInviteTTL, actor)
+	link, exp, err := h.inviteLink(ctx, r, r.Store.CreateInvite, m.ID, storage.DefaultInviteTTL)
 	if err != nil {
 		return err
 	}
-	link := fmt.Sprintf("https://t.me/%s?start=%s", h.deps.BotUsername, tok)
-	exp := r.Now().Add(storage.DefaultInviteTTL).Format("02/01/2006")
 	r.Reply(fmt.Sprintf("✉️ Đường liên kết cho đồng chí <b>%s</b> (%s):\n%s\n\nDùng một lần, hết hạn ngày %s. "+
 		"Đồng chí hãy chuyển đường liên kết này riêng cho đảng viên đó.", esc(m.FullName), esc(m.OrgName), esc(link), exp), nil)
 	r.Toast = "Đã tạo mã mời."
 	return nil
+}
+
+// inviteLink makes a one-use link for a member with create (an invite or a
+// relink invite, valid for ttl) and says the day it expires.
+func (h *Handlers) inviteLink(ctx context.Context, r *Request, create func(context.Context, int64, time.Duration, string) (string, error),
+	memberID int64, ttl time.Duration) (link, expires string, err error) {
+	tok, err := create(ctx, memberID, ttl, r.Actor())
+	if err != nil {
+		return "", "", err
+	}
+	return h.startLink(tok), r.Now().Add(ttl).Format("02/01/2006"), nil
+}
+
+// startLink opens the bot with a /start token.
+func (h *Handlers) startLink(token string) string {
+	return fmt.Sprintf("https://t.me/%s?start=%s", h.deps.BotUsername, token)
 }
 
 // memberInScope loads the member a button names and checks that this user
@@ -213,13 +227,10 @@ func (h *Handlers) relinkOne(ctx context.Context, r *Request, memberID int64) er
 	if err != nil || m == nil {
 		return err
 	}
-	actor := fmt.Sprintf("tg:%d", r.UserID)
-	tok, err := r.Store.CreateRelinkInvite(ctx, m.ID, storage.RelinkInviteTTL, actor)
+	link, exp, err := h.inviteLink(ctx, r, r.Store.CreateRelinkInvite, m.ID, storage.RelinkInviteTTL)
 	if err != nil {
 		return err
 	}
-	link := fmt.Sprintf("https://t.me/%s?start=%s", h.deps.BotUsername, tok)
-	exp := r.Now().Add(storage.RelinkInviteTTL).Format("02/01/2006")
 	r.Reply(fmt.Sprintf("🔁 Đường liên kết đổi tài khoản Telegram cho đồng chí <b>%s</b> (%s):\n%s\n\n"+
 		"Dùng một lần, hết hạn ngày %s. Đồng chí hãy trao tận tay đảng viên đó để mở trên tài khoản Telegram mới; "+
 		"sổ tay sẽ chuyển sang tài khoản mới và tài khoản cũ được báo tin.", esc(m.FullName), esc(m.OrgName), esc(link), exp), nil)

@@ -339,7 +339,7 @@ func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
 			esc(docHeading(d)), esc(d.Title)), &kb)
 		return nil
 	}
-	changed, err := r.Store.WithdrawDocumentByID(ctx, d.ID, fmt.Sprintf("tg:%d", r.UserID))
+	changed, err := r.Store.WithdrawDocumentByID(ctx, d.ID, r.Actor())
 	if err != nil {
 		return err
 	}

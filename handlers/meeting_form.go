@@ -14,11 +14,7 @@ import (
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
 func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	photo := photoID(r.Update.Message)
-	var form quickform.Meeting
-	o, ask, err := reportForm(ctx, r, quickform.MeetingExample, func(args string) (code string, err error) {
-		form, err = quickform.ParseMeeting(args, today(r))
-		return form.OrgCode, err
-	})
+	form, o, ask, err := reportForm(ctx, r, quickform.MeetingExample, quickform.ParseMeeting)
 	if err != nil {
 		return err
 	}

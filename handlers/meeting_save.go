@@ -136,21 +136,13 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) 
 
 // meetingSend is "Gửi" on the summary (and "Thay báo cáo cũ").
 func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) error {
-	if unfinished(c, "summary") {
-		return nil
-	}
-	rep, err := h.saveMeeting(ctx, c.Request, c.Draft)
+	err := sendReport(ctx, c, h.saveMeeting, meetingConfirmation)
 	var dup *duplicateMeeting
 	if errors.As(err, &dup) {
 		c.Goto("dup")
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	text, kb := meetingConfirmation(rep)
-	reportSaved(c, text, kb)
-	return nil
+	return err
 }
 
 // meetingConfirmation names what was stored, with "Sửa".

@@ -121,13 +121,9 @@ func meetingLines(orgName string, kind string, day time.Time, present, total int
 
 func (h *Handlers) meetingSummaryView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
 	d := c.Draft
-	o, err := c.Store.OrganisationByID(ctx, d.Org)
-	if err != nil {
-		return "", nil, err
-	}
-	day, _ := parseISODay(d.Date)
-	title := summaryTitle(meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0)
-	return title + meetingLines(o.Name, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != ""), Keyboard{summaryRow(c)}, nil
+	return summaryView(ctx, c, meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0, d.Org, d.Date, func(org string, day time.Time) string {
+		return meetingLines(org, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != "")
+	})
 }
 
 func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {

@@ -70,12 +70,8 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", Keyboard{
 					newRow(c.Button("Bỏ qua", actCancel))}, nil
 			},
-			Text: func(ctx context.Context, c *Conv[absenceDraft], text string) error {
-				reason, err := reportText(text, "Lý do vắng", "ốm")
-				if err != nil {
-					return err
-				}
-				_, err = c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300))
+			Text: typedText("Lý do vắng", "ốm", func(ctx context.Context, c *Conv[absenceDraft], reason string) error {
+				_, err := c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300))
 				if storage.ErrorCode(err) == storage.CodeInvalid {
 					c.End(esc(storage.ErrorMessage(err)), nil) // the meeting began meanwhile
 					return nil
@@ -85,7 +81,7 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 				}
 				c.End("Đã ghi: đồng chí vắng, lý do: "+esc(cut(reason, 300))+". Cảm ơn đồng chí đã báo.", nil)
 				return nil
-			},
+			}),
 		}},
 	}
 }

@@ -133,11 +133,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 
 // noticeCommand is /lichhop: a quick form, or the upcoming meetings and the dialog.
 func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
-	var form quickform.Notice
-	o, ask, err := reportForm(ctx, r, quickform.NoticeExample, func(args string) (code string, err error) {
-		form, err = quickform.ParseNotice(args, today(r))
-		return form.OrgCode, err
-	})
+	form, o, ask, err := reportForm(ctx, r, quickform.NoticeExample, quickform.ParseNotice)
 	if err != nil {
 		return err
 	}

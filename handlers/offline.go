@@ -60,15 +60,12 @@ func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Ke
 	if err != nil {
 		return "", nil, err
 	}
-	if len(cs) == 0 {
-		return "Không có đợt học tập nào đang mở trong phạm vi của đồng chí.", Keyboard{c.CancelRow()}, nil
-	}
 	var items []Item
 	for _, x := range cs {
 		items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · còn %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
 	}
-	rows := append(Select(c, "camp", items, "c"), c.CancelRow())
-	return "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):", rows, nil
+	return Pick(c, "camp", items, "c", "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):",
+		"Không có đợt học tập nào đang mở trong phạm vi của đồng chí.")
 }
 
 func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) error {
@@ -105,14 +102,11 @@ func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Key
 	if err != nil {
 		return "", nil, err
 	}
-	if len(orgs) == 0 {
-		return "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!", Keyboard{c.CancelRow()}, nil
-	}
 	var items []Item
 	for _, o := range orgs {
 		items = append(items, Item{ID: o.ID, Label: fmt.Sprintf("%s · %d chưa học", o.Name, o.Open)})
 	}
-	return "Chọn chi bộ:", append(Select(c, "org", items, "o"), c.CancelRow()), nil
+	return Pick(c, "org", items, "o", "Chọn chi bộ:", "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!")
 }
 
 func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) error {
@@ -258,7 +252,7 @@ func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) erro
 	for _, id := range c.Draft.Was {
 		was[id] = true
 	}
-	by := storage.OfflineBy{Actor: fmt.Sprintf("tg:%d", c.UserID), MemberID: &c.Member.ID}
+	by := storage.OfflineBy{Actor: c.Actor(), MemberID: &c.Member.ID}
 	var added, removed int
 	var problems []string
 	// tally counts a change made; one refused is a problem to tell.

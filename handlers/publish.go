@@ -188,7 +188,7 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], 
 	date, _ := time.Parse("2006-01-02", d.Date)
 	doc, err := c.Store.CreateDocument(ctx, storage.DocumentInput{
 		Kind: d.Kind, Number: d.Number, Issuer: d.Issuer, IssuedOn: date, Title: d.Title, Summary: d.Summary,
-		FileName: d.FileName, FileMime: d.FileMime, FileID: d.FileID, Actor: fmt.Sprintf("tg:%d", c.UserID),
+		FileName: d.FileName, FileMime: d.FileMime, FileID: d.FileID, Actor: c.Actor(),
 	})
 	if err != nil {
 		return err

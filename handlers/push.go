@@ -407,7 +407,7 @@ func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
 	}
 	in := storage.CampaignInput{
 		DocumentID: draft.DocID, OrgIDs: draft.Orgs, All: draft.All,
-		Actor: fmt.Sprintf("tg:%d", c.UserID), ActorMember: &c.Member.ID,
+		Actor: c.Actor(), ActorMember: &c.Member.ID,
 		NotifyChatID: c.ChatID, Message: PushMessage, QuizRequired: draft.Quiz,
 	}
 	if cq := c.Update.CallbackQuery; cq != nil && cq.Message != nil {

@@ -157,7 +157,7 @@ func (h *Handlers) quizImport(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := r.Store.SetQuiz(ctx, ds[0].ID, qs, fmt.Sprintf("tg:%d", r.UserID))
+	q, err := r.Store.SetQuiz(ctx, ds[0].ID, qs, r.Actor())
 	if err != nil {
 		return err
 	}

@@ -84,11 +84,8 @@ func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, Keyb
 			items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
 		}
 	}
-	if len(items) == 0 {
-		return "Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.", Keyboard{c.CancelRow()}, nil
-	}
-	text := "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):"
-	return text, append(Select(c, "camp", items, "c"), c.CancelRow()), nil
+	return Pick(c, "camp", items, "c", "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):",
+		"Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.")
 }
 
 func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error {
@@ -109,7 +106,7 @@ func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error 
 	if camp == nil {
 		return storage.ErrForbidden
 	}
-	res, err := c.Store.RemindCampaign(ctx, id, c.Scope(Secretary).Roots(), fmt.Sprintf("tg:%d", c.UserID), h.deps.Location, ReminderMessage)
+	res, err := c.Store.RemindCampaign(ctx, id, c.Scope(Secretary).Roots(), c.Actor(), h.deps.Location, ReminderMessage)
 	if err != nil {
 		return err
 	}

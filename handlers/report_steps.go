@@ -1,7 +1,7 @@
 // The steps and windows the report dialogs (/sinhhoat, /kiemtra) and the
 // meeting notice (/lichhop) share: moving on to the next field the draft
 // needs, the organisation picker, the date step, typed text answers, a
-// question under the dialog's head, the summary's buttons, and the checks
+// question under the dialog's head, the summary and its "Gửi", and the checks
 // of an organisation's day.
 
 package handlers
@@ -20,27 +20,28 @@ import (
 // reportDraft is a dialog draft that knows the first field it still needs.
 type reportDraft interface{ next() string }
 
-// reportForm reads a command's quick form and the organisation it is for:
-// a code written first, or the form's own (parse reads the rest and
-// returns that code), or the sender's role (reportOrg; ask when the
-// dialog must ask). A wrong form or organisation is answered with example.
-func reportForm(ctx context.Context, r *Request, example string, parse func(args string) (code string, err error)) (o storage.Organisation, ask bool, err error) {
+// reportForm reads a command's quick form (parse) and the organisation it
+// is for: a code written first, or the form's own, or the sender's role
+// (reportOrg; ask when the dialog must ask). A wrong form or organisation
+// is answered with example.
+func reportForm[F interface{ Org() string }](ctx context.Context, r *Request, example string,
+	parse func(form string, today time.Time) (F, error)) (form F, o storage.Organisation, ask bool, err error) {
 	code, args, err := leadingOrgCode(ctx, r, r.Args)
 	if err != nil {
-		return o, false, err
+		return form, o, false, err
 	}
-	formCode, err := parse(args)
+	form, err = parse(args, today(r))
 	if err != nil {
-		return o, false, formError(err, example)
+		return form, o, false, formError(err, example)
 	}
 	if code == "" {
-		code = formCode
+		code = form.Org()
 	}
 	o, ask, err = reportOrg(ctx, r, code)
 	if err != nil {
-		return o, false, formError(err, example)
+		return form, o, false, formError(err, example)
 	}
-	return o, ask, nil
+	return form, o, ask, nil
 }
 
 // reportView is a step's window.
@@ -146,17 +147,26 @@ func kindStep[D reportDraft](view reportView[D], parse func(string) string, unkn
 		}}}
 }
 
-// textAnswer takes a typed free-text answer (reportText) into the draft.
-func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
-	return func(_ context.Context, c *Conv[D], text string) error {
+// typedText is a step's Text that takes a typed free-text answer
+// (reportText: label names it in the error, example shows one) and hands
+// it to take.
+func typedText[D any](label, example string, take func(context.Context, *Conv[D], string) error) func(context.Context, *Conv[D], string) error {
+	return func(ctx context.Context, c *Conv[D], text string) error {
 		t, err := reportText(text, label, example)
 		if err != nil {
 			return err
 		}
+		return take(ctx, c, t)
+	}
+}
+
+// textAnswer takes a typed free-text answer (typedText) into the draft.
+func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
+	return typedText(label, example, func(_ context.Context, c *Conv[D], t string) error {
 		set(&c.Draft, t)
 		advance(c)
 		return nil
-	}
+	})
 }
 
 // askView is a window that asks one question under the dialog's head,
@@ -202,18 +212,21 @@ func reportHead(ctx context.Context, r *Request, title string, editing bool, org
 	return b.String() + "\n\n", nil
 }
 
-// summaryTitle heads a report's summary: checking a new one, or what
-// sending a correction does.
-func summaryTitle(title, editTitle string, editing bool) string {
-	if editing {
-		return editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
+// summaryView is a report's summary: the title (checking a new report, or
+// what sending a correction does: editTitle), the report's lines for its
+// organisation and day, and "Gửi", "Sửa" and "Hủy".
+func summaryView[D any](ctx context.Context, c *Conv[D], title, editTitle string, editing bool, org int64, date string,
+	lines func(orgName string, day time.Time) string) (string, Keyboard, error) {
+	o, err := c.Store.OrganisationByID(ctx, org)
+	if err != nil {
+		return "", nil, err
 	}
-	return title + " — đồng chí kiểm tra lại:\n"
-}
-
-// summaryRow is the summary's "Gửi", "Sửa" and "Hủy".
-func summaryRow[D any](c *Conv[D]) Row {
-	return newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))
+	day, _ := parseISODay(date)
+	head := title + " — đồng chí kiểm tra lại:\n"
+	if editing {
+		head = editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
+	}
+	return head + lines(o.Name, day), Keyboard{newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))}, nil
 }
 
 // editBackRow is the edit menu's last row: back to the summary, or cancel.
@@ -229,10 +242,21 @@ func summaryStep[D any](view reportView[D], send func(context.Context, *Conv[D],
 	}}
 }
 
-// reportSaved ends a report dialog with the confirmation of what was stored.
-func reportSaved[D any](c *Conv[D], text string, kb *Markup) {
-	c.End(text, kb)
+// sendReport is "Gửi" on a summary: a draft that still lacks a field goes
+// back to it (a press of an old "Gửi"); a complete one is stored by save,
+// and the dialog ends with what confirm says was stored.
+func sendReport[D reportDraft, R any](ctx context.Context, c *Conv[D], save func(context.Context, *Request, D) (R, error),
+	confirm func(R) (string, *Markup)) error {
+	if unfinished(c, "summary") {
+		return nil
+	}
+	rep, err := save(ctx, c.Request, c.Draft)
+	if err != nil {
+		return err
+	}
+	c.End(confirm(rep))
 	c.Toast = "Đã lưu báo cáo."
+	return nil
 }
 
 // checkDay refuses a day outside the organisation's life (checkOrgDay).

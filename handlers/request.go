@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Request struct {
 // ArgID is field i of the pressed button's data as an id; malformed data
 // is "not found".
 func (r *Request) ArgID(i int) (int64, error) { return r.CB.ID(i) }
+
+// Actor is the user as the audit log and the storage's "by" name them.
+func (r *Request) Actor() string { return fmt.Sprintf("tg:%d", r.UserID) }
 
 // Message is the incoming message, or the message a pressed button sits on.
 func (r *Request) Message() *tgbotapi.Message {

@@ -233,17 +233,13 @@ func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 				return fmt.Sprintf("↩ Trả lại báo cáo số %d: đồng chí gõ ý kiến để người báo cáo sửa, ví dụ «Ghi rõ người vắng và lý do».", c.Draft.Report),
 					Keyboard{c.CancelRow()}, nil
 			},
-			Text: h.returnReport,
+			Text: typedText("Ý kiến", "Ghi rõ người vắng và lý do", h.returnReport),
 		}},
 	}
 }
 
 // returnReport stores the comment and tells the reporter through the outbox.
-func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], text string) error {
-	comment, err := reportText(text, "Ý kiến", "Ghi rõ người vắng và lý do")
-	if err != nil {
-		return err
-	}
+func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], comment string) error {
 	comment = cut(comment, 500)
 	info, err := c.Store.ReportByID(ctx, c.Draft.Report)
 	if err != nil {

@@ -93,7 +93,7 @@ func (h *Handlers) importFile(ctx context.Context, r *Request, fileID, name stri
 	if err != nil {
 		return storage.ImportReport{}, storage.Errorf(storage.CodeInvalid, "Không tải được tệp từ Telegram (tệp tối đa 20 MB). Đồng chí hãy gửi lại.")
 	}
-	opts := storage.ImportOptions{Actor: fmt.Sprintf("tg:%d", r.UserID), SkipInvalid: skipInvalid}
+	opts := storage.ImportOptions{Actor: r.Actor(), SkipInvalid: skipInvalid}
 	members, mRejected, mErr := roster.ParseMembers(bytes.NewReader(data), name)
 	if mErr == nil {
 		return r.Store.ImportMembers(ctx, members, mRejected, opts)

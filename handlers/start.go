@@ -161,7 +161,7 @@ func (h *Handlers) linked(ctx context.Context, r *Request, m storage.Member) err
 	if err := r.Store.RecordLinkAttempt(ctx, r.UserID, true); err != nil {
 		return err
 	}
-	if err := r.Store.Audit(ctx, fmt.Sprintf("tg:%d", r.UserID), "member.link", m.Code, nil); err != nil {
+	if err := r.Store.Audit(ctx, r.Actor(), "member.link", m.Code, nil); err != nil {
 		return err
 	}
 	r.Member = &m

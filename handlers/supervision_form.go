@@ -13,11 +13,7 @@ import (
 
 // supervisionCommand is /kiemtra: a quick form, or the dialog.
 func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
-	var form quickform.Supervision
-	o, ask, err := reportForm(ctx, r, quickform.SupervisionExample, func(args string) (code string, err error) {
-		form, err = quickform.ParseSupervision(args, today(r))
-		return form.OrgCode, err
-	})
+	form, o, ask, err := reportForm(ctx, r, quickform.SupervisionExample, quickform.ParseSupervision)
 	if err != nil {
 		return err
 	}

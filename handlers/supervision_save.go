@@ -71,17 +71,9 @@ func (h *Handlers) saveSupervision(ctx context.Context, r *Request, d supervisio
 		HeldOn: day, OrgsExamined: d.Orgs, MembersExamined: d.Members, Violations: d.Violations, Content: d.Content, Measures: d.Measures, By: r.Member.ID})
 }
 
+// supervisionSend is "Gửi" on the summary.
 func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ Args) error {
-	if unfinished(c, "summary") {
-		return nil
-	}
-	rep, err := h.saveSupervision(ctx, c.Request, c.Draft)
-	if err != nil {
-		return err
-	}
-	text, kb := supervisionConfirmation(rep)
-	reportSaved(c, text, kb)
-	return nil
+	return sendReport(ctx, c, h.saveSupervision, supervisionConfirmation)
 }
 
 func supervisionConfirmation(rep storage.SupervisionReport) (string, *Markup) {

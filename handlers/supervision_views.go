@@ -95,15 +95,9 @@ func supervisionLines(orgName, body, kind string, day time.Time, orgs, members, 
 
 func (h *Handlers) supervisionSummaryView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
 	d := c.Draft
-	o, err := c.Store.OrganisationByID(ctx, d.Org)
-	if err != nil {
-		return "", nil, err
-	}
-	day, _ := parseISODay(d.Date)
-	title := summaryTitle(supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0)
-	return title + supervisionLines(o.Name, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures), Keyboard{
-		summaryRow(c),
-	}, nil
+	return summaryView(ctx, c, supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0, d.Org, d.Date, func(org string, day time.Time) string {
+		return supervisionLines(org, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures)
+	})
 }
 
 func (h *Handlers) supervisionEditView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {

@@ -33,6 +33,16 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) Keybo
 	return rows
 }
 
+// Pick is a whole window to choose one item: the question above a Select
+// and the cancel row, or, when there is nothing to choose, empty and the
+// cancel row alone.
+func Pick[D any](c *Conv[D], widget string, items []Item, action, question, empty string) (string, Keyboard, error) {
+	if len(items) == 0 {
+		return empty, Keyboard{c.CancelRow()}, nil
+	}
+	return question, append(Select(c, widget, items, action), c.CancelRow()), nil
+}
+
 // Multiselect draws one page of items with ☑ or ☐ before each; a press
 // sends "action:<id>" for the step to toggle.
 func Multiselect[D any](c *Conv[D], widget string, items []Item, chosen []int64, action string) Keyboard {

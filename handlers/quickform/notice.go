@@ -25,6 +25,9 @@ type Notice struct {
 	Topic   string
 }
 
+// Org is the organisation code written in the form, "" when none.
+func (n Notice) Org() string { return n.OrgCode }
+
 // Missing is the first field an announcement still needs.
 func (n Notice) Missing() Field {
 	switch {
@@ -69,11 +72,8 @@ func ParseTime(f string) (hour, minute int, err error) {
 // ParseNotice reads a /lichhop form: [CODE;] date; time; place; topic.
 // The day may be today or later, not past.
 func ParseNotice(form string, today time.Time) (Notice, error) {
-	var n Notice
-	fields := Split(form)
-	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
-		n.OrgCode, fields = fields[0], fields[1:]
-	}
+	code, fields := splitForm(form)
+	n := Notice{OrgCode: code}
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	for _, f := range fields {
 		switch {

@@ -72,6 +72,9 @@ type Meeting struct {
 	Absent     string // who was absent and why, as written
 }
 
+// Org is the organisation code written in the form, "" when none.
+func (m Meeting) Org() string { return m.OrgCode }
+
 // Missing is the first field a complete report still needs, FieldNone when
 // nothing is missing.
 func (m Meeting) Missing() Field {
@@ -104,6 +107,9 @@ type Supervision struct {
 	HasConclusion bool
 	Measures      string
 }
+
+// Org is the organisation code written in the form, "" when none.
+func (s Supervision) Org() string { return s.OrgCode }
 
 // Missing is the first field a complete report still needs.
 func (s Supervision) Missing() Field {
@@ -140,6 +146,16 @@ func Split(s string) []string {
 		}
 	}
 	return out
+}
+
+// splitForm is Split, with the organisation code written first (if any)
+// taken off the fields.
+func splitForm(form string) (code string, fields []string) {
+	fields = Split(form)
+	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
+		return fields[0], fields[1:]
+	}
+	return "", fields
 }
 
 var (
@@ -278,11 +294,8 @@ func appendText(cur, s string) string {
 //
 //	[CODE;] date; kind; present[/total]; topic[; vắng: who and why]
 func ParseMeeting(form string, today time.Time) (Meeting, error) {
-	var m Meeting
-	fields := Split(form)
-	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
-		m.OrgCode, fields = fields[0], fields[1:]
-	}
+	code, fields := splitForm(form)
+	m := Meeting{OrgCode: code}
 	for i, f := range fields {
 		k := vn.Fold(f)
 		switch {

@@ -13,11 +13,8 @@ import (
 //
 //	[CODE;] date; [UBKT;] kind; N tổ chức; N đảng viên; content; không vi phạm | có N vi phạm[; measures]
 func ParseSupervision(form string, today time.Time) (Supervision, error) {
-	s := Supervision{Body: "cap_uy"}
-	fields := Split(form)
-	if len(fields) > 0 && OrgCodeShaped(fields[0]) {
-		s.OrgCode, fields = fields[0], fields[1:]
-	}
+	code, fields := splitForm(form)
+	s := Supervision{OrgCode: code, Body: "cap_uy"}
 	for _, f := range fields {
 		k := digitsFirst(vn.Fold(f))
 		key := vn.Key(f)
