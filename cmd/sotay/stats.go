@@ -118,25 +118,22 @@ func reportCmd() *cobra.Command {
 	return cmd
 }
 
-// openIn opens the database with the storage's clock in loc, so that days
-// and months are the commune's.
-func (c *config) openIn(ctx context.Context, loc *time.Location) (*storage.Storage, error) {
-	return c.open(ctx, true, storage.WithClock(func() time.Time { return time.Now().In(loc) }))
+// inZone is the storage's clock in loc, so that days and months are the
+// commune's.
+func inZone(loc *time.Location) storage.Option {
+	return storage.WithClock(func() time.Time { return time.Now().In(loc) })
 }
 
-// openStats opens the database in loc and finds the organisation --org
-// names (the commune's root by default); the caller closes the storage.
-func (c *config) openStats(ctx context.Context, loc *time.Location, org string) (*storage.Storage, storage.Organisation, error) {
-	s, err := c.openIn(ctx, loc)
-	if err != nil {
-		return nil, storage.Organisation{}, err
-	}
-	root, err := statsRoot(ctx, s, org)
-	if err != nil {
-		s.Close()
-		return nil, root, err
-	}
-	return s, root, nil
+// withStats opens the database in loc, finds the organisation org names
+// (the commune's root by default) and runs use with them.
+func (c *config) withStats(ctx context.Context, loc *time.Location, org string, use func(*storage.Storage, storage.Organisation) error) error {
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		root, err := statsRoot(ctx, s, org)
+		if err != nil {
+			return err
+		}
+		return use(s, root)
+	}, inZone(loc))
 }
 
 // writeCSV writes header and a record of each row.
@@ -211,57 +208,54 @@ func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags)
 	if err != nil {
 		return err
 	}
-	s, root, err := c.openStats(ctx, loc, f.org)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rows, err := s.MeetingStats(ctx, month, root.ID)
-	if err != nil {
-		return err
-	}
-	if f.xlsx != "" {
-		if err := writeXLSX(f.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: month, Rows: rows}}}); err != nil {
+	return c.withStats(ctx, loc, f.org, func(s *storage.Storage, root storage.Organisation) error {
+		rows, err := s.MeetingStats(ctx, month, root.ID)
+		if err != nil {
 			return err
 		}
-	}
-	if f.asCSV {
-		return writeCSV(out, meetingStatsCSVHeader, rows, func(r storage.OrgMeetings) []string {
-			t := r.Total
-			att := ""
-			if p, ok := t.Attendance(); ok {
-				att = report.PercentCSV(p)
+		if f.xlsx != "" {
+			if err := writeXLSX(f.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: month, Rows: rows}}}); err != nil {
+				return err
 			}
-			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
-				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att}
-		})
-	}
-	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", month.Month(), month.Year(), rows[0].Name)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Mã\tTổ chức\tChi bộ\tĐã SH thường kỳ\tThường kỳ\tChuyên đề\tCó mặt/Phải dự\tTỷ lệ dự họp")
-	var missed []string
-	for _, r := range rows {
-		t := r.Total
-		att := "—"
-		if p, ok := t.Attendance(); ok {
-			att = report.Percent(p)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d/%d\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), t.Cells, t.CellsHeldRegular,
-			t.Regular, t.Thematic, t.Present, t.Expected, att)
-		if r.IsCell() && t.CellsHeldRegular == 0 {
-			missed = append(missed, r.Name+" ("+r.Code+")")
+		if f.asCSV {
+			return writeCSV(out, meetingStatsCSVHeader, rows, func(r storage.OrgMeetings) []string {
+				t := r.Total
+				att := ""
+				if p, ok := t.Attendance(); ok {
+					att = report.PercentCSV(p)
+				}
+				return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
+					strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att}
+			})
 		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	t := rows[0].Total
-	fmt.Fprintf(out, "%d/%d chi bộ đã sinh hoạt thường kỳ", t.CellsHeldRegular, t.Cells)
-	if len(missed) > 0 {
-		fmt.Fprintf(out, "; chưa báo cáo: %s", strings.Join(missed, ", "))
-	}
-	fmt.Fprintln(out, ".")
-	return nil
+		fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", month.Month(), month.Year(), rows[0].Name)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "Mã\tTổ chức\tChi bộ\tĐã SH thường kỳ\tThường kỳ\tChuyên đề\tCó mặt/Phải dự\tTỷ lệ dự họp")
+		var missed []string
+		for _, r := range rows {
+			t := r.Total
+			att := "—"
+			if p, ok := t.Attendance(); ok {
+				att = report.Percent(p)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d/%d\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), t.Cells, t.CellsHeldRegular,
+				t.Regular, t.Thematic, t.Present, t.Expected, att)
+			if r.IsCell() && t.CellsHeldRegular == 0 {
+				missed = append(missed, r.Name+" ("+r.Code+")")
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		t := rows[0].Total
+		fmt.Fprintf(out, "%d/%d chi bộ đã sinh hoạt thường kỳ", t.CellsHeldRegular, t.Cells)
+		if len(missed) > 0 {
+			fmt.Fprintf(out, "; chưa báo cáo: %s", strings.Join(missed, ", "))
+		}
+		fmt.Fprintln(out, ".")
+		return nil
+	})
 }
 
 func orgLabel(name string, depth int, dissolved bool) string {
@@ -281,37 +275,34 @@ func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFla
 	if err != nil {
 		return err
 	}
-	s, root, err := c.openStats(ctx, loc, f.org)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rows, err := s.SupervisionStats(ctx, from, to, root.ID)
-	if err != nil {
-		return err
-	}
-	if f.xlsx != "" {
-		if err := writeXLSX(f.xlsx, report.Workbook{Supervision: rows}); err != nil {
+	return c.withStats(ctx, loc, f.org, func(s *storage.Storage, root storage.Organisation) error {
+		rows, err := s.SupervisionStats(ctx, from, to, root.ID)
+		if err != nil {
 			return err
 		}
-	}
-	if f.asCSV {
-		return writeCSV(out, supervisionStatsCSVHeader, rows, func(r storage.OrgSupervision) []string {
+		if f.xlsx != "" {
+			if err := writeXLSX(f.xlsx, report.Workbook{Supervision: rows}); err != nil {
+				return err
+			}
+		}
+		if f.asCSV {
+			return writeCSV(out, supervisionStatsCSVHeader, rows, func(r storage.OrgSupervision) []string {
+				t := r.Total.Sum()
+				return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
+					strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)}
+			})
+		}
+		fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(from), vn.FormatDate(to), rows[0].Name)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "Mã\tTổ chức\tKiểm tra\tGiám sát\tTổ chức đảng\tĐảng viên\tVi phạm\tTrong đó UBKT")
+		for _, r := range rows {
 			t := r.Total.Sum()
-			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
-				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)}
-		})
-	}
-	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(from), vn.FormatDate(to), rows[0].Name)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Mã\tTổ chức\tKiểm tra\tGiám sát\tTổ chức đảng\tĐảng viên\tVi phạm\tTrong đó UBKT")
-	for _, r := range rows {
-		t := r.Total.Sum()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), report.Count(t.Inspections),
-			report.Count(t.Supervisions), report.Count(t.OrgsExamined), report.Count(t.MembersExamined), report.Count(t.Violations),
-			report.Count(r.Total.Commission.Reports()))
-	}
-	return tw.Flush()
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), report.Count(t.Inspections),
+				report.Count(t.Supervisions), report.Count(t.OrgsExamined), report.Count(t.MembersExamined), report.Count(t.Violations),
+				report.Count(r.Total.Commission.Reports()))
+		}
+		return tw.Flush()
+	})
 }
 
 func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error {
@@ -324,23 +315,20 @@ func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error 
 	if err != nil {
 		return err
 	}
-	s, root, err := c.openStats(ctx, loc, f.org)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	w, err := report.Gather(ctx, s, root, from, to, now, f.xlsx != "")
-	if err != nil {
-		return err
-	}
-	for _, p := range w.Summary {
-		fmt.Fprintln(out, p)
-		fmt.Fprintln(out)
-	}
-	if f.xlsx != "" {
-		return writeXLSX(f.xlsx, w)
-	}
-	return nil
+	return c.withStats(ctx, loc, f.org, func(s *storage.Storage, root storage.Organisation) error {
+		w, err := report.Gather(ctx, s, root, from, to, now, f.xlsx != "")
+		if err != nil {
+			return err
+		}
+		for _, p := range w.Summary {
+			fmt.Fprintln(out, p)
+			fmt.Fprintln(out)
+		}
+		if f.xlsx != "" {
+			return writeXLSX(f.xlsx, w)
+		}
+		return nil
+	})
 }
 
 // studyMoreFlags adds the period and --xlsx to stats study.
@@ -370,48 +358,45 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 			return err
 		}
 	}
-	s, err := c.openIn(ctx, loc)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	var filter storage.StudyFilter
-	title := ""
-	if byDoc {
-		d, err := findDocument(ctx, s, number, issuer, docListHint)
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		var filter storage.StudyFilter
+		title := ""
+		if byDoc {
+			d, err := findDocument(ctx, s, number, issuer, docListHint)
+			if err != nil {
+				return err
+			}
+			filter.DocumentID = d.ID
+			title = fmt.Sprintf("%s số %s — %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
+		} else {
+			filter = report.PeriodFilter(from, to, loc)
+			title = fmt.Sprintf("Học tập theo các đợt gửi từ %s đến %s", vn.FormatDate(from), vn.FormatDate(to))
+		}
+		root, err := statsRoot(ctx, s, orgCode)
 		if err != nil {
 			return err
 		}
-		filter.DocumentID = d.ID
-		title = fmt.Sprintf("%s số %s — %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-	} else {
-		filter = report.PeriodFilter(from, to, loc)
-		title = fmt.Sprintf("Học tập theo các đợt gửi từ %s đến %s", vn.FormatDate(from), vn.FormatDate(to))
-	}
-	root, err := statsRoot(ctx, s, orgCode)
-	if err != nil {
-		return err
-	}
-	rows, err := s.StudyFigures(ctx, filter, root.ID)
-	if err != nil {
-		return err
-	}
-	if f.xlsx != "" {
-		lag, err := s.Laggards(ctx, filter, root.ID)
+		rows, err := s.StudyFigures(ctx, filter, root.ID)
 		if err != nil {
 			return err
 		}
-		if err := writeXLSX(f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
-			return err
+		if f.xlsx != "" {
+			lag, err := s.Laggards(ctx, filter, root.ID)
+			if err != nil {
+				return err
+			}
+			if err := writeXLSX(f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
+				return err
+			}
 		}
-	}
-	if asCSV {
-		return writeStudyCSV(out, rows)
-	}
-	fmt.Fprintln(out, title)
-	if rows[0].Total.Assigned == 0 {
-		fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản trong phạm vi này.\n", root.Name)
-		return nil
-	}
-	return writeStudyTable(out, rows)
+		if asCSV {
+			return writeStudyCSV(out, rows)
+		}
+		fmt.Fprintln(out, title)
+		if rows[0].Total.Assigned == 0 {
+			fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản trong phạm vi này.\n", root.Name)
+			return nil
+		}
+		return writeStudyTable(out, rows)
+	}, inZone(loc))
 }
