@@ -34,6 +34,26 @@ func newRootCmd() *cobra.Command {
 	return root
 }
 
+// group is a command that only holds subs: sotay doc, sotay orgs, ...
+func group(name, short string, subs ...*cobra.Command) *cobra.Command {
+	g := &cobra.Command{Use: name, Short: short}
+	g.AddCommand(subs...)
+	return g
+}
+
+// child returns the subcommand of parent named name, made with short as
+// its description when there is none yet.
+func child(parent *cobra.Command, name, short string) *cobra.Command {
+	for _, c := range parent.Commands() {
+		if c.Name() == name {
+			return c
+		}
+	}
+	c := group(name, short)
+	parent.AddCommand(c)
+	return c
+}
+
 func serveCmd() *cobra.Command {
 	c := configFromEnv()
 	cmd := &cobra.Command{
@@ -106,13 +126,9 @@ func migrateCmd() *cobra.Command {
 }
 
 func importCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "import",
-		Short: "Nhập tổ chức hoặc đảng viên từ tệp CSV hoặc XLSX",
-	}
-	cmd.AddCommand(importSubCmd("orgs", "Nhập tổ chức (cột code, name, kind, parent_code)"),
+	return group("import", "Nhập tổ chức hoặc đảng viên từ tệp CSV hoặc XLSX",
+		importSubCmd("orgs", "Nhập tổ chức (cột code, name, kind, parent_code)"),
 		importSubCmd("members", "Nhập đảng viên (cột code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"))
-	return cmd
 }
 
 func importSubCmd(what, short string) *cobra.Command {

@@ -23,12 +23,7 @@ import (
 const maxUpload = 50 << 20
 
 func docCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "doc",
-		Short: "Thêm, sửa, thu hồi và liệt kê văn bản của sổ tay",
-	}
-	cmd.AddCommand(docAddCmd(), docEditCmd(), docWithdrawCmd(), docListCmd())
-	return cmd
+	return group("doc", "Thêm, sửa, thu hồi và liệt kê văn bản của sổ tay", docAddCmd(), docEditCmd(), docWithdrawCmd(), docListCmd())
 }
 
 // docFlags are the fields of a document as flags.

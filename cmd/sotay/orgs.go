@@ -12,12 +12,7 @@ import (
 )
 
 func orgsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "orgs",
-		Short: "Xem cây tổ chức đảng và mã của từng tổ chức",
-	}
-	cmd.AddCommand(orgsListCmd())
-	return cmd
+	return group("orgs", "Xem cây tổ chức đảng và mã của từng tổ chức", orgsListCmd())
 }
 
 func orgsListCmd() *cobra.Command {

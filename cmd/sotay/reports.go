@@ -27,13 +27,9 @@ var (
 )
 
 func reportsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "reports",
-		Short: "Xem báo cáo sinh hoạt chi bộ và kiểm tra, giám sát các bí thư đã gửi",
-	}
-	cmd.AddCommand(reportsSubCmd("meetings", "Liệt kê báo cáo sinh hoạt chi bộ", meetingsCSVHeader),
+	return group("reports", "Xem báo cáo sinh hoạt chi bộ và kiểm tra, giám sát các bí thư đã gửi",
+		reportsSubCmd("meetings", "Liệt kê báo cáo sinh hoạt chi bộ", meetingsCSVHeader),
 		reportsSubCmd("supervisions", "Liệt kê báo cáo kiểm tra, giám sát", supervisionsCSVHeader))
-	return cmd
 }
 
 type reportsArgs struct {

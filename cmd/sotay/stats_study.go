@@ -24,19 +24,6 @@ func addStudyCommands(root *cobra.Command) {
 	child(root, "doc", "Văn bản").AddCommand(docQuizCmd())
 }
 
-// child returns the subcommand of parent named name, made with short as
-// its description when there is none yet.
-func child(parent *cobra.Command, name, short string) *cobra.Command {
-	for _, c := range parent.Commands() {
-		if c.Name() == name {
-			return c
-		}
-	}
-	c := &cobra.Command{Use: name, Short: short}
-	parent.AddCommand(c)
-	return c
-}
-
 // studyCSVHeader is the header scripts rely on (issue 9, item 7).
 var studyCSVHeader = []string{"org_code", "org_name", "parent_code", "assigned", "pending", "delivered", "read",
 	"studied", "studied_offline", "unreachable", "failed", "rate_percent"}
