@@ -95,9 +95,11 @@ func (fc figureCmd) command(cmd *cobra.Command) *cobra.Command {
 		}
 		ctx := cmd.Context()
 		return c.withStorage(ctx, func(s *storage.Storage) error {
-			if q.root, err = statsRoot(ctx, s, f.org); err != nil {
+			root, err := statsRoot(ctx, s, f.org)
+			if err != nil {
 				return err
 			}
+			q.root = root
 			return fc.show(ctx, cmd.OutOrStdout(), s, q)
 		}, inZone(loc))
 	}
