@@ -34,6 +34,26 @@ func newRootCmd() *cobra.Command {
 	return root
 }
 
+// group is a command that only holds subs: sotay doc, sotay orgs, ...
+func group(name, short string, subs ...*cobra.Command) *cobra.Command {
+	g := &cobra.Command{Use: name, Short: short}
+	g.AddCommand(subs...)
+	return g
+}
+
+// child returns the subcommand of parent named name, made with short as
+// its description when there is none yet.
+func child(parent *cobra.Command, name, short string) *cobra.Command {
+	for _, c := range parent.Commands() {
+		if c.Name() == name {
+			return c
+		}
+	}
+	c := group(name, short)
+	parent.AddCommand(c)
+	return c
+}
+
 func serveCmd() *cobra.Command {
 	c := configFromEnv()
 	cmd := &cobra.Command{
@@ -65,19 +85,16 @@ func (c *config) serve(ctx context.Context) error {
 	if c.Token == "" {
 		return errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather, hoặc chạy `sotay demo` để dùng thử bot không cần mã")
 	}
-	s, err := c.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	b, err := bot.New(ctx, bot.Config{
-		Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
-		ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
-	}, s, log)
-	if err != nil {
-		return err
-	}
-	return b.Run(ctx)
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		b, err := bot.New(ctx, bot.Config{
+			Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
+			ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
+		}, s, log)
+		if err != nil {
+			return err
+		}
+		return b.Run(ctx)
+	})
 }
 
 func migrateCmd() *cobra.Command {
@@ -109,13 +126,9 @@ func migrateCmd() *cobra.Command {
 }
 
 func importCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "import",
-		Short: "Nhập tổ chức hoặc đảng viên từ tệp CSV hoặc XLSX",
-	}
-	cmd.AddCommand(importSubCmd("orgs", "Nhập tổ chức (cột code, name, kind, parent_code)"),
+	return group("import", "Nhập tổ chức hoặc đảng viên từ tệp CSV hoặc XLSX",
+		importSubCmd("orgs", "Nhập tổ chức (cột code, name, kind, parent_code)"),
 		importSubCmd("members", "Nhập đảng viên (cột code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"))
-	return cmd
 }
 
 func importSubCmd(what, short string) *cobra.Command {
@@ -155,20 +168,17 @@ func importSubCmd(what, short string) *cobra.Command {
 					return s.ImportMembers(ctx, rows, rejected, opts)
 				}
 			}
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			rep, err := run(s)
-			if err != nil {
-				return err
-			}
-			printReport(cmd.OutOrStdout(), rep, quiet, time.Since(start))
-			if rep.Rejected > 0 {
-				return exitError{code: 1}
-			}
-			return nil
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				rep, err := run(s)
+				if err != nil {
+					return err
+				}
+				printReport(cmd.OutOrStdout(), rep, quiet, time.Since(start))
+				if rep.Rejected > 0 {
+					return exitError{code: 1}
+				}
+				return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)
@@ -246,111 +256,108 @@ func inviteCmd() *cobra.Command {
 			if relink && !cmd.Flags().Changed("ttl") {
 				ttl = storage.RelinkInviteTTL
 			}
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if revoke != "" {
-				k, err := s.RevokeInvites(ctx, revoke, "cli")
-				if err != nil {
-					return err
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				if revoke != "" {
+					k, err := s.RevokeInvites(ctx, revoke, "cli")
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời của %s.\n", k, revoke)
+					return nil
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời của %s.\n", k, revoke)
-				return nil
-			}
-			var members []storage.Member
-			if memberCode != "" {
-				m, err := s.Member(ctx, memberCode)
-				if err != nil {
-					return fmt.Errorf("không có đảng viên mã %s", memberCode)
-				}
-				if !m.Active {
-					return fmt.Errorf("đảng viên %s không còn sinh hoạt", memberCode)
-				}
-				if m.Linked() && !relink {
-					return fmt.Errorf("đảng viên %s đã liên kết tài khoản Telegram nên mã mời thường không dùng được; "+
-						"nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy thêm --relink: sotay invite --member %s --relink", memberCode, memberCode)
-				}
-				if !m.Linked() && relink {
-					return fmt.Errorf("đảng viên %s chưa liên kết tài khoản Telegram nên không cần đổi: hãy bỏ --relink", memberCode)
-				}
-				members = []storage.Member{m}
-			} else {
-				o, err := s.Organisation(ctx, orgCode)
-				if err != nil {
-					return fmt.Errorf("không có tổ chức mã %s", orgCode)
-				}
-				all, err := s.MembersInSubtree(ctx, o.ID)
-				if err != nil {
-					return err
-				}
-				for _, m := range all {
-					if !m.Linked() {
-						members = append(members, m)
+				var members []storage.Member
+				if memberCode != "" {
+					m, err := s.Member(ctx, memberCode)
+					if err != nil {
+						return fmt.Errorf("không có đảng viên mã %s", memberCode)
+					}
+					if !m.Active {
+						return fmt.Errorf("đảng viên %s không còn sinh hoạt", memberCode)
+					}
+					if m.Linked() && !relink {
+						return fmt.Errorf("đảng viên %s đã liên kết tài khoản Telegram nên mã mời thường không dùng được; "+
+							"nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy thêm --relink: sotay invite --member %s --relink", memberCode, memberCode)
+					}
+					if !m.Linked() && relink {
+						return fmt.Errorf("đảng viên %s chưa liên kết tài khoản Telegram nên không cần đổi: hãy bỏ --relink", memberCode)
+					}
+					members = []storage.Member{m}
+				} else {
+					o, err := s.Organisation(ctx, orgCode)
+					if err != nil {
+						return fmt.Errorf("không có tổ chức mã %s", orgCode)
+					}
+					all, err := s.MembersInSubtree(ctx, o.ID)
+					if err != nil {
+						return err
+					}
+					for _, m := range all {
+						if !m.Linked() {
+							members = append(members, m)
+						}
 					}
 				}
-			}
-			if username == "" {
-				cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
-				if err != nil {
-					return fmt.Errorf("không hỏi được Telegram tên bot (%v): hãy ghi --bot-username", err)
+				if username == "" {
+					cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
+					if err != nil {
+						return fmt.Errorf("không hỏi được Telegram tên bot (%v): hãy ghi --bot-username", err)
+					}
+					username = cl.Username()
 				}
-				username = cl.Username()
-			}
-			type line struct {
-				m    storage.Member
-				link string
-			}
-			var lines []line
-			for _, m := range members {
-				create := s.CreateInvite
-				if relink {
-					create = s.CreateRelinkInvite
+				type line struct {
+					m    storage.Member
+					link string
 				}
-				tok, err := create(ctx, m.ID, ttl, "cli")
-				if err != nil {
-					return err
+				var lines []line
+				for _, m := range members {
+					create := s.CreateInvite
+					if relink {
+						create = s.CreateRelinkInvite
+					}
+					tok, err := create(ctx, m.ID, ttl, "cli")
+					if err != nil {
+						return err
+					}
+					lines = append(lines, line{m, fmt.Sprintf("https://t.me/%s?start=%s", username, tok)})
 				}
-				lines = append(lines, line{m, fmt.Sprintf("https://t.me/%s?start=%s", username, tok)})
-			}
-			if sheet != "" {
-				slips := make([]invitesheet.Slip, len(lines))
+				if sheet != "" {
+					slips := make([]invitesheet.Slip, len(lines))
+					for i, l := range lines {
+						slips[i] = inviteSlip(l.m, l.link)
+					}
+					return writeInviteSheet(cmd, sheet, sheetTitle(ctx, s, orgCode, members), username, s.Now().Add(ttl), slips)
+				}
+				if out == "" {
+					for _, l := range lines {
+						fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", l.m.Code, l.link)
+					}
+					if len(lines) == 0 {
+						fmt.Fprintln(cmd.ErrOrStderr(), "Không có đảng viên nào cần mã mời (tất cả đã liên kết).")
+					}
+					return nil
+				}
+				if !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
+					return errors.New("--out phải là tệp .xlsx, ví dụ --out ma-moi.xlsx")
+				}
+				f := excelize.NewFile()
+				defer f.Close()
+				sheet := "Mã mời"
+				f.SetSheetName("Sheet1", sheet)
+				_ = f.SetSheetRow(sheet, "A1", &[]any{"Mã đảng viên", "Họ và tên", "Tổ chức", "Đường liên kết", "Hết hạn"})
+				exp := s.Now().Add(ttl).Format("02/01/2006")
 				for i, l := range lines {
-					slips[i] = inviteSlip(l.m, l.link)
+					cell, _ := excelize.CoordinatesToCellName(1, i+2)
+					_ = f.SetSheetRow(sheet, cell, &[]any{l.m.Code, l.m.FullName, l.m.OrgName, l.link, exp})
 				}
-				return writeInviteSheet(cmd, sheet, sheetTitle(ctx, s, orgCode, members), username, s.Now().Add(ttl), slips)
-			}
-			if out == "" {
-				for _, l := range lines {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", l.m.Code, l.link)
+				_ = f.SetColWidth(sheet, "A", "A", 14)
+				_ = f.SetColWidth(sheet, "B", "C", 28)
+				_ = f.SetColWidth(sheet, "D", "D", 60)
+				if err := f.SaveAs(out); err != nil {
+					return fmt.Errorf("không ghi được %s: %v", out, err)
 				}
-				if len(lines) == 0 {
-					fmt.Fprintln(cmd.ErrOrStderr(), "Không có đảng viên nào cần mã mời (tất cả đã liên kết).")
-				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d mã mời vào %s.\n", len(lines), out)
 				return nil
-			}
-			if !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
-				return errors.New("--out phải là tệp .xlsx, ví dụ --out ma-moi.xlsx")
-			}
-			f := excelize.NewFile()
-			defer f.Close()
-			sheet := "Mã mời"
-			f.SetSheetName("Sheet1", sheet)
-			_ = f.SetSheetRow(sheet, "A1", &[]any{"Mã đảng viên", "Họ và tên", "Tổ chức", "Đường liên kết", "Hết hạn"})
-			exp := s.Now().Add(ttl).Format("02/01/2006")
-			for i, l := range lines {
-				cell, _ := excelize.CoordinatesToCellName(1, i+2)
-				_ = f.SetSheetRow(sheet, cell, &[]any{l.m.Code, l.m.FullName, l.m.OrgName, l.link, exp})
-			}
-			_ = f.SetColWidth(sheet, "A", "A", 14)
-			_ = f.SetColWidth(sheet, "B", "C", 28)
-			_ = f.SetColWidth(sheet, "D", "D", 60)
-			if err := f.SaveAs(out); err != nil {
-				return fmt.Errorf("không ghi được %s: %v", out, err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d mã mời vào %s.\n", len(lines), out)
-			return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)
@@ -383,27 +390,24 @@ func grantCmd() *cobra.Command {
 				return errors.New("hãy ghi đủ --member MÃ, --role secretary|officer|admin và --org MÃ, ví dụ: sotay grant --member DV0001 --role admin --org BINHLU")
 			}
 			ctx := cmd.Context()
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if revoke {
-				if err := s.RevokeRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				if revoke {
+					if err := s.RevokeRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi vai trò %s của %s tại %s.\n", storage.RoleName(role), memberCode, orgCode)
+					return nil
+				}
+				if err := s.GrantRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
+					if errors.Is(err, storage.ErrNotFound) {
+						return fmt.Errorf("không có đảng viên %s hoặc tổ chức %s", memberCode, orgCode)
+					}
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi vai trò %s của %s tại %s.\n", storage.RoleName(role), memberCode, orgCode)
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã giao vai trò %s tại %s cho %s. Vai trò có hiệu lực ngay; danh sách lệnh trong Telegram cập nhật khi bot khởi động lại hoặc khi đồng chí đó gõ /start.\n",
+					storage.RoleName(role), orgCode, memberCode)
 				return nil
-			}
-			if err := s.GrantRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
-				if errors.Is(err, storage.ErrNotFound) {
-					return fmt.Errorf("không có đảng viên %s hoặc tổ chức %s", memberCode, orgCode)
-				}
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Đã giao vai trò %s tại %s cho %s. Vai trò có hiệu lực ngay; danh sách lệnh trong Telegram cập nhật khi bot khởi động lại hoặc khi đồng chí đó gõ /start.\n",
-				storage.RoleName(role), orgCode, memberCode)
-			return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)

@@ -123,6 +123,18 @@ func (c *config) open(ctx context.Context, migrate bool, opts ...storage.Option)
 	return s, nil
 }
 
+// withStorage opens the database with its schema brought up to date, runs
+// use with it and closes it: the body of every command that works on the
+// database.
+func (c *config) withStorage(ctx context.Context, use func(*storage.Storage) error, opts ...storage.Option) error {
+	s, err := c.open(ctx, true, opts...)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return use(s)
+}
+
 // explainDBError says what to do when PostgreSQL cannot be reached.
 func explainDBError(dsn string, err error) error {
 	var pqErr *pq.Error

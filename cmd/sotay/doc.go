@@ -23,12 +23,7 @@ import (
 const maxUpload = 50 << 20
 
 func docCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "doc",
-		Short: "Thêm, sửa, thu hồi và liệt kê văn bản của sổ tay",
-	}
-	cmd.AddCommand(docAddCmd(), docEditCmd(), docWithdrawCmd(), docListCmd())
-	return cmd
+	return group("doc", "Thêm, sửa, thu hồi và liệt kê văn bản của sổ tay", docAddCmd(), docEditCmd(), docWithdrawCmd(), docListCmd())
 }
 
 // docFlags are the fields of a document as flags.
@@ -148,21 +143,18 @@ func docAddCmd() *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			d, err := s.CreateDocument(ctx, in)
-			if err != nil {
-				return err
-			}
-			if draft {
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã lưu bản nháp %s số %s (mã %d). Đăng bằng: sotay doc edit %q --publish\n", d.KindName(), d.Number, d.ID, d.Number)
-			} else {
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã đăng %s số %s (mã %d): %s\n", d.KindName(), d.Number, d.ID, d.Title)
-			}
-			return nil
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				d, err := s.CreateDocument(ctx, in)
+				if err != nil {
+					return err
+				}
+				if draft {
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã lưu bản nháp %s số %s (mã %d). Đăng bằng: sotay doc edit %q --publish\n", d.KindName(), d.Number, d.ID, d.Number)
+				} else {
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã đăng %s số %s (mã %d): %s\n", d.KindName(), d.Number, d.ID, d.Title)
+				}
+				return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)
@@ -190,35 +182,32 @@ func docEditCmd() *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			d, err := s.DocumentByNumber(ctx, args[0], from)
-			if err != nil {
-				return err
-			}
-			in := d.Input()
-			in.Actor = "cli"
-			if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
-				return err
-			}
-			return s.WithTx(ctx, func(s *storage.Storage) error {
-				d, err := s.UpdateDocument(ctx, d.ID, in)
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				d, err := s.DocumentByNumber(ctx, args[0], from)
 				if err != nil {
 					return err
 				}
-				if publish {
-					if _, err := s.PublishDocument(ctx, d.ID, "cli"); err != nil {
+				in := d.Input()
+				in.Actor = "cli"
+				if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
+					return err
+				}
+				return s.WithTx(ctx, func(s *storage.Storage) error {
+					d, err := s.UpdateDocument(ctx, d.ID, in)
+					if err != nil {
 						return err
 					}
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã sửa %s số %s (mã %d).\n", d.KindName(), d.Number, d.ID)
-				if publish {
-					fmt.Fprintln(cmd.OutOrStdout(), "Văn bản đã được đăng: đảng viên xem được trong /vanban.")
-				}
-				return nil
+					if publish {
+						if _, err := s.PublishDocument(ctx, d.ID, "cli"); err != nil {
+							return err
+						}
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã sửa %s số %s (mã %d).\n", d.KindName(), d.Number, d.ID)
+					if publish {
+						fmt.Fprintln(cmd.OutOrStdout(), "Văn bản đã được đăng: đảng viên xem được trong /vanban.")
+					}
+					return nil
+				})
 			})
 		},
 	}
@@ -240,21 +229,18 @@ func docWithdrawCmd() *cobra.Command {
 		Args:    exactArgs(1, "sotay doc withdraw SỐ_HIỆU, ví dụ: sotay doc withdraw 21-KL/TW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			d, changed, err := s.WithdrawDocument(ctx, args[0], from, "cli")
-			if err != nil {
-				return err
-			}
-			if changed {
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %s số %s: đảng viên không còn xem được văn bản này.\n", d.KindName(), d.Number)
-			} else {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s số %s đã được thu hồi từ trước.\n", d.KindName(), d.Number)
-			}
-			return nil
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				d, changed, err := s.WithdrawDocument(ctx, args[0], from, "cli")
+				if err != nil {
+					return err
+				}
+				if changed {
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %s số %s: đảng viên không còn xem được văn bản này.\n", d.KindName(), d.Number)
+				} else {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s số %s đã được thu hồi từ trước.\n", d.KindName(), d.Number)
+				}
+				return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)
@@ -280,12 +266,7 @@ func docListCmd() *cobra.Command {
 				return fmt.Errorf("--status %q không có: hãy dùng draft, published hoặc withdrawn", status)
 			}
 			ctx := cmd.Context()
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			return listDocuments(ctx, cmd, s, status)
+			return c.withStorage(ctx, func(s *storage.Storage) error { return listDocuments(ctx, cmd, s, status) })
 		},
 	}
 	c.dbFlags(cmd)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sotay/handlers/roster"
+	"sotay/storage"
 )
 
 func docQuizCmd() *cobra.Command {
@@ -33,17 +34,14 @@ func docQuizCmd() *cobra.Command {
 			if err != nil {
 				return userError(err)
 			}
-			s, d, err := c.openDocument(ctx, args[0], issuer)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			q, err := s.SetQuiz(ctx, d.ID, qs, "cli")
-			if err != nil {
-				return userError(err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %d câu (phiên bản %d) cho %s số %s.\n", len(qs), q.Version, d.KindName(), d.Number)
-			return nil
+			return c.withDocument(ctx, args[0], issuer, func(s *storage.Storage, d storage.Document) error {
+				q, err := s.SetQuiz(ctx, d.ID, qs, "cli")
+				if err != nil {
+					return userError(err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %d câu (phiên bản %d) cho %s số %s.\n", len(qs), q.Version, d.KindName(), d.Number)
+				return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)

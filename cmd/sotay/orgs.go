@@ -12,12 +12,7 @@ import (
 )
 
 func orgsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "orgs",
-		Short: "Xem cây tổ chức đảng và mã của từng tổ chức",
-	}
-	cmd.AddCommand(orgsListCmd())
-	return cmd
+	return group("orgs", "Xem cây tổ chức đảng và mã của từng tổ chức", orgsListCmd())
 }
 
 func orgsListCmd() *cobra.Command {
@@ -32,46 +27,43 @@ func orgsListCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := c.open(ctx, true)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			orgs, err := s.Organisations(ctx)
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			if asCSV {
-				return writeCSV(out, []string{"code", "name", "kind", "parent_code"}, orgs, func(o storage.Organisation) []string {
-					return []string{o.Code, o.Name, string(o.Kind), o.ParentCode}
-				})
-			}
-			if len(orgs) == 0 {
-				fmt.Fprintln(out, "Chưa có tổ chức nào. Nhập cây tổ chức bằng: sotay import orgs TỆP (cột code, name, kind, parent_code).")
-				return nil
-			}
-			depth := map[string]int{}
-			var buf bytes.Buffer
-			w := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "Mã\tTên\tLoại\tMã cấp trên")
-			for _, o := range orgs {
-				d := 0
-				if o.ParentCode != "" {
-					d = depth[o.ParentCode] + 1
+			return c.withStorage(ctx, func(s *storage.Storage) error {
+				orgs, err := s.Organisations(ctx)
+				if err != nil {
+					return err
 				}
-				depth[o.Code] = d
-				fmt.Fprintf(w, "%s%s\t%s\t%s\t%s\n", strings.Repeat("  ", d), o.Code, o.Name, storage.KindName(o.Kind), o.ParentCode)
-			}
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			for _, l := range strings.SplitAfter(buf.String(), "\n") {
-				// The root has no parent: no padding left at its end.
-				fmt.Fprint(out, strings.TrimRight(l, " \n")+strings.Repeat("\n", strings.Count(l, "\n")))
-			}
-			fmt.Fprintf(out, "%d tổ chức. Dùng mã với sotay push --to MÃ và sotay grant --org MÃ.\n", len(orgs))
-			return nil
+				out := cmd.OutOrStdout()
+				if asCSV {
+					return writeCSV(out, []string{"code", "name", "kind", "parent_code"}, orgs, func(o storage.Organisation) []string {
+						return []string{o.Code, o.Name, string(o.Kind), o.ParentCode}
+					})
+				}
+				if len(orgs) == 0 {
+					fmt.Fprintln(out, "Chưa có tổ chức nào. Nhập cây tổ chức bằng: sotay import orgs TỆP (cột code, name, kind, parent_code).")
+					return nil
+				}
+				depth := map[string]int{}
+				var buf bytes.Buffer
+				w := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "Mã\tTên\tLoại\tMã cấp trên")
+				for _, o := range orgs {
+					d := 0
+					if o.ParentCode != "" {
+						d = depth[o.ParentCode] + 1
+					}
+					depth[o.Code] = d
+					fmt.Fprintf(w, "%s%s\t%s\t%s\t%s\n", strings.Repeat("  ", d), o.Code, o.Name, storage.KindName(o.Kind), o.ParentCode)
+				}
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				for _, l := range strings.SplitAfter(buf.String(), "\n") {
+					// The root has no parent: no padding left at its end.
+					fmt.Fprint(out, strings.TrimRight(l, " \n")+strings.Repeat("\n", strings.Count(l, "\n")))
+				}
+				fmt.Fprintf(out, "%d tổ chức. Dùng mã với sotay push --to MÃ và sotay grant --org MÃ.\n", len(orgs))
+				return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)

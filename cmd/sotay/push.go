@@ -95,87 +95,84 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		}
 		dueOn = &d
 	}
-	s, err := c.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	d, err := pushDocument(ctx, s, a.doc, a.issuer)
-	if err != nil {
-		return err
-	}
-	var orgIDs []int64
-	var names []string
-	for _, code := range codes {
-		o, err := s.Organisation(ctx, code)
-		if errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("không có tổ chức mã %s: hãy kiểm tra lại mã (sotay import orgs đã nhập những mã nào)", code)
-		}
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		d, err := pushDocument(ctx, s, a.doc, a.issuer)
 		if err != nil {
 			return err
 		}
-		orgIDs = append(orgIDs, o.ID)
-		names = append(names, o.Name)
-	}
-	p, err := s.PreviewCampaign(ctx, d.ID, orgIDs, a.all)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Văn bản: %s số %s — %s\nPhạm vi: %s\n", storage.DocumentKindName(d.Kind), d.Number, d.Title, strings.Join(names, ", "))
-	fmt.Fprintf(out, "Giao cho %d đảng viên: %d nhận qua Telegram, %d chưa liên kết", p.Assigned, p.Reachable, p.NotLinked)
-	if p.Already > 0 && !a.all {
-		fmt.Fprintf(out, "; %d đã được giao từ trước nên không gửi lại (--all để gửi lại)", p.Already)
-	}
-	fmt.Fprintln(out, ".")
-	camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
-		DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage, RemindDays: &a.remindDays,
-		QuizRequired: a.quiz, PassPercent: a.pass,
-	})
-	if err != nil {
-		return userError(err)
-	}
-	fmt.Fprintf(out, "Đã tạo đợt gửi #%d: %d tin nhắn vào hàng đợi.\n", camp.ID, p.Reachable)
-	if !a.wait && a.report == "" {
-		fmt.Fprintln(out, "`sotay serve` sẽ gửi; dùng --wait để chờ và xem tiến độ.")
+		var orgIDs []int64
+		var names []string
+		for _, code := range codes {
+			o, err := s.Organisation(ctx, code)
+			if errors.Is(err, storage.ErrNotFound) {
+				return fmt.Errorf("không có tổ chức mã %s: hãy kiểm tra lại mã (sotay import orgs đã nhập những mã nào)", code)
+			}
+			if err != nil {
+				return err
+			}
+			orgIDs = append(orgIDs, o.ID)
+			names = append(names, o.Name)
+		}
+		p, err := s.PreviewCampaign(ctx, d.ID, orgIDs, a.all)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Văn bản: %s số %s — %s\nPhạm vi: %s\n", storage.DocumentKindName(d.Kind), d.Number, d.Title, strings.Join(names, ", "))
+		fmt.Fprintf(out, "Giao cho %d đảng viên: %d nhận qua Telegram, %d chưa liên kết", p.Assigned, p.Reachable, p.NotLinked)
+		if p.Already > 0 && !a.all {
+			fmt.Fprintf(out, "; %d đã được giao từ trước nên không gửi lại (--all để gửi lại)", p.Already)
+		}
+		fmt.Fprintln(out, ".")
+		camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
+			DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage, RemindDays: &a.remindDays,
+			QuizRequired: a.quiz, PassPercent: a.pass,
+		})
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(out, "Đã tạo đợt gửi #%d: %d tin nhắn vào hàng đợi.\n", camp.ID, p.Reachable)
+		if !a.wait && a.report == "" {
+			fmt.Fprintln(out, "`sotay serve` sẽ gửi; dùng --wait để chờ và xem tiến độ.")
+			return nil
+		}
+		stop := func() {}
+		if c.Token != "" {
+			sctx, cancel := context.WithCancel(ctx)
+			client, err := bot.NewClient(sctx, c.APIURL, c.Token, c.logger(), nil)
+			if err != nil {
+				cancel()
+				return err
+			}
+			done := make(chan struct{})
+			ob := bot.NewOutbox(client, s, bot.OutboxConfig{Rate: c.SendRate}, c.logger(), loc)
+			go func() { defer close(done); _ = ob.Run(sctx) }()
+			stop = func() { cancel(); <-done }
+		} else {
+			fmt.Fprintln(out, "TELEGRAM_BOT_TOKEN chưa đặt: lệnh này chỉ theo dõi, `sotay serve` phải đang chạy để gửi.")
+		}
+		st, err := waitCampaign(ctx, s, camp.ID, c.SendRate)
+		stop()
+		if err != nil {
+			return err
+		}
+		text, _ := handlers.PushProgress(st, true, 0)
+		fmt.Fprintln(out, plainText(text))
+		if a.report != "" {
+			rows, err := s.DeliveryReport(ctx, camp.ID)
+			if err != nil {
+				return err
+			}
+			data, err := report.DeliveryXLSX(rows, loc)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(a.report, data, 0o644); err != nil {
+				return fmt.Errorf("không ghi được báo cáo %s: %v", a.report, err)
+			}
+			fmt.Fprintf(out, "Báo cáo gửi: %s (%d dòng)\n", a.report, len(rows))
+		}
 		return nil
-	}
-	stop := func() {}
-	if c.Token != "" {
-		sctx, cancel := context.WithCancel(ctx)
-		client, err := bot.NewClient(sctx, c.APIURL, c.Token, c.logger(), nil)
-		if err != nil {
-			cancel()
-			return err
-		}
-		done := make(chan struct{})
-		ob := bot.NewOutbox(client, s, bot.OutboxConfig{Rate: c.SendRate}, c.logger(), loc)
-		go func() { defer close(done); _ = ob.Run(sctx) }()
-		stop = func() { cancel(); <-done }
-	} else {
-		fmt.Fprintln(out, "TELEGRAM_BOT_TOKEN chưa đặt: lệnh này chỉ theo dõi, `sotay serve` phải đang chạy để gửi.")
-	}
-	st, err := waitCampaign(ctx, s, camp.ID, c.SendRate)
-	stop()
-	if err != nil {
-		return err
-	}
-	text, _ := handlers.PushProgress(st, true, 0)
-	fmt.Fprintln(out, plainText(text))
-	if a.report != "" {
-		rows, err := s.DeliveryReport(ctx, camp.ID)
-		if err != nil {
-			return err
-		}
-		data, err := report.DeliveryXLSX(rows, loc)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(a.report, data, 0o644); err != nil {
-			return fmt.Errorf("không ghi được báo cáo %s: %v", a.report, err)
-		}
-		fmt.Fprintf(out, "Báo cáo gửi: %s (%d dòng)\n", a.report, len(rows))
-	}
-	return nil
+	})
 }
 
 // parseDue reads a deadline in any form vn.ParseDate reads (30/11/2026,

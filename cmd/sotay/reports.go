@@ -27,13 +27,9 @@ var (
 )
 
 func reportsCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "reports",
-		Short: "Xem báo cáo sinh hoạt chi bộ và kiểm tra, giám sát các bí thư đã gửi",
-	}
-	cmd.AddCommand(reportsSubCmd("meetings", "Liệt kê báo cáo sinh hoạt chi bộ", meetingsCSVHeader),
+	return group("reports", "Xem báo cáo sinh hoạt chi bộ và kiểm tra, giám sát các bí thư đã gửi",
+		reportsSubCmd("meetings", "Liệt kê báo cáo sinh hoạt chi bộ", meetingsCSVHeader),
 		reportsSubCmd("supervisions", "Liệt kê báo cáo kiểm tra, giám sát", supervisionsCSVHeader))
-	return cmd
 }
 
 type reportsArgs struct {
@@ -92,96 +88,93 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 	if to.Before(from) {
 		return fmt.Errorf("--to %s trước --from %s: hãy đổi chỗ hai ngày", vn.FormatDate(to), vn.FormatDate(from))
 	}
-	s, err := c.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	f := storage.ReportFilter{From: from, To: to}
-	if a.org != "" {
-		o, err := s.Organisation(ctx, a.org)
-		if errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("không có tổ chức mã %s: xem mã bằng sotay orgs list", a.org)
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		f := storage.ReportFilter{From: from, To: to}
+		if a.org != "" {
+			o, err := s.Organisation(ctx, a.org)
+			if errors.Is(err, storage.ErrNotFound) {
+				return fmt.Errorf("không có tổ chức mã %s: xem mã bằng sotay orgs list", a.org)
+			}
+			if err != nil {
+				return err
+			}
+			f.Roots = []int64{o.ID}
 		}
-		if err != nil {
-			return err
+		at := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+		if what == "meetings" {
+			rs, err := s.MeetingReports(ctx, f)
+			if err != nil {
+				return err
+			}
+			if a.asCSV {
+				return writeCSV(out, meetingsCSVHeader, rs, func(r storage.MeetingReport) []string {
+					return []string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.Present),
+						strconv.Itoa(r.Total), r.Topic, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)}
+				})
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "Số\tTổ chức\tNgày\tLoại\tCó mặt\tNội dung\tNgười báo cáo\tPhiên bản")
+			present, total := 0, 0
+			for _, r := range rs {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%d\n", r.ID, r.OrgCode, vn.FormatDate(r.HeldOn), storage.MeetingKindName(r.Kind),
+					r.Present, r.Total, cutText(r.Topic, 40), r.ReportedByName, r.Version)
+				present, total = present+r.Present, total+r.Total
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%d báo cáo sinh hoạt từ %s đến %s", len(rs), vn.FormatDate(from), vn.FormatDate(to))
+			if total > 0 {
+				rate := strings.Replace(fmt.Sprintf("%.1f", 100*float64(present)/float64(total)), ".", ",", 1)
+				fmt.Fprintf(out, "; có mặt %d/%d lượt đảng viên (%s %%)", present, total, rate)
+			}
+			fmt.Fprintln(out, ".")
+			return nil
 		}
-		f.Roots = []int64{o.ID}
-	}
-	at := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
-	if what == "meetings" {
-		rs, err := s.MeetingReports(ctx, f)
+		rs, err := s.SupervisionReports(ctx, f)
 		if err != nil {
 			return err
 		}
 		if a.asCSV {
-			return writeCSV(out, meetingsCSVHeader, rs, func(r storage.MeetingReport) []string {
-				return []string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.Present),
-					strconv.Itoa(r.Total), r.Topic, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)}
+			return writeCSV(out, supervisionsCSVHeader, rs, func(r storage.SupervisionReport) []string {
+				conclusion := "khong_vi_pham"
+				if r.Violations > 0 {
+					conclusion = "co_vi_pham"
+				}
+				return []string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Body, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.OrgsExamined),
+					strconv.Itoa(r.MembersExamined), strconv.Itoa(r.Violations), r.Content, conclusion, r.Measures, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)}
 			})
 		}
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "Số\tTổ chức\tNgày\tLoại\tCó mặt\tNội dung\tNgười báo cáo\tPhiên bản")
-		present, total := 0, 0
+		fmt.Fprintln(tw, "Số\tTổ chức\tChủ thể\tNgày\tLoại\tTổ chức đảng\tĐảng viên\tVi phạm\tNội dung\tPhiên bản")
+		var n [2]int
+		var orgs, members, viol [2]int
+		ubkt := 0
 		for _, r := range rs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%d\n", r.ID, r.OrgCode, vn.FormatDate(r.HeldOn), storage.MeetingKindName(r.Kind),
-				r.Present, r.Total, cutText(r.Topic, 40), r.ReportedByName, r.Version)
-			present, total = present+r.Present, total+r.Total
+			if r.Body == storage.BodyCommission {
+				ubkt++
+			}
+			i := 0
+			if r.Kind == storage.SupervisionMonitoring {
+				i = 1
+			}
+			n[i]++
+			orgs[i] += r.OrgsExamined
+			members[i] += r.MembersExamined
+			viol[i] += r.Violations
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\n", r.ID, r.OrgCode, storage.BodyName(r.Body), vn.FormatDate(r.HeldOn),
+				storage.SupervisionKindName(r.Kind), r.OrgsExamined, r.MembersExamined, r.Violations, cutText(r.Content, 40), r.Version)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%d báo cáo sinh hoạt từ %s đến %s", len(rs), vn.FormatDate(from), vn.FormatDate(to))
-		if total > 0 {
-			rate := strings.Replace(fmt.Sprintf("%.1f", 100*float64(present)/float64(total)), ".", ",", 1)
-			fmt.Fprintf(out, "; có mặt %d/%d lượt đảng viên (%s %%)", present, total, rate)
+		fmt.Fprintf(out, "Từ %s đến %s: %02d cuộc kiểm tra với %02d tổ chức đảng và %02d đảng viên (%d vi phạm); %02d cuộc giám sát với %02d tổ chức đảng và %02d đảng viên (%d vi phạm).\n",
+			vn.FormatDate(from), vn.FormatDate(to), n[0], orgs[0], members[0], viol[0], n[1], orgs[1], members[1], viol[1])
+		if ubkt > 0 {
+			fmt.Fprintf(out, "Trong đó Ủy ban Kiểm tra thực hiện %02d cuộc, cấp ủy %02d cuộc.\n", ubkt, len(rs)-ubkt)
 		}
-		fmt.Fprintln(out, ".")
 		return nil
-	}
-	rs, err := s.SupervisionReports(ctx, f)
-	if err != nil {
-		return err
-	}
-	if a.asCSV {
-		return writeCSV(out, supervisionsCSVHeader, rs, func(r storage.SupervisionReport) []string {
-			conclusion := "khong_vi_pham"
-			if r.Violations > 0 {
-				conclusion = "co_vi_pham"
-			}
-			return []string{strconv.FormatInt(r.ID, 10), r.OrgCode, r.Body, r.Kind, r.HeldOn.Format("2006-01-02"), strconv.Itoa(r.OrgsExamined),
-				strconv.Itoa(r.MembersExamined), strconv.Itoa(r.Violations), r.Content, conclusion, r.Measures, r.ReportedByCode, at(r.ReportedAt), strconv.Itoa(r.Version)}
-		})
-	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Số\tTổ chức\tChủ thể\tNgày\tLoại\tTổ chức đảng\tĐảng viên\tVi phạm\tNội dung\tPhiên bản")
-	var n [2]int
-	var orgs, members, viol [2]int
-	ubkt := 0
-	for _, r := range rs {
-		if r.Body == storage.BodyCommission {
-			ubkt++
-		}
-		i := 0
-		if r.Kind == storage.SupervisionMonitoring {
-			i = 1
-		}
-		n[i]++
-		orgs[i] += r.OrgsExamined
-		members[i] += r.MembersExamined
-		viol[i] += r.Violations
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\n", r.ID, r.OrgCode, storage.BodyName(r.Body), vn.FormatDate(r.HeldOn),
-			storage.SupervisionKindName(r.Kind), r.OrgsExamined, r.MembersExamined, r.Violations, cutText(r.Content, 40), r.Version)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Từ %s đến %s: %02d cuộc kiểm tra với %02d tổ chức đảng và %02d đảng viên (%d vi phạm); %02d cuộc giám sát với %02d tổ chức đảng và %02d đảng viên (%d vi phạm).\n",
-		vn.FormatDate(from), vn.FormatDate(to), n[0], orgs[0], members[0], viol[0], n[1], orgs[1], members[1], viol[1])
-	if ubkt > 0 {
-		fmt.Fprintf(out, "Trong đó Ủy ban Kiểm tra thực hiện %02d cuộc, cấp ủy %02d cuộc.\n", ubkt, len(rs)-ubkt)
-	}
-	return nil
+	})
 }
 
 func cutText(s string, n int) string {

@@ -44,36 +44,83 @@ type statsFlags struct {
 	asCSV                      bool
 }
 
-func (c *config) statsCommonFlags(cmd *cobra.Command, f *statsFlags, csvHeader []string) {
+// figureCmd is what sets one figure command (stats meetings, stats
+// supervision, report) apart; command makes the rest, which they share:
+// the flags, reading them, opening the database and finding --org.
+type figureCmd struct {
+	// csvHeader is what --csv prints first; nil: no --csv.
+	csvHeader []string
+	// byMonth: the command asks --month, not --from and --to.
+	byMonth bool
+	// periodExample is the command line shown when --from is missing.
+	periodExample string
+	// show prints the figures asked for.
+	show func(context.Context, io.Writer, *storage.Storage, statsQuery) error
+}
+
+// statsQuery is what a figure command was asked, its flags read.
+type statsQuery struct {
+	month    time.Time            // --month
+	from, to time.Time            // --from and --to, as days
+	now      time.Time            // in the commune's zone
+	root     storage.Organisation // --org, or the commune's root
+	xlsx     string               // --xlsx
+	asCSV    bool                 // --csv
+}
+
+// command completes cmd as a figure command: no arguments, the shared
+// flags and --month or --from and --to. It reads them, opens the database
+// in the commune's zone, finds the organisation --org names and shows.
+func (fc figureCmd) command(cmd *cobra.Command) *cobra.Command {
+	c := configFromEnv()
+	var f statsFlags
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		q := statsQuery{xlsx: f.xlsx, asCSV: f.asCSV}
+		var err error
+		if fc.byMonth {
+			if q.month, err = parseMonth(f.month); err != nil {
+				return err
+			}
+		}
+		loc, err := c.location()
+		if err != nil {
+			return err
+		}
+		q.now = time.Now().In(loc)
+		if !fc.byMonth {
+			if q.from, q.to, err = f.period(q.now, fc.periodExample); err != nil {
+				return err
+			}
+		}
+		ctx := cmd.Context()
+		return c.withStorage(ctx, func(s *storage.Storage) error {
+			root, err := statsRoot(ctx, s, f.org)
+			if err != nil {
+				return err
+			}
+			q.root = root
+			return fc.show(ctx, cmd.OutOrStdout(), s, q)
+		}, inZone(loc))
+	}
 	c.dbFlags(cmd)
 	cmd.Flags().StringVar(&f.org, "org", "", "`MÃ` tổ chức cần xem, gồm mọi cấp dưới (mặc định Đảng bộ xã; xem sotay orgs list)")
-	if csvHeader != nil {
-		cmd.Flags().BoolVar(&f.asCSV, "csv", false, "in dạng CSV: "+strings.Join(csvHeader, ","))
+	if fc.csvHeader != nil {
+		cmd.Flags().BoolVar(&f.asCSV, "csv", false, "in dạng CSV: "+strings.Join(fc.csvHeader, ","))
 	}
 	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi thêm bảng tính Excel vào `TỆP` (.xlsx)")
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
-}
-
-// statsCmd completes cmd as a figure command: no arguments, the shared
-// flags, and run called with the flags read.
-func (c *config) statsCmd(f *statsFlags, csvHeader []string, run func(context.Context, io.Writer, statsFlags) error, cmd *cobra.Command) *cobra.Command {
-	cmd.Args = cobra.NoArgs
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		return run(cmd.Context(), cmd.OutOrStdout(), *f)
+	if fc.byMonth {
+		cmd.Flags().StringVar(&f.month, "month", "", "`NĂM-THÁNG` cần xem, như 2026-11 hoặc 11/2026")
+	} else {
+		cmd.Flags().StringVar(&f.from, "from", "", "từ `NGÀY` (01/07/2026, 2026-07-01 hoặc 1/7)")
+		cmd.Flags().StringVar(&f.to, "to", "", "đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
 	}
-	c.statsCommonFlags(cmd, f, csvHeader)
 	return cmd
 }
 
-func (c *config) periodFlags(cmd *cobra.Command, f *statsFlags) {
-	cmd.Flags().StringVar(&f.from, "from", "", "từ `NGÀY` (01/07/2026, 2026-07-01 hoặc 1/7)")
-	cmd.Flags().StringVar(&f.to, "to", "", "đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
-}
-
 func statsMeetingsCmd() *cobra.Command {
-	c := configFromEnv()
-	var f statsFlags
-	cmd := c.statsCmd(&f, meetingStatsCSVHeader, c.statsMeetings, &cobra.Command{
+	return figureCmd{csvHeader: meetingStatsCSVHeader, byMonth: true, show: showMeetingStats}.command(&cobra.Command{
 		Use:   "meetings --month NĂM-THÁNG [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Sinh hoạt chi bộ trong một tháng: chi bộ nào đã sinh hoạt thường kỳ, tỷ lệ dự họp",
 		Long: "In số liệu sinh hoạt chi bộ trong tháng: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp dưới; mỗi dòng tính\n" +
@@ -83,14 +130,14 @@ func statsMeetingsCmd() *cobra.Command {
 			"--csv in CSV với tiêu đề " + strings.Join(meetingStatsCSVHeader, ","),
 		Example: "  sotay stats meetings --month 2026-11\n  sotay stats meetings --month 11/2026 --org DBTRUONG --csv > sinh-hoat.csv",
 	})
-	cmd.Flags().StringVar(&f.month, "month", "", "`NĂM-THÁNG` cần xem, như 2026-11 hoặc 11/2026")
-	return cmd
 }
 
 func statsSupervisionCmd() *cobra.Command {
-	c := configFromEnv()
-	var f statsFlags
-	cmd := c.statsCmd(&f, supervisionStatsCSVHeader, c.statsSupervision, &cobra.Command{
+	return figureCmd{
+		csvHeader:     supervisionStatsCSVHeader,
+		periodExample: "sotay stats supervision --from 01/07/2026 --to 30/11/2026",
+		show:          showSupervisionStats,
+	}.command(&cobra.Command{
 		Use:   "supervision --from NGÀY --to NGÀY [--org MÃ] [--csv] [--xlsx TỆP]",
 		Short: "Kiểm tra, giám sát trong một thời gian: số cuộc, tổ chức đảng và đảng viên được kiểm tra, vi phạm",
 		Long: "In số cuộc kiểm tra, giám sát thực hiện từ --from đến --to: dòng đầu là tổ chức được hỏi, rồi từng tổ chức cấp\n" +
@@ -98,14 +145,10 @@ func statsSupervisionCmd() *cobra.Command {
 			"bản mới nhất của mỗi báo cáo. --csv in CSV với tiêu đề " + strings.Join(supervisionStatsCSVHeader, ","),
 		Example: "  sotay stats supervision --from 01/07/2026 --to 30/11/2026\n  sotay stats supervision --from 1/7 --org DBTRUONG --csv",
 	})
-	c.periodFlags(cmd, &f)
-	return cmd
 }
 
 func reportCmd() *cobra.Command {
-	c := configFromEnv()
-	var f statsFlags
-	cmd := c.statsCmd(&f, nil, c.report, &cobra.Command{
+	return figureCmd{periodExample: "sotay report --from 01/07/2026 --to hôm nay", show: showReport}.command(&cobra.Command{
 		Use:   "report --from NGÀY --to NGÀY [--org MÃ] [--xlsx TỆP]",
 		Short: "Đoạn tổng hợp cho báo cáo định kỳ: kiểm tra giám sát, sinh hoạt chi bộ, học tập",
 		Long: "In các đoạn tổng hợp theo lời văn báo cáo (số đếm hai chữ số, phần trăm có dấu phẩy, ngày dd/mm/yyyy), để dán\n" +
@@ -114,29 +157,12 @@ func reportCmd() *cobra.Command {
 			"kiểm tra giám sát.",
 		Example: "  sotay report --from 01/07/2026 --to hôm nay\n  sotay report --from 01/07/2026 --to 31/12/2026 --org DBTRUONG --xlsx bao-cao.xlsx",
 	})
-	c.periodFlags(cmd, &f)
-	return cmd
 }
 
-// openIn opens the database with the storage's clock in loc, so that days
-// and months are the commune's.
-func (c *config) openIn(ctx context.Context, loc *time.Location) (*storage.Storage, error) {
-	return c.open(ctx, true, storage.WithClock(func() time.Time { return time.Now().In(loc) }))
-}
-
-// openStats opens the database in loc and finds the organisation --org
-// names (the commune's root by default); the caller closes the storage.
-func (c *config) openStats(ctx context.Context, loc *time.Location, org string) (*storage.Storage, storage.Organisation, error) {
-	s, err := c.openIn(ctx, loc)
-	if err != nil {
-		return nil, storage.Organisation{}, err
-	}
-	root, err := statsRoot(ctx, s, org)
-	if err != nil {
-		s.Close()
-		return nil, root, err
-	}
-	return s, root, nil
+// inZone is the storage's clock in loc, so that days and months are the
+// commune's.
+func inZone(loc *time.Location) storage.Option {
+	return storage.WithClock(func() time.Time { return time.Now().In(loc) })
 }
 
 // writeCSV writes header and a record of each row.
@@ -202,30 +228,17 @@ func writeXLSX(path string, w report.Workbook) error {
 	return nil
 }
 
-func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags) error {
-	month, err := parseMonth(f.month)
+func showMeetingStats(ctx context.Context, out io.Writer, s *storage.Storage, q statsQuery) error {
+	rows, err := s.MeetingStats(ctx, q.month, q.root.ID)
 	if err != nil {
 		return err
 	}
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	s, root, err := c.openStats(ctx, loc, f.org)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rows, err := s.MeetingStats(ctx, month, root.ID)
-	if err != nil {
-		return err
-	}
-	if f.xlsx != "" {
-		if err := writeXLSX(f.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: month, Rows: rows}}}); err != nil {
+	if q.xlsx != "" {
+		if err := writeXLSX(q.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: q.month, Rows: rows}}}); err != nil {
 			return err
 		}
 	}
-	if f.asCSV {
+	if q.asCSV {
 		return writeCSV(out, meetingStatsCSVHeader, rows, func(r storage.OrgMeetings) []string {
 			t := r.Total
 			att := ""
@@ -236,7 +249,7 @@ func (c *config) statsMeetings(ctx context.Context, out io.Writer, f statsFlags)
 				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att}
 		})
 	}
-	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", month.Month(), month.Year(), rows[0].Name)
+	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", q.month.Month(), q.month.Year(), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Mã\tTổ chức\tChi bộ\tĐã SH thường kỳ\tThường kỳ\tChuyên đề\tCó mặt/Phải dự\tTỷ lệ dự họp")
 	var missed []string
@@ -272,37 +285,24 @@ func orgLabel(name string, depth int, dissolved bool) string {
 	return s
 }
 
-func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFlags) error {
-	loc, err := c.location()
+func showSupervisionStats(ctx context.Context, out io.Writer, s *storage.Storage, q statsQuery) error {
+	rows, err := s.SupervisionStats(ctx, q.from, q.to, q.root.ID)
 	if err != nil {
 		return err
 	}
-	from, to, err := f.period(time.Now().In(loc), "sotay stats supervision --from 01/07/2026 --to 30/11/2026")
-	if err != nil {
-		return err
-	}
-	s, root, err := c.openStats(ctx, loc, f.org)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rows, err := s.SupervisionStats(ctx, from, to, root.ID)
-	if err != nil {
-		return err
-	}
-	if f.xlsx != "" {
-		if err := writeXLSX(f.xlsx, report.Workbook{Supervision: rows}); err != nil {
+	if q.xlsx != "" {
+		if err := writeXLSX(q.xlsx, report.Workbook{Supervision: rows}); err != nil {
 			return err
 		}
 	}
-	if f.asCSV {
+	if q.asCSV {
 		return writeCSV(out, supervisionStatsCSVHeader, rows, func(r storage.OrgSupervision) []string {
 			t := r.Total.Sum()
 			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
 				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)}
 		})
 	}
-	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(from), vn.FormatDate(to), rows[0].Name)
+	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(q.from), vn.FormatDate(q.to), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Mã\tTổ chức\tKiểm tra\tGiám sát\tTổ chức đảng\tĐảng viên\tVi phạm\tTrong đó UBKT")
 	for _, r := range rows {
@@ -314,22 +314,8 @@ func (c *config) statsSupervision(ctx context.Context, out io.Writer, f statsFla
 	return tw.Flush()
 }
 
-func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error {
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	now := time.Now().In(loc)
-	from, to, err := f.period(now, "sotay report --from 01/07/2026 --to hôm nay")
-	if err != nil {
-		return err
-	}
-	s, root, err := c.openStats(ctx, loc, f.org)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	w, err := report.Gather(ctx, s, root, from, to, now, f.xlsx != "")
+func showReport(ctx context.Context, out io.Writer, s *storage.Storage, q statsQuery) error {
+	w, err := report.Gather(ctx, s, q.root, q.from, q.to, q.now, q.xlsx != "")
 	if err != nil {
 		return err
 	}
@@ -337,8 +323,8 @@ func (c *config) report(ctx context.Context, out io.Writer, f statsFlags) error 
 		fmt.Fprintln(out, p)
 		fmt.Fprintln(out)
 	}
-	if f.xlsx != "" {
-		return writeXLSX(f.xlsx, w)
+	if q.xlsx != "" {
+		return writeXLSX(q.xlsx, w)
 	}
 	return nil
 }
@@ -370,48 +356,45 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 			return err
 		}
 	}
-	s, err := c.openIn(ctx, loc)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	var filter storage.StudyFilter
-	title := ""
-	if byDoc {
-		d, err := findDocument(ctx, s, number, issuer, docListHint)
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		var filter storage.StudyFilter
+		title := ""
+		if byDoc {
+			d, err := findDocument(ctx, s, number, issuer, docListHint)
+			if err != nil {
+				return err
+			}
+			filter.DocumentID = d.ID
+			title = fmt.Sprintf("%s số %s — %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
+		} else {
+			filter = report.PeriodFilter(from, to, loc)
+			title = fmt.Sprintf("Học tập theo các đợt gửi từ %s đến %s", vn.FormatDate(from), vn.FormatDate(to))
+		}
+		root, err := statsRoot(ctx, s, orgCode)
 		if err != nil {
 			return err
 		}
-		filter.DocumentID = d.ID
-		title = fmt.Sprintf("%s số %s — %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-	} else {
-		filter = report.PeriodFilter(from, to, loc)
-		title = fmt.Sprintf("Học tập theo các đợt gửi từ %s đến %s", vn.FormatDate(from), vn.FormatDate(to))
-	}
-	root, err := statsRoot(ctx, s, orgCode)
-	if err != nil {
-		return err
-	}
-	rows, err := s.StudyFigures(ctx, filter, root.ID)
-	if err != nil {
-		return err
-	}
-	if f.xlsx != "" {
-		lag, err := s.Laggards(ctx, filter, root.ID)
+		rows, err := s.StudyFigures(ctx, filter, root.ID)
 		if err != nil {
 			return err
 		}
-		if err := writeXLSX(f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
-			return err
+		if f.xlsx != "" {
+			lag, err := s.Laggards(ctx, filter, root.ID)
+			if err != nil {
+				return err
+			}
+			if err := writeXLSX(f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
+				return err
+			}
 		}
-	}
-	if asCSV {
-		return writeStudyCSV(out, rows)
-	}
-	fmt.Fprintln(out, title)
-	if rows[0].Total.Assigned == 0 {
-		fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản trong phạm vi này.\n", root.Name)
-		return nil
-	}
-	return writeStudyTable(out, rows)
+		if asCSV {
+			return writeStudyCSV(out, rows)
+		}
+		fmt.Fprintln(out, title)
+		if rows[0].Total.Assigned == 0 {
+			fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản trong phạm vi này.\n", root.Name)
+			return nil
+		}
+		return writeStudyTable(out, rows)
+	}, inZone(loc))
 }

@@ -24,19 +24,6 @@ func addStudyCommands(root *cobra.Command) {
 	child(root, "doc", "Văn bản").AddCommand(docQuizCmd())
 }
 
-// child returns the subcommand of parent named name, made with short as
-// its description when there is none yet.
-func child(parent *cobra.Command, name, short string) *cobra.Command {
-	for _, c := range parent.Commands() {
-		if c.Name() == name {
-			return c
-		}
-	}
-	c := &cobra.Command{Use: name, Short: short}
-	parent.AddCommand(c)
-	return c
-}
-
 // studyCSVHeader is the header scripts rely on (issue 9, item 7).
 var studyCSVHeader = []string{"org_code", "org_name", "parent_code", "assigned", "pending", "delivered", "read",
 	"studied", "studied_offline", "unreachable", "failed", "rate_percent"}
@@ -75,28 +62,25 @@ func (c *config) statsStudy(ctx context.Context, out io.Writer, number, issuer, 
 	if strings.TrimSpace(number) == "" {
 		return errNoDoc
 	}
-	s, d, err := c.openDocument(ctx, number, issuer)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	root, err := statsRoot(ctx, s, orgCode)
-	if err != nil {
-		return err
-	}
-	rows, err := s.StudyRates(ctx, storage.StudyFilter{DocumentID: d.ID}, root.ID)
-	if err != nil {
-		return err
-	}
-	if asCSV {
-		return writeStudyCSV(out, rows)
-	}
-	fmt.Fprintf(out, "%s số %s — %s\n", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-	if rows[0].Total.Assigned == 0 {
-		fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản này (gửi bằng: sotay push --doc %s --to %s).\n", root.Name, d.Number, root.Code)
-		return nil
-	}
-	return writeStudyTable(out, rows)
+	return c.withDocument(ctx, number, issuer, func(s *storage.Storage, d storage.Document) error {
+		root, err := statsRoot(ctx, s, orgCode)
+		if err != nil {
+			return err
+		}
+		rows, err := s.StudyRates(ctx, storage.StudyFilter{DocumentID: d.ID}, root.ID)
+		if err != nil {
+			return err
+		}
+		if asCSV {
+			return writeStudyCSV(out, rows)
+		}
+		fmt.Fprintf(out, "%s số %s — %s\n", storage.DocumentKindName(d.Kind), d.Number, d.Title)
+		if rows[0].Total.Assigned == 0 {
+			fmt.Fprintf(out, "Chưa có đảng viên nào của %s được giao văn bản này (gửi bằng: sotay push --doc %s --to %s).\n", root.Name, d.Number, root.Code)
+			return nil
+		}
+		return writeStudyTable(out, rows)
+	})
 }
 
 // findDocument finds the one document with this number (and issuer, when
@@ -141,19 +125,16 @@ func issuerFlag(cmd *cobra.Command, issuer *string) {
 // errNoDoc is the answer to a command that needs --doc without it.
 var errNoDoc = errors.New("thiếu --doc: hãy ghi số văn bản, ví dụ --doc 21-KL/TW")
 
-// openDocument opens the database and finds the document number (and
-// issuer) name, as findDocument does; the caller closes the storage.
-func (c *config) openDocument(ctx context.Context, number, issuer string) (*storage.Storage, storage.Document, error) {
-	s, err := c.open(ctx, true)
-	if err != nil {
-		return nil, storage.Document{}, err
-	}
-	d, err := findDocument(ctx, s, number, issuer, docListHint)
-	if err != nil {
-		s.Close()
-		return nil, d, err
-	}
-	return s, d, nil
+// withDocument opens the database, finds the document number (and issuer)
+// names, as findDocument does, and runs use with them.
+func (c *config) withDocument(ctx context.Context, number, issuer string, use func(*storage.Storage, storage.Document) error) error {
+	return c.withStorage(ctx, func(s *storage.Storage) error {
+		d, err := findDocument(ctx, s, number, issuer, docListHint)
+		if err != nil {
+			return err
+		}
+		return use(s, d)
+	})
 }
 
 // docListHint is what to do when a document number is not found.

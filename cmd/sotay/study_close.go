@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"sotay/storage"
+
 	"github.com/spf13/cobra"
 )
 
@@ -21,21 +23,18 @@ func studyCloseCmd() *cobra.Command {
 			if doc == "" {
 				return errNoDoc
 			}
-			s, d, err := c.openDocument(ctx, doc, issuer)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			n, err := s.CloseDocumentCampaigns(ctx, d.ID, "cli")
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s số %s không có đợt học tập nào đang mở.\n", d.KindName(), d.Number)
+			return c.withDocument(ctx, doc, issuer, func(s *storage.Storage, d storage.Document) error {
+				n, err := s.CloseDocumentCampaigns(ctx, d.ID, "cli")
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s số %s không có đợt học tập nào đang mở.\n", d.KindName(), d.Number)
+					return nil
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã kết thúc %d đợt học tập của %s số %s.\n", n, d.KindName(), d.Number)
 				return nil
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Đã kết thúc %d đợt học tập của %s số %s.\n", n, d.KindName(), d.Number)
-			return nil
+			})
 		},
 	}
 	c.dbFlags(cmd)

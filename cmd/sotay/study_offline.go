@@ -81,39 +81,36 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 			return fmt.Errorf("--on %s chưa tới: ngày sinh hoạt phải là hôm nay hoặc đã qua", vn.FormatDate(on))
 		}
 	}
-	s, d, err := c.openDocument(ctx, a.doc, a.issuer)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	scope, err := statsRoot(ctx, s, a.org)
-	if err != nil {
-		return err
-	}
-	res, err := s.OfflineByCodes(ctx, d.ID, codes, scope.ID, storage.OfflineBy{Actor: "cli"}, on, a.skipRefused)
-	if err != nil {
-		return err
-	}
-	var ticked, unchanged, refused int
-	for _, o := range res {
-		switch o.Outcome {
-		case storage.OfflineTicked:
-			ticked++
-			fmt.Fprintf(out, "✓ %s %s: đã ghi nhận học tại chi bộ\n", o.Code, o.Name)
-		case storage.OfflineUnchanged:
-			unchanged++
-			fmt.Fprintf(out, "· %s %s: %s\n", o.Code, o.Name, o.Reason)
-		default:
-			refused++
-			fmt.Fprintf(out, "✗ %s %s: %s\n", o.Code, o.Name, o.Reason)
+	return c.withDocument(ctx, a.doc, a.issuer, func(s *storage.Storage, d storage.Document) error {
+		scope, err := statsRoot(ctx, s, a.org)
+		if err != nil {
+			return err
 		}
-	}
-	fmt.Fprintf(out, "%s số %s, buổi sinh hoạt ngày %s: ghi %d, không đổi %d, từ chối %d.\n",
-		storage.DocumentKindName(d.Kind), d.Number, vn.FormatDate(on), ticked, unchanged, refused)
-	if refused > 0 && !a.skipRefused {
-		return fmt.Errorf("có %d mã bị từ chối nên chưa ghi mã nào: hãy sửa hoặc bỏ các mã đó rồi chạy lại, hoặc thêm --skip-refused để ghi các mã hợp lệ", refused)
-	}
-	return nil
+		res, err := s.OfflineByCodes(ctx, d.ID, codes, scope.ID, storage.OfflineBy{Actor: "cli"}, on, a.skipRefused)
+		if err != nil {
+			return err
+		}
+		var ticked, unchanged, refused int
+		for _, o := range res {
+			switch o.Outcome {
+			case storage.OfflineTicked:
+				ticked++
+				fmt.Fprintf(out, "✓ %s %s: đã ghi nhận học tại chi bộ\n", o.Code, o.Name)
+			case storage.OfflineUnchanged:
+				unchanged++
+				fmt.Fprintf(out, "· %s %s: %s\n", o.Code, o.Name, o.Reason)
+			default:
+				refused++
+				fmt.Fprintf(out, "✗ %s %s: %s\n", o.Code, o.Name, o.Reason)
+			}
+		}
+		fmt.Fprintf(out, "%s số %s, buổi sinh hoạt ngày %s: ghi %d, không đổi %d, từ chối %d.\n",
+			storage.DocumentKindName(d.Kind), d.Number, vn.FormatDate(on), ticked, unchanged, refused)
+		if refused > 0 && !a.skipRefused {
+			return fmt.Errorf("có %d mã bị từ chối nên chưa ghi mã nào: hãy sửa hoặc bỏ các mã đó rồi chạy lại, hoặc thêm --skip-refused để ghi các mã hợp lệ", refused)
+		}
+		return nil
+	})
 }
 
 // readCodes reads member codes from the first column of a CSV file (comma
