@@ -6,18 +6,21 @@ import (
 	"time"
 )
 
-// Eventually waits until cond holds, checking every 5 ms, and fails the test
+// Eventually waits until cond holds, checking after 5 ms and then less often,
+// up to every 25 ms (cond may be a database query), and fails the test
 // with what it waited for once within has passed. It is for what the fake
 // server cannot await itself (WaitMessage): a row in the database, a metric,
 // a status code.
 func Eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
+	pause := 5 * time.Millisecond
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(pause)
+		pause = min(2*pause, 25*time.Millisecond)
 	}
 }
 

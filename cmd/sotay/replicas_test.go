@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -75,16 +74,6 @@ func (lb *balancer) doubled() int {
 	return lb.both
 }
 
-func freeTCPAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // scrape reads one series of a replica's /metrics; -1 when absent.
 func scrape(t *testing.T, addr, series string) float64 {
 	t.Helper()
@@ -100,17 +89,6 @@ func scrape(t *testing.T, addr, series string) float64 {
 	}
 	v, _ := strconv.ParseFloat(string(m[1]), 64)
 	return v
-}
-
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
 }
 
 // worstSecond is the most messages in any sliding one-second window.
@@ -138,7 +116,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 	s := open(t, dsn)
 	tg, users := pushCommune(t, env, s, "R", n, 30000)
 	defer tg.Close()
-	addrs := []string{freeTCPAddr(t), freeTCPAddr(t)}
+	addrs := []string{telegramtest.FreeAddr(t), telegramtest.FreeAddr(t)}
 	lb := &balancer{backends: []string{"http://" + addrs[0], "http://" + addrs[1]}, client: &http.Client{Timeout: 30 * time.Second}}
 	front := httptest.NewServer(lb)
 	defer front.Close()
@@ -147,7 +125,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 	replica := func(k int) *serving {
 		before := tg.Calls("setWebhook")
 		sv := serve(t, append(common, "LISTEN_ADDR="+addrs[k]))
-		eventually(t, 30*time.Second, fmt.Sprintf("replica %d ready", k), func() bool {
+		telegramtest.Eventually(t, 30*time.Second, fmt.Sprintf("replica %d ready", k), func() bool {
 			resp, err := http.Get("http://" + addrs[k] + "/readyz")
 			if err != nil {
 				return false
@@ -163,7 +141,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 		for _, u := range users {
 			u.SendText("/trogiup")
 		}
-		eventually(t, 60*time.Second, "every /trogiup answered", func() bool {
+		telegramtest.Eventually(t, 60*time.Second, "every /trogiup answered", func() bool {
 			for _, u := range users {
 				if len(u.Messages()) == 0 {
 					return false
@@ -218,11 +196,11 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 		time.Sleep(1100 * time.Millisecond)
 		acc0, rej0 := tg.FloodStats()
 		mustRun(t, common, "push", "--doc", "21-KL/TW", "--to", "CBNAHIEN")
-		eventually(t, 30*time.Second, "a third of the push", func() bool { got, _, _ := delivered(); return got >= n/3 })
+		telegramtest.Eventually(t, 30*time.Second, "a third of the push", func() bool { got, _, _ := delivered(); return got >= n/3 })
 		a.kill(t) // SIGKILL in the middle of its share
 		got, _, _ := delivered()
 		t.Logf("replica A killed after %d of %d members", got, n)
-		eventually(t, 90*time.Second, "the whole push", func() bool { got, _, _ := delivered(); return got == n })
+		telegramtest.Eventually(t, 90*time.Second, "the whole push", func() bool { got, _, _ := delivered(); return got == n })
 		time.Sleep(500 * time.Millisecond)
 		got, dup, at := delivered()
 		accepted, rejected := tg.FloodStats()
@@ -258,7 +236,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 			}
 		}
 		var studied int
-		eventually(t, 60*time.Second, "every member studied", func() bool {
+		telegramtest.Eventually(t, 60*time.Second, "every member studied", func() bool {
 			_ = s.DB().Get(&studied, `SELECT count(*) FROM assignments WHERE state = 'studied'`)
 			return studied == n && tg.PendingUpdates() == 0
 		})
