@@ -44,13 +44,13 @@ func TestPushPausesWhileTokenRefused(t *testing.T) {
 			t.Cleanup(stop)
 
 			c.push(t)
-			telegramtest.Eventually(t, 30*time.Second, "the push to start", func() bool { return c.total() >= 5 })
+			telegramtest.Eventually(t, longWait, "the push to start", func() bool { return c.total() >= 5 })
 			c.tg.InjectFault("", telegramtest.Fault{Code: code, Times: -1})
-			telegramtest.Eventually(t, 30*time.Second, "the client to see the token refused", func() bool { b, _ := client.AuthBlocked(); return b })
+			telegramtest.Eventually(t, longWait, "the client to see the token refused", func() bool { b, _ := client.AuthBlocked(); return b })
 			// Several probes answered with the same refusal: still paused,
 			// nothing given up, and something is left to send.
 			probes := c.tg.Calls("getMe")
-			telegramtest.Eventually(t, 30*time.Second, "getMe probes", func() bool { return c.tg.Calls("getMe") >= probes+3 })
+			telegramtest.Eventually(t, longWait, "getMe probes", func() bool { return c.tg.Calls("getMe") >= probes+3 })
 			pending, _, failed, err := c.s.OutboxCounts(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -106,12 +106,12 @@ func TestReadyzSaysWhenTokenRefused(t *testing.T) {
 	h.tg.User(7100, "Lạ").SendText("/start")
 	var code int
 	var body string
-	telegramtest.Eventually(t, 30*time.Second, "/readyz to say 503", func() bool { code, body = get(); return code == 503 })
+	telegramtest.Eventually(t, longWait, "/readyz to say 503", func() bool { code, body = get(); return code == 503 })
 	if !strings.Contains(body, "refuses the bot token") || !strings.Contains(body, "401") || strings.Contains(body, h.tg.Token()) {
 		t.Fatalf("/readyz %d %q", code, body)
 	}
 	h.tg.ClearFaults()
-	telegramtest.Eventually(t, 30*time.Second, "/readyz to say ready", func() bool { code, body = get(); return code == 200 })
+	telegramtest.Eventually(t, longWait, "/readyz to say ready", func() bool { code, body = get(); return code == 200 })
 	h.linkedUser("DV1", 7101, "Minh")
 }
 

@@ -21,6 +21,10 @@ import (
 
 const wait = 10 * time.Second
 
+// longWait is for what takes its time by design: token probes with backoff,
+// /readyz turning, a push through the outbox.
+const longWait = 30 * time.Second
+
 type harness struct {
 	t      *testing.T
 	s      *storage.Storage

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"sotay/bot"
 	"sotay/bot/telegramtest"
@@ -102,7 +101,7 @@ func TestMetricsAPersonGraphs(t *testing.T) {
 				t.Fatalf("webhook %d", resp.StatusCode)
 			}
 		}
-		telegramtest.Eventually(t, 30*time.Second, "a duplicate counted", func() bool { return metricValue(page(), `sotay_updates_total{result="duplicate"}`) == 1 })
+		telegramtest.Eventually(t, longWait, "a duplicate counted", func() bool { return metricValue(page(), `sotay_updates_total{result="duplicate"}`) == 1 })
 	})
 	t.Run("SendsByResult", func(t *testing.T) {
 		root, err := h.s.Organisation(context.Background(), "ROOT")
@@ -116,7 +115,7 @@ func TestMetricsAPersonGraphs(t *testing.T) {
 		}
 		// The send is counted when Telegram answers, its outbox row marked
 		// a moment later: wait for both.
-		telegramtest.Eventually(t, 30*time.Second, "the push sent", func() bool {
+		telegramtest.Eventually(t, longWait, "the push sent", func() bool {
 			p := page()
 			return metricValue(p, `sotay_sends_total{result="ok"}`) == 2 && metricValue(p, `sotay_sends_total{result="403"}`) == 1 &&
 				metricValue(p, "sotay_outbox_pending") == 0

@@ -107,7 +107,7 @@ type OrgStudy struct {
 }
 
 // StudyRates returns the rates under root, counted from the assignments
-// and named as today: the root's row first, then, in tree order, every
+// and named as today (the storage's clock): the root's row first, then, in tree order, every
 // organisation under it whose subtree has assignments, each counting its
 // whole subtree.
 func (s *Storage) StudyRates(ctx context.Context, f StudyFilter, rootID int64) ([]OrgStudy, error) {

@@ -537,9 +537,10 @@ func (s *Storage) StudiedDocuments(ctx context.Context, rootID int64, limit int)
 		GROUP BY d.id ORDER BY last DESC, d.id DESC LIMIT $2`, rootID, limit)
 }
 
-// StudyFigures returns what StudyRates returns, read from the study_counts
-// roll-up (migration 0011) instead of the assignments: a few rows per
-// campaign and organisation. A document assigned in several of the chosen
+// StudyFigures returns the rows StudyRates returns, read from the
+// study_counts roll-up (migration 0011) instead of the assignments: a few
+// rows per campaign and organisation. Organisations are named as they were
+// at the end of the period asked for (StudyRates: today). A document assigned in several of the chosen
 // campaigns is counted from its assignments, once per member in the
 // furthest state, as StudyRates does.
 func (s *Storage) StudyFigures(ctx context.Context, f StudyFilter, rootID int64) ([]OrgStudy, error) {

@@ -124,8 +124,9 @@ func (c *config) open(ctx context.Context, migrate bool, opts ...storage.Option)
 }
 
 // withStorage opens the database with its schema brought up to date, runs
-// use with it and closes it: the body of every command that works on the
-// database.
+// use with it and closes it. Every command that works on the database goes
+// through it, except migrate (which runs and reports the migration itself) and demo
+// (which resets and reopens its own database).
 func (c *config) withStorage(ctx context.Context, use func(*storage.Storage) error, opts ...storage.Option) error {
 	s, err := c.open(ctx, true, opts...)
 	if err != nil {
