@@ -7,14 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/xuri/excelize/v2"
 
 	"sotay/bot"
-	"sotay/handlers/invitesheet"
 	"sotay/handlers/roster"
 	"sotay/storage"
 )
@@ -215,162 +212,6 @@ func printReport(w io.Writer, rep storage.ImportReport, quiet bool, took time.Du
 	default:
 		fmt.Fprintln(w, "Đã ghi vào cơ sở dữ liệu.")
 	}
-}
-
-func inviteCmd() *cobra.Command {
-	c := configFromEnv()
-	var memberCode, orgCode, revoke, out, username, sheet string
-	var ttl time.Duration
-	var relink bool
-	cmd := &cobra.Command{
-		Use:   "invite",
-		Short: "Tạo đường liên kết mời dùng một lần (t.me/<bot>?start=<mã>), hoặc thu hồi",
-		Long: "Tạo đường liên kết mời dùng một lần cho một đảng viên (--member) hoặc cho mọi đảng viên đang sinh hoạt,\n" +
-			"chưa liên kết của một tổ chức và các cấp dưới (--org). Mỗi dòng in ra là MÃ<TAB>ĐƯỜNG_LIÊN_KẾT; --out ghi\n" +
-			"tệp XLSX thay vì in. --revoke MÃ thu hồi các mã mời còn hiệu lực của đảng viên đó. --member MÃ --relink\n" +
-			"tạo đường liên kết chuyển đảng viên đã liên kết sang tài khoản Telegram khác (đổi tài khoản Telegram;\n" +
-			"hiệu lực 3 ngày nếu không ghi --ttl; tài khoản cũ được báo tin). Tên bot lấy từ getMe\n" +
-			"(TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.",
-		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			n := 0
-			for _, v := range []string{memberCode, orgCode, revoke} {
-				if v != "" {
-					n++
-				}
-			}
-			if n != 1 {
-				return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ hoặc --revoke MÃ, ví dụ: sotay invite --member DV0001")
-			}
-			if sheet != "" && (revoke != "" || out != "") {
-				return errors.New("--sheet dùng với --org MÃ hoặc --member MÃ, không kèm --out hay --revoke, ví dụ: sotay invite --org CBNAHIEN --sheet phieu-moi.pdf")
-			}
-			if sheet != "" && !strings.HasSuffix(strings.ToLower(sheet), ".pdf") {
-				return errors.New("--sheet phải là tệp .pdf, ví dụ --sheet phieu-moi.pdf")
-			}
-			if relink && memberCode == "" {
-				return errors.New("--relink chỉ dùng với --member MÃ, ví dụ: sotay invite --member DV0001 --relink")
-			}
-			if relink && !cmd.Flags().Changed("ttl") {
-				ttl = storage.RelinkInviteTTL
-			}
-			return c.withStorage(ctx, func(s *storage.Storage) error {
-				if revoke != "" {
-					k, err := s.RevokeInvites(ctx, revoke, "cli")
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời của %s.\n", k, revoke)
-					return nil
-				}
-				var members []storage.Member
-				if memberCode != "" {
-					m, err := s.Member(ctx, memberCode)
-					if err != nil {
-						return fmt.Errorf("không có đảng viên mã %s", memberCode)
-					}
-					if !m.Active {
-						return fmt.Errorf("đảng viên %s không còn sinh hoạt", memberCode)
-					}
-					if m.Linked() && !relink {
-						return fmt.Errorf("đảng viên %s đã liên kết tài khoản Telegram nên mã mời thường không dùng được; "+
-							"nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy thêm --relink: sotay invite --member %s --relink", memberCode, memberCode)
-					}
-					if !m.Linked() && relink {
-						return fmt.Errorf("đảng viên %s chưa liên kết tài khoản Telegram nên không cần đổi: hãy bỏ --relink", memberCode)
-					}
-					members = []storage.Member{m}
-				} else {
-					o, err := s.Organisation(ctx, orgCode)
-					if err != nil {
-						return fmt.Errorf("không có tổ chức mã %s", orgCode)
-					}
-					all, err := s.MembersInSubtree(ctx, o.ID)
-					if err != nil {
-						return err
-					}
-					for _, m := range all {
-						if !m.Linked() {
-							members = append(members, m)
-						}
-					}
-				}
-				if username == "" {
-					cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
-					if err != nil {
-						return fmt.Errorf("không hỏi được Telegram tên bot (%v): hãy ghi --bot-username", err)
-					}
-					username = cl.Username()
-				}
-				type line struct {
-					m    storage.Member
-					link string
-				}
-				var lines []line
-				for _, m := range members {
-					create := s.CreateInvite
-					if relink {
-						create = s.CreateRelinkInvite
-					}
-					tok, err := create(ctx, m.ID, ttl, "cli")
-					if err != nil {
-						return err
-					}
-					lines = append(lines, line{m, fmt.Sprintf("https://t.me/%s?start=%s", username, tok)})
-				}
-				if sheet != "" {
-					slips := make([]invitesheet.Slip, len(lines))
-					for i, l := range lines {
-						slips[i] = inviteSlip(l.m, l.link)
-					}
-					return writeInviteSheet(cmd, sheet, sheetTitle(ctx, s, orgCode, members), username, s.Now().Add(ttl), slips)
-				}
-				if out == "" {
-					for _, l := range lines {
-						fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\n", l.m.Code, l.link)
-					}
-					if len(lines) == 0 {
-						fmt.Fprintln(cmd.ErrOrStderr(), "Không có đảng viên nào cần mã mời (tất cả đã liên kết).")
-					}
-					return nil
-				}
-				if !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
-					return errors.New("--out phải là tệp .xlsx, ví dụ --out ma-moi.xlsx")
-				}
-				f := excelize.NewFile()
-				defer f.Close()
-				sheet := "Mã mời"
-				f.SetSheetName("Sheet1", sheet)
-				_ = f.SetSheetRow(sheet, "A1", &[]any{"Mã đảng viên", "Họ và tên", "Tổ chức", "Đường liên kết", "Hết hạn"})
-				exp := s.Now().Add(ttl).Format("02/01/2006")
-				for i, l := range lines {
-					cell, _ := excelize.CoordinatesToCellName(1, i+2)
-					_ = f.SetSheetRow(sheet, cell, &[]any{l.m.Code, l.m.FullName, l.m.OrgName, l.link, exp})
-				}
-				_ = f.SetColWidth(sheet, "A", "A", 14)
-				_ = f.SetColWidth(sheet, "B", "C", 28)
-				_ = f.SetColWidth(sheet, "D", "D", 60)
-				if err := f.SaveAs(out); err != nil {
-					return fmt.Errorf("không ghi được %s: %v", out, err)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d mã mời vào %s.\n", len(lines), out)
-				return nil
-			})
-		},
-	}
-	c.dbFlags(cmd)
-	c.telegramFlags(cmd)
-	cmd.Flags().StringVar(&memberCode, "member", "", "`MÃ` đảng viên")
-	cmd.Flags().StringVar(&orgCode, "org", "", "`MÃ` tổ chức: mọi đảng viên chưa liên kết của tổ chức và cấp dưới (xem sotay orgs list)")
-	cmd.Flags().StringVar(&revoke, "revoke", "", "`MÃ` đảng viên cần thu hồi mã mời")
-	cmd.Flags().BoolVar(&relink, "relink", false, "dùng với --member: chuyển liên kết Telegram của đảng viên sang tài khoản mở đường liên kết mới")
-	cmd.Flags().StringVar(&out, "out", "", "ghi `TỆP` XLSX (mã, họ tên, tổ chức, đường liên kết) thay vì in ra")
-	cmd.Flags().StringVar(&sheet, "sheet", "", "ghi `TỆP` PDF để in: mỗi đảng viên một phiếu có họ tên, chi bộ và mã QR của đường liên kết (dùng với --org hoặc --member)")
-	cmd.Flags().StringVar(&username, "bot-username", "", "`TÊN` bot, khỏi hỏi Telegram")
-	cmd.Flags().DurationVar(&ttl, "ttl", storage.DefaultInviteTTL, "`THỜI_GIAN` hiệu lực của đường liên kết, ví dụ 720h")
-	return cmd
 }
 
 func grantCmd() *cobra.Command {

@@ -62,3 +62,18 @@ func TestInviteRelink(t *testing.T) {
 		}
 	})
 }
+
+// TestInviteWrongOutMakesNoInvite: --out is checked before any invite is
+// made, so a mistyped file name leaves no unused links behind.
+func TestInviteWrongOutMakesNoInvite(t *testing.T) {
+	dsn, env := seeded(t)
+	s := open(t, dsn)
+	r := run(t, env, "invite", "--org", "BINHLU", "--out", "ma-moi.csv", "--bot-username", "sotay_test_bot")
+	if r.code == 0 || !strings.Contains(r.stderr, "--out phải là tệp .xlsx") {
+		t.Fatalf("%+v", r)
+	}
+	var n int
+	if err := s.DB().Get(&n, `SELECT count(*) FROM invites`); err != nil || n != 0 {
+		t.Fatalf("%d invites made (%v)", n, err)
+	}
+}
