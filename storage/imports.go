@@ -41,6 +41,10 @@ type MemberInput struct {
 	Ethnicity string
 	Status    string // StatusOfficial or StatusProbationary
 	Phone     string
+	// Leave, when set, is why the member left (the roster's status "đã
+	// chuyển đi", "từ trần" or "thôi sinh hoạt"): the import makes an
+	// active member leave with this reason (Storage.LeaveMember).
+	Leave string
 }
 
 // ImportRow reports what happened to one row; Reason is Vietnamese.
@@ -83,6 +87,9 @@ type ImportOptions struct {
 type ImportReport struct {
 	Rows                                  []ImportRow
 	Created, Updated, Unchanged, Rejected int
+	// Left counts the members a status of leaving makes leave (among
+	// Created and Updated).
+	Left int
 	// Written is false when rejected rows stopped the whole import.
 	Written bool
 }

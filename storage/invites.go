@@ -186,6 +186,17 @@ func (s *Storage) revokeOpenInvites(ctx context.Context, memberID int64) (int64,
 	return n, nil
 }
 
+// OpenInvites counts a member's invites that could still be used.
+func (s *Storage) OpenInvites(ctx context.Context, memberCode string) (int, error) {
+	var n int
+	err := s.get(ctx, &n, `SELECT count(*) FROM invites i JOIN members m ON m.id = i.member_id
+		WHERE m.code = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2`, memberCode, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("storage: open invites of %q: %w", memberCode, err)
+	}
+	return n, nil
+}
+
 // RevokeInvites revokes every open invite of a member and says how many.
 func (s *Storage) RevokeInvites(ctx context.Context, memberCode, actor string) (int, error) {
 	var n int64

@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lib/pq"
 )
@@ -25,13 +27,18 @@ type Member struct {
 	TelegramUserID *int64     `db:"telegram_user_id"`
 	LinkedAt       *time.Time `db:"linked_at"`
 	UnreachableAt  *time.Time `db:"unreachable_at"`
+	// LeftAt and LeftReason say when and why a member who is no longer
+	// active left (moved away, died, left the Party); nil and "" otherwise.
+	LeftAt     *time.Time `db:"left_at"`
+	LeftReason string     `db:"left_reason"`
 }
 
 // Linked reports whether the member has linked a Telegram account.
 func (m Member) Linked() bool { return m.TelegramUserID != nil }
 
 const memberColumns = `m.id, m.code, m.full_name, m.org_id, o.code AS org_code, o.name AS org_name, m.gender,
-	m.birth_year, m.ethnicity, m.status, m.phone, m.active, m.telegram_user_id, m.linked_at, m.unreachable_at`
+	m.birth_year, m.ethnicity, m.status, m.phone, m.active, m.telegram_user_id, m.linked_at, m.unreachable_at,
+	m.left_at, m.left_reason`
 
 const memberFrom = ` FROM members m JOIN organisations o ON o.id = m.org_id `
 
@@ -128,6 +135,148 @@ func (s *Storage) setLink(ctx context.Context, memberID int64, from *int64, user
 		return ErrMemberLinked
 	}
 	return nil
+}
+
+// Unlinked is what unlinking a member's Telegram account did.
+type Unlinked struct {
+	Member Member
+	// TelegramUserID is the account the member was linked to.
+	TelegramUserID int64
+	// RevokedInvites counts the member's open invites revoked with it.
+	RevokedInvites int64
+}
+
+// UnlinkMember removes a member's Telegram link, active or not: the account
+// sees only how to link from then on and may link again (to whichever
+// member an invite or a phone names). The member's open invites are
+// revoked, the account's half-written dialog dropped, and the unlink is
+// audited in actor's name. A member who is not linked is a conflict.
+// Who may unlink whom is the caller's decision (handlers.Request.MayActOn).
+func (s *Storage) UnlinkMember(ctx context.Context, memberID int64, actor string) (Unlinked, error) {
+	var u Unlinked
+	err := s.WithTx(ctx, func(s *Storage) error {
+		m, err := s.lockMember(ctx, memberID)
+		if err != nil {
+			return err
+		}
+		if !m.Linked() {
+			return Errorf(CodeConflict, "Đồng chí %s (%s) chưa liên kết tài khoản Telegram nào, không có gì để hủy.", m.FullName, m.Code)
+		}
+		u.Member, u.TelegramUserID = m, *m.TelegramUserID
+		if u.RevokedInvites, err = s.unlink(ctx, m); err != nil {
+			return err
+		}
+		return s.Audit(ctx, actor, "member.unlink", m.Code, map[string]int64{"telegram_user_id": u.TelegramUserID, "revoked_invites": u.RevokedInvites})
+	})
+	return u, err
+}
+
+// lockMember loads a member and locks their row until the transaction
+// ends, in the order LinkTelegram and RedeemInvite take it.
+func (s *Storage) lockMember(ctx context.Context, memberID int64) (Member, error) {
+	if _, err := s.exec(ctx, `SELECT 1 FROM members WHERE id = $1 FOR UPDATE`, memberID); err != nil {
+		return Member{}, fmt.Errorf("storage: lock member %d: %w", memberID, err)
+	}
+	return s.MemberByID(ctx, memberID)
+}
+
+// unlink clears a locked member's link, revokes their open invites and
+// drops the old account's open dialog (a draft begun as this member must
+// not be finished as another); it returns how many invites it revoked.
+func (s *Storage) unlink(ctx context.Context, m Member) (int64, error) {
+	if _, err := s.exec(ctx, `UPDATE members SET telegram_user_id = NULL, linked_at = NULL, unreachable_at = NULL, updated_at = $2 WHERE id = $1`,
+		m.ID, s.now()); err != nil {
+		return 0, fmt.Errorf("storage: unlink %q: %w", m.Code, err)
+	}
+	if m.TelegramUserID != nil {
+		if _, err := s.exec(ctx, `DELETE FROM dialogs WHERE telegram_user_id = $1`, *m.TelegramUserID); err != nil {
+			return 0, fmt.Errorf("storage: unlink %q: %w", m.Code, err)
+		}
+	}
+	return s.revokeOpenInvites(ctx, m.ID)
+}
+
+// MaxLeaveReason bounds the reason a member left, in characters.
+const MaxLeaveReason = 200
+
+// Departure is what LeaveMember did.
+type Departure struct {
+	// Member is the member as they were before leaving.
+	Member Member
+	// Unlinked is the Telegram account the member was linked to, if any.
+	Unlinked *int64
+	// RevokedInvites counts the open invites revoked.
+	RevokedInvites int64
+	// Roles are the roles taken away, as "role@ORG".
+	Roles []string
+}
+
+// LeaveMember records that a member left (moved away, died, left the
+// Party): the member becomes inactive, never deleted, so that study
+// records, reports and the organisation history stay; their membership of
+// the cell ends today, so later assignments, meeting totals and counts skip
+// them. Leaving also unlinks their Telegram account, revokes their open
+// invites and takes their roles away (an import that brings them back must
+// not bring back their powers), all written to the audit log with the
+// reason. An unknown code is ErrNotFound, an empty reason invalid, and a
+// member who has left already a conflict.
+func (s *Storage) LeaveMember(ctx context.Context, code, reason, actor string) (Departure, error) {
+	var d Departure
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return d, Errorf(CodeInvalid, "Chưa ghi lý do đảng viên %s thôi sinh hoạt, ví dụ: đã chuyển đi, từ trần, thôi sinh hoạt.", code)
+	case utf8.RuneCountInString(reason) > MaxLeaveReason:
+		return d, Errorf(CodeInvalid, "Lý do dài quá %d ký tự: hãy ghi ngắn gọn, ví dụ: đã chuyển đi.", MaxLeaveReason)
+	}
+	err := s.WithTx(ctx, func(s *Storage) error {
+		var id int64
+		if err := s.get(ctx, &id, `SELECT id FROM members WHERE code = $1`, code); err != nil {
+			return fmt.Errorf("storage: member %q: %w", code, err)
+		}
+		m, err := s.lockMember(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !m.Active {
+			why := ""
+			if m.LeftReason != "" {
+				why = " (" + m.LeftReason + ")"
+			}
+			return Errorf(CodeConflict, "Đảng viên %s (%s) đã thôi sinh hoạt từ trước%s.", m.Code, m.FullName, why)
+		}
+		d, err = s.leave(ctx, m, reason, actor)
+		return err
+	})
+	return d, err
+}
+
+// leave makes a locked, active member leave; see LeaveMember.
+func (s *Storage) leave(ctx context.Context, m Member, reason, actor string) (Departure, error) {
+	d := Departure{Member: m, Unlinked: m.TelegramUserID}
+	now := s.now()
+	var err error
+	if d.RevokedInvites, err = s.unlink(ctx, m); err != nil {
+		return d, err
+	}
+	if _, err := s.exec(ctx, `UPDATE members SET active = false, left_at = $2, left_reason = $3, updated_at = $2 WHERE id = $1`, m.ID, now, reason); err != nil {
+		return d, fmt.Errorf("storage: leave %q: %w", m.Code, err)
+	}
+	if _, err := s.exec(ctx, `UPDATE member_organisations SET to_at = $2 WHERE member_id = $1 AND to_at IS NULL`, m.ID, now); err != nil {
+		return d, fmt.Errorf("storage: leave %q: %w", m.Code, err)
+	}
+	if err := s.sel(ctx, &d.Roles, `DELETE FROM roles r USING organisations o WHERE o.id = r.org_id AND r.member_id = $1
+		RETURNING r.role || '@' || o.code`, m.ID); err != nil {
+		return d, fmt.Errorf("storage: leave %q: %w", m.Code, err)
+	}
+	details := map[string]any{"reason": reason, "org": m.OrgCode, "revoked_invites": d.RevokedInvites}
+	if d.Unlinked != nil {
+		details["telegram_user_id"] = *d.Unlinked
+	}
+	if len(d.Roles) > 0 {
+		details["roles"] = d.Roles
+	}
+	return d, s.Audit(ctx, actor, "member.leave", m.Code, details)
 }
 
 // MarkUnreachable records that a member's chat refused our messages
@@ -268,6 +417,10 @@ func (s *Storage) ImportMembers(ctx context.Context, rows []MemberInput, rejecte
 			default:
 				row.Result = ImportUpdated
 			}
+			if r.Leave != "" && (!exists || cur.Active) {
+				row.Reason = fmt.Sprintf("Thôi sinh hoạt: %s.", r.Leave)
+				rep.Left++
+			}
 			rep.add(row)
 			if row.Result != ImportUnchanged {
 				write = append(write, merged)
@@ -277,6 +430,9 @@ func (s *Storage) ImportMembers(ctx context.Context, rows []MemberInput, rejecte
 			return nil
 		}
 		if err := s.copyMembers(ctx, write); err != nil {
+			return err
+		}
+		if err := s.leaveImported(ctx, write, opts.Actor); err != nil {
 			return err
 		}
 		return s.Audit(ctx, opts.Actor, "import.members", "", map[string]int{"created": rep.Created, "updated": rep.Updated, "rejected": rep.Rejected})
@@ -315,7 +471,7 @@ func sameMember(r MemberInput, cur Member, orgID int64) bool {
 	if cur.BirthYear != nil {
 		by = *cur.BirthYear
 	}
-	return cur.Active && cur.FullName == r.FullName && cur.OrgID == orgID && cur.Gender == r.Gender &&
+	return cur.Active == (r.Leave == "") && cur.FullName == r.FullName && cur.OrgID == orgID && cur.Gender == r.Gender &&
 		by == r.BirthYear && cur.Ethnicity == r.Ethnicity && cur.Status == r.Status && cur.Phone == r.Phone
 }
 
@@ -325,10 +481,10 @@ func (s *Storage) copyMembers(ctx context.Context, rows []MemberInput) error {
 	fail := func(err error) error { return fmt.Errorf("storage: import members: %w", err) }
 	if _, err := s.exec(ctx, `CREATE TEMP TABLE import_members (
 		code text, full_name text, org_code text, gender text, birth_year int,
-		ethnicity text, status text, phone text) ON COMMIT DROP`); err != nil {
+		ethnicity text, status text, phone text, leave text) ON COMMIT DROP`); err != nil {
 		return fail(err)
 	}
-	stmt, err := s.tx.PrepareContext(ctx, pq.CopyIn("import_members", "code", "full_name", "org_code", "gender", "birth_year", "ethnicity", "status", "phone"))
+	stmt, err := s.tx.PrepareContext(ctx, pq.CopyIn("import_members", "code", "full_name", "org_code", "gender", "birth_year", "ethnicity", "status", "phone", "leave"))
 	if err != nil {
 		return fail(err)
 	}
@@ -337,7 +493,7 @@ func (s *Storage) copyMembers(ctx context.Context, rows []MemberInput) error {
 		if r.BirthYear != 0 {
 			by = r.BirthYear
 		}
-		if _, err := stmt.ExecContext(ctx, r.Code, r.FullName, r.OrgCode, r.Gender, by, r.Ethnicity, r.Status, r.Phone); err != nil {
+		if _, err := stmt.ExecContext(ctx, r.Code, r.FullName, r.OrgCode, r.Gender, by, r.Ethnicity, r.Status, r.Phone, r.Leave); err != nil {
 			stmt.Close()
 			return fail(err)
 		}
@@ -360,7 +516,12 @@ func (s *Storage) copyMembers(ctx context.Context, rows []MemberInput) error {
 		 FROM import_members i JOIN organisations o ON o.code = i.org_code
 		 ON CONFLICT (code) DO UPDATE SET full_name = EXCLUDED.full_name, org_id = EXCLUDED.org_id,
 		   gender = EXCLUDED.gender, birth_year = EXCLUDED.birth_year, ethnicity = EXCLUDED.ethnicity,
-		   status = EXCLUDED.status, phone = EXCLUDED.phone, active = true, updated_at = $1`,
+		   status = EXCLUDED.status, phone = EXCLUDED.phone, updated_at = $1`,
+		// A row with a status of leaving leaves the member as they are
+		// (leaveImported makes an active one leave); any other row makes
+		// the member active, back from leaving if they had left.
+		`UPDATE members m SET active = true, left_at = NULL, left_reason = '', updated_at = $1
+		 FROM import_members i WHERE m.code = i.code AND i.leave = '' AND NOT m.active`,
 		`INSERT INTO member_organisations (member_id, org_id, from_at)
 		 SELECT m.id, m.org_id, $1 FROM import_members i JOIN members m ON m.code = i.code
 		 WHERE NOT EXISTS (SELECT 1 FROM member_organisations mo WHERE mo.member_id = m.id AND mo.to_at IS NULL)`,
@@ -368,6 +529,31 @@ func (s *Storage) copyMembers(ctx context.Context, rows []MemberInput) error {
 	for _, q := range steps {
 		if _, err := s.exec(ctx, q, now); err != nil {
 			return fail(err)
+		}
+	}
+	return nil
+}
+
+// leaveImported makes the active members of the rows with a status of
+// leaving leave, each with its reason and audited like LeaveMember.
+func (s *Storage) leaveImported(ctx context.Context, rows []MemberInput, actor string) error {
+	for _, r := range rows {
+		if r.Leave == "" {
+			continue
+		}
+		var id int64
+		if err := s.get(ctx, &id, `SELECT id FROM members WHERE code = $1`, r.Code); err != nil {
+			return fmt.Errorf("storage: import members: leave %q: %w", r.Code, err)
+		}
+		m, err := s.lockMember(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !m.Active {
+			continue
+		}
+		if _, err := s.leave(ctx, m, r.Leave, actor); err != nil {
+			return err
 		}
 	}
 	return nil

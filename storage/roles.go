@@ -48,8 +48,36 @@ func (s *Storage) RolesOf(ctx context.Context, memberID int64) ([]Role, error) {
 	return rs, nil
 }
 
+// RolesHeld returns, by member, the roles of these members over
+// organisations that are not dissolved: what stands between another member
+// and their account (see handlers' Request.MayActOn). Members without a
+// role are left out of the map.
+func (s *Storage) RolesHeld(ctx context.Context, memberIDs []int64) (map[int64][]Role, error) {
+	out := map[int64][]Role{}
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	var rs []struct {
+		MemberID int64 `db:"member_id"`
+		Role
+	}
+	err := s.sel(ctx, &rs, `SELECT r.member_id, r.role, r.org_id, o.code AS org_code, o.name AS org_name, o.parent_id IS NULL AS at_root
+		FROM roles r JOIN organisations o ON o.id = r.org_id
+		WHERE r.member_id = ANY($1) AND o.dissolved_at IS NULL ORDER BY r.member_id, o.parent_id IS NULL DESC, r.role, o.code`, int64Array(memberIDs))
+	if err != nil {
+		return nil, fmt.Errorf("storage: roles held: %w", err)
+	}
+	for _, r := range rs {
+		out[r.MemberID] = append(out[r.MemberID], r.Role)
+	}
+	return out, nil
+}
+
 // GrantRole gives a member a role over an organisation subtree. Granting a
-// role the member already has changes nothing.
+// role the member already has changes nothing. A new role revokes the
+// member's open invites: each was made by someone allowed to act on the
+// member as they were, maybe not on the member with this role, and must
+// not hand the role to whoever still holds the link.
 func (s *Storage) GrantRole(ctx context.Context, memberCode, role, orgCode, actor string) error {
 	if role != RoleSecretary && role != RoleOfficer && role != RoleAdmin {
 		return Errorf(CodeInvalid, "Vai trò %q không có: hãy dùng secretary (bí thư), officer (cán bộ Đảng ủy) hoặc admin (quản trị).", role)
@@ -70,7 +98,11 @@ func (s *Storage) GrantRole(ctx context.Context, memberCode, role, orgCode, acto
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.Audit(ctx, actor, "role.grant", memberCode, map[string]string{"role": role, "org": orgCode})
+		revoked, err := s.revokeOpenInvites(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		return s.Audit(ctx, actor, "role.grant", memberCode, map[string]any{"role": role, "org": orgCode, "revoked_invites": revoked})
 	})
 }
 
