@@ -112,6 +112,9 @@ func importReport(name string, rep storage.ImportReport) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📥 <b>Nhập tệp %s</b>\nTạo mới: %d · Cập nhật: %d · Không đổi: %d · Từ chối: %d\n",
 		esc(name), rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
+	if rep.Left > 0 {
+		fmt.Fprintf(&b, "Thôi sinh hoạt: %d đảng viên (hủy liên kết tài khoản, thu hồi mã mời và vai trò).\n", rep.Left)
+	}
 	shown := 0
 	for _, row := range rep.Rows {
 		if row.Result != storage.ImportRejected {

@@ -98,7 +98,7 @@ func (p Parser) ParseMembers(r io.Reader, name string) ([]storage.MemberInput, [
 		} else {
 			m.Ethnicity = e
 		}
-		m.Status = checkStatus(bad, h.get(rec, "status"))
+		m.Status, m.Leave = checkStatus(bad, h.get(rec, "status"))
 		m.Phone = checkPhone(bad, h.get(rec, "phone"), h.raw(rec, "phone"))
 		return m, m.Code
 	})
@@ -231,18 +231,34 @@ func checkGender(bad *rejects, s string) string {
 	return ""
 }
 
-func checkStatus(bad *rejects, s string) string {
+// Statuses of a member who left: the row makes the member leave, with the
+// status as the reason (storage.MemberInput.Leave).
+const (
+	LeftMovedAway = "đã chuyển đi"
+	LeftDied      = "từ trần"
+	LeftStopped   = "thôi sinh hoạt"
+)
+
+// checkStatus reads the status column: chính thức or dự bị, or one of the
+// statuses of a member who left, returned as the reason to leave.
+func checkStatus(bad *rejects, s string) (status, leave string) {
 	switch vn.Key(s) {
 	case "":
 		// Blank keeps what is stored; a new member becomes chính thức.
-		return ""
+		return "", ""
 	case "chinhthuc", "ct", "dangvienchinhthuc", "official":
-		return storage.StatusOfficial
+		return storage.StatusOfficial, ""
 	case "dubi", "db", "dangviendubi", "probationary":
-		return storage.StatusProbationary
+		return storage.StatusProbationary, ""
+	case "dachuyendi", "chuyendi":
+		return "", LeftMovedAway
+	case "tutran", "datutran":
+		return "", LeftDied
+	case "thoisinhhoat", "dathoisinhhoat":
+		return "", LeftStopped
 	}
-	bad.add("Trạng thái %s không hợp lệ: ghi \"chính thức\" hoặc \"dự bị\"", quote(s))
-	return ""
+	bad.add("Trạng thái %s không hợp lệ: ghi \"chính thức\" hoặc \"dự bị\"; với đảng viên không còn sinh hoạt ghi \"đã chuyển đi\", \"từ trần\" hoặc \"thôi sinh hoạt\"", quote(s))
+	return "", ""
 }
 
 func checkKind(bad *rejects, s string) storage.OrgKind {

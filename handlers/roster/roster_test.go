@@ -229,9 +229,24 @@ var memberCases = []memberCase{
 		reject: []reject{{2, "A1", "Dân tộc"}},
 	},
 	{
+		// Issue 17, item 5a: a member who left, with or without diacritics.
+		name: "LeavingStatuses",
+		file: "code,full_name,org_code,status\n" +
+			"A1,Nguyễn An,CB,Đã chuyển đi\nA2,Nguyễn An,CB,da chuyen di\nA3,Nguyễn An,CB,từ trần\nA4,Nguyễn An,CB,TU TRAN\n" +
+			"A5,Nguyễn An,CB,Thôi sinh hoạt\nA6,Nguyễn An,CB,thoi sinh hoat\n",
+		want: []storage.MemberInput{
+			{Line: 2, Code: "A1", FullName: "Nguyễn An", OrgCode: "CB", Leave: roster.LeftMovedAway},
+			{Line: 3, Code: "A2", FullName: "Nguyễn An", OrgCode: "CB", Leave: "đã chuyển đi"},
+			{Line: 4, Code: "A3", FullName: "Nguyễn An", OrgCode: "CB", Leave: roster.LeftDied},
+			{Line: 5, Code: "A4", FullName: "Nguyễn An", OrgCode: "CB", Leave: "từ trần"},
+			{Line: 6, Code: "A5", FullName: "Nguyễn An", OrgCode: "CB", Leave: roster.LeftStopped},
+			{Line: 7, Code: "A6", FullName: "Nguyễn An", OrgCode: "CB", Leave: "thôi sinh hoạt"},
+		},
+	},
+	{
 		name:   "BadStatusRejected",
 		file:   "code,full_name,org_code,status\nA1,Nguyễn An,CB,khai trừ\n",
-		reject: []reject{{2, "A1", `Trạng thái "khai trừ" không hợp lệ`}},
+		reject: []reject{{2, "A1", `Trạng thái "khai trừ" không hợp lệ: ghi "chính thức" hoặc "dự bị"; với đảng viên không còn sinh hoạt ghi "đã chuyển đi", "từ trần" hoặc "thôi sinh hoạt"`}},
 	},
 	{
 		name: "BadPhoneRejected",
