@@ -101,8 +101,10 @@ func TestEveryButtonFitsTelegramLimit(t *testing.T) {
 	e.tap(t, 701, "gui", "h:30")
 	e.tap(t, 701, "gui", "ok")
 	e.text(t, 702, "/moi")
-	e.press(t, 702, e.rec.buttons()["🔁 Đổi tài khoản Telegram"])
-	e.press(t, 702, e.rec.buttons()["Hoàng Thị Hoa · Chi bộ bản Nà Hiên"])
+	e.text(t, 701, "/moi") // the admin may act on the secretary's account
+	e.press(t, 701, e.rec.buttons()["🔁 Đổi tài khoản Telegram"])
+	e.press(t, 701, e.rec.buttons()["Hoàng Thị Hoa · Chi bộ bản Nà Hiên"])
+	e.press(t, 701, e.rec.buttons()["⛔ Hủy liên kết tài khoản"])
 	e.sendDocument(t, 701, "ds.csv", "code,full_name,org_code\nDV9,Vừ A Dính,CB1\nDV10,Không Tổ,NOPE\n", "/nhap")
 	// Reports by message (meetings.go, supervision.go, notices.go, review.go).
 	e.text(t, 701, "/sinhhoat")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"sotay/storage"
 )
 
@@ -17,7 +19,10 @@ const invitePageSize = 8
 // invite link for one; moi:s makes invites for all of them on a printable
 // PDF sheet (invite_sheet.go); moi:l:<offset> pages the linked members, moi:c:<id>
 // shows one with moi:r:<id>, which makes a relink invite ("đổi tài khoản
-// Telegram").
+// Telegram"), and moi:u:<id>, which asks to unlink the account, done by
+// moi:x:<id>. Every list offers, and every press acts on, only the members
+// the user may act on (Request.MayActOn in access.go): a button naming
+// anyone else, forged or stale, gets the same refusal and changes nothing.
 
 // inviteCommand is /moi: the first page of unlinked members.
 func (h *Handlers) inviteCommand(ctx context.Context, r *Request) error {
@@ -27,7 +32,7 @@ func (h *Handlers) inviteCommand(ctx context.Context, r *Request) error {
 // invites takes the moi buttons.
 func (h *Handlers) invites(ctx context.Context, r *Request) error {
 	switch r.CB.Arg(0) {
-	case "m", "c", "r":
+	case "m", "c", "r", "u", "x":
 		id, err := r.CB.ID(1)
 		if err != nil {
 			return err
@@ -37,6 +42,10 @@ func (h *Handlers) invites(ctx context.Context, r *Request) error {
 			return h.inviteOne(ctx, r, id)
 		case "c":
 			return h.relinkOffer(ctx, r, id)
+		case "u":
+			return h.unlinkOffer(ctx, r, id)
+		case "x":
+			return h.unlinkOne(ctx, r, id)
 		}
 		return h.relinkOne(ctx, r, id)
 	case "l":
@@ -48,7 +57,8 @@ func (h *Handlers) invites(ctx context.Context, r *Request) error {
 }
 
 // membersInScope returns the active members, linked or not as asked, below
-// the requester's secretary-or-stronger roles.
+// the requester's secretary-or-stronger roles whose account the requester
+// may act on (Request.MayActOn).
 func (h *Handlers) membersInScope(ctx context.Context, r *Request, linked bool) ([]storage.Member, error) {
 	ms, err := r.Scope(Secretary).Members(ctx)
 	if err != nil {
@@ -60,7 +70,7 @@ func (h *Handlers) membersInScope(ctx context.Context, r *Request, linked bool) 
 			out = append(out, m)
 		}
 	}
-	return out, nil
+	return r.ActOn(ctx, out)
 }
 
 // memberPage is one page of member buttons, each moi:<pick>:<id>, and the
@@ -88,6 +98,9 @@ func memberPage(ms []storage.Member, off int, pick, page string) (rows Keyboard,
 }
 
 const labelRelink = "🔁 Đổi tài khoản Telegram"
+
+// msgAccountsAbove says who is left out of the lists (Request.MayActOn).
+const msgAccountsAbove = "Tài khoản của chính đồng chí và của người giữ vai trò ngang hoặc cao hơn do cấp trên thực hiện."
 
 func relinkRow() Row {
 	return newRow(button(labelRelink, cbInvite, "l", 0))
@@ -148,17 +161,18 @@ func (h *Handlers) startLink(token string) string {
 }
 
 // memberInScope loads the member a button names and checks that this user
-// may invite them: callback data is never trusted.
+// may act on their account (Request.MayActOn): callback data is never
+// trusted.
 func (h *Handlers) memberInScope(ctx context.Context, r *Request, memberID int64) (storage.Member, error) {
 	m, err := r.Store.MemberByID(ctx, memberID)
 	if err != nil {
 		return m, err
 	}
-	if err := r.Scope(Secretary).Check(ctx, m.OrgID); err != nil {
+	if err := r.MayActOn(ctx, m); err != nil {
 		return m, err
 	}
 	if !m.Active {
-		return m, storage.ErrForbidden
+		return m, storage.Errorf(storage.CodeConflict, "Đồng chí %s đã thôi sinh hoạt nên không còn dùng sổ tay.", m.FullName)
 	}
 	return m, nil
 }
@@ -173,14 +187,15 @@ func (h *Handlers) relinkList(ctx context.Context, r *Request, off int) error {
 	back := newRow(button("◀ Mã mời", cbInvite, "p", 0))
 	if len(ms) == 0 {
 		kb := newMarkup(back)
-		r.Show("Trong phạm vi của đồng chí chưa có đảng viên nào liên kết tài khoản Telegram.", &kb)
+		r.Show("Trong phạm vi của đồng chí không có đảng viên nào đã liên kết tài khoản Telegram mà đồng chí có thể đổi hoặc hủy liên kết. "+
+			msgAccountsAbove, &kb)
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "c", "l")
 	rows = append(rows, back)
 	kb := newMarkup(rows...)
 	r.Show(fmt.Sprintf("🔁 <b>Đổi tài khoản Telegram</b>\nKhi đảng viên đổi điện thoại hoặc tài khoản Telegram, chọn đồng chí đó để tạo đường liên kết "+
-		"mở trên tài khoản mới.\n%d đảng viên đã liên kết (%d–%d):", len(ms), first, end), &kb)
+		"mở trên tài khoản mới, hoặc để hủy liên kết tài khoản cũ. "+msgAccountsAbove+"\n%d đảng viên đã liên kết (%d–%d):", len(ms), first, end), &kb)
 	return nil
 }
 
@@ -211,12 +226,14 @@ func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) 
 	}
 	kb := newMarkup(
 		newRow(button(labelRelink, cbInvite, "r", m.ID)),
+		newRow(button(labelUnlink, cbInvite, "u", m.ID)),
 		newRow(button("◀ Quay lại", cbInvite, "l", 0)),
 	)
 	r.Show(fmt.Sprintf("Đồng chí <b>%s</b> (%s) đã liên kết tài khoản Telegram%s.\n\n"+
 		"Nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy bấm <b>%s</b> để tạo đường liên kết dùng một lần. "+
-		"Khi mở trên tài khoản mới, sổ tay chuyển sang tài khoản đó; tài khoản cũ không dùng được nữa và được báo tin.",
-		esc(m.FullName), esc(m.OrgName), since, labelRelink), &kb)
+		"Khi mở trên tài khoản mới, sổ tay chuyển sang tài khoản đó; tài khoản cũ không dùng được nữa và được báo tin.\n\n"+
+		"Nếu tài khoản cũ bị mất hoặc không còn do đồng chí ấy dùng, hãy bấm <b>%s</b>.",
+		esc(m.FullName), esc(m.OrgName), since, labelRelink, labelUnlink), &kb)
 	return nil
 }
 
@@ -236,4 +253,65 @@ func (h *Handlers) relinkOne(ctx context.Context, r *Request, memberID int64) er
 		"sổ tay sẽ chuyển sang tài khoản mới và tài khoản cũ được báo tin.", esc(m.FullName), esc(m.OrgName), esc(link), exp), nil)
 	r.Toast = "Đã tạo mã đổi tài khoản."
 	return nil
+}
+
+const labelUnlink = "⛔ Hủy liên kết tài khoản"
+
+// unlinkOffer asks before unlinking a member's Telegram account.
+func (h *Handlers) unlinkOffer(ctx context.Context, r *Request, memberID int64) error {
+	m, err := h.linkedInScope(ctx, r, memberID)
+	if err != nil || m == nil {
+		return err
+	}
+	kb := newMarkup(
+		newRow(button("✅ Đồng ý hủy liên kết", cbInvite, "x", m.ID)),
+		newRow(button("◀ Quay lại", cbInvite, "c", m.ID)),
+	)
+	r.Show(fmt.Sprintf("Hủy liên kết tài khoản Telegram của đồng chí <b>%s</b> (%s)?\n\n"+
+		"Tài khoản đó sẽ không dùng được sổ tay nữa và được báo tin; các mã mời còn hiệu lực của đồng chí ấy bị thu hồi. "+
+		"Sau đó đồng chí có thể tạo mã mời mới để đồng chí ấy liên kết lại.", esc(m.FullName), esc(m.OrgName)), &kb)
+	return nil
+}
+
+// unlinkOne unlinks the member's account, audited in this user's name,
+// tells the account and gives its chat back the plain command menu.
+func (h *Handlers) unlinkOne(ctx context.Context, r *Request, memberID int64) error {
+	m, err := h.linkedInScope(ctx, r, memberID)
+	if err != nil || m == nil {
+		return err
+	}
+	u, err := r.Store.UnlinkMember(ctx, m.ID, r.Actor())
+	if err != nil {
+		return err
+	}
+	// The outbox sends it if and only if the unlink commits.
+	if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, u.TelegramUserID, UnlinkNotice(*m), nil); err != nil {
+		return err
+	}
+	roles, err := r.Store.RolesOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if len(roles) > 0 {
+		r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(u.TelegramUserID), h.Commands(true, nil)...))
+	}
+	kb := newMarkup(
+		newRow(button("✉️ Tạo mã mời mới", cbInvite, "m", m.ID)),
+		newRow(button("◀ Danh sách đã liên kết", cbInvite, "l", 0)),
+	)
+	revoked := ""
+	if u.RevokedInvites > 0 {
+		revoked = fmt.Sprintf(" Đã thu hồi %d mã mời còn hiệu lực.", u.RevokedInvites)
+	}
+	r.Show(fmt.Sprintf("⛔ Đã hủy liên kết tài khoản Telegram của đồng chí <b>%s</b> (%s). Tài khoản đó đã được báo tin.%s",
+		esc(m.FullName), esc(m.OrgName), revoked), &kb)
+	r.Toast = "Đã hủy liên kết."
+	return nil
+}
+
+// UnlinkNotice is what the account of an unlinked member is told (by the
+// bot here and by sotay invite --unlink).
+func UnlinkNotice(m storage.Member) string {
+	return fmt.Sprintf("⚠️ Tài khoản Telegram này không còn liên kết với sổ tay đảng viên của đồng chí <b>%s</b> (%s).\n\n"+
+		"Nếu đồng chí không đề nghị việc này, hãy liên hệ ngay bí thư chi bộ hoặc Văn phòng Đảng ủy.", esc(m.FullName), esc(m.OrgName))
 }
