@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sotay/bot"
+	"sotay/handlers"
 	"sotay/handlers/invitesheet"
 	"sotay/handlers/roster"
 	"sotay/storage"
@@ -27,6 +28,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
+	root.AddCommand(memberCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
 	demoDatabase(root)
@@ -207,6 +209,9 @@ func printReport(w io.Writer, rep storage.ImportReport, quiet bool, took time.Du
 	}
 	fmt.Fprintf(w, "Tạo mới: %d · Cập nhật: %d · Không đổi: %d · Từ chối: %d (%.1f giây)\n",
 		rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, took.Seconds())
+	if rep.Left > 0 {
+		fmt.Fprintf(w, "Thôi sinh hoạt: %d đảng viên (hủy liên kết tài khoản Telegram, thu hồi mã mời và vai trò; lịch sử được giữ).\n", rep.Left)
+	}
 	switch {
 	case rep.Rejected > 0 && !rep.Written:
 		fmt.Fprintln(w, "Chưa ghi gì vào cơ sở dữ liệu vì có dòng bị từ chối. Hãy sửa các dòng trên rồi nhập lại, hoặc thêm --skip-invalid để chỉ nhập các dòng hợp lệ.")
@@ -219,9 +224,9 @@ func printReport(w io.Writer, rep storage.ImportReport, quiet bool, took time.Du
 
 // inviteFlags are sotay invite's flags.
 type inviteFlags struct {
-	member, org, revoke, out, username, sheet string
-	ttl                                       time.Duration
-	relink                                    bool
+	member, org, revoke, unlink, out, username, sheet string
+	ttl                                               time.Duration
+	relink                                            bool
 }
 
 // inviteLine is one member's link.
@@ -240,9 +245,10 @@ func inviteCmd() *cobra.Command {
 			"chưa liên kết của một tổ chức và các cấp dưới (--org). Mỗi dòng in ra là MÃ<TAB>ĐƯỜNG_LIÊN_KẾT; --out ghi\n" +
 			"tệp XLSX thay vì in. --revoke MÃ thu hồi các mã mời còn hiệu lực của đảng viên đó. --member MÃ --relink\n" +
 			"tạo đường liên kết chuyển đảng viên đã liên kết sang tài khoản Telegram khác (đổi tài khoản Telegram;\n" +
-			"hiệu lực 3 ngày nếu không ghi --ttl; tài khoản cũ được báo tin). Tên bot lấy từ getMe\n" +
-			"(TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.",
-		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink",
+			"hiệu lực 3 ngày nếu không ghi --ttl; tài khoản cũ được báo tin). --unlink MÃ hủy liên kết tài khoản\n" +
+			"Telegram của đảng viên (kể cả đảng viên đã thôi sinh hoạt): tài khoản đó được báo tin và liên kết lại được\n" +
+			"bằng mã mời mới. Tên bot lấy từ getMe (TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.",
+		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink\n  sotay invite --unlink DV0001",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
@@ -260,6 +266,7 @@ func inviteCmd() *cobra.Command {
 	cmd.Flags().StringVar(&f.member, "member", "", "`MÃ` đảng viên")
 	cmd.Flags().StringVar(&f.org, "org", "", "`MÃ` tổ chức: mọi đảng viên chưa liên kết của tổ chức và cấp dưới (xem sotay orgs list)")
 	cmd.Flags().StringVar(&f.revoke, "revoke", "", "`MÃ` đảng viên cần thu hồi mã mời")
+	cmd.Flags().StringVar(&f.unlink, "unlink", "", "`MÃ` đảng viên cần hủy liên kết tài khoản Telegram")
 	cmd.Flags().BoolVar(&f.relink, "relink", false, "dùng với --member: chuyển liên kết Telegram của đảng viên sang tài khoản mở đường liên kết mới")
 	cmd.Flags().StringVar(&f.out, "out", "", "ghi `TỆP` XLSX (mã, họ tên, tổ chức, đường liên kết) thay vì in ra")
 	cmd.Flags().StringVar(&f.sheet, "sheet", "", "ghi `TỆP` PDF để in: mỗi đảng viên một phiếu có họ tên, chi bộ và mã QR của đường liên kết (dùng với --org hoặc --member)")
@@ -272,14 +279,16 @@ func inviteCmd() *cobra.Command {
 // wrong --out found after the invites were made would leave them unused.
 func (f inviteFlags) check() error {
 	n := 0
-	for _, v := range []string{f.member, f.org, f.revoke} {
+	for _, v := range []string{f.member, f.org, f.revoke, f.unlink} {
 		if v != "" {
 			n++
 		}
 	}
 	switch {
 	case n != 1:
-		return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ hoặc --revoke MÃ, ví dụ: sotay invite --member DV0001")
+		return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ, --revoke MÃ hoặc --unlink MÃ, ví dụ: sotay invite --member DV0001")
+	case f.unlink != "" && (f.out != "" || f.sheet != ""):
+		return errors.New("--unlink không kèm --out hay --sheet, ví dụ: sotay invite --unlink DV0001")
 	case f.sheet != "" && (f.revoke != "" || f.out != ""):
 		return errors.New("--sheet dùng với --org MÃ hoặc --member MÃ, không kèm --out hay --revoke, ví dụ: sotay invite --org CBNAHIEN --sheet phieu-moi.pdf")
 	case f.sheet != "" && !strings.HasSuffix(strings.ToLower(f.sheet), ".pdf"):
@@ -292,9 +301,12 @@ func (f inviteFlags) check() error {
 	return nil
 }
 
-// invite revokes, or makes the links and prints them or writes them to
-// --out or --sheet.
+// invite revokes, unlinks, or makes the links and prints them or writes
+// them to --out or --sheet.
 func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Storage, f inviteFlags) error {
+	if f.unlink != "" {
+		return unlinkMember(ctx, cmd, s, f.unlink)
+	}
 	if f.revoke != "" {
 		k, err := s.RevokeInvites(ctx, f.revoke, "cli")
 		if err != nil {
@@ -345,6 +357,41 @@ func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Stor
 	}
 	if len(lines) == 0 {
 		fmt.Fprintln(cmd.ErrOrStderr(), "Không có đảng viên nào cần mã mời (tất cả đã liên kết).")
+	}
+	return nil
+}
+
+// unlinkMember is --unlink: the operator may unlink any member, active or
+// not; the account is told through the outbox, which sotay serve sends.
+func unlinkMember(ctx context.Context, cmd *cobra.Command, s *storage.Storage, code string) error {
+	m, err := s.Member(ctx, code)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("không có đảng viên mã %s", code)
+		}
+		return err
+	}
+	if !m.Linked() {
+		return fmt.Errorf("đảng viên %s (%s) chưa liên kết tài khoản Telegram nào, không có gì để hủy", m.Code, m.FullName)
+	}
+	var u storage.Unlinked
+	err = s.WithTx(ctx, func(s *storage.Storage) error {
+		if u, err = s.UnlinkMember(ctx, m.ID, "cli"); err != nil {
+			return err
+		}
+		_, err := s.Enqueue(ctx, storage.OutboxNotice, u.TelegramUserID, handlers.UnlinkNotice(m), nil)
+		return err
+	})
+	if err != nil {
+		return userError(err)
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "Đã hủy liên kết tài khoản Telegram của %s (%s, %s); tài khoản đó được báo tin khi bot chạy.\n", m.Code, m.FullName, m.OrgName)
+	if u.RevokedInvites > 0 {
+		fmt.Fprintf(out, "Đã thu hồi %d mã mời còn hiệu lực.\n", u.RevokedInvites)
+	}
+	if m.Active {
+		fmt.Fprintf(out, "Để đồng chí ấy liên kết lại: sotay invite --member %s\n", m.Code)
 	}
 	return nil
 }
@@ -429,6 +476,10 @@ func grantCmd() *cobra.Command {
 					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi vai trò %s của %s tại %s.\n", storage.RoleName(role), memberCode, orgCode)
 					return nil
 				}
+				open, err := s.OpenInvites(ctx, memberCode)
+				if err != nil {
+					return err
+				}
 				if err := s.GrantRole(ctx, memberCode, role, orgCode, "cli"); err != nil {
 					if errors.Is(err, storage.ErrNotFound) {
 						return fmt.Errorf("không có đảng viên %s hoặc tổ chức %s", memberCode, orgCode)
@@ -437,6 +488,9 @@ func grantCmd() *cobra.Command {
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "Đã giao vai trò %s tại %s cho %s. Vai trò có hiệu lực ngay; danh sách lệnh trong Telegram cập nhật khi bot khởi động lại hoặc khi đồng chí đó gõ /start.\n",
 					storage.RoleName(role), orgCode, memberCode)
+				if left, err := s.OpenInvites(ctx, memberCode); err == nil && left < open {
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời làm trước khi giao vai trò; nếu cần, tạo mã mới: sotay invite --member %s\n", open-left, memberCode)
+				}
 				return nil
 			})
 		},
