@@ -379,7 +379,7 @@ func TestMyRecordNamesNoticeAnswers(t *testing.T) {
 	e.rec.reset()
 	e.text(t, 701, "/cuatoi")
 	got := e.last()
-	if !strings.Contains(got, "Đã trả lời «Có mặt» 1 thông báo lịch họp") || strings.Contains(got, "buổi họp chi bộ") {
+	if !strings.Contains(got, "học.\nĐã trả lời «Có mặt» 1 thông báo lịch họp") || strings.Contains(got, "buổi họp chi bộ") {
 		t.Fatalf("record %q", got)
 	}
 }

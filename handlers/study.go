@@ -256,7 +256,7 @@ func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📒 <b>Kết quả học tập của đồng chí %s</b>\n", esc(r.Member.FullName))
 	if len(ts) == 0 {
-		b.WriteString("\nĐồng chí chưa được giao văn bản nào để học.")
+		b.WriteString("\nĐồng chí chưa được giao văn bản nào để học.\n")
 	} else {
 		fmt.Fprintf(&b, "Đã học %d/%d văn bản được giao.\n", len(done), len(ts))
 	}

@@ -318,3 +318,23 @@ func TestUnreadableClockRefused(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestDocDateTodayIsLocal: a document issued today (the local date) is
+// taken and one dated tomorrow refused, at every hour.
+func TestDocDateTodayIsLocal(t *testing.T) {
+	for _, tc := range localTimes {
+		t.Run(tc.name, func(t *testing.T) {
+			env := []string{"DATABASE_URL=" + studyDB(t), "SOTAY_NOW=" + tc.now}
+			add := func(number, date string) result {
+				return run(t, env, "doc", "add", "--kind", "thong_bao", "--number", number, "--title", "Thông báo lịch họp",
+					"--issuer", "Đảng ủy xã", "--date", date, "--summary", "Tóm tắt.")
+			}
+			if r := add("01-TB/ĐU", "16/03/2027"); r.code == 0 || !strings.Contains(r.stderr, "16/03/2027 ở tương lai") {
+				t.Fatalf("tomorrow: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+			if r := add("02-TB/ĐU", "15/03/2027"); r.code != 0 || !strings.Contains(r.stdout, "Đã đăng") {
+				t.Fatalf("today: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
