@@ -86,3 +86,34 @@ func TestOutboxConcurrentFloodWait(t *testing.T) {
 		t.Fatalf("%d calls for %d members and 5 flood waits", n, c.n)
 	}
 }
+
+// TestOutboxFloodPauseHoldsWithoutRate: with no rate limit (--rate -1),
+// three 429s close together still pause every sender for retry_after:
+// nothing is sent before the pause ends, and then everything is, once.
+func TestOutboxFloodPauseHoldsWithoutRate(t *testing.T) {
+	c := newCommune(t, 20)
+	c.tg.InjectFault("sendMessage", telegramtest.Fault{Code: 429, RetryAfter: 2, Times: 3})
+	c.push(t)
+	started := time.Now()
+	c.sender(t, bot.OutboxConfig{Rate: -1, Workers: 1, Poll: 20 * time.Millisecond})
+	c.waitDone(t, 60*time.Second)
+	var until time.Time
+	if err := c.s.DB().Get(&until, `SELECT tat FROM send_budget WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if until.Before(started.Add(2 * time.Second)) {
+		t.Fatalf("no flood pause was recorded: the budget's next slot is %v", until)
+	}
+	var sent int
+	for i := int64(1); i <= int64(c.n); i++ {
+		for _, m := range c.tg.Sent(i) {
+			sent++
+			if m.Time.Before(until) {
+				t.Errorf("user %d got a message at %v, %v before the flood pause ended", i, m.Time.Format("15:04:05.000"), until.Sub(m.Time))
+			}
+		}
+	}
+	if sent != c.n {
+		t.Fatalf("%d messages for %d members", sent, c.n)
+	}
+}

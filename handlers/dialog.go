@@ -135,6 +135,20 @@ func (d *Dialog[D]) Start(ctx context.Context, r *Request, step string, draft D)
 	return c.finish(ctx, d.Fresh)
 }
 
+// Close ends the user's open dialog if it is this one, without a word (an
+// answer given elsewhere made its question moot), and says whether it was
+// open. Another dialog the user has open is left alone.
+func (d *Dialog[D]) Close(ctx context.Context, r *Request) (bool, error) {
+	dl, err := r.Store.DialogForUpdate(ctx, r.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil || dl.Name != d.Name {
+		return false, err
+	}
+	return r.Store.EndDialog(ctx, r.UserID)
+}
+
 // errDialogLost is an open dialog this version cannot read (written by an
 // older version of sotay).
 var errDialogLost = errors.New("handlers: dialog state unreadable")

@@ -27,6 +27,9 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 			if err := checkOrgDay(o, form.Date, h.deps.Location); err != nil {
 				return formError(err, quickform.MeetingExample)
 			}
+			if err := h.dayBegun(ctx, r, o.ID, form.Date); err != nil {
+				return err
+			}
 		}
 		d.Date = isoDay(form.Date)
 	}

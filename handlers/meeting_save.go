@@ -17,19 +17,33 @@ import (
 )
 
 // prefillFromAnswers takes present, total and who is absent (with their
-// reasons) from the answers to the meeting announced for the draft's day,
-// when there is one with answers.
+// reasons) from the answers to the meeting announced for the draft's day
+// (fromAnswers), when there is one.
 func (h *Handlers) prefillFromAnswers(ctx context.Context, r *Request, d *meetingDraft) (bool, error) {
 	day, ok := parseISODay(d.Date)
 	if !ok || d.Org == 0 {
 		return false, nil
 	}
-	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
-	t, ok, err := r.Store.AnswersOn(ctx, d.Org, from, from.AddDate(0, 0, 1))
-	if err != nil || !ok || t.Invited == 0 || t.Present+t.Absent == 0 {
+	m, err := h.dayNotice(ctx, r, d.Org, day)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
 		return false, err
 	}
-	absent, err := absentFromAnswers(ctx, r, t.MeetingID)
+	return h.fromAnswers(ctx, r, m, d)
+}
+
+// fromAnswers takes present, total and who is absent (with their reasons)
+// from the answers to the notice of m. Both ways into a report from a
+// notice (the tally's button, /sinhhoat for its day) follow it: with no
+// answer at all it fills nothing (false), and the report asks.
+func (h *Handlers) fromAnswers(ctx context.Context, r *Request, m storage.Meeting, d *meetingDraft) (bool, error) {
+	t, err := r.Store.Tally(ctx, m.ID)
+	if err != nil || t.Answered() == 0 {
+		return false, err
+	}
+	absent, err := absentFromAnswers(ctx, r, m.ID)
 	if err != nil {
 		return false, err
 	}
@@ -38,6 +52,37 @@ func (h *Handlers) prefillFromAnswers(ctx context.Context, r *Request, d *meetin
 		d.Absent, d.AbsentSeen = absent, true
 	}
 	return true, nil
+}
+
+// dayNotice is the meeting announced for the organisation's day (a plain
+// date) that its report starts from; none is storage.ErrNotFound.
+func (h *Handlers) dayNotice(ctx context.Context, r *Request, org int64, day time.Time) (storage.Meeting, error) {
+	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
+	return r.Store.MeetingOn(ctx, org, from, from.AddDate(0, 0, 1))
+}
+
+// meetingBegun refuses a report of an announced meeting that has not
+// started yet: reports are for meetings held, whichever way they are begun.
+func (h *Handlers) meetingBegun(r *Request, m storage.Meeting) error {
+	if r.Now().Before(m.StartsAt) {
+		starts := m.StartsAt.In(h.deps.Location)
+		return storage.Errorf(storage.CodeInvalid, "Buổi họp lúc %s ngày %s chưa bắt đầu: đồng chí báo cáo sau khi họp.",
+			starts.Format("15:04"), vn.FormatDate(starts))
+	}
+	return nil
+}
+
+// dayBegun is meetingBegun for the meeting announced for the
+// organisation's day, if there is one.
+func (h *Handlers) dayBegun(ctx context.Context, r *Request, org int64, day time.Time) error {
+	m, err := h.dayNotice(ctx, r, org, day)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return h.meetingBegun(r, m)
 }
 
 // noticePrefilled is said above the next step when the answers filled it.
@@ -97,6 +142,9 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) 
 	var rep storage.MeetingReport
 	day, err := h.savedDay(ctx, r, d.Org, d.Date, "Ngày họp")
 	if err != nil {
+		return rep, err
+	}
+	if err := h.dayBegun(ctx, r, d.Org, day); err != nil {
 		return rep, err
 	}
 	if err := h.fillTotal(ctx, r, &d); err != nil {

@@ -66,11 +66,17 @@ func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (s
 	}
 	var rows Keyboard
 	day, _ := parseISODay(c.Draft.Date)
-	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
-	if t, ok, err := c.Store.AnswersOn(ctx, c.Draft.Org, from, from.AddDate(0, 0, 1)); err != nil {
+	// The answers are offered only when there are some (fromAnswers).
+	if m, err := h.dayNotice(ctx, c.Request, c.Draft.Org, day); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return "", nil, err
-	} else if ok && t.Invited > 0 {
-		rows = append(rows, newRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
+	} else if err == nil {
+		t, err := c.Store.Tally(ctx, m.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		if t.Answered() > 0 {
+			rows = append(rows, newRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
+		}
 	}
 	n, err := c.Store.MembersOn(ctx, c.Draft.Org, day)
 	if err != nil {

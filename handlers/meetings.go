@@ -173,6 +173,9 @@ func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Ti
 	if err := h.checkDay(ctx, c.Request, c.Draft.Org, t); err != nil {
 		return err
 	}
+	if err := h.dayBegun(ctx, c.Request, c.Draft.Org, t); err != nil {
+		return err
+	}
 	c.Draft.Date = isoDay(t)
 	if c.Draft.HasPresent && c.Draft.Total < 0 {
 		if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -44,18 +45,36 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
 	body := "📅 <b>Thông báo họp chi bộ</b>\n" + noticeLines(m.OrgName, starts, m.Place, m.Topic)
 	kb := answerButtons(id)
 	if answer == storage.AnswerPresent {
+		// A reason question still open belongs to an "absent" that no
+		// longer stands: what is typed next is not a reason.
+		if _, err := h.absence.Close(ctx, r); err != nil {
+			return err
+		}
 		r.Toast = "Đã ghi: có mặt."
 		r.Show(body+"\n\n✅ Đồng chí đã báo: <b>có mặt</b>. Có thể đổi trước giờ họp.", &kb)
 		return nil
 	}
+	a, err := r.Store.MeetingAnswer(ctx, id, r.Member.ID)
+	if err != nil {
+		return err
+	}
 	r.Toast = "Đã ghi: vắng."
 	r.Show(body+"\n\n🚫 Đồng chí đã báo: <b>vắng</b>. Có thể đổi trước giờ họp.", &kb)
-	return h.absence.StartNew(ctx, r, "reason", absenceDraft{Meeting: id})
+	d := absenceDraft{Meeting: id}
+	if a.AnsweredAt != nil {
+		d.AskedAt = *a.AnsweredAt
+	}
+	return h.absence.StartNew(ctx, r, "reason", d)
 }
 
-// absenceDraft asks an absent member's reason.
+// maxAbsenceReason bounds an absence reason, in characters.
+const maxAbsenceReason = 300
+
+// absenceDraft asks an absent member's reason: for the "absent" of one
+// meeting given at AskedAt, and no other answer.
 type absenceDraft struct {
-	Meeting int64 `json:"m"`
+	Meeting int64     `json:"m"`
+	AskedAt time.Time `json:"at,omitzero"`
 }
 
 func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
@@ -71,19 +90,31 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 					newRow(c.Button("Bỏ qua", actCancel))}, nil
 			},
 			Text: typedText("Lý do vắng", "ốm", func(ctx context.Context, c *Conv[absenceDraft], reason string) error {
-				_, err := c.Store.AnswerMeeting(ctx, c.Draft.Meeting, c.Member.ID, storage.AnswerAbsent, cut(reason, 300))
-				if storage.ErrorCode(err) == storage.CodeInvalid {
-					c.End(esc(storage.ErrorMessage(err)), nil) // the meeting began meanwhile
+				if n := utf8.RuneCountInString(reason); n > maxAbsenceReason {
+					return storage.Errorf(storage.CodeInvalid, "Lý do vắng dài quá %d ký tự (đồng chí gõ %d): đồng chí viết gọn lại.", maxAbsenceReason, n)
+				}
+				err := c.Store.AbsenceReason(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason)
+				if code := storage.ErrorCode(err); code == storage.CodeInvalid || code == storage.CodeConflict {
+					// The meeting began, or the answer changed, meanwhile.
+					c.End(esc(storage.ErrorMessage(err)), nil)
 					return nil
 				}
 				if err != nil {
 					return err
 				}
-				c.End("Đã ghi: đồng chí vắng, lý do: "+esc(cut(reason, 300))+". Cảm ơn đồng chí đã báo.", nil)
+				c.End("Đã ghi: đồng chí vắng, lý do: "+esc(sentence(reason))+" Cảm ơn đồng chí đã báo.", nil)
 				return nil
 			}),
 		}},
 	}
+}
+
+// sentence ends s with a full stop unless it already ends a sentence.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "."
 }
 
 // meetingTally shows a meeting's answers to whoever may report for its
@@ -100,23 +131,21 @@ func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
 	if err := mayReport(ctx, r, m.OrgID); err != nil {
 		return err
 	}
+	starts := m.StartsAt.In(h.deps.Location)
+	if r.CB.Arg(1) == "r" {
+		if err := h.meetingBegun(r, m); err != nil {
+			return err
+		}
+		day := time.Date(starts.Year(), starts.Month(), starts.Day(), 0, 0, 0, 0, time.UTC)
+		d := meetingDraft{Org: m.OrgID, Date: isoDay(day), Topic: m.Topic}
+		if _, err := h.fromAnswers(ctx, r, m, &d); err != nil {
+			return err
+		}
+		return h.meetings.StartNew(ctx, r, d.next(), d)
+	}
 	t, err := r.Store.Tally(ctx, id)
 	if err != nil {
 		return err
-	}
-	starts := m.StartsAt.In(h.deps.Location)
-	if r.CB.Arg(1) == "r" {
-		day := time.Date(starts.Year(), starts.Month(), starts.Day(), 0, 0, 0, 0, time.UTC)
-		if day.After(today(r)) {
-			return storage.Errorf(storage.CodeInvalid, "Buổi họp ngày %s chưa diễn ra: đồng chí báo cáo sau khi họp.", vn.FormatDate(day))
-		}
-		absent, err := absentFromAnswers(ctx, r, id)
-		if err != nil {
-			return err
-		}
-		d := meetingDraft{Org: m.OrgID, Date: isoDay(day), Present: t.Present, Total: t.Invited, HasPresent: t.Invited > 0, Topic: m.Topic,
-			Absent: absent, AbsentSeen: absent != ""}
-		return h.meetings.StartNew(ctx, r, d.next(), d)
 	}
 	answers, err := r.Store.MeetingAnswers(ctx, id)
 	if err != nil {

@@ -182,3 +182,204 @@ func TestMeetingNoticeDialog(t *testing.T) {
 	e.tap(t, 702, "lhd", "ok")
 	e.lastHas(t, "Đã gửi thông báo họp")
 }
+
+// announced is the id of the meeting announced last.
+func (e *reportEnv) announced(t *testing.T) int64 {
+	t.Helper()
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT max(id) FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// answerOf is a member's stored answer and reason to a meeting.
+func (e *reportEnv) answerOf(t *testing.T, meeting int64, code string) (answer, reason string) {
+	t.Helper()
+	var row struct {
+		Answer string `db:"answer"`
+		Reason string `db:"reason"`
+	}
+	if err := e.s.DB().Get(&row, `SELECT a.answer, a.reason FROM meeting_answers a JOIN members m ON m.id = a.member_id
+		WHERE a.meeting_id = $1 AND m.code = $2`, meeting, code); err != nil {
+		t.Fatal(err)
+	}
+	return row.Answer, row.Reason
+}
+
+// TestAbsenceReasonBelongsToItsAnswer: the reason question "Vắng" opens is
+// closed by a later "Có mặt", and a reason is only ever attached to the
+// "absent" that asked for it.
+func TestAbsenceReasonBelongsToItsAnswer(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Họp tháng")
+	id := e.announced(t)
+
+	t.Run("PresentClosesTheQuestion", func(t *testing.T) {
+		e.press(t, 701, handlers.CallbackData("hop", "n", id))
+		e.lastHas(t, "vắng vì lý do gì")
+		e.press(t, 701, handlers.CallbackData("hop", "y", id))
+		e.rec.reset()
+		e.text(t, 701, "Chiều nay tôi đến sớm")
+		if contains(e.rec.texts(), "lý do:") {
+			t.Fatalf("a message after «Có mặt» was taken as a reason: %q", e.rec.texts())
+		}
+		if a, r := e.answerOf(t, id, "DV1"); a != storage.AnswerPresent || r != "" {
+			t.Fatalf("stored %q %q, want present without a reason", a, r)
+		}
+	})
+	t.Run("ANewAbsentAsksAgain", func(t *testing.T) {
+		e.press(t, 701, handlers.CallbackData("hop", "n", id))
+		e.text(t, 701, "đi làm nương")
+		e.lastHas(t, "lý do: đi làm nương.")
+		if a, r := e.answerOf(t, id, "DV1"); a != storage.AnswerAbsent || r != "đi làm nương" {
+			t.Fatalf("stored %q %q", a, r)
+		}
+	})
+	t.Run("StorageRefusesAReasonForAnotherAnswer", func(t *testing.T) {
+		ctx := context.Background()
+		dv1, _ := e.s.Member(ctx, "DV1")
+		e.clock.Add(time.Minute)
+		if _, err := e.s.AnswerMeeting(ctx, id, dv1.ID, storage.AnswerAbsent, ""); err != nil {
+			t.Fatal(err)
+		}
+		asked, err := e.s.MeetingAnswer(ctx, id, dv1.ID)
+		if err != nil || asked.AnsweredAt == nil {
+			t.Fatalf("%+v %v", asked, err)
+		}
+		e.clock.Add(time.Minute)
+		if _, err := e.s.AnswerMeeting(ctx, id, dv1.ID, storage.AnswerPresent, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.AbsenceReason(ctx, id, dv1.ID, *asked.AnsweredAt, "ốm"); storage.ErrorCode(err) != storage.CodeConflict {
+			t.Fatalf("a reason for a «Có mặt»: %v", err)
+		}
+		e.clock.Add(time.Minute)
+		if _, err := e.s.AnswerMeeting(ctx, id, dv1.ID, storage.AnswerAbsent, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.AbsenceReason(ctx, id, dv1.ID, *asked.AnsweredAt, "ốm"); storage.ErrorCode(err) != storage.CodeConflict {
+			t.Fatalf("a reason for a later «Vắng» than the one that asked: %v", err)
+		}
+		if a, r := e.answerOf(t, id, "DV1"); a != storage.AnswerAbsent || r != "" {
+			t.Fatalf("stored %q %q", a, r)
+		}
+	})
+}
+
+// TestAbsenceReasonTooLongIsRefused: an over-long reason is refused with
+// the limit and asked again, not cut; the confirmation ends with one full
+// stop whatever the reason ends with.
+func TestAbsenceReasonTooLongIsRefused(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Họp tháng")
+	id := e.announced(t)
+	e.press(t, 701, handlers.CallbackData("hop", "n", id))
+	e.text(t, 701, strings.Repeat("ố", 301))
+	e.lastHas(t, "dài quá 300 ký tự", "vắng vì lý do gì")
+	if _, r := e.answerOf(t, id, "DV1"); r != "" {
+		t.Fatalf("an over-long reason was stored: %d characters", len([]rune(r)))
+	}
+	e.text(t, 701, "Đi họp với bí thư.")
+	got := e.last()
+	if !strings.Contains(got, "lý do: Đi họp với bí thư. Cảm ơn") || strings.Contains(got, "..") {
+		t.Fatalf("confirmation %q", got)
+	}
+	if _, r := e.answerOf(t, id, "DV1"); r != "Đi họp với bí thư." {
+		t.Fatalf("reason %q", r)
+	}
+	e.press(t, 701, handlers.CallbackData("hop", "n", id))
+	e.text(t, 701, strings.Repeat("a", 300))
+	if _, r := e.answerOf(t, id, "DV1"); len(r) != 300 {
+		t.Fatalf("a reason of exactly 300 characters: %d stored", len(r))
+	}
+}
+
+// TestReportFromNoticeWithoutAnswersAsks: "📝 Báo cáo buổi họp" under the
+// tally of a notice nobody answered asks how many came, as /sinhhoat does,
+// instead of storing 0 present.
+func TestReportFromNoticeWithoutAnswersAsks(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Họp tháng")
+	id := e.announced(t)
+	e.clock.Set(time.Date(2026, 11, 29, 8, 0, 0, 0, hcm))
+	e.rec.reset()
+	e.press(t, 702, handlers.CallbackData("lh", id, "r"))
+	e.lastHas(t, "28/11/2026", "Loại sinh hoạt?")
+	e.tap(t, 702, "sh", "k:thuong_ky")
+	e.lastHas(t, "Số đảng viên có mặt?")
+	if strings.Contains(strings.Join(e.rec.buttonLabels(), "|"), "theo trả lời lịch họp") {
+		t.Fatalf("answers offered when nobody answered: %q", e.rec.buttonLabels())
+	}
+	// /sinhhoat for that day asks too.
+	e.text(t, 702, "/huy")
+	e.rec.reset()
+	e.text(t, 702, "/sinhhoat 28/11/2026; thường kỳ")
+	e.lastHas(t, "Số đảng viên có mặt?")
+	if len(e.meetings(t)) != 0 {
+		t.Fatalf("stored %+v", e.meetings(t))
+	}
+}
+
+// TestReportOnlyForAMeetingThatStarted: a meeting report, begun from the
+// notice's tally or by /sinhhoat for the day of a notice, is refused
+// before the meeting's time, and taken from then on; the report's day is
+// the meeting's local day, at 00:30 as at 23:30.
+func TestReportOnlyForAMeetingThatStarted(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		hour, minute int
+	}{{"AtHalfPastMidnight", 0, 30}, {"AtHalfPastEleven", 23, 30}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newReportEnv(t)
+			starts := time.Date(2026, 11, 28, tc.hour, tc.minute, 0, 0, hcm)
+			e.text(t, 702, "/lichhop 28/11/2026; "+starts.Format("15:04")+"; Nhà văn hóa bản; Họp tháng")
+			id := e.announced(t)
+			e.press(t, 701, handlers.CallbackData("hop", "y", id))
+
+			e.clock.Set(starts.Add(-time.Minute))
+			e.rec.reset()
+			e.press(t, 702, handlers.CallbackData("lh", id, "r"))
+			e.said(t, "chưa bắt đầu")
+			e.rec.reset()
+			e.text(t, 702, "/sinhhoat 28/11/2026; thường kỳ; 1/2; Họp tháng")
+			e.said(t, "chưa bắt đầu")
+			e.rec.reset()
+			e.text(t, 702, "/sinhhoat")
+			e.tap(t, 702, "sh", "d:20261128")
+			e.said(t, "chưa bắt đầu")
+			e.text(t, 702, "/huy")
+			if len(e.meetings(t)) != 0 {
+				t.Fatalf("a report before the meeting: %+v", e.meetings(t))
+			}
+
+			e.clock.Set(starts)
+			e.rec.reset()
+			e.press(t, 702, handlers.CallbackData("lh", id, "r"))
+			e.lastHas(t, "28/11/2026", "có mặt 1/2", "Loại sinh hoạt?")
+			e.tap(t, 702, "sh", "k:thuong_ky")
+			e.tap(t, 702, "sh", "none")
+			e.tap(t, 702, "sh", "skip")
+			e.tap(t, 702, "sh", "ok")
+			ms := e.meetings(t)
+			if len(ms) != 1 || ms[0].HeldOn.Format("2006-01-02") != "2026-11-28" || ms[0].Present != 1 || ms[0].Total != 2 {
+				t.Fatalf("stored %+v", ms)
+			}
+		})
+	}
+}
+
+// TestMyRecordNamesNoticeAnswers: /cuatoi counts the notices answered
+// «Có mặt» as such, not as meetings attended.
+func TestMyRecordNamesNoticeAnswers(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Họp tháng")
+	e.press(t, 701, handlers.CallbackData("hop", "y", e.announced(t)))
+	e.clock.Set(time.Date(2026, 11, 29, 8, 0, 0, 0, hcm))
+	e.rec.reset()
+	e.text(t, 701, "/cuatoi")
+	got := e.last()
+	if !strings.Contains(got, "học.\nĐã trả lời «Có mặt» 1 thông báo lịch họp") || strings.Contains(got, "buổi họp chi bộ") {
+		t.Fatalf("record %q", got)
+	}
+}

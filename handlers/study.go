@@ -256,16 +256,18 @@ func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📒 <b>Kết quả học tập của đồng chí %s</b>\n", esc(r.Member.FullName))
 	if len(ts) == 0 {
-		b.WriteString("\nĐồng chí chưa được giao văn bản nào để học.")
+		b.WriteString("\nĐồng chí chưa được giao văn bản nào để học.\n")
 	} else {
 		fmt.Fprintf(&b, "Đã học %d/%d văn bản được giao.\n", len(done), len(ts))
 	}
-	attended, err := r.Store.MeetingsAttended(ctx, r.Member.ID)
+	// What the member answered to notices, not attendance: who came is
+	// the meeting report's to say.
+	present, err := r.Store.NoticesAnsweredPresent(ctx, r.Member.ID)
 	if err != nil {
 		return err
 	}
-	if attended > 0 {
-		fmt.Fprintf(&b, "Đã có mặt %d buổi họp chi bộ (theo thông báo lịch họp).\n", attended)
+	if present > 0 {
+		fmt.Fprintf(&b, "Đã trả lời «Có mặt» %d thông báo lịch họp chi bộ.\n", present)
 	}
 	// Whole lines only, within one message: a cut tag would make
 	// Telegram refuse the message.

@@ -363,5 +363,15 @@ func TestOutboxClaims(t *testing.T) {
 		if err != nil || len(msgs) != 0 || wait < time.Second {
 			t.Fatalf("claimed %d, wait %v (%v)", len(msgs), wait, err)
 		}
+		// Without a rate limit too (--rate -1), and for a progress edit.
+		unlimited := claimOpts("w")
+		unlimited.Interval = 0
+		msgs, wait, err = s.ClaimOutbox(ctx, unlimited)
+		if err != nil || len(msgs) != 0 || wait < time.Second {
+			t.Fatalf("without a rate: claimed %d, wait %v (%v)", len(msgs), wait, err)
+		}
+		if wait, err := s.ReserveSlot(ctx, 8, 0, time.Second); err != nil || wait < 2*time.Second {
+			t.Fatalf("progress edit without a rate: wait %v (%v)", wait, err)
+		}
 	})
 }

@@ -50,6 +50,9 @@ type MeetingTally struct {
 // Unanswered is how many members have not answered.
 func (t MeetingTally) Unanswered() int { return t.Invited - t.Present - t.Absent }
 
+// Answered is how many members have answered, present or absent.
+func (t MeetingTally) Answered() int { return t.Present + t.Absent }
+
 // MeetingAnswer is one member's answer.
 type MeetingAnswer struct {
 	MemberID       int64      `db:"member_id"`
@@ -172,29 +175,68 @@ func (s *Storage) Tally(ctx context.Context, meetingID int64) (MeetingTally, err
 	return t, nil
 }
 
-// AnswersOn is the tally of the organisation's latest meeting announced to
-// start within [from, to) (the local day a report is for).
-func (s *Storage) AnswersOn(ctx context.Context, orgID int64, from, to time.Time) (MeetingTally, bool, error) {
-	var id int64
-	err := s.get(ctx, &id, `SELECT id FROM meetings WHERE org_id = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY created_at DESC, id DESC LIMIT 1`, orgID, from, to)
-	if errors.Is(err, ErrNotFound) {
-		return MeetingTally{}, false, nil
-	}
+// MeetingOn is the organisation's latest meeting announced to start within
+// [from, to) (the local day a report is for): the one its report starts
+// from. None is ErrNotFound.
+func (s *Storage) MeetingOn(ctx context.Context, orgID int64, from, to time.Time) (Meeting, error) {
+	var m Meeting
+	err := s.get(ctx, &m, `SELECT `+meetingColumns+` FROM meetings mt JOIN organisations o ON o.id = mt.org_id
+		WHERE mt.org_id = $1 AND mt.starts_at >= $2 AND mt.starts_at < $3 ORDER BY mt.created_at DESC, mt.id DESC LIMIT 1`, orgID, from, to)
 	if err != nil {
-		return MeetingTally{}, false, fmt.Errorf("storage: meeting of %d: %w", orgID, err)
+		return m, fmt.Errorf("storage: meeting of %d: %w", orgID, err)
 	}
-	t, err := s.Tally(ctx, id)
-	return t, err == nil, err
+	return m, nil
 }
 
-// MeetingsAttended counts the announced meetings, already begun, that a
-// member answered they would attend (for the member's own record).
-func (s *Storage) MeetingsAttended(ctx context.Context, memberID int64) (int, error) {
+// AbsenceReason attaches a reason to a member's "absent", and only to the
+// answer that asked for it: the one given at askedAt (zero: whichever
+// absent answer stands, for questions asked before this was recorded). An
+// answer changed since, or a meeting already begun, takes no reason.
+func (s *Storage) AbsenceReason(ctx context.Context, meetingID, memberID int64, askedAt time.Time, reason string) error {
+	return s.WithTx(ctx, func(s *Storage) error {
+		var row struct {
+			StartsAt   time.Time  `db:"starts_at"`
+			Answer     string     `db:"answer"`
+			AnsweredAt *time.Time `db:"answered_at"`
+		}
+		err := s.get(ctx, &row, `SELECT mt.starts_at, a.answer, a.answered_at FROM meeting_answers a JOIN meetings mt ON mt.id = a.meeting_id
+			WHERE a.meeting_id = $1 AND a.member_id = $2 FOR UPDATE OF a`, meetingID, memberID)
+		if err != nil {
+			return fmt.Errorf("storage: absence reason %d: %w", meetingID, err)
+		}
+		if !s.now().Before(row.StartsAt) {
+			return Errorf(CodeInvalid, "Cuộc họp đã bắt đầu nên không đổi được câu trả lời nữa.")
+		}
+		if row.Answer != AnswerAbsent || row.AnsweredAt == nil || (!askedAt.IsZero() && !row.AnsweredAt.Equal(askedAt)) {
+			return Errorf(CodeConflict, "Đồng chí đã đổi câu trả lời sau câu hỏi này, nên lý do không được ghi.")
+		}
+		if _, err := s.exec(ctx, `UPDATE meeting_answers SET reason = $3 WHERE meeting_id = $1 AND member_id = $2`, meetingID, memberID, reason); err != nil {
+			return fmt.Errorf("storage: absence reason %d: %w", meetingID, err)
+		}
+		return nil
+	})
+}
+
+// MeetingAnswer is one member's answer to a meeting's notice.
+func (s *Storage) MeetingAnswer(ctx context.Context, meetingID, memberID int64) (MeetingAnswer, error) {
+	var a MeetingAnswer
+	err := s.get(ctx, &a, `SELECT a.member_id, m.code, m.full_name, m.telegram_user_id, a.answer, a.reason, a.answered_at
+		FROM meeting_answers a JOIN members m ON m.id = a.member_id WHERE a.meeting_id = $1 AND a.member_id = $2`, meetingID, memberID)
+	if err != nil {
+		return a, fmt.Errorf("storage: answer of %d to meeting %d: %w", memberID, meetingID, err)
+	}
+	return a, nil
+}
+
+// NoticesAnsweredPresent counts the announced meetings, already begun,
+// whose notice a member answered "Có mặt": what they said they would do,
+// not attendance (the meeting report records who came).
+func (s *Storage) NoticesAnsweredPresent(ctx context.Context, memberID int64) (int, error) {
 	var n int
 	err := s.get(ctx, &n, `SELECT count(*) FROM meeting_answers a JOIN meetings mt ON mt.id = a.meeting_id
 		WHERE a.member_id = $1 AND a.answer = 'present' AND mt.starts_at <= $2`, memberID, s.now())
 	if err != nil {
-		return 0, fmt.Errorf("storage: meetings attended by %d: %w", memberID, err)
+		return 0, fmt.Errorf("storage: notices answered present by %d: %w", memberID, err)
 	}
 	return n, nil
 }

@@ -33,11 +33,11 @@ func TestMeetingAnswersAndAttendance(t *testing.T) {
 	if err != nil || tally.Invited != 2 || tally.Present != 1 || tally.Unanswered() != 1 {
 		t.Fatalf("%+v %v", tally, err)
 	}
-	if n, _ := s.MeetingsAttended(ctx, dv1.ID); n != 0 {
+	if n, _ := s.NoticesAnsweredPresent(ctx, dv1.ID); n != 0 {
 		t.Fatalf("attended before the meeting: %d", n)
 	}
 	now = now.Add(72 * time.Hour)
-	if n, _ := s.MeetingsAttended(ctx, dv1.ID); n != 1 {
+	if n, _ := s.NoticesAnsweredPresent(ctx, dv1.ID); n != 1 {
 		t.Fatalf("attended %d", n)
 	}
 	if _, err := s.AnswerMeeting(ctx, m.ID, dv1.ID, storage.AnswerAbsent, "ốm"); storage.ErrorCode(err) != storage.CodeInvalid {

@@ -111,15 +111,19 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 		}
 		start := b.Now
 		n := o.Max
+		// The budget's next free slot is after the slots other senders
+		// took, or after a flood pause (PauseSending): a pause holds
+		// whatever the rate, without a limit too, where nothing else
+		// moves it.
+		if b.Tat.After(start) {
+			start = b.Tat
+		}
+		ahead := start.Sub(b.Now)
+		if ahead > o.Horizon {
+			wait = ahead - o.Horizon
+			return nil
+		}
 		if o.Interval > 0 {
-			if b.Tat.After(start) {
-				start = b.Tat
-			}
-			ahead := start.Sub(b.Now)
-			if ahead > o.Horizon {
-				wait = ahead - o.Horizon
-				return nil
-			}
 			n = min(n, int((o.Horizon-ahead)/o.Interval)+1)
 		}
 		// The claim walks outbox_pending_idx in id order and stops after
@@ -378,7 +382,7 @@ func (s *Storage) ReserveSlot(ctx context.Context, chatID int64, interval, chatG
 			return err
 		}
 		at := b.Now
-		if interval > 0 && b.Tat.After(at) {
+		if b.Tat.After(at) { // other slots, or a flood pause, whatever the rate
 			at = b.Tat
 		}
 		var next time.Time

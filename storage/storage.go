@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database"
 	migratepg "github.com/golang-migrate/migrate/v4/database/postgres"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jmoiron/sqlx"
@@ -352,8 +353,47 @@ func SchemaVersion() uint {
 
 // Migrate brings the schema up to this binary's version. A database whose
 // schema is newer than the binary is refused: an older binary must not write
-// into tables it does not know.
+// into tables it does not know. A migration that fails, or one an earlier
+// run left failed (the schema marked dirty), is a *MigrationError.
 func (s *Storage) Migrate(ctx context.Context) (from, to uint, err error) {
+	return s.migrate(ctx, false)
+}
+
+// RetryMigration is Migrate after a migration failed: it marks the failed
+// version as not applied (the schema is at the version before it, the
+// failed file having been rolled back) and runs it again with the rest.
+// from is that earlier version. A schema no migration left failed is
+// ErrNothingToRetry, and nothing is run.
+func (s *Storage) RetryMigration(ctx context.Context) (from, to uint, err error) {
+	return s.migrate(ctx, true)
+}
+
+// ErrNothingToRetry is RetryMigration on a schema no migration left failed.
+var ErrNothingToRetry = errors.New("storage: no failed migration to retry")
+
+// MigrationError is a migration that failed. Every migration file runs as
+// one transaction (TestMigrationsAreSingleTransactions), so a failed one
+// left nothing of itself: the schema is still at Before, only marked dirty
+// at Version until `sotay migrate --retry`. Cause is PostgreSQL's message,
+// empty when the failure was left by an earlier run.
+type MigrationError struct {
+	Version, Before uint
+	File            string
+	Cause           string
+}
+
+func (e *MigrationError) Error() string {
+	retry := fmt.Sprintf("Hãy sửa nguyên nhân rồi chạy: sotay migrate --retry (đánh dấu phiên bản %d là chưa chạy và chạy lại tệp %s).", e.Version, e.File)
+	rolledBack := fmt.Sprintf("Tệp này chạy trọn trong một giao dịch nên đã được hoàn tác hết: dữ liệu không đổi, lược đồ thực tế vẫn ở phiên bản %d, "+
+		"nhưng được đánh dấu «dở dang» (dirty) ở phiên bản %d nên sotay không chạy trên cơ sở dữ liệu này.", e.Before, e.Version)
+	if e.Cause == "" {
+		return fmt.Sprintf("lược đồ cơ sở dữ liệu đang dở dang: một lần nâng lên phiên bản %d (tệp %s) trước đây đã bị lỗi.\n%s\n"+
+			"Lỗi đã được in ra lúc đó; sotay migrate --retry cũng in lại lỗi nếu nguyên nhân vẫn còn.\n%s", e.Version, e.File, rolledBack, retry)
+	}
+	return fmt.Sprintf("nâng lược đồ cơ sở dữ liệu lên phiên bản %d (tệp %s) bị lỗi: %s\n%s\n%s", e.Version, e.File, e.Cause, rolledBack, retry)
+}
+
+func (s *Storage) migrate(ctx context.Context, retry bool) (from, to uint, err error) {
 	src, err := iofs.New(migrations, "migrations")
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: migrations: %w", err)
@@ -378,16 +418,82 @@ func (s *Storage) Migrate(ctx context.Context) (from, to uint, err error) {
 		return 0, 0, fmt.Errorf("storage: schema version: %w", err)
 	}
 	want := SchemaVersion()
-	if dirty {
-		return cur, cur, fmt.Errorf("lược đồ cơ sở dữ liệu phiên bản %d đang dở dang (một lần nâng cấp bị dừng giữa chừng): hãy sửa cơ sở dữ liệu bằng tay rồi chạy lại `sotay migrate`", cur)
-	}
 	if cur > want {
 		return cur, cur, fmt.Errorf("cơ sở dữ liệu có lược đồ phiên bản %d nhưng sotay này chỉ biết đến phiên bản %d: hãy cập nhật sotay thay vì chạy bản cũ trên cơ sở dữ liệu này", cur, want)
 	}
+	failed := func(v uint, cause string) *MigrationError {
+		e := &MigrationError{Version: v, File: migrationFile(v), Cause: cause}
+		if prev, err := src.Prev(v); err == nil {
+			e.Before = prev
+		}
+		return e
+	}
+	switch {
+	case dirty && !retry:
+		return cur, cur, failed(cur, "")
+	case !dirty && retry:
+		return cur, cur, ErrNothingToRetry
+	case dirty:
+		r, _, err := src.ReadUp(cur)
+		if err != nil {
+			return cur, cur, fmt.Errorf("lược đồ dở dang ở phiên bản %d, mà sotay này không có tệp nâng cấp của phiên bản đó: hãy chạy sotay migrate --retry bằng bản sotay đã nâng lên phiên bản %d", cur, cur)
+		}
+		r.Close()
+		// The failed file was rolled back: the schema is at the version
+		// before it (none before the first).
+		before := database.NilVersion
+		if prev, err := src.Prev(cur); err == nil {
+			before = int(prev)
+		}
+		if err := m.Force(before); err != nil {
+			return cur, cur, fmt.Errorf("storage: mark version %d not applied: %w", cur, err)
+		}
+		cur = uint(max(before, 0))
+	}
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		if v, dirty, verr := m.Version(); verr == nil && dirty {
+			return cur, v, failed(v, migrationCause(err))
+		}
 		return cur, cur, fmt.Errorf("storage: migrate to %d: %w", want, err)
 	}
 	return cur, want, nil
+}
+
+// migrationFile is the name of version v's up file.
+func migrationFile(v uint) string {
+	entries, _ := migrations.ReadDir("migrations")
+	prefix := fmt.Sprintf("%04d_", v)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) && strings.HasSuffix(e.Name(), ".up.sql") {
+			return e.Name()
+		}
+	}
+	return prefix + "….up.sql"
+}
+
+// migrationCause is what PostgreSQL said about a failed migration, with
+// the line of the file, or the error as it came.
+func migrationCause(err error) string {
+	var de database.Error
+	if !errors.As(err, &de) {
+		var p *database.Error
+		if !errors.As(err, &p) {
+			return err.Error()
+		}
+		de = *p
+	}
+	var pqErr *pq.Error
+	if !errors.As(de.OrigErr, &pqErr) {
+		return fmt.Sprint(de.OrigErr)
+	}
+	msg := pqErr.Message
+	if pqErr.Detail != "" {
+		msg += " (" + pqErr.Detail + ")"
+	}
+	if de.Line > 0 {
+		msg = fmt.Sprintf("dòng %d: %s", de.Line, msg)
+	}
+	return msg
 }
 
 func int64Array(a []int64) any { return pq.Array(a) }

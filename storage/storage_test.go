@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -518,5 +520,81 @@ func TestPreparingInATransactionTakesNoSecondConnection(t *testing.T) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestFailedMigrationRetried: a migration that fails leaves the schema at
+// the version before it, marked dirty; every later Migrate says so; once
+// the cause is fixed, RetryMigration marks the failed version as not
+// applied and runs it again. Here the very first one fails, so the schema
+// goes back to no version at all.
+func TestFailedMigrationRetried(t *testing.T) {
+	ctx := context.Background()
+	s, err := storage.Open(ctx, storagetest.EmptyDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.DB().Exec(`CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.RetryMigration(ctx); !errors.Is(err, storage.ErrNothingToRetry) {
+		t.Fatalf("retry with nothing failed: %v", err)
+	}
+	fix := storagetest.FailMigrationsFrom(t, storagetest.DSN(dbName(t, s)), 1)
+	var me *storage.MigrationError
+	_, _, err = s.Migrate(ctx)
+	if !errors.As(err, &me) || me.Version != 1 || me.Before != 0 || !strings.HasPrefix(me.File, "0001_") || !strings.Contains(me.Cause, storagetest.MigrationFailure) {
+		t.Fatalf("first failure: %#v", err)
+	}
+	if _, _, err = s.Migrate(ctx); !errors.As(err, &me) || me.Version != 1 || me.Cause != "" || !strings.Contains(err.Error(), "--retry") {
+		t.Fatalf("found dirty: %v", err)
+	}
+	var tables int
+	if err := s.DB().Get(&tables, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`); err != nil || tables != 0 {
+		t.Fatalf("the failed file left %d tables (%v)", tables, err)
+	}
+	fix()
+	from, to, err := s.RetryMigration(ctx)
+	if err != nil || from != 0 || to != storage.SchemaVersion() {
+		t.Fatalf("retry: %d → %d, %v", from, to, err)
+	}
+	var v struct {
+		Version uint `db:"version"`
+		Dirty   bool `db:"dirty"`
+	}
+	if err := s.DB().Get(&v, `SELECT version, dirty FROM schema_migrations`); err != nil || v.Version != storage.SchemaVersion() || v.Dirty {
+		t.Fatalf("schema %+v (%v)", v, err)
+	}
+}
+
+// dbName is the name of the database s is connected to.
+func dbName(t *testing.T, s *storage.Storage) string {
+	t.Helper()
+	var name string
+	if err := s.DB().Get(&name, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// TestMigrationsAreSingleTransactions: every migration file runs as one
+// implicit transaction, which is what lets a failed one be retried (it
+// left nothing of itself): none ends that transaction or runs a command
+// that cannot run inside one.
+func TestMigrationsAreSingleTransactions(t *testing.T) {
+	files, err := fs.Glob(storage.Migrations(), "migrations/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%v %v", files, err)
+	}
+	outside := regexp.MustCompile(`(?im)^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION)\s*;|\bCONCURRENTLY\b|\bVACUUM\b|\bCREATE\s+DATABASE\b`)
+	for _, f := range files {
+		b, err := fs.ReadFile(storage.Migrations(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := outside.Find(b); m != nil {
+			t.Errorf("%s: %q does not run inside the file's one transaction", f, m)
+		}
 	}
 }

@@ -101,29 +101,48 @@ func (c *config) serve(ctx context.Context) error {
 
 func migrateCmd() *cobra.Command {
 	c := configFromEnv()
+	var retry bool
 	cmd := &cobra.Command{
-		Use:   "migrate",
+		Use:   "migrate [--retry]",
 		Short: "Tạo cơ sở dữ liệu nếu chưa có và nâng lược đồ lên phiên bản mới nhất",
-		Args:  cobra.NoArgs,
+		Long: "Tạo cơ sở dữ liệu nếu chưa có và nâng lược đồ lên phiên bản mới nhất.\n\n" +
+			"Mỗi tệp nâng cấp chạy trọn trong một giao dịch: tệp bị lỗi được hoàn tác hết, nhưng lược đồ bị đánh dấu\n" +
+			"«dở dang» và sotay không chạy trên nó. Sửa nguyên nhân của lỗi rồi chạy sotay migrate --retry: phiên bản\n" +
+			"bị lỗi được đánh dấu là chưa chạy và được chạy lại.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := c.open(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			from, to, err := s.Migrate(cmd.Context())
+			out := cmd.OutOrStdout()
+			migrate, retried := s.Migrate, false
+			if retry {
+				migrate, retried = s.RetryMigration, true
+			}
+			from, to, err := migrate(cmd.Context())
+			if errors.Is(err, storage.ErrNothingToRetry) {
+				fmt.Fprintln(out, "Không có lần nâng lược đồ nào bị lỗi để chạy lại.")
+				retried = false
+				from, to, err = s.Migrate(cmd.Context())
+			}
 			if err != nil {
 				return err
 			}
-			if from == to {
-				fmt.Fprintf(cmd.OutOrStdout(), "Lược đồ cơ sở dữ liệu đã ở phiên bản mới nhất (%d).\n", to)
-			} else {
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã nâng lược đồ cơ sở dữ liệu từ phiên bản %d lên %d.\n", from, to)
+			switch {
+			case retried:
+				fmt.Fprintf(out, "Đã chạy lại phần nâng cấp bị lỗi: lược đồ cơ sở dữ liệu đã nâng từ phiên bản %d lên %d.\n", from, to)
+			case from == to:
+				fmt.Fprintf(out, "Lược đồ cơ sở dữ liệu đã ở phiên bản mới nhất (%d).\n", to)
+			default:
+				fmt.Fprintf(out, "Đã nâng lược đồ cơ sở dữ liệu từ phiên bản %d lên %d.\n", from, to)
 			}
 			return nil
 		},
 	}
 	c.dbFlags(cmd)
+	cmd.Flags().BoolVar(&retry, "retry", false, "sau khi đã sửa nguyên nhân: đánh dấu phiên bản bị lỗi là chưa chạy và chạy lại")
 	return cmd
 }
 

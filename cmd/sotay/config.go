@@ -37,6 +37,12 @@ type config struct {
 	// SendRate is the outbox budget in messages per second shared by
 	// every sender process (SEND_RATE).
 	SendRate float64
+	// Now is the clock every command reads "now" and "today" from (c.now
+	// gives it in TZ's zone, the storage gets it the same way): time.Now,
+	// or running on from the instant SOTAY_NOW names (tests; replaying a
+	// day). nowErr is an unreadable SOTAY_NOW, said by location.
+	Now    func() time.Time
+	nowErr error
 }
 
 func envOr(key, def string) string {
@@ -47,7 +53,10 @@ func envOr(key, def string) string {
 }
 
 func configFromEnv() *config {
+	now, nowErr := clockFromEnv()
 	return &config{
+		Now:           now,
+		nowErr:        nowErr,
 		DatabaseURL:   envOr("DATABASE_URL", DefaultDatabaseURL),
 		Token:         os.Getenv("TELEGRAM_BOT_TOKEN"),
 		APIURL:        envOr("TELEGRAM_API_URL", bot.DefaultAPIURL),
@@ -97,7 +106,12 @@ func (c *config) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
+// location is the commune's time zone (TZ); it also refuses an unreadable
+// SOTAY_NOW, so that no command runs on a clock it was not given.
 func (c *config) location() (*time.Location, error) {
+	if c.nowErr != nil {
+		return nil, c.nowErr
+	}
 	loc, err := time.LoadLocation(c.TZ)
 	if err != nil {
 		return nil, fmt.Errorf("TZ=%q không phải múi giờ: hãy dùng ví dụ Asia/Ho_Chi_Minh", c.TZ)
@@ -105,9 +119,33 @@ func (c *config) location() (*time.Location, error) {
 	return loc, nil
 }
 
+// now is the command's clock in loc: its today is the commune's.
+func (c *config) now(loc *time.Location) time.Time { return c.Now().In(loc) }
+
+// clockFromEnv is time.Now, or with SOTAY_NOW (RFC 3339) a clock that
+// starts at that instant and runs on.
+func clockFromEnv() (func() time.Time, error) {
+	v := strings.TrimSpace(os.Getenv("SOTAY_NOW"))
+	if v == "" {
+		return time.Now, nil
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Now, fmt.Errorf("SOTAY_NOW=%q không phải thời điểm: hãy ghi dạng 2026-11-15T06:51:00+07:00, hoặc bỏ biến này", v)
+	}
+	start := time.Now()
+	return func() time.Time { return at.Add(time.Since(start)) }, nil
+}
+
 // open connects to the database (creating it when missing) and, when
-// migrate is true, brings its schema up to date.
+// migrate is true, brings its schema up to date. The storage reads the
+// command's clock in the commune's zone, so its days are the commune's.
 func (c *config) open(ctx context.Context, migrate bool, opts ...storage.Option) (*storage.Storage, error) {
+	loc, err := c.location()
+	if err != nil {
+		return nil, err
+	}
+	opts = append([]storage.Option{storage.WithClock(func() time.Time { return c.now(loc) })}, opts...)
 	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	s, err := storage.Open(octx, c.DatabaseURL, opts...)

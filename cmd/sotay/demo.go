@@ -131,7 +131,7 @@ func (c *config) openDemo(ctx context.Context, reset bool, loc *time.Location, o
 		if err != nil {
 			return nil, err
 		}
-		created, err := demodata.Generate(ctx, s, time.Now().In(loc))
+		created, err := demodata.Generate(ctx, s, c.now(loc))
 		switch {
 		case errors.Is(err, demodata.ErrStale) && attempt == 0:
 			s.Close()

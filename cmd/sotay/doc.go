@@ -139,7 +139,7 @@ func docAddCmd() *cobra.Command {
 				return err
 			}
 			in := storage.DocumentInput{Draft: draft, Actor: "cli"}
-			if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
+			if err := f.apply(cmd, &in, c.now(loc)); err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -189,7 +189,7 @@ func docEditCmd() *cobra.Command {
 				}
 				in := d.Input()
 				in.Actor = "cli"
-				if err := f.apply(cmd, &in, time.Now().In(loc)); err != nil {
+				if err := f.apply(cmd, &in, c.now(loc)); err != nil {
 					return err
 				}
 				return s.WithTx(ctx, func(s *storage.Storage) error {

@@ -89,7 +89,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	}
 	var dueOn *time.Time
 	if a.due != "" {
-		d, err := parseDue(a.due, time.Now().In(loc))
+		d, err := parseDue(a.due, c.now(loc))
 		if err != nil {
 			return err
 		}

@@ -66,7 +66,7 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(loc)
+	now := c.now(loc)
 	day := func(flag, s string) (time.Time, error) {
 		if strings.TrimSpace(s) == "" {
 			return time.Time{}, fmt.Errorf("thiếu --%s NGÀY: ví dụ sotay reports %s --from 01/11/2026 --to 30/11/2026", flag, what)

@@ -87,7 +87,7 @@ func (fc figureCmd) command(cmd *cobra.Command) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		q.now = time.Now().In(loc)
+		q.now = c.now(loc)
 		if !fc.byMonth {
 			if q.from, q.to, err = f.period(q.now, fc.periodExample); err != nil {
 				return err
@@ -101,7 +101,7 @@ func (fc figureCmd) command(cmd *cobra.Command) *cobra.Command {
 			}
 			q.root = root
 			return fc.show(ctx, cmd.OutOrStdout(), s, q)
-		}, inZone(loc))
+		})
 	}
 	c.dbFlags(cmd)
 	cmd.Flags().StringVar(&f.org, "org", "", "`MÃ` tổ chức cần xem, gồm mọi cấp dưới (mặc định Đảng bộ xã; xem sotay orgs list)")
@@ -157,12 +157,6 @@ func reportCmd() *cobra.Command {
 			"kiểm tra giám sát.",
 		Example: "  sotay report --from 01/07/2026 --to hôm nay\n  sotay report --from 01/07/2026 --to 31/12/2026 --org DBTRUONG --xlsx bao-cao.xlsx",
 	})
-}
-
-// inZone is the storage's clock in loc, so that days and months are the
-// commune's.
-func inZone(loc *time.Location) storage.Option {
-	return storage.WithClock(func() time.Time { return time.Now().In(loc) })
 }
 
 // writeCSV writes header and a record of each row.
@@ -342,7 +336,7 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(loc)
+	now := c.now(loc)
 	byDoc := strings.TrimSpace(number) != ""
 	if byDoc && (f.from != "" || f.to != "") {
 		return errors.New("chỉ chọn một: --doc SỐ_HIỆU (một văn bản) hoặc --from/--to (mọi đợt gửi trong thời gian đó)")
@@ -396,5 +390,5 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 			return nil
 		}
 		return writeStudyTable(out, rows)
-	}, inZone(loc))
+	})
 }

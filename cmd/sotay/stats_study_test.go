@@ -249,3 +249,92 @@ func TestStudyClose(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// localTimes are the moments the date checks are tried at, on 15/03/2027
+// in Asia/Ho_Chi_Minh, as SOTAY_NOW in UTC: half past midnight (still the
+// 14th in UTC), 06:51 (the issue's case) and half past eleven.
+var localTimes = []struct {
+	name string
+	now  string
+}{
+	{"At0030", "2027-03-14T17:30:00Z"},
+	{"At0651", "2027-03-14T23:51:00Z"},
+	{"At2330", "2027-03-15T16:30:00Z"},
+}
+
+// TestStudyOfflineTodayIsLocal: "today" of study offline is the local
+// date of TZ whatever the hour, for its own check and the storage's.
+func TestStudyOfflineTodayIsLocal(t *testing.T) {
+	for _, tc := range localTimes {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := studyDB(t)
+			env := []string{"DATABASE_URL=" + dsn, "SOTAY_NOW=" + tc.now}
+			r := run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5")
+			if r.code != 0 || !strings.Contains(r.stdout, "buổi sinh hoạt ngày 15/03/2027: ghi 1") {
+				t.Fatalf("today: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+			r = run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV4", "--on", "16/03/2027")
+			if r.code == 0 || !strings.Contains(r.stderr, "16/03/2027 chưa tới") {
+				t.Fatalf("tomorrow: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+			r = run(t, env, "study", "offline", "--doc", "21-KL/TW", "--member", "DV4", "--on", "15/03/2027")
+			if r.code != 0 || !strings.Contains(r.stdout, "ghi 1") {
+				t.Fatalf("today named: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+			days := storagetest.Pairs[string, string](t, open(t, dsn), `SELECT m.code AS k, to_char(a.offline_meeting_on, 'YYYY-MM-DD') AS v
+				FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.offline_meeting_on IS NOT NULL AND m.code IN ('DV4', 'DV5')`)
+			if days["DV4"] != "2027-03-15" || days["DV5"] != "2027-03-15" {
+				t.Fatalf("meeting days %v", days)
+			}
+		})
+	}
+}
+
+// TestPushDueTodayIsLocal: --due today is taken and yesterday refused,
+// the days being the local ones at every hour.
+func TestPushDueTodayIsLocal(t *testing.T) {
+	for _, tc := range localTimes {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := studyDB(t)
+			env := []string{"DATABASE_URL=" + dsn, "SOTAY_NOW=" + tc.now}
+			r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--due", "14/03/2027")
+			if r.code == 0 || !strings.Contains(r.stderr, "--due 14/03/2027 đã qua") || !strings.Contains(r.stderr, "từ hôm nay (15/03/2027)") {
+				t.Fatalf("yesterday: exit %d: %s", r.code, r.stderr)
+			}
+			if r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--due", "hôm nay"); r.code != 0 {
+				t.Fatalf("today: exit %d: %s", r.code, r.stderr)
+			}
+			var due string
+			if err := open(t, dsn).DB().Get(&due, `SELECT to_char(due_on, 'YYYY-MM-DD') FROM campaigns WHERE due_on IS NOT NULL`); err != nil || due != "2027-03-15" {
+				t.Fatalf("due %q (%v)", due, err)
+			}
+		})
+	}
+}
+
+func TestUnreadableClockRefused(t *testing.T) {
+	r := run(t, []string{"DATABASE_URL=" + studyDB(t), "SOTAY_NOW=hôm qua"}, "study", "offline", "--doc", "21-KL/TW", "--member", "DV5")
+	if r.code == 0 || !strings.Contains(r.stderr, "SOTAY_NOW") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestDocDateTodayIsLocal: a document issued today (the local date) is
+// taken and one dated tomorrow refused, at every hour.
+func TestDocDateTodayIsLocal(t *testing.T) {
+	for _, tc := range localTimes {
+		t.Run(tc.name, func(t *testing.T) {
+			env := []string{"DATABASE_URL=" + studyDB(t), "SOTAY_NOW=" + tc.now}
+			add := func(number, date string) result {
+				return run(t, env, "doc", "add", "--kind", "thong_bao", "--number", number, "--title", "Thông báo lịch họp",
+					"--issuer", "Đảng ủy xã", "--date", date, "--summary", "Tóm tắt.")
+			}
+			if r := add("01-TB/ĐU", "16/03/2027"); r.code == 0 || !strings.Contains(r.stderr, "16/03/2027 ở tương lai") {
+				t.Fatalf("tomorrow: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+			if r := add("02-TB/ĐU", "15/03/2027"); r.code != 0 || !strings.Contains(r.stdout, "Đã đăng") {
+				t.Fatalf("today: exit %d: %s %s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}

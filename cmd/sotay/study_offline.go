@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -71,7 +70,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 	if len(strings.TrimSpace(strings.Join(codes, ""))) == 0 {
 		return errors.New("không có mã đảng viên nào: hãy ghi --member DV0001,DV0002 hoặc một tệp có mã ở cột đầu")
 	}
-	now := time.Now().In(loc)
+	now := c.now(loc)
 	on := now
 	if a.on != "" {
 		if on, err = vn.ParseDate(a.on, now); err != nil {
