@@ -186,13 +186,10 @@ func recentDays(r *Request, n int) []time.Time {
 	return out
 }
 
-// pickDay takes a date shortcut's day: a real day, not to come.
+// pickDay takes a date shortcut's day, checked as a typed report day is
+// (quickform.CheckReportDay): a forged button may carry any day.
 func pickDay(r *Request, a Args) (time.Time, error) {
-	t, ok := ShortcutDate(a, 0, time.UTC)
-	if !ok || t.After(today(r)) {
-		return t, storage.ErrNotFound
-	}
-	return t, nil
+	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckReportDay(t, today(r)) })
 }
 
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with

@@ -3,11 +3,14 @@ package handlers
 import (
 	"fmt"
 	"time"
+
+	"sotay/storage"
 )
 
 // Widgets draw the parts of a dialog step that every dialog needs: a paged
 // list to pick from, a list to tick, date shortcuts, a counter. They only
-// draw; the step's actions decide what a press does and re-check every id.
+// draw; the step's actions decide what a press does and re-check every id
+// and every value (with the field's own rule, as typed text is).
 
 // Item is one choice of a list widget.
 type Item struct {
@@ -115,14 +118,21 @@ func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ..
 	return rows
 }
 
-// ShortcutDate reads the day a DateShortcuts button carries.
-func ShortcutDate(a Args, i int, loc *time.Location) (time.Time, bool) {
+// ShortcutDay reads the day a DateShortcuts button (or any day button)
+// carries and checks it with check, the rule the field's typed day goes
+// through (a quick-form check, say): a button is input like typed text.
+// Data that is no day at all is "not found", as for a forged id.
+func ShortcutDay(a Args, i int, loc *time.Location, check func(day time.Time) error) (time.Time, error) {
 	t, err := time.ParseInLocation("20060102", a.Arg(i), loc)
-	return t, err == nil
+	if err != nil {
+		return t, storage.ErrNotFound
+	}
+	return t, fieldError(check(t))
 }
 
 // Counter draws "− value +" with steps of one and five; a press sends
-// "action:<new value>", already kept within [lo, hi].
+// "action:<new value>", kept within [lo, hi] when drawn: the step checks
+// the value it gets with the field's own rule, as a typed one.
 func Counter[D any](c *Conv[D], action string, value, lo, hi int) Row {
 	clamp := func(v int) int { return min(max(v, lo), hi) }
 	return newRow(

@@ -213,9 +213,6 @@ func OrgCodeShaped(f string) bool {
 	return strings.ContainsAny(f, "0123456789") || strings.ToUpper(f) == f
 }
 
-// MeetingKind reads a meeting kind, "" when the text is none.
-func MeetingKind(s string) string { return meetingKind(s) }
-
 // meetingKind is the meeting kind a field names, "" when none: the rule of
 // ReadMeetingKind, and how a form finds its kind field.
 func meetingKind(s string) string {
@@ -230,9 +227,6 @@ func meetingKind(s string) string {
 	}
 	return ""
 }
-
-// SupervisionKind reads a supervision kind, "" when the text is none.
-func SupervisionKind(s string) string { return supervisionKind(s) }
 
 // supervisionKind is the supervision kind a field names, "" when none (see
 // meetingKind).
