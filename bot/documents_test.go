@@ -173,14 +173,15 @@ func TestDocumentLibrary(t *testing.T) {
 
 	t.Run("ForgedButtonRefused", func(t *testing.T) {
 		n := len(outsider.CallbackAnswers())
+		// Answered as a withdrawn document is: nothing says it exists.
 		outsider.Press(outsiderMenu.ID, fmt.Sprintf("doc:%d", cb1Doc.ID))
 		ans := waitCallback(t, outsider, n+1)
-		if !strings.Contains(ans.Text, "không có quyền") || !ans.ShowAlert {
+		if !strings.Contains(ans.Text, "đã được thu hồi, chưa được đăng hoặc không dành cho đồng chí") || !ans.ShowAlert {
 			t.Fatalf("forged doc: %+v", ans)
 		}
 		outsider.Press(outsiderMenu.ID, fmt.Sprintf("df:%d", cb1Doc.ID))
 		ans = waitCallback(t, outsider, n+2)
-		if !strings.Contains(ans.Text, "không có quyền") || len(documentsSent(outsider)) != 0 {
+		if !strings.Contains(ans.Text, "không dành cho đồng chí") || len(documentsSent(outsider)) != 0 {
 			t.Fatalf("forged file: %+v, %d files sent", ans, len(documentsSent(outsider)))
 		}
 	})
