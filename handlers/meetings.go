@@ -148,11 +148,20 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 			}},
 			{ID: "dup", View: h.meetingDupView, Actions: map[string]meetingAction{
 				"rp": func(ctx context.Context, c *meetingConv, a Args) error {
-					id, err := a.ID(0)
+					// Only the report the step offers to replace: this
+					// month's regular one of the draft's organisation.
+					old, err := h.meetingToReplace(ctx, c)
 					if err != nil {
 						return err
 					}
-					c.Draft.Replace = id
+					var offered []Item
+					if old != nil {
+						offered = []Item{{ID: old.ID}}
+					}
+					if _, err := Chosen(offered, a, 0); err != nil {
+						return err
+					}
+					c.Draft.Replace = old.ID
 					return h.meetingSend(ctx, c, nil)
 				},
 				"e": gotoStep[meetingDraft]("edit"),

@@ -51,73 +51,93 @@ func (h *Handlers) offlineStart(ctx context.Context, r *Request) error {
 	return h.offline.Start(ctx, r, "camp", offlineDraft{})
 }
 
-func (h *Handlers) offlineCampaigns(ctx context.Context, r *Request) ([]storage.OpenCampaign, error) {
+// campaignsInScope are the open campaigns with members in the asker's
+// secretary scope: the one list the campaign pickers (offline study,
+// /nhacnho) offer, each keeping those it needs.
+func campaignsInScope(ctx context.Context, r *Request) ([]storage.OpenCampaign, error) {
 	return r.Store.OpenCampaigns(ctx, r.Scope(Secretary).Roots())
 }
 
-func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
-	cs, err := h.offlineCampaigns(ctx, c.Request)
+// offlineCampItems are the campaigns the camp step offers: every one in
+// scope (campaignsInScope).
+func offlineCampItems(ctx context.Context, r *Request) ([]Item, error) {
+	cs, err := campaignsInScope(ctx, r)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	var items []Item
 	for _, x := range cs {
 		items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · còn %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
+	}
+	return items, nil
+}
+
+func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
+	items, err := offlineCampItems(ctx, c.Request)
+	if err != nil {
+		return "", nil, err
 	}
 	return Pick(c, "camp", items, "c", "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):",
 		"Không có đợt học tập nào đang mở trong phạm vi của đồng chí.")
 }
 
 func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) error {
-	id, err := a.ID(0)
+	items, err := offlineCampItems(ctx, c.Request)
 	if err != nil {
 		return err
 	}
-	cs, err := h.offlineCampaigns(ctx, c.Request)
+	camp, err := Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
-	for _, x := range cs {
-		if x.ID == id {
-			c.Draft = offlineDraft{Camp: id}
-			orgs, err := c.Store.OfflineOrgs(ctx, id, c.Scope(Secretary).Roots())
-			if err != nil {
-				return err
-			}
-			if len(orgs) == 1 {
-				// One cell (a cell's secretary): no need to ask.
-				c.Draft.Org = orgs[0].ID
-				c.Goto("date")
-				return nil
-			}
-			c.Goto("org")
-			return nil
-		}
+	c.Draft = offlineDraft{Camp: camp.ID}
+	orgs, err := offlineOrgItems(ctx, c)
+	if err != nil {
+		return err
 	}
-	return storage.ErrForbidden
+	if len(orgs) == 1 {
+		// One cell (a cell's secretary): no need to ask.
+		c.Draft.Org = orgs[0].ID
+		c.Goto("date")
+		return nil
+	}
+	c.Goto("org")
+	return nil
 }
 
-func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
+// offlineOrgItems are the cells the org step offers: those in scope with
+// members assigned the draft's campaign who have not studied it (or were
+// ticked lately).
+func offlineOrgItems(ctx context.Context, c *offlineConv) ([]Item, error) {
 	orgs, err := c.Store.OfflineOrgs(ctx, c.Draft.Camp, c.Scope(Secretary).Roots())
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	var items []Item
 	for _, o := range orgs {
 		items = append(items, Item{ID: o.ID, Label: fmt.Sprintf("%s · %d chưa học", o.Name, o.Open)})
 	}
+	return items, nil
+}
+
+func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
+	items, err := offlineOrgItems(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
 	return Pick(c, "org", items, "o", "Chọn chi bộ:", "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!")
 }
 
 func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) error {
-	id, err := a.ID(0)
+	items, err := offlineOrgItems(ctx, c)
 	if err != nil {
 		return err
 	}
-	if err := c.Scope(Secretary).Check(ctx, id); err != nil {
+	o, err := Chosen(items, a, 0)
+	if err != nil {
 		return err
 	}
-	c.Draft.Org = id
+	c.Draft.Org = o.ID
 	c.Goto("date")
 	return nil
 }

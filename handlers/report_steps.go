@@ -77,8 +77,8 @@ func answered[D reportDraft](set func(*D)) func(context.Context, *Conv[D], Args)
 }
 
 // orgStep picks the organisation with buttons (reportOrgItems; cellsOnly
-// keeps the cells). A press names an organisation the sender must report
-// for (a forged button may name any); set takes it into the draft.
+// keeps the cells). A press names one of the organisations the step offers
+// (a forged button may name any: Chosen); set takes it into the draft.
 func orgStep[D any](title, question string, cellsOnly bool, set func(context.Context, *Conv[D], int64) error) *Step[D] {
 	return &Step[D]{ID: "org",
 		View: func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
@@ -90,14 +90,15 @@ func orgStep[D any](title, question string, cellsOnly bool, set func(context.Con
 		},
 		Actions: map[string]func(context.Context, *Conv[D], Args) error{
 			"o": func(ctx context.Context, c *Conv[D], a Args) error {
-				id, err := a.ID(0)
+				items, err := reportOrgItems(ctx, c.Request, cellsOnly)
 				if err != nil {
 					return err
 				}
-				if err := mayReport(ctx, c.Request, id); err != nil {
+				o, err := Chosen(items, a, 0)
+				if err != nil {
 					return err
 				}
-				return set(ctx, c, id)
+				return set(ctx, c, o.ID)
 			},
 		}}
 }

@@ -217,8 +217,10 @@ func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
 	return storage.ErrNotFound
 }
 
-// pressedReport is the report a button names (its second argument), if
-// the sender reports for its organisation: a forged button may name any.
+// pressedReport is the report a button names (its second argument), if it
+// is one the asker may see (reportScope; a forged button may name any). One
+// they may not see is answered as a report that is not there, and nothing
+// of it shows.
 func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) {
 	id, err := r.ArgID(1)
 	if err != nil {
@@ -228,11 +230,20 @@ func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) 
 	if err != nil {
 		return storage.ReportInfo{}, err
 	}
-	if err := mayReport(ctx, r, info.OrgID); err != nil {
+	ok, err := reportScope(r).Covers(ctx, info.OrgID)
+	if err != nil {
 		return storage.ReportInfo{}, err
+	}
+	if !ok {
+		return storage.ReportInfo{}, storage.ErrNotFound
 	}
 	return info, nil
 }
+
+// reportScope is whose reports the asker may see: the organisations of
+// their secretary scope. /baocao lists the reports of its subtrees, and a
+// button naming a report is taken only for one of them (pressedReport).
+func reportScope(r *Request) *Scope { return r.Scope(Secretary) }
 
 func editButton(typ string, id int64) Button {
 	return button("✏️ Sửa", cbReportEdit, typ, id)

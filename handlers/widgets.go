@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"sotay/storage"
@@ -10,7 +11,7 @@ import (
 // Widgets draw the parts of a dialog step that every dialog needs: a paged
 // list to pick from, a list to tick, date shortcuts, a counter. They only
 // draw; the step's actions decide what a press does and re-check every id
-// and every value (with the field's own rule, as typed text is).
+// (Chosen) and every value (with the field's own rule, as typed text is).
 
 // Item is one choice of a list widget.
 type Item struct {
@@ -34,6 +35,39 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) Keybo
 		rows = append(rows, nav)
 	}
 	return rows
+}
+
+// msgNotOffered answers a press naming an item the step's list does not
+// hold: one gone since the list was drawn, or one it never offered (a
+// forged button). Both get this answer and the list as it is now, so a
+// forged id learns nothing of what it names.
+const msgNotOffered = "Mục này không còn trong danh sách. Đồng chí chọn lại trong danh sách mới nhất."
+
+// errNotOffered is returned by a step's action for a press naming an item
+// its list does not hold; the engine answers it like a stale button
+// (msgNotOffered) and draws the step again, keeping nothing of the press.
+var errNotOffered = storage.Errorf(storage.CodeNotFound, msgNotOffered)
+
+// Chosen is the item argument i of a press names, looked up in items, the
+// list the step offers (built by the same function that drew it): an id
+// not in it, or no id at all, is errNotOffered.
+func Chosen(items []Item, a Args, i int) (Item, error) {
+	id, err := a.ID(i)
+	if err != nil {
+		return Item{}, errNotOffered
+	}
+	for _, it := range items {
+		if it.ID == id {
+			return it, nil
+		}
+	}
+	return Item{}, errNotOffered
+}
+
+// Offered reports whether items holds id: an id kept in a draft is checked
+// again, when the answer is drawn, against the list it was chosen from.
+func Offered(items []Item, id int64) bool {
+	return slices.ContainsFunc(items, func(it Item) bool { return it.ID == id })
 }
 
 // Pick is a whole window to choose one item: the question above a Select
