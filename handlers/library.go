@@ -68,8 +68,9 @@ func (h *Handlers) readableArg(ctx context.Context, r *Request) (storage.Documen
 // visibleDocuments says which of ids the asker may open: the documents
 // readable by them (published, for their organisation or assigned to
 // them), and for the commune's admin any published one (to withdraw it).
-// It is the one rule of every list that offers documents to open or to
-// count (the library, search, /thongke) and of every button naming one.
+// The /thongke document list and every button naming a document go
+// through it; the library and search list by the same rule in SQL
+// (storage's documentReadableSQL).
 func visibleDocuments(ctx context.Context, r *Request, ids []int64) (map[int64]bool, error) {
 	ok, err := r.Store.Readable(ctx, *r.Member, r.Has(Admin), ids)
 	if err != nil {
