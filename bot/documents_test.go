@@ -173,15 +173,109 @@ func TestDocumentLibrary(t *testing.T) {
 
 	t.Run("ForgedButtonRefused", func(t *testing.T) {
 		n := len(outsider.CallbackAnswers())
+		// Answered as a withdrawn document is: nothing says it exists.
 		outsider.Press(outsiderMenu.ID, fmt.Sprintf("doc:%d", cb1Doc.ID))
 		ans := waitCallback(t, outsider, n+1)
-		if !strings.Contains(ans.Text, "không có quyền") || !ans.ShowAlert {
+		if !strings.Contains(ans.Text, "đã được thu hồi, chưa được đăng hoặc không dành cho đồng chí") || !ans.ShowAlert {
 			t.Fatalf("forged doc: %+v", ans)
 		}
 		outsider.Press(outsiderMenu.ID, fmt.Sprintf("df:%d", cb1Doc.ID))
 		ans = waitCallback(t, outsider, n+2)
-		if !strings.Contains(ans.Text, "không có quyền") || len(documentsSent(outsider)) != 0 {
+		if !strings.Contains(ans.Text, "không dành cho đồng chí") || len(documentsSent(outsider)) != 0 {
 			t.Fatalf("forged file: %+v, %d files sent", ans, len(documentsSent(outsider)))
 		}
 	})
+}
+
+// The /thongke document step through the whole bot: a secretary is offered
+// the documents pushed to their cell that they may open, and a press forged
+// from that list to name another document (outside their audience,
+// withdrawn since it was pushed, a draft, none at all) is answered as a
+// stale button: neither the list, nor the answer, nor a title shows it.
+func TestForgedStatsDocumentRefused(t *testing.T) {
+	h := start(t, bot.Config{})
+	ctx := context.Background()
+	org := func(code string) int64 {
+		o, err := h.s.Organisation(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	doc := func(number string, draft bool, audience ...string) int64 {
+		d, err := h.s.CreateDocument(ctx, storage.DocumentInput{Kind: "ket_luan", Number: number, Issuer: "Tỉnh ủy",
+			IssuedOn: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Title: "Văn bản " + number, Draft: draft, Audience: audience, Actor: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	push := func(id int64, code string) {
+		if _, err := h.s.CreateCampaign(ctx, storage.CampaignInput{DocumentID: id, OrgIDs: []int64{org(code)}, Actor: "test",
+			Message: func(d storage.Document, _ storage.Campaign, _ int64) (string, any) { return d.Number, nil }}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Pushed before anyone is linked: no pushed message names them.
+	shown := doc("34-KL/TW", false)
+	push(shown, "CB1")
+	other := doc("31-KL/TW", false, "CB2")
+	push(other, "CB2")
+	withdrawn := doc("32-KL/TW", false)
+	push(withdrawn, "CB1")
+	if _, err := h.s.WithdrawDocumentByID(ctx, withdrawn, "test"); err != nil {
+		t.Fatal(err)
+	}
+	draft := doc("33-KL/TW", true)
+	hidden := []string{"31-KL/TW", "32-KL/TW", "33-KL/TW"}
+
+	h.grant("DV2", storage.RoleSecretary, "CB1")
+	hoa := h.linkedUser("DV2", 4201, "Hoa")
+	hoa.SendText("/thongke")
+	waitText(t, hoa, "Đồng chí muốn xem số liệu nào?")
+	mustPress(t, hoa, "📚 Học tập")
+	waitText(t, hoa, "Học tập — Chi bộ bản Nà Hiên")
+	waitCallback(t, hoa, 1) // the press on "📚 Học tập" answered
+	// legit is the callback data of the one document offered.
+	legit := func() (int, string) {
+		t.Helper()
+		msgs := hoa.Messages()
+		for i := len(msgs) - 1; i >= 0; i-- {
+			for _, row := range msgs[i].InlineKeyboard {
+				for _, b := range row {
+					if strings.HasPrefix(b.Text, "34-KL/TW") && b.CallbackData != nil {
+						return msgs[i].ID, *b.CallbackData
+					}
+				}
+			}
+		}
+		t.Fatal("the document step does not offer 34-KL/TW")
+		return 0, ""
+	}
+	showsNone := func(t *testing.T) {
+		t.Helper()
+		for _, m := range hoa.Messages() {
+			all := m.Plain + "\n" + strings.Join(m.Buttons(), "\n")
+			for _, x := range append(hidden, "Học tập Kết luận") {
+				if strings.Contains(all, x) {
+					t.Fatalf("%q shown in %q", x, all)
+				}
+			}
+		}
+	}
+	showsNone(t)
+	for _, id := range []int64{other, withdrawn, draft, 999999} {
+		n := len(hoa.CallbackAnswers())
+		msg, data := legit()
+		hoa.Press(msg, strings.Replace(data, fmt.Sprintf(":d:%d", shown), fmt.Sprintf(":d:%d", id), 1))
+		ans := waitCallback(t, hoa, n+1)
+		if !strings.Contains(ans.Text, "không còn trong danh sách") {
+			t.Fatalf("forged %d answered %+v", id, ans)
+		}
+		showsNone(t)
+	}
+	// The document offered is still answered.
+	msg, data := legit()
+	hoa.Press(msg, data)
+	waitText(t, hoa, "Học tập Kết luận số 34-KL/TW — Chi bộ bản Nà Hiên")
 }

@@ -126,6 +126,16 @@ func (a Args) Int(i, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// Number is argument i as any integer, for a value the step checks with
+// its field's rule (as a typed value); malformed is "not found".
+func (a Args) Number(i int) (int, error) {
+	n, err := strconv.Atoi(a.Arg(i))
+	if err != nil {
+		return 0, storage.ErrNotFound
+	}
+	return n, nil
+}
+
 // Offset is argument i as a list offset; anything malformed is the first page.
 func (a Args) Offset(i int) int {
 	n, err := strconv.Atoi(a.Arg(i))

@@ -28,7 +28,9 @@ import (
 // "name:<intent>.<rev>:action:args…": a press on a message of an earlier run
 // of the dialog (another intent) or an older drawing of this run (another
 // revision: a message the dialog has since moved on from, or a copy sent
-// again after a typed answer) is known and changes nothing.
+// again after a typed answer) is known and changes nothing. So does a press
+// naming an item its step's list does not hold (errNotOffered): forged or
+// gone, it gets the same toast and the list as it is now.
 //
 // To write a dialog: declare its draft type and a *Dialog[Draft] with its
 // steps in one file, put {Dialog: d} in the handler list (it takes the dialog's
@@ -225,7 +227,16 @@ func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if err := fn(ctx, c, args); err != nil {
-		return err
+		if !errors.Is(err, errNotOffered) {
+			return err
+		}
+		// An item the step's list does not hold (Chosen): answered like a
+		// stale button, with the step drawn again as stored, its list as
+		// it is now; nothing of the press is kept.
+		if c, err = d.load(ctx, r); err != nil {
+			return err
+		}
+		r.Toast = msgNotOffered
 	}
 	return c.finish(ctx, false)
 }

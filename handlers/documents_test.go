@@ -113,6 +113,10 @@ func docEnv(t *testing.T) (*env, storage.Document, storage.Document) {
 	return e, cb1, all
 }
 
+// msgDocGone is the one answer to a button naming a document the asker may
+// not open: withdrawn, never published, outside their audience, or none.
+const msgDocGone = "Văn bản này đã được thu hồi, chưa được đăng hoặc không dành cho đồng chí."
+
 func TestDocumentHandlers(t *testing.T) {
 	e, cb1, all := docEnv(t)
 	tests := []struct {
@@ -129,9 +133,12 @@ func TestDocumentHandlers(t *testing.T) {
 		{"ViewEscapesSummary", 701, "", fmt.Sprintf("doc:%d", cb1.ID), "Tóm tắt &lt;quan trọng&gt;."},
 		{"TextFirstPage", 701, "", fmt.Sprintf("dt:%d:1", cb1.ID), "trang 1/"},
 		{"TextPageBeyondLastShowsLast", 701, "", fmt.Sprintf("dt:%d:99", cb1.ID), "trang 3/3"},
-		{"ForgedViewRefused", 703, "", fmt.Sprintf("doc:%d", cb1.ID), "callback:Đồng chí không có quyền"},
-		{"ForgedTextRefused", 703, "", fmt.Sprintf("dt:%d:1", cb1.ID), "callback:Đồng chí không có quyền"},
-		{"ForgedFileRefused", 703, "", fmt.Sprintf("df:%d", cb1.ID), "callback:Đồng chí không có quyền"},
+		// A document outside the asker's audience is answered as a withdrawn
+		// one, and as an id that names nothing: a forged id learns nothing.
+		{"ForgedViewRefused", 703, "", fmt.Sprintf("doc:%d", cb1.ID), "callback:" + msgDocGone},
+		{"ForgedTextRefused", 703, "", fmt.Sprintf("dt:%d:1", cb1.ID), "callback:" + msgDocGone},
+		{"ForgedFileRefused", 703, "", fmt.Sprintf("df:%d", cb1.ID), "callback:" + msgDocGone},
+		{"ForgedIDOfNothingAnsweredAlike", 703, "", fmt.Sprintf("doc:%d", all.ID+1000), "callback:" + msgDocGone},
 		{"MemberCannotWithdraw", 701, "", fmt.Sprintf("dw:%d:y", all.ID), "callback:Đồng chí không có quyền"},
 		{"AdminOpensAnyPublished", 702, "", fmt.Sprintf("doc:%d", all.ID), "Nghị quyết số 57-NQ/TW"},
 		{"SearchByNumberForm", 701, "/tim ket luan 21", "", "Kết quả cho «ket luan 21»: 1 văn bản"},

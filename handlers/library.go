@@ -29,6 +29,7 @@ const (
 const (
 	msgNoDocuments   = "Hiện chưa có văn bản nào dành cho đồng chí."
 	msgDocWithdrawn  = "Văn bản này đã được thu hồi hoặc chưa được đăng."
+	msgDocGone       = "Văn bản này đã được thu hồi, chưa được đăng hoặc không dành cho đồng chí."
 	msgSearchAsk     = "🔎 Đồng chí gõ từ cần tìm: số hiệu, tên hoặc vài từ trong nội dung văn bản, ví dụ <i>ket luan 21</i> hoặc <i>21-KL/TW</i>.\nGõ /huy để thôi."
 	msgSearchNone    = "Không tìm thấy văn bản nào với «%s». Đồng chí thử từ khác: số hiệu (ví dụ 21-KL/TW) hoặc vài từ trong tên văn bản."
 	labelReadText    = "📖 Đọc toàn văn"
@@ -64,25 +65,38 @@ func (h *Handlers) readableArg(ctx context.Context, r *Request) (storage.Documen
 	return h.readable(ctx, r, id)
 }
 
-// readable loads a document and checks that this member may read it: the
-// callback data names a document, the server decides. Admins may open any
-// published document (to withdraw it).
+// visibleDocuments says which of ids the asker may open: the documents
+// readable by them (published, for their organisation or assigned to
+// them), and for the commune's admin any published one (to withdraw it).
+// The /thongke document list and every button naming a document go
+// through it; the library and search list by the same rule in SQL
+// (storage's documentReadableSQL).
+func visibleDocuments(ctx context.Context, r *Request, ids []int64) (map[int64]bool, error) {
+	ok, err := r.Store.Readable(ctx, *r.Member, r.Has(Admin), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(ok))
+	for _, id := range ok {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// readable loads a document a button names if the asker may open it
+// (visibleDocuments): the callback data names a document, the server
+// decides. One the asker may not open, whether withdrawn since the button
+// was sent, never published, outside their audience or no document at all,
+// gets the one answer a withdrawn document gets, and nothing of it shows.
 func (h *Handlers) readable(ctx context.Context, r *Request, id int64) (storage.Document, error) {
-	d, err := r.Store.DocumentByID(ctx, id)
+	visible, err := visibleDocuments(ctx, r, []int64{id})
 	if err != nil {
-		return d, err
+		return storage.Document{}, err
 	}
-	ok, err := r.Store.MayRead(ctx, *r.Member, d.ID)
-	if err != nil {
-		return d, err
+	if !visible[id] {
+		return storage.Document{}, storage.Errorf(storage.CodeNotFound, msgDocGone)
 	}
-	if ok || (d.Status == storage.DocPublished && r.Has(Admin)) {
-		return d, nil
-	}
-	if d.Status != storage.DocPublished {
-		return d, storage.Errorf(storage.CodeNotFound, msgDocWithdrawn)
-	}
-	return d, storage.ErrForbidden
+	return r.Store.DocumentByID(ctx, id)
 }
 
 // browseDocuments is the vb buttons: vb (the kinds) and vb:<kind>:<offset>

@@ -148,15 +148,29 @@ func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string,
 	return head + "Sửa mục nào?", rows, nil
 }
 
-func (h *Handlers) meetingDupView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
+// meetingToReplace is the report the duplicate step offers to replace:
+// the regular one of the draft's organisation and month (none: nil).
+func (h *Handlers) meetingToReplace(ctx context.Context, c *meetingConv) (*storage.MeetingReport, error) {
 	day, _ := parseISODay(c.Draft.Date)
 	old, err := c.Store.RegularMeeting(ctx, c.Draft.Org, day)
 	if errors.Is(err, storage.ErrNotFound) {
-		// The other report is gone (its date was corrected): send as new.
-		return h.meetingSummaryView(ctx, c)
+		return nil, nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	return &old, nil
+}
+
+func (h *Handlers) meetingDupView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
+	day, _ := parseISODay(c.Draft.Date)
+	old, err := h.meetingToReplace(ctx, c)
+	if err != nil {
 		return "", nil, err
+	}
+	if old == nil {
+		// The other report is gone (its date was corrected): send as new.
+		return h.meetingSummaryView(ctx, c)
 	}
 	text := fmt.Sprintf("⚠️ %s đã có báo cáo sinh hoạt thường kỳ tháng %s:\n%s\n\nThay báo cáo cũ bằng báo cáo mới (ngày %s, có mặt %d/%d)? Bản cũ vẫn được giữ trong lịch sử.",
 		esc(old.OrgName), day.Format("01/2006"),

@@ -78,8 +78,7 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 				return nil
 			}),
 			dateStep(h.meetingDateView, h.meetingSetDate),
-			kindStep(h.meetingKindView, quickform.MeetingKind, "Loại sinh hoạt «%s» không có: đồng chí bấm «Thường kỳ» hoặc «Chuyên đề».",
-				[]string{storage.MeetingRegular, storage.MeetingTopical}, func(d *meetingDraft, k string) { d.Kind = k }),
+			kindStep(h.meetingKindView, quickform.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
 			{ID: "attendance", View: h.meetingAttendanceView,
 				Text: func(ctx context.Context, c *meetingConv, text string) error {
 					p, t, hasTotal, err := quickform.ParseAttendance(text)
@@ -93,15 +92,21 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					return nil
 				},
 				Actions: map[string]meetingAction{"rsvp": h.meetingFromAnswers, "a": func(ctx context.Context, c *meetingConv, a Args) error {
-					p, err := a.Int(0, 0, quickform.MaxCount)
+					// present and total, checked as typed ones are.
+					p, err := a.Number(0)
 					if err != nil {
 						return err
 					}
-					t, err := a.Int(1, 1, quickform.MaxCount)
-					if err != nil || p > t {
-						return storage.ErrNotFound
+					t, err := a.Number(1)
+					if err != nil {
+						return err
 					}
-					c.Draft.Present, c.Draft.Total, c.Draft.HasPresent = p, t, true
+					if err := quickform.CheckAttendance(p, t, true); err != nil {
+						return fieldError(err)
+					}
+					if err := h.meetingSetAttendance(ctx, c, p, t, true); err != nil {
+						return err
+					}
 					advance(c)
 					return nil
 				}}},
@@ -143,11 +148,20 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 			}},
 			{ID: "dup", View: h.meetingDupView, Actions: map[string]meetingAction{
 				"rp": func(ctx context.Context, c *meetingConv, a Args) error {
-					id, err := a.ID(0)
+					// Only the report the step offers to replace: this
+					// month's regular one of the draft's organisation.
+					old, err := h.meetingToReplace(ctx, c)
 					if err != nil {
 						return err
 					}
-					c.Draft.Replace = id
+					var offered []Item
+					if old != nil {
+						offered = []Item{{ID: old.ID}}
+					}
+					if _, err := Chosen(offered, a, 0); err != nil {
+						return err
+					}
+					c.Draft.Replace = old.ID
 					return h.meetingSend(ctx, c, nil)
 				},
 				"e": gotoStep[meetingDraft]("edit"),

@@ -54,10 +54,10 @@ const noticeTitle = "📅 <b>Thông báo lịch họp</b>"
 type noticeAction = func(context.Context, *noticeConv, Args) error
 
 func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
+	// setDay keeps the day, typed (quickform.ParseNotice) or pressed
+	// (ShortcutDay), once the field's rule, quickform.CheckNoticeDay, has
+	// passed it, as it passes the quick form's.
 	setDay := func(c *noticeConv, t time.Time) error {
-		if t.Before(today(c.Request)) {
-			return storage.Errorf(storage.CodeInvalid, "Ngày %s đã qua: đồng chí chọn ngày họp sắp tới.", vn.FormatDate(t))
-		}
 		c.Draft.Date = isoDay(t)
 		advance(c)
 		return nil
@@ -85,9 +85,9 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					return setDay(c, n.Date)
 				},
 				Actions: map[string]noticeAction{"d": func(_ context.Context, c *noticeConv, a Args) error {
-					t, ok := ShortcutDate(a, 0, time.UTC)
-					if !ok {
-						return storage.ErrNotFound
+					t, err := ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckNoticeDay(t, today(c.Request)) })
+					if err != nil {
+						return err
 					}
 					return setDay(c, t)
 				}}},
@@ -102,13 +102,17 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					return nil
 				},
 				Actions: map[string]noticeAction{"t": func(_ context.Context, c *noticeConv, a Args) error {
-					hh, err := a.Int(0, 0, 23)
+					// A time a button carries, checked as a typed one.
+					hh, err := a.Number(0)
 					if err != nil {
 						return err
 					}
-					mm, err := a.Int(1, 0, 59)
+					mm, err := a.Number(1)
 					if err != nil {
 						return err
+					}
+					if err := quickform.CheckTime(hh, mm); err != nil {
+						return fieldError(err)
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
 					advance(c)

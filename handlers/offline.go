@@ -51,73 +51,93 @@ func (h *Handlers) offlineStart(ctx context.Context, r *Request) error {
 	return h.offline.Start(ctx, r, "camp", offlineDraft{})
 }
 
-func (h *Handlers) offlineCampaigns(ctx context.Context, r *Request) ([]storage.OpenCampaign, error) {
+// campaignsInScope are the open campaigns with members in the asker's
+// secretary scope: the one list the campaign pickers (offline study,
+// /nhacnho) offer, each keeping those it needs.
+func campaignsInScope(ctx context.Context, r *Request) ([]storage.OpenCampaign, error) {
 	return r.Store.OpenCampaigns(ctx, r.Scope(Secretary).Roots())
 }
 
-func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
-	cs, err := h.offlineCampaigns(ctx, c.Request)
+// offlineCampItems are the campaigns the camp step offers: every one in
+// scope (campaignsInScope).
+func offlineCampItems(ctx context.Context, r *Request) ([]Item, error) {
+	cs, err := campaignsInScope(ctx, r)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	var items []Item
 	for _, x := range cs {
 		items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · còn %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
+	}
+	return items, nil
+}
+
+func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
+	items, err := offlineCampItems(ctx, c.Request)
+	if err != nil {
+		return "", nil, err
 	}
 	return Pick(c, "camp", items, "c", "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):",
 		"Không có đợt học tập nào đang mở trong phạm vi của đồng chí.")
 }
 
 func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) error {
-	id, err := a.ID(0)
+	items, err := offlineCampItems(ctx, c.Request)
 	if err != nil {
 		return err
 	}
-	cs, err := h.offlineCampaigns(ctx, c.Request)
+	camp, err := Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
-	for _, x := range cs {
-		if x.ID == id {
-			c.Draft = offlineDraft{Camp: id}
-			orgs, err := c.Store.OfflineOrgs(ctx, id, c.Scope(Secretary).Roots())
-			if err != nil {
-				return err
-			}
-			if len(orgs) == 1 {
-				// One cell (a cell's secretary): no need to ask.
-				c.Draft.Org = orgs[0].ID
-				c.Goto("date")
-				return nil
-			}
-			c.Goto("org")
-			return nil
-		}
+	c.Draft = offlineDraft{Camp: camp.ID}
+	orgs, err := offlineOrgItems(ctx, c)
+	if err != nil {
+		return err
 	}
-	return storage.ErrForbidden
+	if len(orgs) == 1 {
+		// One cell (a cell's secretary): no need to ask.
+		c.Draft.Org = orgs[0].ID
+		c.Goto("date")
+		return nil
+	}
+	c.Goto("org")
+	return nil
 }
 
-func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
+// offlineOrgItems are the cells the org step offers: those in scope with
+// members assigned the draft's campaign who have not studied it (or were
+// ticked lately).
+func offlineOrgItems(ctx context.Context, c *offlineConv) ([]Item, error) {
 	orgs, err := c.Store.OfflineOrgs(ctx, c.Draft.Camp, c.Scope(Secretary).Roots())
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	var items []Item
 	for _, o := range orgs {
 		items = append(items, Item{ID: o.ID, Label: fmt.Sprintf("%s · %d chưa học", o.Name, o.Open)})
 	}
+	return items, nil
+}
+
+func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
+	items, err := offlineOrgItems(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
 	return Pick(c, "org", items, "o", "Chọn chi bộ:", "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!")
 }
 
 func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) error {
-	id, err := a.ID(0)
+	items, err := offlineOrgItems(ctx, c)
 	if err != nil {
 		return err
 	}
-	if err := c.Scope(Secretary).Check(ctx, id); err != nil {
+	o, err := Chosen(items, a, 0)
+	if err != nil {
 		return err
 	}
-	c.Draft.Org = id
+	c.Draft.Org = o.ID
 	c.Goto("date")
 	return nil
 }
@@ -137,21 +157,30 @@ func (h *Handlers) offlineTypedDate(ctx context.Context, c *offlineConv, text st
 	if err != nil {
 		return storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. Đồng chí gõ ngày dạng ngày/tháng/năm, ví dụ 15/11/2026.", cut(text, 40))
 	}
+	if err := offlineDay(d, c.Now()); err != nil {
+		return err
+	}
 	return h.offlineSetDate(ctx, c, d)
 }
 
 func (h *Handlers) offlinePickDate(ctx context.Context, c *offlineConv, a Args) error {
-	d, ok := ShortcutDate(a, 0, h.deps.Location)
-	if !ok {
-		return storage.ErrNotFound
+	d, err := ShortcutDay(a, 0, h.deps.Location, func(d time.Time) error { return offlineDay(d, c.Now()) })
+	if err != nil {
+		return err
 	}
 	return h.offlineSetDate(ctx, c, d)
 }
 
-func (h *Handlers) offlineSetDate(ctx context.Context, c *offlineConv, d time.Time) error {
-	if d.Format("20060102") > c.Now().Format("20060102") {
+// offlineDay is the rule of the day members studied at the cell, typed or
+// pressed: it has come.
+func offlineDay(d, now time.Time) error {
+	if d.Format("20060102") > now.Format("20060102") {
 		return storage.Errorf(storage.CodeInvalid, "Ngày %s chưa tới: đồng chí chọn hôm nay hoặc một ngày đã qua.", dateVN(d))
 	}
+	return nil
+}
+
+func (h *Handlers) offlineSetDate(ctx context.Context, c *offlineConv, d time.Time) error {
 	c.Draft.On = d.Format("20060102")
 	c.Draft.Tick, c.Draft.Was = nil, nil
 	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)

@@ -51,10 +51,12 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 				},
 				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
 					"k": func(_ context.Context, c *Conv[publishDraft], a Args) error {
-						if storage.DocumentKindName(a.Arg(0)) == a.Arg(0) {
+						// The kind's one rule, as `sotay doc add --kind` reads it.
+						k, ok := storage.ParseDocumentKind(a.Arg(0))
+						if !ok {
 							return storage.ErrNotFound
 						}
-						c.Draft.Kind = a.Arg(0)
+						c.Draft.Kind = k
 						c.Goto("summary")
 						return nil
 					},

@@ -46,11 +46,15 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			{ID: "doc", View: h.pushDocs, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: "scope", View: h.pushScope, Actions: map[string]pushAction{
 				"s": func(ctx context.Context, c *pushConv, a Args) error {
-					id, err := h.pushOrgArg(ctx, c, a)
+					items, err := pushTargets(ctx, c.Request)
 					if err != nil {
 						return err
 					}
-					c.Draft.Orgs = []int64{id}
+					o, err := Chosen(items, a, 0)
+					if err != nil {
+						return err
+					}
+					c.Draft.Orgs = []int64{o.ID}
 					c.Goto("due")
 					return nil
 				},
@@ -62,11 +66,15 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			}},
 			{ID: "cells", View: h.pushCells, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a Args) error {
-					id, err := h.pushOrgArg(ctx, c, a)
+					items, err := pushCellItems(ctx, c.Request)
 					if err != nil {
 						return err
 					}
-					c.Draft.Orgs = Toggle(c.Draft.Orgs, id)
+					o, err := Chosen(items, a, 0)
+					if err != nil {
+						return err
+					}
+					c.Draft.Orgs = Toggle(c.Draft.Orgs, o.ID)
 					return nil
 				},
 				"n": func(_ context.Context, c *pushConv, _ Args) error {
@@ -125,40 +133,76 @@ func pushBackToScope(_ context.Context, c *pushConv, _ Args) error {
 	return nil
 }
 
-// pushPickDocument takes the document a button names, if this pusher may push it.
+// pushPickDocument takes the document a button names, if it is one the
+// step offers: the list's own rule, MayPush (PushableDocuments). A forged
+// id, or a document withdrawn since, is answered as a stale one.
 func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) error {
 	id, err := a.ID(0)
 	if err != nil {
-		return err
+		return errNotOffered
 	}
-	d, err := c.Store.DocumentByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	if d.Status != storage.DocPublished {
-		c.Toast = "Văn bản này không còn công bố."
-		return nil
-	}
-	// The button names a document; a forged one may name any.
 	ok, err := c.Store.MayPush(ctx, pusher(c.Request), id)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return storage.ErrForbidden
+		return errNotOffered
 	}
 	c.Draft = pushDraft{DocID: id}
 	c.Goto("scope")
 	return nil
 }
 
-// pushOrgArg is the organisation a button names, if the pusher may push to it.
-func (h *Handlers) pushOrgArg(ctx context.Context, c *pushConv, a Args) (int64, error) {
-	id, err := a.ID(0)
+// pushOrgs are the organisations the pusher may push to: their officer
+// scope, without the dissolved ones (mayPushTo's rule). The scope step
+// offers its roots and committees, the cells step its cells.
+func pushOrgs(ctx context.Context, r *Request) ([]storage.Organisation, error) {
+	orgs, err := r.Scope(Officer).Organisations(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return id, h.mayPushTo(ctx, c.Request, id)
+	var out []storage.Organisation
+	for _, o := range orgs {
+		if o.DissolvedAt == nil {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// pushTargets are what the scope step offers: the organisations the
+// pusher's roles are on ("🏛 Toàn …") and the committees below them.
+func pushTargets(ctx context.Context, r *Request) ([]Item, error) {
+	orgs, err := pushOrgs(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	scope := r.Scope(Officer)
+	var items []Item
+	for _, o := range orgs {
+		switch {
+		case scope.IsRoot(o.ID):
+			items = append(items, Item{ID: o.ID, Label: "🏛 Toàn " + cut(o.Name, 50)})
+		case o.Kind == storage.KindDangBo:
+			items = append(items, Item{ID: o.ID, Label: "🏢 " + cut(o.Name, 50)})
+		}
+	}
+	return items, nil
+}
+
+// pushCellItems are what the cells step offers to tick.
+func pushCellItems(ctx context.Context, r *Request) ([]Item, error) {
+	orgs, err := pushOrgs(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var cells []Item
+	for _, o := range orgs {
+		if o.Kind == storage.KindChiBo {
+			cells = append(cells, Item{ID: o.ID, Label: o.Name})
+		}
+	}
+	return cells, nil
 }
 
 // mayPushTo checks that the organisation named by a button is within the
@@ -228,19 +272,13 @@ func (h *Handlers) pushScope(ctx context.Context, c *pushConv) (string, Keyboard
 	if err != nil {
 		return "", nil, err
 	}
-	scope := c.Scope(Officer)
-	orgs, err := scope.Organisations(ctx)
+	items, err := pushTargets(ctx, c.Request)
 	if err != nil {
 		return "", nil, err
 	}
 	var rows Keyboard
-	for _, o := range orgs {
-		switch {
-		case scope.IsRoot(o.ID):
-			rows = append(rows, newRow(c.Button("🏛 Toàn "+cut(o.Name, 50), "s", o.ID)))
-		case o.Kind == storage.KindDangBo:
-			rows = append(rows, newRow(c.Button("🏢 "+cut(o.Name, 50), "s", o.ID)))
-		}
+	for _, it := range items {
+		rows = append(rows, newRow(c.Button(it.Label, "s", it.ID)))
 	}
 	rows = append(rows,
 		newRow(c.Button("☑ Chọn từng chi bộ", "c")),
@@ -254,15 +292,9 @@ func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, Keyboard
 	if err != nil {
 		return "", nil, err
 	}
-	orgs, err := c.Scope(Officer).Organisations(ctx)
+	cells, err := pushCellItems(ctx, c.Request)
 	if err != nil {
 		return "", nil, err
-	}
-	var cells []Item
-	for _, o := range orgs {
-		if o.Kind == storage.KindChiBo {
-			cells = append(cells, Item{ID: o.ID, Label: o.Name})
-		}
 	}
 	rows := Multiselect(c, "cells", cells, c.Draft.Orgs, "t")
 	rows = append(rows, newRow(

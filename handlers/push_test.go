@@ -103,7 +103,10 @@ func TestPushDialog(t *testing.T) {
 		// A forged press: CB1 is outside this officer's scope, so no
 		// button names it; the data is made from the dialog's own.
 		e.press(t, 703, strings.TrimSuffix(e.rec.find("gui", "c"), ":c")+fmt.Sprintf(":s:%d", cb1))
-		e.said(t, "callback:Đồng chí không có quyền")
+		e.said(t, "callback:Mục này không còn trong danh sách")
+		if got := dialogStep(t, e.s, 703); got != "gui/scope" {
+			t.Fatalf("step %q", got)
+		}
 	})
 	t.Run("MemberCannotPush", func(t *testing.T) {
 		e.replyTo(t, 702, "/gui", "không có quyền")
@@ -150,7 +153,7 @@ func TestPushListsOnlyWhatThePusherMayPush(t *testing.T) {
 		// Forged: the list does not show the restricted document.
 		e.press(t, 703, strings.Replace(e.rec.find("gui", fmt.Sprintf("d:%d", open)), fmt.Sprintf(":d:%d", open), fmt.Sprintf(":d:%d", restricted), 1))
 		got := strings.Join(e.rec.texts(), "\n")
-		if !strings.Contains(got, "callback:Đồng chí không có quyền") || strings.Contains(got, "phát triển kinh tế") {
+		if !strings.Contains(got, "callback:Mục này không còn trong danh sách") || strings.Contains(got, "phát triển kinh tế") || strings.Contains(got, "05-NQ/TU") {
 			t.Fatalf("got %q", got)
 		}
 		if n := count(t, e.s, `SELECT count(*) FROM dialogs WHERE step <> 'doc'`); n != 0 {

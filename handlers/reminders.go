@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,40 +74,44 @@ func (h *Handlers) remindCommand(ctx context.Context, r *Request) error {
 	return h.reminding.Start(ctx, r, "camp", remindDraft{})
 }
 
-func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, Keyboard, error) {
-	cs, err := c.Store.OpenCampaigns(ctx, c.Scope(Secretary).Roots())
+// remindCampaigns are the campaigns the step offers: those in scope
+// (campaignsInScope) with members who have not studied yet.
+func remindCampaigns(ctx context.Context, r *Request) ([]storage.OpenCampaign, []Item, error) {
+	cs, err := campaignsInScope(ctx, r)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
+	var open []storage.OpenCampaign
 	var items []Item
 	for _, x := range cs {
 		if x.Open > 0 {
+			open = append(open, x)
 			items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
 		}
+	}
+	return open, items, nil
+}
+
+func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, Keyboard, error) {
+	_, items, err := remindCampaigns(ctx, c.Request)
+	if err != nil {
+		return "", nil, err
 	}
 	return Pick(c, "camp", items, "c", "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):",
 		"Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.")
 }
 
 func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error {
-	id, err := a.ID(0)
+	cs, items, err := remindCampaigns(ctx, c.Request)
 	if err != nil {
 		return err
 	}
-	cs, err := c.Store.OpenCampaigns(ctx, c.Scope(Secretary).Roots())
+	it, err := Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
-	var camp *storage.OpenCampaign
-	for i := range cs {
-		if cs[i].ID == id {
-			camp = &cs[i]
-		}
-	}
-	if camp == nil {
-		return storage.ErrForbidden
-	}
-	res, err := c.Store.RemindCampaign(ctx, id, c.Scope(Secretary).Roots(), c.Actor(), h.deps.Location, ReminderMessage)
+	camp := cs[slices.IndexFunc(cs, func(x storage.OpenCampaign) bool { return x.ID == it.ID })]
+	res, err := c.Store.RemindCampaign(ctx, camp.ID, c.Scope(Secretary).Roots(), c.Actor(), h.deps.Location, ReminderMessage)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,10 @@ func TestRemindCommand(t *testing.T) {
 		other := e.pushTo(t, e.doc2, 2, "CB2")
 		e.text(t, 701, "/nhacnho")
 		intent := strings.Split(e.rec.find("nn", "x"), ":")[1]
-		e.replyToPress(t, 701, fmt.Sprintf("nn:%s:c:%d", intent, other.ID), "không có quyền")
+		e.replyToPress(t, 701, fmt.Sprintf("nn:%s:c:%d", intent, other.ID), "callback:Mục này không còn trong danh sách")
+		if got := dialogStep(t, e.s, 701); got != "nn/camp" {
+			t.Fatalf("the dialog moved on: %q", got)
+		}
 	})
 	t.Run("RemindLaterSetsTomorrow", func(t *testing.T) {
 		e.replyToPress(t, 702, "nls", "ngày mai")

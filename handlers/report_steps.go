@@ -8,7 +8,6 @@ package handlers
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -78,8 +77,8 @@ func answered[D reportDraft](set func(*D)) func(context.Context, *Conv[D], Args)
 }
 
 // orgStep picks the organisation with buttons (reportOrgItems; cellsOnly
-// keeps the cells). A press names an organisation the sender must report
-// for (a forged button may name any); set takes it into the draft.
+// keeps the cells). A press names one of the organisations the step offers
+// (a forged button may name any: Chosen); set takes it into the draft.
 func orgStep[D any](title, question string, cellsOnly bool, set func(context.Context, *Conv[D], int64) error) *Step[D] {
 	return &Step[D]{ID: "org",
 		View: func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
@@ -91,20 +90,22 @@ func orgStep[D any](title, question string, cellsOnly bool, set func(context.Con
 		},
 		Actions: map[string]func(context.Context, *Conv[D], Args) error{
 			"o": func(ctx context.Context, c *Conv[D], a Args) error {
-				id, err := a.ID(0)
+				items, err := reportOrgItems(ctx, c.Request, cellsOnly)
 				if err != nil {
 					return err
 				}
-				if err := mayReport(ctx, c.Request, id); err != nil {
+				o, err := Chosen(items, a, 0)
+				if err != nil {
 					return err
 				}
-				return set(ctx, c, id)
+				return set(ctx, c, o.ID)
 			},
 		}}
 }
 
 // dateStep takes the day of a report: typed (quickform.ParseDay) or a
-// shortcut (pickDay), a real day and not to come; set checks and keeps it.
+// shortcut (pickDay), both checked by quickform.CheckReportDay; set checks
+// it against the organisation and keeps it.
 func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], time.Time) error) *Step[D] {
 	return &Step[D]{ID: "date", View: view,
 		Text: func(ctx context.Context, c *Conv[D], text string) error {
@@ -123,27 +124,22 @@ func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], tim
 		}}}
 }
 
-// kindStep takes the kind of a report, one of kinds: typed (parse reads
-// it, "" for none; unknown says so, %s standing for what was typed) or a
-// button ("k").
-func kindStep[D reportDraft](view reportView[D], parse func(string) string, unknown string, kinds []string, set func(*D, string)) *Step[D] {
+// kindStep takes the kind of a report: typed, or the code a button ("k")
+// carries, both read by the field's one rule (read, a quickform.Read*Kind).
+func kindStep[D reportDraft](view reportView[D], read func(string) (string, error), set func(*D, string)) *Step[D] {
+	take := func(c *Conv[D], s string) error {
+		k, err := read(s)
+		if err != nil {
+			return fieldError(err)
+		}
+		set(&c.Draft, k)
+		advance(c)
+		return nil
+	}
 	return &Step[D]{ID: "kind", View: view,
-		Text: func(_ context.Context, c *Conv[D], text string) error {
-			k := parse(text)
-			if k == "" {
-				return storage.Errorf(storage.CodeInvalid, unknown, cut(text, 40))
-			}
-			set(&c.Draft, k)
-			advance(c)
-			return nil
-		},
+		Text: func(_ context.Context, c *Conv[D], text string) error { return take(c, text) },
 		Actions: map[string]func(context.Context, *Conv[D], Args) error{"k": func(_ context.Context, c *Conv[D], a Args) error {
-			if !slices.Contains(kinds, a.Arg(0)) {
-				return storage.ErrNotFound
-			}
-			set(&c.Draft, a.Arg(0))
-			advance(c)
-			return nil
+			return take(c, a.Arg(0))
 		}}}
 }
 

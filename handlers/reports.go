@@ -186,13 +186,10 @@ func recentDays(r *Request, n int) []time.Time {
 	return out
 }
 
-// pickDay takes a date shortcut's day: a real day, not to come.
+// pickDay takes a date shortcut's day, checked as a typed report day is
+// (quickform.CheckReportDay): a forged button may carry any day.
 func pickDay(r *Request, a Args) (time.Time, error) {
-	t, ok := ShortcutDate(a, 0, time.UTC)
-	if !ok || t.After(today(r)) {
-		return t, storage.ErrNotFound
-	}
-	return t, nil
+	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckReportDay(t, today(r)) })
 }
 
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with
@@ -220,8 +217,10 @@ func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
 	return storage.ErrNotFound
 }
 
-// pressedReport is the report a button names (its second argument), if
-// the sender reports for its organisation: a forged button may name any.
+// pressedReport is the report a button names (its second argument), if it
+// is one the asker may see (reportScope; a forged button may name any). One
+// they may not see is answered as a report that is not there, and nothing
+// of it shows.
 func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) {
 	id, err := r.ArgID(1)
 	if err != nil {
@@ -231,11 +230,20 @@ func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) 
 	if err != nil {
 		return storage.ReportInfo{}, err
 	}
-	if err := mayReport(ctx, r, info.OrgID); err != nil {
+	ok, err := reportScope(r).Covers(ctx, info.OrgID)
+	if err != nil {
 		return storage.ReportInfo{}, err
+	}
+	if !ok {
+		return storage.ReportInfo{}, storage.ErrNotFound
 	}
 	return info, nil
 }
+
+// reportScope is whose reports the asker may see: the organisations of
+// their secretary scope. /baocao lists the reports of its subtrees, and a
+// button naming a report is taken only for one of them (pressedReport).
+func reportScope(r *Request) *Scope { return r.Scope(Secretary) }
 
 func editButton(typ string, id int64) Button {
 	return button("✏️ Sửa", cbReportEdit, typ, id)

@@ -44,7 +44,7 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 	if r.Update.CallbackQuery != nil {
 		off, waiting = r.CB.Offset(1), r.CB.Arg(2) == "s"
 	}
-	roots := r.Scope(Secretary).Roots()
+	roots := reportScope(r).Roots()
 	f := storage.ReportFilter{Roots: roots, Newest: true, Limit: off + reportPage + 1}
 	if waiting {
 		f.State = storage.ReportSubmitted

@@ -35,7 +35,10 @@ func TestReviewReturnAndCorrect(t *testing.T) {
 		e.rec.reset()
 		e.press(t, 702, handlers.CallbackData("rv", "v", cb2.ID))
 		e.press(t, 702, handlers.CallbackData("rv", "ok", cb1.ID))
-		if n := strings.Count(strings.Join(e.rec.texts(), "\n"), "callback:Đồng chí"); n != 2 {
+		// Another cell's report is answered as one that is not there; the
+		// secretary's own may be seen but not reviewed.
+		if got := strings.Join(e.rec.texts(), "\n"); !strings.Contains(got, "callback:Không tìm thấy nội dung") ||
+			!strings.Contains(got, "callback:Đồng chí không có quyền") || strings.Contains(got, "Pà Pao") {
 			t.Fatalf("answers %q", e.rec.texts())
 		}
 		info, _ := e.s.ReportByID(t.Context(), cb1.ID)

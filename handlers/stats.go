@@ -11,9 +11,10 @@ import (
 // buttons, within the asker's scope: a secretary their organisation, an
 // officer their subtree), then the document, month or period; the answer
 // is a short text (paged under 1,000 characters) with "📈 Biểu đồ" (a PNG)
-// and "📊 Xuất Excel" (an XLSX). Every organisation a button names is
-// checked against the scope again, and every answer is computed for the
-// organisation in the draft after checking it once more.
+// and "📊 Xuất Excel" (an XLSX). Every organisation or document a button
+// names is taken only if the step offers it (statsOrgChoices,
+// statsDocuments), and every answer is computed for the organisation and
+// document in the draft after checking them once more.
 
 // Topics.
 const (

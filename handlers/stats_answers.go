@@ -102,6 +102,14 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 	var f storage.StudyFilter
 	ans := statsAnswer{org: o}
 	if c.Draft.Doc != 0 {
+		// Still one the study step offers (withdrawn since, say, it is not).
+		items, err := statsDocuments(ctx, c, o.ID)
+		if err != nil {
+			return ans, err
+		}
+		if !Offered(items, c.Draft.Doc) {
+			return ans, errNotOffered
+		}
 		d, err := c.Store.DocumentByID(ctx, c.Draft.Doc)
 		if err != nil {
 			return ans, err

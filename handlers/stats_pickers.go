@@ -22,52 +22,71 @@ func statsOrg(ctx context.Context, c *statsConv, id int64) (storage.Organisation
 	return c.Store.OrganisationByID(ctx, id)
 }
 
-func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, Keyboard, error) {
+// statsOrgChoices are the organisations the scope step offers: with no
+// cursor, those the asker's roles are on; otherwise the cursor's children
+// and, when the scope covers it, its parent (up, nil when not offered).
+// The step draws them and takes a press only on one of them.
+func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *Item, err error) {
 	scope := statsScopeOf(c.Request)
-	var kb Keyboard
 	if c.Draft.Org == 0 {
-		// Several roles: start from the organisations they are on.
-		var items []Item
 		for _, id := range scope.Roots() {
 			o, err := c.Store.OrganisationByID(ctx, id)
 			if err != nil {
-				return "", nil, err
+				return nil, nil, err
 			}
-			items = append(items, Item{ID: o.ID, Label: o.Name})
+			children = append(children, Item{ID: o.ID, Label: o.Name})
 		}
-		kb = append(Select(c, "roots", items, "o"), c.CancelRow())
-		return "Đồng chí chọn tổ chức cần xem:", kb, nil
+		return children, nil, nil
 	}
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
-	kb = append(kb, newRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok")))
 	sub, err := c.Store.Subtree(ctx, o.ID)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
-	var items []Item
 	for _, x := range sub {
 		if x.ParentID != nil && *x.ParentID == o.ID {
 			label := x.Name
 			if x.Kind == storage.KindDangBo {
 				label += " ▸"
 			}
-			items = append(items, Item{ID: x.ID, Label: label})
+			children = append(children, Item{ID: x.ID, Label: label})
 		}
 	}
-	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), items, "o")...)
 	if o.ParentID != nil {
 		if ok, err := scope.Covers(ctx, *o.ParentID); err != nil {
-			return "", nil, err
+			return nil, nil, err
 		} else if ok {
 			p, err := c.Store.OrganisationByID(ctx, *o.ParentID)
 			if err != nil {
-				return "", nil, err
+				return nil, nil, err
 			}
-			kb = append(kb, newRow(c.Button("⬆ "+cut(p.Name, 40), "o", p.ID)))
+			up = &Item{ID: p.ID, Label: p.Name}
 		}
+	}
+	return children, up, nil
+}
+
+func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, Keyboard, error) {
+	children, up, err := statsOrgChoices(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	if c.Draft.Org == 0 {
+		// Several roles: start from the organisations they are on.
+		kb := append(Select(c, "roots", children, "o"), c.CancelRow())
+		return "Đồng chí chọn tổ chức cần xem:", kb, nil
+	}
+	o, err := statsOrg(ctx, c, c.Draft.Org)
+	if err != nil {
+		return "", nil, err
+	}
+	kb := Keyboard{newRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok"))}
+	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), children, "o")...)
+	if up != nil {
+		kb = append(kb, newRow(c.Button("⬆ "+cut(up.Label, 40), "o", up.ID)))
 	}
 	kb = append(kb, c.CancelRow())
 	text := fmt.Sprintf("Phạm vi thống kê: <b>%s</b>\nBấm «Xem» để xem tổ chức này (gồm mọi cấp dưới), hoặc chọn một tổ chức cấp dưới.", esc(o.Name))
@@ -75,13 +94,16 @@ func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, Keyboa
 }
 
 // statsMove moves the cursor to the organisation a button names, if the
-// asker may see it (a forged button may name any).
+// step offers it (a forged button may name any).
 func (h *Handlers) statsMove(ctx context.Context, c *statsConv, a Args) error {
-	id, err := a.ID(0)
+	children, up, err := statsOrgChoices(ctx, c)
 	if err != nil {
 		return err
 	}
-	o, err := statsOrg(ctx, c, id)
+	if up != nil {
+		children = append(children, *up)
+	}
+	o, err := Chosen(children, a, 0)
 	if err != nil {
 		return err
 	}
@@ -97,18 +119,41 @@ func (h *Handlers) statsScopeChosen(ctx context.Context, c *statsConv, _ Args) e
 	return nil
 }
 
+// statsDocuments are the documents the study step offers for an
+// organisation: those pushed to its members (the newest 40) that the asker
+// may open (visibleDocuments: not a draft, not withdrawn, not outside an
+// audience that excludes them). The step draws them, takes a press only on
+// one of them, and the answer counts only one of them.
+func statsDocuments(ctx context.Context, c *statsConv, orgID int64) ([]Item, error) {
+	ds, err := c.Store.StudiedDocuments(ctx, orgID, 40)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	visible, err := visibleDocuments(ctx, c.Request, ids)
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	for _, d := range ds {
+		if visible[d.ID] {
+			items = append(items, Item{ID: d.ID, Label: d.Number + " — " + d.Title})
+		}
+	}
+	return items, nil
+}
+
 func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, Keyboard, error) {
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
 		return "", nil, err
 	}
-	ds, err := c.Store.StudiedDocuments(ctx, o.ID, 40)
+	items, err := statsDocuments(ctx, c, o.ID)
 	if err != nil {
 		return "", nil, err
-	}
-	var items []Item
-	for _, d := range ds {
-		items = append(items, Item{ID: d.ID, Label: d.Number + " — " + d.Title})
 	}
 	kb := Select(c, "docs", items, "d")
 	kb = append(kb, newRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
@@ -119,17 +164,23 @@ func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, Keyboar
 	return text, kb, nil
 }
 
+// statsPickDoc takes the document a button names, if the step offers it:
+// a forged id (a draft, a withdrawn document, one whose audience excludes
+// the asker, one never pushed here) is answered as a stale one.
 func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error {
-	id, err := a.ID(0)
+	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
 		return err
 	}
-	if _, err := c.Store.DocumentByID(ctx, id); err != nil {
+	items, err := statsDocuments(ctx, c, o.ID)
+	if err != nil {
 		return err
 	}
-	// The figures are computed inside the scope: a forged document id
-	// shows nothing outside it.
-	c.Draft.Doc, c.Draft.Page = id, 0
+	d, err := Chosen(items, a, 0)
+	if err != nil {
+		return err
+	}
+	c.Draft.Doc, c.Draft.Page = d.ID, 0
 	c.Goto("result")
 	return nil
 }

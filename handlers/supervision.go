@@ -85,11 +85,15 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			return setCount(ctx, c, set, n)
 		}
 	}
-	countButton := func(set func(*supervisionDraft, int)) supervisionAction {
+	// countButton takes a count a button carries, checked as a typed one.
+	countButton := func(field quickform.Field, set func(*supervisionDraft, int)) supervisionAction {
 		return func(ctx context.Context, c *supervisionConv, a Args) error {
-			n, err := a.Int(0, 0, quickform.MaxCount)
+			n, err := a.Number(0)
 			if err != nil {
 				return err
+			}
+			if err := quickform.CheckCount(field, n); err != nil {
+				return fieldError(err)
 			}
 			return setCount(ctx, c, set, n)
 		}
@@ -113,24 +117,22 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			dateStep(h.supervisionDateView, h.supervisionSetDate),
 			{ID: "body", View: h.supervisionBodyView, Actions: map[string]supervisionAction{
 				"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
-					switch a.Arg(0) {
-					case storage.BodyCommittee, storage.BodyCommission:
-						c.Draft.Body, c.Draft.BodyAsked = a.Arg(0), true
-					default:
-						return storage.ErrNotFound
+					b, err := quickform.ReadBody(a.Arg(0))
+					if err != nil {
+						return fieldError(err)
 					}
+					c.Draft.Body, c.Draft.BodyAsked = b, true
 					if err := h.checkBody(ctx, c.Request, c.Draft); err != nil {
 						return err
 					}
 					advance(c)
 					return nil
 				}}},
-			kindStep(h.supervisionKindView, quickform.SupervisionKind, "Loại «%s» không có: đồng chí bấm «Kiểm tra» hoặc «Giám sát».",
-				[]string{storage.SupervisionInspection, storage.SupervisionMonitoring}, func(d *supervisionDraft, k string) { d.Kind = k }),
+			kindStep(h.supervisionKindView, quickform.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
 			{ID: "orgs", View: h.supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
-				Text: count(quickform.FieldOrgs, setOrgs), Actions: map[string]supervisionAction{"n": countButton(setOrgs)}},
+				Text: count(quickform.FieldOrgs, setOrgs), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldOrgs, setOrgs)}},
 			{ID: "members", View: h.supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
-				Text: count(quickform.FieldMembers, setMembers), Actions: map[string]supervisionAction{"n": countButton(setMembers)}},
+				Text: count(quickform.FieldMembers, setMembers), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldMembers, setMembers)}},
 			{ID: "content", View: h.supervisionTextView("Nội dung kiểm tra, giám sát? Gõ ngắn gọn, ví dụ «Việc thực hiện quy chế làm việc».", false),
 				Text: textAnswer("Nội dung", "Việc thực hiện quy chế làm việc", func(d *supervisionDraft, t string) { d.Content = t })},
 			{ID: "conclusion", View: h.supervisionConclusionView,
@@ -144,9 +146,12 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					return nil
 				},
 				Actions: map[string]supervisionAction{"v": func(_ context.Context, c *supervisionConv, a Args) error {
-					n, err := a.Int(0, 0, quickform.MaxCount)
+					n, err := a.Number(0)
 					if err != nil {
 						return err
+					}
+					if err := quickform.CheckViolations(n); err != nil {
+						return fieldError(err)
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
 					advance(c)

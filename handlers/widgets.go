@@ -2,12 +2,16 @@ package handlers
 
 import (
 	"fmt"
+	"slices"
 	"time"
+
+	"sotay/storage"
 )
 
 // Widgets draw the parts of a dialog step that every dialog needs: a paged
 // list to pick from, a list to tick, date shortcuts, a counter. They only
-// draw; the step's actions decide what a press does and re-check every id.
+// draw; the step's actions decide what a press does and re-check every id
+// (Chosen) and every value (with the field's own rule, as typed text is).
 
 // Item is one choice of a list widget.
 type Item struct {
@@ -31,6 +35,39 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) Keybo
 		rows = append(rows, nav)
 	}
 	return rows
+}
+
+// msgNotOffered answers a press naming an item the step's list does not
+// hold: one gone since the list was drawn, or one it never offered (a
+// forged button). Both get this answer and the list as it is now, so a
+// forged id learns nothing of what it names.
+const msgNotOffered = "Mục này không còn trong danh sách. Đồng chí chọn lại trong danh sách mới nhất."
+
+// errNotOffered is returned by a step's action for a press naming an item
+// its list does not hold; the engine answers it like a stale button
+// (msgNotOffered) and draws the step again, keeping nothing of the press.
+var errNotOffered = storage.Errorf(storage.CodeNotFound, msgNotOffered)
+
+// Chosen is the item argument i of a press names, looked up in items, the
+// list the step offers (built by the same function that drew it): an id
+// not in it, or no id at all, is errNotOffered.
+func Chosen(items []Item, a Args, i int) (Item, error) {
+	id, err := a.ID(i)
+	if err != nil {
+		return Item{}, errNotOffered
+	}
+	for _, it := range items {
+		if it.ID == id {
+			return it, nil
+		}
+	}
+	return Item{}, errNotOffered
+}
+
+// Offered reports whether items holds id: an id kept in a draft is checked
+// again, when the answer is drawn, against the list it was chosen from.
+func Offered(items []Item, id int64) bool {
+	return slices.ContainsFunc(items, func(it Item) bool { return it.ID == id })
 }
 
 // Pick is a whole window to choose one item: the question above a Select
@@ -115,14 +152,21 @@ func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ..
 	return rows
 }
 
-// ShortcutDate reads the day a DateShortcuts button carries.
-func ShortcutDate(a Args, i int, loc *time.Location) (time.Time, bool) {
+// ShortcutDay reads the day a DateShortcuts button (or any day button)
+// carries and checks it with check, the rule the field's typed day goes
+// through (a quick-form check, say): a button is input like typed text.
+// Data that is no day at all is "not found", as for a forged id.
+func ShortcutDay(a Args, i int, loc *time.Location, check func(day time.Time) error) (time.Time, error) {
 	t, err := time.ParseInLocation("20060102", a.Arg(i), loc)
-	return t, err == nil
+	if err != nil {
+		return t, storage.ErrNotFound
+	}
+	return t, fieldError(check(t))
 }
 
 // Counter draws "− value +" with steps of one and five; a press sends
-// "action:<new value>", already kept within [lo, hi].
+// "action:<new value>", kept within [lo, hi] when drawn: the step checks
+// the value it gets with the field's own rule, as a typed one.
 func Counter[D any](c *Conv[D], action string, value, lo, hi int) Row {
 	clamp := func(v int) int { return min(max(v, lo), hi) }
 	return newRow(

@@ -429,7 +429,7 @@ func (s *Storage) SetDocumentFileID(ctx context.Context, id int64, fileID string
 // its audience.
 //
 // Every query that lists, searches or opens documents for a member goes
-// through it (MayRead, DocumentsForMember, DocumentKindCounts,
+// through it (MayRead, Readable, DocumentsForMember, DocumentKindCounts,
 // SearchDocuments), so that one change covers them all.
 func documentReadableSQL() string {
 	return `(d.status = 'published' AND ($1::bigint IS NOT NULL) AND (
@@ -460,6 +460,25 @@ func (s *Storage) MayRead(ctx context.Context, m Member, docID int64) (bool, err
 		return false, fmt.Errorf("storage: may %d read %d: %w", m.ID, docID, err)
 	}
 	return ok, nil
+}
+
+// Readable returns those of ids the member may read (documentReadableSQL),
+// or, with anyPublished (the commune's admin), those published, in one
+// query: a list of documents shown to someone, or a button naming one, is
+// checked with it.
+func (s *Storage) Readable(ctx context.Context, m Member, anyPublished bool, ids []int64) ([]int64, error) {
+	args, err := s.readerArgs(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	out := []int64{}
+	err = s.sel(ctx, &out, `SELECT d.id FROM documents d WHERE d.id = ANY($3::bigint[])
+		AND (($4::boolean AND d.status = 'published') OR `+documentReadableSQL()+`)`,
+		append(args, int64Array(ids), anyPublished)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: documents %d may read: %w", m.ID, err)
+	}
+	return out, nil
 }
 
 // KindCount is how many documents of one kind a member may read.

@@ -217,6 +217,11 @@ func TestMayRead(t *testing.T) {
 			if err != nil || ok != tt.want {
 				t.Fatalf("MayRead = %v, %v; want %v", ok, err, tt.want)
 			}
+			// So does Readable, asked of several documents at once.
+			ids, err := e.s.Readable(ctx, tt.member, false, []int64{tt.doc.ID, whole.ID})
+			if err != nil || slices.Contains(ids, tt.doc.ID) != tt.want || !slices.Contains(ids, whole.ID) {
+				t.Fatalf("Readable = %v, %v; want %d: %v", ids, err, tt.doc.ID, tt.want)
+			}
 			// Listing and search follow the same rule.
 			ds, total, err := e.s.DocumentsForMember(ctx, tt.member, "ket_luan", 0, 50)
 			if err != nil {
@@ -238,6 +243,13 @@ func TestMayRead(t *testing.T) {
 			}
 		})
 	}
+	t.Run("ReadableAnyPublishedForTheAdmin", func(t *testing.T) {
+		ids, err := e.s.Readable(ctx, e.cb1, true, []int64{whole.ID, onlyCB2.ID, draft.ID, withdrawn.ID})
+		slices.Sort(ids)
+		if err != nil || !slices.Equal(ids, []int64{whole.ID, onlyCB2.ID}) {
+			t.Fatalf("Readable = %v, %v; want the published %d and %d", ids, err, whole.ID, onlyCB2.ID)
+		}
+	})
 	t.Run("CountsPerKind", func(t *testing.T) {
 		in := kl21()
 		in.Kind, in.Number = "nghi_quyet", "57-NQ/TW"

@@ -52,9 +52,8 @@ var timeShape = regexp.MustCompile(`^(?:luc\s*)?(\d{1,2})\s*(?:(?:[:h.]|gio)\s*(
 func ParseTime(f string) (hour, minute int, err error) {
 	k := vn.Fold(f)
 	p := timeShape.FindStringSubmatch(k)
-	const how = "đồng chí ghi giờ:phút, ví dụ 19:30 hoặc 7h30"
 	if p == nil {
-		return 0, 0, fail("time", "Không đọc được giờ họp «%s»: %s.", f, how)
+		return 0, 0, fail(FieldTime, "Không đọc được giờ họp «%s»: %s.", f, timeHow)
 	}
 	hour, _ = strconv.Atoi(p[1])
 	if p[2] != "" {
@@ -63,8 +62,8 @@ func ParseTime(f string) (hour, minute int, err error) {
 	if (p[3] == "chieu" || p[3] == "toi") && hour < 12 {
 		hour += 12
 	}
-	if hour > 23 || minute > 59 {
-		return 0, 0, fail("time", "Giờ họp «%s» không có: %s.", f, how)
+	if err := CheckTime(hour, minute); err != nil {
+		return 0, 0, err
 	}
 	return hour, minute, nil
 }
@@ -87,10 +86,9 @@ func ParseNotice(form string, today time.Time) (Notice, error) {
 				return n, fail(FieldDate, "Ngày «%s» không có trong lịch. Đồng chí ghi ngày/tháng/năm, ví dụ %s.", f, vn.FormatDate(day.AddDate(0, 0, 3)))
 			case err != nil:
 				return n, fail(FieldDate, "Không đọc được ngày họp «%s». Đồng chí ghi ngày/tháng/năm, ví dụ %s, hoặc «ngày mai».", f, vn.FormatDate(day.AddDate(0, 0, 3)))
-			case t.Before(day):
-				return n, fail(FieldDate, "Ngày %s đã qua: lịch họp là cho buổi họp sắp tới, ví dụ %s.", vn.FormatDate(t), vn.FormatDate(day.AddDate(0, 0, 3)))
-			case t.After(day.AddDate(1, 0, 0)):
-				return n, fail(FieldDate, "Ngày %s còn hơn một năm nữa: đồng chí kiểm tra lại năm.", vn.FormatDate(t))
+			}
+			if err := CheckNoticeDay(t, today); err != nil {
+				return n, err
 			}
 			n.Date, n.HasDate = t, true
 		case !n.HasTime && timeShape.MatchString(vn.Fold(f)):

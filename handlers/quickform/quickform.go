@@ -5,6 +5,8 @@
 // its members and who may report are checked by the caller. A field that
 // is wrong is an *Error naming the field, why, and the right form; a field
 // left out is reported by Missing, so that the caller can ask for it.
+// Each field's rule is one function (check.go) that the dialogs call too,
+// on a typed answer and on the value a button carries.
 package quickform
 
 import (
@@ -194,15 +196,7 @@ func readDate(f string, today time.Time) (time.Time, error) {
 	case err != nil:
 		return t, fail(FieldDate, "Không đọc được ngày «%s». Đồng chí ghi ngày/tháng/năm, ví dụ 15/11/2026, 15/11, hoặc «hôm nay», «hôm qua».", f)
 	}
-	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	if t.After(day) {
-		return t, fail(FieldDate, "Ngày %s chưa đến: chỉ báo cáo việc đã diễn ra (hôm nay là %s). Ví dụ: hôm qua, hoặc %s.",
-			vn.FormatDate(t), vn.FormatDate(day), vn.FormatDate(day.AddDate(0, 0, -1)))
-	}
-	if t.Year() < 1930 {
-		return t, fail(FieldDate, "Ngày %s quá xa: đồng chí kiểm tra lại năm, ví dụ %s.", vn.FormatDate(t), vn.FormatDate(day))
-	}
-	return t, nil
+	return t, CheckReportDay(t, today)
 }
 
 // OrgCodeShaped reports whether the first field of a form is an
@@ -219,9 +213,8 @@ func OrgCodeShaped(f string) bool {
 	return strings.ContainsAny(f, "0123456789") || strings.ToUpper(f) == f
 }
 
-// MeetingKind reads a meeting kind, "" when the text is none.
-func MeetingKind(s string) string { return meetingKind(s) }
-
+// meetingKind is the meeting kind a field names, "" when none: the rule of
+// ReadMeetingKind, and how a form finds its kind field.
 func meetingKind(s string) string {
 	k := vn.Key(s)
 	k = strings.TrimPrefix(k, "sinhhoat")
@@ -235,9 +228,8 @@ func meetingKind(s string) string {
 	return ""
 }
 
-// SupervisionKind reads a supervision kind, "" when the text is none.
-func SupervisionKind(s string) string { return supervisionKind(s) }
-
+// supervisionKind is the supervision kind a field names, "" when none (see
+// meetingKind).
 func supervisionKind(s string) string {
 	k := vn.Key(s)
 	k = strings.TrimPrefix(k, "cuoc")
@@ -317,7 +309,8 @@ func ParseMeeting(form string, today time.Time) (Meeting, error) {
 				return m, err
 			}
 		case m.Kind == "" && !m.HasPresent && m.Topic == "" && words(k) <= 2 && !hasDigit(k):
-			return m, fail(FieldKind, "Loại sinh hoạt «%s» không có: đồng chí ghi «thường kỳ» hoặc «chuyên đề» (không dấu cũng được: thuong ky, chuyen de).", f)
+			_, err := ReadMeetingKind(f) // not a kind: its error
+			return m, err
 		case isDate(f):
 			return m, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày họp, ở trường đầu tiên.", f)
 		default:
@@ -338,33 +331,24 @@ func firstWord(s string) string {
 
 // readAttendance reads "18/20", "18", "có mặt 18/20", "18 đảng viên".
 func readAttendance(m *Meeting, f, k string) error {
-	const how = "đồng chí ghi số có mặt/tổng số, ví dụ 18/20, hoặc chỉ số có mặt, ví dụ 18 (tổng số lấy theo danh sách chi bộ)"
 	p := attShape.FindStringSubmatch(k)
 	if p == nil {
-		return fail(FieldAttendance, "Không đọc được số đảng viên có mặt «%s»: %s.", f, how)
+		return fail(FieldAttendance, "Không đọc được số đảng viên có mặt «%s»: %s.", f, attendanceHow)
 	}
-	present, ok1 := number(p[2])
-	if !ok1 {
-		return fail(FieldAttendance, "Số có mặt «%s» không phải là số: %s.", f, how)
+	present, ok := number(p[2])
+	if !ok {
+		return fail(FieldAttendance, "Số có mặt «%s» không phải là số: %s.", f, attendanceHow)
 	}
-	if present < 0 {
-		return fail(FieldAttendance, "Số có mặt không được âm («%s»): %s.", f, how)
+	total, hasTotal := 0, p[3] != ""
+	if hasTotal {
+		if total, ok = number(p[3]); !ok {
+			return fail(FieldAttendance, "Tổng số «%s» không phải là số: %s.", f, attendanceHow)
+		}
 	}
-	if present > MaxCount {
-		return fail(FieldAttendance, "Số có mặt %s quá lớn: %s.", p[2], how)
+	if err := CheckAttendance(present, total, hasTotal); err != nil {
+		return err
 	}
 	m.Present, m.HasPresent = present, true
-	if p[3] != "" {
-		total, ok := number(p[3])
-		switch {
-		case !ok || total > MaxCount:
-			return fail(FieldAttendance, "Tổng số %s quá lớn: %s.", p[3], how)
-		case total <= 0:
-			return fail(FieldAttendance, "Tổng số đảng viên phải lớn hơn 0 («%s»): %s.", f, how)
-		case present > total:
-			return fail(FieldAttendance, "Số có mặt (%d) lớn hơn tổng số (%d) ở «%s»: %s.", present, total, f, how)
-		}
-		m.Total, m.HasTotal = total, true
-	}
+	m.Total, m.HasTotal = total, hasTotal
 	return nil
 }

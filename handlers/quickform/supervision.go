@@ -17,7 +17,6 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 	s := Supervision{OrgCode: code, Body: "cap_uy"}
 	for _, f := range fields {
 		k := digitsFirst(vn.Fold(f))
-		key := vn.Key(f)
 		switch {
 		case !s.HasDate && isDate(f):
 			t, err := readDate(f, today)
@@ -25,10 +24,8 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 				return s, err
 			}
 			s.Date, s.HasDate = t, true
-		case key == "ubkt" || key == "uybankiemtra" || key == "uybankt":
-			s.Body = "ubkt"
-		case key == "capuy" || key == "chibo" || key == "dangbo" || key == "danguy":
-			s.Body = "cap_uy"
+		case bodyOf(f) != "":
+			s.Body = bodyOf(f)
 		case s.Kind == "" && supervisionKind(f) != "":
 			s.Kind = supervisionKind(f)
 		case isConclusion(k):
@@ -43,7 +40,8 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 				return s, err
 			}
 		case s.Kind == "" && !s.HasOrgs && !s.HasMembers && s.Content == "" && words(k) <= 2 && !hasDigit(k):
-			return s, fail(FieldKind, "Loại «%s» không có: đồng chí ghi «kiểm tra» hoặc «giám sát» (không dấu cũng được: kiem tra, giam sat).", f)
+			_, err := ReadSupervisionKind(f) // not a kind: its error
+			return s, err
 		case isDate(f):
 			return s, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày, ở trường đầu tiên.", f)
 		case !s.HasConclusion:
@@ -100,11 +98,11 @@ func readConclusion(s *Supervision, f, k string) error {
 		return fail(FieldConclusion, "Không đọc được kết luận «%s»: %s.", f, conclusionHow)
 	}
 	n, ok := number(p[1])
-	switch {
-	case !ok || n > MaxCount:
-		return fail(FieldConclusion, "Số vi phạm %s quá lớn: %s.", p[1], conclusionHow)
-	case n < 0:
-		return fail(FieldConclusion, "Số vi phạm không được âm («%s»): %s.", f, conclusionHow)
+	if !ok {
+		return fail(FieldConclusion, "Không đọc được số vi phạm «%s»: %s.", f, conclusionHow)
+	}
+	if err := CheckViolations(n); err != nil {
+		return err
 	}
 	s.Violations, s.HasConclusion = n, true
 	return nil
@@ -131,7 +129,6 @@ func countUnit(k string) Field {
 // readCount reads "2 tổ chức", "5 đảng viên" or a bare number (the first
 // bare number is organisations, the second members).
 func readCount(s *Supervision, f, k string) error {
-	const how = "đồng chí ghi số tổ chức rồi số đảng viên được kiểm tra, giám sát, ví dụ «2 tổ chức; 5 đảng viên» (0 nếu không có)"
 	p := countRe.FindStringSubmatch(k)
 	n, ok := number(p[1])
 	field := countUnit(k)
@@ -142,24 +139,22 @@ func readCount(s *Supervision, f, k string) error {
 			field = FieldMembers
 		}
 	case field == FieldNone:
-		return fail(FieldOrgs, "Không đọc được «%s»: %s.", f, how)
+		return fail(FieldOrgs, "Không đọc được «%s»: %s.", f, countHow)
+	case !ok:
+		return fail(field, "Không đọc được số «%s»: %s.", f, countHow)
 	}
-	label := map[Field]string{FieldOrgs: "Số tổ chức", FieldMembers: "Số đảng viên"}[field]
-	switch {
-	case !ok || n > MaxCount:
-		return fail(field, "%s %s quá lớn: %s.", label, p[1], how)
-	case n < 0:
-		return fail(field, "%s không được âm («%s»): %s.", label, f, how)
+	if err := CheckCount(field, n); err != nil {
+		return err
 	}
 	if field == FieldOrgs {
 		if s.HasOrgs {
-			return fail(FieldOrgs, "Báo cáo ghi số tổ chức hai lần («%s»): %s.", f, how)
+			return fail(FieldOrgs, "Báo cáo ghi số tổ chức hai lần («%s»): %s.", f, countHow)
 		}
 		s.Orgs, s.HasOrgs = n, true
 		return nil
 	}
 	if s.HasMembers {
-		return fail(FieldMembers, "Báo cáo ghi số đảng viên hai lần («%s»): %s.", f, how)
+		return fail(FieldMembers, "Báo cáo ghi số đảng viên hai lần («%s»): %s.", f, countHow)
 	}
 	s.Members, s.HasMembers = n, true
 	return nil
