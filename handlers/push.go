@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/quickform"
 	"sotay/storage"
 )
 
@@ -89,13 +90,21 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 			}},
 			{ID: "due", View: h.pushDue, Actions: map[string]pushAction{
 				"h": func(_ context.Context, c *pushConv, a Args) error {
-					days, err := a.Int(0, 0, 366)
+					days, err := a.Number(0)
 					if err != nil {
 						return err
 					}
 					c.Draft.Dated, c.Draft.Due = true, ""
-					if days > 0 {
-						c.Draft.Due = c.Now().AddDate(0, 0, days).Format("2006-01-02")
+					if days != 0 {
+						// The deadline a button carries is checked as
+						// `sotay push --due` checks a typed one.
+						now := c.Now()
+						due := time.Date(now.Year(), now.Month(), now.Day()+days, 0, 0, 0, 0, time.UTC)
+						if err := quickform.CheckDueDay(due, now); err != nil {
+							c.Draft.Dated = false
+							return fieldError(err)
+						}
+						c.Draft.Due = due.Format("2006-01-02")
 					}
 					c.Goto("confirm")
 					return nil

@@ -69,6 +69,10 @@ func TestPushDialog(t *testing.T) {
 		{"TickBothCells", "tap", fmt.Sprintf("t:%d", cb2), "đã chọn 1"},
 		{"TickSecondCell", "tap", fmt.Sprintf("t:%d", cb1), "đã chọn 2"},
 		{"DoneShowsReach", "tap", "n", "Sẽ giao cho <b>3</b> đảng viên: 3 nhận được qua Telegram"},
+		// A deadline button's value is checked as `sotay push --due` checks a
+		// typed one (quickform.CheckDueDay): a forged one is refused, the step stays.
+		{"ForgedDeadlineAYearAheadRefused", "forge", "h:400", "còn hơn một năm nữa"},
+		{"ForgedDeadlineInThePastRefused", "forge", "h:-3", "đã qua"},
 		{"DeadlineShowsConfirm", "tap", "h:7", "Đồng chí kiểm tra lại rồi bấm gửi."},
 		{"ConfirmStartsSending", "tap", "ok", "Đang gửi 0/3"},
 		{"SecondConfirmFindsNothing", "tap", "ok", "đã xong hoặc đã hết hạn"},
@@ -76,9 +80,15 @@ func TestPushDialog(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			e.rec.reset()
-			if st.user == "text" {
+			switch st.user {
+			case "text":
 				e.text(t, 701, st.data)
-			} else {
+			case "forge":
+				e.press(t, 701, forgeArgs(t, e, "gui", "h:7", st.data))
+				if got := dialogStep(t, e.s, 701); got != "gui/due" {
+					t.Fatalf("after the forged press: step %q", got)
+				}
+			default:
 				e.tap(t, 701, "gui", st.data)
 			}
 			if !contains(e.rec.texts(), st.want) {

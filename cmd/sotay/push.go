@@ -16,6 +16,7 @@ import (
 
 	"sotay/bot"
 	"sotay/handlers"
+	"sotay/handlers/quickform"
 	"sotay/handlers/report"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -183,9 +184,8 @@ func parseDue(s string, now time.Time) (time.Time, error) {
 	if err != nil {
 		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", strings.TrimSpace(s))
 	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if d.Before(today) {
-		return d, fmt.Errorf("--due %s đã qua: hạn học tập phải từ hôm nay (%s) trở đi", vn.FormatDate(d), vn.FormatDate(now))
+	if err := quickform.CheckDueDay(d, now); err != nil {
+		return d, fmt.Errorf("--due: %w", err)
 	}
 	return d, nil
 }

@@ -298,8 +298,12 @@ func TestPushDueTodayIsLocal(t *testing.T) {
 			dsn := studyDB(t)
 			env := []string{"DATABASE_URL=" + dsn, "SOTAY_NOW=" + tc.now}
 			r := run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--due", "14/03/2027")
-			if r.code == 0 || !strings.Contains(r.stderr, "--due 14/03/2027 đã qua") || !strings.Contains(r.stderr, "từ hôm nay (15/03/2027)") {
+			if r.code == 0 || !strings.Contains(r.stderr, "--due: Hạn học tập 14/03/2027 đã qua") || !strings.Contains(r.stderr, "từ hôm nay (15/03/2027)") {
 				t.Fatalf("yesterday: exit %d: %s", r.code, r.stderr)
+			}
+			// More than a year ahead: the rule /gui's deadline buttons follow too.
+			if r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--due", "16/03/2028"); r.code == 0 || !strings.Contains(r.stderr, "còn hơn một năm nữa") {
+				t.Fatalf("a year and a day ahead: exit %d: %s", r.code, r.stderr)
 			}
 			if r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--due", "hôm nay"); r.code != 0 {
 				t.Fatalf("today: exit %d: %s", r.code, r.stderr)

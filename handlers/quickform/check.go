@@ -153,3 +153,21 @@ func clip(s string, n int) string {
 	}
 	return string([]rune(s)[:n]) + "…"
 }
+
+// FieldDue is a campaign's study deadline.
+const FieldDue Field = "due"
+
+// CheckDueDay checks a study deadline: today or later, and not more than a
+// year ahead. /gui's deadline buttons and `sotay push --due` both use it.
+func CheckDueDay(day, today time.Time) error {
+	today = dayOf(today)
+	switch {
+	case day.Before(today):
+		return fail(FieldDue, "Hạn học tập %s đã qua: hạn phải từ hôm nay (%s) trở đi, ví dụ %s.",
+			vn.FormatDate(day), vn.FormatDate(today), vn.FormatDate(today.AddDate(0, 0, 14)))
+	case day.After(today.AddDate(1, 0, 0)):
+		return fail(FieldDue, "Hạn học tập %s còn hơn một năm nữa: đồng chí kiểm tra lại năm, ví dụ %s.",
+			vn.FormatDate(day), vn.FormatDate(today.AddDate(0, 0, 14)))
+	}
+	return nil
+}
