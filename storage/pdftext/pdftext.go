@@ -24,8 +24,15 @@ import (
 // MaxText is how much text of the page is read; a stamp is near the top.
 const MaxText = 64 << 10
 
-// maxDepth bounds forms drawn inside forms.
-const maxDepth = 4
+// Bounds on the work one page may ask for, so that a hostile file (a form
+// drawn by itself a thousand times over, a compressed stream of millions of
+// operators without text) costs a moment and not the server: forms inside
+// forms, forms drawn, operators read.
+const (
+	maxDepth = 4
+	maxForms = 256
+	maxOps   = 1 << 21
+)
 
 // IsPDF reports whether data looks like a PDF file: "%PDF-" in its first
 // kilobyte, as readers accept it.
@@ -63,10 +70,14 @@ func FirstPage(data []byte) (text string, err error) {
 	return b.String(), nil
 }
 
-// fullError stops reading once MaxText is reached.
+// fullError stops reading once MaxText or maxOps is reached; what was read
+// so far is the page's text.
 type fullError struct{}
 
-type builder struct{ strings.Builder }
+type builder struct {
+	strings.Builder
+	forms, ops int
+}
 
 func (b *builder) write(s string) {
 	b.WriteString(s)
@@ -89,6 +100,9 @@ func (b *builder) draw(content, res pdf.Value, depth int) {
 	var font decoder = latin1{}
 	fonts := map[string]decoder{} // by resource name, read once per stream
 	pdf.Interpret(content, func(stk *pdf.Stack, op string) {
+		if b.ops++; b.ops > maxOps {
+			panic(fullError{})
+		}
 		args := make([]pdf.Value, stk.Len())
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
@@ -139,9 +153,10 @@ func (b *builder) draw(content, res pdf.Value, depth int) {
 				}
 			}
 		case "Do":
-			if len(args) != 1 || depth >= maxDepth {
+			if len(args) != 1 || depth >= maxDepth || b.forms >= maxForms {
 				return
 			}
+			b.forms++
 			x := res.Key("XObject").Key(args[0].Name())
 			if x.Key("Subtype").Name() != "Form" {
 				return

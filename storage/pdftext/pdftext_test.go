@@ -1,6 +1,7 @@
 package pdftext_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -70,4 +71,44 @@ func FuzzFirstPage(f *testing.F) {
 			t.Fatalf("text of %d bytes", len(text))
 		}
 	})
+}
+
+// rawPDF is a PDF file of the objects given (numbered from 1, the first
+// the catalog), with its cross-reference table.
+func rawPDF(objects ...string) []byte {
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return []byte(b.String())
+}
+
+func stream(dict, data string) string {
+	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
+}
+
+// TestFirstPageBoundsWork: a form that draws itself a thousand times over
+// is read within bounds, and the text before it is kept.
+func TestFirstPageBoundsWork(t *testing.T) {
+	data := rawPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 6 0 R >> /XObject << /X 4 0 R >> >> /Contents 5 0 R >>",
+		stream("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X 4 0 R >> >>", strings.Repeat("/X Do\n", 1000)),
+		stream("", "BT /F1 12 Tf 72 720 Td (MAT) Tj ET\n/X Do"),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+	)
+	got, err := pdftext.FirstPage(data)
+	if err != nil || strings.TrimSpace(got) != "MAT" {
+		t.Fatalf("FirstPage = %q, %v", got, err)
+	}
 }
