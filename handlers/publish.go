@@ -108,6 +108,10 @@ func (h *Handlers) publishCommand(ctx context.Context, r *Request) error {
 		r.Reply(msgDangHowTo, nil)
 		return nil
 	}
+	// A stamp first: whatever else is wrong, the admin must delete the upload.
+	if sec, ok := h.uploadSecrecy(ctx, r, fileID, name, mime); ok {
+		return storage.Errorf(storage.CodeForbidden, "%s", secretUploadMessage(sec))
+	}
 	d, err := parseDangCaption(r.Args, r.Now())
 	if err != nil {
 		return err
@@ -121,6 +125,43 @@ func (h *Handlers) publishCommand(ctx context.Context, r *Request) error {
 	return h.publish.Start(ctx, r, "kind", d)
 }
 
+// uploadSecrecy looks for a secrecy stamp on a /dang upload: in its caption,
+// its file's name and, for a PDF, on its first page (storage's Secrecy).
+// A PDF that cannot be fetched (over Telegram's 20 MB for bots, say) is
+// checked by its caption and name only.
+func (h *Handlers) uploadSecrecy(ctx context.Context, r *Request, fileID, name, mime string) (storage.Secrecy, bool) {
+	if d := vn.SecrecyStamp(strings.ReplaceAll(r.Args, "|", "\n")); d != "" {
+		return storage.Secrecy{Degree: d, Where: "chú thích"}, true
+	}
+	in := storage.DocumentInput{FileName: name}
+	if h.deps.Files != nil && (mime == "application/pdf" || strings.HasSuffix(strings.ToLower(name), ".pdf")) {
+		data, err := h.deps.Files.Download(ctx, fileID)
+		if err != nil {
+			h.deps.Log.Warn("publish: PDF not fetched for the secrecy check", "user", r.UserID, "err", err)
+		}
+		in.FileData = data
+	}
+	return in.Secrecy()
+}
+
+// secretUploadMessage refuses a stamped upload and asks the admin to
+// delete it: the file already sits on Telegram's servers.
+func secretUploadMessage(sec storage.Secrecy) string {
+	return "⛔ " + storage.ErrorMessage(sec.Refusal()) + "\n\nTệp đồng chí vừa gửi đã nằm trên Telegram: đồng chí hãy xóa ngay tin nhắn đó " +
+		"(nhấn giữ tin nhắn → Xóa, chọn xóa cả ở phía bot)."
+}
+
+// refuseSecret ends the /dang dialog when what was added to the document
+// carries a secrecy stamp; false when it carries none.
+func refuseSecret(c *Conv[publishDraft]) bool {
+	d := c.Draft
+	sec, ok := storage.DocumentInput{Title: d.Title, Summary: d.Summary, FileName: d.FileName}.Secrecy()
+	if ok {
+		c.End(esc(secretUploadMessage(sec)), nil)
+	}
+	return ok
+}
+
 func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error {
 	if text == "" {
 		return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi tóm tắt bằng tin nhắn chữ, hoặc bấm «Bỏ qua».")
@@ -129,6 +170,9 @@ func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error
 		return storage.Errorf(storage.CodeInvalid, "Tóm tắt dài %d ký tự, tối đa %d. Đồng chí rút gọn rồi gửi lại, hoặc bấm «Bỏ qua».", n, storage.MaxSummaryLen)
 	}
 	c.Draft.Summary = text
+	if refuseSecret(c) {
+		return nil
+	}
 	c.Goto("confirm")
 	return nil
 }
@@ -187,6 +231,9 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], 
 		c.Goto("kind")
 		return nil
 	}
+	if refuseSecret(c) {
+		return nil
+	}
 	date, _ := time.Parse("2006-01-02", d.Date)
 	doc, err := c.Store.CreateDocument(ctx, storage.DocumentInput{
 		Kind: d.Kind, Number: d.Number, Issuer: d.Issuer, IssuedOn: date, Title: d.Title, Summary: d.Summary,
@@ -221,6 +268,9 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 	}
 	if len(missing) > 0 {
 		return d, storage.Errorf(storage.CodeInvalid, "Chú thích còn thiếu: %s. Đồng chí ghi đủ 4 phần, cách nhau bằng dấu |, theo mẫu:\n%s", strings.Join(missing, ", "), dangExamplePlain)
+	}
+	if !vn.HasLetterOrDigit(parts[1]) {
+		return d, storage.Errorf(storage.CodeInvalid, "Trích yếu «%s» không có chữ hoặc số nào: đồng chí ghi tên văn bản bằng chữ, theo mẫu:\n%s", parts[1], dangExamplePlain)
 	}
 	if len(parts) > 4 {
 		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), dangExamplePlain)

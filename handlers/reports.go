@@ -273,12 +273,15 @@ func photoID(m *tgbotapi.Message) string {
 	return ""
 }
 
-// reportText checks a typed free-text answer.
+// reportText checks a typed free-text answer: not empty, with a letter or
+// a digit (vn.HasLetterOrDigit: not only emoji), not too long.
 func reportText(text, label, example string) (string, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
 		return "", storage.Errorf(storage.CodeInvalid, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, example)
+	case !vn.HasLetterOrDigit(text):
+		return "", storage.Errorf(storage.CodeInvalid, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, cut(text, 40), example)
 	case len([]rune(text)) > quickform.MaxText:
 		return "", storage.Errorf(storage.CodeInvalid, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, quickform.MaxText)
 	}

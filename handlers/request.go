@@ -6,11 +6,11 @@ import (
 	"reflect"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Request is one update being handled: who sent it, what it says, and the
@@ -154,12 +154,13 @@ func (r *Request) parse() bool {
 	return false
 }
 
-// sanitize returns a deep copy of u in which every string is valid UTF-8
-// without control characters other than tab, line feed and carriage
-// return. Any client can send them: U+0000 in a caption, say, which
-// PostgreSQL refuses in text and jsonb, so the user would get the system
-// apology. Nothing a person types needs them, so they are dropped rather
-// than refused. The update's own values are left as they are.
+// sanitize returns a deep copy of u in which every string has been through
+// vn.Clean: valid UTF-8 without control characters other than tab, line
+// feed and carriage return, and without bidirectional controls. Any client
+// can send them: U+0000 in a caption, say, which PostgreSQL refuses in text
+// and jsonb, or U+202E, which makes a stored topic display reversed.
+// Nothing a person types needs them, so they are dropped rather than
+// refused. The update's own values are left as they are.
 func sanitize(u tgbotapi.Update) tgbotapi.Update {
 	v := reflect.ValueOf(&u).Elem()
 	cleanValue(v)
@@ -171,8 +172,8 @@ func sanitize(u tgbotapi.Update) tgbotapi.Update {
 func cleanValue(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
-		if s := v.String(); !cleanString(s) {
-			v.SetString(cleanText(s))
+		if s := v.String(); !vn.IsClean(s) {
+			v.SetString(vn.Clean(s))
 		}
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -205,35 +206,4 @@ func cleanValue(v reflect.Value) {
 	case reflect.Map, reflect.Interface:
 		// tgbotapi's update types have none that carry client text.
 	}
-}
-
-func cleanString(s string) bool {
-	for _, c := range s {
-		if c == utf8.RuneError || isControl(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(c rune) rune {
-		if isControl(c) {
-			return -1
-		}
-		return c
-	}, s)
-}
-
-// isControl reports the C0 and C1 controls and DEL, but not tab, line feed
-// or carriage return.
-func isControl(c rune) bool {
-	switch {
-	case c == '\t' || c == '\n' || c == '\r':
-		return false
-	case c < 0x20, c == 0x7f, c >= 0x80 && c < 0xa0:
-		return true
-	}
-	return false
 }

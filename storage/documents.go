@@ -6,6 +6,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"sotay/storage/pdftext"
+	"sotay/storage/vn"
 )
 
 // Document kinds as stored, in the order members browse them.
@@ -135,8 +138,14 @@ func (d Document) Input() DocumentInput {
 		Summary: d.Summary, Body: d.Body}
 }
 
-// clean trims the input and checks it; the error says what is wrong in Vietnamese.
+// clean trims the input and checks it; the error says what is wrong in
+// Vietnamese. Its texts go through vn.Clean whatever their source (a flag,
+// a file, a caption), and a document with a secrecy stamp is refused
+// (Secrecy): nothing stores one.
 func (in *DocumentInput) clean(now time.Time) error {
+	for _, f := range []*string{&in.Kind, &in.Number, &in.Issuer, &in.Title, &in.Summary, &in.Body, &in.FileName, &in.FileMime} {
+		*f = vn.Clean(*f)
+	}
 	in.Kind = strings.TrimSpace(in.Kind)
 	if code, ok := ParseDocumentKind(in.Kind); ok {
 		in.Kind = code
@@ -158,7 +167,9 @@ func (in *DocumentInput) clean(now time.Time) error {
 	case utf8.RuneCountInString(in.Number) > MaxNumberLen:
 		return Errorf(CodeInvalid, "Số hiệu văn bản dài quá %d ký tự.", MaxNumberLen)
 	case in.Title == "":
-		return Errorf(CodeInvalid, "Thiếu trích yếu (tên) văn bản.")
+		return Errorf(CodeInvalid, "Thiếu trích yếu (tên) văn bản, ví dụ «%s».", TitleExample)
+	case !vn.HasLetterOrDigit(in.Title):
+		return Errorf(CodeInvalid, "Trích yếu «%s» không có chữ hoặc số nào: hãy ghi tên văn bản bằng chữ, ví dụ «%s».", in.Title, TitleExample)
 	case utf8.RuneCountInString(in.Title) > MaxTitleLen:
 		return Errorf(CodeInvalid, "Trích yếu văn bản dài quá %d ký tự: hãy rút gọn, phần còn lại đưa vào tóm tắt.", MaxTitleLen)
 	case utf8.RuneCountInString(in.Issuer) > MaxIssuerLen:
@@ -177,10 +188,57 @@ func (in *DocumentInput) clean(now time.Time) error {
 	if in.FileData != nil && len(in.FileData) == 0 {
 		return Errorf(CodeInvalid, "Tệp đính kèm rỗng.")
 	}
+	if sec, ok := in.Secrecy(); ok {
+		return sec.Refusal()
+	}
 	if (in.FileData != nil || in.FileID != "") && in.FileMime == "" {
 		in.FileMime = "application/octet-stream"
 	}
 	return nil
+}
+
+// TitleExample is a document title, for the messages that ask for one.
+const TitleExample = "Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng"
+
+// Secrecy is a secrecy stamp found on a document: its degree (vn.Secret,
+// vn.TopSecret or vn.UltraSecret) and where it was seen, in Vietnamese.
+type Secrecy struct {
+	Degree string
+	Where  string
+}
+
+// Secrecy looks for a secrecy stamp (vn.SecrecyStamp) on a document: in
+// its title, summary and text, in its file's name (vn.FileNameStamp), and
+// on the first page of an attached PDF that has a text layer. State
+// secrets never go online, so such a document is refused wherever it
+// enters, with no way around it. A PDF that cannot be read (damaged, a
+// scan) has no stamp that can be seen: its title and name still count.
+func (in DocumentInput) Secrecy() (Secrecy, bool) {
+	for _, f := range []struct{ text, where string }{
+		{in.Title, "trích yếu"}, {in.Summary, "tóm tắt"}, {in.Body, "toàn văn"},
+	} {
+		if d := vn.SecrecyStamp(f.text); d != "" {
+			return Secrecy{d, f.where}, true
+		}
+	}
+	if d := vn.FileNameStamp(in.FileName); d != "" {
+		return Secrecy{d, "tên tệp " + in.FileName}, true
+	}
+	if pdftext.IsPDF(in.FileData) {
+		if text, err := pdftext.FirstPage(in.FileData); err == nil {
+			if d := vn.SecrecyStamp(text); d != "" {
+				return Secrecy{d, "trang đầu của tệp PDF"}, true
+			}
+		}
+	}
+	return Secrecy{}, false
+}
+
+// Refusal is the error that refuses a stamped document: what was found,
+// where, and why there is no way to publish it.
+func (sec Secrecy) Refusal() error {
+	return Errorf(CodeForbidden, "Văn bản mang dấu độ mật «%s» (ở %s). Tài liệu bí mật nhà nước không được đưa lên mạng, nên sổ tay không nhận văn bản này. "+
+		"Văn bản mật chỉ được phổ biến trực tiếp, theo quy định bảo vệ bí mật nhà nước.", sec.Degree, sec.Where)
 }
 
 // searchColumns returns the folded search keys of a document.
@@ -356,6 +414,12 @@ func (s *Storage) setStatus(ctx context.Context, id int64, status, actor string)
 		if d.Status == status {
 			return nil
 		}
+		if status == DocPublished {
+			// A draft stored before stamps were checked is looked at again.
+			if err := s.refuseSecret(ctx, d); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		q := `UPDATE documents SET status = 'withdrawn', withdrawn_at = $2, updated_at = $2 WHERE id = $1`
 		action := "document.withdraw"
@@ -370,6 +434,24 @@ func (s *Storage) setStatus(ctx context.Context, id int64, status, actor string)
 		return s.Audit(ctx, actor, action, d.Number, map[string]any{"id": id, "issuer": d.Issuer})
 	})
 	return changed, err
+}
+
+// refuseSecret is the secrecy stamp's refusal for a stored document,
+// its file's first page included; nil when it has none.
+func (s *Storage) refuseSecret(ctx context.Context, d Document) error {
+	in := d.Input()
+	in.FileName = d.FileName
+	data, err := s.DocumentFile(ctx, d.ID)
+	switch {
+	case err == nil:
+		in.FileData = data
+	case ErrorCode(err) != CodeNotFound:
+		return err
+	}
+	if sec, ok := in.Secrecy(); ok {
+		return sec.Refusal()
+	}
+	return nil
 }
 
 // DocumentByNumber finds a document by its number in any written form

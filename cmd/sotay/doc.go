@@ -120,7 +120,8 @@ func docAddCmd() *cobra.Command {
 		Short: "Thêm văn bản vào sổ tay (đăng ngay, trừ khi có --draft)",
 		Long: "Thêm một văn bản. Bắt buộc có --kind, --number, --title, --issuer và --date. Văn bản được đăng\n" +
 			"ngay (đảng viên xem trong /vanban), trừ khi có --draft; --audience chỉ cho đảng viên của một số tổ\n" +
-			"chức và các cấp dưới của chúng đọc.",
+			"chức và các cấp dưới của chúng đọc. Văn bản có dấu độ mật (MẬT, TỐI MẬT, TUYỆT MẬT) ở trích yếu, tóm tắt,\n" +
+			"toàn văn, tên tệp hoặc trang đầu tệp PDF bị từ chối: tài liệu mật không được đưa lên mạng.",
 		Example: `  sotay doc add --kind ket_luan --number 21-KL/TW --title "Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng" \
     --issuer "Ban Chấp hành Trung ương" --date 25/10/2021 --text kl21.txt --file kl21.pdf`,
 		Args: cobra.NoArgs,

@@ -256,10 +256,23 @@ func number(s string) (int, bool) {
 	return n, err == nil
 }
 
-// text checks a free-text field's length.
+// textExamples show a free-text field written right.
+var textExamples = map[Field]string{
+	FieldTopic:    "Quán triệt Kết luận 21-KL/TW",
+	FieldAbsent:   "Lò Văn Minh (ốm)",
+	FieldContent:  "Việc thực hiện quy chế làm việc",
+	FieldMeasures: "Nhắc nhở, yêu cầu khắc phục",
+	"place":       "Nhà văn hóa bản",
+}
+
+// text checks a free-text field: its length, and that it says something
+// in words or numbers (vn.HasLetterOrDigit), not only emoji or marks.
 func text(f Field, label, s string) (string, error) {
 	if utf8.RuneCountInString(s) > MaxText {
 		return "", fail(f, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, MaxText)
+	}
+	if s != "" && !vn.HasLetterOrDigit(s) {
+		return "", fail(f, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, s, textExamples[f])
 	}
 	return s, nil
 }

@@ -154,6 +154,9 @@ func TestParseMeeting(t *testing.T) {
 		{"TwoDates", "15/11/2026; thường kỳ; 18/20; A; 16/11/2026", quickform.FieldDate, "hai ngày"},
 		{"TooOld", "15/11/1900; thường kỳ; 18/20; A", quickform.FieldDate, "quá xa"},
 		{"TopicTooLong", "15/11/2026; thường kỳ; 18/20; " + strings.Repeat("a", 1001), quickform.FieldTopic, "dài quá"},
+		{"TopicOnlyEmoji", "15/11/2026; thường kỳ; 18/20; 🎉🎉", quickform.FieldTopic, "«🎉🎉» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «Quán triệt"},
+		{"TopicOnlyPunctuation", "15/11/2026; thường kỳ; 18/20; ...; !!!", quickform.FieldTopic, "không có chữ hoặc số nào"},
+		{"AbsentOnlyEmoji", "15/11/2026; thường kỳ; 18/20; A; vắng: 🤒", quickform.FieldAbsent, "không có chữ hoặc số nào"},
 	}
 	testParse(t, "ParseMeeting", quickform.ParseMeeting, ok, bad)
 }
@@ -242,6 +245,8 @@ func TestParseSupervision(t *testing.T) {
 		{"UnknownUnit", "20/11/2026; giám sát; 2 con; 5; N; không vi phạm", quickform.FieldOrgs, "Không đọc được"},
 		{"TwoDates", "20/11/2026; giám sát; 2; 5; N; 21/11/2026; không vi phạm", quickform.FieldDate, "hai ngày"},
 		{"ContentTooLong", "20/11/2026; giám sát; 2; 5; " + strings.Repeat("ă", 1001) + "; không vi phạm", quickform.FieldContent, "dài quá"},
+		{"ContentOnlyEmoji", "20/11/2026; giám sát; 2; 5; 👍👍; không vi phạm", quickform.FieldContent, "ví dụ «Việc thực hiện quy chế làm việc»"},
+		{"MeasuresOnlyEmoji", "20/11/2026; giám sát; 2; 5; N; có 1 vi phạm; ✅", quickform.FieldMeasures, "không có chữ hoặc số nào"},
 	}
 	testParse(t, "ParseSupervision", quickform.ParseSupervision, ok, bad)
 }
@@ -362,7 +367,8 @@ func TestParseNotice(t *testing.T) {
 			t.Errorf("ParseTime(%q) = %d:%d %v", in, h, m, err)
 		}
 	}
-	for _, bad := range []string{"20/11/2026; 19:30; A; B", "31/11/2026; 19:30; A; B", "28/11/2026; 25:00; A; B", "28/11/2028; 19:30; A; B"} {
+	for _, bad := range []string{"20/11/2026; 19:30; A; B", "31/11/2026; 19:30; A; B", "28/11/2026; 25:00; A; B", "28/11/2028; 19:30; A; B",
+		"28/11/2026; 19:30; A; 📢📢", "28/11/2026; 19:30; 🏠; B"} {
 		if _, err := quickform.ParseNotice(bad, today); err == nil {
 			t.Errorf("ParseNotice(%q) accepted", bad)
 		}

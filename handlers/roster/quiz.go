@@ -33,14 +33,14 @@ func ParseQuiz(r io.Reader, name string) ([]storage.QuizQuestion, error) {
 	var bad []string
 	err := readTable(r, name, quizSchema, func(rec record, h header) error {
 		var why rejects
-		q := storage.QuizQuestion{Question: h.get(rec, "question"), Explanation: h.get(rec, "explanation")}
+		q := storage.QuizQuestion{Question: h.text(rec, "question"), Explanation: h.text(rec, "explanation")}
 		if q.Question == "" {
 			why.add("chưa có câu hỏi")
 		}
 		letters := []string{"a", "b", "c", "d"}
 		gap := false
 		for i, l := range letters {
-			o := h.get(rec, l)
+			o := h.text(rec, l)
 			switch {
 			case o == "" && i < 2:
 				why.add("thiếu phương án %s", strings.ToUpper(l))

@@ -48,3 +48,21 @@ func TestParseQuiz(t *testing.T) {
 		}
 	})
 }
+
+// TestParseQuizCleansText: a quiz's texts lose bidi and control characters
+// (a reversed question) but keep the joiners of emoji.
+func TestParseQuizCleansText(t *testing.T) {
+	const family = "👨\u200d👩\u200d👧"
+	body := quizHeader +
+		"\u202eCâu một?\u202c,Một\u2066,Hai \x01,,,A,Vì " + family + "\n" +
+		"Câu hai?,Một,Hai\u200f,,,B,\n" +
+		"Câu ba?,Có,Không\u061c,,,A,\n"
+	qs, err := roster.ParseQuiz(strings.NewReader(body), "q.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qs[0].Question != "Câu một?" || qs[0].Options[0] != "Một" || qs[0].Options[1] != "Hai" || qs[1].Options[1] != "Hai" ||
+		qs[2].Options[1] != "Không" || qs[0].Explanation != "Vì "+family {
+		t.Fatalf("parsed %+v", qs)
+	}
+}

@@ -265,6 +265,16 @@ func (h header) get(rec record, key string) string {
 	return clean(rec.cells[i])
 }
 
+// text returns the cell of column key as free text (cleanText), "" when
+// the file has no such column or the row is short.
+func (h header) text(rec record, key string) string {
+	i, ok := h.index[key]
+	if !ok || i >= len(rec.cells) {
+		return ""
+	}
+	return cleanText(rec.cells[i])
+}
+
 // raw returns the unformatted XLSX value of column key, "" for CSV.
 func (h header) raw(rec record, key string) string {
 	i, ok := h.index[key]

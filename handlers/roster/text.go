@@ -10,26 +10,33 @@ import (
 	"sotay/storage/vn"
 )
 
-// clean trims a cell and returns it in NFC. Control and invisible format
-// characters (zero-width spaces, BOMs pasted from the web, bidi overrides)
-// never belong in a roster, so controls become spaces and format characters
-// are dropped before anything is compared or stored.
-func clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
+// cleanText trims a free-text cell (a quiz's question, options and
+// explanation) and returns it in NFC, through vn.Clean: no control or
+// bidirectional character, emoji kept whole. Line breaks and tabs inside
+// the cell become spaces.
+func cleanText(s string) string {
 	s = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.Is(unicode.Cf, r):
-			return -1
-		case unicode.IsControl(r):
+		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
-	}, s)
+	}, vn.Clean(s))
 	// NFC last: trimming after it could strand a combining mark next to a
 	// letter it should have been composed with.
 	return norm.NFC.String(strings.TrimSpace(s))
+}
+
+// clean is cleanText for the cells of a roster and the codes and names
+// everywhere: every invisible format character (zero-width spaces and
+// joiners, BOMs pasted from the web) is dropped too, as it never belongs
+// in a name or a code and would make two equal ones differ.
+func clean(s string) string {
+	return cleanText(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // cleanName is clean with runs of inner whitespace (line breaks from

@@ -2,8 +2,9 @@
 // or without diacritics, composed or decomposed, in any case, with dates
 // written day first. It is the one place these rules live, so that search,
 // roster import, the quick report forms and the command line agree on what
-// "the same word" and "a date" mean. It imports nothing of the project, so
-// storage and everything above it may use it.
+// "the same word" and "a date" mean. Text that enters sotay is cleaned here
+// (Clean), and secrecy stamps are recognised here (SecrecyStamp). It imports
+// nothing of the project, so storage and everything above it may use it.
 package vn
 
 import (
