@@ -12,7 +12,7 @@ import (
 	"sotay/storage/vn"
 )
 
-// TestMigrationDropsStoredBidiControls: migration 0015 drops the bidi
+// TestMigrationDropsStoredBidiControls: migration 0014 drops the bidi
 // controls that texts stored before vn.Clean carry — a report's topic, a
 // notice, a review comment, a document and its search columns, a dialog's
 // draft — and leaves an issuer that cleaning would make another document's.
@@ -52,7 +52,7 @@ func TestMigrationDropsStoredBidiControls(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	up, err := os.ReadFile("migrations/0015_clean_bidi.up.sql")
+	up, err := os.ReadFile("migrations/0014_clean_bidi.up.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
