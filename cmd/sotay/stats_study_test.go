@@ -173,7 +173,7 @@ func TestPushRemindDays(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "--remind-days 200 không hợp lệ") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--remind-days", "5", "--due", "31/12/2099")
+	r = run(t, env, "push", "--doc", "21-KL/TW", "--to", "ROOT", "--all", "--remind-days", "5", "--due", time.Now().AddDate(0, 3, 0).Format("02/01/2006"))
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
