@@ -16,7 +16,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"sotay/handlers"
 	"sotay/storage"
 )
 
@@ -46,6 +45,25 @@ type Config struct {
 	// AuthProbe is the first wait between two getMe calls while Telegram
 	// refuses the token (doubling up to 30 s); zero takes the default.
 	AuthProbe time.Duration
+
+	// What the bot takes from the features it serves, handed in by cmd
+	// (bot imports none of them).
+
+	// Handler builds what answers the updates, on the bot's client: the
+	// handlers send their replies and download the files users send
+	// through it.
+	Handler func(c *Client) Handler
+	// Reminder renders a member's automatic study reminder.
+	Reminder storage.ReminderRender
+}
+
+// Handler is what the bot serves: it applies updates, and it has the
+// command menus to register with Telegram.
+type Handler interface {
+	UpdateHandler
+	// CommandMenus is the setMyCommands requests that give each chat the
+	// commands its member may use.
+	CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsConfig, error)
 }
 
 // HTTP listener defaults. The webhook answers within webhookWait of
@@ -91,7 +109,7 @@ type Bot struct {
 	log      *slog.Logger
 	metrics  *Metrics
 	client   *Client
-	handlers *handlers.Handlers
+	handlers Handler
 	outbox   *Outbox
 	// Ready is closed once the bot polls or listens.
 	Ready chan struct{}
@@ -99,8 +117,11 @@ type Bot struct {
 	Addr string
 }
 
-// New connects to Telegram (getMe) and builds the handlers.
+// New connects to Telegram (getMe) and builds cfg.Handler on its client.
 func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logger) (*Bot, error) {
+	if cfg.Handler == nil || cfg.Reminder == nil || cfg.Outbox.Progress == nil {
+		return nil, errors.New("bot: Config.Handler, Reminder and Outbox.Progress must be set")
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -135,18 +156,12 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if cfg.AuthProbe > 0 {
 		c.AuthProbe = cfg.AuthProbe
 	}
-	h := handlers.New(handlers.Deps{
-		Store: store, Sender: c, Log: log, Now: store.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
-	})
-	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: h, Ready: make(chan struct{}),
+	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: cfg.Handler(c), Ready: make(chan struct{}),
 		outbox: NewOutbox(c, store, cfg.Outbox, log, cfg.Location)}, nil
 }
 
 // Client is the bot's Bot API client.
 func (b *Bot) Client() *Client { return b.client }
-
-// Handlers is the bot's handler list.
-func (b *Bot) Handlers() *handlers.Handlers { return b.handlers }
 
 // Run serves until ctx ends, then stops taking updates, finishes those in
 // hand and returns nil.
@@ -183,7 +198,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	go b.prune(bg)
-	go sweepReminders(bg, b.store, b.cfg.Location, b.log, ReminderEvery)
+	go sweepReminders(bg, b.store, b.cfg.Location, b.cfg.Reminder, b.log, ReminderEvery)
 	// The outbox sender stops with bg, after recording the message in flight.
 	outboxDone := make(chan struct{})
 	go func() { defer close(outboxDone); _ = b.outbox.Run(bg) }()

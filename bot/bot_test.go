@@ -15,6 +15,7 @@ import (
 
 	"sotay/bot"
 	"sotay/bot/telegramtest"
+	"sotay/cmd/sotay/wire"
 	"sotay/storage"
 	"sotay/storage/storagetest"
 )
@@ -48,7 +49,7 @@ func start(t *testing.T, cfg bot.Config, opts ...telegramtest.Option) *harness {
 		cfg.ListenAddr = "127.0.0.1:0"
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := bot.New(ctx, cfg, s, log)
+	b, err := wire.Bot(ctx, cfg, s, log)
 	if err != nil {
 		t.Fatalf("bot.New: %v", err)
 	}
@@ -366,7 +367,7 @@ func TestRunReturnsWhenWebhookRefused(t *testing.T) {
 	t.Cleanup(tg.Close)
 	tg.InjectFault("setWebhook", telegramtest.Fault{Code: 400, Description: "Bad Request: bad webhook: HTTPS url must be provided for webhook", Times: -1})
 	addr := telegramtest.FreeAddr(t)
-	b, err := bot.New(ctx, bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr,
+	b, err := wire.Bot(ctx, bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr,
 		WebhookURL: "http://" + addr + "/telegram/webhook", WebhookSecret: "s3cret"}, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,10 @@
 // Package bot is the Telegram plumbing: the API client with flood handling,
 // the update loop (long polling and webhook), the dispatcher that keeps each
 // chat in order, the health and metrics server, and bot/telegramtest, a
-// fake Bot API server for tests and the demo.
+// fake Bot API server for tests and the demo. It serves the features
+// through interfaces and values it declares (Handler, Config.Reminder,
+// OutboxConfig.Progress), which cmd/sotay/wire fills from the handlers:
+// bot imports no feature.
 package bot
 
 import (

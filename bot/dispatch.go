@@ -11,13 +11,48 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"sotay/handlers"
 )
 
-// UpdateHandler applies one update.
+// UpdateHandler applies updates: what the bot serves, seen through what the
+// dispatcher needs of it. cmd adapts the handlers to it; bot imports none.
 type UpdateHandler interface {
-	HandleUpdate(ctx context.Context, u tgbotapi.Update) error
+	// HandleUpdate applies one update, tried as a says, and says what
+	// became of it.
+	HandleUpdate(ctx context.Context, u tgbotapi.Update, a Attempt) Outcome
+}
+
+// Attempt is how the dispatcher tries an update.
+type Attempt struct {
+	// Retrying says the update is tried again after an internal failure,
+	// unless Last: a failed try that is not the last is to be neither
+	// answered nor recorded; a failed last try is answered with the
+	// apology and recorded, so that the update is not redelivered forever.
+	Retrying bool
+	Last     bool
+}
+
+// Result is what became of an update.
+type Result int
+
+const (
+	// Applied: the update is done (handled, or answered with an expected
+	// error) and recorded.
+	Applied Result = iota
+	// Seen: the update had already been applied (a redelivery, or a load
+	// balancer's retry to another replica) and changed nothing.
+	Seen
+	// Retry: an internal failure (a lost connection, a deadlock); another
+	// try may succeed.
+	Retry
+	// Panicked: the handler panicked; another try would panic again.
+	Panicked
+)
+
+// Outcome is what became of an update, with the error of a failure.
+type Outcome struct {
+	Result Result
+	// Err is the failure of Retry or Panicked, for the log; nil otherwise.
+	Err error
 }
 
 // Dispatcher runs updates concurrently across chats and in order within a
@@ -53,9 +88,9 @@ func (d *Dispatcher) retryBackoff() []time.Duration {
 type job struct {
 	u tgbotapi.Update
 	// retry says the caller tries the update again after an internal
-	// failure, unless last (handlers.WithAttempt).
+	// failure, unless last (Attempt).
 	retry, last bool
-	done        func(error)
+	done        func(Outcome)
 }
 
 // NewDispatcher starts n workers.
@@ -75,47 +110,47 @@ func NewDispatcher(ctx context.Context, h UpdateHandler, n int, log *slog.Logger
 func (d *Dispatcher) work(ctx context.Context, q chan job) {
 	defer d.wg.Done()
 	for j := range q {
-		hctx := ctx
-		if j.retry {
-			hctx = handlers.WithAttempt(ctx, j.last)
-		}
-		err := d.handle(hctx, j.u)
+		o := d.handle(ctx, j.u, Attempt{Retrying: j.retry, Last: j.last})
 		if j.done != nil {
-			j.done(err)
+			j.done(o)
 		}
 	}
 }
 
 // handle runs one update. A panic the handler did not recover itself is
 // recovered here, so that one update never takes the others down.
-func (d *Dispatcher) handle(ctx context.Context, u tgbotapi.Update) (err error) {
+func (d *Dispatcher) handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o Outcome) {
 	start := time.Now()
-	ctx, seen := handlers.WithSeenFlag(ctx)
 	defer func() {
 		if v := recover(); v != nil {
-			pe := &handlers.PanicError{UpdateID: u.UpdateID, Value: v, Stack: string(debug.Stack())}
-			d.log.Error("panic in update handler", "update_id", u.UpdateID, "panic", fmt.Sprint(v), "stack", pe.Stack)
-			err = pe
+			d.log.Error("panic in update handler", "update_id", u.UpdateID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			o = Outcome{Result: Panicked, Err: fmt.Errorf("panic handling update %d: %v", u.UpdateID, v)}
 		}
-		var pe *handlers.PanicError
 		result := "ok"
 		switch {
-		case errors.As(err, &pe):
+		case o.Result == Panicked:
 			result = "panic" // logged with its stack where it was recovered
-		case err != nil:
+		case o.Err != nil:
 			result = "error"
-			d.log.Error("update", "update_id", u.UpdateID, "err", err)
-		case *seen:
+			d.log.Error("update", "update_id", u.UpdateID, "err", o.Err)
+		case o.Result == Seen:
 			result = "duplicate" // applied before: changed nothing
 		}
 		d.metrics.update(result, time.Since(start))
 	}()
-	return d.handler.HandleUpdate(ctx, u)
+	return d.handler.HandleUpdate(ctx, u, a)
+}
+
+// retryable says whether a failed update is worth another try: an internal
+// error may be gone in a second; a panic would come again, and a cancelled
+// update is redelivered after the restart.
+func retryable(o Outcome) bool {
+	return o.Result == Retry && !errors.Is(o.Err, context.Canceled)
 }
 
 // Dispatch queues an update; done is called when it has been handled.
 func (d *Dispatcher) Dispatch(u tgbotapi.Update, done func()) {
-	d.dispatch(job{u: u, done: func(error) {
+	d.dispatch(job{u: u, done: func(Outcome) {
 		if done != nil {
 			done()
 		}

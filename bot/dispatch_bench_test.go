@@ -11,6 +11,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/bot"
+	"sotay/cmd/sotay/wire"
 	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/storagetest"
@@ -40,14 +41,14 @@ type timed struct {
 	lat []time.Duration
 }
 
-func (t *timed) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+func (t *timed) HandleUpdate(ctx context.Context, u tgbotapi.Update, a bot.Attempt) bot.Outcome {
 	start := time.Now()
-	err := t.h.HandleUpdate(ctx, u)
+	o := t.h.HandleUpdate(ctx, u, a)
 	d := time.Since(start)
 	t.mu.Lock()
 	t.lat = append(t.lat, d)
 	t.mu.Unlock()
-	return err
+	return o
 }
 
 // BenchmarkDispatch1000Users sends, for each of 1,000 linked members, /menu,
@@ -112,7 +113,7 @@ func benchDispatch(b *testing.B, workers, rate int) {
 			`SELECT m.telegram_user_id AS k, a.id AS v FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.campaign_id = $1`, camp.ID)
 		loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 		h := handlers.New(handlers.Deps{Store: s, Sender: &discard{}, Log: quietLog(), Now: s.Now, BotUsername: "sotay_bench_bot", Location: loc})
-		th := &timed{h: h}
+		th := &timed{h: wire.Handlers(h)}
 
 		var updates []tgbotapi.Update
 		id := 0

@@ -41,6 +41,9 @@ type OutboxConfig struct {
 	Workers int
 	// Disabled runs no sender in this process.
 	Disabled bool
+	// Progress draws the pushers' status messages; cmd hands it in from the
+	// handlers. Without it no status message is edited.
+	Progress ProgressRender
 }
 
 func (c OutboxConfig) withDefaults() OutboxConfig {

@@ -8,8 +8,13 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"sotay/handlers"
+	"sotay/storage"
 )
+
+// ProgressRender draws a pusher's status message: progress while sending,
+// then the final summary. rate (messages per second) gives the time left;
+// 0 leaves it out.
+type ProgressRender func(st storage.CampaignStats, final bool, rate float64) (text string, kb *tgbotapi.InlineKeyboardMarkup)
 
 // progressLoop keeps pushers' status messages up to date.
 func (o *Outbox) progressLoop(ctx context.Context) {
@@ -34,7 +39,9 @@ func (o *Outbox) progressLoop(ctx context.Context) {
 
 // progress edits the status message of each campaign that is due. The edit
 // takes a slot of the shared budget and of the pusher's chat, then goes
-// through the direct client, which waits out a 429 itself.
+// through the direct client, which waits out a 429 itself. Without a
+// renderer (OutboxConfig.Progress) the campaigns are claimed and finished,
+// but no status message is edited.
 func (o *Outbox) progress(ctx context.Context) {
 	if blocked, _ := o.client.AuthBlocked(); blocked {
 		return
@@ -48,10 +55,10 @@ func (o *Outbox) progress(ctx context.Context) {
 	}
 	for _, p := range due {
 		st, err := o.store.CampaignStats(ctx, p.ID)
-		if err != nil || st.NotifyChatID == nil || st.ProgressMessageID == nil {
+		if err != nil || st.NotifyChatID == nil || st.ProgressMessageID == nil || o.cfg.Progress == nil {
 			continue
 		}
-		text, kb := handlers.PushProgress(st, p.Final, o.cfg.Rate)
+		text, kb := o.cfg.Progress(st, p.Final, o.cfg.Rate)
 		wait, err := o.store.ReserveSlot(ctx, *st.NotifyChatID, o.cfg.interval(), o.cfg.ChatGap)
 		if err != nil {
 			o.log.Warn("outbox: progress slot", "err", err)

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"sotay/handlers"
 )
 
 // OffsetStore keeps the getUpdates offset across restarts.
@@ -72,14 +70,6 @@ func (c *Client) getUpdates(ctx context.Context, offset, timeout int) ([]tgbotap
 // deadlock): three more tries, then the update is given up.
 var DefaultRetryBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}
 
-// retryable says whether a failed update is worth another try: an internal
-// error may be gone in a second; a panic would come again, and a cancelled
-// update is redelivered after the restart.
-func retryable(err error) bool {
-	var pe *handlers.PanicError
-	return err != nil && !errors.As(err, &pe) && !errors.Is(err, context.Canceled)
-}
-
 // Poll runs the long-polling loop until ctx ends. Updates are dispatched
 // as they arrive, without waiting for earlier ones: a slow chat does not
 // hold up the others. Telegram forgets an update only when a later
@@ -91,8 +81,9 @@ func retryable(err error) bool {
 // An update that fails with an internal error stays in hand and is tried
 // again after each wait of the retry backoff, without holding up its
 // worker (so a later update of the same chat may run first); after the
-// last try the handlers answer it with the apology and record it. Retries
-// still waiting at shutdown are left unconfirmed: the next start gets them.
+// last try (Attempt.Last) the update handler answers it with the apology
+// and records it. Retries still waiting at shutdown are left unconfirmed:
+// the next start gets them.
 func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) error {
 	offset, err := store.Offset(ctx)
 	if err != nil {
@@ -116,10 +107,10 @@ func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) err
 		mu.Lock()
 		n := tries[id]
 		mu.Unlock()
-		d.dispatch(job{u: u, retry: true, last: n >= len(backoffs), done: func(err error) {
+		d.dispatch(job{u: u, retry: true, last: n >= len(backoffs), done: func(o Outcome) {
 			mu.Lock()
 			n := tries[id]
-			if retryable(err) && n < len(backoffs) {
+			if retryable(o) && n < len(backoffs) {
 				tries[id] = n + 1
 				waiting[id] = true
 				if stopping {
@@ -145,8 +136,8 @@ func (c *Client) Poll(ctx context.Context, store OffsetStore, d *Dispatcher) err
 			delete(inflight, id)
 			delete(tries, id)
 			mu.Unlock()
-			if retryable(err) && n > 0 {
-				c.log.Error("update given up", "update_id", id, "tries", n+1, "err", err)
+			if retryable(o) && n > 0 {
+				c.log.Error("update given up", "update_id", id, "tries", n+1, "err", o.Err)
 			}
 			select {
 			case finished <- struct{}{}:

@@ -58,6 +58,25 @@ func (f *flaky) HandleUpdate(_ context.Context, u tgbotapi.Update) error {
 	return nil
 }
 
+// errorHandler is a fake handler that says only whether an update failed,
+// as handlers.HandleUpdate does.
+type errorHandler interface {
+	HandleUpdate(ctx context.Context, u tgbotapi.Update) error
+}
+
+// outcomes is h as the dispatcher sees it: an error is an internal
+// failure, worth another try; a panic is the dispatcher's to recover.
+func outcomes(h errorHandler) bot.UpdateHandler { return errorOutcomes{h} }
+
+type errorOutcomes struct{ h errorHandler }
+
+func (e errorOutcomes) HandleUpdate(ctx context.Context, u tgbotapi.Update, _ bot.Attempt) bot.Outcome {
+	if err := e.h.HandleUpdate(ctx, u); err != nil {
+		return bot.Outcome{Result: bot.Retry, Err: err}
+	}
+	return bot.Outcome{Result: bot.Applied}
+}
+
 func (f *flaky) snapshot() (calls map[int]int, done map[int64]int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -73,7 +92,7 @@ func (f *flaky) snapshot() (calls map[int]int, done map[int64]int) {
 
 // pollWith polls the fake Bot API with h until stop is called; the retry
 // backoff is a few milliseconds.
-func pollWith(t *testing.T, h bot.UpdateHandler) (*telegramtest.Server, *memOffsets, *bot.Metrics, func()) {
+func pollWith(t *testing.T, h errorHandler) (*telegramtest.Server, *memOffsets, *bot.Metrics, func()) {
 	t.Helper()
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
@@ -83,7 +102,7 @@ func pollWith(t *testing.T, h bot.UpdateHandler) (*telegramtest.Server, *memOffs
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := bot.NewDispatcher(context.Background(), h, 4, quietLog(), m)
+	d := bot.NewDispatcher(context.Background(), outcomes(h), 4, quietLog(), m)
 	d.SetRetryBackoff(time.Millisecond, 2*time.Millisecond, 4*time.Millisecond)
 	store := &memOffsets{}
 	done := make(chan error, 1)

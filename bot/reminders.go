@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"sotay/handlers"
 	"sotay/storage"
 )
 
@@ -15,14 +14,15 @@ import (
 // messages; the first sweep after 07:00 does the day's reminders.
 const ReminderEvery = 5 * time.Minute
 
-// sweepReminders queues the automatic reminders every ReminderEvery until
-// ctx ends. The messages themselves go through the outbox.
-func sweepReminders(ctx context.Context, s *storage.Storage, loc *time.Location, log *slog.Logger, every time.Duration) {
+// sweepReminders queues the automatic reminders, rendered by render, every
+// ReminderEvery until ctx ends. The messages themselves go through the
+// outbox.
+func sweepReminders(ctx context.Context, s *storage.Storage, loc *time.Location, render storage.ReminderRender, log *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		start := time.Now()
-		n, err := s.SweepReminders(ctx, loc, handlers.ReminderMessage)
+		n, err := s.SweepReminders(ctx, loc, render)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("reminder sweep failed", "err", err)

@@ -57,15 +57,15 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tries := h.fails[u.UpdateID]
 	h.mu.Unlock()
 	last := tries >= webhookRetries
-	done := make(chan error, 1)
-	h.d.dispatch(job{u: u, retry: true, last: last, done: func(err error) { done <- err }})
+	done := make(chan Outcome, 1)
+	h.d.dispatch(job{u: u, retry: true, last: last, done: func(o Outcome) { done <- o }})
 	t := time.NewTimer(h.wait)
 	defer t.Stop()
 	select {
-	case err := <-done:
-		if retryable(err) && !last {
+	case o := <-done:
+		if retryable(o) && !last {
 			h.failed(u.UpdateID, tries+1)
-			h.log.Warn("webhook: update failed; asking Telegram to send it again", "update_id", u.UpdateID, "try", tries+1, "err", err)
+			h.log.Warn("webhook: update failed; asking Telegram to send it again", "update_id", u.UpdateID, "try", tries+1, "err", o.Err)
 			http.Error(w, "internal error, send again later", http.StatusInternalServerError)
 			return
 		}

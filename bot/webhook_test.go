@@ -44,7 +44,7 @@ func TestWebhookAsksAgainAfterAnInternalError(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &flaky{user: 1, fails: tc.fails, calls: map[int]int{}, done: map[int64]int{}}
-			d := bot.NewDispatcher(context.Background(), f, 4, quietLog(), nil)
+			d := bot.NewDispatcher(context.Background(), outcomes(f), 4, quietLog(), nil)
 			defer d.Close()
 			srv := httptest.NewServer(bot.NewWebhook(d, "s3cret", 5*time.Second, quietLog()))
 			defer srv.Close()

@@ -11,28 +11,31 @@ import (
 	"sotay/storage"
 )
 
-// HandleUpdate applies one update: in one transaction it records the
-// update id (a redelivered update changes nothing), finds the handler and
-// runs it; then it sends the queued replies. Expected errors become
-// Vietnamese replies; the error returned is only for internal failures,
-// already answered with an apology.
+// Handle applies one update: in one transaction it records the update id
+// (a redelivered update changes nothing), finds the handler and runs it;
+// then it sends the queued replies. Expected errors become Vietnamese
+// replies; an internal failure is answered with an apology, unless the
+// caller tries again (a). The outcome says which happened.
 //
 // A panic in a handler rolls its transaction back and is recovered: the
 // user gets the apology, the update is recorded (running it again would
-// panic again) and a *PanicError is returned.
-func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err error) {
+// panic again) and the outcome is Panicked, with a *PanicError.
+func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o Outcome) {
 	r := &Request{Update: u, h: h}
 	defer func() {
 		if v := recover(); v != nil {
-			err = h.recovered(ctx, r, v, debug.Stack())
+			o = Outcome{Result: Panicked, Err: h.recovered(ctx, r, v, debug.Stack())}
 		}
 	}()
 	if !r.parse() {
 		// Not ours (a group, a channel, an edit): record it and move on.
-		return h.markOnly(ctx, u)
+		if err := h.markOnly(ctx, u); err != nil {
+			return Outcome{Result: Retry, Err: err}
+		}
+		return Outcome{Result: Applied}
 	}
 	var handled bool
-	err = h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
+	err := h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
 		fresh, err := s.MarkUpdate(ctx, u.UpdateID)
 		if err != nil || !fresh {
 			return err
@@ -42,50 +45,53 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) (err err
 		return h.route(ctx, r)
 	})
 	if !handled && err == nil {
-		markSeen(ctx)
-		return nil // seen before
+		return Outcome{Result: Seen}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return err
+			return Outcome{Result: Retry, Err: err}
 		}
 		r.replies = nil
 		internal := storage.ErrorCode(err) == storage.CodeInternal
-		last, retried := attemptOf(ctx)
-		if internal && retried && !last {
-			return err // the caller tries again: no apology yet
+		if internal && a.Retrying && !a.Last {
+			return Outcome{Result: Retry, Err: err} // the caller tries again: no apology yet
 		}
 		// An expected error is the answer: the update is done. An internal
 		// one (a lost connection, a deadlock) is not recorded, so that a
 		// redelivery tries again, unless this was the caller's last try.
-		if !internal || last {
+		if !internal || a.Last {
 			if merr := h.markOnly(ctx, u); merr != nil {
 				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
 			}
 		}
 		h.answerError(ctx, r, err)
 		if internal {
-			return err
+			return Outcome{Result: Retry, Err: err}
 		}
-		return nil
+		return Outcome{Result: Applied}
 	}
 	h.flush(ctx, r)
-	return nil
+	return Outcome{Result: Applied}
+}
+
+// HandleUpdate is Handle for a caller that needs only the error of a
+// failure (tests, tools): the attempt is the one WithAttempt put in ctx,
+// or none.
+func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+	return h.Handle(ctx, u, attemptOf(ctx)).Err
 }
 
 type attemptKey struct{}
 
-// WithAttempt tells HandleUpdate that the caller tries the update again
-// after an internal failure, unless last: a failed try that is not the last
-// is neither answered nor recorded; a failed last try is answered with the
-// apology and recorded, so that the update is not redelivered forever.
+// WithAttempt gives HandleUpdate the attempt of a caller that tries the
+// update again after an internal failure, unless last (Attempt).
 func WithAttempt(ctx context.Context, last bool) context.Context {
-	return context.WithValue(ctx, attemptKey{}, last)
+	return context.WithValue(ctx, attemptKey{}, Attempt{Retrying: true, Last: last})
 }
 
-func attemptOf(ctx context.Context) (last, retried bool) {
-	last, retried = ctx.Value(attemptKey{}).(bool)
-	return last, retried
+func attemptOf(ctx context.Context) Attempt {
+	a, _ := ctx.Value(attemptKey{}).(Attempt)
+	return a
 }
 
 // PanicError is a panic recovered while handling an update.

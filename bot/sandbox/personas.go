@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"sotay/bot/telegramtest"
-	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/demodata"
 )
@@ -70,7 +69,7 @@ func (s *Sandbox) personas(w http.ResponseWriter, r *http.Request) {
 		Orgs     []Org     `json:"orgs"`
 		// Hints say what each role may do, from the bot's handler list.
 		Hints map[string]string `json:"hints"`
-	}{Personas: []Persona{}, Orgs: []Org{}, Hints: handlers.RoleHints()}
+	}{Personas: []Persona{}, Orgs: []Org{}, Hints: s.hints}
 	for _, p := range ps {
 		out.Personas = append(out.Personas, persona(p.Member, p.Role, p.RoleOrgName))
 	}

@@ -57,6 +57,9 @@ type Config struct {
 	// rebinds its DNS to 127.0.0.1 reaches the sandbox under its own name,
 	// and passes the same-origin check with it.
 	Public bool
+	// Hints say, by role, what the role lets a persona do beyond a plain
+	// member, for the persona picker; cmd takes them from the handler list.
+	Hints map[string]string
 }
 
 // Sandbox is the web chat. It is an http.Handler.
@@ -67,6 +70,7 @@ type Sandbox struct {
 	mux    *http.ServeMux
 	policy *bluemonday.Policy
 	public bool
+	hints  map[string]string
 	epoch  string
 	done   chan struct{}
 	unsub  func()
@@ -90,10 +94,13 @@ func New(cfg Config) *Sandbox {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Hints == nil {
+		cfg.Hints = map[string]string{}
+	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	s := &Sandbox{
-		store: cfg.Store, tg: cfg.TG, log: cfg.Log, policy: telegramPolicy(), public: cfg.Public,
+		store: cfg.Store, tg: cfg.TG, log: cfg.Log, policy: telegramPolicy(), public: cfg.Public, hints: cfg.Hints,
 		epoch: hex.EncodeToString(b), done: make(chan struct{}),
 		chats: map[int64]map[int]*entry{}, files: map[string]telegramtest.File{}, changed: make(chan struct{}),
 	}

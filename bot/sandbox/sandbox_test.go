@@ -24,6 +24,8 @@ import (
 	"sotay/bot"
 	"sotay/bot/sandbox"
 	"sotay/bot/telegramtest"
+	"sotay/cmd/sotay/wire"
+	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/demodata"
 	"sotay/storage/storagetest"
@@ -58,7 +60,7 @@ func startStack(t *testing.T) *stack {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tg := telegramtest.NewHandler()
-	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log})
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log, Hints: handlers.RoleHints()})
 	mux := http.NewServeMux()
 	mux.Handle("/tg/", http.StripPrefix("/tg", tg))
 	mux.Handle("/", sb)
@@ -68,7 +70,7 @@ func startStack(t *testing.T) *stack {
 	t.Cleanup(sb.Close)
 	tg.SetURL(ts.URL + "/tg")
 
-	b, err := bot.New(ctx, bot.Config{Token: tg.Token(), APIURL: ts.URL + "/tg"}, s, log)
+	b, err := wire.Bot(ctx, bot.Config{Token: tg.Token(), APIURL: ts.URL + "/tg"}, s, log)
 	if err != nil {
 		t.Fatalf("bot.New: %v", err)
 	}

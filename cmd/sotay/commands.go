@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sotay/bot"
+	"sotay/cmd/sotay/wire"
 	"sotay/handlers"
 	"sotay/handlers/invitesheet"
 	"sotay/handlers/roster"
@@ -88,7 +89,7 @@ func (c *config) serve(ctx context.Context) error {
 		return errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather, hoặc chạy `sotay demo` để dùng thử bot không cần mã")
 	}
 	return c.withStorage(ctx, func(s *storage.Storage) error {
-		b, err := bot.New(ctx, bot.Config{
+		b, err := wire.Bot(ctx, bot.Config{
 			Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
 			ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
 		}, s, log)

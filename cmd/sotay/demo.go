@@ -19,6 +19,8 @@ import (
 	"sotay/bot"
 	"sotay/bot/sandbox"
 	"sotay/bot/telegramtest"
+	"sotay/cmd/sotay/wire"
+	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/demodata"
 )
@@ -183,7 +185,7 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	token := fmt.Sprintf("%d:%s", telegramtest.BotID, hex.EncodeToString(b))
 	tg := telegramtest.NewHandler(telegramtest.WithToken(token))
 	defer tg.Close()
-	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log, Public: public})
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg, Log: log, Public: public, Hints: handlers.RoleHints()})
 	defer sb.Close()
 	if err := demodata.ForgetUpdates(ctx, s); err != nil {
 		return err
@@ -215,7 +217,7 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	}
 	tg.SetURL(apiBase)
 
-	bt, err := bot.New(ctx, bot.Config{Token: token, APIURL: apiBase, Location: loc}, s, log)
+	bt, err := wire.Bot(ctx, bot.Config{Token: token, APIURL: apiBase, Location: loc}, s, log)
 	if err != nil {
 		return err
 	}
@@ -252,7 +254,7 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 // demoTelegram runs the bot on Telegram with the demo data and prints an
 // invite link for each kind of persona.
 func (c *config) demoTelegram(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, listen string) error {
-	b, err := bot.New(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, ListenAddr: listen, Location: loc}, s, log)
+	b, err := wire.Bot(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, ListenAddr: listen, Location: loc}, s, log)
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 				return err
 			}
 			done := make(chan struct{})
-			ob := bot.NewOutbox(client, s, bot.OutboxConfig{Rate: c.SendRate}, c.logger(), loc)
+			ob := bot.NewOutbox(client, s, bot.OutboxConfig{Rate: c.SendRate, Progress: handlers.PushProgress}, c.logger(), loc)
 			go func() { defer close(done); _ = ob.Run(sctx) }()
 			stop = func() { cancel(); <-done }
 		} else {

@@ -1,0 +1,61 @@
+// Package wire puts sotay together: the handlers built on the bot's client,
+// and what the bot and its outbox take from the features (the reminder, the
+// pushers' status message), so that bot imports no feature. The commands
+// that run the bot (serve, demo) build it here, and so do the bot's end to
+// end tests, which thereby run the same wiring.
+package wire
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/bot"
+	"sotay/handlers"
+	"sotay/storage"
+)
+
+// Bot builds the bot serving the handlers: cfg as the command sets it, with
+// the features filled in.
+func Bot(ctx context.Context, cfg bot.Config, s *storage.Storage, log *slog.Logger) (*bot.Bot, error) {
+	cfg.Handler = func(c *bot.Client) bot.Handler {
+		return Handlers(handlers.New(handlers.Deps{
+			Store: s, Sender: c, Log: log, Now: s.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
+		}))
+	}
+	cfg.Reminder = handlers.ReminderMessage
+	cfg.Outbox.Progress = handlers.PushProgress
+	return bot.New(ctx, cfg, s, log)
+}
+
+// Handlers is h as the bot sees it.
+func Handlers(h *handlers.Handlers) bot.Handler { return served{h} }
+
+// served adapts the handlers to bot.Handler.
+type served struct{ h *handlers.Handlers }
+
+func (s served) HandleUpdate(ctx context.Context, u tgbotapi.Update, a bot.Attempt) bot.Outcome {
+	o := s.h.Handle(ctx, u, handlers.Attempt{Retrying: a.Retrying, Last: a.Last})
+	return bot.Outcome{Result: result(o.Result), Err: o.Err}
+}
+
+func (s served) CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsConfig, error) {
+	return s.h.CommandMenus(ctx)
+}
+
+// result is the bot's name for what became of an update.
+func result(r handlers.Result) bot.Result {
+	switch r {
+	case handlers.Applied:
+		return bot.Applied
+	case handlers.Seen:
+		return bot.Seen
+	case handlers.Retry:
+		return bot.Retry
+	case handlers.Panicked:
+		return bot.Panicked
+	}
+	panic(fmt.Sprintf("wire: handlers.Result %d has no bot.Result", r))
+}
