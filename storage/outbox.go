@@ -276,8 +276,8 @@ func (s *Storage) OutboxRetry(ctx context.Context, worker string, id int64, afte
 		inc = 1
 	}
 	_, err := s.exec(ctx, `UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + $3, last_error = $4,
-		next_attempt_at = clock_timestamp() + make_interval(secs => $2) WHERE id = $1 AND state = 'pending' AND claimed_by = $5`,
-		id, after.Seconds(), inc, reason, worker)
+		next_attempt_at = COALESCE($6::timestamptz, clock_timestamp()) + make_interval(secs => $2) WHERE id = $1 AND state = 'pending' AND claimed_by = $5`,
+		id, after.Seconds(), inc, reason, worker, s.sendAt())
 	if err != nil {
 		return fmt.Errorf("storage: outbox %d retry: %w", id, err)
 	}
@@ -338,8 +338,8 @@ func (s *Storage) ReleaseOutbox(ctx context.Context, worker string, ids []int64)
 
 // HoldChat keeps every sender off one chat for d (Telegram asked to wait).
 func (s *Storage) HoldChat(ctx context.Context, chatID int64, d time.Duration) error {
-	_, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
-		ON CONFLICT (chat_id) DO UPDATE SET next_at = GREATEST(chat_send_slots.next_at, EXCLUDED.next_at)`, chatID, d.Seconds())
+	_, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at) VALUES ($1, COALESCE($3::timestamptz, clock_timestamp()) + make_interval(secs => $2))
+		ON CONFLICT (chat_id) DO UPDATE SET next_at = GREATEST(chat_send_slots.next_at, EXCLUDED.next_at)`, chatID, d.Seconds(), s.sendAt())
 	if err != nil {
 		return fmt.Errorf("storage: hold chat %d: %w", chatID, err)
 	}
@@ -348,7 +348,8 @@ func (s *Storage) HoldChat(ctx context.Context, chatID int64, d time.Duration) e
 
 // PauseSending holds every sender back for d (Telegram answered 429).
 func (s *Storage) PauseSending(ctx context.Context, d time.Duration) error {
-	_, err := s.exec(ctx, `UPDATE send_budget SET tat = GREATEST(tat, clock_timestamp() + make_interval(secs => $1)) WHERE id = 1`, d.Seconds())
+	_, err := s.exec(ctx, `UPDATE send_budget SET tat = GREATEST(tat, COALESCE($2::timestamptz, clock_timestamp()) + make_interval(secs => $1)) WHERE id = 1`,
+		d.Seconds(), s.sendAt())
 	if err != nil {
 		return fmt.Errorf("storage: pause sending: %w", err)
 	}
@@ -356,7 +357,7 @@ func (s *Storage) PauseSending(ctx context.Context, d time.Duration) error {
 }
 
 // sendBudget is the send budget all processes share: its next free slot
-// (Tat) and the database clock when it was read.
+// (Tat) and the budget's clock when it was read.
 type sendBudget struct {
 	Tat time.Time `db:"tat"`
 	Now time.Time `db:"now"`
@@ -368,7 +369,20 @@ func (s *Storage) lockSendBudget(ctx context.Context, b *sendBudget) error {
 	if err := s.get(ctx, b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
 		return fmt.Errorf("storage: send budget: %w", err)
 	}
+	if s.sendNow != nil {
+		b.Now = s.sendNow()
+	}
 	return nil
+}
+
+// sendAt is the time a statement counts the send budget from: nil for
+// the database's clock_timestamp(), or the clock WithSendClock set.
+func (s *Storage) sendAt() *time.Time {
+	if s.sendNow == nil {
+		return nil
+	}
+	now := s.sendNow()
+	return &now
 }
 
 // ReserveSlot takes one slot of the shared budget and of one chat for a
@@ -410,7 +424,7 @@ func (s *Storage) ReserveSlot(ctx context.Context, chatID int64, interval, chatG
 
 // PruneChatSlots forgets per-chat slots long past.
 func (s *Storage) PruneChatSlots(ctx context.Context) error {
-	if _, err := s.exec(ctx, `DELETE FROM chat_send_slots WHERE next_at < clock_timestamp() - interval '1 hour'`); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM chat_send_slots WHERE next_at < COALESCE($1::timestamptz, clock_timestamp()) - interval '1 hour'`, s.sendAt()); err != nil {
 		return fmt.Errorf("storage: prune chat slots: %w", err)
 	}
 	return nil
