@@ -124,7 +124,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 			next = make(chan claim, 1)
 			go func() { next <- o.claim(ctx, opts) }()
 		}
-		if !o.sendBatch(ctx, c.msgs, c.base) && next != nil {
+		if !o.sendBatch(ctx, c) && next != nil {
 			// A flood pause or a refused token stopped the batch: the
 			// slots of the next one are spoiled too.
 			o.release(context.WithoutCancel(ctx), (<-next).msgs)
@@ -134,21 +134,33 @@ func (o *Outbox) Run(ctx context.Context) error {
 	return nil
 }
 
-// claim is one claimed batch, with the time its slots count from.
+// claim is one claimed batch, with the times its slots count from: the
+// latest and the earliest the claim's end can have been on this process's
+// clock.
 type claim struct {
-	msgs []storage.OutboxMessage
-	wait time.Duration
-	base time.Time
-	err  error
+	msgs  []storage.OutboxMessage
+	wait  time.Duration
+	base  time.Time
+	early time.Time
+	err   error
 }
 
 func (o *Outbox) claim(ctx context.Context, opts storage.ClaimOptions) claim {
 	var c claim
+	asked := time.Now()
 	c.msgs, c.wait, c.err = o.store.ClaimOutbox(ctx, opts)
-	// Slots are offsets from the database's clock when the claim read the
-	// budget, which was before this: counting from now can only send
-	// later, never earlier than the shared budget allows.
-	c.base = time.Now()
+	// Slots are offsets from the claim's end on the database's clock, an
+	// instant between asked+ClaimTook and now on ours. Counting them from
+	// now can only send later, never earlier than the shared budget
+	// allows; lateness and leases count from the earliest, so that time
+	// lost on the way back from the database still counts as late.
+	c.base, c.early = time.Now(), asked
+	if len(c.msgs) > 0 && c.msgs[0].ClaimTook > 0 {
+		c.early = asked.Add(c.msgs[0].ClaimTook)
+	}
+	if c.early.After(c.base) { // the two clocks' rates differ a little
+		c.early = c.base
+	}
 	return c
 }
 

@@ -18,7 +18,11 @@ type batch struct {
 	o    *Outbox
 	rec  context.Context // outcomes are recorded even while shutting down
 	msgs []storage.OutboxMessage
-	base time.Time
+	// Slots count from base, the latest the claim's end can have been:
+	// nothing is sent early. Lateness and leases count from early, the
+	// earliest it can have been: nothing late passes for punctual.
+	base  time.Time
+	early time.Time
 
 	mu      sync.Mutex
 	next    int                     // the first message no worker took
@@ -49,9 +53,9 @@ const (
 // sendBatch returns, on shutdown too.
 // It reports whether the batch ran to its end: false when a flood pause,
 // a refused token or the end of ctx stopped it.
-func (o *Outbox) sendBatch(ctx context.Context, msgs []storage.OutboxMessage, base time.Time) bool {
-	b := &batch{o: o, rec: context.WithoutCancel(ctx), msgs: msgs, base: base, written: make(chan struct{}, 1)}
-	workers := min(o.cfg.workers(), len(msgs))
+func (o *Outbox) sendBatch(ctx context.Context, c claim) bool {
+	b := &batch{o: o, rec: context.WithoutCancel(ctx), msgs: c.msgs, base: c.base, early: c.early, written: make(chan struct{}, 1)}
+	workers := min(o.cfg.workers(), len(b.msgs))
 	var writer sync.WaitGroup
 	done := make(chan struct{})
 	if workers > 1 {
@@ -120,16 +124,16 @@ func (b *batch) send(ctx context.Context, i int) verdict {
 	o, m, rec := b.o, b.msgs[i], b.rec
 	slot := time.Until(b.base.Add(m.SendIn))
 	o.client.metrics.floodWait(slot)
-	if !sleep(ctx, slot) || time.Now().After(b.base.Add(m.LeaseIn-o.cfg.Lease/2)) {
+	if !sleep(ctx, slot) || time.Now().After(b.early.Add(m.LeaseIn-o.cfg.Lease/2)) {
 		return giveBack
 	}
-	// A sender that fell behind its slots (a slow send before, a starved
-	// CPU, a sleep that overslept) must not catch up in a burst: the late
-	// messages would land in the next second with the slots of the other
-	// senders, and Telegram answers 429. It gives the rest back and claims
-	// fresh slots; the first message of a batch always goes, so a slow
-	// machine still makes progress.
-	if late := o.cfg.lateTolerance(); i > 0 && late > 0 && time.Since(b.base.Add(m.SendIn)) > late {
+	// A sender that fell behind its slots (a slow claim or send before, a
+	// starved CPU, a sleep that overslept) must not catch up in a burst:
+	// the late messages would land in the next second with the slots of
+	// the other senders, and Telegram answers 429. It gives the rest back
+	// and claims fresh slots; the first message of a batch always goes, so
+	// a slow machine still makes progress.
+	if late := o.cfg.lateTolerance(); i > 0 && late > 0 && time.Since(b.early.Add(m.SendIn)) > late {
 		return giveBack
 	}
 	if blocked, _ := o.client.AuthBlocked(); blocked {

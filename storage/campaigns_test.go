@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -242,18 +241,39 @@ func claimOpts(worker string) storage.ClaimOptions {
 		Lease: 500 * time.Millisecond, ChatGap: time.Second}
 }
 
+// sendClocked is a storage whose send budget counts on a clock the test
+// moves (storage.WithSendClock): slots, leases and pauses run out when the
+// test says, not when a loaded machine gets round to the next claim. The
+// clock starts a minute ahead of the database's, so that the messages the
+// test queues are due.
+func sendClocked(t *testing.T) (*storage.Storage, *storagetest.Clock) {
+	t.Helper()
+	ck := storagetest.NewClock(time.Time{})
+	s := storagetest.New(t, storage.WithSendClock(ck.Now))
+	var now time.Time
+	if err := s.DB().Get(&now, `SELECT clock_timestamp()`); err != nil {
+		t.Fatal(err)
+	}
+	ck.Set(now.Add(time.Minute))
+	return s, ck
+}
+
 func TestOutboxClaims(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("ConcurrentClaimersGetDisjointSpacedSlots", func(t *testing.T) {
-		s := storagetest.New(t)
+		s, ck := sendClocked(t)
 		for i := 0; i < 60; i++ {
 			if _, err := s.Enqueue(ctx, storage.OutboxNotice, int64(1000+i), "x", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
+		// Three claimers, four claims each, and the budget's clock moves
+		// 40 ms before each claim: later claims find new slots, and the
+		// clock moves 480 ms in all, less than a lease (500 ms past its
+		// slot), so however slow the machine no lease runs out and a
+		// message claimed twice is a claim that ignored another's.
 		var mu sync.Mutex
-		var slots []time.Time
 		seen := map[int64]string{}
 		var wg sync.WaitGroup
 		for w := 0; w < 3; w++ {
@@ -261,7 +281,7 @@ func TestOutboxClaims(t *testing.T) {
 			go func(w int) {
 				defer wg.Done()
 				for i := 0; i < 4; i++ {
-					at := time.Now()
+					ck.Add(40 * time.Millisecond)
 					msgs, _, err := s.ClaimOutbox(ctx, claimOpts(fmt.Sprint("w", w)))
 					if err != nil {
 						t.Error(err)
@@ -273,7 +293,6 @@ func TestOutboxClaims(t *testing.T) {
 							t.Errorf("message %d claimed by %s and w%d", m.ID, prev, w)
 						}
 						seen[m.ID] = fmt.Sprint("w", w)
-						slots = append(slots, at.Add(m.SendIn))
 					}
 					mu.Unlock()
 				}
@@ -283,16 +302,38 @@ func TestOutboxClaims(t *testing.T) {
 		if len(seen) == 0 {
 			t.Fatal("nothing claimed")
 		}
-		// Slots are 50 ms apart; allow for the claimers' own clock reading.
-		sort.Slice(slots, func(i, j int) bool { return slots[i].Before(slots[j]) })
-		for i := 21; i < len(slots); i++ {
-			if d := slots[i].Sub(slots[i-21]); d < 900*time.Millisecond {
-				t.Fatalf("21 slots within %v: the budget was exceeded", d)
+		// The claims as the database holds them: each lease ends Lease
+		// after its message's slot, on the budget's clock.
+		var rows []struct {
+			ID    int64     `db:"id"`
+			By    string    `db:"claimed_by"`
+			Until time.Time `db:"claimed_until"`
+		}
+		if err := s.DB().Select(&rows, `SELECT id, claimed_by, claimed_until FROM outbox
+			WHERE claimed_by IS NOT NULL ORDER BY claimed_until`); err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != len(seen) {
+			t.Fatalf("%d messages claimed, %d held in the database", len(seen), len(rows))
+		}
+		lease, interval := claimOpts("").Lease, claimOpts("").Interval
+		for i, r := range rows {
+			if r.By != seen[r.ID] {
+				t.Errorf("message %d was given to %s and is held by %s", r.ID, seen[r.ID], r.By)
+			}
+			if !r.Until.After(ck.Now()) {
+				t.Fatalf("the lease of message %d ran out during the test: it proves nothing", r.ID)
+			}
+			if i > 0 {
+				if d := r.Until.Sub(rows[i-1].Until); d < interval {
+					t.Errorf("slots %v and %v are %v apart, under the budget's %v: the rate was exceeded",
+						rows[i-1].Until.Add(-lease).Format("15:04:05.000"), r.Until.Add(-lease).Format("15:04:05.000"), d, interval)
+				}
 			}
 		}
 	})
 	t.Run("OneMessagePerChatAtATime", func(t *testing.T) {
-		s := storagetest.New(t)
+		s, _ := sendClocked(t)
 		for i := 0; i < 3; i++ {
 			if _, err := s.Enqueue(ctx, storage.OutboxNotice, 42, fmt.Sprint("m", i), nil); err != nil {
 				t.Fatal(err)
@@ -311,7 +352,7 @@ func TestOutboxClaims(t *testing.T) {
 		}
 	})
 	t.Run("ExpiredLeaseIsTakenAgain", func(t *testing.T) {
-		s := storagetest.New(t)
+		s, ck := sendClocked(t)
 		if _, err := s.Enqueue(ctx, storage.OutboxNotice, 7, "x", nil); err != nil {
 			t.Fatal(err)
 		}
@@ -325,7 +366,7 @@ func TestOutboxClaims(t *testing.T) {
 		if m, _, _ := s.ClaimOutbox(ctx, o); len(m) != 0 {
 			t.Fatal("a leased message was claimed twice")
 		}
-		time.Sleep(msgs[0].LeaseIn + 50*time.Millisecond)
+		ck.Add(msgs[0].LeaseIn)
 		if m, _, _ := s.ClaimOutbox(ctx, o); len(m) != 1 || m[0].ID != msgs[0].ID {
 			t.Fatalf("after the lease: %v", m)
 		}
@@ -352,7 +393,7 @@ func TestOutboxClaims(t *testing.T) {
 		}
 	})
 	t.Run("FloodPauseHoldsEveryone", func(t *testing.T) {
-		s := storagetest.New(t)
+		s, _ := sendClocked(t)
 		if _, err := s.Enqueue(ctx, storage.OutboxNotice, 7, "x", nil); err != nil {
 			t.Fatal(err)
 		}

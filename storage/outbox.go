@@ -28,9 +28,16 @@ type OutboxMessage struct {
 	AssignmentID *int64 `db:"assignment_id"`
 	Attempts     int    `db:"attempts"`
 	// SendIn is how long after the claim the message may be sent (its slot
-	// in the shared budget); LeaseIn is when the claim runs out.
-	SendIn  time.Duration `db:"-"`
-	LeaseIn time.Duration `db:"-"`
+	// in the shared budget); LeaseIn is when the claim runs out. Both count
+	// from the claim's end: the budget's clock read once the claim had
+	// committed, an instant before ClaimOutbox returns. ClaimTook is how
+	// long the claim had run by then on that clock, since its first query
+	// reached the database: the caller that noted the time before calling
+	// ClaimOutbox knows the claim's end came at least ClaimTook after that.
+	// (A negative SendIn is a slot that passed while the claim ran.)
+	SendIn    time.Duration `db:"-"`
+	LeaseIn   time.Duration `db:"-"`
+	ClaimTook time.Duration `db:"-"`
 }
 
 // Enqueue queues one HTML message to a chat in the current transaction, so
@@ -104,8 +111,8 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 	if o.Max <= 0 {
 		o.Max = 100
 	}
+	var b sendBudget
 	err = s.WithTx(ctx, func(s *Storage) error {
-		var b sendBudget
 		if err := s.lockSendBudget(ctx, &b); err != nil {
 			return err
 		}
@@ -161,6 +168,7 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 			slot := start.Add(time.Duration(len(msgs)) * o.Interval)
 			m.SendIn = slot.Sub(b.Now)
 			m.LeaseIn = m.SendIn + o.Lease
+			m.ClaimTook = b.Now.Sub(b.Asked)
 			msgs = append(msgs, m)
 			ids = append(ids, m.ID)
 			untils = append(untils, m.LeaseIn.Seconds())
@@ -191,6 +199,24 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 	})
 	if err != nil {
 		return nil, 0, err
+	}
+	if len(msgs) > 0 {
+		// The slots were counted from the budget read, and a sender
+		// counts them from when this returns: the rest of the claim (the
+		// search, the leases, the commit; 100 ms on a loaded machine)
+		// would make every one of them late, into the slots the next claim
+		// gives another sender. Counted from the clock read now, only the
+		// way back is left.
+		if end, err := s.sendClock(ctx); err == nil {
+			for i := range msgs {
+				msgs[i].SendIn -= end.Sub(b.Now)
+				msgs[i].LeaseIn -= end.Sub(b.Now)
+				msgs[i].ClaimTook = end.Sub(b.Asked)
+			}
+		}
+		// Should that reading fail, the slots stay counted from the budget
+		// read and ClaimTook up to it, which still tells the caller the
+		// truth: no slot comes early, and how late they may be.
 	}
 	return msgs, wait, nil
 }
@@ -276,8 +302,8 @@ func (s *Storage) OutboxRetry(ctx context.Context, worker string, id int64, afte
 		inc = 1
 	}
 	_, err := s.exec(ctx, `UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + $3, last_error = $4,
-		next_attempt_at = clock_timestamp() + make_interval(secs => $2) WHERE id = $1 AND state = 'pending' AND claimed_by = $5`,
-		id, after.Seconds(), inc, reason, worker)
+		next_attempt_at = COALESCE($6::timestamptz, clock_timestamp()) + make_interval(secs => $2) WHERE id = $1 AND state = 'pending' AND claimed_by = $5`,
+		id, after.Seconds(), inc, reason, worker, s.sendAt())
 	if err != nil {
 		return fmt.Errorf("storage: outbox %d retry: %w", id, err)
 	}
@@ -338,8 +364,8 @@ func (s *Storage) ReleaseOutbox(ctx context.Context, worker string, ids []int64)
 
 // HoldChat keeps every sender off one chat for d (Telegram asked to wait).
 func (s *Storage) HoldChat(ctx context.Context, chatID int64, d time.Duration) error {
-	_, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
-		ON CONFLICT (chat_id) DO UPDATE SET next_at = GREATEST(chat_send_slots.next_at, EXCLUDED.next_at)`, chatID, d.Seconds())
+	_, err := s.exec(ctx, `INSERT INTO chat_send_slots (chat_id, next_at) VALUES ($1, COALESCE($3::timestamptz, clock_timestamp()) + make_interval(secs => $2))
+		ON CONFLICT (chat_id) DO UPDATE SET next_at = GREATEST(chat_send_slots.next_at, EXCLUDED.next_at)`, chatID, d.Seconds(), s.sendAt())
 	if err != nil {
 		return fmt.Errorf("storage: hold chat %d: %w", chatID, err)
 	}
@@ -348,7 +374,8 @@ func (s *Storage) HoldChat(ctx context.Context, chatID int64, d time.Duration) e
 
 // PauseSending holds every sender back for d (Telegram answered 429).
 func (s *Storage) PauseSending(ctx context.Context, d time.Duration) error {
-	_, err := s.exec(ctx, `UPDATE send_budget SET tat = GREATEST(tat, clock_timestamp() + make_interval(secs => $1)) WHERE id = 1`, d.Seconds())
+	_, err := s.exec(ctx, `UPDATE send_budget SET tat = GREATEST(tat, COALESCE($2::timestamptz, clock_timestamp()) + make_interval(secs => $1)) WHERE id = 1`,
+		d.Seconds(), s.sendAt())
 	if err != nil {
 		return fmt.Errorf("storage: pause sending: %w", err)
 	}
@@ -356,28 +383,61 @@ func (s *Storage) PauseSending(ctx context.Context, d time.Duration) error {
 }
 
 // sendBudget is the send budget all processes share: its next free slot
-// (Tat) and the database clock when it was read.
+// (Tat), the budget's clock once the budget was locked (Now) and when the
+// statement that locked it reached the database (Asked).
 type sendBudget struct {
-	Tat time.Time `db:"tat"`
-	Now time.Time `db:"now"`
+	Tat   time.Time `db:"tat"`
+	Now   time.Time `db:"now"`
+	Asked time.Time `db:"asked"`
 }
 
 // lockSendBudget reads the budget into b and locks it until the
-// transaction of s ends.
+// transaction of s ends. The clock is read once the lock is held: read in
+// the scan that locks the row, PostgreSQL keeps the time from before a wait
+// behind another claim that left tat alone (one that found nothing to
+// send), and the slots would count from a moment long past.
 func (s *Storage) lockSendBudget(ctx context.Context, b *sendBudget) error {
-	if err := s.get(ctx, b, `SELECT tat, clock_timestamp() AS now FROM send_budget WHERE id = 1 FOR UPDATE`); err != nil {
+	if err := s.get(ctx, b, `SELECT tat, clock_timestamp() AS now, statement_timestamp() AS asked
+		FROM (SELECT tat FROM send_budget WHERE id = 1 FOR UPDATE) b`); err != nil {
 		return fmt.Errorf("storage: send budget: %w", err)
+	}
+	if s.sendNow != nil {
+		b.Now = s.sendNow()
+		b.Asked = b.Now
 	}
 	return nil
 }
 
+// sendClock reads the clock the send budget counts on.
+func (s *Storage) sendClock(ctx context.Context) (time.Time, error) {
+	if s.sendNow != nil {
+		return s.sendNow(), nil
+	}
+	var now time.Time
+	if err := s.get(ctx, &now, `SELECT clock_timestamp()`); err != nil {
+		return time.Time{}, fmt.Errorf("storage: send clock: %w", err)
+	}
+	return now, nil
+}
+
+// sendAt is the time a statement counts the send budget from: nil for
+// the database's clock_timestamp(), or the clock WithSendClock set.
+func (s *Storage) sendAt() *time.Time {
+	if s.sendNow == nil {
+		return nil
+	}
+	now := s.sendNow()
+	return &now
+}
+
 // ReserveSlot takes one slot of the shared budget and of one chat for a
 // message sent outside the outbox (a progress edit) and says how long to
-// wait before sending it.
+// wait before sending it, counted from the end of the reservation, as
+// ClaimOutbox counts its slots.
 func (s *Storage) ReserveSlot(ctx context.Context, chatID int64, interval, chatGap time.Duration) (time.Duration, error) {
 	var wait time.Duration
+	var b sendBudget
 	err := s.WithTx(ctx, func(s *Storage) error {
-		var b sendBudget
 		if err := s.lockSendBudget(ctx, &b); err != nil {
 			return err
 		}
@@ -405,12 +465,18 @@ func (s *Storage) ReserveSlot(ctx context.Context, chatID int64, interval, chatG
 		wait = at.Sub(b.Now)
 		return nil
 	})
-	return wait, err
+	if err != nil {
+		return 0, err
+	}
+	if end, err := s.sendClock(ctx); err == nil {
+		wait -= end.Sub(b.Now)
+	}
+	return wait, nil
 }
 
 // PruneChatSlots forgets per-chat slots long past.
 func (s *Storage) PruneChatSlots(ctx context.Context) error {
-	if _, err := s.exec(ctx, `DELETE FROM chat_send_slots WHERE next_at < clock_timestamp() - interval '1 hour'`); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM chat_send_slots WHERE next_at < COALESCE($1::timestamptz, clock_timestamp()) - interval '1 hour'`, s.sendAt()); err != nil {
 		return fmt.Errorf("storage: prune chat slots: %w", err)
 	}
 	return nil

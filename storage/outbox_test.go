@@ -141,3 +141,149 @@ func TestClaimHoldsRemindersInQuietHours(t *testing.T) {
 		}
 	}
 }
+
+// TestSlotsCountFromAfterEveryWait: a sender counts a claim's slots, and
+// a progress edit its wait, from when the call returns, so they must count
+// from an instant after every wait in the call. Read in the scan that
+// locks the budget row, PostgreSQL's clock kept the time from before a
+// wait behind another transaction that held the budget and left it alone
+// (a claim that found nothing to send): the first slot lay before the
+// budget was even free. Counted from the budget read, the slots ignored a
+// wait later in the call (for a chat's row). Either way the batch went out
+// late by the wait, into the slots the budget gives the next claim of
+// another sender. All times here are the database's clock.
+func TestSlotsCountFromAfterEveryWait(t *testing.T) {
+	ctx := context.Background()
+	o := storage.ClaimOptions{Worker: "w", Max: 10, Interval: 50 * time.Millisecond, Horizon: time.Second,
+		Lease: 30 * time.Second, ChatGap: time.Second}
+	// hold locks what lock names in a transaction of its own, waits until
+	// the call blocks on it, and reads the clock just before letting go.
+	hold := func(t *testing.T, s *storage.Storage, lock string, call func()) (released time.Time) {
+		t.Helper()
+		tx, err := s.DB().Beginx()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(lock); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { defer close(done); call() }()
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+			var waiting int
+			if err := s.DB().Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+				t.Fatal(err)
+			}
+			if waiting > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the call never waited for the lock")
+			}
+		}
+		if err := tx.Get(&released, `SELECT clock_timestamp()`); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		<-done
+		return released
+	}
+	// claimAcross claims the one queued message while lock is held, and
+	// says the message's slot (its lease ends o.Lease after it), when the
+	// claim's SendIn counts from (the slot less SendIn) and when the lock
+	// was let go.
+	claimAcross := func(t *testing.T, s *storage.Storage, lock string) (slot, from, released time.Time) {
+		t.Helper()
+		var before time.Time
+		if err := s.DB().Get(&before, `SELECT clock_timestamp()`); err != nil {
+			t.Fatal(err)
+		}
+		var msgs []storage.OutboxMessage
+		var err error
+		released = hold(t, s, lock, func() { msgs, _, err = s.ClaimOutbox(ctx, o) })
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("claimed %d (%v)", len(msgs), err)
+		}
+		var until time.Time
+		if err := s.DB().Get(&until, `SELECT claimed_until FROM outbox WHERE id = $1`, msgs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		slot = until.Add(-o.Lease)
+		from = slot.Add(-msgs[0].SendIn)
+		if took := msgs[0].ClaimTook; took <= 0 || before.Add(took).After(from) {
+			t.Errorf("ClaimTook %v, but the claim ended %v after it was called", took, from.Sub(before))
+		}
+		return slot, from, released
+	}
+
+	t.Run("WaitForTheBudget", func(t *testing.T) {
+		s := storagetest.New(t)
+		if _, err := s.Enqueue(ctx, storage.OutboxNotice, 7, "x", nil); err != nil {
+			t.Fatal(err)
+		}
+		slot, from, released := claimAcross(t, s, `SELECT tat FROM send_budget WHERE id = 1 FOR UPDATE`)
+		if slot.Before(released) {
+			t.Errorf("the first slot is %v before the budget was free", released.Sub(slot))
+		}
+		if from.Before(released) {
+			t.Errorf("the slots count from %v before the budget was free", released.Sub(from))
+		}
+	})
+	t.Run("WaitWithinTheClaim", func(t *testing.T) {
+		s := storagetest.New(t)
+		if _, err := s.Enqueue(ctx, storage.OutboxNotice, 7, "x", nil); err != nil {
+			t.Fatal(err)
+		}
+		// The chat's slot is free, but its row is locked: the claim waits
+		// when it moves the chat's next slot, after reading the budget.
+		if err := s.HoldChat(ctx, 7, -time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		_, from, released := claimAcross(t, s, `SELECT 1 FROM chat_send_slots WHERE chat_id = 7 FOR UPDATE`)
+		if from.Before(released) {
+			t.Fatalf("the slots count from %v before the claim's wait ended", released.Sub(from))
+		}
+	})
+	// reserveAcross reserves a slot for a progress edit to chat 8 while
+	// lock is held, and says the slot, when the wait counts from and when
+	// the lock was let go.
+	reserveAcross := func(t *testing.T, s *storage.Storage, lock string) (slot, from, released time.Time) {
+		t.Helper()
+		var wait time.Duration
+		var err error
+		released = hold(t, s, lock, func() { wait, err = s.ReserveSlot(ctx, 8, o.Interval, o.ChatGap) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var next time.Time
+		if err := s.DB().Get(&next, `SELECT next_at FROM chat_send_slots WHERE chat_id = 8`); err != nil {
+			t.Fatal(err)
+		}
+		slot = next.Add(-o.ChatGap)
+		return slot, slot.Add(-wait), released
+	}
+	t.Run("ProgressEditWaitsForTheBudget", func(t *testing.T) {
+		s := storagetest.New(t)
+		slot, from, released := reserveAcross(t, s, `SELECT tat FROM send_budget WHERE id = 1 FOR UPDATE`)
+		if slot.Before(released) {
+			t.Errorf("the edit's slot is %v before the budget was free", released.Sub(slot))
+		}
+		if from.Before(released) {
+			t.Errorf("the edit's wait counts from %v before the budget was free", released.Sub(from))
+		}
+	})
+	t.Run("ProgressEditWaitsForItsChat", func(t *testing.T) {
+		s := storagetest.New(t)
+		if err := s.HoldChat(ctx, 8, -time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		_, from, released := reserveAcross(t, s, `SELECT 1 FROM chat_send_slots WHERE chat_id = 8 FOR UPDATE`)
+		if from.Before(released) {
+			t.Errorf("the edit's wait counts from %v before its chat was free", released.Sub(from))
+		}
+	})
+}

@@ -34,6 +34,10 @@ type Storage struct {
 	now   func() time.Time
 	depth int // savepoint nesting inside tx
 	stmts *stmtCache
+
+	// sendNow is the send budget's clock when a test sets one
+	// (WithSendClock); nil is the database's.
+	sendNow func() time.Time
 }
 
 // Option configures a Storage.
@@ -41,6 +45,14 @@ type Option func(*Storage)
 
 // WithClock sets where the storage reads the current time (tests).
 func WithClock(now func() time.Time) Option { return func(s *Storage) { s.now = now } }
+
+// WithSendClock makes the shared send budget count on now instead of the
+// database's clock: the outbox's slots, leases, per-chat slots and flood
+// pauses (tests, whose leases must not run out because the machine is
+// slow). Messages are due from when they were queued, on the database's
+// clock, so now must not be behind it. In production every replica counts
+// on the one clock of the database.
+func WithSendClock(now func() time.Time) Option { return func(s *Storage) { s.sendNow = now } }
 
 // New wraps an open database.
 func New(db *sqlx.DB, opts ...Option) *Storage {
@@ -199,7 +211,7 @@ func (s *Storage) WithTx(ctx context.Context, fn func(*Storage) error) error {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Storage{db: s.db, tx: tx, now: s.now, stmts: s.stmts}); err != nil {
+	if err := fn(&Storage{db: s.db, tx: tx, now: s.now, sendNow: s.sendNow, stmts: s.stmts}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
