@@ -41,7 +41,8 @@ const meetingTitle = "📝 <b>Báo cáo sinh hoạt chi bộ</b>"
 
 const msgMeetingStale = "Báo cáo này đã gửi, đã hủy hoặc đã hết hạn. Đồng chí gõ /sinhhoat để báo cáo buổi sinh hoạt khác."
 
-// The steps other code names.
+// The steps that code names (Start, Goto); the form's steps are named only
+// where they are declared, and reached by Next and the edit menu.
 const (
 	stepMeetingSummary StepID[meetingDraft] = "summary"
 	stepMeetingEdit    StepID[meetingDraft] = "edit"

@@ -40,7 +40,8 @@ const supervisionTitle = "🔍 <b>Báo cáo kiểm tra, giám sát</b>"
 
 type supervisionAction = func(context.Context, *supervisionConv, Args) error
 
-// The steps other code names.
+// The steps that code names (Start, Goto); the form's steps are named only
+// where they are declared, and reached by Next and the edit menu.
 const (
 	stepSupervisionSummary StepID[supervisionDraft] = "summary"
 	stepSupervisionEdit    StepID[supervisionDraft] = "edit"
