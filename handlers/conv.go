@@ -19,7 +19,7 @@ type Conv[D any] struct {
 
 	d      *Dialog[D]
 	state  dialogState
-	step   string
+	step   StepID[D]
 	notice string
 	ended  bool
 	endMsg string
@@ -28,35 +28,68 @@ type Conv[D any] struct {
 }
 
 // Goto moves to another step; ◀ comes back here.
-func (c *Conv[D]) Goto(step string) {
+func (c *Conv[D]) Goto(step StepID[D]) {
 	if step == c.step {
 		return
 	}
-	c.state.History = append(c.state.History, c.step)
+	c.state.History = append(c.state.History, string(c.step))
 	c.step = step
 }
 
+// Next moves to the step the draft goes to (Dialog.Next): the first field
+// it still needs, or the summary.
+func (c *Conv[D]) Next() { c.Goto(c.d.Next(c.Draft)) }
+
+// Missing says whether the draft still needs a field (a step with Needed).
+func (c *Conv[D]) Missing() bool {
+	s := c.d.find(c.d.Next(c.Draft))
+	return s != nil && s.Needed != nil
+}
+
 // Step is the current step's id.
-func (c *Conv[D]) Step() string { return c.step }
+func (c *Conv[D]) Step() StepID[D] { return c.step }
 
 // Back returns to the previous step, if there is one.
 func (c *Conv[D]) Back() {
 	if n := len(c.state.History); n > 0 {
-		c.step = c.state.History[n-1]
+		c.step = StepID[D](c.state.History[n-1])
 		c.state.History = c.state.History[:n-1]
 	}
 }
 
 // BackTo returns to an earlier step, forgetting the steps after it; a step
 // not on the way back is gone to as with Goto.
-func (c *Conv[D]) BackTo(step string) {
+func (c *Conv[D]) BackTo(step StepID[D]) {
 	for i := len(c.state.History) - 1; i >= 0; i-- {
-		if c.state.History[i] == step {
+		if c.state.History[i] == string(step) {
 			c.step, c.state.History = step, c.state.History[:i]
 			return
 		}
 	}
 	c.Goto(step)
+}
+
+// Editable are the steps the dialog's edit menu offers for this draft:
+// those with an Edit label, in the order declared, that their Editable
+// (if any) allows.
+func (c *Conv[D]) Editable(ctx context.Context) ([]*Step[D], error) {
+	var out []*Step[D]
+	for _, s := range c.d.Steps {
+		if s.Edit == "" {
+			continue
+		}
+		if s.Editable != nil {
+			ok, err := s.Editable(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // Reset forgets the way back (after a step that cannot be undone).
@@ -134,7 +167,7 @@ func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
 		return fmt.Errorf("handlers: dialog %s draft: %w", c.d.Name, err)
 	}
 	c.state.Draft = b
-	return c.Store.SaveDialog(ctx, c.UserID, c.d.Name, c.step, c.state)
+	return c.Store.SaveDialog(ctx, c.UserID, c.d.Name, string(c.step), c.state)
 }
 
 // draw shows the current step.

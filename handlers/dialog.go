@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -33,9 +34,19 @@ import (
 // gone, it gets the same toast and the list as it is now.
 //
 // To write a dialog: declare its draft type and a *Dialog[Draft] with its
-// steps in one file, put {Dialog: d} in the handler list (it takes the dialog's
-// buttons and the texts typed while it is open), and start it from a
-// command with d.Start.
+// steps in one file, in the order they are asked, put {Dialog: d} in the
+// handler list (it takes the dialog's buttons and the texts typed while it
+// is open), and start it from a command with d.Start.
+//
+// A dialog that fills a form (a report, a notice) says of each of its
+// fields' steps when the draft still needs it (Needed): Next goes to the
+// first such step, in the order declared, and past the last to the first
+// step that has no Needed (the summary). Such a step is named nowhere
+// else: the edit menu offers the steps that have an Edit label, and the
+// step's id is written once, in its declaration. A step that code names
+// (Start, Goto, BackTo) has a constant of the dialog's StepID type, so the
+// compiler refuses a step of another dialog, and TestDialogSteps refuses a
+// constant, a literal or a declaration that names no step of its dialog.
 
 // Engine actions every dialog has.
 const (
@@ -52,11 +63,16 @@ const (
 	msgDialogLost   = "Thao tác đồng chí đang làm dở không còn tiếp tục được (phần mềm vừa được cập nhật). Đồng chí hãy bắt đầu lại bằng lệnh, hoặc gõ /menu."
 )
 
+// StepID names a step of the dialogs whose draft is D; it is what the
+// dialogs table keeps as the step.
+type StepID[D any] string
+
 // Dialog is one multi-step conversation.
 type Dialog[D any] struct {
 	// Name is the dialog's callback prefix and its name in the dialogs table.
 	Name string
-	// Steps in no particular order; Start names the first.
+	// Steps in the order they are asked: Next follows it (Needed), the edit
+	// menu lists its buttons in it; Start names the step to open at.
 	Steps []*Step[D]
 	// Cancelled is shown when the user leaves with ✖ or /huy.
 	Cancelled string
@@ -73,10 +89,25 @@ type Dialog[D any] struct {
 
 // Step is one window of a dialog.
 type Step[D any] struct {
-	ID string
+	ID StepID[D]
+	// Needed, on a step that asks a field of the draft, says whether the
+	// draft still needs it: Next goes to the first step, in the order of
+	// Steps, that is needed or has no Needed.
+	Needed func(D) bool
+	// Edit labels the step's button in the dialog's edit menu (EditMenu),
+	// the way back to a field from the summary; a step without one is not
+	// offered there.
+	Edit string
+	// Editable, when set, says whether the edit menu offers the step for
+	// this draft (a stored report keeps its organisation, say); a press of
+	// a step it does not offer is refused.
+	Editable func(ctx context.Context, c *Conv[D]) (bool, error)
 	// Hint answers text typed at a step that takes none (default msgUseButtons).
 	Hint string
-	// View draws the step from the draft and whatever it loads.
+	// View draws the step. One that shows what the database holds loads
+	// it first and draws from what it loaded (Window), so that drawing
+	// the step again (after a wrong answer, a page turned, a restart)
+	// reads it afresh and needs no code of its own.
 	View func(ctx context.Context, c *Conv[D]) (string, Keyboard, error)
 	// Text takes a typed answer (or a file's caption). An expected error
 	// (storage.Errorf) asks the step again with its message; nil Text means
@@ -99,7 +130,7 @@ type dialogState struct {
 	Draft   json.RawMessage `json:"d"`
 }
 
-func (d *Dialog[D]) find(id string) *Step[D] {
+func (d *Dialog[D]) find(id StepID[D]) *Step[D] {
 	for _, s := range d.Steps {
 		if s.ID == id {
 			return s
@@ -107,6 +138,67 @@ func (d *Dialog[D]) find(id string) *Step[D] {
 	}
 	return nil
 }
+
+// Next is the step a draft goes to: the first step, in the order declared,
+// whose Needed says the draft still needs it, or else the first that has
+// no Needed (the summary).
+func (d *Dialog[D]) Next(draft D) StepID[D] {
+	for _, s := range d.Steps {
+		if s.Needed == nil || s.Needed(draft) {
+			return s.ID
+		}
+	}
+	return ""
+}
+
+// check says what is wrong with the dialog's declaration: a step without
+// an id or a view, two steps with one id, a form whose Next has nowhere to
+// end (a step after its fields that has no Needed), or a step without
+// Needed among the fields (Next would stop at it).
+func (d *Dialog[D]) check() error {
+	seen := map[StepID[D]]bool{}
+	last := -1 // the last step with Needed
+	for i, s := range d.Steps {
+		switch {
+		case s.ID == "":
+			return fmt.Errorf("dialog %s: step %d has no id", d.Name, i)
+		case seen[s.ID]:
+			return fmt.Errorf("dialog %s: two steps %q", d.Name, s.ID)
+		case s.View == nil:
+			return fmt.Errorf("dialog %s: step %q has no view", d.Name, s.ID)
+		case s.Editable != nil && s.Edit == "":
+			return fmt.Errorf("dialog %s: step %q is Editable without an Edit label", d.Name, s.ID)
+		}
+		seen[s.ID] = true
+		if s.Needed != nil {
+			last = i
+		}
+	}
+	if last < 0 {
+		return nil
+	}
+	for _, s := range d.Steps[:last] {
+		if s.Needed == nil {
+			return fmt.Errorf("dialog %s: step %q, among the form's steps, has no Needed", d.Name, s.ID)
+		}
+	}
+	if last == len(d.Steps)-1 {
+		return fmt.Errorf("dialog %s: no step after the form's last (%q) for Next to end at", d.Name, d.Steps[last].ID)
+	}
+	return nil
+}
+
+// stepIDs are the dialog's step ids in order, and draftType names its
+// draft's type, for TestDialogSteps.
+func (d *Dialog[D]) stepIDs() []string {
+	ids := make([]string, len(d.Steps))
+	for i, s := range d.Steps {
+		ids[i] = string(s.ID)
+	}
+	return ids
+}
+
+func (d *Dialog[D]) draftType() string { return reflect.TypeFor[D]().Name() }
 
 func (d *Dialog[D]) dialogName() string { return d.Name }
 
@@ -118,7 +210,7 @@ func newIntent() string {
 
 // StartNew is Start drawing the step as a new message, leaving the
 // message of a pressed button as it is (a notice the user still needs).
-func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step string, draft D) error {
+func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step StepID[D], draft D) error {
 	if d.find(step) == nil {
 		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
 	}
@@ -129,7 +221,7 @@ func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step string, draft
 // Start opens the dialog at a step with a draft, replacing any other open
 // dialog of the user, and draws the step (in place of a pressed button's
 // message, or as a new message).
-func (d *Dialog[D]) Start(ctx context.Context, r *Request, step string, draft D) error {
+func (d *Dialog[D]) Start(ctx context.Context, r *Request, step StepID[D], draft D) error {
 	if d.find(step) == nil {
 		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
 	}
@@ -165,8 +257,8 @@ func (d *Dialog[D]) load(ctx context.Context, r *Request) (*Conv[D], error) {
 		return nil, storage.ErrNotFound
 	}
 	r.Dialog = &dl
-	c := &Conv[D]{Request: r, d: d, step: dl.Step}
-	if err := dl.Decode(&c.state); err != nil || c.state.Intent == "" || d.find(dl.Step) == nil {
+	c := &Conv[D]{Request: r, d: d, step: StepID[D](dl.Step)}
+	if err := dl.Decode(&c.state); err != nil || c.state.Intent == "" || d.find(c.step) == nil {
 		return nil, errDialogLost
 	}
 	if len(c.state.Draft) > 0 {
@@ -314,6 +406,9 @@ type dialogEntry interface {
 	text(ctx context.Context, r *Request) error
 	cancelled() string
 	title() string
+	check() error
+	stepIDs() []string
+	draftType() string
 }
 
 func (d *Dialog[D]) title() string { return d.Title }

@@ -55,13 +55,13 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 		} else if many {
 			d.Org = 0
 		}
-		return h.meetings.Start(ctx, r, d.next(), d)
+		return h.meetings.Start(ctx, r, h.meetings.Next(d), d)
 	}
 	if form.Missing() == quickform.FieldNone {
 		d.PhotoAsked = true // a whole form said all it means to
 	}
 	if form.Missing() != quickform.FieldNone || ask {
-		return h.meetings.Start(ctx, r, d.next(), d)
+		return h.meetings.Start(ctx, r, h.meetings.Next(d), d)
 	}
 	// A complete form: stored at once, without a summary; the form was
 	// the secretary's summary.
@@ -69,7 +69,7 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	rep, err := h.saveMeeting(ctx, r, d)
 	var dup *duplicateMeeting
 	if errors.As(err, &dup) {
-		return h.meetings.Start(ctx, r, "dup", d)
+		return h.meetings.Start(ctx, r, stepMeetingDup, d)
 	}
 	if err != nil {
 		return formError(err, quickform.MeetingExample)

@@ -187,7 +187,7 @@ func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) erro
 	err := sendReport(ctx, c, h.saveMeeting, meetingConfirmation)
 	var dup *duplicateMeeting
 	if errors.As(err, &dup) {
-		c.Goto("dup")
+		c.Goto(stepMeetingDup)
 		return nil
 	}
 	return err

@@ -1,5 +1,6 @@
 // The windows of the /sinhhoat dialog: the head every step starts with, one
-// view per step, the summary, the edit menu and the duplicate warning.
+// view per step, the summary and the duplicate warning, each loading what
+// it shows (Window) before it draws.
 
 package handlers
 
@@ -14,8 +15,9 @@ import (
 	"sotay/storage/vn"
 )
 
-// meetingHead is the first lines of every step: the report and what is filled.
-func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, error) {
+// meetingHead is the first lines of every step: the report and what is
+// filled (o: the draft's organisation, draftOrg).
+func meetingHead(c *meetingConv, o storage.Organisation) string {
 	d := c.Draft
 	var kind, present string
 	if d.Kind != "" {
@@ -24,92 +26,110 @@ func (h *Handlers) meetingHead(ctx context.Context, c *meetingConv) (string, err
 	if d.HasPresent && d.Total >= 0 {
 		present = fmt.Sprintf("có mặt %d/%d", d.Present, d.Total)
 	}
-	return reportHead(ctx, c.Request, meetingTitle, d.ReportID != 0, d.Org, d.Date, kind, present)
+	return reportHead(meetingTitle, d.ReportID != 0, o.Name, d.Date, kind, present)
 }
 
-func (h *Handlers) meetingDateView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	rows := DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
-	// The days of meetings announced lately: their report starts from the answers.
-	now := c.Now()
-	ms, err := c.Store.MeetingsBetween(ctx, c.Draft.Org, now.AddDate(0, 0, -30), now)
-	if err != nil {
-		return "", nil, err
-	}
-	var row Row
-	for _, m := range ms {
-		day := m.StartsAt.In(h.deps.Location)
-		row = append(row, c.Button("📅 "+day.Format("02/01")+" (lịch họp)", "d", day.Format("20060102")))
-		if len(row) == 2 {
-			break
-		}
-	}
-	if row != nil {
-		rows = append(Keyboard{row}, rows...)
-	}
-	return head + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ 15/11/2026).", append(rows, c.CancelRow()), nil
+// meetingDay is what the date step shows: the organisation, and the days
+// of meetings announced lately, whose report starts from the answers.
+type meetingDay struct {
+	org       storage.Organisation
+	announced []time.Time
 }
 
-func (h *Handlers) meetingKindView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	return askView(h.meetingHead, "Loại sinh hoạt?", func(c *meetingConv) Row {
-		return newRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
-	})(ctx, c)
-}
-
-func (h *Handlers) meetingAttendanceView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	var rows Keyboard
-	day, _ := parseISODay(c.Draft.Date)
-	// The answers are offered only when there are some (fromAnswers).
-	if m, err := h.dayNotice(ctx, c.Request, c.Draft.Org, day); err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return "", nil, err
-	} else if err == nil {
-		t, err := c.Store.Tally(ctx, m.ID)
+func (h *Handlers) meetingDateView() reportView[meetingDraft] {
+	return Window(func(ctx context.Context, c *meetingConv) (meetingDay, error) {
+		o, err := draftOrg(ctx, c)
 		if err != nil {
-			return "", nil, err
+			return meetingDay{}, err
 		}
-		if t.Answered() > 0 {
+		now := c.Now()
+		ms, err := c.Store.MeetingsBetween(ctx, c.Draft.Org, now.AddDate(0, 0, -30), now)
+		if err != nil {
+			return meetingDay{}, err
+		}
+		v := meetingDay{org: o}
+		for _, m := range ms {
+			v.announced = append(v.announced, m.StartsAt.In(h.deps.Location))
+		}
+		return v, nil
+	}, func(c *meetingConv, v meetingDay) (string, Keyboard) {
+		rows := DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
+		var row Row
+		for _, day := range v.announced {
+			row = append(row, c.Button("📅 "+day.Format("02/01")+" (lịch họp)", "d", day.Format("20060102")))
+			if len(row) == 2 {
+				break
+			}
+		}
+		if row != nil {
+			rows = append(Keyboard{row}, rows...)
+		}
+		return meetingHead(c, v.org) + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ 15/11/2026).", append(rows, c.CancelRow())
+	})
+}
+
+var meetingKindView = askView(meetingHead, "Loại sinh hoạt?", func(c *meetingConv) Row {
+	return newRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
+})
+
+// meetingAttendance is what the attendance step shows: the organisation,
+// the answers to the day's notice (nil: no notice, or no answer yet) and
+// how many members the cell had that day.
+type meetingAttendance struct {
+	org     storage.Organisation
+	answers *storage.MeetingTally
+	members int
+}
+
+func (h *Handlers) meetingAttendanceView() reportView[meetingDraft] {
+	return Window(func(ctx context.Context, c *meetingConv) (meetingAttendance, error) {
+		o, err := draftOrg(ctx, c)
+		if err != nil {
+			return meetingAttendance{}, err
+		}
+		v := meetingAttendance{org: o}
+		day, _ := parseISODay(c.Draft.Date)
+		// The answers are offered only when there are some (fromAnswers).
+		if m, err := h.dayNotice(ctx, c.Request, c.Draft.Org, day); err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return v, err
+		} else if err == nil {
+			t, err := c.Store.Tally(ctx, m.ID)
+			if err != nil {
+				return v, err
+			}
+			if t.Answered() > 0 {
+				v.answers = &t
+			}
+		}
+		v.members, err = c.Store.MembersOn(ctx, c.Draft.Org, day)
+		return v, err
+	}, func(c *meetingConv, v meetingAttendance) (string, Keyboard) {
+		var rows Keyboard
+		if t := v.answers; t != nil {
 			rows = append(rows, newRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
 		}
-	}
-	n, err := c.Store.MembersOn(ctx, c.Draft.Org, day)
-	if err != nil {
-		return "", nil, err
-	}
-	if n > 0 {
-		rows = append(rows, newRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
-	}
-	rows = append(rows, c.CancelRow())
-	return head + fmt.Sprintf("Số đảng viên có mặt? Gõ có mặt/tổng số, ví dụ 18/%d, hoặc chỉ số có mặt (tổng số theo danh sách: %d).", max(n, 20), n), rows, nil
+		n := v.members
+		if n > 0 {
+			rows = append(rows, newRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
+		}
+		rows = append(rows, c.CancelRow())
+		return meetingHead(c, v.org) + fmt.Sprintf("Số đảng viên có mặt? Gõ có mặt/tổng số, ví dụ 18/%d, hoặc chỉ số có mặt (tổng số theo danh sách: %d).", max(n, 20), n), rows
+	})
 }
 
-func (h *Handlers) meetingTopicView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	return askView(h.meetingHead, "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", nil)(ctx, c)
-}
+var meetingTopicView = askView(meetingHead, "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", nil)
 
-func (h *Handlers) meetingAbsentView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	return askView(h.meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) Row {
-		return newRow(c.Button("Không ghi", "none"))
-	})(ctx, c)
-}
+var meetingAbsentView = askView(meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) Row {
+	return newRow(c.Button("Không ghi", "none"))
+})
 
-func (h *Handlers) meetingPhotoView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+var meetingPhotoView = Window(draftOrg[meetingDraft], func(c *meetingConv, o storage.Organisation) (string, Keyboard) {
 	rows := Keyboard{newRow(c.Button("Bỏ qua", "skip"))}
 	if c.Draft.Photo != "" {
 		rows = append(rows, newRow(c.Button("🗑 Bỏ ảnh đã gửi", "del")))
 	}
-	return head + "Ảnh biên bản (không bắt buộc): gửi một ảnh chụp, hoặc bấm «Bỏ qua».", append(rows, c.CancelRow()), nil
-}
+	return meetingHead(c, o) + "Ảnh biên bản (không bắt buộc): gửi một ảnh chụp, hoặc bấm «Bỏ qua».", append(rows, c.CancelRow())
+})
 
 // meetingLines describes a meeting report's figures.
 func meetingLines(orgName string, kind string, day time.Time, present, total int, topic, absent string, photo bool) string {
@@ -125,27 +145,13 @@ func meetingLines(orgName string, kind string, day time.Time, present, total int
 	return b.String()
 }
 
-func (h *Handlers) meetingSummaryView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
+var meetingSummaryView = Window(draftOrg[meetingDraft], drawMeetingSummary)
+
+func drawMeetingSummary(c *meetingConv, o storage.Organisation) (string, Keyboard) {
 	d := c.Draft
-	return summaryView(ctx, c, meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0, d.Org, d.Date, func(org string, day time.Time) string {
+	return reportSummary(c, meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0, o.Name, d.Date, func(org string, day time.Time) string {
 		return meetingLines(org, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != "")
 	})
-}
-
-func (h *Handlers) meetingEditView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	head, err := h.meetingHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	rows := Keyboard{
-		newRow(c.Button("Ngày", "f", "date"), c.Button("Loại", "f", "kind"), c.Button("Số có mặt", "f", "attendance")),
-		newRow(c.Button("Nội dung", "f", "topic"), c.Button("Người vắng", "f", "absent"), c.Button("Ảnh", "f", "photo")),
-	}
-	if c.Draft.ReportID == 0 && c.Draft.Replace == 0 && len(c.Scope(Secretary).Roots()) > 0 {
-		rows = append(rows, newRow(c.Button("Tổ chức", "f", "org")))
-	}
-	rows = append(rows, editBackRow(c))
-	return head + "Sửa mục nào?", rows, nil
 }
 
 // meetingToReplace is the report the duplicate step offers to replace:
@@ -162,22 +168,35 @@ func (h *Handlers) meetingToReplace(ctx context.Context, c *meetingConv) (*stora
 	return &old, nil
 }
 
-func (h *Handlers) meetingDupView(ctx context.Context, c *meetingConv) (string, Keyboard, error) {
-	day, _ := parseISODay(c.Draft.Date)
-	old, err := h.meetingToReplace(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	if old == nil {
-		// The other report is gone (its date was corrected): send as new.
-		return h.meetingSummaryView(ctx, c)
-	}
-	text := fmt.Sprintf("⚠️ %s đã có báo cáo sinh hoạt thường kỳ tháng %s:\n%s\n\nThay báo cáo cũ bằng báo cáo mới (ngày %s, có mặt %d/%d)? Bản cũ vẫn được giữ trong lịch sử.",
-		esc(old.OrgName), day.Format("01/2006"),
-		meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.MinutesFile != ""),
-		vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
-	return text, Keyboard{
-		newRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
-		newRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", actCancel)),
-	}, nil
+// meetingDup is what the duplicate step shows: the report it offers to
+// replace, or, when that is gone, the organisation for the summary.
+type meetingDup struct {
+	old *storage.MeetingReport
+	org storage.Organisation
+}
+
+func (h *Handlers) meetingDupView() reportView[meetingDraft] {
+	return Window(func(ctx context.Context, c *meetingConv) (meetingDup, error) {
+		old, err := h.meetingToReplace(ctx, c)
+		if err != nil || old != nil {
+			return meetingDup{old: old}, err
+		}
+		o, err := draftOrg(ctx, c)
+		return meetingDup{org: o}, err
+	}, func(c *meetingConv, v meetingDup) (string, Keyboard) {
+		old := v.old
+		if old == nil {
+			// The other report is gone (its date was corrected): send as new.
+			return drawMeetingSummary(c, v.org)
+		}
+		day, _ := parseISODay(c.Draft.Date)
+		text := fmt.Sprintf("⚠️ %s đã có báo cáo sinh hoạt thường kỳ tháng %s:\n%s\n\nThay báo cáo cũ bằng báo cáo mới (ngày %s, có mặt %d/%d)? Bản cũ vẫn được giữ trong lịch sử.",
+			esc(old.OrgName), day.Format("01/2006"),
+			meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.MinutesFile != ""),
+			vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
+		return text, Keyboard{
+			newRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
+			newRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", actCancel)),
+		}
+	})
 }

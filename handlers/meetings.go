@@ -41,27 +41,18 @@ const meetingTitle = "📝 <b>Báo cáo sinh hoạt chi bộ</b>"
 
 const msgMeetingStale = "Báo cáo này đã gửi, đã hủy hoặc đã hết hạn. Đồng chí gõ /sinhhoat để báo cáo buổi sinh hoạt khác."
 
-// next is the first field the draft still needs, or the summary.
-func (d meetingDraft) next() string {
-	switch {
-	case d.Org == 0:
-		return "org"
-	case d.Date == "":
-		return "date"
-	case d.Kind == "":
-		return "kind"
-	case !d.HasPresent:
-		return "attendance"
-	case d.Present < d.Total && d.Absent == "" && !d.AbsentSeen:
-		return "absent"
-	case d.Topic == "":
-		return "topic"
-	case !d.PhotoAsked:
-		return "photo"
-	}
-	return "summary"
-}
+// The steps that code names (Start, Goto); the form's steps are named only
+// where they are declared, and reached by Next and the edit menu.
+const (
+	stepMeetingSummary StepID[meetingDraft] = "summary"
+	stepMeetingEdit    StepID[meetingDraft] = "edit"
+	stepMeetingDup     StepID[meetingDraft] = "dup"
+)
 
+func (d meetingDraft) orgID() int64 { return d.Org }
+
+// meetingDialog asks, in this order, the fields the draft still needs
+// (Needed), then shows the summary.
 func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 	return &Dialog[meetingDraft]{
 		Name:      "sh",
@@ -69,17 +60,22 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 		Cancelled: "Đã hủy báo cáo sinh hoạt, chưa lưu gì.",
 		Stale:     msgMeetingStale,
 		Steps: []*Step[meetingDraft]{
-			orgStep(meetingTitle, "Báo cáo cho tổ chức nào?", false, func(ctx context.Context, c *meetingConv, id int64) error {
-				c.Draft.Org = id
-				if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {
-					return err
-				}
-				advance(c)
-				return nil
-			}),
-			dateStep(h.meetingDateView, h.meetingSetDate),
-			kindStep(h.meetingKindView, quickform.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
-			{ID: "attendance", View: h.meetingAttendanceView,
+			orgStep(Step[meetingDraft]{ID: "org", Needed: func(d meetingDraft) bool { return d.Org == 0 },
+				Edit: "Tổ chức", Editable: meetingOrgEditable},
+				meetingTitle, "Báo cáo cho tổ chức nào?", false, func(ctx context.Context, c *meetingConv, id int64) error {
+					c.Draft.Org = id
+					if err := h.fillTotal(ctx, c.Request, &c.Draft); err != nil {
+						return err
+					}
+					c.Next()
+					return nil
+				}),
+			dateStep(Step[meetingDraft]{ID: "date", Needed: func(d meetingDraft) bool { return d.Date == "" }, Edit: "Ngày"},
+				h.meetingDateView(), h.meetingSetDate),
+			kindStep(Step[meetingDraft]{ID: "kind", Needed: func(d meetingDraft) bool { return d.Kind == "" }, Edit: "Loại"},
+				meetingKindView, quickform.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
+			{ID: "attendance", Needed: func(d meetingDraft) bool { return !d.HasPresent }, Edit: "Số có mặt",
+				View: h.meetingAttendanceView(),
 				Text: func(ctx context.Context, c *meetingConv, text string) error {
 					p, t, hasTotal, err := quickform.ParseAttendance(text)
 					if err != nil {
@@ -88,7 +84,7 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					if err := h.meetingSetAttendance(ctx, c, p, t, hasTotal); err != nil {
 						return err
 					}
-					advance(c)
+					c.Next()
 					return nil
 				},
 				Actions: map[string]meetingAction{"rsvp": h.meetingFromAnswers, "a": func(ctx context.Context, c *meetingConv, a Args) error {
@@ -107,46 +103,34 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					if err := h.meetingSetAttendance(ctx, c, p, t, true); err != nil {
 						return err
 					}
-					advance(c)
+					c.Next()
 					return nil
 				}}},
-			{ID: "topic", View: h.meetingTopicView,
-				Text: textAnswer("Nội dung sinh hoạt", "Quán triệt Kết luận 21-KL/TW", func(d *meetingDraft, t string) { d.Topic = t })},
-			{ID: "absent", View: h.meetingAbsentView,
+			{ID: "absent", Needed: func(d meetingDraft) bool { return d.Present < d.Total && d.Absent == "" && !d.AbsentSeen }, Edit: "Người vắng",
+				View:    meetingAbsentView,
 				Text:    textAnswer("Người vắng và lý do", "Lò Văn Minh (ốm)", func(d *meetingDraft, t string) { d.Absent, d.AbsentSeen = t, true }),
 				Actions: map[string]meetingAction{"none": answered(func(d *meetingDraft) { d.Absent, d.AbsentSeen = "", true })}},
-			{ID: "photo", View: h.meetingPhotoView,
+			{ID: "topic", Needed: func(d meetingDraft) bool { return d.Topic == "" }, Edit: "Nội dung",
+				View: meetingTopicView,
+				Text: textAnswer("Nội dung sinh hoạt", "Quán triệt Kết luận 21-KL/TW", func(d *meetingDraft, t string) { d.Topic = t })},
+			{ID: "photo", Needed: func(d meetingDraft) bool { return !d.PhotoAsked }, Edit: "Ảnh",
+				View: meetingPhotoView,
 				Text: func(_ context.Context, c *meetingConv, _ string) error {
 					id := photoID(c.Message())
 					if id == "" {
 						return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi ảnh chụp biên bản (bấm 📎 rồi chọn ảnh), hoặc bấm «Bỏ qua».")
 					}
 					c.Draft.Photo, c.Draft.PhotoAsked = id, true
-					advance(c)
+					c.Next()
 					return nil
 				},
 				Actions: map[string]meetingAction{
 					"skip": answered(func(d *meetingDraft) { d.PhotoAsked = true }),
 					"del":  answered(func(d *meetingDraft) { d.Photo, d.PhotoAsked = "", true }),
 				}},
-			summaryStep(h.meetingSummaryView, h.meetingSend),
-			{ID: "edit", View: h.meetingEditView, Actions: map[string]meetingAction{
-				"f": func(_ context.Context, c *meetingConv, a Args) error {
-					switch f := a.Arg(0); f {
-					case "date", "kind", "attendance", "topic", "absent", "photo":
-						c.Goto(f)
-					case "org":
-						if c.Draft.ReportID != 0 || c.Draft.Replace != 0 {
-							return storage.ErrNotFound // a stored report stays with its organisation
-						}
-						c.Goto("org")
-					default:
-						return storage.ErrNotFound
-					}
-					return nil
-				},
-			}},
-			{ID: "dup", View: h.meetingDupView, Actions: map[string]meetingAction{
+			summaryStep(Step[meetingDraft]{ID: stepMeetingSummary}, meetingSummaryView, h.meetingSend, stepMeetingEdit),
+			editStep(Step[meetingDraft]{ID: stepMeetingEdit}, meetingHead),
+			{ID: stepMeetingDup, View: h.meetingDupView(), Actions: map[string]meetingAction{
 				"rp": func(ctx context.Context, c *meetingConv, a Args) error {
 					// Only the report the step offers to replace: this
 					// month's regular one of the draft's organisation.
@@ -164,10 +148,16 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					c.Draft.Replace = old.ID
 					return h.meetingSend(ctx, c, nil)
 				},
-				"e": gotoStep[meetingDraft]("edit"),
+				"e": gotoStep(stepMeetingEdit),
 			}},
 		},
 	}
+}
+
+// meetingOrgEditable offers the organisation in the edit menu of a new
+// report only: a stored report stays with its organisation.
+func meetingOrgEditable(_ context.Context, c *meetingConv) (bool, error) {
+	return c.Draft.ReportID == 0 && c.Draft.Replace == 0 && len(c.Scope(Secretary).Roots()) > 0, nil
 }
 
 // meetingFromAnswers is the attendance step's "theo trả lời lịch họp".
@@ -179,7 +169,7 @@ func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ Arg
 	if !ok {
 		return storage.ErrNotFound
 	}
-	advance(c)
+	c.Next()
 	return nil
 }
 
@@ -205,7 +195,7 @@ func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Ti
 			c.Notice(fmt.Sprintf(noticePrefilled, c.Draft.Present, c.Draft.Total))
 		}
 	}
-	advance(c)
+	c.Next()
 	return nil
 }
 

@@ -64,8 +64,11 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
 	if a.AnsweredAt != nil {
 		d.AskedAt = *a.AnsweredAt
 	}
-	return h.absence.StartNew(ctx, r, "reason", d)
+	return h.absence.StartNew(ctx, r, stepAbsenceReason, d)
 }
+
+// stepAbsenceReason is the "vang" dialog's one step.
+const stepAbsenceReason StepID[absenceDraft] = "reason"
 
 // maxAbsenceReason bounds an absence reason, in characters.
 const maxAbsenceReason = 300
@@ -84,7 +87,7 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 		Cancelled: "Đã ghi vắng, không kèm lý do.",
 		Stale:     "Câu hỏi này đã xong.",
 		Steps: []*Step[absenceDraft]{{
-			ID: "reason",
+			ID: stepAbsenceReason,
 			View: func(_ context.Context, c *Conv[absenceDraft]) (string, Keyboard, error) {
 				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", Keyboard{
 					newRow(c.Button("Bỏ qua", actCancel))}, nil
@@ -141,7 +144,7 @@ func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
 		if _, err := h.fromAnswers(ctx, r, m, &d); err != nil {
 			return err
 		}
-		return h.meetings.StartNew(ctx, r, d.next(), d)
+		return h.meetings.StartNew(ctx, r, h.meetings.Next(d), d)
 	}
 	t, err := r.Store.Tally(ctx, id)
 	if err != nil {

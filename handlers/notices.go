@@ -30,21 +30,7 @@ type noticeDraft struct {
 	Topic   string `json:"t,omitempty"`
 }
 
-func (d noticeDraft) next() string {
-	switch {
-	case d.Org == 0:
-		return "org"
-	case d.Date == "":
-		return "date"
-	case !d.HasTime:
-		return "time"
-	case d.Place == "":
-		return "place"
-	case d.Topic == "":
-		return "topic"
-	}
-	return "confirm"
-}
+func (d noticeDraft) orgID() int64 { return d.Org }
 
 type noticeConv = Conv[noticeDraft]
 
@@ -59,7 +45,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 	// passed it, as it passes the quick form's.
 	setDay := func(c *noticeConv, t time.Time) error {
 		c.Draft.Date = isoDay(t)
-		advance(c)
+		c.Next()
 		return nil
 	}
 	return &Dialog[noticeDraft]{
@@ -68,12 +54,13 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 		Cancelled: "Đã hủy, chưa gửi thông báo họp nào.",
 		Stale:     "Thông báo này đã gửi hoặc đã hủy. Đồng chí gõ /lichhop để báo lịch họp khác.",
 		Steps: []*Step[noticeDraft]{
-			orgStep(noticeTitle, "Lịch họp của tổ chức nào?", true, func(_ context.Context, c *noticeConv, id int64) error {
-				c.Draft.Org = id
-				advance(c)
-				return nil
-			}),
-			{ID: "date", View: h.noticeDateView,
+			orgStep(Step[noticeDraft]{ID: "org", Needed: func(d noticeDraft) bool { return d.Org == 0 }},
+				noticeTitle, "Lịch họp của tổ chức nào?", true, func(_ context.Context, c *noticeConv, id int64) error {
+					c.Draft.Org = id
+					c.Next()
+					return nil
+				}),
+			{ID: "date", Needed: func(d noticeDraft) bool { return d.Date == "" }, View: noticeDateView,
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					n, err := quickform.ParseNotice(text, today(c.Request))
 					if err != nil {
@@ -91,14 +78,14 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					}
 					return setDay(c, t)
 				}}},
-			{ID: "time", View: h.noticeTimeView,
+			{ID: "time", Needed: func(d noticeDraft) bool { return !d.HasTime }, View: noticeTimeView,
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					hh, mm, err := quickform.ParseTime(text)
 					if err != nil {
 						return fieldError(err)
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
-					advance(c)
+					c.Next()
 					return nil
 				},
 				Actions: map[string]noticeAction{"t": func(_ context.Context, c *noticeConv, a Args) error {
@@ -115,14 +102,14 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 						return fieldError(err)
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
-					advance(c)
+					c.Next()
 					return nil
 				}}},
-			{ID: "place", View: h.noticeAsk("Họp ở đâu? Gõ địa điểm, ví dụ «Nhà văn hóa bản»."),
+			{ID: "place", Needed: func(d noticeDraft) bool { return d.Place == "" }, View: noticeAsk("Họp ở đâu? Gõ địa điểm, ví dụ «Nhà văn hóa bản»."),
 				Text: textAnswer("Địa điểm", "Nhà văn hóa bản", func(d *noticeDraft, s string) { d.Place = s })},
-			{ID: "topic", View: h.noticeAsk("Nội dung họp? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW»."),
+			{ID: "topic", Needed: func(d noticeDraft) bool { return d.Topic == "" }, View: noticeAsk("Nội dung họp? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW»."),
 				Text: textAnswer("Nội dung", "Quán triệt Kết luận 21-KL/TW", func(d *noticeDraft, s string) { d.Topic = s })},
-			{ID: "confirm", View: h.noticeConfirmView, Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ Args) error {
+			{ID: "confirm", View: h.noticeConfirmView(), Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ Args) error {
 				text, kb, err := h.announce(ctx, c.Request, c.Draft)
 				if err != nil {
 					return err
@@ -159,10 +146,10 @@ func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
 		} else if many {
 			d.Org = 0
 		}
-		return h.notices.StartNew(ctx, r, d.next(), d)
+		return h.notices.StartNew(ctx, r, h.notices.Next(d), d)
 	}
 	if form.Missing() != quickform.FieldNone || ask {
-		return h.notices.Start(ctx, r, d.next(), d)
+		return h.notices.Start(ctx, r, h.notices.Next(d), d)
 	}
 	text, kb, err := h.announce(ctx, r, d)
 	if err != nil {
@@ -195,19 +182,15 @@ func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
 	return nil
 }
 
-func (h *Handlers) noticeHead(ctx context.Context, c *noticeConv) (string, error) {
+func noticeHead(c *noticeConv, o storage.Organisation) string {
 	var at string
 	if c.Draft.HasTime {
 		at = fmt.Sprintf("%02d:%02d", c.Draft.Hour, c.Draft.Minute)
 	}
-	return reportHead(ctx, c.Request, noticeTitle, false, c.Draft.Org, c.Draft.Date, at)
+	return reportHead(noticeTitle, false, o.Name, c.Draft.Date, at)
 }
 
-func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, Keyboard, error) {
-	head, err := h.noticeHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+var noticeDateView = Window(draftOrg[noticeDraft], func(c *noticeConv, o storage.Organisation) (string, Keyboard) {
 	t := today(c.Request)
 	day := func(n int) string { return t.AddDate(0, 0, n).Format("20060102") }
 	rows := Keyboard{
@@ -216,33 +199,39 @@ func (h *Handlers) noticeDateView(ctx context.Context, c *noticeConv) (string, K
 			c.Button(t.AddDate(0, 0, 7).Format("02/01/2006"), "d", day(7))),
 		c.CancelRow(),
 	}
-	return head + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ " + vn.FormatDate(t.AddDate(0, 0, 3)) + ").", rows, nil
+	return noticeHead(c, o) + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ " + vn.FormatDate(t.AddDate(0, 0, 3)) + ").", rows
+})
+
+var noticeTimeView = askView(noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) Row {
+	return newRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
+})
+
+func noticeAsk(question string) reportView[noticeDraft] {
+	return askView(noticeHead, question, nil)
 }
 
-func (h *Handlers) noticeTimeView(ctx context.Context, c *noticeConv) (string, Keyboard, error) {
-	return askView(h.noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) Row {
-		return newRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
-	})(ctx, c)
+// noticeShown is what the confirm step shows: the organisation's name and
+// when the meeting starts.
+type noticeShown struct {
+	org    string
+	starts time.Time
 }
 
-func (h *Handlers) noticeAsk(question string) reportView[noticeDraft] {
-	return askView(h.noticeHead, question, nil)
-}
-
-func (h *Handlers) noticeConfirmView(ctx context.Context, c *noticeConv) (string, Keyboard, error) {
-	o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-	if err != nil {
-		return "", nil, err
-	}
-	starts, err := h.noticeStart(c.Draft)
-	if err != nil {
-		return "", nil, err
-	}
-	return noticeTitle + " — đồng chí kiểm tra lại:\n" + noticeLines(o.Name, starts, c.Draft.Place, c.Draft.Topic),
-		Keyboard{
-			newRow(c.Button("✅ Gửi cho đảng viên", "ok")),
-			c.CancelRow(),
-		}, nil
+func (h *Handlers) noticeConfirmView() reportView[noticeDraft] {
+	return Window(func(ctx context.Context, c *noticeConv) (noticeShown, error) {
+		o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
+		if err != nil {
+			return noticeShown{}, err
+		}
+		starts, err := h.noticeStart(c.Draft)
+		return noticeShown{org: o.Name, starts: starts}, err
+	}, func(c *noticeConv, v noticeShown) (string, Keyboard) {
+		return noticeTitle + " — đồng chí kiểm tra lại:\n" + noticeLines(v.org, v.starts, c.Draft.Place, c.Draft.Topic),
+			Keyboard{
+				newRow(c.Button("✅ Gửi cho đảng viên", "ok")),
+				c.CancelRow(),
+			}
+	})
 }
 
 func noticeLines(org string, starts time.Time, place, topic string) string {

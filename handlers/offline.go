@@ -29,16 +29,25 @@ type offlineConv = Conv[offlineDraft]
 
 type offlineAction = func(context.Context, *offlineConv, Args) error
 
+// The "off" dialog's steps, in the order they are asked: the campaign,
+// the cell (when there are several), the day, the ticks.
+const (
+	stepOfflineCamp StepID[offlineDraft] = "camp"
+	stepOfflineOrg  StepID[offlineDraft] = "org"
+	stepOfflineDate StepID[offlineDraft] = "date"
+	stepOfflineTick StepID[offlineDraft] = "tick"
+)
+
 func (h *Handlers) offlineDialog() *Dialog[offlineDraft] {
 	return &Dialog[offlineDraft]{
 		Name:      "off",
 		Cancelled: "Đã hủy việc ghi nhận học tại chi bộ.",
 		Stale:     "Thao tác ghi nhận này đã xong hoặc đã hết hạn. Đồng chí gõ /hoctap để làm lại.",
 		Steps: []*Step[offlineDraft]{
-			{ID: "camp", View: h.offlineCamps, Actions: map[string]offlineAction{"c": h.offlinePickCamp}},
-			{ID: "org", View: h.offlineOrgs, Actions: map[string]offlineAction{"o": h.offlinePickOrg}},
-			{ID: "date", View: h.offlineDate, Text: h.offlineTypedDate, Actions: map[string]offlineAction{"d": h.offlinePickDate}},
-			{ID: "tick", View: h.offlineTicks, Actions: map[string]offlineAction{"t": h.offlineToggle, "ok": h.offlineSave}},
+			{ID: stepOfflineCamp, View: offlineCampsView, Actions: map[string]offlineAction{"c": h.offlinePickCamp}},
+			{ID: stepOfflineOrg, View: offlineOrgsView, Actions: map[string]offlineAction{"o": h.offlinePickOrg}},
+			{ID: stepOfflineDate, View: h.offlineDate, Text: h.offlineTypedDate, Actions: map[string]offlineAction{"d": h.offlinePickDate}},
+			{ID: stepOfflineTick, View: h.offlineTicksView(), Actions: map[string]offlineAction{"t": h.offlineToggle, "ok": h.offlineSave}},
 		},
 	}
 }
@@ -48,7 +57,7 @@ func (h *Handlers) offlineStart(ctx context.Context, r *Request) error {
 	if r.Scope(Secretary).Empty() {
 		return storage.ErrForbidden
 	}
-	return h.offline.Start(ctx, r, "camp", offlineDraft{})
+	return h.offline.Start(ctx, r, stepOfflineCamp, offlineDraft{})
 }
 
 // campaignsInScope are the open campaigns with members in the asker's
@@ -72,14 +81,12 @@ func offlineCampItems(ctx context.Context, r *Request) ([]Item, error) {
 	return items, nil
 }
 
-func (h *Handlers) offlineCamps(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
-	items, err := offlineCampItems(ctx, c.Request)
-	if err != nil {
-		return "", nil, err
-	}
+var offlineCampsView = Window(func(ctx context.Context, c *offlineConv) ([]Item, error) {
+	return offlineCampItems(ctx, c.Request)
+}, func(c *offlineConv, items []Item) (string, Keyboard) {
 	return Pick(c, "camp", items, "c", "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):",
 		"Không có đợt học tập nào đang mở trong phạm vi của đồng chí.")
-}
+})
 
 func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) error {
 	items, err := offlineCampItems(ctx, c.Request)
@@ -98,10 +105,10 @@ func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) 
 	if len(orgs) == 1 {
 		// One cell (a cell's secretary): no need to ask.
 		c.Draft.Org = orgs[0].ID
-		c.Goto("date")
+		c.Goto(stepOfflineDate)
 		return nil
 	}
-	c.Goto("org")
+	c.Goto(stepOfflineOrg)
 	return nil
 }
 
@@ -120,13 +127,9 @@ func offlineOrgItems(ctx context.Context, c *offlineConv) ([]Item, error) {
 	return items, nil
 }
 
-func (h *Handlers) offlineOrgs(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
-	items, err := offlineOrgItems(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+var offlineOrgsView = Window(offlineOrgItems, func(c *offlineConv, items []Item) (string, Keyboard) {
 	return Pick(c, "org", items, "o", "Chọn chi bộ:", "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!")
-}
+})
 
 func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) error {
 	items, err := offlineOrgItems(ctx, c)
@@ -138,7 +141,7 @@ func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) e
 		return err
 	}
 	c.Draft.Org = o.ID
-	c.Goto("date")
+	c.Goto(stepOfflineDate)
 	return nil
 }
 
@@ -193,51 +196,60 @@ func (h *Handlers) offlineSetDate(ctx context.Context, c *offlineConv, d time.Ti
 			c.Draft.Was = append(c.Draft.Was, x.AssignmentID)
 		}
 	}
-	c.Goto("tick")
+	c.Goto(stepOfflineTick)
 	return nil
 }
 
-func (h *Handlers) offlineTicks(ctx context.Context, c *offlineConv) (string, Keyboard, error) {
-	rows, err := c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org)
-	if err != nil {
-		return "", nil, err
-	}
-	camp, err := c.Store.Campaign(ctx, c.Draft.Camp)
-	if err != nil {
-		return "", nil, err
-	}
-	org, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-	if err != nil {
-		return "", nil, err
-	}
-	on, _ := time.ParseInLocation("20060102", c.Draft.On, h.deps.Location)
-	var items []Item
-	unreachable := 0
-	for _, x := range rows {
-		label := x.FullName
-		if x.Unreachable {
-			label = "📵 " + label
-			unreachable++
+// offlineTicked is what the tick step shows: the members to tick, the
+// campaign and the cell.
+type offlineTicked struct {
+	rows []storage.OfflineRow
+	camp storage.Campaign
+	org  storage.Organisation
+}
+
+func (h *Handlers) offlineTicksView() func(context.Context, *offlineConv) (string, Keyboard, error) {
+	return Window(func(ctx context.Context, c *offlineConv) (offlineTicked, error) {
+		var v offlineTicked
+		var err error
+		if v.rows, err = c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org); err != nil {
+			return v, err
 		}
-		items = append(items, Item{ID: x.AssignmentID, Label: label})
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "📋 <b>%s</b> · %s\nBuổi sinh hoạt ngày %s\n", esc(camp.DocNumber), esc(org.Name), dateVN(on))
-	if len(items) == 0 {
-		b.WriteString("\nMọi đảng viên của chi bộ đã học văn bản này.")
-		return b.String(), Keyboard{c.CancelRow()}, nil
-	}
-	fmt.Fprintf(&b, "\nBấm tên các đồng chí đã học tại buổi sinh hoạt (☑), rồi bấm «💾 Lưu». %d đồng chí chưa học", len(items)-len(c.Draft.Was))
-	if unreachable > 0 {
-		fmt.Fprintf(&b, ", trong đó 📵 %d không nhận được tin qua Telegram", unreachable)
-	}
-	b.WriteString(".")
-	if len(c.Draft.Was) > 0 {
-		b.WriteString("\nCác dấu ☑ ghi trong 24 giờ qua có thể bỏ nếu ghi nhầm.")
-	}
-	kb := Multiselect(c, "tick", items, c.Draft.Tick, "t")
-	kb = append(kb, newRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
-	return b.String(), kb, nil
+		if v.camp, err = c.Store.Campaign(ctx, c.Draft.Camp); err != nil {
+			return v, err
+		}
+		v.org, err = c.Store.OrganisationByID(ctx, c.Draft.Org)
+		return v, err
+	}, func(c *offlineConv, v offlineTicked) (string, Keyboard) {
+		on, _ := time.ParseInLocation("20060102", c.Draft.On, h.deps.Location)
+		var items []Item
+		unreachable := 0
+		for _, x := range v.rows {
+			label := x.FullName
+			if x.Unreachable {
+				label = "📵 " + label
+				unreachable++
+			}
+			items = append(items, Item{ID: x.AssignmentID, Label: label})
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "📋 <b>%s</b> · %s\nBuổi sinh hoạt ngày %s\n", esc(v.camp.DocNumber), esc(v.org.Name), dateVN(on))
+		if len(items) == 0 {
+			b.WriteString("\nMọi đảng viên của chi bộ đã học văn bản này.")
+			return b.String(), Keyboard{c.CancelRow()}
+		}
+		fmt.Fprintf(&b, "\nBấm tên các đồng chí đã học tại buổi sinh hoạt (☑), rồi bấm «💾 Lưu». %d đồng chí chưa học", len(items)-len(c.Draft.Was))
+		if unreachable > 0 {
+			fmt.Fprintf(&b, ", trong đó 📵 %d không nhận được tin qua Telegram", unreachable)
+		}
+		b.WriteString(".")
+		if len(c.Draft.Was) > 0 {
+			b.WriteString("\nCác dấu ☑ ghi trong 24 giờ qua có thể bỏ nếu ghi nhầm.")
+		}
+		kb := Multiselect(c, "tick", items, c.Draft.Tick, "t")
+		kb = append(kb, newRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
+		return b.String(), kb
+	})
 }
 
 func (h *Handlers) offlineToggle(ctx context.Context, c *offlineConv, a Args) error {

@@ -36,6 +36,13 @@ type publishDraft struct {
 	FileMime string `json:"file_mime,omitempty"`
 }
 
+// The /dang dialog's steps, in the order they are asked.
+const (
+	stepPublishKind    StepID[publishDraft] = "kind"
+	stepPublishSummary StepID[publishDraft] = "summary"
+	stepPublishConfirm StepID[publishDraft] = "confirm"
+)
+
 // publishDialog: kind, then summary, then a preview to confirm.
 func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 	return &Dialog[publishDraft]{
@@ -44,7 +51,7 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 		Stale:     "Thao tác này đã xong hoặc đã hủy.",
 		Steps: []*Step[publishDraft]{
 			{
-				ID:   "kind",
+				ID:   stepPublishKind,
 				Hint: "Đồng chí chọn loại văn bản bằng nút bên dưới.",
 				View: func(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
 					return kindQuestion(c)
@@ -57,13 +64,13 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 							return storage.ErrNotFound
 						}
 						c.Draft.Kind = k
-						c.Goto("summary")
+						c.Goto(stepPublishSummary)
 						return nil
 					},
 				},
 			},
 			{
-				ID: "summary",
+				ID: stepPublishSummary,
 				View: func(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
 					return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\nLoại: %s ✓\n\nBước 2/3: đồng chí gửi tóm tắt nội dung (một đoạn ngắn), hoặc bấm <b>Bỏ qua</b>.",
 						esc(c.Draft.Number), esc(storage.DocumentKindName(c.Draft.Kind))), skipRows(c), nil
@@ -72,13 +79,13 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
 					"skip": func(_ context.Context, c *Conv[publishDraft], _ Args) error {
 						c.Draft.Summary = ""
-						c.Goto("confirm")
+						c.Goto(stepPublishConfirm)
 						return nil
 					},
 				},
 			},
 			{
-				ID:   "confirm",
+				ID:   stepPublishConfirm,
 				View: publishPreview,
 				// A summary typed again replaces the first.
 				Text: publishSummary,
@@ -122,7 +129,7 @@ func (h *Handlers) publishCommand(ctx context.Context, r *Request) error {
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}
-	return h.publish.Start(ctx, r, "kind", d)
+	return h.publish.Start(ctx, r, stepPublishKind, d)
 }
 
 // uploadSecrecy looks for a secrecy stamp on a /dang upload: in its caption,
@@ -173,7 +180,7 @@ func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error
 	if refuseSecret(c) {
 		return nil
 	}
-	c.Goto("confirm")
+	c.Goto(stepPublishConfirm)
 	return nil
 }
 
@@ -228,7 +235,7 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], 
 	d := c.Draft
 	if d.Kind == "" {
 		c.Toast = "Đồng chí hãy hoàn thành các bước trước."
-		c.Goto("kind")
+		c.Goto(stepPublishKind)
 		return nil
 	}
 	if refuseSecret(c) {

@@ -33,6 +33,16 @@ type pushConv = Conv[pushDraft]
 
 type pushAction = func(context.Context, *pushConv, Args) error
 
+// The /gui dialog's steps, in the order they are asked: the document, the
+// scope (or the cells one by one), the deadline, the confirmation.
+const (
+	stepPushDoc     StepID[pushDraft] = "doc"
+	stepPushScope   StepID[pushDraft] = "scope"
+	stepPushCells   StepID[pushDraft] = "cells"
+	stepPushDue     StepID[pushDraft] = "due"
+	stepPushConfirm StepID[pushDraft] = "confirm"
+)
+
 // pushDialog: document, scope (or cells one by one), deadline, confirm.
 func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 	toggleAll := func(_ context.Context, c *pushConv, _ Args) error {
@@ -44,8 +54,8 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 		Cancelled: "Đã hủy việc gửi văn bản.",
 		Stale:     "Thao tác gửi văn bản này đã xong hoặc đã hết hạn. Đồng chí gõ /gui để gửi văn bản khác.",
 		Steps: []*Step[pushDraft]{
-			{ID: "doc", View: h.pushDocs, Actions: map[string]pushAction{"d": h.pushPickDocument}},
-			{ID: "scope", View: h.pushScope, Actions: map[string]pushAction{
+			{ID: stepPushDoc, View: pushDocsView, Actions: map[string]pushAction{"d": h.pushPickDocument}},
+			{ID: stepPushScope, View: pushScopeView, Actions: map[string]pushAction{
 				"s": func(ctx context.Context, c *pushConv, a Args) error {
 					items, err := pushTargets(ctx, c.Request)
 					if err != nil {
@@ -56,16 +66,16 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 						return err
 					}
 					c.Draft.Orgs = []int64{o.ID}
-					c.Goto("due")
+					c.Goto(stepPushDue)
 					return nil
 				},
 				"c": func(_ context.Context, c *pushConv, _ Args) error {
 					c.Draft.Orgs = nil
-					c.Goto("cells")
+					c.Goto(stepPushCells)
 					return nil
 				},
 			}},
-			{ID: "cells", View: h.pushCells, Actions: map[string]pushAction{
+			{ID: stepPushCells, View: pushCellsView, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a Args) error {
 					items, err := pushCellItems(ctx, c.Request)
 					if err != nil {
@@ -84,11 +94,11 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 						c.Keep()
 						return nil
 					}
-					c.Goto("due")
+					c.Goto(stepPushDue)
 					return nil
 				},
 			}},
-			{ID: "due", View: h.pushDue, Actions: map[string]pushAction{
+			{ID: stepPushDue, View: pushDueView, Actions: map[string]pushAction{
 				"h": func(_ context.Context, c *pushConv, a Args) error {
 					days, err := a.Number(0)
 					if err != nil {
@@ -106,13 +116,13 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 						}
 						c.Draft.Due = due.Format("2006-01-02")
 					}
-					c.Goto("confirm")
+					c.Goto(stepPushConfirm)
 					return nil
 				},
 				"a":     toggleAll,
 				"scope": pushBackToScope,
 			}},
-			{ID: "confirm", View: h.pushConfirm, Actions: map[string]pushAction{
+			{ID: stepPushConfirm, View: pushConfirmView, Actions: map[string]pushAction{
 				"ok":    h.pushStart,
 				"a":     toggleAll,
 				"q":     h.pushToggleQuiz,
@@ -132,13 +142,13 @@ func (h *Handlers) pushCommand(ctx context.Context, r *Request) error {
 		r.Show(msgPushNoDocs, nil)
 		return nil
 	}
-	return h.pushing.Start(ctx, r, "doc", pushDraft{})
+	return h.pushing.Start(ctx, r, stepPushDoc, pushDraft{})
 }
 
 // pushBackToScope forgets the scope and deadline chosen and asks again.
 func pushBackToScope(_ context.Context, c *pushConv, _ Args) error {
 	c.Draft = pushDraft{DocID: c.Draft.DocID}
-	c.BackTo("scope")
+	c.BackTo(stepPushScope)
 	return nil
 }
 
@@ -158,7 +168,7 @@ func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) er
 		return errNotOffered
 	}
 	c.Draft = pushDraft{DocID: id}
-	c.Goto("scope")
+	c.Goto(stepPushScope)
 	return nil
 }
 
@@ -236,108 +246,129 @@ func pusher(r *Request) storage.Pusher {
 	return storage.Pusher{Member: *r.Member, Roots: r.Scope(Officer).Roots(), Anywhere: r.Has(Admin)}
 }
 
-// pushDocs lists the documents the pusher may push: published, readable by
-// them and meant for some organisation of their scope.
-func (h *Handlers) pushDocs(ctx context.Context, c *pushConv) (string, Keyboard, error) {
+// pushDocPage is what the document step shows: one page of the
+// documents the pusher may push, from offset off, and how many there are.
+type pushDocPage struct {
+	docs []storage.Document
+	off  int
+	n    int
+}
+
+// pushDocsView lists the documents the pusher may push: published,
+// readable by them and meant for some organisation of their scope.
+var pushDocsView = Window(func(ctx context.Context, c *pushConv) (pushDocPage, error) {
 	off := c.Page("docs")
 	ds, n, err := c.Store.PushableDocuments(ctx, pusher(c.Request), off, widgetPageSize)
 	if err != nil {
-		return "", nil, err
+		return pushDocPage{}, err
 	}
 	if len(ds) == 0 && off > 0 {
 		c.SetPage("docs", 0)
 		if ds, n, err = c.Store.PushableDocuments(ctx, pusher(c.Request), 0, widgetPageSize); err != nil {
-			return "", nil, err
+			return pushDocPage{}, err
 		}
 		off = 0
 	}
-	if n == 0 {
-		return msgPushNoDocs, Keyboard{c.CancelRow()}, nil
+	return pushDocPage{docs: ds, off: off, n: n}, nil
+}, func(c *pushConv, p pushDocPage) (string, Keyboard) {
+	if p.n == 0 {
+		return msgPushNoDocs, Keyboard{c.CancelRow()}
 	}
 	var rows Keyboard
-	for _, d := range ds {
+	for _, d := range p.docs {
 		label := fmt.Sprintf("%s %s · %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
 		rows = append(rows, newRow(c.Button(cut(label, 60), "d", d.ID)))
 	}
-	if nav := pageButtons(c, "docs", off, len(ds), n); nav != nil {
+	if nav := pageButtons(c, "docs", p.off, len(p.docs), p.n); nav != nil {
 		rows = append(rows, nav)
 	}
 	rows = append(rows, c.CancelRow())
-	return fmt.Sprintf("📤 <b>Gửi văn bản cho đảng viên học tập</b>\nBước 1/3: chọn văn bản (%d văn bản đang công bố):", n), rows, nil
+	return fmt.Sprintf("📤 <b>Gửi văn bản cho đảng viên học tập</b>\nBước 1/3: chọn văn bản (%d văn bản đang công bố):", p.n), rows
+})
+
+func pushHeader(d storage.Document) string {
+	return fmt.Sprintf("📤 <b>Gửi văn bản</b>\n%s số %s: %s\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number), esc(cut(d.Title, 120)))
 }
 
-func (h *Handlers) pushHeader(ctx context.Context, c *pushConv) (string, error) {
-	d, err := c.Store.DocumentByID(ctx, c.Draft.DocID)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("📤 <b>Gửi văn bản</b>\n%s số %s: %s\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number), esc(cut(d.Title, 120))), nil
+// pushChoices is what the scope and cells steps show: the document and
+// the organisations to choose from (pushTargets, pushCellItems).
+type pushChoices struct {
+	doc   storage.Document
+	items []Item
 }
 
-// pushScope asks whom to push to: the whole commune, a base committee, or
-// cells chosen one by one.
-func (h *Handlers) pushScope(ctx context.Context, c *pushConv) (string, Keyboard, error) {
-	head, err := h.pushHeader(ctx, c)
-	if err != nil {
-		return "", nil, err
+func pushChoicesOf(items func(context.Context, *Request) ([]Item, error)) func(context.Context, *pushConv) (pushChoices, error) {
+	return func(ctx context.Context, c *pushConv) (pushChoices, error) {
+		d, err := c.Store.DocumentByID(ctx, c.Draft.DocID)
+		if err != nil {
+			return pushChoices{}, err
+		}
+		its, err := items(ctx, c.Request)
+		return pushChoices{doc: d, items: its}, err
 	}
-	items, err := pushTargets(ctx, c.Request)
-	if err != nil {
-		return "", nil, err
-	}
+}
+
+// pushScopeView asks whom to push to: the whole commune, a base
+// committee, or cells chosen one by one.
+var pushScopeView = Window(pushChoicesOf(pushTargets), func(c *pushConv, v pushChoices) (string, Keyboard) {
 	var rows Keyboard
-	for _, it := range items {
+	for _, it := range v.items {
 		rows = append(rows, newRow(c.Button(it.Label, "s", it.ID)))
 	}
 	rows = append(rows,
 		newRow(c.Button("☑ Chọn từng chi bộ", "c")),
 		newRow(c.Button("◀ Chọn văn bản khác", actBack), c.Button("✖ Hủy", actCancel)))
-	return head + "\nBước 2/3: gửi cho ai?", rows, nil
-}
+	return pushHeader(v.doc) + "\nBước 2/3: gửi cho ai?", rows
+})
 
-// pushCells lets the pusher tick cells, a page at a time.
-func (h *Handlers) pushCells(ctx context.Context, c *pushConv) (string, Keyboard, error) {
-	head, err := h.pushHeader(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	cells, err := pushCellItems(ctx, c.Request)
-	if err != nil {
-		return "", nil, err
-	}
-	rows := Multiselect(c, "cells", cells, c.Draft.Orgs, "t")
+// pushCellsView lets the pusher tick cells, a page at a time.
+var pushCellsView = Window(pushChoicesOf(pushCellItems), func(c *pushConv, v pushChoices) (string, Keyboard) {
+	rows := Multiselect(c, "cells", v.items, c.Draft.Orgs, "t")
 	rows = append(rows, newRow(
 		c.Button(fmt.Sprintf("✅ Xong (%d chi bộ)", len(c.Draft.Orgs)), "n"),
 		c.Button("◀ Quay lại", actBack)))
-	return head + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows, nil
+	return pushHeader(v.doc) + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows
+})
+
+// pushReach is what the deadline and confirm steps show: the document,
+// the scope's names, whom it reaches, and the document's quiz (nil: none;
+// loaded for the confirm step only).
+type pushReach struct {
+	doc     storage.Document
+	names   []string
+	preview storage.CampaignPreview
+	quiz    *storage.Quiz
 }
 
-// pushHeadSummary is the document's heading and the scope's summary.
-func (h *Handlers) pushHeadSummary(ctx context.Context, c *pushConv) (head, sum string, p storage.CampaignPreview, err error) {
-	if head, err = h.pushHeader(ctx, c); err != nil {
-		return "", "", p, err
+// pushReachOf loads a pushReach, with the quiz when quiz is set.
+func pushReachOf(quiz bool) func(context.Context, *pushConv) (pushReach, error) {
+	return func(ctx context.Context, c *pushConv) (pushReach, error) {
+		var v pushReach
+		var err error
+		draft := c.Draft
+		if v.doc, err = c.Store.DocumentByID(ctx, draft.DocID); err != nil {
+			return v, err
+		}
+		for _, id := range draft.Orgs {
+			o, err := c.Store.OrganisationByID(ctx, id)
+			if err != nil {
+				return v, err
+			}
+			v.names = append(v.names, o.Name)
+		}
+		if v.preview, err = c.Store.PreviewCampaign(ctx, draft.DocID, draft.Orgs, draft.All); err != nil || !quiz {
+			return v, err
+		}
+		v.quiz, err = pushQuiz(ctx, c)
+		return v, err
 	}
-	sum, p, err = h.pushSummary(ctx, c)
-	return head, sum, p, err
 }
 
 // pushSummary describes the scope and whom it reaches.
-func (h *Handlers) pushSummary(ctx context.Context, c *pushConv) (string, storage.CampaignPreview, error) {
-	draft := c.Draft
-	var names []string
-	for _, id := range draft.Orgs {
-		o, err := c.Store.OrganisationByID(ctx, id)
-		if err != nil {
-			return "", storage.CampaignPreview{}, err
-		}
-		names = append(names, o.Name)
-	}
-	p, err := c.Store.PreviewCampaign(ctx, draft.DocID, draft.Orgs, draft.All)
-	if err != nil {
-		return "", p, err
-	}
+func pushSummary(c *pushConv, v pushReach) string {
+	draft, p := c.Draft, v.preview
 	var b strings.Builder
-	fmt.Fprintf(&b, "Phạm vi: %s\n", esc(cut(strings.Join(names, ", "), 600)))
+	fmt.Fprintf(&b, "Phạm vi: %s\n", esc(cut(strings.Join(v.names, ", "), 600)))
 	fmt.Fprintf(&b, "Sẽ giao cho <b>%d</b> đảng viên: %d nhận được qua Telegram", p.Assigned, p.Reachable)
 	if p.NotLinked > 0 {
 		fmt.Fprintf(&b, ", %d chưa liên kết Telegram", p.NotLinked)
@@ -352,7 +383,7 @@ func (h *Handlers) pushSummary(ctx context.Context, c *pushConv) (string, storag
 	if p.Already > 0 && draft.All {
 		fmt.Fprintf(&b, "\nGửi lại cả cho %d đồng chí đã được giao văn bản này từ trước.", p.Already)
 	}
-	return b.String(), p, nil
+	return b.String()
 }
 
 func allButton(c *pushConv, p storage.CampaignPreview) Row {
@@ -365,12 +396,8 @@ func allButton(c *pushConv, p storage.CampaignPreview) Row {
 	return newRow(c.Button(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "a"))
 }
 
-// pushDue asks for the deadline.
-func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, Keyboard, error) {
-	head, sum, p, err := h.pushHeadSummary(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+// pushDueView asks for the deadline.
+var pushDueView = Window(pushReachOf(false), func(c *pushConv, v pushReach) (string, Keyboard) {
 	now := c.Now()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format("02/01") }
 	rows := Keyboard{
@@ -381,19 +408,16 @@ func (h *Handlers) pushDue(ctx context.Context, c *pushConv) (string, Keyboard, 
 			c.Button("30 ngày ("+day(30)+")", "h", 30),
 			c.Button("Không đặt hạn", "h", 0)),
 	}
-	if b := allButton(c, p); b != nil {
+	if b := allButton(c, v.preview); b != nil {
 		rows = append(rows, b)
 	}
 	rows = append(rows, newRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
-	return head + "\n" + sum + "\n\nBước 3/3: hạn học tập?", rows, nil
-}
+	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\n\nBước 3/3: hạn học tập?", rows
+})
 
-// pushConfirm shows everything once more before sending.
-func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, Keyboard, error) {
-	head, sum, p, err := h.pushHeadSummary(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+// pushConfirmView shows everything once more before sending.
+var pushConfirmView = Window(pushReachOf(true), func(c *pushConv, v pushReach) (string, Keyboard) {
+	p := v.preview
 	due := "không đặt hạn"
 	if c.Draft.Due != "" {
 		t, _ := time.Parse("2006-01-02", c.Draft.Due)
@@ -406,23 +430,20 @@ func (h *Handlers) pushConfirm(ctx context.Context, c *pushConv) (string, Keyboa
 	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
 	}
-	quiz, quizRow, err := h.pushQuizChoice(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+	quiz, quizRow := pushQuizChoice(c, v.quiz)
 	if quizRow != nil {
 		rows = append(rows, quizRow)
 	}
 	rows = append(rows, newRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
-	return head + "\n" + sum + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows, nil
-}
+	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows
+})
 
 // pushStart creates the campaign; the status message it was confirmed on
 // becomes the progress message the sender edits.
 func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
 	draft := c.Draft
 	if len(draft.Orgs) == 0 || !draft.Dated {
-		c.BackTo("scope")
+		c.BackTo(stepPushScope)
 		return nil
 	}
 	for _, id := range draft.Orgs {

@@ -169,22 +169,30 @@ func (h *Handlers) quizImport(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// pushQuizChoice is the /gui confirm step's quiz line and toggle, for a
-// document that has a quiz.
-func (h *Handlers) pushQuizChoice(ctx context.Context, c *pushConv) (string, Row, error) {
+// pushQuiz is the quiz of the /gui draft's document, if it has one (nil).
+func pushQuiz(ctx context.Context, c *pushConv) (*storage.Quiz, error) {
 	q, err := c.Store.CurrentQuiz(ctx, c.Draft.DocID)
 	if storage.ErrorCode(err) == storage.CodeNotFound {
-		return "", nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return "", nil, err
+		return nil, err
+	}
+	return &q, nil
+}
+
+// pushQuizChoice is the /gui confirm step's quiz line and toggle, for a
+// document that has a quiz (q, pushQuiz).
+func pushQuizChoice(c *pushConv, q *storage.Quiz) (string, Row) {
+	if q == nil {
+		return "", nil
 	}
 	if c.Draft.Quiz {
 		return fmt.Sprintf("\nBài kiểm tra: <b>bắt buộc</b> (%d câu, đạt từ %d%%)", len(q.Questions), storage.DefaultPassPercent),
-			newRow(c.Button("☑ Bắt buộc làm bài kiểm tra", "q")), nil
+			newRow(c.Button("☑ Bắt buộc làm bài kiểm tra", "q"))
 	}
 	return fmt.Sprintf("\nBài kiểm tra: không bắt buộc (%d câu, đảng viên có thể làm)", len(q.Questions)),
-		newRow(c.Button("☐ Bắt buộc làm bài kiểm tra", "q")), nil
+		newRow(c.Button("☐ Bắt buộc làm bài kiểm tra", "q"))
 }
 
 func (h *Handlers) pushToggleQuiz(ctx context.Context, c *pushConv, _ Args) error {

@@ -58,20 +58,23 @@ type remindDraft struct{}
 
 type remindConv = Conv[remindDraft]
 
+// stepRemindCamp is the "nn" dialog's one step.
+const stepRemindCamp StepID[remindDraft] = "camp"
+
 func (h *Handlers) remindDialog() *Dialog[remindDraft] {
 	return &Dialog[remindDraft]{
 		Name:      "nn",
 		Cancelled: "Đã hủy việc nhắc học tập.",
 		Stale:     "Thao tác nhắc này đã xong hoặc đã hết hạn. Đồng chí gõ /nhacnho để nhắc lại.",
 		Steps: []*Step[remindDraft]{
-			{ID: "camp", View: h.remindCamps, Actions: map[string]func(context.Context, *remindConv, Args) error{"c": h.remindSend}},
+			{ID: stepRemindCamp, View: remindCampsView, Actions: map[string]func(context.Context, *remindConv, Args) error{"c": h.remindSend}},
 		},
 	}
 }
 
 // remindCommand is /nhacnho.
 func (h *Handlers) remindCommand(ctx context.Context, r *Request) error {
-	return h.reminding.Start(ctx, r, "camp", remindDraft{})
+	return h.reminding.Start(ctx, r, stepRemindCamp, remindDraft{})
 }
 
 // remindCampaigns are the campaigns the step offers: those in scope
@@ -92,14 +95,13 @@ func remindCampaigns(ctx context.Context, r *Request) ([]storage.OpenCampaign, [
 	return open, items, nil
 }
 
-func (h *Handlers) remindCamps(ctx context.Context, c *remindConv) (string, Keyboard, error) {
+var remindCampsView = Window(func(ctx context.Context, c *remindConv) ([]Item, error) {
 	_, items, err := remindCampaigns(ctx, c.Request)
-	if err != nil {
-		return "", nil, err
-	}
+	return items, err
+}, func(c *remindConv, items []Item) (string, Keyboard) {
 	return Pick(c, "camp", items, "c", "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):",
 		"Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.")
-}
+})
 
 func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error {
 	cs, items, err := remindCampaigns(ctx, c.Request)

@@ -1,8 +1,8 @@
 // The steps and windows the report dialogs (/sinhhoat, /kiemtra) and the
-// meeting notice (/lichhop) share: moving on to the next field the draft
-// needs, the organisation picker, the date step, typed text answers, a
-// question under the dialog's head, the summary and its "Gửi", and the checks
-// of an organisation's day.
+// meeting notice (/lichhop) share: the organisation their heads name, the
+// organisation picker, the date step, typed text answers, a question under
+// the dialog's head, the summary and its "Gửi", the edit menu, and the
+// checks of an organisation's day.
 
 package handlers
 
@@ -16,8 +16,18 @@ import (
 	"sotay/storage/vn"
 )
 
-// reportDraft is a dialog draft that knows the first field it still needs.
-type reportDraft interface{ next() string }
+// reportDraft is a report dialog's draft: the organisation it is for is
+// named in the head of every window.
+type reportDraft interface{ orgID() int64 }
+
+// draftOrg is the getter of a report dialog's windows: the organisation
+// the draft is for, which heads them (none chosen yet: the zero one).
+func draftOrg[D reportDraft](ctx context.Context, c *Conv[D]) (storage.Organisation, error) {
+	if c.Draft.orgID() == 0 {
+		return storage.Organisation{}, nil
+	}
+	return c.Store.OrganisationByID(ctx, c.Draft.orgID())
+}
 
 // reportForm reads a command's quick form (parse) and the organisation it
 // is for: a code written first, or the form's own, or the sender's role
@@ -46,21 +56,18 @@ func reportForm[F interface{ Org() string }](ctx context.Context, r *Request, ex
 // reportView is a step's window.
 type reportView[D any] func(ctx context.Context, c *Conv[D]) (string, Keyboard, error)
 
-// advance moves to the first field the draft still needs, or its last step.
-func advance[D reportDraft](c *Conv[D]) { c.Goto(c.Draft.next()) }
-
-// unfinished sends a draft that is not yet complete to the field it still
-// needs (a press of an old "Gửi"), and says whether it did.
-func unfinished[D reportDraft](c *Conv[D], last string) bool {
-	if step := c.Draft.next(); step != last {
-		c.Goto(step)
+// unfinished sends a draft that still needs a field to it (a press of an
+// old "Gửi"), and says whether it did.
+func unfinished[D any](c *Conv[D]) bool {
+	if c.Missing() {
+		c.Next()
 		return true
 	}
 	return false
 }
 
 // gotoStep is a button that only moves to another step.
-func gotoStep[D any](step string) func(context.Context, *Conv[D], Args) error {
+func gotoStep[D any](step StepID[D]) func(context.Context, *Conv[D], Args) error {
 	return func(_ context.Context, c *Conv[D], _ Args) error {
 		c.Goto(step)
 		return nil
@@ -68,79 +75,81 @@ func gotoStep[D any](step string) func(context.Context, *Conv[D], Args) error {
 }
 
 // answered is a button that changes the draft (skip, none) and moves on.
-func answered[D reportDraft](set func(*D)) func(context.Context, *Conv[D], Args) error {
+func answered[D any](set func(*D)) func(context.Context, *Conv[D], Args) error {
 	return func(_ context.Context, c *Conv[D], _ Args) error {
 		set(&c.Draft)
-		advance(c)
+		c.Next()
 		return nil
 	}
 }
 
 // orgStep picks the organisation with buttons (reportOrgItems; cellsOnly
 // keeps the cells). A press names one of the organisations the step offers
-// (a forged button may name any: Chosen); set takes it into the draft.
-func orgStep[D any](title, question string, cellsOnly bool, set func(context.Context, *Conv[D], int64) error) *Step[D] {
-	return &Step[D]{ID: "org",
-		View: func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
-			items, err := reportOrgItems(ctx, c.Request, cellsOnly)
+// (a forged button may name any: Chosen); set takes it into the draft. s
+// is the step as its dialog declares it (its id, Needed, Edit).
+func orgStep[D any](s Step[D], title, question string, cellsOnly bool, set func(context.Context, *Conv[D], int64) error) *Step[D] {
+	items := func(ctx context.Context, c *Conv[D]) ([]Item, error) {
+		return reportOrgItems(ctx, c.Request, cellsOnly)
+	}
+	s.View = Window(items, func(c *Conv[D], items []Item) (string, Keyboard) {
+		return title + "\n\n" + question, append(Select(c, "orgs", items, "o"), c.CancelRow())
+	})
+	s.Actions = map[string]func(context.Context, *Conv[D], Args) error{
+		"o": func(ctx context.Context, c *Conv[D], a Args) error {
+			items, err := items(ctx, c)
 			if err != nil {
-				return "", nil, err
+				return err
 			}
-			return title + "\n\n" + question, append(Select(c, "orgs", items, "o"), c.CancelRow()), nil
+			o, err := Chosen(items, a, 0)
+			if err != nil {
+				return err
+			}
+			return set(ctx, c, o.ID)
 		},
-		Actions: map[string]func(context.Context, *Conv[D], Args) error{
-			"o": func(ctx context.Context, c *Conv[D], a Args) error {
-				items, err := reportOrgItems(ctx, c.Request, cellsOnly)
-				if err != nil {
-					return err
-				}
-				o, err := Chosen(items, a, 0)
-				if err != nil {
-					return err
-				}
-				return set(ctx, c, o.ID)
-			},
-		}}
+	}
+	return &s
 }
 
 // dateStep takes the day of a report: typed (quickform.ParseDay) or a
 // shortcut (pickDay), both checked by quickform.CheckReportDay; set checks
 // it against the organisation and keeps it.
-func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], time.Time) error) *Step[D] {
-	return &Step[D]{ID: "date", View: view,
-		Text: func(ctx context.Context, c *Conv[D], text string) error {
-			t, err := quickform.ParseDay(text, today(c.Request))
-			if err != nil {
-				return fieldError(err)
-			}
-			return set(ctx, c, t)
-		},
-		Actions: map[string]func(context.Context, *Conv[D], Args) error{"d": func(ctx context.Context, c *Conv[D], a Args) error {
-			t, err := pickDay(c.Request, a)
-			if err != nil {
-				return err
-			}
-			return set(ctx, c, t)
-		}}}
+func dateStep[D any](s Step[D], view reportView[D], set func(context.Context, *Conv[D], time.Time) error) *Step[D] {
+	s.View = view
+	s.Text = func(ctx context.Context, c *Conv[D], text string) error {
+		t, err := quickform.ParseDay(text, today(c.Request))
+		if err != nil {
+			return fieldError(err)
+		}
+		return set(ctx, c, t)
+	}
+	s.Actions = map[string]func(context.Context, *Conv[D], Args) error{"d": func(ctx context.Context, c *Conv[D], a Args) error {
+		t, err := pickDay(c.Request, a)
+		if err != nil {
+			return err
+		}
+		return set(ctx, c, t)
+	}}
+	return &s
 }
 
 // kindStep takes the kind of a report: typed, or the code a button ("k")
 // carries, both read by the field's one rule (read, a quickform.Read*Kind).
-func kindStep[D reportDraft](view reportView[D], read func(string) (string, error), set func(*D, string)) *Step[D] {
-	take := func(c *Conv[D], s string) error {
-		k, err := read(s)
+func kindStep[D any](s Step[D], view reportView[D], read func(string) (string, error), set func(*D, string)) *Step[D] {
+	take := func(c *Conv[D], str string) error {
+		k, err := read(str)
 		if err != nil {
 			return fieldError(err)
 		}
 		set(&c.Draft, k)
-		advance(c)
+		c.Next()
 		return nil
 	}
-	return &Step[D]{ID: "kind", View: view,
-		Text: func(_ context.Context, c *Conv[D], text string) error { return take(c, text) },
-		Actions: map[string]func(context.Context, *Conv[D], Args) error{"k": func(_ context.Context, c *Conv[D], a Args) error {
-			return take(c, a.Arg(0))
-		}}}
+	s.View = view
+	s.Text = func(_ context.Context, c *Conv[D], text string) error { return take(c, text) }
+	s.Actions = map[string]func(context.Context, *Conv[D], Args) error{"k": func(_ context.Context, c *Conv[D], a Args) error {
+		return take(c, a.Arg(0))
+	}}
+	return &s
 }
 
 // typedText is a step's Text that takes a typed free-text answer
@@ -157,45 +166,39 @@ func typedText[D any](label, example string, take func(context.Context, *Conv[D]
 }
 
 // textAnswer takes a typed free-text answer (typedText) into the draft.
-func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
+func textAnswer[D any](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
 	return typedText(label, example, func(_ context.Context, c *Conv[D], t string) error {
 		set(&c.Draft, t)
-		advance(c)
+		c.Next()
 		return nil
 	})
 }
 
-// askView is a window that asks one question under the dialog's head,
-// with a row of buttons (none when row is nil) above the cancel row.
-func askView[D any](head func(context.Context, *Conv[D]) (string, error), question string, row func(*Conv[D]) Row) reportView[D] {
-	return func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
-		text, err := head(ctx, c)
-		if err != nil {
-			return "", nil, err
-		}
+// askView is a window that asks one question under the dialog's head
+// (drawn by head from the draft's organisation, draftOrg), with a row of
+// buttons (none when row is nil) above the cancel row.
+func askView[D reportDraft](head func(*Conv[D], storage.Organisation) string, question string, row func(*Conv[D]) Row) reportView[D] {
+	return Window(draftOrg[D], func(c *Conv[D], o storage.Organisation) (string, Keyboard) {
 		var rows Keyboard
 		if row != nil {
 			rows = append(rows, row(c))
 		}
-		return text + question, append(rows, c.CancelRow()), nil
-	}
+		return head(c, o) + question, append(rows, c.CancelRow())
+	})
 }
 
 // reportHead is the first lines of a dialog's steps: its title, "(sửa)"
-// when it corrects a stored report, then the organisation, the day and
-// the facts given (empty ones left out) once they are known.
-func reportHead(ctx context.Context, r *Request, title string, editing bool, org int64, date string, facts ...string) (string, error) {
+// when it corrects a stored report, then the organisation (org, its name;
+// none chosen yet: ""), the day and the facts given (empty ones left out)
+// once they are known.
+func reportHead(title string, editing bool, org, date string, facts ...string) string {
 	var b strings.Builder
 	b.WriteString(title)
 	if editing {
 		b.WriteString(" (sửa)")
 	}
-	if org != 0 {
-		o, err := r.Store.OrganisationByID(ctx, org)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString("\n" + esc(o.Name))
+	if org != "" {
+		b.WriteString("\n" + esc(org))
 	}
 	if t, ok := parseISODay(date); ok {
 		b.WriteString(" · " + vn.FormatDate(t))
@@ -205,24 +208,20 @@ func reportHead(ctx context.Context, r *Request, title string, editing bool, org
 			b.WriteString(" · " + f)
 		}
 	}
-	return b.String() + "\n\n", nil
+	return b.String() + "\n\n"
 }
 
-// summaryView is a report's summary: the title (checking a new report, or
-// what sending a correction does: editTitle), the report's lines for its
-// organisation and day, and "Gửi", "Sửa" and "Hủy".
-func summaryView[D any](ctx context.Context, c *Conv[D], title, editTitle string, editing bool, org int64, date string,
-	lines func(orgName string, day time.Time) string) (string, Keyboard, error) {
-	o, err := c.Store.OrganisationByID(ctx, org)
-	if err != nil {
-		return "", nil, err
-	}
+// reportSummary draws a report's summary: the title (checking a new
+// report, or what sending a correction does: editTitle), the report's
+// lines for its organisation and day, and "Gửi", "Sửa" and "Hủy".
+func reportSummary[D any](c *Conv[D], title, editTitle string, editing bool, org, date string,
+	lines func(orgName string, day time.Time) string) (string, Keyboard) {
 	day, _ := parseISODay(date)
 	head := title + " — đồng chí kiểm tra lại:\n"
 	if editing {
 		head = editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
 	}
-	return head + lines(o.Name, day), Keyboard{newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))}, nil
+	return head + lines(org, day), Keyboard{newRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", actCancel))}
 }
 
 // editBackRow is the edit menu's last row: back to the summary, or cancel.
@@ -230,20 +229,57 @@ func editBackRow[D any](c *Conv[D]) Row {
 	return newRow(c.Button("◀ Quay lại", actBack), c.Button("✖ Hủy", actCancel))
 }
 
-// summaryStep is the summary: "Gửi" sends, "Sửa" opens the edit menu.
-func summaryStep[D any](view reportView[D], send func(context.Context, *Conv[D], Args) error) *Step[D] {
-	return &Step[D]{ID: "summary", View: view, Actions: map[string]func(context.Context, *Conv[D], Args) error{
+// summaryStep is the summary: "Gửi" sends, "Sửa" opens the edit menu (edit).
+func summaryStep[D any](s Step[D], view reportView[D], send func(context.Context, *Conv[D], Args) error, edit StepID[D]) *Step[D] {
+	s.View = view
+	s.Actions = map[string]func(context.Context, *Conv[D], Args) error{
 		"ok": send,
-		"e":  gotoStep[D]("edit"),
-	}}
+		"e":  gotoStep(edit),
+	}
+	return &s
+}
+
+// reportEditMenu is what an edit menu shows: the organisation for its head
+// and the steps it offers.
+type reportEditMenu[D any] struct {
+	org   storage.Organisation
+	steps []*Step[D]
+}
+
+// editStep is a report's edit menu, under the dialog's head: a button
+// for each step the menu offers (the steps with an Edit label that their
+// Editable allows, EditMenu), back to the summary, or cancel. A press
+// goes to the step it names, if the menu offers it (Edited).
+func editStep[D reportDraft](s Step[D], head func(*Conv[D], storage.Organisation) string) *Step[D] {
+	s.View = Window(func(ctx context.Context, c *Conv[D]) (reportEditMenu[D], error) {
+		o, err := draftOrg(ctx, c)
+		if err != nil {
+			return reportEditMenu[D]{}, err
+		}
+		steps, err := c.Editable(ctx)
+		return reportEditMenu[D]{org: o, steps: steps}, err
+	}, func(c *Conv[D], m reportEditMenu[D]) (string, Keyboard) {
+		return head(c, m.org) + "Sửa mục nào?", append(EditMenu(c, m.steps, "f"), editBackRow(c))
+	})
+	s.Actions = map[string]func(context.Context, *Conv[D], Args) error{
+		"f": func(ctx context.Context, c *Conv[D], a Args) error {
+			step, err := Edited(ctx, c, a, 0)
+			if err != nil {
+				return err
+			}
+			c.Goto(step)
+			return nil
+		},
+	}
+	return &s
 }
 
 // sendReport is "Gửi" on a summary: a draft that still lacks a field goes
 // back to it (a press of an old "Gửi"); a complete one is stored by save,
 // and the dialog ends with what confirm says was stored.
-func sendReport[D reportDraft, R any](ctx context.Context, c *Conv[D], save func(context.Context, *Request, D) (R, error),
+func sendReport[D any, R any](ctx context.Context, c *Conv[D], save func(context.Context, *Request, D) (R, error),
 	confirm func(R) (string, *Markup)) error {
-	if unfinished(c, "summary") {
+	if unfinished(c) {
 		return nil
 	}
 	rep, err := save(ctx, c.Request, c.Draft)

@@ -206,13 +206,13 @@ func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		return h.meetings.Start(ctx, r, "summary", meetingDraftOf(m))
+		return h.meetings.Start(ctx, r, stepMeetingSummary, meetingDraftOf(m))
 	case r.CB.Arg(0) == rtSupervision && info.Type == storage.ReportSupervision:
 		s, err := r.Store.SupervisionReport(ctx, id)
 		if err != nil {
 			return err
 		}
-		return h.supervisions.Start(ctx, r, "summary", supervisionDraftOf(s))
+		return h.supervisions.Start(ctx, r, stepSupervisionSummary, supervisionDraftOf(s))
 	}
 	return storage.ErrNotFound
 }

@@ -131,7 +131,7 @@ func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
 			return storage.ErrForbidden
 		}
 		if r.CB.Arg(0) == "back" {
-			return h.returning.StartNew(ctx, r, "why", returnDraft{Report: info.ID})
+			return h.returning.StartNew(ctx, r, stepReturnWhy, returnDraft{Report: info.ID})
 		}
 		if err := r.Store.ReviewReport(ctx, info.ID, r.Member.ID, ""); err != nil {
 			return err
@@ -221,6 +221,9 @@ type returnDraft struct {
 	Report int64 `json:"r"`
 }
 
+// stepReturnWhy is the "tl" dialog's one step.
+const stepReturnWhy StepID[returnDraft] = "why"
+
 func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 	return &Dialog[returnDraft]{
 		Name:      "tl",
@@ -228,7 +231,7 @@ func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 		Cancelled: "Đã hủy, báo cáo không bị trả lại.",
 		Stale:     "Việc trả lại báo cáo này đã xong hoặc đã hủy.",
 		Steps: []*Step[returnDraft]{{
-			ID: "why",
+			ID: stepReturnWhy,
 			View: func(_ context.Context, c *Conv[returnDraft]) (string, Keyboard, error) {
 				return fmt.Sprintf("↩ Trả lại báo cáo số %d: đồng chí gõ ý kiến để người báo cáo sửa, ví dụ «Ghi rõ người vắng và lý do».", c.Draft.Report),
 					Keyboard{c.CancelRow()}, nil

@@ -31,6 +31,9 @@ type importDraft struct {
 	Valid  int    `json:"valid"`
 }
 
+// stepImportConfirm is the "nhap" dialog's one step.
+const stepImportConfirm StepID[importDraft] = "confirm"
+
 // importDialog has one step: import the valid rows, or nothing.
 func (h *Handlers) importDialog() *Dialog[importDraft] {
 	return &Dialog[importDraft]{
@@ -38,7 +41,7 @@ func (h *Handlers) importDialog() *Dialog[importDraft] {
 		Cancelled: "Đã hủy. Không có thay đổi nào trong danh sách.",
 		Stale:     "Lựa chọn này đã xong hoặc đã hết hiệu lực.",
 		Steps: []*Step[importDraft]{{
-			ID: "confirm",
+			ID: stepImportConfirm,
 			View: func(_ context.Context, c *Conv[importDraft]) (string, Keyboard, error) {
 				return c.Draft.Report, Keyboard{newRow(
 					c.Button(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", c.Draft.Valid), "ok"),
@@ -76,7 +79,7 @@ func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
 		return err
 	}
 	if valid := rep.Created + rep.Updated + rep.Unchanged; rep.Rejected > 0 && valid > 0 {
-		return h.roster.Start(ctx, r, "confirm", importDraft{FileID: doc.FileID, Name: doc.FileName,
+		return h.roster.Start(ctx, r, stepImportConfirm, importDraft{FileID: doc.FileID, Name: doc.FileName,
 			Report: importReport(doc.FileName, rep), Valid: valid})
 	}
 	r.Reply(importReport(doc.FileName, rep), nil)

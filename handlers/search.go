@@ -14,13 +14,16 @@ import (
 // searchDraft is the /tim dialog's state: nothing but the question.
 type searchDraft struct{}
 
+// stepSearchWords is the "tim" dialog's one step.
+const stepSearchWords StepID[searchDraft] = "words"
+
 func (h *Handlers) searchDialog() *Dialog[searchDraft] {
 	return &Dialog[searchDraft]{
 		Name:  "tim",
 		Fresh: true, // "🔎 Tìm lại" keeps the results it sits under
 		Stale: "Tìm kiếm này đã xong. Đồng chí gõ /tim để tìm lại.",
 		Steps: []*Step[searchDraft]{{
-			ID: "words",
+			ID: stepSearchWords,
 			View: func(_ context.Context, c *Conv[searchDraft]) (string, Keyboard, error) {
 				return msgSearchAsk, nil, nil
 			},
@@ -42,7 +45,7 @@ func (h *Handlers) searchDialog() *Dialog[searchDraft] {
 // searchCommand is /tim: with words it answers at once, without them it asks.
 func (h *Handlers) searchCommand(ctx context.Context, r *Request) error {
 	if strings.TrimSpace(r.Args) == "" {
-		return h.search.Start(ctx, r, "words", searchDraft{})
+		return h.search.Start(ctx, r, stepSearchWords, searchDraft{})
 	}
 	msg, kb, err := h.searchResults(ctx, r, r.Args)
 	if err != nil {

@@ -48,6 +48,18 @@ type statsDraft struct {
 
 type statsConv = Conv[statsDraft]
 
+// The /thongke dialog's steps, in the order they are asked: the topic, the
+// organisation, then the document, the month or the period the topic
+// needs, and the answer.
+const (
+	stepStatsTopic  StepID[statsDraft] = "topic"
+	stepStatsScope  StepID[statsDraft] = "scope"
+	stepStatsDoc    StepID[statsDraft] = "doc"
+	stepStatsMonth  StepID[statsDraft] = "month"
+	stepStatsPeriod StepID[statsDraft] = "period"
+	stepStatsResult StepID[statsDraft] = "result"
+)
+
 type statsAction = func(context.Context, *statsConv, Args) error
 
 func (h *Handlers) statsDialog() *Dialog[statsDraft] {
@@ -57,16 +69,16 @@ func (h *Handlers) statsDialog() *Dialog[statsDraft] {
 		Cancelled: "Đã đóng thống kê. Đồng chí gõ /thongke để xem lại.",
 		Stale:     "Bảng thống kê này đã đóng. Đồng chí gõ /thongke để xem lại.",
 		Steps: []*Step[statsDraft]{
-			{ID: "topic", View: h.statsTopics, Actions: map[string]statsAction{"t": h.statsPickTopic}},
-			{ID: "scope", View: h.statsScope, Actions: map[string]statsAction{"o": h.statsMove, "ok": h.statsScopeChosen}},
-			{ID: "doc", View: h.statsDocs, Actions: map[string]statsAction{"d": h.statsPickDoc, "per": func(_ context.Context, c *statsConv, _ Args) error {
+			{ID: stepStatsTopic, View: h.statsTopics, Actions: map[string]statsAction{"t": h.statsPickTopic}},
+			{ID: stepStatsScope, View: statsScopeView, Actions: map[string]statsAction{"o": h.statsMove, "ok": h.statsScopeChosen}},
+			{ID: stepStatsDoc, View: statsDocsView, Actions: map[string]statsAction{"d": h.statsPickDoc, "per": func(_ context.Context, c *statsConv, _ Args) error {
 				c.Draft.Doc = 0
-				c.Goto("period")
+				c.Goto(stepStatsPeriod)
 				return nil
 			}}},
-			{ID: "month", View: h.statsMonths, Actions: map[string]statsAction{"m": h.statsPickMonth}},
-			{ID: "period", View: h.statsPeriods, Text: h.statsTypedPeriod, Actions: map[string]statsAction{"p": h.statsPickPeriod}},
-			{ID: "result", View: h.statsResult, Actions: map[string]statsAction{
+			{ID: stepStatsMonth, View: h.statsMonths, Actions: map[string]statsAction{"m": h.statsPickMonth}},
+			{ID: stepStatsPeriod, View: h.statsPeriods, Text: h.statsTypedPeriod, Actions: map[string]statsAction{"p": h.statsPickPeriod}},
+			{ID: stepStatsResult, View: h.statsResult(), Actions: map[string]statsAction{
 				"n": func(_ context.Context, c *statsConv, a Args) error {
 					c.Draft.Page = a.Offset(0)
 					return nil
@@ -75,7 +87,7 @@ func (h *Handlers) statsDialog() *Dialog[statsDraft] {
 				"c":  h.statsChart,
 				"new": func(_ context.Context, c *statsConv, _ Args) error {
 					c.Draft = statsDraft{}
-					c.Goto("topic")
+					c.Goto(stepStatsTopic)
 					c.Reset() // ◀ does not lead back to the old answer
 					return nil
 				},
@@ -94,7 +106,7 @@ func (h *Handlers) statsCommand(ctx context.Context, r *Request) error {
 		r.Show(msgStatsNoScope, nil)
 		return nil
 	}
-	return h.stats.Start(ctx, r, "topic", statsDraft{})
+	return h.stats.Start(ctx, r, stepStatsTopic, statsDraft{})
 }
 
 func (h *Handlers) statsTopics(_ context.Context, c *statsConv) (string, Keyboard, error) {
@@ -126,16 +138,17 @@ func (h *Handlers) statsPickTopic(ctx context.Context, c *statsConv, a Args) err
 			return nil
 		}
 	}
-	c.Goto("scope")
+	c.Goto(stepStatsScope)
 	return nil
 }
 
-func statsNextStep(topic string) string {
+// statsNextStep is the step after the organisation: what the topic needs.
+func statsNextStep(topic string) StepID[statsDraft] {
 	switch topic {
 	case topicStudy:
-		return "doc"
+		return stepStatsDoc
 	case topicMeetings:
-		return "month"
+		return stepStatsMonth
 	}
-	return "period"
+	return stepStatsPeriod
 }

@@ -53,11 +53,14 @@ func (h *Handlers) statsCompute(ctx context.Context, c *statsConv, all bool) (st
 	return statsAnswer{}, storage.ErrNotFound
 }
 
-func (h *Handlers) statsResult(ctx context.Context, c *statsConv) (string, Keyboard, error) {
-	ans, err := h.statsCompute(ctx, c, false)
-	if err != nil {
-		return "", nil, err
-	}
+// statsResult draws the answer statsCompute loads, a page at a time.
+func (h *Handlers) statsResult() func(context.Context, *statsConv) (string, Keyboard, error) {
+	return Window(func(ctx context.Context, c *statsConv) (statsAnswer, error) {
+		return h.statsCompute(ctx, c, false)
+	}, drawStatsResult)
+}
+
+func drawStatsResult(c *statsConv, ans statsAnswer) (string, Keyboard) {
 	pages := pageLines(ans.lines, statsPageChars-utf8.RuneCountInString(ans.title)-40)
 	page := min(max(c.Draft.Page, 0), len(pages)-1)
 	text := ans.title + "\n" + pages[page]
@@ -78,7 +81,7 @@ func (h *Handlers) statsResult(ctx context.Context, c *statsConv) (string, Keybo
 		row = append(row, c.Button("📈 Biểu đồ", "c"))
 	}
 	kb = append(kb, row, newRow(c.Button("🔁 Thống kê khác", "new")), c.CancelRow())
-	return text, kb, nil
+	return text, kb
 }
 
 // pageLines joins lines into pages of at most n characters, never

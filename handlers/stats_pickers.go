@@ -69,29 +69,37 @@ func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *It
 	return children, up, nil
 }
 
-func (h *Handlers) statsScope(ctx context.Context, c *statsConv) (string, Keyboard, error) {
+// statsChoices is what the scope step shows: the organisation looked at
+// (none yet: the roots to start from), its children and the way up.
+type statsChoices struct {
+	org      *storage.Organisation
+	children []Item
+	up       *Item
+}
+
+var statsScopeView = Window(func(ctx context.Context, c *statsConv) (statsChoices, error) {
 	children, up, err := statsOrgChoices(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	if c.Draft.Org == 0 {
-		// Several roles: start from the organisations they are on.
-		kb := append(Select(c, "roots", children, "o"), c.CancelRow())
-		return "Đồng chí chọn tổ chức cần xem:", kb, nil
+	if err != nil || c.Draft.Org == 0 {
+		return statsChoices{children: children, up: up}, err
 	}
 	o, err := statsOrg(ctx, c, c.Draft.Org)
-	if err != nil {
-		return "", nil, err
+	return statsChoices{org: &o, children: children, up: up}, err
+}, func(c *statsConv, v statsChoices) (string, Keyboard) {
+	o := v.org
+	if o == nil {
+		// Several roles: start from the organisations they are on.
+		kb := append(Select(c, "roots", v.children, "o"), c.CancelRow())
+		return "Đồng chí chọn tổ chức cần xem:", kb
 	}
 	kb := Keyboard{newRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok"))}
-	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), children, "o")...)
-	if up != nil {
-		kb = append(kb, newRow(c.Button("⬆ "+cut(up.Label, 40), "o", up.ID)))
+	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), v.children, "o")...)
+	if v.up != nil {
+		kb = append(kb, newRow(c.Button("⬆ "+cut(v.up.Label, 40), "o", v.up.ID)))
 	}
 	kb = append(kb, c.CancelRow())
 	text := fmt.Sprintf("Phạm vi thống kê: <b>%s</b>\nBấm «Xem» để xem tổ chức này (gồm mọi cấp dưới), hoặc chọn một tổ chức cấp dưới.", esc(o.Name))
-	return text, kb, nil
-}
+	return text, kb
+})
 
 // statsMove moves the cursor to the organisation a button names, if the
 // step offers it (a forged button may name any).
@@ -146,23 +154,29 @@ func statsDocuments(ctx context.Context, c *statsConv, orgID int64) ([]Item, err
 	return items, nil
 }
 
-func (h *Handlers) statsDocs(ctx context.Context, c *statsConv) (string, Keyboard, error) {
+// statsDocChoices is what the document step shows: the organisation and
+// the documents it offers (statsDocuments).
+type statsDocChoices struct {
+	org   storage.Organisation
+	items []Item
+}
+
+var statsDocsView = Window(func(ctx context.Context, c *statsConv) (statsDocChoices, error) {
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
-		return "", nil, err
+		return statsDocChoices{}, err
 	}
 	items, err := statsDocuments(ctx, c, o.ID)
-	if err != nil {
-		return "", nil, err
-	}
-	kb := Select(c, "docs", items, "d")
+	return statsDocChoices{org: o, items: items}, err
+}, func(c *statsConv, v statsDocChoices) (string, Keyboard) {
+	kb := Select(c, "docs", v.items, "d")
 	kb = append(kb, newRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
-	text := fmt.Sprintf("Học tập — <b>%s</b>\nĐồng chí chọn văn bản, hoặc xem mọi đợt gửi trong một khoảng thời gian.", esc(o.Name))
-	if len(items) == 0 {
-		text = fmt.Sprintf("Học tập — <b>%s</b>\nChưa có văn bản nào được gửi cho đảng viên ở đây. Đồng chí có thể xem theo thời gian.", esc(o.Name))
+	text := fmt.Sprintf("Học tập — <b>%s</b>\nĐồng chí chọn văn bản, hoặc xem mọi đợt gửi trong một khoảng thời gian.", esc(v.org.Name))
+	if len(v.items) == 0 {
+		text = fmt.Sprintf("Học tập — <b>%s</b>\nChưa có văn bản nào được gửi cho đảng viên ở đây. Đồng chí có thể xem theo thời gian.", esc(v.org.Name))
 	}
-	return text, kb, nil
-}
+	return text, kb
+})
 
 // statsPickDoc takes the document a button names, if the step offers it:
 // a forged id (a draft, a withdrawn document, one whose audience excludes
@@ -181,7 +195,7 @@ func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error
 		return err
 	}
 	c.Draft.Doc, c.Draft.Page = d.ID, 0
-	c.Goto("result")
+	c.Goto(stepStatsResult)
 	return nil
 }
 
@@ -210,7 +224,7 @@ func (h *Handlers) statsPickMonth(_ context.Context, c *statsConv, a Args) error
 		return storage.ErrNotFound
 	}
 	c.Draft.Month, c.Draft.Page = m.Format("2006-01"), 0
-	c.Goto("result")
+	c.Goto(stepStatsResult)
 	return nil
 }
 
@@ -272,7 +286,7 @@ func (h *Handlers) statsPickPeriod(_ context.Context, c *statsConv, a Args) erro
 		return storage.ErrNotFound
 	}
 	c.Draft.From, c.Draft.To, c.Draft.Page = from.Format("2006-01-02"), to.Format("2006-01-02"), 0
-	c.Goto("result")
+	c.Goto(stepStatsResult)
 	return nil
 }
 
@@ -283,7 +297,7 @@ func (h *Handlers) statsTypedPeriod(_ context.Context, c *statsConv, text string
 		return err
 	}
 	c.Draft.From, c.Draft.To, c.Draft.Page = from.Format("2006-01-02"), to.Format("2006-01-02"), 0
-	c.Goto("result")
+	c.Goto(stepStatsResult)
 	return nil
 }
 

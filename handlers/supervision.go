@@ -40,30 +40,17 @@ const supervisionTitle = "🔍 <b>Báo cáo kiểm tra, giám sát</b>"
 
 type supervisionAction = func(context.Context, *supervisionConv, Args) error
 
-func (d supervisionDraft) next() string {
-	switch {
-	case d.Org == 0:
-		return "org"
-	case d.Date == "":
-		return "date"
-	case !d.BodyAsked:
-		return "body"
-	case d.Kind == "":
-		return "kind"
-	case !d.HasOrgs:
-		return "orgs"
-	case !d.HasMembers:
-		return "members"
-	case d.Content == "":
-		return "content"
-	case !d.HasConclusion:
-		return "conclusion"
-	case !d.MeasuresAsked:
-		return "measures"
-	}
-	return "summary"
-}
+// The steps that code names (Start, Goto); the form's steps are named only
+// where they are declared, and reached by Next and the edit menu.
+const (
+	stepSupervisionSummary StepID[supervisionDraft] = "summary"
+	stepSupervisionEdit    StepID[supervisionDraft] = "edit"
+)
 
+func (d supervisionDraft) orgID() int64 { return d.Org }
+
+// supervisionDialog asks, in this order, the fields the draft still needs
+// (Needed), then shows the summary.
 func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 	// setCount keeps a count only when the organisation is that large.
 	setCount := func(ctx context.Context, c *supervisionConv, set func(*supervisionDraft, int), n int) error {
@@ -73,7 +60,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			return err
 		}
 		c.Draft = d
-		advance(c)
+		c.Next()
 		return nil
 	}
 	count := func(field quickform.Field, set func(*supervisionDraft, int)) func(context.Context, *supervisionConv, string) error {
@@ -106,43 +93,51 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 		Cancelled: "Đã hủy báo cáo kiểm tra, giám sát, chưa lưu gì.",
 		Stale:     "Báo cáo này đã gửi, đã hủy hoặc đã hết hạn. Đồng chí gõ /kiemtra để báo cáo cuộc khác.",
 		Steps: []*Step[supervisionDraft]{
-			orgStep(supervisionTitle, "Tổ chức nào thực hiện?", false, func(ctx context.Context, c *supervisionConv, id int64) error {
-				c.Draft.Org = id
-				if err := h.supervisionOrgKind(ctx, c); err != nil {
-					return err
-				}
-				advance(c)
-				return nil
-			}),
-			dateStep(h.supervisionDateView, h.supervisionSetDate),
-			{ID: "body", View: h.supervisionBodyView, Actions: map[string]supervisionAction{
-				"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
-					b, err := quickform.ReadBody(a.Arg(0))
-					if err != nil {
-						return fieldError(err)
-					}
-					c.Draft.Body, c.Draft.BodyAsked = b, true
-					if err := h.checkBody(ctx, c.Request, c.Draft); err != nil {
+			orgStep(Step[supervisionDraft]{ID: "org", Needed: func(d supervisionDraft) bool { return d.Org == 0 }},
+				supervisionTitle, "Tổ chức nào thực hiện?", false, func(ctx context.Context, c *supervisionConv, id int64) error {
+					c.Draft.Org = id
+					if err := h.supervisionOrgKind(ctx, c); err != nil {
 						return err
 					}
-					advance(c)
+					c.Next()
 					return nil
-				}}},
-			kindStep(h.supervisionKindView, quickform.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
-			{ID: "orgs", View: h.supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
+				}),
+			dateStep(Step[supervisionDraft]{ID: "date", Needed: func(d supervisionDraft) bool { return d.Date == "" }, Edit: "Ngày"},
+				supervisionDateView, h.supervisionSetDate),
+			{ID: "body", Needed: func(d supervisionDraft) bool { return !d.BodyAsked }, Edit: "Ai thực hiện", Editable: supervisionBodyEditable,
+				View: supervisionBodyView, Actions: map[string]supervisionAction{
+					"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
+						b, err := quickform.ReadBody(a.Arg(0))
+						if err != nil {
+							return fieldError(err)
+						}
+						c.Draft.Body, c.Draft.BodyAsked = b, true
+						if err := h.checkBody(ctx, c.Request, c.Draft); err != nil {
+							return err
+						}
+						c.Next()
+						return nil
+					}}},
+			kindStep(Step[supervisionDraft]{ID: "kind", Needed: func(d supervisionDraft) bool { return d.Kind == "" }, Edit: "Loại"},
+				supervisionKindView, quickform.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
+			{ID: "orgs", Needed: func(d supervisionDraft) bool { return !d.HasOrgs }, Edit: "Số tổ chức",
+				View: supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldOrgs, setOrgs), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldOrgs, setOrgs)}},
-			{ID: "members", View: h.supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
+			{ID: "members", Needed: func(d supervisionDraft) bool { return !d.HasMembers }, Edit: "Số đảng viên",
+				View: supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldMembers, setMembers), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldMembers, setMembers)}},
-			{ID: "content", View: h.supervisionTextView("Nội dung kiểm tra, giám sát? Gõ ngắn gọn, ví dụ «Việc thực hiện quy chế làm việc».", false),
+			{ID: "content", Needed: func(d supervisionDraft) bool { return d.Content == "" }, Edit: "Nội dung",
+				View: supervisionTextView("Nội dung kiểm tra, giám sát? Gõ ngắn gọn, ví dụ «Việc thực hiện quy chế làm việc».", false),
 				Text: textAnswer("Nội dung", "Việc thực hiện quy chế làm việc", func(d *supervisionDraft, t string) { d.Content = t })},
-			{ID: "conclusion", View: h.supervisionConclusionView,
+			{ID: "conclusion", Needed: func(d supervisionDraft) bool { return !d.HasConclusion }, Edit: "Kết luận",
+				View: supervisionConclusionView,
 				Text: func(_ context.Context, c *supervisionConv, text string) error {
 					n, err := quickform.ParseConclusion(text)
 					if err != nil {
 						return fieldError(err)
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
-					advance(c)
+					c.Next()
 					return nil
 				},
 				Actions: map[string]supervisionAction{"v": func(_ context.Context, c *supervisionConv, a Args) error {
@@ -154,35 +149,27 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 						return fieldError(err)
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
-					advance(c)
+					c.Next()
 					return nil
 				}}},
-			{ID: "measures", View: h.supervisionTextView("Biện pháp đã thực hiện (không bắt buộc)? Gõ ngắn gọn, hoặc bấm «Bỏ qua».", true),
+			{ID: "measures", Needed: func(d supervisionDraft) bool { return !d.MeasuresAsked }, Edit: "Biện pháp",
+				View:    supervisionTextView("Biện pháp đã thực hiện (không bắt buộc)? Gõ ngắn gọn, hoặc bấm «Bỏ qua».", true),
 				Text:    textAnswer("Biện pháp", "Nhắc nhở, yêu cầu khắc phục", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
 				Actions: map[string]supervisionAction{"skip": answered(func(d *supervisionDraft) { d.Measures, d.MeasuresAsked = "", true })}},
-			summaryStep(h.supervisionSummaryView, h.supervisionSend),
-			{ID: "edit", View: h.supervisionEditView, Actions: map[string]supervisionAction{
-				"f": func(ctx context.Context, c *supervisionConv, a Args) error {
-					switch f := a.Arg(0); f {
-					case "date", "kind", "orgs", "members", "content", "conclusion", "measures":
-						c.Goto(f)
-					case "body":
-						o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-						if err != nil {
-							return err
-						}
-						if o.Kind != storage.KindDangBo {
-							return storage.ErrNotFound
-						}
-						c.Goto("body")
-					default:
-						return storage.ErrNotFound
-					}
-					return nil
-				},
-			}},
+			summaryStep(Step[supervisionDraft]{ID: stepSupervisionSummary}, supervisionSummaryView, h.supervisionSend, stepSupervisionEdit),
+			editStep(Step[supervisionDraft]{ID: stepSupervisionEdit}, supervisionHead),
 		},
 	}
+}
+
+// supervisionBodyEditable offers "Ai thực hiện" in the edit menu of a
+// đảng bộ's report only: only a đảng bộ has an inspection commission.
+func supervisionBodyEditable(ctx context.Context, c *supervisionConv) (bool, error) {
+	o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
+	if err != nil {
+		return false, err
+	}
+	return o.Kind == storage.KindDangBo, nil
 }
 
 // supervisionOrgKind skips the body question for a cell: only a đảng bộ
@@ -206,6 +193,6 @@ func (h *Handlers) supervisionSetDate(ctx context.Context, c *supervisionConv, t
 		return err
 	}
 	c.Draft.Date = isoDay(t)
-	advance(c)
+	c.Next()
 	return nil
 }

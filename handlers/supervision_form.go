@@ -51,7 +51,7 @@ func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
 		}
 	}
 	if strings.TrimSpace(r.Args) == "" || form.Missing() != quickform.FieldNone || ask {
-		return h.supervisions.Start(ctx, r, d.next(), d)
+		return h.supervisions.Start(ctx, r, h.supervisions.Next(d), d)
 	}
 	rep, err := h.saveSupervision(ctx, r, d)
 	if err != nil {

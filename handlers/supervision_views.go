@@ -1,10 +1,10 @@
 // The windows of the /kiemtra dialog: the head every step starts with, one
-// view per step, the summary and the edit menu.
+// view per step and the summary, each drawn from the draft and its
+// organisation (draftOrg).
 
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -13,7 +13,9 @@ import (
 	"sotay/storage/vn"
 )
 
-func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (string, error) {
+// supervisionHead is the first lines of every step: the report and what
+// is filled (o: the draft's organisation, draftOrg).
+func supervisionHead(c *supervisionConv, o storage.Organisation) string {
 	d := c.Draft
 	var body, kind, orgs, members string
 	if d.BodyAsked && d.Body == storage.BodyCommission {
@@ -28,50 +30,40 @@ func (h *Handlers) supervisionHead(ctx context.Context, c *supervisionConv) (str
 	if d.HasMembers {
 		members = fmt.Sprintf("%d đảng viên", d.Members)
 	}
-	return reportHead(ctx, c.Request, supervisionTitle, d.ReportID != 0, d.Org, d.Date, body, kind, orgs, members)
+	return reportHead(supervisionTitle, d.ReportID != 0, o.Name, d.Date, body, kind, orgs, members)
 }
 
-func (h *Handlers) supervisionDateView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
-	head, err := h.supervisionHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
+var supervisionDateView = Window(draftOrg[supervisionDraft], func(c *supervisionConv, o storage.Organisation) (string, Keyboard) {
 	rows := DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
-	return head + "Ngày thực hiện (hoặc ngày kết thúc)? Bấm nút, hoặc gõ ngày (ví dụ 20/11/2026).", append(rows, c.CancelRow()), nil
-}
+	return supervisionHead(c, o) + "Ngày thực hiện (hoặc ngày kết thúc)? Bấm nút, hoặc gõ ngày (ví dụ 20/11/2026).", append(rows, c.CancelRow())
+})
 
-func (h *Handlers) supervisionBodyView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
-	return askView(h.supervisionHead, "Ai thực hiện?", func(c *supervisionConv) Row {
-		return newRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
-	})(ctx, c)
-}
+var supervisionBodyView = askView(supervisionHead, "Ai thực hiện?", func(c *supervisionConv) Row {
+	return newRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
+})
 
-func (h *Handlers) supervisionKindView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
-	return askView(h.supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) Row {
-		return newRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
-	})(ctx, c)
-}
+var supervisionKindView = askView(supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) Row {
+	return newRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
+})
 
-func (h *Handlers) supervisionCountView(question string) reportView[supervisionDraft] {
-	return askView(h.supervisionHead, question, func(c *supervisionConv) Row {
+func supervisionCountView(question string) reportView[supervisionDraft] {
+	return askView(supervisionHead, question, func(c *supervisionConv) Row {
 		return newRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3))
 	})
 }
 
-func (h *Handlers) supervisionTextView(question string, skip bool) reportView[supervisionDraft] {
+func supervisionTextView(question string, skip bool) reportView[supervisionDraft] {
 	if !skip {
-		return askView(h.supervisionHead, question, nil)
+		return askView(supervisionHead, question, nil)
 	}
-	return askView(h.supervisionHead, question, func(c *supervisionConv) Row {
+	return askView(supervisionHead, question, func(c *supervisionConv) Row {
 		return newRow(c.Button("Bỏ qua", "skip"))
 	})
 }
 
-func (h *Handlers) supervisionConclusionView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
-	return askView(h.supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) Row {
-		return newRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
-	})(ctx, c)
-}
+var supervisionConclusionView = askView(supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) Row {
+	return newRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
+})
 
 // supervisionLines describes a supervision report's figures.
 func supervisionLines(orgName, body, kind string, day time.Time, orgs, members, violations int, content, measures string) string {
@@ -93,30 +85,9 @@ func supervisionLines(orgName, body, kind string, day time.Time, orgs, members, 
 	return b.String()
 }
 
-func (h *Handlers) supervisionSummaryView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
+var supervisionSummaryView = Window(draftOrg[supervisionDraft], func(c *supervisionConv, o storage.Organisation) (string, Keyboard) {
 	d := c.Draft
-	return summaryView(ctx, c, supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0, d.Org, d.Date, func(org string, day time.Time) string {
+	return reportSummary(c, supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0, o.Name, d.Date, func(org string, day time.Time) string {
 		return supervisionLines(org, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures)
 	})
-}
-
-func (h *Handlers) supervisionEditView(ctx context.Context, c *supervisionConv) (string, Keyboard, error) {
-	head, err := h.supervisionHead(ctx, c)
-	if err != nil {
-		return "", nil, err
-	}
-	o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
-	if err != nil {
-		return "", nil, err
-	}
-	row1 := newRow(c.Button("Ngày", "f", "date"), c.Button("Loại", "f", "kind"))
-	if o.Kind == storage.KindDangBo {
-		row1 = append(row1, c.Button("Ai thực hiện", "f", "body"))
-	}
-	return head + "Sửa mục nào?", Keyboard{
-		row1,
-		newRow(c.Button("Số tổ chức", "f", "orgs"), c.Button("Số đảng viên", "f", "members")),
-		newRow(c.Button("Nội dung", "f", "content"), c.Button("Kết luận", "f", "conclusion"), c.Button("Biện pháp", "f", "measures")),
-		editBackRow(c),
-	}, nil
-}
+})

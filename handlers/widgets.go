@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -9,9 +10,59 @@ import (
 )
 
 // Widgets draw the parts of a dialog step that every dialog needs: a paged
-// list to pick from, a list to tick, date shortcuts, a counter. They only
-// draw; the step's actions decide what a press does and re-check every id
-// (Chosen) and every value (with the field's own rule, as typed text is).
+// list to pick from, a list to tick, date shortcuts, a counter, an edit
+// menu. They only draw, from what the step's getter loaded (Window); the
+// step's actions decide what a press does and re-check every id (Chosen,
+// Edited) and every value (with the field's own rule, as typed text is).
+
+// Window is a step's View in two halves, as aiogram-dialog's windows are:
+// load, the step's getter, reads what the step shows besides the draft (a
+// list to pick from, the organisation's name, a tally); draw draws from
+// the draft and what load returned, and reads nothing more. Drawing the
+// step again (after a wrong answer, a page turned, a restart) loads afresh.
+func Window[D, T any](load func(context.Context, *Conv[D]) (T, error), draw func(*Conv[D], T) (string, Keyboard)) func(context.Context, *Conv[D]) (string, Keyboard, error) {
+	return func(ctx context.Context, c *Conv[D]) (string, Keyboard, error) {
+		v, err := load(ctx, c)
+		if err != nil {
+			return "", nil, err
+		}
+		text, kb := draw(c, v)
+		return text, kb, nil
+	}
+}
+
+// EditMenu draws an edit menu: a button ("action:<step>") for each step
+// it offers (Conv.Editable), labelled with the step's Edit, three a row,
+// in the order the steps are asked.
+func EditMenu[D any](c *Conv[D], steps []*Step[D], action string) Keyboard {
+	var rows Keyboard
+	var row Row
+	for _, s := range steps {
+		row = append(row, c.Button(s.Edit, action, string(s.ID)))
+		if len(row) == 3 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// Edited is the step an edit menu's press names (argument i), if the menu
+// offers it for this draft (Conv.Editable); any other is not found.
+func Edited[D any](ctx context.Context, c *Conv[D], a Args, i int) (StepID[D], error) {
+	steps, err := c.Editable(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range steps {
+		if string(s.ID) == a.Arg(i) {
+			return s.ID, nil
+		}
+	}
+	return "", storage.ErrNotFound
+}
 
 // Item is one choice of a list widget.
 type Item struct {
@@ -73,11 +124,11 @@ func Offered(items []Item, id int64) bool {
 // Pick is a whole window to choose one item: the question above a Select
 // and the cancel row, or, when there is nothing to choose, empty and the
 // cancel row alone.
-func Pick[D any](c *Conv[D], widget string, items []Item, action, question, empty string) (string, Keyboard, error) {
+func Pick[D any](c *Conv[D], widget string, items []Item, action, question, empty string) (string, Keyboard) {
 	if len(items) == 0 {
-		return empty, Keyboard{c.CancelRow()}, nil
+		return empty, Keyboard{c.CancelRow()}
 	}
-	return question, append(Select(c, widget, items, action), c.CancelRow()), nil
+	return question, append(Select(c, widget, items, action), c.CancelRow())
 }
 
 // Multiselect draws one page of items with ☑ or ☐ before each; a press
