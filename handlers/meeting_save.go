@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -105,7 +104,7 @@ func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string
 		}
 		out = append(out, s)
 	}
-	return cut(strings.Join(out, "; "), quickform.MaxText), nil
+	return cut(strings.Join(out, "; "), storage.MaxText), nil
 }
 
 // fillTotal counts the cell's members on the day when the form gave only

@@ -78,12 +78,12 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 				return nil
 			}),
 			dateStep(h.meetingDateView, h.meetingSetDate),
-			kindStep(h.meetingKindView, quickform.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
+			kindStep(h.meetingKindView, storage.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
 			{ID: "attendance", View: h.meetingAttendanceView,
 				Text: func(ctx context.Context, c *meetingConv, text string) error {
 					p, t, hasTotal, err := quickform.ParseAttendance(text)
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					if err := h.meetingSetAttendance(ctx, c, p, t, hasTotal); err != nil {
 						return err
@@ -101,8 +101,8 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					if err != nil {
 						return err
 					}
-					if err := quickform.CheckAttendance(p, t, true); err != nil {
-						return fieldError(err)
+					if err := storage.CheckAttendance(p, t, true); err != nil {
+						return err
 					}
 					if err := h.meetingSetAttendance(ctx, c, p, t, true); err != nil {
 						return err

@@ -55,7 +55,7 @@ type noticeAction = func(context.Context, *noticeConv, Args) error
 
 func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 	// setDay keeps the day, typed (quickform.ParseNotice) or pressed
-	// (ShortcutDay), once the field's rule, quickform.CheckNoticeDay, has
+	// (ShortcutDay), once the field's rule, storage.CheckNoticeDay, has
 	// passed it, as it passes the quick form's.
 	setDay := func(c *noticeConv, t time.Time) error {
 		c.Draft.Date = isoDay(t)
@@ -77,7 +77,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					n, err := quickform.ParseNotice(text, today(c.Request))
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					if !n.HasDate {
 						return storage.Errorf(storage.CodeInvalid, "Đồng chí ghi ngày họp, ví dụ %s, hoặc bấm một nút.", vn.FormatDate(today(c.Request).AddDate(0, 0, 3)))
@@ -85,7 +85,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					return setDay(c, n.Date)
 				},
 				Actions: map[string]noticeAction{"d": func(_ context.Context, c *noticeConv, a Args) error {
-					t, err := ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckNoticeDay(t, today(c.Request)) })
+					t, err := ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckNoticeDay(t, today(c.Request)) })
 					if err != nil {
 						return err
 					}
@@ -95,7 +95,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					hh, mm, err := quickform.ParseTime(text)
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
 					advance(c)
@@ -111,8 +111,8 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					if err != nil {
 						return err
 					}
-					if err := quickform.CheckTime(hh, mm); err != nil {
-						return fieldError(err)
+					if err := storage.CheckTime(hh, mm); err != nil {
+						return err
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
 					advance(c)
@@ -166,7 +166,7 @@ func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
 	}
 	text, kb, err := h.announce(ctx, r, d)
 	if err != nil {
-		return formError(err, quickform.NoticeExample)
+		return storage.WithExample(err, quickform.NoticeExample)
 	}
 	r.Reply(text, *kb)
 	return nil

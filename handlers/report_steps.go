@@ -31,14 +31,14 @@ func reportForm[F interface{ Org() string }](ctx context.Context, r *Request, ex
 	}
 	form, err = parse(args, today(r))
 	if err != nil {
-		return form, o, false, formError(err, example)
+		return form, o, false, storage.WithExample(err, example)
 	}
 	if code == "" {
 		code = form.Org()
 	}
 	o, ask, err = reportOrg(ctx, r, code)
 	if err != nil {
-		return form, o, false, formError(err, example)
+		return form, o, false, storage.WithExample(err, example)
 	}
 	return form, o, ask, nil
 }
@@ -104,14 +104,14 @@ func orgStep[D any](title, question string, cellsOnly bool, set func(context.Con
 }
 
 // dateStep takes the day of a report: typed (quickform.ParseDay) or a
-// shortcut (pickDay), both checked by quickform.CheckReportDay; set checks
+// shortcut (pickDay), both checked by storage.CheckReportDay; set checks
 // it against the organisation and keeps it.
 func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], time.Time) error) *Step[D] {
 	return &Step[D]{ID: "date", View: view,
 		Text: func(ctx context.Context, c *Conv[D], text string) error {
 			t, err := quickform.ParseDay(text, today(c.Request))
 			if err != nil {
-				return fieldError(err)
+				return err
 			}
 			return set(ctx, c, t)
 		},
@@ -125,12 +125,12 @@ func dateStep[D any](view reportView[D], set func(context.Context, *Conv[D], tim
 }
 
 // kindStep takes the kind of a report: typed, or the code a button ("k")
-// carries, both read by the field's one rule (read, a quickform.Read*Kind).
+// carries, both read by the field's one rule (read, a storage.Read*Kind).
 func kindStep[D reportDraft](view reportView[D], read func(string) (string, error), set func(*D, string)) *Step[D] {
 	take := func(c *Conv[D], s string) error {
 		k, err := read(s)
 		if err != nil {
-			return fieldError(err)
+			return err
 		}
 		set(&c.Draft, k)
 		advance(c)

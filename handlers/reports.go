@@ -141,28 +141,6 @@ func checkOrgDay(o storage.Organisation, day time.Time, loc *time.Location) erro
 	return nil
 }
 
-// formError turns a quick-form field error into the answer: the field, why,
-// an example, and the form's model.
-func formError(err error, example string) error {
-	var fe *quickform.Error
-	if errors.As(err, &fe) {
-		return storage.Errorf(storage.CodeInvalid, "⚠️ %s\nChưa lưu gì. Mẫu: %s", fe.Message, example)
-	}
-	if msg := storage.ErrorMessage(err); msg != "" && storage.ErrorCode(err) == storage.CodeInvalid {
-		return storage.Errorf(storage.CodeInvalid, "⚠️ %s\nChưa lưu gì. Mẫu: %s", msg, example)
-	}
-	return err
-}
-
-// fieldError is a quick-form error as a dialog's expected error.
-func fieldError(err error) error {
-	var fe *quickform.Error
-	if errors.As(err, &fe) {
-		return storage.Errorf(storage.CodeInvalid, "%s", fe.Message)
-	}
-	return err
-}
-
 func isoDay(t time.Time) string { return t.Format("2006-01-02") }
 
 func parseISODay(s string) (time.Time, bool) {
@@ -187,9 +165,9 @@ func recentDays(r *Request, n int) []time.Time {
 }
 
 // pickDay takes a date shortcut's day, checked as a typed report day is
-// (quickform.CheckReportDay): a forged button may carry any day.
+// (storage.CheckReportDay): a forged button may carry any day.
 func pickDay(r *Request, a Args) (time.Time, error) {
-	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckReportDay(t, today(r)) })
+	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckReportDay(t, today(r)) })
 }
 
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with
@@ -282,8 +260,8 @@ func reportText(text, label, example string) (string, error) {
 		return "", storage.Errorf(storage.CodeInvalid, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, example)
 	case !vn.HasLetterOrDigit(text):
 		return "", storage.Errorf(storage.CodeInvalid, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, cut(text, 40), example)
-	case len([]rune(text)) > quickform.MaxText:
-		return "", storage.Errorf(storage.CodeInvalid, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, quickform.MaxText)
+	case len([]rune(text)) > storage.MaxText:
+		return "", storage.Errorf(storage.CodeInvalid, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, storage.MaxText)
 	}
 	return text, nil
 }

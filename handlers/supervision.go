@@ -80,7 +80,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 		return func(ctx context.Context, c *supervisionConv, text string) error {
 			n, err := quickform.ParseCount(text, field)
 			if err != nil {
-				return fieldError(err)
+				return err
 			}
 			return setCount(ctx, c, set, n)
 		}
@@ -92,8 +92,8 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			if err != nil {
 				return err
 			}
-			if err := quickform.CheckCount(field, n); err != nil {
-				return fieldError(err)
+			if err := storage.CheckCount(field, n); err != nil {
+				return err
 			}
 			return setCount(ctx, c, set, n)
 		}
@@ -117,9 +117,9 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			dateStep(h.supervisionDateView, h.supervisionSetDate),
 			{ID: "body", View: h.supervisionBodyView, Actions: map[string]supervisionAction{
 				"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
-					b, err := quickform.ReadBody(a.Arg(0))
+					b, err := storage.ReadBody(a.Arg(0))
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					c.Draft.Body, c.Draft.BodyAsked = b, true
 					if err := h.checkBody(ctx, c.Request, c.Draft); err != nil {
@@ -128,7 +128,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					advance(c)
 					return nil
 				}}},
-			kindStep(h.supervisionKindView, quickform.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
+			kindStep(h.supervisionKindView, storage.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
 			{ID: "orgs", View: h.supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldOrgs, setOrgs), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldOrgs, setOrgs)}},
 			{ID: "members", View: h.supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
@@ -139,7 +139,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 				Text: func(_ context.Context, c *supervisionConv, text string) error {
 					n, err := quickform.ParseConclusion(text)
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
 					advance(c)
@@ -150,8 +150,8 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					if err != nil {
 						return err
 					}
-					if err := quickform.CheckViolations(n); err != nil {
-						return fieldError(err)
+					if err := storage.CheckViolations(n); err != nil {
+						return err
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
 					advance(c)

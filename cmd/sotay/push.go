@@ -16,7 +16,6 @@ import (
 
 	"sotay/bot"
 	"sotay/handlers"
-	"sotay/handlers/quickform"
 	"sotay/handlers/report"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -184,8 +183,8 @@ func parseDue(s string, now time.Time) (time.Time, error) {
 	if err != nil {
 		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", strings.TrimSpace(s))
 	}
-	if err := quickform.CheckDueDay(d, now); err != nil {
-		return d, fmt.Errorf("--due: %w", err)
+	if err := storage.CheckDueDay(d, now); err != nil {
+		return d, fmt.Errorf("--due: %s", storage.ErrorMessage(err))
 	}
 	return d, nil
 }

@@ -1,0 +1,102 @@
+package storage_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"sotay/storage"
+)
+
+// Each field's rule accepts what a report could be and refuses the rest
+// with a field error; the quick-form parsers give the same answer for the
+// same value written in a form, since they call it (handlers/quickform).
+func TestFieldChecks(t *testing.T) {
+	today := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	d := func(y, m, day int) time.Time { return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
+	cases := []struct {
+		name  string
+		err   error
+		field storage.Field // FieldNone: accepted
+		says  string
+	}{
+		{"ReportDayToday", storage.CheckReportDay(d(2026, 11, 25), today), storage.FieldNone, ""},
+		{"ReportDayToCome", storage.CheckReportDay(d(2026, 11, 26), today), storage.FieldDate, "chưa đến"},
+		{"ReportDayTooOld", storage.CheckReportDay(d(1929, 12, 31), today), storage.FieldDate, "quá xa"},
+		{"NoticeDayToday", storage.CheckNoticeDay(d(2026, 11, 25), today), storage.FieldNone, ""},
+		{"NoticeDayInAYear", storage.CheckNoticeDay(d(2027, 11, 25), today), storage.FieldNone, ""},
+		{"NoticeDayPast", storage.CheckNoticeDay(d(2026, 11, 24), today), storage.FieldDate, "đã qua"},
+		{"NoticeDay400DaysAhead", storage.CheckNoticeDay(today.AddDate(0, 0, 400), today), storage.FieldDate, "còn hơn một năm nữa"},
+		{"TimeMidnight", storage.CheckTime(0, 0), storage.FieldNone, ""},
+		{"TimeHour24", storage.CheckTime(24, 0), storage.FieldTime, "Giờ họp 24:00 không có"},
+		{"TimeMinute60", storage.CheckTime(19, 60), storage.FieldTime, "không có"},
+		{"TimeNegative", storage.CheckTime(-1, 30), storage.FieldTime, "không có"},
+		{"AttendanceWhole", storage.CheckAttendance(20, 20, true), storage.FieldNone, ""},
+		{"AttendancePresentOnly", storage.CheckAttendance(18, 0, false), storage.FieldNone, ""},
+		{"AttendanceAboveTotal", storage.CheckAttendance(5, 3, true), storage.FieldAttendance, "Số có mặt (5) lớn hơn tổng số (3)"},
+		{"AttendanceNegative", storage.CheckAttendance(-1, 3, true), storage.FieldAttendance, "không được âm"},
+		{"AttendanceZeroTotal", storage.CheckAttendance(0, 0, true), storage.FieldAttendance, "lớn hơn 0"},
+		{"AttendanceHuge", storage.CheckAttendance(storage.MaxCount+1, 0, false), storage.FieldAttendance, "quá lớn"},
+		{"CountZero", storage.CheckCount(storage.FieldOrgs, 0), storage.FieldNone, ""},
+		{"CountNegativeOrgs", storage.CheckCount(storage.FieldOrgs, -1), storage.FieldOrgs, "Số tổ chức không được âm"},
+		{"CountHugeMembers", storage.CheckCount(storage.FieldMembers, storage.MaxCount+1), storage.FieldMembers, "Số đảng viên quá lớn"},
+		{"ViolationsNegative", storage.CheckViolations(-2), storage.FieldConclusion, "không được âm"},
+		{"ViolationsHuge", storage.CheckViolations(storage.MaxCount + 1), storage.FieldConclusion, "quá lớn"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.field == storage.FieldNone {
+				if c.err != nil {
+					t.Fatalf("refused: %v", c.err)
+				}
+				return
+			}
+			var fe *storage.Error
+			if !errors.As(c.err, &fe) || fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("got %v, want field %q saying %q", c.err, c.field, c.says)
+			}
+		})
+	}
+}
+
+// A kind or body reads the same from a form's words and from a button's
+// code, and anything else is refused with the field's message.
+func TestReadKinds(t *testing.T) {
+	reads := []struct {
+		read func(string) (string, error)
+		in   string
+		want string
+	}{
+		{storage.ReadMeetingKind, "thường kỳ", "thuong_ky"},
+		{storage.ReadMeetingKind, "thuong_ky", "thuong_ky"},
+		{storage.ReadMeetingKind, "chuyen_de", "chuyen_de"},
+		{storage.ReadSupervisionKind, "Giám sát", "giam_sat"},
+		{storage.ReadSupervisionKind, "kiem_tra", "kiem_tra"},
+		{storage.ReadBody, "UBKT", "ubkt"},
+		{storage.ReadBody, "cap_uy", "cap_uy"},
+	}
+	for _, r := range reads {
+		if got, err := r.read(r.in); err != nil || got != r.want {
+			t.Errorf("read(%q) = %q, %v; want %q", r.in, got, err, r.want)
+		}
+	}
+	refused := []struct {
+		read  func(string) (string, error)
+		in    string
+		field storage.Field
+		says  string
+	}{
+		{storage.ReadMeetingKind, "hop_mat", storage.FieldKind, "«hop_mat» không có"},
+		{storage.ReadSupervisionKind, "thanh tra", storage.FieldKind, "«thanh tra» không có"},
+		{storage.ReadBody, "thanh_tra", storage.FieldBody, "Không rõ ai thực hiện"},
+		{storage.ReadMeetingKind, strings.Repeat("x", 100), storage.FieldKind, strings.Repeat("x", 40) + "…»"},
+	}
+	for _, r := range refused {
+		_, err := r.read(r.in)
+		var fe *storage.Error
+		if !errors.As(err, &fe) || fe.Field != r.field || !strings.Contains(fe.Message, r.says) {
+			t.Errorf("read(%q) = %v, want field %q saying %q", r.in, err, r.field, r.says)
+		}
+	}
+}
