@@ -111,9 +111,9 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					return nil
 				}}},
 			{ID: "topic", View: h.meetingTopicView,
-				Text: textAnswer("Nội dung sinh hoạt", "Quán triệt Kết luận 21-KL/TW", func(d *meetingDraft, t string) { d.Topic = t })},
+				Text: textAnswer(storage.FieldTopic, "Nội dung sinh hoạt", func(d *meetingDraft, t string) { d.Topic = t })},
 			{ID: "absent", View: h.meetingAbsentView,
-				Text:    textAnswer("Người vắng và lý do", "Lò Văn Minh (ốm)", func(d *meetingDraft, t string) { d.Absent, d.AbsentSeen = t, true }),
+				Text:    textAnswer(storage.FieldAbsent, "Người vắng và lý do", func(d *meetingDraft, t string) { d.Absent, d.AbsentSeen = t, true }),
 				Actions: map[string]meetingAction{"none": answered(func(d *meetingDraft) { d.Absent, d.AbsentSeen = "", true })}},
 			{ID: "photo", View: h.meetingPhotoView,
 				Text: func(_ context.Context, c *meetingConv, _ string) error {

@@ -119,9 +119,9 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					return nil
 				}}},
 			{ID: "place", View: h.noticeAsk("Họp ở đâu? Gõ địa điểm, ví dụ «Nhà văn hóa bản»."),
-				Text: textAnswer("Địa điểm", "Nhà văn hóa bản", func(d *noticeDraft, s string) { d.Place = s })},
+				Text: textAnswer(storage.FieldPlace, "Địa điểm", func(d *noticeDraft, s string) { d.Place = s })},
 			{ID: "topic", View: h.noticeAsk("Nội dung họp? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW»."),
-				Text: textAnswer("Nội dung", "Quán triệt Kết luận 21-KL/TW", func(d *noticeDraft, s string) { d.Topic = s })},
+				Text: textAnswer(storage.FieldTopic, "Nội dung", func(d *noticeDraft, s string) { d.Topic = s })},
 			{ID: "confirm", View: h.noticeConfirmView, Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ Args) error {
 				text, kb, err := h.announce(ctx, c.Request, c.Draft)
 				if err != nil {

@@ -143,12 +143,11 @@ func kindStep[D reportDraft](view reportView[D], read func(string) (string, erro
 		}}}
 }
 
-// typedText is a step's Text that takes a typed free-text answer
-// (reportText: label names it in the error, example shows one) and hands
-// it to take.
-func typedText[D any](label, example string, take func(context.Context, *Conv[D], string) error) func(context.Context, *Conv[D], string) error {
+// typedText is a step's Text that takes a typed free-text answer to field
+// f (reportText: label names it in the error) and hands it to take.
+func typedText[D any](f storage.Field, label string, take func(context.Context, *Conv[D], string) error) func(context.Context, *Conv[D], string) error {
 	return func(ctx context.Context, c *Conv[D], text string) error {
-		t, err := reportText(text, label, example)
+		t, err := reportText(f, label, text)
 		if err != nil {
 			return err
 		}
@@ -157,8 +156,8 @@ func typedText[D any](label, example string, take func(context.Context, *Conv[D]
 }
 
 // textAnswer takes a typed free-text answer (typedText) into the draft.
-func textAnswer[D reportDraft](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
-	return typedText(label, example, func(_ context.Context, c *Conv[D], t string) error {
+func textAnswer[D reportDraft](f storage.Field, label string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
+	return typedText(f, label, func(_ context.Context, c *Conv[D], t string) error {
 		set(&c.Draft, t)
 		advance(c)
 		return nil

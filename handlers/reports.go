@@ -251,17 +251,16 @@ func photoID(m *tgbotapi.Message) string {
 	return ""
 }
 
-// reportText checks a typed free-text answer: not empty, with a letter or
-// a digit (vn.HasLetterOrDigit: not only emoji), not too long.
-func reportText(text, label, example string) (string, error) {
+// reportText checks a typed free-text answer to field f (label names it
+// in the messages): not empty (a sticker or a photo is no answer), then
+// the field's rule (storage.CheckText).
+func reportText(f storage.Field, label, text string) (string, error) {
 	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return "", storage.Errorf(storage.CodeInvalid, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, example)
-	case !vn.HasLetterOrDigit(text):
-		return "", storage.Errorf(storage.CodeInvalid, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, cut(text, 40), example)
-	case len([]rune(text)) > storage.MaxText:
-		return "", storage.Errorf(storage.CodeInvalid, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, storage.MaxText)
+	if text == "" {
+		return "", storage.FieldErrorf(f, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, storage.TextExample(f))
+	}
+	if err := storage.CheckText(f, label, text); err != nil {
+		return "", err
 	}
 	return text, nil
 }

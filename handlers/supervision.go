@@ -134,7 +134,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			{ID: "members", View: h.supervisionCountView("Số đảng viên được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldMembers, setMembers), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldMembers, setMembers)}},
 			{ID: "content", View: h.supervisionTextView("Nội dung kiểm tra, giám sát? Gõ ngắn gọn, ví dụ «Việc thực hiện quy chế làm việc».", false),
-				Text: textAnswer("Nội dung", "Việc thực hiện quy chế làm việc", func(d *supervisionDraft, t string) { d.Content = t })},
+				Text: textAnswer(storage.FieldContent, "Nội dung", func(d *supervisionDraft, t string) { d.Content = t })},
 			{ID: "conclusion", View: h.supervisionConclusionView,
 				Text: func(_ context.Context, c *supervisionConv, text string) error {
 					n, err := quickform.ParseConclusion(text)
@@ -158,7 +158,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					return nil
 				}}},
 			{ID: "measures", View: h.supervisionTextView("Biện pháp đã thực hiện (không bắt buộc)? Gõ ngắn gọn, hoặc bấm «Bỏ qua».", true),
-				Text:    textAnswer("Biện pháp", "Nhắc nhở, yêu cầu khắc phục", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
+				Text:    textAnswer(storage.FieldMeasures, "Biện pháp", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
 				Actions: map[string]supervisionAction{"skip": answered(func(d *supervisionDraft) { d.Measures, d.MeasuresAsked = "", true })}},
 			summaryStep(h.supervisionSummaryView, h.supervisionSend),
 			{ID: "edit", View: h.supervisionEditView, Actions: map[string]supervisionAction{

@@ -193,6 +193,9 @@ func (s *Storage) MeetingOn(ctx context.Context, orgID int64, from, to time.Time
 // absent answer stands, for questions asked before this was recorded). An
 // answer changed since, or a meeting already begun, takes no reason.
 func (s *Storage) AbsenceReason(ctx context.Context, meetingID, memberID int64, askedAt time.Time, reason string) error {
+	if err := CheckText(FieldReason, "Lý do vắng", reason); err != nil {
+		return err
+	}
 	return s.WithTx(ctx, func(s *Storage) error {
 		var row struct {
 			StartsAt   time.Time  `db:"starts_at"`

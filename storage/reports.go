@@ -418,6 +418,9 @@ func (s *Storage) ReportByID(ctx context.Context, id int64) (ReportInfo, error) 
 // ReviewReport marks a report reviewed (comment "") or returns it with a
 // comment for the reporter to correct.
 func (s *Storage) ReviewReport(ctx context.Context, id, by int64, comment string) error {
+	if err := CheckText(FieldComment, "Ý kiến", comment); err != nil {
+		return err
+	}
 	state := ReportReviewed
 	if comment != "" {
 		state = ReportReturned
