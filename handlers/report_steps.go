@@ -265,8 +265,8 @@ func (h *Handlers) checkDay(ctx context.Context, r *Request, org int64, day time
 
 // savedDay checks a complete draft's organisation and day once more before
 // it is stored: the sender reports for the organisation, and the day
-// (label names it in the message) is a real one, not to come, within the
-// organisation's life.
+// (label names it in the message) is a real one, passes its rule
+// (storage.CheckReportDay) and lies within the organisation's life.
 func (h *Handlers) savedDay(ctx context.Context, r *Request, org int64, date, label string) (time.Time, error) {
 	if err := mayReport(ctx, r, org); err != nil {
 		return time.Time{}, err
@@ -276,8 +276,11 @@ func (h *Handlers) savedDay(ctx context.Context, r *Request, org int64, date, la
 		return time.Time{}, err
 	}
 	day, ok := parseISODay(date)
-	if !ok || day.After(today(r)) {
+	if !ok {
 		return time.Time{}, storage.Errorf(storage.CodeInvalid, "%s chưa đúng: đồng chí chọn lại ngày.", label)
+	}
+	if err := storage.CheckReportDay(day, today(r)); err != nil {
+		return time.Time{}, err
 	}
 	if err := checkOrgDay(o, day, h.deps.Location); err != nil {
 		return time.Time{}, err

@@ -3,6 +3,7 @@ package storage
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"sotay/storage/vn"
@@ -82,6 +83,14 @@ func CheckText(f Field, label, s string) error {
 		return FieldErrorf(f, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, clip(s, 40), textExamples[f])
 	}
 	return nil
+}
+
+// RequireText is CheckText for a field that must be given.
+func RequireText(f Field, label, s string) error {
+	if strings.TrimSpace(s) == "" {
+		return FieldErrorf(f, "Thiếu %s, ví dụ «%s».", lowerFirst(label), textExamples[f])
+	}
+	return CheckText(f, label, s)
 }
 
 // clip keeps the first n characters of s, marking a cut with "…".
@@ -197,7 +206,11 @@ func ReadMeetingKind(s string) (string, error) {
 	case "chuyende":
 		return MeetingTopical, nil
 	}
-	return "", FieldErrorf(FieldKind, "Loại sinh hoạt «%s» không có: đồng chí ghi «thường kỳ» hoặc «chuyên đề» (không dấu cũng được: thuong ky, chuyen de).", clip(s, 40))
+	return "", noMeetingKind(s)
+}
+
+func noMeetingKind(s string) error {
+	return FieldErrorf(FieldKind, "Loại sinh hoạt «%s» không có: đồng chí ghi «thường kỳ» hoặc «chuyên đề» (không dấu cũng được: thuong ky, chuyen de).", clip(s, 40))
 }
 
 // ReadSupervisionKind reads a supervision kind, written ("giám sát") or as
@@ -209,7 +222,11 @@ func ReadSupervisionKind(s string) (string, error) {
 	case "giamsat":
 		return SupervisionMonitoring, nil
 	}
-	return "", FieldErrorf(FieldKind, "Loại «%s» không có: đồng chí ghi «kiểm tra» hoặc «giám sát» (không dấu cũng được: kiem tra, giam sat).", clip(s, 40))
+	return "", noSupervisionKind(s)
+}
+
+func noSupervisionKind(s string) error {
+	return FieldErrorf(FieldKind, "Loại «%s» không có: đồng chí ghi «kiểm tra» hoặc «giám sát» (không dấu cũng được: kiem tra, giam sat).", clip(s, 40))
 }
 
 // ReadBody reads who performed a supervision, written ("UBKT", "cấp ủy")
@@ -221,7 +238,11 @@ func ReadBody(s string) (string, error) {
 	case "capuy", "chibo", "dangbo", "danguy":
 		return BodyCommittee, nil
 	}
-	return "", FieldErrorf(FieldBody, "Không rõ ai thực hiện «%s»: đồng chí chọn «Cấp ủy» hoặc «Ủy ban Kiểm tra» (trong tin nhắn ghi UBKT).", clip(s, 40))
+	return "", noBody(s)
+}
+
+func noBody(s string) error {
+	return FieldErrorf(FieldBody, "Không rõ ai thực hiện «%s»: đồng chí chọn «Cấp ủy» hoặc «Ủy ban Kiểm tra» (trong tin nhắn ghi UBKT).", clip(s, 40))
 }
 
 // CheckDueDay checks a study deadline: today or later, and not more than a
@@ -237,4 +258,11 @@ func CheckDueDay(on, today time.Time) error {
 			vn.FormatDate(on), vn.FormatDate(today.AddDate(0, 0, 14)))
 	}
 	return nil
+}
+
+// lowerFirst is label with its first letter in lower case, as a label
+// reads inside a sentence ("Thiếu mã tổ chức").
+func lowerFirst(label string) string {
+	r, n := utf8.DecodeRuneInString(label)
+	return string(unicode.ToLower(r)) + label[n:]
 }

@@ -100,3 +100,70 @@ func TestReadKinds(t *testing.T) {
 		}
 	}
 }
+
+// An input's Validate refuses it by the same field rules, naming the
+// field: a report that a quick form or a dialog would refuse cannot be
+// stored by any other way in either.
+func TestInputsValidate(t *testing.T) {
+	day := time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)
+	meeting := func(change func(*storage.MeetingInput)) error {
+		in := storage.MeetingInput{OrgID: 1, Kind: storage.MeetingRegular, HeldOn: day, Present: 18, Total: 20, Topic: "Quán triệt"}
+		change(&in)
+		return in.Validate()
+	}
+	supervision := func(change func(*storage.SupervisionInput)) error {
+		in := storage.SupervisionInput{OrgID: 1, Kind: storage.SupervisionMonitoring, HeldOn: day, OrgsExamined: 2, MembersExamined: 5, Content: "Quy chế"}
+		change(&in)
+		return in.Validate()
+	}
+	notice := func(change func(*storage.MeetingNotice)) error {
+		in := storage.MeetingNotice{OrgID: 1, StartsAt: day.Add(19 * time.Hour), Place: "Nhà văn hóa bản", Topic: "Quán triệt"}
+		change(&in)
+		return in.Validate()
+	}
+	cases := []struct {
+		name  string
+		err   error
+		field storage.Field // FieldNone: accepted
+		says  string
+	}{
+		{"NoticeWhole", notice(func(*storage.MeetingNotice) {}), storage.FieldNone, ""},
+		{"NoticeWithoutTime", notice(func(in *storage.MeetingNotice) { in.StartsAt = time.Time{} }), storage.FieldDate, "Thiếu ngày giờ họp"},
+		{"NoticeWithoutPlace", notice(func(in *storage.MeetingNotice) { in.Place = " " }), storage.FieldPlace, "Thiếu địa điểm, ví dụ «Nhà văn hóa bản»"},
+		{"NoticePlaceOnlyEmoji", notice(func(in *storage.MeetingNotice) { in.Place = "🏠" }), storage.FieldPlace, "Địa điểm «🏠» không có chữ hoặc số nào"},
+		{"NoticeTopicTooLong", notice(func(in *storage.MeetingNotice) { in.Topic = strings.Repeat("a", storage.MaxText+1) }), storage.FieldTopic, "dài quá"},
+		{"MeetingWhole", meeting(func(*storage.MeetingInput) {}), storage.FieldNone, ""},
+		{"MeetingWithoutTopic", meeting(func(in *storage.MeetingInput) { in.Topic = "" }), storage.FieldNone, ""},
+		{"MeetingKindInWords", meeting(func(in *storage.MeetingInput) { in.Kind = "thường kỳ" }), storage.FieldKind, "«thường kỳ» không có"},
+		{"MeetingKindUnknown", meeting(func(in *storage.MeetingInput) { in.Kind = "hop_mat" }), storage.FieldKind, "«hop_mat» không có"},
+		{"PresentAboveTotal", meeting(func(in *storage.MeetingInput) { in.Present, in.Total = 5, 3 }), storage.FieldAttendance, "Số có mặt (5) lớn hơn tổng số (3)"},
+		{"ZeroTotal", meeting(func(in *storage.MeetingInput) { in.Present, in.Total = 0, 0 }), storage.FieldAttendance, "lớn hơn 0"},
+		{"HugeTotal", meeting(func(in *storage.MeetingInput) { in.Total = storage.MaxCount + 1 }), storage.FieldAttendance, "quá lớn"},
+		{"TopicOnlyEmoji", meeting(func(in *storage.MeetingInput) { in.Topic = "🎉🎉" }), storage.FieldTopic, "«🎉🎉» không có chữ hoặc số nào"},
+		{"TopicTooLong", meeting(func(in *storage.MeetingInput) { in.Topic = strings.Repeat("a", storage.MaxText+1) }), storage.FieldTopic, "dài quá 1000 ký tự"},
+		{"AbsentOnlyEmoji", meeting(func(in *storage.MeetingInput) { in.AbsentReasons = "🤒" }), storage.FieldAbsent, "không có chữ hoặc số nào"},
+		{"SupervisionWhole", supervision(func(*storage.SupervisionInput) {}), storage.FieldNone, ""},
+		{"SupervisionBodyLeftOut", supervision(func(in *storage.SupervisionInput) { in.Body = "" }), storage.FieldNone, ""},
+		{"SupervisionCommission", supervision(func(in *storage.SupervisionInput) { in.Body = storage.BodyCommission }), storage.FieldNone, ""},
+		{"SupervisionKindUnknown", supervision(func(in *storage.SupervisionInput) { in.Kind = "thanh_tra" }), storage.FieldKind, "«thanh_tra» không có"},
+		{"SupervisionBodyUnknown", supervision(func(in *storage.SupervisionInput) { in.Body = "thanh_tra" }), storage.FieldBody, "Không rõ ai thực hiện"},
+		{"NegativeOrgs", supervision(func(in *storage.SupervisionInput) { in.OrgsExamined = -1 }), storage.FieldOrgs, "không được âm"},
+		{"HugeMembers", supervision(func(in *storage.SupervisionInput) { in.MembersExamined = storage.MaxCount + 1 }), storage.FieldMembers, "quá lớn"},
+		{"NegativeViolations", supervision(func(in *storage.SupervisionInput) { in.Violations = -2 }), storage.FieldConclusion, "không được âm"},
+		{"MeasuresOnlyMarks", supervision(func(in *storage.SupervisionInput) { in.Measures = "..." }), storage.FieldMeasures, "không có chữ hoặc số nào"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.field == storage.FieldNone {
+				if c.err != nil {
+					t.Fatalf("refused: %v", c.err)
+				}
+				return
+			}
+			var fe *storage.Error
+			if !errors.As(c.err, &fe) || fe.Code != storage.CodeInvalid || fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("got %v, want field %q saying %q", c.err, c.field, c.says)
+			}
+		})
+	}
+}
