@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -64,14 +63,13 @@ func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error)
 	return len(items) > 1, nil
 }
 
-var codeField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-/]{0,31}$`)
-
 // leadingOrgCode takes the first field of a form off when it is the code
-// of an organisation, whatever its case ("nahien"): the parsers only know
-// codes by their shape (capitals or digits).
+// of an organisation (storage.IsCode: any code the roster import accepts),
+// whatever its case ("nahien"): the parsers only know codes by their shape
+// (capitals or digits).
 func leadingOrgCode(ctx context.Context, r *Request, form string) (code, rest string, err error) {
 	fields := quickform.Split(form)
-	if len(fields) == 0 || !codeField.MatchString(fields[0]) {
+	if len(fields) == 0 || !storage.IsCode(fields[0]) {
 		return "", form, nil
 	}
 	for _, c := range []string{fields[0], strings.ToUpper(fields[0])} {

@@ -41,6 +41,9 @@ const (
 	FieldReason     Field = "reason"
 	FieldComment    Field = "comment"
 	FieldDue        Field = "due" // a campaign's study deadline
+	FieldCode       Field = "code"
+	FieldName       Field = "name"
+	FieldParent     Field = "parent"
 )
 
 // Limits on what a person can mean.
@@ -259,6 +262,49 @@ func CheckDueDay(on, today time.Time) error {
 	}
 	return nil
 }
+
+// MaxCodeLen bounds a member's or an organisation's code, in bytes (a code
+// is ASCII).
+const MaxCodeLen = 32
+
+// IsCode reports whether s is a well-formed member or organisation code:
+// ASCII letters, digits and the marks - _ . /, at most MaxCodeLen. It is
+// the one definition: a code the roster import accepts is accepted
+// wherever a code is written (a quick form's first field, say).
+func IsCode(s string) bool {
+	if s == "" || len(s) > MaxCodeLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-' || c == '_' || c == '.' || c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// CheckCode is the rule of a code field (label names it, "Mã tổ chức"):
+// given, not too long, well-formed (IsCode). Its messages are a roster's
+// reasons: no full stop, the value in quotes.
+func CheckCode(f Field, label, s string) error {
+	switch {
+	case s == "":
+		return FieldErrorf(f, "Thiếu %s", lowerFirst(label))
+	case len(s) > MaxCodeLen:
+		return FieldErrorf(f, "%s %s dài quá %d ký tự", label, quoted(s), MaxCodeLen)
+	case !IsCode(s):
+		return FieldErrorf(f, "%s %s không hợp lệ: chỉ dùng chữ không dấu, chữ số và các dấu - _ . /, không có dấu cách", label, quoted(s))
+	}
+	return nil
+}
+
+// quoted shows a value inside a reason, cut short so that one odd value
+// cannot make a list of reasons unreadable.
+func quoted(s string) string { return `"` + clip(s, 40) + `"` }
 
 // lowerFirst is label with its first letter in lower case, as a label
 // reads inside a sentence ("Thiếu mã tổ chức").

@@ -167,3 +167,15 @@ func TestInputsValidate(t *testing.T) {
 		})
 	}
 }
+
+// A code is the roster's: ASCII letters, digits and - _ . /, at most 32.
+func TestIsCode(t *testing.T) {
+	for in, want := range map[string]bool{
+		"CB01": true, "01": true, "CB/04": true, "dv-1.2_a": true, strings.Repeat("A", storage.MaxCodeLen): true,
+		"": false, "CB 01": false, "CBđ1": false, "CB;1": false, strings.Repeat("A", storage.MaxCodeLen+1): false,
+	} {
+		if got := storage.IsCode(in); got != want {
+			t.Errorf("IsCode(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -160,7 +161,6 @@ func splitForm(form string) (code string, fields []string) {
 
 var (
 	dateShape = regexp.MustCompile(`^(ngay\s*)?\d{1,4}\s*[/.-]\s*\d{1,2}(\s*[/.-]\s*\d+)?$`)
-	codeShape = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,31}$`)
 	numShape  = regexp.MustCompile(`^[-−]?\s*\d+`)
 	attShape  = regexp.MustCompile(`^(co mat|hien dien|tham du|du)?\s*:?\s*([-−]?\d+)\s*(?:/\s*([-−]?\d+))?\s*(dang vien|dv|d/v|nguoi|dong chi|d/c)?\s*(co mat)?$`)
 	countRe   = regexp.MustCompile(`^([-−]?\d+)\s*(.*)$`)
@@ -198,10 +198,13 @@ func readDate(f string, today time.Time) (time.Time, error) {
 }
 
 // OrgCodeShaped reports whether the first field of a form is an
-// organisation's code rather than a date or a kind: a short ASCII word
-// with a digit or in capitals ("CB01", "NAHIEN").
+// organisation's code rather than a date or a kind: a code (storage.IsCode,
+// the roster's rule) that starts with a letter, with a digit or in
+// capitals ("CB01", "NAHIEN", "CB/01"). One that starts with a digit is
+// taken by the organisation that has it (the handlers look it up), not by
+// its shape, which a count shares.
 func OrgCodeShaped(f string) bool {
-	if !codeShape.MatchString(f) || isDate(f) {
+	if !storage.IsCode(f) || !unicode.IsLetter(rune(f[0])) || isDate(f) {
 		return false
 	}
 	k := vn.Key(f)

@@ -87,10 +87,10 @@ func (p Parser) ParseMembers(r io.Reader, name string) ([]storage.MemberInput, [
 	seen := firstLines{}
 	return parseRows(r, name, memberSchema, func(rec record, h header, bad *rejects) (storage.MemberInput, string) {
 		m := storage.MemberInput{Line: rec.line}
-		m.Code = checkCode(bad, h.get(rec, "code"), "Mã đảng viên", "mã đảng viên")
+		m.Code = checkCode(bad, storage.FieldCode, h.get(rec, "code"), "Mã đảng viên")
 		seen.check(bad, "Mã đảng viên", m.Code, rec.line)
 		m.FullName = checkName(bad, h.get(rec, "full_name"), "Họ và tên", "họ và tên", 100)
-		m.OrgCode = checkCode(bad, h.get(rec, "org_code"), "Mã tổ chức", "mã tổ chức")
+		m.OrgCode = checkCode(bad, storage.FieldOrg, h.get(rec, "org_code"), "Mã tổ chức")
 		m.Gender = checkGender(bad, h.get(rec, "gender"))
 		m.BirthYear = checkBirthYear(bad, h.get(rec, "birth_year"), h.raw(rec, "birth_year"), maxYear)
 		if e := cleanName(h.get(rec, "ethnicity")); utf8.RuneCountInString(e) > 50 {
@@ -111,12 +111,12 @@ func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []stora
 	seen := firstLines{}
 	return parseRows(r, name, orgSchema, func(rec record, h header, bad *rejects) (storage.OrgInput, string) {
 		o := storage.OrgInput{Line: rec.line}
-		o.Code = checkCode(bad, h.get(rec, "code"), "Mã tổ chức", "mã tổ chức")
+		o.Code = checkCode(bad, storage.FieldCode, h.get(rec, "code"), "Mã tổ chức")
 		seen.check(bad, "Mã tổ chức", o.Code, rec.line)
 		o.Name = checkName(bad, h.get(rec, "name"), "Tên tổ chức", "tên tổ chức", 200)
 		o.Kind = checkKind(bad, h.get(rec, "kind"))
 		if pc := h.get(rec, "parent_code"); pc != "" {
-			o.ParentCode = checkCode(bad, pc, "Mã cấp trên", "mã cấp trên")
+			o.ParentCode = checkCode(bad, storage.FieldParent, pc, "Mã cấp trên")
 			if o.ParentCode != "" && o.ParentCode == o.Code {
 				bad.add("Mã cấp trên %s trùng với chính mã tổ chức: để trống nếu đây là cấp cao nhất", o.Code)
 			}
@@ -181,19 +181,14 @@ func (p Parser) now() time.Time {
 	return time.Now()
 }
 
-// checkCode returns s when it is a well-formed code, "" otherwise.
-func checkCode(bad *rejects, s, label, lower string) string {
-	switch {
-	case s == "":
-		bad.add("Thiếu %s", lower)
-	case len(s) > maxCodeLen:
-		bad.add("%s %s dài quá %d ký tự", label, quote(s), maxCodeLen)
-	case !isCode(s):
-		bad.add("%s %s không hợp lệ: chỉ dùng chữ không dấu, chữ số và các dấu - _ . /, không có dấu cách", label, quote(s))
-	default:
-		return s
+// checkCode returns s when it is a well-formed code (storage.CheckCode,
+// the one rule of codes; label names the column), "" otherwise.
+func checkCode(bad *rejects, f storage.Field, s, label string) string {
+	if err := storage.CheckCode(f, label, s); err != nil {
+		bad.add("%s", storage.ErrorMessage(err))
+		return ""
 	}
-	return ""
+	return s
 }
 
 func checkName(bad *rejects, s, label, lower string, maxLen int) string {
