@@ -179,3 +179,54 @@ func TestIsCode(t *testing.T) {
 		}
 	}
 }
+
+// A roster's rows are held to the roster's rules whoever built them.
+func TestRowsValidate(t *testing.T) {
+	member := func(change func(*storage.MemberInput)) error {
+		in := storage.MemberInput{Line: 2, Code: "DV01", FullName: "Lò Văn An", OrgCode: "CB/01", Gender: storage.GenderMale, Status: storage.StatusOfficial, Phone: "0912345678"}
+		change(&in)
+		return in.Validate()
+	}
+	org := func(change func(*storage.OrgInput)) error {
+		in := storage.OrgInput{Line: 2, Code: "CB/01", Name: "Chi bộ thôn Một", Kind: storage.KindChiBo, ParentCode: "ROOT"}
+		change(&in)
+		return in.Validate()
+	}
+	cases := []struct {
+		name  string
+		err   error
+		field storage.Field // FieldNone: accepted
+		says  string
+	}{
+		{"MemberWhole", member(func(*storage.MemberInput) {}), storage.FieldNone, ""},
+		{"MemberBlanks", member(func(in *storage.MemberInput) { in.Gender, in.Status, in.Phone = "", "", "" }), storage.FieldNone, ""},
+		{"MemberCodeWithSpace", member(func(in *storage.MemberInput) { in.Code = "DV 01" }), storage.FieldCode, `Mã đảng viên "DV 01" không hợp lệ`},
+		{"MemberNameTooShort", member(func(in *storage.MemberInput) { in.FullName = "A" }), storage.FieldName, "quá ngắn"},
+		{"MemberNameWithoutLetter", member(func(in *storage.MemberInput) { in.FullName = "12345" }), storage.FieldName, "phải có chữ cái"},
+		{"MemberWithoutOrg", member(func(in *storage.MemberInput) { in.OrgCode = "" }), storage.FieldOrg, "Thiếu mã tổ chức"},
+		{"GenderInWords", member(func(in *storage.MemberInput) { in.Gender = "Nữ" }), storage.FieldGender, "không hợp lệ"},
+		{"StatusUnknown", member(func(in *storage.MemberInput) { in.Status = "khai_tru" }), storage.FieldStatus, "không hợp lệ"},
+		{"PhoneNotNormal", member(func(in *storage.MemberInput) { in.Phone = "0912 345 678" }), storage.FieldPhone, "Số điện thoại"},
+		{"EthnicityTooLong", member(func(in *storage.MemberInput) { in.Ethnicity = strings.Repeat("Kinh", 13) }), storage.FieldEthnicity, "dài quá 50 ký tự"},
+		{"OrgWhole", org(func(*storage.OrgInput) {}), storage.FieldNone, ""},
+		{"OrgRoot", org(func(in *storage.OrgInput) { in.ParentCode = "" }), storage.FieldNone, ""},
+		{"OrgKindUnknown", org(func(in *storage.OrgInput) { in.Kind = "to_dang" }), storage.FieldKind, `Loại tổ chức "to_dang" không hợp lệ`},
+		{"OrgKindMissing", org(func(in *storage.OrgInput) { in.Kind = "" }), storage.FieldKind, "Thiếu loại tổ chức"},
+		{"OrgOwnParent", org(func(in *storage.OrgInput) { in.ParentCode = "CB/01" }), storage.FieldParent, "trùng với chính mã tổ chức"},
+		{"OrgNameTooLong", org(func(in *storage.OrgInput) { in.Name = strings.Repeat("a", storage.MaxOrgNameLen+1) }), storage.FieldName, "dài quá 200 ký tự"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.field == storage.FieldNone {
+				if c.err != nil {
+					t.Fatalf("refused: %v", c.err)
+				}
+				return
+			}
+			var fe *storage.Error
+			if !errors.As(c.err, &fe) || fe.Code != storage.CodeInvalid || fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("got %v, want field %q saying %q", c.err, c.field, c.says)
+			}
+		})
+	}
+}
