@@ -230,3 +230,43 @@ func TestRowsValidate(t *testing.T) {
 		})
 	}
 }
+
+// A quiz's question is checked by the rules the quiz file's rows meet,
+// named by its number.
+func TestQuizQuestionsValidate(t *testing.T) {
+	ok := storage.QuizQuestion{Question: "Câu?", Options: []string{"Một", "Hai", "Ba"}, Answer: 2}
+	quiz := func(change func(*storage.QuizQuestion)) error {
+		q := ok
+		q.Options = append([]string(nil), ok.Options...)
+		change(&q)
+		return storage.ValidateQuiz([]storage.QuizQuestion{ok, q, ok})
+	}
+	cases := []struct {
+		name  string
+		err   error
+		field storage.Field
+		says  string
+	}{
+		{"Whole", quiz(func(*storage.QuizQuestion) {}), storage.FieldNone, ""},
+		{"NoQuestion", quiz(func(q *storage.QuizQuestion) { q.Question = " " }), storage.FieldQuestion, "Câu 2: chưa có câu hỏi."},
+		{"OneOption", quiz(func(q *storage.QuizQuestion) { q.Options, q.Answer = q.Options[:1], 0 }), storage.FieldOptions, "Câu 2: cần từ 2 đến 4 phương án"},
+		{"FiveOptions", quiz(func(q *storage.QuizQuestion) { q.Options = append(q.Options, "Bốn", "Năm") }), storage.FieldOptions, "cần từ 2 đến 4 phương án"},
+		{"BlankOption", quiz(func(q *storage.QuizQuestion) { q.Options[1] = "" }), storage.FieldOptions, "Câu 2: thiếu phương án B"},
+		{"AnswerOnNoOption", quiz(func(q *storage.QuizQuestion) { q.Answer = 3 }), storage.FieldAnswer, "Câu 2: đáp án D trỏ vào phương án còn trống"},
+		{"NegativeAnswer", quiz(func(q *storage.QuizQuestion) { q.Answer = -1 }), storage.FieldAnswer, "Câu 2: đáp án phải là một trong các phương án đã ghi"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.field == storage.FieldNone {
+				if c.err != nil {
+					t.Fatalf("refused: %v", c.err)
+				}
+				return
+			}
+			var fe *storage.Error
+			if !errors.As(c.err, &fe) || fe.Code != storage.CodeInvalid || fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("got %v, want field %q saying %q", c.err, c.field, c.says)
+			}
+		})
+	}
+}
