@@ -270,3 +270,46 @@ func TestQuizQuestionsValidate(t *testing.T) {
 		})
 	}
 }
+
+// A document is checked by its fields' rules, which /dang's caption and
+// its summary step call too.
+func TestDocumentValidate(t *testing.T) {
+	doc := func(change func(*storage.DocumentInput)) error {
+		in := storage.DocumentInput{Kind: "ket_luan", Number: "21-KL/TW", Issuer: "Ban Chấp hành Trung ương",
+			IssuedOn: time.Date(2021, 10, 25, 0, 0, 0, 0, time.UTC), Title: storage.TitleExample}
+		change(&in)
+		return in.Validate()
+	}
+	cases := []struct {
+		name  string
+		err   error
+		field storage.Field
+		says  string
+	}{
+		{"Whole", doc(func(*storage.DocumentInput) {}), storage.FieldNone, ""},
+		{"KindByName", doc(func(in *storage.DocumentInput) { in.Kind = "Kết luận" }), storage.FieldDocKind, "không có"},
+		{"NumberMissing", doc(func(in *storage.DocumentInput) { in.Number = " " }), storage.FieldNumber, "Thiếu số hiệu"},
+		{"NumberOnlyMarks", doc(func(in *storage.DocumentInput) { in.Number = "-/" }), storage.FieldNumber, "Số hiệu «-/» không có chữ hoặc số nào"},
+		{"NumberTooLong", doc(func(in *storage.DocumentInput) { in.Number = strings.Repeat("1", storage.MaxNumberLen+1) }), storage.FieldNumber, "dài quá"},
+		{"TitleOnlyEmoji", doc(func(in *storage.DocumentInput) { in.Title = "🎉" }), storage.FieldTitle, "Trích yếu «🎉» không có chữ hoặc số nào"},
+		{"TitleTooLong", doc(func(in *storage.DocumentInput) { in.Title = strings.Repeat("a", storage.MaxTitleLen+1) }), storage.FieldTitle, "dài quá"},
+		{"SummaryTooLong", doc(func(in *storage.DocumentInput) { in.Summary = strings.Repeat("a", storage.MaxSummaryLen+1) }), storage.FieldSummary, "Tóm tắt dài quá"},
+		{"NoDay", doc(func(in *storage.DocumentInput) { in.IssuedOn = time.Time{} }), storage.FieldIssuedOn, "Thiếu ngày ban hành"},
+		{"EmptyFile", doc(func(in *storage.DocumentInput) { in.FileData = []byte{} }), storage.FieldFile, "rỗng"},
+		{"DayToCome", storage.CheckIssuedOn(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)), storage.FieldIssuedOn, "ở tương lai"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.field == storage.FieldNone {
+				if c.err != nil {
+					t.Fatalf("refused: %v", c.err)
+				}
+				return
+			}
+			var fe *storage.Error
+			if !errors.As(c.err, &fe) || fe.Code != storage.CodeInvalid || fe.Field != c.field || !strings.Contains(fe.Message, c.says) {
+				t.Fatalf("got %v, want field %q saying %q", c.err, c.field, c.says)
+			}
+		})
+	}
+}
