@@ -81,11 +81,11 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	if len(codes) == 0 {
 		return errors.New("thiếu --to: hãy ghi mã tổ chức nhận, ví dụ --to BINHLU (cả Đảng bộ) hoặc --to CB01,CB02")
 	}
-	if a.remindDays < 0 || a.remindDays > storage.MaxRemindDays {
-		return fmt.Errorf("--remind-days %d không hợp lệ: hãy ghi số ngày nhắc trước hạn từ 0 đến %d, ví dụ --remind-days 3", a.remindDays, storage.MaxRemindDays)
+	if err := storage.CheckRemindDays(a.remindDays); err != nil {
+		return fmt.Errorf("--remind-days %d không hợp lệ: %s", a.remindDays, storage.ErrorMessage(err))
 	}
-	if a.pass < 1 || a.pass > 100 {
-		return fmt.Errorf("--pass %d không hợp lệ: điểm đạt là phần trăm số câu đúng, từ 1 đến 100, ví dụ --pass 80", a.pass)
+	if err := storage.CheckPassPercent(a.pass); err != nil {
+		return fmt.Errorf("--pass %d không hợp lệ: %s", a.pass, storage.ErrorMessage(err))
 	}
 	var dueOn *time.Time
 	if a.due != "" {
