@@ -263,6 +263,15 @@ func CheckDueDay(on, today time.Time) error {
 	return nil
 }
 
+// CheckPeriod refuses a period that ends before it starts (days, both
+// included).
+func CheckPeriod(from, to time.Time) error {
+	if to.Before(from) {
+		return FieldErrorf(FieldDate, "Ngày kết thúc %s trước ngày bắt đầu %s: đồng chí đổi chỗ hai ngày.", vn.FormatDate(to), vn.FormatDate(from))
+	}
+	return nil
+}
+
 // MaxCodeLen bounds a member's or an organisation's code, in bytes (a code
 // is ASCII).
 const MaxCodeLen = 32
