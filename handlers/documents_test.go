@@ -375,3 +375,17 @@ func FuzzTextPages(f *testing.F) {
 		}
 	})
 }
+
+// /dang's caption is checked by the document's own field rules
+// (storage.CheckDocTitle, CheckDocNumber) before the dialog opens, not
+// only when "Đăng" stores it: a title too long is refused at once, with
+// the caption's model.
+func TestDangCaptionUsesTheDocumentRules(t *testing.T) {
+	e, _, _ := docEnv(t)
+	e.rec.reset()
+	e.sendFile(t, 702, "/dang 97-KL/TW | "+strings.Repeat("Kết luận ", 60)+"| Tỉnh ủy | 01/03/2024")
+	e.lastHas(t, "Trích yếu văn bản dài quá 500 ký tự", "Chưa lưu gì. Mẫu: /dang 21-KL/TW |")
+	if _, err := e.s.Dialog(context.Background(), 702); err == nil {
+		t.Fatal("a dialog was opened for a title too long")
+	}
+}

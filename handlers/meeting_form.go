@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"sotay/handlers/quickform"
+	"sotay/storage"
 )
 
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
@@ -25,7 +26,7 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 	if form.HasDate {
 		if !ask {
 			if err := checkOrgDay(o, form.Date, h.deps.Location); err != nil {
-				return formError(err, quickform.MeetingExample)
+				return storage.WithExample(err, quickform.MeetingExample)
 			}
 			if err := h.dayBegun(ctx, r, o.ID, form.Date); err != nil {
 				return err
@@ -40,7 +41,7 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 		}
 		if !ask && form.HasDate {
 			if err := h.fillTotal(ctx, r, &d); err != nil {
-				return formError(err, quickform.MeetingExample)
+				return storage.WithExample(err, quickform.MeetingExample)
 			}
 		}
 	}
@@ -72,7 +73,7 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
 		return h.meetings.Start(ctx, r, stepMeetingDup, d)
 	}
 	if err != nil {
-		return formError(err, quickform.MeetingExample)
+		return storage.WithExample(err, quickform.MeetingExample)
 	}
 	text, kb := meetingConfirmation(rep)
 	r.Reply(text, *kb)

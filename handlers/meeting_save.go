@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -105,7 +104,7 @@ func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string
 		}
 		out = append(out, s)
 	}
-	return cut(strings.Join(out, "; "), quickform.MaxText), nil
+	return cut(strings.Join(out, "; "), storage.MaxText), nil
 }
 
 // fillTotal counts the cell's members on the day when the form gave only
@@ -150,11 +149,11 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) 
 	if err := h.fillTotal(ctx, r, &d); err != nil {
 		return rep, err
 	}
-	if d.Present < 0 || d.Total <= 0 || d.Present > d.Total {
-		return rep, storage.Errorf(storage.CodeInvalid, "Số có mặt (%d) không được lớn hơn tổng số (%d): đồng chí ghi lại, ví dụ 18/20.", d.Present, d.Total)
-	}
 	in := storage.MeetingInput{ReportID: d.ReportID, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Present: d.Present, Total: d.Total,
 		AbsentReasons: d.Absent, Topic: d.Topic, MinutesFile: d.Photo, By: r.Member.ID, Change: storage.ChangeCorrected}
+	if err := in.Validate(); err != nil { // before asking to replace a month's report
+		return rep, err
+	}
 	if d.ReportID == 0 && d.Replace != 0 {
 		old, err := r.Store.MeetingReport(ctx, d.Replace)
 		if err != nil {

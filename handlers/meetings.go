@@ -73,13 +73,13 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 			dateStep(Step[meetingDraft]{ID: "date", Needed: func(d meetingDraft) bool { return d.Date == "" }, Edit: "Ngày"},
 				h.meetingDateView(), h.meetingSetDate),
 			kindStep(Step[meetingDraft]{ID: "kind", Needed: func(d meetingDraft) bool { return d.Kind == "" }, Edit: "Loại"},
-				meetingKindView, quickform.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
+				meetingKindView, storage.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
 			{ID: "attendance", Needed: func(d meetingDraft) bool { return !d.HasPresent }, Edit: "Số có mặt",
 				View: h.meetingAttendanceView(),
 				Text: func(ctx context.Context, c *meetingConv, text string) error {
 					p, t, hasTotal, err := quickform.ParseAttendance(text)
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					if err := h.meetingSetAttendance(ctx, c, p, t, hasTotal); err != nil {
 						return err
@@ -97,8 +97,8 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					if err != nil {
 						return err
 					}
-					if err := quickform.CheckAttendance(p, t, true); err != nil {
-						return fieldError(err)
+					if err := storage.CheckAttendance(p, t, true); err != nil {
+						return err
 					}
 					if err := h.meetingSetAttendance(ctx, c, p, t, true); err != nil {
 						return err
@@ -108,11 +108,11 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 				}}},
 			{ID: "absent", Needed: func(d meetingDraft) bool { return d.Present < d.Total && d.Absent == "" && !d.AbsentSeen }, Edit: "Người vắng",
 				View:    meetingAbsentView,
-				Text:    textAnswer("Người vắng và lý do", "Lò Văn Minh (ốm)", func(d *meetingDraft, t string) { d.Absent, d.AbsentSeen = t, true }),
+				Text:    textAnswer(storage.FieldAbsent, "Người vắng và lý do", func(d *meetingDraft, t string) { d.Absent, d.AbsentSeen = t, true }),
 				Actions: map[string]meetingAction{"none": answered(func(d *meetingDraft) { d.Absent, d.AbsentSeen = "", true })}},
 			{ID: "topic", Needed: func(d meetingDraft) bool { return d.Topic == "" }, Edit: "Nội dung",
 				View: meetingTopicView,
-				Text: textAnswer("Nội dung sinh hoạt", "Quán triệt Kết luận 21-KL/TW", func(d *meetingDraft, t string) { d.Topic = t })},
+				Text: textAnswer(storage.FieldTopic, "Nội dung sinh hoạt", func(d *meetingDraft, t string) { d.Topic = t })},
 			{ID: "photo", Needed: func(d meetingDraft) bool { return !d.PhotoAsked }, Edit: "Ảnh",
 				View: meetingPhotoView,
 				Text: func(_ context.Context, c *meetingConv, _ string) error {

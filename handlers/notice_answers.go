@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -70,9 +69,6 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
 // stepAbsenceReason is the "vang" dialog's one step.
 const stepAbsenceReason StepID[absenceDraft] = "reason"
 
-// maxAbsenceReason bounds an absence reason, in characters.
-const maxAbsenceReason = 300
-
 // absenceDraft asks an absent member's reason: for the "absent" of one
 // meeting given at AskedAt, and no other answer.
 type absenceDraft struct {
@@ -92,10 +88,7 @@ func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
 				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", Keyboard{
 					newRow(c.Button("Bỏ qua", actCancel))}, nil
 			},
-			Text: typedText("Lý do vắng", "ốm", func(ctx context.Context, c *Conv[absenceDraft], reason string) error {
-				if n := utf8.RuneCountInString(reason); n > maxAbsenceReason {
-					return storage.Errorf(storage.CodeInvalid, "Lý do vắng dài quá %d ký tự (đồng chí gõ %d): đồng chí viết gọn lại.", maxAbsenceReason, n)
-				}
+			Text: typedText(storage.FieldReason, "Lý do vắng", func(ctx context.Context, c *Conv[absenceDraft], reason string) error {
 				err := c.Store.AbsenceReason(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason)
 				if code := storage.ErrorCode(err); code == storage.CodeInvalid || code == storage.CodeConflict {
 					// The meeting began, or the answer changed, meanwhile.

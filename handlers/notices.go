@@ -41,7 +41,7 @@ type noticeAction = func(context.Context, *noticeConv, Args) error
 
 func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 	// setDay keeps the day, typed (quickform.ParseNotice) or pressed
-	// (ShortcutDay), once the field's rule, quickform.CheckNoticeDay, has
+	// (ShortcutDay), once the field's rule, storage.CheckNoticeDay, has
 	// passed it, as it passes the quick form's.
 	setDay := func(c *noticeConv, t time.Time) error {
 		c.Draft.Date = isoDay(t)
@@ -64,7 +64,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					n, err := quickform.ParseNotice(text, today(c.Request))
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					if !n.HasDate {
 						return storage.Errorf(storage.CodeInvalid, "Đồng chí ghi ngày họp, ví dụ %s, hoặc bấm một nút.", vn.FormatDate(today(c.Request).AddDate(0, 0, 3)))
@@ -72,7 +72,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					return setDay(c, n.Date)
 				},
 				Actions: map[string]noticeAction{"d": func(_ context.Context, c *noticeConv, a Args) error {
-					t, err := ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckNoticeDay(t, today(c.Request)) })
+					t, err := ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckNoticeDay(t, today(c.Request)) })
 					if err != nil {
 						return err
 					}
@@ -82,7 +82,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 				Text: func(_ context.Context, c *noticeConv, text string) error {
 					hh, mm, err := quickform.ParseTime(text)
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
 					c.Next()
@@ -98,17 +98,17 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					if err != nil {
 						return err
 					}
-					if err := quickform.CheckTime(hh, mm); err != nil {
-						return fieldError(err)
+					if err := storage.CheckTime(hh, mm); err != nil {
+						return err
 					}
 					c.Draft.Hour, c.Draft.Minute, c.Draft.HasTime = hh, mm, true
 					c.Next()
 					return nil
 				}}},
 			{ID: "place", Needed: func(d noticeDraft) bool { return d.Place == "" }, View: noticeAsk("Họp ở đâu? Gõ địa điểm, ví dụ «Nhà văn hóa bản»."),
-				Text: textAnswer("Địa điểm", "Nhà văn hóa bản", func(d *noticeDraft, s string) { d.Place = s })},
+				Text: textAnswer(storage.FieldPlace, "Địa điểm", func(d *noticeDraft, s string) { d.Place = s })},
 			{ID: "topic", Needed: func(d noticeDraft) bool { return d.Topic == "" }, View: noticeAsk("Nội dung họp? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW»."),
-				Text: textAnswer("Nội dung", "Quán triệt Kết luận 21-KL/TW", func(d *noticeDraft, s string) { d.Topic = s })},
+				Text: textAnswer(storage.FieldTopic, "Nội dung", func(d *noticeDraft, s string) { d.Topic = s })},
 			{ID: "confirm", View: h.noticeConfirmView(), Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ Args) error {
 				text, kb, err := h.announce(ctx, c.Request, c.Draft)
 				if err != nil {
@@ -153,7 +153,7 @@ func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
 	}
 	text, kb, err := h.announce(ctx, r, d)
 	if err != nil {
-		return formError(err, quickform.NoticeExample)
+		return storage.WithExample(err, quickform.NoticeExample)
 	}
 	r.Reply(text, *kb)
 	return nil

@@ -160,27 +160,18 @@ func (h *Handlers) offlineTypedDate(ctx context.Context, c *offlineConv, text st
 	if err != nil {
 		return storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. Đồng chí gõ ngày dạng ngày/tháng/năm, ví dụ 15/11/2026.", cut(text, 40))
 	}
-	if err := offlineDay(d, c.Now()); err != nil {
+	if err := storage.CheckOfflineDay(d, c.Now()); err != nil {
 		return err
 	}
 	return h.offlineSetDate(ctx, c, d)
 }
 
 func (h *Handlers) offlinePickDate(ctx context.Context, c *offlineConv, a Args) error {
-	d, err := ShortcutDay(a, 0, h.deps.Location, func(d time.Time) error { return offlineDay(d, c.Now()) })
+	d, err := ShortcutDay(a, 0, h.deps.Location, func(d time.Time) error { return storage.CheckOfflineDay(d, c.Now()) })
 	if err != nil {
 		return err
 	}
 	return h.offlineSetDate(ctx, c, d)
-}
-
-// offlineDay is the rule of the day members studied at the cell, typed or
-// pressed: it has come.
-func offlineDay(d, now time.Time) error {
-	if d.Format("20060102") > now.Format("20060102") {
-		return storage.Errorf(storage.CodeInvalid, "Ngày %s chưa tới: đồng chí chọn hôm nay hoặc một ngày đã qua.", dateVN(d))
-	}
-	return nil
 }
 
 func (h *Handlers) offlineSetDate(ctx context.Context, c *offlineConv, d time.Time) error {

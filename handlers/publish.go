@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -173,8 +172,8 @@ func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error
 	if text == "" {
 		return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi tóm tắt bằng tin nhắn chữ, hoặc bấm «Bỏ qua».")
 	}
-	if n := utf8.RuneCountInString(text); n > storage.MaxSummaryLen {
-		return storage.Errorf(storage.CodeInvalid, "Tóm tắt dài %d ký tự, tối đa %d. Đồng chí rút gọn rồi gửi lại, hoặc bấm «Bỏ qua».", n, storage.MaxSummaryLen)
+	if err := storage.CheckDocSummary(text); err != nil {
+		return err
 	}
 	c.Draft.Summary = text
 	if refuseSecret(c) {
@@ -276,8 +275,8 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 	if len(missing) > 0 {
 		return d, storage.Errorf(storage.CodeInvalid, "Chú thích còn thiếu: %s. Đồng chí ghi đủ 4 phần, cách nhau bằng dấu |, theo mẫu:\n%s", strings.Join(missing, ", "), dangExamplePlain)
 	}
-	if !vn.HasLetterOrDigit(parts[1]) {
-		return d, storage.Errorf(storage.CodeInvalid, "Trích yếu «%s» không có chữ hoặc số nào: đồng chí ghi tên văn bản bằng chữ, theo mẫu:\n%s", parts[1], dangExamplePlain)
+	if err := storage.CheckDocTitle(parts[1]); err != nil {
+		return d, storage.WithExample(err, dangExamplePlain)
 	}
 	if len(parts) > 4 {
 		return d, storage.Errorf(storage.CodeInvalid, "Chú thích có %d phần, cần đúng 4 phần (số hiệu | trích yếu | cơ quan ban hành | ngày). Nếu trích yếu có dấu |, hãy bỏ dấu đó. Mẫu:\n%s", len(parts), dangExamplePlain)
@@ -289,11 +288,11 @@ func parseDangCaption(args string, today time.Time) (publishDraft, error) {
 	if err != nil {
 		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành «%s» không đúng dạng: hãy ghi ngày/tháng/năm, ví dụ 25/10/2021. Mẫu:\n%s", parts[3], dangExamplePlain)
 	}
-	if date.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)) {
-		return d, storage.Errorf(storage.CodeInvalid, "Ngày ban hành %s ở tương lai: hãy kiểm tra lại ngày.", dateVN(date))
+	if err := storage.CheckIssuedOn(date, today); err != nil {
+		return d, err
 	}
-	if storage.NumberKey(parts[0]) == "" {
-		return d, storage.Errorf(storage.CodeInvalid, "Số hiệu «%s» không có chữ hoặc số nào: hãy ghi như trên văn bản, ví dụ 21-KL/TW.", parts[0])
+	if err := storage.CheckDocNumber(parts[0]); err != nil {
+		return d, err
 	}
 	d.Number, d.Title, d.Issuer, d.Date = parts[0], parts[1], parts[2], date.Format("2006-01-02")
 	d.Kind = storage.KindFromNumber(d.Number)

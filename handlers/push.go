@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"sotay/handlers/quickform"
 	"sotay/storage"
 )
 
@@ -110,9 +109,9 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 						// `sotay push --due` checks a typed one.
 						now := c.Now()
 						due := time.Date(now.Year(), now.Month(), now.Day()+days, 0, 0, 0, 0, time.UTC)
-						if err := quickform.CheckDueDay(due, now); err != nil {
+						if err := storage.CheckDueDay(due, now); err != nil {
 							c.Draft.Dated = false
-							return fieldError(err)
+							return err
 						}
 						c.Draft.Due = due.Format("2006-01-02")
 					}

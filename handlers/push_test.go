@@ -70,7 +70,7 @@ func TestPushDialog(t *testing.T) {
 		{"TickSecondCell", "tap", fmt.Sprintf("t:%d", cb1), "đã chọn 2"},
 		{"DoneShowsReach", "tap", "n", "Sẽ giao cho <b>3</b> đảng viên: 3 nhận được qua Telegram"},
 		// A deadline button's value is checked as `sotay push --due` checks a
-		// typed one (quickform.CheckDueDay): a forged one is refused, the step stays.
+		// typed one (storage.CheckDueDay): a forged one is refused, the step stays.
 		{"ForgedDeadlineAYearAheadRefused", "forge", "h:400", "còn hơn một năm nữa"},
 		{"ForgedDeadlineInThePastRefused", "forge", "h:-3", "đã qua"},
 		{"DeadlineShowsConfirm", "tap", "h:7", "Đồng chí kiểm tra lại rồi bấm gửi."},

@@ -73,6 +73,9 @@ func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
 		text = msgNotFound
 	case text == "":
 		text = msgInternal
+	case storage.ErrorExample(err) != "":
+		// A field of a quick form: why, then the whole form written right.
+		text = "⚠️ " + text + "\nChưa lưu gì. Mẫu: " + storage.ErrorExample(err)
 	}
 	// Telegram refuses callback alerts over 200 characters: a longer
 	// answer goes as a message, with a short alert pointing at it.

@@ -41,14 +41,14 @@ func reportForm[F interface{ Org() string }](ctx context.Context, r *Request, ex
 	}
 	form, err = parse(args, today(r))
 	if err != nil {
-		return form, o, false, formError(err, example)
+		return form, o, false, storage.WithExample(err, example)
 	}
 	if code == "" {
 		code = form.Org()
 	}
 	o, ask, err = reportOrg(ctx, r, code)
 	if err != nil {
-		return form, o, false, formError(err, example)
+		return form, o, false, storage.WithExample(err, example)
 	}
 	return form, o, ask, nil
 }
@@ -111,14 +111,14 @@ func orgStep[D any](s Step[D], title, question string, cellsOnly bool, set func(
 }
 
 // dateStep takes the day of a report: typed (quickform.ParseDay) or a
-// shortcut (pickDay), both checked by quickform.CheckReportDay; set checks
+// shortcut (pickDay), both checked by storage.CheckReportDay; set checks
 // it against the organisation and keeps it.
 func dateStep[D any](s Step[D], view reportView[D], set func(context.Context, *Conv[D], time.Time) error) *Step[D] {
 	s.View = view
 	s.Text = func(ctx context.Context, c *Conv[D], text string) error {
 		t, err := quickform.ParseDay(text, today(c.Request))
 		if err != nil {
-			return fieldError(err)
+			return err
 		}
 		return set(ctx, c, t)
 	}
@@ -133,12 +133,12 @@ func dateStep[D any](s Step[D], view reportView[D], set func(context.Context, *C
 }
 
 // kindStep takes the kind of a report: typed, or the code a button ("k")
-// carries, both read by the field's one rule (read, a quickform.Read*Kind).
+// carries, both read by the field's one rule (read, a storage.Read*Kind).
 func kindStep[D any](s Step[D], view reportView[D], read func(string) (string, error), set func(*D, string)) *Step[D] {
 	take := func(c *Conv[D], str string) error {
 		k, err := read(str)
 		if err != nil {
-			return fieldError(err)
+			return err
 		}
 		set(&c.Draft, k)
 		c.Next()
@@ -152,12 +152,11 @@ func kindStep[D any](s Step[D], view reportView[D], read func(string) (string, e
 	return &s
 }
 
-// typedText is a step's Text that takes a typed free-text answer
-// (reportText: label names it in the error, example shows one) and hands
-// it to take.
-func typedText[D any](label, example string, take func(context.Context, *Conv[D], string) error) func(context.Context, *Conv[D], string) error {
+// typedText is a step's Text that takes a typed free-text answer to field
+// f (reportText: label names it in the error) and hands it to take.
+func typedText[D any](f storage.Field, label string, take func(context.Context, *Conv[D], string) error) func(context.Context, *Conv[D], string) error {
 	return func(ctx context.Context, c *Conv[D], text string) error {
-		t, err := reportText(text, label, example)
+		t, err := reportText(f, label, text)
 		if err != nil {
 			return err
 		}
@@ -166,8 +165,8 @@ func typedText[D any](label, example string, take func(context.Context, *Conv[D]
 }
 
 // textAnswer takes a typed free-text answer (typedText) into the draft.
-func textAnswer[D any](label, example string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
-	return typedText(label, example, func(_ context.Context, c *Conv[D], t string) error {
+func textAnswer[D any](f storage.Field, label string, set func(*D, string)) func(context.Context, *Conv[D], string) error {
+	return typedText(f, label, func(_ context.Context, c *Conv[D], t string) error {
 		set(&c.Draft, t)
 		c.Next()
 		return nil
@@ -302,8 +301,8 @@ func (h *Handlers) checkDay(ctx context.Context, r *Request, org int64, day time
 
 // savedDay checks a complete draft's organisation and day once more before
 // it is stored: the sender reports for the organisation, and the day
-// (label names it in the message) is a real one, not to come, within the
-// organisation's life.
+// (label names it in the message) is a real one, passes its rule
+// (storage.CheckReportDay) and lies within the organisation's life.
 func (h *Handlers) savedDay(ctx context.Context, r *Request, org int64, date, label string) (time.Time, error) {
 	if err := mayReport(ctx, r, org); err != nil {
 		return time.Time{}, err
@@ -313,8 +312,11 @@ func (h *Handlers) savedDay(ctx context.Context, r *Request, org int64, date, la
 		return time.Time{}, err
 	}
 	day, ok := parseISODay(date)
-	if !ok || day.After(today(r)) {
+	if !ok {
 		return time.Time{}, storage.Errorf(storage.CodeInvalid, "%s chưa đúng: đồng chí chọn lại ngày.", label)
+	}
+	if err := storage.CheckReportDay(day, today(r)); err != nil {
+		return time.Time{}, err
 	}
 	if err := checkOrgDay(o, day, h.deps.Location); err != nil {
 		return time.Time{}, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -64,14 +63,13 @@ func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error)
 	return len(items) > 1, nil
 }
 
-var codeField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-/]{0,31}$`)
-
 // leadingOrgCode takes the first field of a form off when it is the code
-// of an organisation, whatever its case ("nahien"): the parsers only know
-// codes by their shape (capitals or digits).
+// of an organisation (storage.IsCode: any code the roster import accepts),
+// whatever its case ("nahien"): the parsers only know codes by their shape
+// (capitals or digits).
 func leadingOrgCode(ctx context.Context, r *Request, form string) (code, rest string, err error) {
 	fields := quickform.Split(form)
-	if len(fields) == 0 || !codeField.MatchString(fields[0]) {
+	if len(fields) == 0 || !storage.IsCode(fields[0]) {
 		return "", form, nil
 	}
 	for _, c := range []string{fields[0], strings.ToUpper(fields[0])} {
@@ -141,28 +139,6 @@ func checkOrgDay(o storage.Organisation, day time.Time, loc *time.Location) erro
 	return nil
 }
 
-// formError turns a quick-form field error into the answer: the field, why,
-// an example, and the form's model.
-func formError(err error, example string) error {
-	var fe *quickform.Error
-	if errors.As(err, &fe) {
-		return storage.Errorf(storage.CodeInvalid, "⚠️ %s\nChưa lưu gì. Mẫu: %s", fe.Message, example)
-	}
-	if msg := storage.ErrorMessage(err); msg != "" && storage.ErrorCode(err) == storage.CodeInvalid {
-		return storage.Errorf(storage.CodeInvalid, "⚠️ %s\nChưa lưu gì. Mẫu: %s", msg, example)
-	}
-	return err
-}
-
-// fieldError is a quick-form error as a dialog's expected error.
-func fieldError(err error) error {
-	var fe *quickform.Error
-	if errors.As(err, &fe) {
-		return storage.Errorf(storage.CodeInvalid, "%s", fe.Message)
-	}
-	return err
-}
-
 func isoDay(t time.Time) string { return t.Format("2006-01-02") }
 
 func parseISODay(s string) (time.Time, bool) {
@@ -187,9 +163,9 @@ func recentDays(r *Request, n int) []time.Time {
 }
 
 // pickDay takes a date shortcut's day, checked as a typed report day is
-// (quickform.CheckReportDay): a forged button may carry any day.
+// (storage.CheckReportDay): a forged button may carry any day.
 func pickDay(r *Request, a Args) (time.Time, error) {
-	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return quickform.CheckReportDay(t, today(r)) })
+	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckReportDay(t, today(r)) })
 }
 
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with
@@ -273,17 +249,16 @@ func photoID(m *tgbotapi.Message) string {
 	return ""
 }
 
-// reportText checks a typed free-text answer: not empty, with a letter or
-// a digit (vn.HasLetterOrDigit: not only emoji), not too long.
-func reportText(text, label, example string) (string, error) {
+// reportText checks a typed free-text answer to field f (label names it
+// in the messages): not empty (a sticker or a photo is no answer), then
+// the field's rule (storage.CheckText).
+func reportText(f storage.Field, label, text string) (string, error) {
 	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return "", storage.Errorf(storage.CodeInvalid, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, example)
-	case !vn.HasLetterOrDigit(text):
-		return "", storage.Errorf(storage.CodeInvalid, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, cut(text, 40), example)
-	case len([]rune(text)) > quickform.MaxText:
-		return "", storage.Errorf(storage.CodeInvalid, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, quickform.MaxText)
+	if text == "" {
+		return "", storage.FieldErrorf(f, "%s: đồng chí gõ bằng tin nhắn chữ, ví dụ «%s».", label, storage.TextExample(f))
+	}
+	if err := storage.CheckText(f, label, text); err != nil {
+		return "", err
 	}
 	return text, nil
 }

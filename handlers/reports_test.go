@@ -429,3 +429,40 @@ func TestSupervisionDialog(t *testing.T) {
 		t.Fatalf("stored %+v", ss)
 	}
 }
+
+// A code the roster import accepts is taken wherever a form names an
+// organisation: one that starts with a digit, one with "/"; and a code
+// shaped so that no organisation has it is answered as such.
+func TestFormCodesAreTheImportsCodes(t *testing.T) {
+	e := newReportEnv(t)
+	ctx := context.Background()
+	rows := []storage.OrgInput{
+		{Line: 2, Code: "01", Name: "Chi bộ thôn Một", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+		{Line: 3, Code: "CB/04", Name: "Chi bộ thôn Bốn", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+	}
+	if _, err := e.s.ImportOrgs(ctx, rows, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("LeadingDigit", func(t *testing.T) {
+		e.text(t, 703, "/sinhhoat 01; 15/11/2026; thường kỳ; 1/1; Quán triệt")
+		ms := e.meetings(t)
+		if len(ms) != 1 || ms[0].OrgCode != "01" || ms[0].Present != 1 {
+			t.Fatalf("stored %+v (%q)", ms, e.last())
+		}
+	})
+	t.Run("Slash", func(t *testing.T) {
+		e.text(t, 703, "/kiemtra CB/04; 15/11/2026; giám sát; 1; 0; N; không vi phạm")
+		ss := e.supervisions(t)
+		if len(ss) != 1 || ss[0].OrgCode != "CB/04" {
+			t.Fatalf("stored %+v (%q)", ss, e.last())
+		}
+	})
+	t.Run("UnknownCodeWithSlash", func(t *testing.T) {
+		e.rec.reset()
+		e.text(t, 703, "/sinhhoat CB/99; 15/11/2026; thường kỳ; 1/1; Quán triệt")
+		e.lastHas(t, "Không có tổ chức mã CB/99", "Chưa lưu gì")
+		if ms := e.meetings(t); len(ms) != 1 {
+			t.Fatalf("stored %+v", ms)
+		}
+	})
+}

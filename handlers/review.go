@@ -236,7 +236,7 @@ func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 				return fmt.Sprintf("↩ Trả lại báo cáo số %d: đồng chí gõ ý kiến để người báo cáo sửa, ví dụ «Ghi rõ người vắng và lý do».", c.Draft.Report),
 					Keyboard{c.CancelRow()}, nil
 			},
-			Text: typedText("Ý kiến", "Ghi rõ người vắng và lý do", h.returnReport),
+			Text: typedText(storage.FieldComment, "Ý kiến", h.returnReport),
 		}},
 	}
 }

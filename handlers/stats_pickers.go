@@ -338,8 +338,5 @@ func parsePeriod(text string, now time.Time) (from, to time.Time, err error) {
 			return
 		}
 	}
-	if to.Before(from) {
-		return from, to, storage.Errorf(storage.CodeInvalid, "Ngày kết thúc %s trước ngày bắt đầu %s.", vn.FormatDate(to), vn.FormatDate(from))
-	}
-	return from, to, nil
+	return from, to, storage.CheckPeriod(from, to)
 }

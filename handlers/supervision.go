@@ -67,7 +67,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 		return func(ctx context.Context, c *supervisionConv, text string) error {
 			n, err := quickform.ParseCount(text, field)
 			if err != nil {
-				return fieldError(err)
+				return err
 			}
 			return setCount(ctx, c, set, n)
 		}
@@ -79,8 +79,8 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			if err != nil {
 				return err
 			}
-			if err := quickform.CheckCount(field, n); err != nil {
-				return fieldError(err)
+			if err := storage.CheckCount(field, n); err != nil {
+				return err
 			}
 			return setCount(ctx, c, set, n)
 		}
@@ -107,9 +107,9 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 			{ID: "body", Needed: func(d supervisionDraft) bool { return !d.BodyAsked }, Edit: "Ai thực hiện", Editable: supervisionBodyEditable,
 				View: supervisionBodyView, Actions: map[string]supervisionAction{
 					"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
-						b, err := quickform.ReadBody(a.Arg(0))
+						b, err := storage.ReadBody(a.Arg(0))
 						if err != nil {
-							return fieldError(err)
+							return err
 						}
 						c.Draft.Body, c.Draft.BodyAsked = b, true
 						if err := h.checkBody(ctx, c.Request, c.Draft); err != nil {
@@ -119,7 +119,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 						return nil
 					}}},
 			kindStep(Step[supervisionDraft]{ID: "kind", Needed: func(d supervisionDraft) bool { return d.Kind == "" }, Edit: "Loại"},
-				supervisionKindView, quickform.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
+				supervisionKindView, storage.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
 			{ID: "orgs", Needed: func(d supervisionDraft) bool { return !d.HasOrgs }, Edit: "Số tổ chức",
 				View: supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
 				Text: count(quickform.FieldOrgs, setOrgs), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldOrgs, setOrgs)}},
@@ -128,13 +128,13 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 				Text: count(quickform.FieldMembers, setMembers), Actions: map[string]supervisionAction{"n": countButton(quickform.FieldMembers, setMembers)}},
 			{ID: "content", Needed: func(d supervisionDraft) bool { return d.Content == "" }, Edit: "Nội dung",
 				View: supervisionTextView("Nội dung kiểm tra, giám sát? Gõ ngắn gọn, ví dụ «Việc thực hiện quy chế làm việc».", false),
-				Text: textAnswer("Nội dung", "Việc thực hiện quy chế làm việc", func(d *supervisionDraft, t string) { d.Content = t })},
+				Text: textAnswer(storage.FieldContent, "Nội dung", func(d *supervisionDraft, t string) { d.Content = t })},
 			{ID: "conclusion", Needed: func(d supervisionDraft) bool { return !d.HasConclusion }, Edit: "Kết luận",
 				View: supervisionConclusionView,
 				Text: func(_ context.Context, c *supervisionConv, text string) error {
 					n, err := quickform.ParseConclusion(text)
 					if err != nil {
-						return fieldError(err)
+						return err
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
 					c.Next()
@@ -145,8 +145,8 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					if err != nil {
 						return err
 					}
-					if err := quickform.CheckViolations(n); err != nil {
-						return fieldError(err)
+					if err := storage.CheckViolations(n); err != nil {
+						return err
 					}
 					c.Draft.Violations, c.Draft.HasConclusion = n, true
 					c.Next()
@@ -154,7 +154,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 				}}},
 			{ID: "measures", Needed: func(d supervisionDraft) bool { return !d.MeasuresAsked }, Edit: "Biện pháp",
 				View:    supervisionTextView("Biện pháp đã thực hiện (không bắt buộc)? Gõ ngắn gọn, hoặc bấm «Bỏ qua».", true),
-				Text:    textAnswer("Biện pháp", "Nhắc nhở, yêu cầu khắc phục", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
+				Text:    textAnswer(storage.FieldMeasures, "Biện pháp", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
 				Actions: map[string]supervisionAction{"skip": answered(func(d *supervisionDraft) { d.Measures, d.MeasuresAsked = "", true })}},
 			summaryStep(Step[supervisionDraft]{ID: stepSupervisionSummary}, supervisionSummaryView, h.supervisionSend, stepSupervisionEdit),
 			editStep(Step[supervisionDraft]{ID: stepSupervisionEdit}, supervisionHead),

@@ -30,14 +30,14 @@ func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
 		d.Org = o.ID
 		if form.HasDate {
 			if err := checkOrgDay(o, form.Date, h.deps.Location); err != nil {
-				return formError(err, quickform.SupervisionExample)
+				return storage.WithExample(err, quickform.SupervisionExample)
 			}
 		}
 		if err := h.checkBody(ctx, r, d); err != nil {
-			return formError(err, quickform.SupervisionExample)
+			return storage.WithExample(err, quickform.SupervisionExample)
 		}
 		if err := h.checkExamined(ctx, r, d); err != nil {
-			return formError(err, quickform.SupervisionExample)
+			return storage.WithExample(err, quickform.SupervisionExample)
 		}
 		if o.Kind != storage.KindDangBo {
 			d.BodyAsked = true
@@ -55,7 +55,7 @@ func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
 	}
 	rep, err := h.saveSupervision(ctx, r, d)
 	if err != nil {
-		return formError(err, quickform.SupervisionExample)
+		return storage.WithExample(err, quickform.SupervisionExample)
 	}
 	text, kb := supervisionConfirmation(rep)
 	r.Reply(text, *kb)

@@ -205,14 +205,14 @@ func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ..
 
 // ShortcutDay reads the day a DateShortcuts button (or any day button)
 // carries and checks it with check, the rule the field's typed day goes
-// through (a quick-form check, say): a button is input like typed text.
+// through (a storage.Check* rule, say): a button is input like typed text.
 // Data that is no day at all is "not found", as for a forged id.
 func ShortcutDay(a Args, i int, loc *time.Location, check func(day time.Time) error) (time.Time, error) {
 	t, err := time.ParseInLocation("20060102", a.Arg(i), loc)
 	if err != nil {
 		return t, storage.ErrNotFound
 	}
-	return t, fieldError(check(t))
+	return t, check(t)
 }
 
 // Counter draws "− value +" with steps of one and five; a press sends

@@ -152,6 +152,24 @@ func (s *Storage) PreviewCampaign(ctx context.Context, docID int64, orgIDs []int
 	return p, nil
 }
 
+// CheckRemindDays is the rule of how many days before the deadline the
+// reminder goes: 0 to MaxRemindDays.
+func CheckRemindDays(n int) error {
+	if n < 0 || n > MaxRemindDays {
+		return FieldErrorf("remind_days", "Số ngày nhắc trước hạn phải từ 0 đến %d, ví dụ 3.", MaxRemindDays)
+	}
+	return nil
+}
+
+// CheckPassPercent is the rule of a quiz's pass mark: a percentage of
+// right answers from 1 to 100.
+func CheckPassPercent(p int) error {
+	if p < 1 || p > 100 {
+		return FieldErrorf("pass_percent", "Điểm đạt của bài kiểm tra là phần trăm số câu đúng, từ 1 đến 100, ví dụ 80.")
+	}
+	return nil
+}
+
 // CreateCampaign snapshots the assignments of a campaign, one per active
 // member in scope, and queues one outbox message per reachable member, in
 // one transaction. Members without Telegram are assigned as unreachable at
@@ -198,15 +216,15 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		if in.RemindDays != nil {
 			remind = *in.RemindDays
 		}
-		if remind < 0 || remind > MaxRemindDays {
-			return Errorf(CodeInvalid, "Số ngày nhắc trước hạn phải từ 0 đến %d.", MaxRemindDays)
+		if err := CheckRemindDays(remind); err != nil {
+			return err
 		}
 		pass := in.PassPercent
 		if pass == 0 {
 			pass = DefaultPassPercent
 		}
-		if pass < 1 || pass > 100 {
-			return Errorf(CodeInvalid, "Điểm đạt của bài kiểm tra phải từ 1 đến 100 (%%).")
+		if err := CheckPassPercent(pass); err != nil {
+			return err
 		}
 		if in.QuizRequired {
 			if _, err := s.CurrentQuiz(ctx, d.ID); errors.Is(err, ErrNotFound) {

@@ -138,10 +138,11 @@ func (d Document) Input() DocumentInput {
 		Summary: d.Summary, Body: d.Body}
 }
 
-// clean trims the input and checks it; the error says what is wrong in
-// Vietnamese. Its texts go through vn.Clean whatever their source (a flag,
-// a file, a caption), and a document with a secrecy stamp is refused
-// (Secrecy): nothing stores one.
+// clean trims the input (every text through vn.Clean, whatever its
+// source: a flag, a file, a caption), reads a kind's name into its code,
+// and checks it: Validate, the day of issue against now (CheckIssuedOn),
+// and a secrecy stamp (Secrecy), which refuses the document: nothing
+// stores one.
 func (in *DocumentInput) clean(now time.Time) error {
 	for _, f := range []*string{&in.Kind, &in.Number, &in.Issuer, &in.Title, &in.Summary, &in.Body, &in.FileName, &in.FileMime} {
 		*f = vn.Clean(*f)
@@ -149,50 +150,117 @@ func (in *DocumentInput) clean(now time.Time) error {
 	in.Kind = strings.TrimSpace(in.Kind)
 	if code, ok := ParseDocumentKind(in.Kind); ok {
 		in.Kind = code
-	} else {
-		names := make([]string, len(DocumentKinds))
-		for i, k := range DocumentKinds {
-			names[i] = k.Name
-		}
-		return Errorf(CodeInvalid, "Loại văn bản %q không có. Hãy chọn một trong: %s.", in.Kind, strings.Join(names, ", "))
 	}
 	in.Number = strings.Join(strings.Fields(in.Number), " ")
 	in.Issuer = strings.Join(strings.Fields(in.Issuer), " ")
 	in.Title = strings.Join(strings.Fields(in.Title), " ")
 	in.Summary = strings.TrimSpace(in.Summary)
 	in.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
-	switch {
-	case NumberKey(in.Number) == "":
-		return Errorf(CodeInvalid, "Thiếu số hiệu văn bản. Hãy ghi số hiệu như trên văn bản, ví dụ 21-KL/TW.")
-	case utf8.RuneCountInString(in.Number) > MaxNumberLen:
-		return Errorf(CodeInvalid, "Số hiệu văn bản dài quá %d ký tự.", MaxNumberLen)
-	case in.Title == "":
-		return Errorf(CodeInvalid, "Thiếu trích yếu (tên) văn bản, ví dụ «%s».", TitleExample)
-	case !vn.HasLetterOrDigit(in.Title):
-		return Errorf(CodeInvalid, "Trích yếu «%s» không có chữ hoặc số nào: hãy ghi tên văn bản bằng chữ, ví dụ «%s».", in.Title, TitleExample)
-	case utf8.RuneCountInString(in.Title) > MaxTitleLen:
-		return Errorf(CodeInvalid, "Trích yếu văn bản dài quá %d ký tự: hãy rút gọn, phần còn lại đưa vào tóm tắt.", MaxTitleLen)
-	case utf8.RuneCountInString(in.Issuer) > MaxIssuerLen:
-		return Errorf(CodeInvalid, "Tên cơ quan ban hành dài quá %d ký tự.", MaxIssuerLen)
-	case utf8.RuneCountInString(in.Summary) > MaxSummaryLen:
-		return Errorf(CodeInvalid, "Tóm tắt dài quá %d ký tự: hãy rút gọn, nội dung đầy đủ đưa vào toàn văn.", MaxSummaryLen)
-	case in.IssuedOn.IsZero():
-		return Errorf(CodeInvalid, "Thiếu ngày ban hành. Hãy ghi ngày dạng 15/09/2025.")
+	if !in.IssuedOn.IsZero() {
+		y, m, d := in.IssuedOn.Date()
+		in.IssuedOn = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	y, m, d := in.IssuedOn.Date()
-	in.IssuedOn = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	ty, tm, td := now.In(vietnam).Date()
-	if in.IssuedOn.After(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) {
-		return Errorf(CodeInvalid, "Ngày ban hành %s ở tương lai: hãy kiểm tra lại ngày.", in.IssuedOn.Format("02/01/2006"))
+	if err := in.Validate(); err != nil {
+		return err
 	}
-	if in.FileData != nil && len(in.FileData) == 0 {
-		return Errorf(CodeInvalid, "Tệp đính kèm rỗng.")
+	if err := CheckIssuedOn(in.IssuedOn, now); err != nil {
+		return err
 	}
 	if sec, ok := in.Secrecy(); ok {
 		return sec.Refusal()
 	}
 	if (in.FileData != nil || in.FileID != "") && in.FileMime == "" {
 		in.FileMime = "application/octet-stream"
+	}
+	return nil
+}
+
+// The fields of a document.
+const (
+	FieldDocKind  Field = "doc_kind"
+	FieldNumber   Field = "number"
+	FieldTitle    Field = "title"
+	FieldIssuer   Field = "issuer"
+	FieldSummary  Field = "summary"
+	FieldIssuedOn Field = "issued_on"
+	FieldFile     Field = "file"
+)
+
+// Validate checks a document by its fields' rules: its kind as stored,
+// number, title, issuer, summary, a day of issue, and an attached file that
+// is not empty. The day against today is CheckIssuedOn's.
+func (in DocumentInput) Validate() error {
+	if code, ok := ParseDocumentKind(in.Kind); !ok || code != in.Kind {
+		names := make([]string, len(DocumentKinds))
+		for i, k := range DocumentKinds {
+			names[i] = k.Name
+		}
+		return FieldErrorf(FieldDocKind, "Loại văn bản %q không có. Hãy chọn một trong: %s.", in.Kind, strings.Join(names, ", "))
+	}
+	for _, err := range []error{CheckDocNumber(in.Number), CheckDocTitle(in.Title), CheckDocIssuer(in.Issuer), CheckDocSummary(in.Summary)} {
+		if err != nil {
+			return err
+		}
+	}
+	if in.IssuedOn.IsZero() {
+		return FieldErrorf(FieldIssuedOn, "Thiếu ngày ban hành. Hãy ghi ngày dạng 15/09/2025.")
+	}
+	if in.FileData != nil && len(in.FileData) == 0 {
+		return FieldErrorf(FieldFile, "Tệp đính kèm rỗng.")
+	}
+	return nil
+}
+
+// CheckDocNumber is the rule of a document's number: given, with a letter
+// or a digit (NumberKey), at most MaxNumberLen.
+func CheckDocNumber(number string) error {
+	switch {
+	case strings.TrimSpace(number) == "":
+		return FieldErrorf(FieldNumber, "Thiếu số hiệu văn bản. Hãy ghi số hiệu như trên văn bản, ví dụ 21-KL/TW.")
+	case NumberKey(number) == "":
+		return FieldErrorf(FieldNumber, "Số hiệu «%s» không có chữ hoặc số nào: hãy ghi như trên văn bản, ví dụ 21-KL/TW.", clip(number, 40))
+	case utf8.RuneCountInString(number) > MaxNumberLen:
+		return FieldErrorf(FieldNumber, "Số hiệu văn bản dài quá %d ký tự.", MaxNumberLen)
+	}
+	return nil
+}
+
+// CheckDocTitle is the rule of a document's title (trích yếu): given, in
+// words or numbers, at most MaxTitleLen.
+func CheckDocTitle(title string) error {
+	switch {
+	case strings.TrimSpace(title) == "":
+		return FieldErrorf(FieldTitle, "Thiếu trích yếu (tên) văn bản, ví dụ «%s».", TitleExample)
+	case !vn.HasLetterOrDigit(title):
+		return FieldErrorf(FieldTitle, "Trích yếu «%s» không có chữ hoặc số nào: hãy ghi tên văn bản bằng chữ, ví dụ «%s».", clip(title, 40), TitleExample)
+	case utf8.RuneCountInString(title) > MaxTitleLen:
+		return FieldErrorf(FieldTitle, "Trích yếu văn bản dài quá %d ký tự: hãy rút gọn, phần còn lại đưa vào tóm tắt.", MaxTitleLen)
+	}
+	return nil
+}
+
+// CheckDocIssuer bounds the issuing body's name.
+func CheckDocIssuer(issuer string) error {
+	if utf8.RuneCountInString(issuer) > MaxIssuerLen {
+		return FieldErrorf(FieldIssuer, "Tên cơ quan ban hành dài quá %d ký tự.", MaxIssuerLen)
+	}
+	return nil
+}
+
+// CheckDocSummary bounds a document's summary.
+func CheckDocSummary(summary string) error {
+	if n := utf8.RuneCountInString(summary); n > MaxSummaryLen {
+		return FieldErrorf(FieldSummary, "Tóm tắt dài quá %d ký tự (đồng chí gửi %d): hãy rút gọn, nội dung đầy đủ đưa vào toàn văn.", MaxSummaryLen, n)
+	}
+	return nil
+}
+
+// CheckIssuedOn refuses a day of issue still to come, read in Vietnam's
+// day of now.
+func CheckIssuedOn(on, now time.Time) error {
+	ty, tm, td := now.In(vietnam).Date()
+	if on.After(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) {
+		return FieldErrorf(FieldIssuedOn, "Ngày ban hành %s ở tương lai: hãy kiểm tra lại ngày.", on.Format("02/01/2006"))
 	}
 	return nil
 }

@@ -17,10 +17,16 @@ const (
 )
 
 // Error is an expected failure whose Message is shown to the user as is
-// (Vietnamese). Anything that is not an *Error is internal.
+// (Vietnamese). Anything that is not an *Error is internal. An input that
+// breaks a field's rule (fields.go) is CodeInvalid with the Field named and
+// a Message that says why and gives an example of a right value; Example,
+// when set, is a whole input written right (a quick form's model), which
+// the reply shows under the message.
 type Error struct {
 	Code    Code
+	Field   Field
 	Message string
+	Example string
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -41,6 +47,44 @@ var (
 // Errorf builds an expected error with a user-facing message.
 func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf builds the error of a field that breaks its rule: which
+// field, and a message that says why, with an example.
+func FieldErrorf(f Field, format string, args ...any) error {
+	return &Error{Code: CodeInvalid, Field: f, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithExample adds to an invalid-input error the whole input written right
+// (example), for the reply to show under its message; any other error is
+// returned as it is.
+func WithExample(err error, example string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInvalid || e.Message == "" {
+		return err
+	}
+	c := *e
+	c.Example = example
+	return &c
+}
+
+// ErrorField returns the field an invalid-input error names, "" when none.
+func ErrorField(err error) Field {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// ErrorExample returns the whole input written right that an error
+// carries (WithExample), "" when none.
+func ErrorExample(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Example
+	}
+	return ""
 }
 
 // ErrorCode returns the code of err, CodeInternal when it is not an *Error.

@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"sotay/storage/vn"
 )
 
 // Import results, one per row of a roster file.
@@ -45,6 +50,214 @@ type MemberInput struct {
 	// chuyển đi", "từ trần" or "thôi sinh hoạt"): the import makes an
 	// active member leave with this reason (Storage.LeaveMember).
 	Leave string
+}
+
+// Limits on a roster's texts, in characters.
+const (
+	MaxMemberNameLen = 100
+	MaxOrgNameLen    = 200
+	MaxEthnicityLen  = 50
+)
+
+// The fields of a roster's rows, as their reasons name them.
+const (
+	FieldGender    Field = "gender"
+	FieldBirthYear Field = "birth_year"
+	FieldEthnicity Field = "ethnicity"
+	FieldStatus    Field = "status"
+	FieldPhone     Field = "phone"
+	FieldFounded   Field = "founded_on"
+)
+
+// Validate checks an organisation row by its fields' rules: its code, name
+// and kind, and a parent code other than its own. What needs the clock (a
+// founding day not to come: CheckFoundedOn) or the stored tree (the parent
+// exists, is a đảng bộ, no cycle) is checked by the import.
+func (in OrgInput) Validate() error {
+	if err := CheckCode(FieldCode, "Mã tổ chức", in.Code); err != nil {
+		return err
+	}
+	if err := CheckName(FieldName, "Tên tổ chức", in.Name, MaxOrgNameLen); err != nil {
+		return err
+	}
+	if err := stored(string(in.Kind), readOrgKindCode, noOrgKind); err != nil {
+		return err
+	}
+	if in.ParentCode == "" {
+		return nil
+	}
+	if err := CheckCode(FieldParent, "Mã cấp trên", in.ParentCode); err != nil {
+		return err
+	}
+	return CheckParent(in.Code, in.ParentCode)
+}
+
+// Validate checks a member row by its fields' rules: code, name, the
+// organisation's code, gender, ethnicity, status and phone as stored. What
+// needs the clock (a birth year not to come: CheckBirthYear) or the stored
+// tree (the cell exists) is checked by the import.
+func (in MemberInput) Validate() error {
+	if err := CheckCode(FieldCode, "Mã đảng viên", in.Code); err != nil {
+		return err
+	}
+	if err := CheckName(FieldName, "Họ và tên", in.FullName, MaxMemberNameLen); err != nil {
+		return err
+	}
+	if err := CheckCode(FieldOrg, "Mã tổ chức", in.OrgCode); err != nil {
+		return err
+	}
+	if in.Gender != "" {
+		if err := stored(in.Gender, ReadGender, noGender); err != nil {
+			return err
+		}
+	}
+	if err := CheckEthnicity(in.Ethnicity); err != nil {
+		return err
+	}
+	if in.Status != "" && in.Status != StatusOfficial && in.Status != StatusProbationary {
+		return noStatus(in.Status)
+	}
+	if in.Phone != "" && NormalizePhone(in.Phone) != in.Phone {
+		return BadPhone(in.Phone)
+	}
+	return nil
+}
+
+// CheckName is the rule of a name (label names it, "Họ và tên"): given, at
+// most max characters, at least two, with a letter.
+func CheckName(f Field, label, s string, max int) error {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case s == "":
+		return FieldErrorf(f, "Thiếu %s", lowerFirst(label))
+	case n > max:
+		return FieldErrorf(f, "%s dài quá %d ký tự", label, max)
+	case n < 2:
+		return FieldErrorf(f, "%s %s quá ngắn: cần ít nhất 2 ký tự", label, quoted(s))
+	case !strings.ContainsFunc(s, unicode.IsLetter):
+		return FieldErrorf(f, "%s %s không hợp lệ: phải có chữ cái", label, quoted(s))
+	}
+	return nil
+}
+
+// CheckParent refuses an organisation that names itself as its parent.
+func CheckParent(code, parent string) error {
+	if parent != "" && parent == code {
+		return FieldErrorf(FieldParent, "Mã cấp trên %s trùng với chính mã tổ chức: để trống nếu đây là cấp cao nhất", code)
+	}
+	return nil
+}
+
+// CheckEthnicity bounds an ethnicity.
+func CheckEthnicity(s string) error {
+	if utf8.RuneCountInString(s) > MaxEthnicityLen {
+		return FieldErrorf(FieldEthnicity, "Dân tộc %s dài quá %d ký tự", quoted(s), MaxEthnicityLen)
+	}
+	return nil
+}
+
+// CheckBirthYear checks a birth year (0: not given) against thisYear.
+func CheckBirthYear(y, thisYear int) error {
+	if y != 0 && (y < 1900 || y > thisYear) {
+		return FieldErrorf(FieldBirthYear, "Năm sinh %d không hợp lệ: cần trong khoảng 1900–%d", y, thisYear)
+	}
+	return nil
+}
+
+// CheckFoundedOn refuses a founding day still to come.
+func CheckFoundedOn(on *time.Time, now time.Time) error {
+	if on != nil && on.After(now) {
+		return FieldErrorf(FieldFounded, "Ngày thành lập %s ở tương lai", quoted(on.Format("02/01/2006")))
+	}
+	return nil
+}
+
+// ReadGender reads a gender, written (Nam, Nữ, nu, male) or as stored;
+// blank is not given (""). "N" alone is refused: both start with it.
+func ReadGender(s string) (string, error) {
+	switch vn.Key(s) {
+	case "":
+		return "", nil
+	case "nam", "m", "male", "namgioi":
+		return GenderMale, nil
+	case "nu", "f", "female", "nugioi":
+		return GenderFemale, nil
+	case "n":
+		// Both Nam and Nữ start with N: guessing would be wrong half the time.
+		return "", FieldErrorf(FieldGender, "Giới tính %s không rõ là Nam hay Nữ: ghi đầy đủ Nam hoặc Nữ", quoted(s))
+	}
+	return "", noGender(s)
+}
+
+func noGender(s string) error {
+	return FieldErrorf(FieldGender, "Giới tính %s không hợp lệ: ghi Nam hoặc Nữ", quoted(s))
+}
+
+// Statuses of a member who left, as a roster writes them: the import makes
+// the member leave with the status as the reason (MemberInput.Leave).
+const (
+	LeftMovedAway = "đã chuyển đi"
+	LeftDied      = "từ trần"
+	LeftStopped   = "thôi sinh hoạt"
+)
+
+// ReadStatus reads a roster's status: chính thức or dự bị (status), or
+// one of the statuses of a member who left (leave, the reason to leave).
+// Blank is not given: it keeps what is stored, and a new member becomes
+// chính thức.
+func ReadStatus(s string) (status, leave string, err error) {
+	switch vn.Key(s) {
+	case "":
+		return "", "", nil
+	case "chinhthuc", "ct", "dangvienchinhthuc", "official":
+		return StatusOfficial, "", nil
+	case "dubi", "db", "dangviendubi", "probationary":
+		return StatusProbationary, "", nil
+	case "dachuyendi", "chuyendi":
+		return "", LeftMovedAway, nil
+	case "tutran", "datutran":
+		return "", LeftDied, nil
+	case "thoisinhhoat", "dathoisinhhoat":
+		return "", LeftStopped, nil
+	}
+	return "", "", noStatus(s)
+}
+
+func noStatus(s string) error {
+	return FieldErrorf(FieldStatus, "Trạng thái %s không hợp lệ: ghi \"chính thức\" hoặc \"dự bị\"; với đảng viên không còn sinh hoạt ghi \"đã chuyển đi\", \"từ trần\" hoặc \"thôi sinh hoạt\"", quoted(s))
+}
+
+// ReadOrgKind reads an organisation's kind: Đảng bộ (ĐB) or Chi bộ (CB),
+// or as stored.
+func ReadOrgKind(s string) (OrgKind, error) {
+	f := vn.Key(s)
+	switch {
+	case f == "":
+		return "", FieldErrorf(FieldKind, "Thiếu loại tổ chức: ghi \"Đảng bộ\" hoặc \"Chi bộ\"")
+	case f == "db" || strings.HasPrefix(f, "dangbo"):
+		return KindDangBo, nil
+	case f == "cb" || strings.HasPrefix(f, "chibo"):
+		return KindChiBo, nil
+	}
+	return "", noOrgKind(s)
+}
+
+func readOrgKindCode(s string) (string, error) {
+	k, err := ReadOrgKind(s)
+	return string(k), err
+}
+
+func noOrgKind(s string) error {
+	if s == "" {
+		_, err := ReadOrgKind(s)
+		return err
+	}
+	return FieldErrorf(FieldKind, "Loại tổ chức %s không hợp lệ: ghi \"Đảng bộ\" hoặc \"Chi bộ\"", quoted(s))
+}
+
+// BadPhone refuses a phone number that is not one (NormalizePhone).
+func BadPhone(s string) error {
+	return FieldErrorf(FieldPhone, "Số điện thoại %s không hợp lệ: cần 10 chữ số, ví dụ 0912 345 678", quoted(s))
 }
 
 // ImportRow reports what happened to one row; Reason is Vietnamese.
@@ -145,6 +358,12 @@ func (s *Storage) ImportOrgs(ctx context.Context, rows []OrgInput, rejected []Im
 	for _, r := range rejected {
 		rep.add(r)
 	}
+	rows = validRows(&rep, rows, func(r OrgInput) (int, string, error) {
+		if err := r.Validate(); err != nil {
+			return r.Line, r.Code, err
+		}
+		return r.Line, r.Code, CheckFoundedOn(r.FoundedOn, s.now())
+	})
 	err := s.importTx(ctx, opts, &rep, func(s *Storage) error {
 		var existing []Organisation
 		if err := s.sel(ctx, &existing, `SELECT `+orgColumns+` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id`); err != nil {
@@ -213,6 +432,23 @@ func (s *Storage) ImportOrgs(ctx context.Context, rows []OrgInput, rejected []Im
 		return nil
 	})
 	return rep, err
+}
+
+// validRows keeps the rows that pass check (their Validate, and the rules
+// that need the clock) and reports the others as rejected, with the reason
+// the rule gave: a row no parser refused (a caller that built it) is held
+// to the same rules as the roster's.
+func validRows[T any](rep *ImportReport, rows []T, check func(T) (line int, code string, err error)) []T {
+	var out []T
+	for _, r := range rows {
+		line, code, err := check(r)
+		if err == nil {
+			out = append(out, r)
+			continue
+		}
+		rep.add(ImportRow{Line: line, Code: code, Result: ImportRejected, Reason: ErrorMessage(err)})
+	}
+	return out
 }
 
 // treeRoot is the one organisation without a parent: the one stored, or

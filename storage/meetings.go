@@ -39,6 +39,19 @@ type MeetingNotice struct {
 	By       int64
 }
 
+// Validate checks a notice by its fields' rules (fields.go): a place and a
+// topic, each a text by CheckText. Its day is checked against today where
+// today is known (CheckNoticeDay).
+func (in MeetingNotice) Validate() error {
+	if in.StartsAt.IsZero() {
+		return FieldErrorf(FieldDate, "Thiếu ngày giờ họp, ví dụ 28/11/2026 lúc 19:30.")
+	}
+	if err := RequireText(FieldPlace, "Địa điểm", in.Place); err != nil {
+		return err
+	}
+	return RequireText(FieldTopic, "Nội dung", in.Topic)
+}
+
 // MeetingTally counts the answers to a meeting.
 type MeetingTally struct {
 	MeetingID int64 `db:"meeting_id"`
@@ -71,6 +84,9 @@ const meetingColumns = `mt.id, mt.org_id, o.name AS org_name, mt.starts_at, mt.p
 func (s *Storage) AnnounceMeeting(ctx context.Context, in MeetingNotice) (Meeting, []Member, error) {
 	var m Meeting
 	var ms []Member
+	if err := in.Validate(); err != nil {
+		return m, nil, err
+	}
 	err := s.WithTx(ctx, func(s *Storage) error {
 		var id int64
 		if err := s.get(ctx, &id, `INSERT INTO meetings (org_id, starts_at, place, topic, announced_by, created_at)
@@ -193,6 +209,9 @@ func (s *Storage) MeetingOn(ctx context.Context, orgID int64, from, to time.Time
 // absent answer stands, for questions asked before this was recorded). An
 // answer changed since, or a meeting already begun, takes no reason.
 func (s *Storage) AbsenceReason(ctx context.Context, meetingID, memberID int64, askedAt time.Time, reason string) error {
+	if err := CheckText(FieldReason, "Lý do vắng", reason); err != nil {
+		return err
+	}
 	return s.WithTx(ctx, func(s *Storage) error {
 		var row struct {
 			StartsAt   time.Time  `db:"starts_at"`

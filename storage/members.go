@@ -368,6 +368,12 @@ func (s *Storage) ImportMembers(ctx context.Context, rows []MemberInput, rejecte
 	for _, r := range rejected {
 		rep.add(r)
 	}
+	rows = validRows(&rep, rows, func(r MemberInput) (int, string, error) {
+		if err := r.Validate(); err != nil {
+			return r.Line, r.Code, err
+		}
+		return r.Line, r.Code, CheckBirthYear(r.BirthYear, s.now().Year())
+	})
 	err := s.importTx(ctx, opts, &rep, func(s *Storage) error {
 		type orgRow struct {
 			ID        int64      `db:"id"`

@@ -34,6 +34,15 @@ func (s *Storage) MarkStudiedOffline(ctx context.Context, assignmentID int64, by
 	return s.markOffline(ctx, t, by, meetingOn)
 }
 
+// CheckOfflineDay is the rule of the day members studied at their cell,
+// typed, pressed or given to the command line: it has come (now's day).
+func CheckOfflineDay(on, now time.Time) error {
+	if on.Format("2006-01-02") > now.Format("2006-01-02") {
+		return FieldErrorf(FieldDate, "Ngày sinh hoạt %s chưa tới: hãy chọn hôm nay hoặc một ngày đã qua.", on.Format("02/01/2006"))
+	}
+	return nil
+}
+
 func (s *Storage) markOffline(ctx context.Context, t StudyTarget, by OfflineBy, meetingOn time.Time) (bool, error) {
 	switch {
 	case t.State == AssignStudiedOffline:
@@ -46,8 +55,8 @@ func (s *Storage) markOffline(ctx context.Context, t StudyTarget, by OfflineBy, 
 		return false, Errorf(CodeConflict, "Đợt học tập văn bản %s đã kết thúc.", t.DocNumber)
 	}
 	now := s.now()
-	if meetingOn.Format("2006-01-02") > now.Format("2006-01-02") {
-		return false, Errorf(CodeInvalid, "Ngày sinh hoạt %s chưa tới: hãy chọn hôm nay hoặc một ngày đã qua.", meetingOn.Format("02/01/2006"))
+	if err := CheckOfflineDay(meetingOn, now); err != nil {
+		return false, err
 	}
 	_, err := s.exec(ctx, `UPDATE assignments SET offline_prev_state = state, state = 'studied_offline', studied_how = 'offline',
 		studied_at = $2, offline_by = $3, offline_by_member = $4, offline_at = $2, offline_meeting_on = $5, remind_on = NULL, updated_at = $2

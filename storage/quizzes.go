@@ -81,27 +81,82 @@ type Quiz struct {
 	ReplacedAt *time.Time    `db:"replaced_at"`
 }
 
-// ValidateQuiz checks a quiz before it is stored; the message names the
-// question (its number in the file is the caller's to add).
+// ValidateQuiz checks a quiz before it is stored: its number of questions,
+// and each question (QuizQuestion.Validate), named by its number.
 func ValidateQuiz(qs []QuizQuestion) error {
 	if len(qs) < MinQuizQuestions || len(qs) > MaxQuizQuestions {
 		return Errorf(CodeInvalid, "Bài kiểm tra cần từ %d đến %d câu hỏi; tệp có %d câu.", MinQuizQuestions, MaxQuizQuestions, len(qs))
 	}
 	for i, q := range qs {
-		if strings.TrimSpace(q.Question) == "" {
-			return Errorf(CodeInvalid, "Câu %d chưa có nội dung câu hỏi.", i+1)
+		if err := q.Validate(); err != nil {
+			return FieldErrorf(ErrorField(err), "Câu %d: %s.", i+1, ErrorMessage(err))
 		}
-		if len(q.Options) < 2 || len(q.Options) > 4 {
-			return Errorf(CodeInvalid, "Câu %d cần từ 2 đến 4 phương án (A–D).", i+1)
+	}
+	return nil
+}
+
+// The fields of a quiz's question.
+const (
+	FieldQuestion Field = "question"
+	FieldOptions  Field = "options"
+	FieldAnswer   Field = "answer"
+)
+
+// Validate checks one question by its fields' rules. The messages are
+// fragments of a list: the caller says where the question is ("Câu 2",
+// "dòng 3").
+func (q QuizQuestion) Validate() error {
+	if err := CheckQuizQuestion(q.Question); err != nil {
+		return err
+	}
+	if _, errs := QuizOptions(q.Options); len(errs) > 0 {
+		return errs[0]
+	}
+	return CheckQuizAnswer(q.Answer, len(q.Options))
+}
+
+// CheckQuizQuestion refuses a question with no text.
+func CheckQuizQuestion(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return FieldErrorf(FieldQuestion, "chưa có câu hỏi")
+	}
+	return nil
+}
+
+// QuizOptions reads a question's options as written A to D ("" blank): A
+// and B are needed, at most D, and none may follow a blank one. It returns
+// the options and everything wrong with them.
+func QuizOptions(cols []string) (opts []string, errs []error) {
+	if len(cols) > 4 {
+		return nil, []error{FieldErrorf(FieldOptions, "cần từ 2 đến 4 phương án (A–D)")}
+	}
+	gap := false
+	for i, o := range cols {
+		o = strings.TrimSpace(o)
+		switch {
+		case o == "" && i < 2:
+			errs = append(errs, FieldErrorf(FieldOptions, "thiếu phương án %c", 'A'+i))
+		case o == "":
+			gap = true
+		case gap:
+			errs = append(errs, FieldErrorf(FieldOptions, "phương án %c có nội dung nhưng phương án trước nó còn trống", 'A'+i))
+		default:
+			opts = append(opts, o)
 		}
-		for j, o := range q.Options {
-			if strings.TrimSpace(o) == "" {
-				return Errorf(CodeInvalid, "Câu %d: phương án %c còn trống.", i+1, 'A'+j)
-			}
-		}
-		if q.Answer < 0 || q.Answer >= len(q.Options) {
-			return Errorf(CodeInvalid, "Câu %d: đáp án phải là một trong các phương án đã ghi.", i+1)
-		}
+	}
+	if len(cols) < 2 {
+		errs = append(errs, FieldErrorf(FieldOptions, "cần từ 2 đến 4 phương án (A–D)"))
+	}
+	return opts, errs
+}
+
+// CheckQuizAnswer checks the right option's index against the n options.
+func CheckQuizAnswer(answer, n int) error {
+	switch {
+	case answer < 0:
+		return FieldErrorf(FieldAnswer, "đáp án phải là một trong các phương án đã ghi")
+	case answer >= n:
+		return FieldErrorf(FieldAnswer, "đáp án %c trỏ vào phương án còn trống", 'A'+answer)
 	}
 	return nil
 }

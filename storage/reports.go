@@ -91,6 +91,59 @@ type SupervisionInput struct {
 	By              int64
 }
 
+// Validate checks a meeting report by its fields' rules (fields.go): the
+// kind as stored, present and total, and the texts. Its day is checked
+// against today where today is known (CheckReportDay); what storage alone
+// knows (a second regular meeting in a month) is checked as it is stored.
+func (in MeetingInput) Validate() error {
+	if err := stored(in.Kind, ReadMeetingKind, noMeetingKind); err != nil {
+		return err
+	}
+	if err := CheckAttendance(in.Present, in.Total, true); err != nil {
+		return err
+	}
+	if err := CheckText(FieldTopic, "Nội dung sinh hoạt", in.Topic); err != nil {
+		return err
+	}
+	return CheckText(FieldAbsent, "Phần vắng mặt", in.AbsentReasons)
+}
+
+// Validate checks an inspection or supervision report by its fields'
+// rules (fields.go); a Body left empty is the committee's.
+func (in SupervisionInput) Validate() error {
+	if err := stored(in.Kind, ReadSupervisionKind, noSupervisionKind); err != nil {
+		return err
+	}
+	if in.Body != "" {
+		if err := stored(in.Body, ReadBody, noBody); err != nil {
+			return err
+		}
+	}
+	if err := CheckCount(FieldOrgs, in.OrgsExamined); err != nil {
+		return err
+	}
+	if err := CheckCount(FieldMembers, in.MembersExamined); err != nil {
+		return err
+	}
+	if err := CheckViolations(in.Violations); err != nil {
+		return err
+	}
+	if err := CheckText(FieldContent, "Nội dung", in.Content); err != nil {
+		return err
+	}
+	return CheckText(FieldMeasures, "Biện pháp đã thực hiện", in.Measures)
+}
+
+// stored checks a code as stored by the rule that reads its field (read):
+// it must read as itself, as a button's code does (words such as "thường
+// kỳ" are for people, not for storage); refuse is the field's refusal.
+func stored(code string, read func(string) (string, error), refuse func(string) error) error {
+	if k, _ := read(code); k == "" || k != code {
+		return refuse(code)
+	}
+	return nil
+}
+
 // reportHead is what every report shares.
 type reportHead struct {
 	ID             int64      `db:"id"`
@@ -159,11 +212,8 @@ func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(),
 // of it with Change ChangeReplaced).
 func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (MeetingReport, error) {
 	var out MeetingReport
-	if in.Kind != MeetingRegular && in.Kind != MeetingTopical {
-		return out, Errorf(CodeInvalid, "Loại sinh hoạt %q không có.", in.Kind)
-	}
-	if in.Present < 0 || in.Total < in.Present {
-		return out, Errorf(CodeInvalid, "Số có mặt (%d) không được lớn hơn tổng số (%d).", in.Present, in.Total)
+	if err := in.Validate(); err != nil {
+		return out, err
 	}
 	var regular *time.Time
 	if in.Kind == MeetingRegular {
@@ -191,17 +241,11 @@ func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (Meeti
 // a new version of one.
 func (s *Storage) SaveSupervisionReport(ctx context.Context, in SupervisionInput) (SupervisionReport, error) {
 	var out SupervisionReport
-	if in.Kind != SupervisionInspection && in.Kind != SupervisionMonitoring {
-		return out, Errorf(CodeInvalid, "Loại %q không có: kiểm tra hoặc giám sát.", in.Kind)
+	if err := in.Validate(); err != nil {
+		return out, err
 	}
 	if in.Body == "" {
 		in.Body = BodyCommittee
-	}
-	if in.Body != BodyCommittee && in.Body != BodyCommission {
-		return out, Errorf(CodeInvalid, "Chủ thể %q không có.", in.Body)
-	}
-	if in.OrgsExamined < 0 || in.MembersExamined < 0 || in.Violations < 0 {
-		return out, Errorf(CodeInvalid, "Số lượng không được âm.")
 	}
 	err := s.WithTx(ctx, func(s *Storage) error {
 		id, version, err := s.nextVersion(ctx, ReportSupervision, in.ReportID, in.OrgID, nil, in.HeldOn)
@@ -418,6 +462,9 @@ func (s *Storage) ReportByID(ctx context.Context, id int64) (ReportInfo, error) 
 // ReviewReport marks a report reviewed (comment "") or returns it with a
 // comment for the reporter to correct.
 func (s *Storage) ReviewReport(ctx context.Context, id, by int64, comment string) error {
+	if err := CheckText(FieldComment, "Ý kiến", comment); err != nil {
+		return err
+	}
 	state := ReportReviewed
 	if comment != "" {
 		state = ReportReturned

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,21 @@ func TestMeetingReportVersions(t *testing.T) {
 		_, err := s.SaveMeetingReport(ctx, storage.MeetingInput{OrgID: e.orgs["CB2"], Kind: storage.MeetingTopical, HeldOn: nov, Present: 3, Total: 2})
 		if storage.ErrorCode(err) != storage.CodeInvalid {
 			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("TextsByTheirRuleRefused", func(t *testing.T) {
+		// Storage validates what it is given, whichever way it came in.
+		_, err := s.SaveMeetingReport(ctx, storage.MeetingInput{OrgID: e.orgs["CB2"], Kind: storage.MeetingTopical, HeldOn: nov, Present: 1, Total: 2, Topic: "🎉🎉"})
+		if storage.ErrorCode(err) != storage.CodeInvalid || !strings.Contains(storage.ErrorMessage(err), "không có chữ hoặc số nào") {
+			t.Fatalf("meeting: err = %v", err)
+		}
+		_, err = s.SaveSupervisionReport(ctx, storage.SupervisionInput{OrgID: e.orgs["CB2"], Kind: storage.SupervisionInspection, HeldOn: nov,
+			Content: strings.Repeat("a", storage.MaxText+1)})
+		if storage.ErrorCode(err) != storage.CodeInvalid || !strings.Contains(storage.ErrorMessage(err), "dài quá") {
+			t.Fatalf("supervision: err = %v", err)
+		}
+		if reps, err := s.MeetingReports(ctx, storage.ReportFilter{Roots: []int64{e.orgs["CB2"]}}); err != nil || len(reps) != 0 {
+			t.Fatalf("stored: %+v %v", reps, err)
 		}
 	})
 	t.Run("ReviewAndCorrectionResubmits", func(t *testing.T) {

@@ -137,6 +137,28 @@ func TestImportOrgs(t *testing.T) {
 	})
 }
 
+// Organisation rows built without the roster parser meet its rules too.
+func TestImportOrgsHoldsRowsToTheRosterRules(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	MustImportOrgs(t, s)
+	later := time.Now().AddDate(0, 1, 0)
+	rep, err := s.ImportOrgs(ctx, []storage.OrgInput{
+		{Line: 2, Code: "CB/7", Name: "Chi bộ bảy", Kind: storage.KindChiBo, ParentCode: "ROOT"},
+		{Line: 3, Code: "CB8", Name: "Chi bộ tám", Kind: "to_dang", ParentCode: "ROOT"},
+		{Line: 4, Code: "CB9", Name: "Chi bộ chín", Kind: storage.KindChiBo, ParentCode: "CB9"},
+		{Line: 5, Code: "CB10", Name: "Chi bộ mười", Kind: storage.KindChiBo, ParentCode: "ROOT", FoundedOn: &later},
+	}, nil, storage.ImportOptions{})
+	if err != nil || rep.Written || rep.Rejected != 3 {
+		t.Fatalf("got %+v %v", rep, err)
+	}
+	for i, want := range []string{`Loại tổ chức "to_dang" không hợp lệ`, "trùng với chính mã tổ chức", "ở tương lai"} {
+		if r := rep.Rows[i+1]; r.Result != storage.ImportRejected || !strings.Contains(r.Reason, want) {
+			t.Errorf("row %d: %+v, want %q", r.Line, r, want)
+		}
+	}
+}
+
 func TestImportOrgsOneRootPerFile(t *testing.T) {
 	ctx := context.Background()
 	s := storagetest.New(t)
@@ -226,6 +248,27 @@ func TestImportMembers(t *testing.T) {
 		}
 		if _, err := s.Member(ctx, "DV100"); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("DV100 written: %v", err)
+		}
+	})
+	t.Run("RowsTheRosterRefusesRejected", func(t *testing.T) {
+		// Rows built without the roster parser meet its rules here.
+		in := []storage.MemberInput{
+			{Line: 2, Code: "DV200", FullName: "Mới Một", OrgCode: "CB1"},
+			{Line: 3, Code: "DV 201", FullName: "Mới Hai", OrgCode: "CB1"},
+			{Line: 4, Code: "DV202", FullName: "A", OrgCode: "CB1"},
+			{Line: 5, Code: "DV203", FullName: "Mới Bốn", OrgCode: "CB1", BirthYear: time.Now().Year() + 1},
+		}
+		rep, err := s.ImportMembers(ctx, in, nil, storage.ImportOptions{SkipInvalid: true})
+		if err != nil || !rep.Written || rep.Created != 1 || rep.Rejected != 3 {
+			t.Fatalf("got %+v %v", rep, err)
+		}
+		for i, want := range []string{`Mã đảng viên "DV 201" không hợp lệ`, `Họ và tên "A" quá ngắn`, "Năm sinh"} {
+			if r := rep.Rows[i+1]; r.Result != storage.ImportRejected || !strings.Contains(r.Reason, want) {
+				t.Errorf("row %d: %+v, want %q", r.Line, r, want)
+			}
+		}
+		if _, err := s.Member(ctx, "DV202"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("DV202 written: %v", err)
 		}
 	})
 }

@@ -16,7 +16,6 @@ import (
 
 	"sotay/bot"
 	"sotay/handlers"
-	"sotay/handlers/quickform"
 	"sotay/handlers/report"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -82,11 +81,11 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 	if len(codes) == 0 {
 		return errors.New("thiếu --to: hãy ghi mã tổ chức nhận, ví dụ --to BINHLU (cả Đảng bộ) hoặc --to CB01,CB02")
 	}
-	if a.remindDays < 0 || a.remindDays > storage.MaxRemindDays {
-		return fmt.Errorf("--remind-days %d không hợp lệ: hãy ghi số ngày nhắc trước hạn từ 0 đến %d, ví dụ --remind-days 3", a.remindDays, storage.MaxRemindDays)
+	if err := storage.CheckRemindDays(a.remindDays); err != nil {
+		return fmt.Errorf("--remind-days %d không hợp lệ: %s", a.remindDays, storage.ErrorMessage(err))
 	}
-	if a.pass < 1 || a.pass > 100 {
-		return fmt.Errorf("--pass %d không hợp lệ: điểm đạt là phần trăm số câu đúng, từ 1 đến 100, ví dụ --pass 80", a.pass)
+	if err := storage.CheckPassPercent(a.pass); err != nil {
+		return fmt.Errorf("--pass %d không hợp lệ: %s", a.pass, storage.ErrorMessage(err))
 	}
 	var dueOn *time.Time
 	if a.due != "" {
@@ -184,8 +183,8 @@ func parseDue(s string, now time.Time) (time.Time, error) {
 	if err != nil {
 		return d, fmt.Errorf("--due %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --due 30/11/2026", strings.TrimSpace(s))
 	}
-	if err := quickform.CheckDueDay(d, now); err != nil {
-		return d, fmt.Errorf("--due: %w", err)
+	if err := storage.CheckDueDay(d, now); err != nil {
+		return d, fmt.Errorf("--due: %s", storage.ErrorMessage(err))
 	}
 	return d, nil
 }

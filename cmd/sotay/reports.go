@@ -85,7 +85,7 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 	if err != nil {
 		return err
 	}
-	if to.Before(from) {
+	if storage.CheckPeriod(from, to) != nil {
 		return fmt.Errorf("--to %s trước --from %s: hãy đổi chỗ hai ngày", vn.FormatDate(to), vn.FormatDate(from))
 	}
 	return c.withStorage(ctx, func(s *storage.Storage) error {

@@ -191,7 +191,7 @@ func (f statsFlags) period(now time.Time, example string) (from, to time.Time, e
 			return
 		}
 	}
-	if to.Before(from) {
+	if storage.CheckPeriod(from, to) != nil {
 		return from, to, fmt.Errorf("--to %s trước --from %s: hãy đổi chỗ hai ngày", vn.FormatDate(to), vn.FormatDate(from))
 	}
 	return from, to, nil

@@ -76,8 +76,8 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 		if on, err = vn.ParseDate(a.on, now); err != nil {
 			return fmt.Errorf("--on %q không phải ngày: hãy ghi DD/MM/YYYY, ví dụ --on 15/11/2026", a.on)
 		}
-		if on.Format("20060102") > now.Format("20060102") {
-			return fmt.Errorf("--on %s chưa tới: ngày sinh hoạt phải là hôm nay hoặc đã qua", vn.FormatDate(on))
+		if err := storage.CheckOfflineDay(on, now); err != nil {
+			return fmt.Errorf("--on: %s", storage.ErrorMessage(err))
 		}
 	}
 	return c.withDocument(ctx, a.doc, a.issuer, func(s *storage.Storage, d storage.Document) error {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/storage"
 	"sotay/storage/vn"
 )
 
@@ -34,9 +35,9 @@ func (n Notice) Missing() Field {
 	case !n.HasDate:
 		return FieldDate
 	case !n.HasTime:
-		return "time"
+		return FieldTime
 	case n.Place == "":
-		return "place"
+		return FieldPlace
 	case n.Topic == "":
 		return FieldTopic
 	}
@@ -53,7 +54,7 @@ func ParseTime(f string) (hour, minute int, err error) {
 	k := vn.Fold(f)
 	p := timeShape.FindStringSubmatch(k)
 	if p == nil {
-		return 0, 0, fail(FieldTime, "Không đọc được giờ họp «%s»: %s.", f, timeHow)
+		return 0, 0, fail(FieldTime, "Không đọc được giờ họp «%s»: %s.", f, storage.TimeHow)
 	}
 	hour, _ = strconv.Atoi(p[1])
 	if p[2] != "" {
@@ -62,7 +63,7 @@ func ParseTime(f string) (hour, minute int, err error) {
 	if (p[3] == "chieu" || p[3] == "toi") && hour < 12 {
 		hour += 12
 	}
-	if err := CheckTime(hour, minute); err != nil {
+	if err := storage.CheckTime(hour, minute); err != nil {
 		return 0, 0, err
 	}
 	return hour, minute, nil
@@ -87,7 +88,7 @@ func ParseNotice(form string, today time.Time) (Notice, error) {
 			case err != nil:
 				return n, fail(FieldDate, "Không đọc được ngày họp «%s». Đồng chí ghi ngày/tháng/năm, ví dụ %s, hoặc «ngày mai».", f, vn.FormatDate(day.AddDate(0, 0, 3)))
 			}
-			if err := CheckNoticeDay(t, today); err != nil {
+			if err := storage.CheckNoticeDay(t, today); err != nil {
 				return n, err
 			}
 			n.Date, n.HasDate = t, true
@@ -98,7 +99,7 @@ func ParseNotice(form string, today time.Time) (Notice, error) {
 			}
 			n.Hour, n.Minute, n.HasTime = h, m, true
 		case n.Place == "":
-			if err := addText(&n.Place, "place", "Địa điểm", f); err != nil {
+			if err := addText(&n.Place, FieldPlace, "Địa điểm", f); err != nil {
 				return n, err
 			}
 		default:

@@ -5,59 +5,58 @@
 // its members and who may report are checked by the caller. A field that
 // is wrong is an *Error naming the field, why, and the right form; a field
 // left out is reported by Missing, so that the caller can ask for it.
-// Each field's rule is one function (check.go) that the dialogs call too,
-// on a typed answer and on the value a button carries.
+// The parsers keep no rule of their own: each field's rule is one function
+// in storage (storage/fields.go), which they call on what they read, as the
+// dialogs do on a typed answer or a pressed value, and as the inputs'
+// Validate does before anything is stored.
 package quickform
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
+	"sotay/storage"
 	"sotay/storage/vn"
 )
 
-// Field names a field of a form.
-type Field string
+// Field names a field of a form: storage's fields, whose rules
+// (storage/fields.go) the parsers call on what they read.
+type Field = storage.Field
 
 // The fields, as the dialogs name their steps.
 const (
-	FieldNone       Field = ""
-	FieldOrg        Field = "org"
-	FieldDate       Field = "date"
-	FieldKind       Field = "kind"
-	FieldAttendance Field = "attendance"
-	FieldTopic      Field = "topic"
-	FieldAbsent     Field = "absent"
-	FieldBody       Field = "body"
-	FieldOrgs       Field = "orgs"
-	FieldMembers    Field = "members"
-	FieldContent    Field = "content"
-	FieldConclusion Field = "conclusion"
-	FieldMeasures   Field = "measures"
+	FieldNone       = storage.FieldNone
+	FieldOrg        = storage.FieldOrg
+	FieldDate       = storage.FieldDate
+	FieldKind       = storage.FieldKind
+	FieldAttendance = storage.FieldAttendance
+	FieldTopic      = storage.FieldTopic
+	FieldAbsent     = storage.FieldAbsent
+	FieldBody       = storage.FieldBody
+	FieldOrgs       = storage.FieldOrgs
+	FieldMembers    = storage.FieldMembers
+	FieldContent    = storage.FieldContent
+	FieldConclusion = storage.FieldConclusion
+	FieldMeasures   = storage.FieldMeasures
+	FieldTime       = storage.FieldTime
+	FieldPlace      = storage.FieldPlace
 )
 
-// Error is a field that cannot be taken; Message is Vietnamese and says
-// which field, why, and an example.
-type Error struct {
-	Field   Field
-	Message string
-}
+// Error is a field that cannot be taken: storage's one error type, with
+// CodeInvalid, the Field, and a Vietnamese Message that says why, with an
+// example.
+type Error = storage.Error
 
-func (e *Error) Error() string { return e.Message }
+func fail(f Field, format string, args ...any) error { return storage.FieldErrorf(f, format, args...) }
 
-func fail(f Field, format string, args ...any) error {
-	return &Error{Field: f, Message: fmt.Sprintf(format, args...)}
-}
-
-// Limits on what a person can mean.
+// Limits on what a person can mean (storage's).
 const (
-	MaxCount = 100000 // members or organisations in one report
-	MaxText  = 1000   // characters of a topic, content or measures
+	MaxCount = storage.MaxCount
+	MaxText  = storage.MaxText
 )
 
 // Meeting is a parsed /sinhhoat form. Has* say which fields were given.
@@ -162,7 +161,6 @@ func splitForm(form string) (code string, fields []string) {
 
 var (
 	dateShape = regexp.MustCompile(`^(ngay\s*)?\d{1,4}\s*[/.-]\s*\d{1,2}(\s*[/.-]\s*\d+)?$`)
-	codeShape = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,31}$`)
 	numShape  = regexp.MustCompile(`^[-−]?\s*\d+`)
 	attShape  = regexp.MustCompile(`^(co mat|hien dien|tham du|du)?\s*:?\s*([-−]?\d+)\s*(?:/\s*([-−]?\d+))?\s*(dang vien|dv|d/v|nguoi|dong chi|d/c)?\s*(co mat)?$`)
 	countRe   = regexp.MustCompile(`^([-−]?\d+)\s*(.*)$`)
@@ -196,14 +194,17 @@ func readDate(f string, today time.Time) (time.Time, error) {
 	case err != nil:
 		return t, fail(FieldDate, "Không đọc được ngày «%s». Đồng chí ghi ngày/tháng/năm, ví dụ 15/11/2026, 15/11, hoặc «hôm nay», «hôm qua».", f)
 	}
-	return t, CheckReportDay(t, today)
+	return t, storage.CheckReportDay(t, today)
 }
 
 // OrgCodeShaped reports whether the first field of a form is an
-// organisation's code rather than a date or a kind: a short ASCII word
-// with a digit or in capitals ("CB01", "NAHIEN").
+// organisation's code rather than a date or a kind: a code (storage.IsCode,
+// the roster's rule) that starts with a letter, with a digit or in
+// capitals ("CB01", "NAHIEN", "CB/01"). One that starts with a digit is
+// taken by the organisation that has it (the handlers look it up), not by
+// its shape, which a count shares.
 func OrgCodeShaped(f string) bool {
-	if !codeShape.MatchString(f) || isDate(f) {
+	if !storage.IsCode(f) || !unicode.IsLetter(rune(f[0])) || isDate(f) {
 		return false
 	}
 	k := vn.Key(f)
@@ -213,33 +214,24 @@ func OrgCodeShaped(f string) bool {
 	return strings.ContainsAny(f, "0123456789") || strings.ToUpper(f) == f
 }
 
-// meetingKind is the meeting kind a field names, "" when none: the rule of
-// ReadMeetingKind, and how a form finds its kind field.
+// meetingKind is the meeting kind a field names, "" when none: how a form
+// finds its kind field, by the field's rule (storage.ReadMeetingKind).
 func meetingKind(s string) string {
-	k := vn.Key(s)
-	k = strings.TrimPrefix(k, "sinhhoat")
-	k = strings.TrimPrefix(k, "chibo")
-	switch k {
-	case "thuongky", "thuongki", "dinhky", "dinhki", "hangthang":
-		return "thuong_ky"
-	case "chuyende":
-		return "chuyen_de"
-	}
-	return ""
+	k, _ := storage.ReadMeetingKind(s)
+	return k
 }
 
 // supervisionKind is the supervision kind a field names, "" when none (see
 // meetingKind).
 func supervisionKind(s string) string {
-	k := vn.Key(s)
-	k = strings.TrimPrefix(k, "cuoc")
-	switch k {
-	case "kiemtra":
-		return "kiem_tra"
-	case "giamsat":
-		return "giam_sat"
-	}
-	return ""
+	k, _ := storage.ReadSupervisionKind(s)
+	return k
+}
+
+// bodyOf is the body a field names, "" when none.
+func bodyOf(s string) string {
+	b, _ := storage.ReadBody(s)
+	return b
 }
 
 func words(s string) int { return len(strings.Fields(s)) }
@@ -256,32 +248,11 @@ func number(s string) (int, bool) {
 	return n, err == nil
 }
 
-// textExamples show a free-text field written right.
-var textExamples = map[Field]string{
-	FieldTopic:    "Quán triệt Kết luận 21-KL/TW",
-	FieldAbsent:   "Lò Văn Minh (ốm)",
-	FieldContent:  "Việc thực hiện quy chế làm việc",
-	FieldMeasures: "Nhắc nhở, yêu cầu khắc phục",
-	"place":       "Nhà văn hóa bản",
-}
-
-// text checks a free-text field: its length, and that it says something
-// in words or numbers (vn.HasLetterOrDigit), not only emoji or marks.
-func text(f Field, label, s string) (string, error) {
-	if utf8.RuneCountInString(s) > MaxText {
-		return "", fail(f, "%s dài quá %d ký tự: đồng chí viết gọn lại.", label, MaxText)
-	}
-	if s != "" && !vn.HasLetterOrDigit(s) {
-		return "", fail(f, "%s «%s» không có chữ hoặc số nào: đồng chí ghi bằng chữ, ví dụ «%s».", label, s, textExamples[f])
-	}
-	return s, nil
-}
-
 // addText appends s to the text *dst, refusing a text over MaxText
 // (label names it in the message).
 func addText(dst *string, f Field, label, s string) error {
-	t, err := text(f, label, appendText(*dst, s))
-	if err != nil {
+	t := appendText(*dst, s)
+	if err := storage.CheckText(f, label, t); err != nil {
 		return err
 	}
 	*dst = t
@@ -322,7 +293,7 @@ func ParseMeeting(form string, today time.Time) (Meeting, error) {
 				return m, err
 			}
 		case m.Kind == "" && !m.HasPresent && m.Topic == "" && words(k) <= 2 && !hasDigit(k):
-			_, err := ReadMeetingKind(f) // not a kind: its error
+			_, err := storage.ReadMeetingKind(f) // not a kind: its error
 			return m, err
 		case isDate(f):
 			return m, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày họp, ở trường đầu tiên.", f)
@@ -346,19 +317,19 @@ func firstWord(s string) string {
 func readAttendance(m *Meeting, f, k string) error {
 	p := attShape.FindStringSubmatch(k)
 	if p == nil {
-		return fail(FieldAttendance, "Không đọc được số đảng viên có mặt «%s»: %s.", f, attendanceHow)
+		return fail(FieldAttendance, "Không đọc được số đảng viên có mặt «%s»: %s.", f, storage.AttendanceHow)
 	}
 	present, ok := number(p[2])
 	if !ok {
-		return fail(FieldAttendance, "Số có mặt «%s» không phải là số: %s.", f, attendanceHow)
+		return fail(FieldAttendance, "Số có mặt «%s» không phải là số: %s.", f, storage.AttendanceHow)
 	}
 	total, hasTotal := 0, p[3] != ""
 	if hasTotal {
 		if total, ok = number(p[3]); !ok {
-			return fail(FieldAttendance, "Tổng số «%s» không phải là số: %s.", f, attendanceHow)
+			return fail(FieldAttendance, "Tổng số «%s» không phải là số: %s.", f, storage.AttendanceHow)
 		}
 	}
-	if err := CheckAttendance(present, total, hasTotal); err != nil {
+	if err := storage.CheckAttendance(present, total, hasTotal); err != nil {
 		return err
 	}
 	m.Present, m.HasPresent = present, true

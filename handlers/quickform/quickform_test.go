@@ -297,6 +297,10 @@ func TestOrgCodeShaped(t *testing.T) {
 	for in, want := range map[string]bool{
 		"CB01": true, "cb01": true, "NAHIEN": true, "ROOT": true,
 		"UBKT": false, "thuong ky": false, "15/11": false, "KIEMTRA": false, "hom nay": false, "Nội dung": false,
+		// Codes by the roster's rule (storage.IsCode): "/" is in one; a
+		// leading digit is a count's shape, taken only by an organisation
+		// that has the code (the handlers look it up).
+		"CB/04": true, "DB1/CB2": true, "01": false, "2tc": false, "CB 01": false, "CB01đ": false,
 	} {
 		if got := quickform.OrgCodeShaped(in); got != want {
 			t.Errorf("OrgCodeShaped(%q) = %v, want %v", in, got, want)

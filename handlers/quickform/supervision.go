@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/storage"
 	"sotay/storage/vn"
 )
 
@@ -40,7 +41,7 @@ func ParseSupervision(form string, today time.Time) (Supervision, error) {
 				return s, err
 			}
 		case s.Kind == "" && !s.HasOrgs && !s.HasMembers && s.Content == "" && words(k) <= 2 && !hasDigit(k):
-			_, err := ReadSupervisionKind(f) // not a kind: its error
+			_, err := storage.ReadSupervisionKind(f) // not a kind: its error
 			return s, err
 		case isDate(f):
 			return s, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày, ở trường đầu tiên.", f)
@@ -83,25 +84,23 @@ func isConclusion(k string) bool {
 	return strings.HasSuffix(k, "vi pham") || k == "kvp"
 }
 
-const conclusionHow = "đồng chí ghi «không vi phạm» hoặc «có N vi phạm», ví dụ có 2 vi phạm"
-
 func readConclusion(s *Supervision, f, k string) error {
 	switch k {
 	case "khong vi pham", "khong co vi pham", "kvp", "chua phat hien vi pham", "khong phat hien vi pham", "ket luan khong vi pham":
 		s.Violations, s.HasConclusion = 0, true
 		return nil
 	case "co vi pham", "phat hien vi pham", "vi pham":
-		return fail(FieldConclusion, "Kết luận «%s» chưa ghi số vi phạm: %s.", f, conclusionHow)
+		return fail(FieldConclusion, "Kết luận «%s» chưa ghi số vi phạm: %s.", f, storage.ConclusionHow)
 	}
 	p := violRe.FindStringSubmatch(strings.TrimPrefix(k, "ket luan "))
 	if p == nil {
-		return fail(FieldConclusion, "Không đọc được kết luận «%s»: %s.", f, conclusionHow)
+		return fail(FieldConclusion, "Không đọc được kết luận «%s»: %s.", f, storage.ConclusionHow)
 	}
 	n, ok := number(p[1])
 	if !ok {
-		return fail(FieldConclusion, "Không đọc được số vi phạm «%s»: %s.", f, conclusionHow)
+		return fail(FieldConclusion, "Không đọc được số vi phạm «%s»: %s.", f, storage.ConclusionHow)
 	}
-	if err := CheckViolations(n); err != nil {
+	if err := storage.CheckViolations(n); err != nil {
 		return err
 	}
 	s.Violations, s.HasConclusion = n, true
@@ -139,22 +138,22 @@ func readCount(s *Supervision, f, k string) error {
 			field = FieldMembers
 		}
 	case field == FieldNone:
-		return fail(FieldOrgs, "Không đọc được «%s»: %s.", f, countHow)
+		return fail(FieldOrgs, "Không đọc được «%s»: %s.", f, storage.CountHow)
 	case !ok:
-		return fail(field, "Không đọc được số «%s»: %s.", f, countHow)
+		return fail(field, "Không đọc được số «%s»: %s.", f, storage.CountHow)
 	}
-	if err := CheckCount(field, n); err != nil {
+	if err := storage.CheckCount(field, n); err != nil {
 		return err
 	}
 	if field == FieldOrgs {
 		if s.HasOrgs {
-			return fail(FieldOrgs, "Báo cáo ghi số tổ chức hai lần («%s»): %s.", f, countHow)
+			return fail(FieldOrgs, "Báo cáo ghi số tổ chức hai lần («%s»): %s.", f, storage.CountHow)
 		}
 		s.Orgs, s.HasOrgs = n, true
 		return nil
 	}
 	if s.HasMembers {
-		return fail(FieldMembers, "Báo cáo ghi số đảng viên hai lần («%s»): %s.", f, countHow)
+		return fail(FieldMembers, "Báo cáo ghi số đảng viên hai lần («%s»): %s.", f, storage.CountHow)
 	}
 	s.Members, s.HasMembers = n, true
 	return nil

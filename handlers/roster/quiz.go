@@ -34,23 +34,15 @@ func ParseQuiz(r io.Reader, name string) ([]storage.QuizQuestion, error) {
 	err := readTable(r, name, quizSchema, func(rec record, h header) error {
 		var why rejects
 		q := storage.QuizQuestion{Question: h.text(rec, "question"), Explanation: h.text(rec, "explanation")}
-		if q.Question == "" {
-			why.add("chưa có câu hỏi")
+		why.check(storage.CheckQuizQuestion(q.Question))
+		var cols []string
+		for _, l := range []string{"a", "b", "c", "d"} {
+			cols = append(cols, h.text(rec, l))
 		}
-		letters := []string{"a", "b", "c", "d"}
-		gap := false
-		for i, l := range letters {
-			o := h.text(rec, l)
-			switch {
-			case o == "" && i < 2:
-				why.add("thiếu phương án %s", strings.ToUpper(l))
-			case o == "":
-				gap = true
-			case gap:
-				why.add("phương án %s có nội dung nhưng phương án trước nó còn trống", strings.ToUpper(l))
-			default:
-				q.Options = append(q.Options, o)
-			}
+		var errs []error
+		q.Options, errs = storage.QuizOptions(cols)
+		for _, err := range errs {
+			why.check(err)
 		}
 		ans := strings.ToUpper(vn.Key(h.get(rec, "answer")))
 		ans = strings.TrimPrefix(strings.TrimPrefix(ans, "PHUONGAN"), "DAPAN")
@@ -59,9 +51,7 @@ func ParseQuiz(r io.Reader, name string) ([]storage.QuizQuestion, error) {
 			why.add("thiếu đáp án (ghi A, B, C hoặc D)")
 		case len(ans) != 1 || ans[0] < 'A' || ans[0] > 'D':
 			why.add("đáp án %q không phải A, B, C hoặc D", h.get(rec, "answer"))
-		case int(ans[0]-'A') >= len(q.Options):
-			why.add("đáp án %s trỏ vào phương án còn trống", ans)
-		default:
+		case !why.check(storage.CheckQuizAnswer(int(ans[0]-'A'), len(q.Options))):
 			q.Answer = int(ans[0] - 'A')
 		}
 		if len(why) > 0 {

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -76,6 +75,15 @@ type rejects []string
 
 func (r *rejects) add(format string, args ...any) { *r = append(*r, fmt.Sprintf(format, args...)) }
 
+// check adds the message of a field's rule that refused (err, from
+// storage), and reports whether it did.
+func (r *rejects) check(err error) bool {
+	if err != nil {
+		r.add("%s", storage.ErrorMessage(err))
+	}
+	return err != nil
+}
+
 func (r rejects) row(line int, code string) storage.ImportRow {
 	return storage.ImportRow{Line: line, Code: code, Result: storage.ImportRejected, Reason: strings.Join(r, "; ")}
 }
@@ -87,15 +95,13 @@ func (p Parser) ParseMembers(r io.Reader, name string) ([]storage.MemberInput, [
 	seen := firstLines{}
 	return parseRows(r, name, memberSchema, func(rec record, h header, bad *rejects) (storage.MemberInput, string) {
 		m := storage.MemberInput{Line: rec.line}
-		m.Code = checkCode(bad, h.get(rec, "code"), "Mã đảng viên", "mã đảng viên")
+		m.Code = checkCode(bad, storage.FieldCode, h.get(rec, "code"), "Mã đảng viên")
 		seen.check(bad, "Mã đảng viên", m.Code, rec.line)
-		m.FullName = checkName(bad, h.get(rec, "full_name"), "Họ và tên", "họ và tên", 100)
-		m.OrgCode = checkCode(bad, h.get(rec, "org_code"), "Mã tổ chức", "mã tổ chức")
+		m.FullName = checkName(bad, h.get(rec, "full_name"), "Họ và tên", storage.MaxMemberNameLen)
+		m.OrgCode = checkCode(bad, storage.FieldOrg, h.get(rec, "org_code"), "Mã tổ chức")
 		m.Gender = checkGender(bad, h.get(rec, "gender"))
 		m.BirthYear = checkBirthYear(bad, h.get(rec, "birth_year"), h.raw(rec, "birth_year"), maxYear)
-		if e := cleanName(h.get(rec, "ethnicity")); utf8.RuneCountInString(e) > 50 {
-			bad.add("Dân tộc %s dài quá 50 ký tự", quote(e))
-		} else {
+		if e := cleanName(h.get(rec, "ethnicity")); !bad.check(storage.CheckEthnicity(e)) {
 			m.Ethnicity = e
 		}
 		m.Status, m.Leave = checkStatus(bad, h.get(rec, "status"))
@@ -111,15 +117,13 @@ func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []stora
 	seen := firstLines{}
 	return parseRows(r, name, orgSchema, func(rec record, h header, bad *rejects) (storage.OrgInput, string) {
 		o := storage.OrgInput{Line: rec.line}
-		o.Code = checkCode(bad, h.get(rec, "code"), "Mã tổ chức", "mã tổ chức")
+		o.Code = checkCode(bad, storage.FieldCode, h.get(rec, "code"), "Mã tổ chức")
 		seen.check(bad, "Mã tổ chức", o.Code, rec.line)
-		o.Name = checkName(bad, h.get(rec, "name"), "Tên tổ chức", "tên tổ chức", 200)
+		o.Name = checkName(bad, h.get(rec, "name"), "Tên tổ chức", storage.MaxOrgNameLen)
 		o.Kind = checkKind(bad, h.get(rec, "kind"))
 		if pc := h.get(rec, "parent_code"); pc != "" {
-			o.ParentCode = checkCode(bad, pc, "Mã cấp trên", "mã cấp trên")
-			if o.ParentCode != "" && o.ParentCode == o.Code {
-				bad.add("Mã cấp trên %s trùng với chính mã tổ chức: để trống nếu đây là cấp cao nhất", o.Code)
-			}
+			o.ParentCode = checkCode(bad, storage.FieldParent, pc, "Mã cấp trên")
+			bad.check(storage.CheckParent(o.Code, o.ParentCode))
 		}
 		if f := h.get(rec, "founded_on"); f != "" {
 			t, err := vn.ParseDate(f, p.now())
@@ -128,9 +132,7 @@ func (p Parser) ParseOrgs(r io.Reader, name string) ([]storage.OrgInput, []stora
 				bad.add("Ngày thành lập %s không có trong lịch: hãy kiểm tra lại ngày và tháng", quote(f))
 			case err != nil:
 				bad.add("Ngày thành lập %s không đọc được: hãy ghi ngày/tháng/năm, ví dụ 03/02/1975", quote(f))
-			case t.After(p.now()):
-				bad.add("Ngày thành lập %s ở tương lai", quote(f))
-			default:
+			case !bad.check(storage.CheckFoundedOn(&t, p.now())):
 				o.FoundedOn = &t
 			}
 		}
@@ -181,99 +183,53 @@ func (p Parser) now() time.Time {
 	return time.Now()
 }
 
-// checkCode returns s when it is a well-formed code, "" otherwise.
-func checkCode(bad *rejects, s, label, lower string) string {
-	switch {
-	case s == "":
-		bad.add("Thiếu %s", lower)
-	case len(s) > maxCodeLen:
-		bad.add("%s %s dài quá %d ký tự", label, quote(s), maxCodeLen)
-	case !isCode(s):
-		bad.add("%s %s không hợp lệ: chỉ dùng chữ không dấu, chữ số và các dấu - _ . /, không có dấu cách", label, quote(s))
-	default:
-		return s
-	}
-	return ""
-}
-
-func checkName(bad *rejects, s, label, lower string, maxLen int) string {
-	s = cleanName(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case s == "":
-		bad.add("Thiếu %s", lower)
-	case n > maxLen:
-		bad.add("%s dài quá %d ký tự", label, maxLen)
-	case n < 2:
-		bad.add("%s %s quá ngắn: cần ít nhất 2 ký tự", label, quote(s))
-	case !hasLetter(s):
-		bad.add("%s %s không hợp lệ: phải có chữ cái", label, quote(s))
-	default:
-		return s
-	}
-	return ""
-}
-
-func checkGender(bad *rejects, s string) string {
-	switch vn.Key(s) {
-	case "":
+// checkCode returns s when it is a well-formed code (storage.CheckCode,
+// the one rule of codes; label names the column), "" otherwise.
+func checkCode(bad *rejects, f storage.Field, s, label string) string {
+	if bad.check(storage.CheckCode(f, label, s)) {
 		return ""
-	case "nam", "m", "male", "namgioi":
-		return storage.GenderMale
-	case "nu", "f", "female", "nugioi":
-		return storage.GenderFemale
-	case "n":
-		// Both Nam and Nữ start with N: guessing would be wrong half the time.
-		bad.add("Giới tính %s không rõ là Nam hay Nữ: ghi đầy đủ Nam hoặc Nữ", quote(s))
-	default:
-		bad.add("Giới tính %s không hợp lệ: ghi Nam hoặc Nữ", quote(s))
 	}
-	return ""
+	return s
 }
 
-// Statuses of a member who left: the row makes the member leave, with the
-// status as the reason (storage.MemberInput.Leave).
+// checkName cleans a name and returns it when it passes its rule
+// (storage.CheckName), "" otherwise.
+func checkName(bad *rejects, s, label string, max int) string {
+	s = cleanName(s)
+	if bad.check(storage.CheckName(storage.FieldName, label, s, max)) {
+		return ""
+	}
+	return s
+}
+
+// checkGender reads a gender by its rule (storage.ReadGender).
+func checkGender(bad *rejects, s string) string {
+	g, err := storage.ReadGender(s)
+	bad.check(err)
+	return g
+}
+
+// Statuses of a member who left (storage's): the row makes the member
+// leave, with the status as the reason (storage.MemberInput.Leave).
 const (
-	LeftMovedAway = "đã chuyển đi"
-	LeftDied      = "từ trần"
-	LeftStopped   = "thôi sinh hoạt"
+	LeftMovedAway = storage.LeftMovedAway
+	LeftDied      = storage.LeftDied
+	LeftStopped   = storage.LeftStopped
 )
 
-// checkStatus reads the status column: chính thức or dự bị, or one of the
-// statuses of a member who left, returned as the reason to leave.
+// checkStatus reads the status column by its rule (storage.ReadStatus):
+// chính thức or dự bị, or one of the statuses of a member who left,
+// returned as the reason to leave.
 func checkStatus(bad *rejects, s string) (status, leave string) {
-	switch vn.Key(s) {
-	case "":
-		// Blank keeps what is stored; a new member becomes chính thức.
-		return "", ""
-	case "chinhthuc", "ct", "dangvienchinhthuc", "official":
-		return storage.StatusOfficial, ""
-	case "dubi", "db", "dangviendubi", "probationary":
-		return storage.StatusProbationary, ""
-	case "dachuyendi", "chuyendi":
-		return "", LeftMovedAway
-	case "tutran", "datutran":
-		return "", LeftDied
-	case "thoisinhhoat", "dathoisinhhoat":
-		return "", LeftStopped
-	}
-	bad.add("Trạng thái %s không hợp lệ: ghi \"chính thức\" hoặc \"dự bị\"; với đảng viên không còn sinh hoạt ghi \"đã chuyển đi\", \"từ trần\" hoặc \"thôi sinh hoạt\"", quote(s))
-	return "", ""
+	status, leave, err := storage.ReadStatus(s)
+	bad.check(err)
+	return status, leave
 }
 
 func checkKind(bad *rejects, s string) storage.OrgKind {
-	f := vn.Key(s)
-	switch {
-	case f == "":
-		bad.add("Thiếu loại tổ chức: ghi \"Đảng bộ\" hoặc \"Chi bộ\"")
-	case f == "db" || strings.HasPrefix(f, "dangbo"):
-		return storage.KindDangBo
-	case f == "cb" || strings.HasPrefix(f, "chibo"):
-		return storage.KindChiBo
-	default:
-		bad.add("Loại tổ chức %s không hợp lệ: ghi \"Đảng bộ\" hoặc \"Chi bộ\"", quote(s))
-	}
-	return ""
+	k, err := storage.ReadOrgKind(s)
+	bad.check(err)
+	return k
 }
 
 func checkPhone(bad *rejects, s, raw string) string {
@@ -287,7 +243,7 @@ func checkPhone(bad *rejects, s, raw string) string {
 	if p := storage.NormalizePhone(raw); p != "" {
 		return p
 	}
-	bad.add("Số điện thoại %s không hợp lệ: cần 10 chữ số, ví dụ 0912 345 678", quote(s))
+	bad.check(storage.BadPhone(s))
 	return ""
 }
 
@@ -314,9 +270,7 @@ func checkBirthYear(bad *rejects, s, raw string, maxYear int) int {
 	switch {
 	case !ok:
 		bad.add("Năm sinh %s không hợp lệ: cần 4 chữ số, ví dụ 1985", quote(s))
-	case y < 1900 || y > maxYear:
-		bad.add("Năm sinh %d không hợp lệ: cần trong khoảng 1900–%d", y, maxYear)
-	default:
+	case !bad.check(storage.CheckBirthYear(y, maxYear)):
 		return y
 	}
 	return 0

@@ -18,7 +18,6 @@ const (
 
 	maxColumns    = 16384 // Excel's own limit; more is not a spreadsheet
 	headerLookout = 10    // non-blank rows searched for the header
-	maxCodeLen    = 32
 )
 
 // column is one field a roster file may carry, with every header spelling

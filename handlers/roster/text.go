@@ -71,23 +71,6 @@ func foldHeader(s string) string {
 	return vn.Key(s)
 }
 
-// isCode reports whether s is a well-formed member or organisation code.
-func isCode(s string) bool {
-	if s == "" || len(s) > maxCodeLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '-' || c == '_' || c == '.' || c == '/':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 func hasLetter(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) {
