@@ -20,26 +20,8 @@ import (
 // Prefix is the first field of callback data.
 type Prefix string
 
-// The prefixes, named once. Dialogs use their name as their prefix.
-const (
-	cbCommand        Prefix = "cmd"  // a menu button: cmd:<command>
-	cbLibrary        Prefix = "vb"   // vb[:<kind>:<offset>]
-	cbDocument       Prefix = "doc"  // doc:<id>
-	cbText           Prefix = "dt"   // dt:<id>:<page>
-	cbFile           Prefix = "df"   // df:<id>
-	cbWithdraw       Prefix = "dw"   // dw:<id>[:y]
-	cbStudied        Prefix = "hoc"  // hoc:<assignment>[:c]
-	cbPushAgain      Prefix = "hp"   // hp:<assignment>
-	cbOfflineStart   Prefix = "hoff" // opens the offline-study dialog
-	cbRemindLater    Prefix = "nls"  // nls: remind me tomorrow
-	cbQuiz           Prefix = "qz"   // qz:s:<assignment> | qz:a:<attempt>:<question>:<option>
-	cbDeliveryReport Prefix = "gbc"  // gbc:<campaign>
-	cbInvite         Prefix = "moi"  // moi:p:<offset> | moi:m:<member>
-	cbReportEdit     Prefix = "rs"   // rs:<m|s>:<report>, "Sửa" on a stored report
-	cbReview         Prefix = "rv"   // rv:<l|v|ok|back>:<report>, officers' review
-	cbMeetingAnswer  Prefix = "hop"  // hop:<y|n>:<meeting>, a member's answer to a notice
-	cbMeetingTally   Prefix = "lh"   // lh:<meeting>, the answers for the secretary
-)
+// cbCommand is the prefix of a menu button, which runs a command.
+const cbCommand Prefix = "cmd" // a menu button: cmd:<command>
 
 // MaxCallbackData is Telegram's limit on a button's callback data, in bytes.
 const MaxCallbackData = 64

@@ -419,7 +419,7 @@ const msgDialogExpired = "⌛ Phần %s đồng chí làm dở đã quá 24 gi�
 // expired (24 h without an answer): the engine treats the dialog as gone,
 // but the user deserves to hear why their answer is not taken. The
 // expired state is deleted, so it is said once.
-func (h *Handlers) expiredDialog(ctx context.Context, r *Request) (*Handler, error) {
+func (h *Router) expiredDialog(ctx context.Context, r *Request) (*Handler, error) {
 	d, err := r.Store.ExpiredDialog(ctx, r.UserID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil

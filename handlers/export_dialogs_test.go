@@ -13,7 +13,7 @@ type DialogDecl struct {
 // Dialogs are the declarations of the dialogs in h's handler list.
 func Dialogs(h *Handlers) []DialogDecl {
 	var out []DialogDecl
-	for _, hd := range h.list {
+	for _, hd := range h.router.List {
 		if d := hd.Dialog; d != nil {
 			out = append(out, DialogDecl{Name: d.dialogName(), Draft: d.draftType(), Steps: d.stepIDs(), Err: d.check()})
 		}

@@ -1,7 +1,7 @@
 package handlers
 
 // AddForTest puts hd in front of the handler list.
-func AddForTest(h *Handlers, hd Handler) { h.list = append([]Handler{hd}, h.list...) }
+func AddForTest(h *Handlers, hd Handler) { h.router.List = append([]Handler{hd}, h.router.List...) }
 
 // Sanitize is sanitize, for tests.
 var Sanitize = sanitize

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // The shared formatting helpers: escaping for Telegram HTML, cutting
@@ -14,19 +12,6 @@ import (
 
 // esc escapes text for HTML parse mode.
 func esc(s string) string { return html.EscapeString(s) }
-
-// cut shortens s to n characters at most, at a word boundary when it can.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	rs := []rune(s)[:n-1]
-	out := string(rs)
-	if i := strings.LastIndexByte(out, ' '); i > len(out)/2 {
-		out = out[:i]
-	}
-	return out + "…"
-}
 
 // durationVI says a duration in Vietnamese, rounded: "15 giây", "2 phút".
 func durationVI(d time.Duration) string {

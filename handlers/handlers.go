@@ -15,57 +15,6 @@ import (
 	"sotay/storage"
 )
 
-// Sender is what handlers need from Telegram.
-type Sender interface {
-	// Send sends a message-producing request and returns the message.
-	Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error)
-	// Request sends a request whose result is true or ignored.
-	Request(ctx context.Context, c tgbotapi.Chattable) error
-}
-
-// Access is who may use a handler.
-type Access int
-
-const (
-	// Public handlers work before a Telegram account is linked.
-	Public Access = iota
-	// Member handlers need a linked, active member.
-	Member
-	// Secretary handlers need a secretary role (or officer or admin, who
-	// oversee secretaries).
-	Secretary
-	// Officer handlers need an officer or admin role.
-	Officer
-	// Admin handlers need the admin role.
-	Admin
-)
-
-// Handler is one entry of the ordered handler list. Exactly one of
-// Command, Callback, Dialog or Match selects the updates it takes.
-type Handler struct {
-	// Command is a slash command without the slash ("menu"): typed, as a
-	// file's caption, or pressed as the menu button "cmd:<Command>".
-	Command string
-	// Callback takes the buttons whose data starts with "<Callback>:".
-	Callback Prefix
-	// Dialog takes the dialog's buttons and what the user types (or sends)
-	// while it is open.
-	Dialog dialogEntry
-	// Match takes any other message it returns true for (a shared contact).
-	Match func(*Request) bool
-
-	Access Access
-	// Description is the Vietnamese line of the command menu and /trogiup;
-	// commands without one are not listed.
-	Description string
-	// MenuLabel, when set, puts a button for Command in the /menu keyboard.
-	MenuLabel string
-
-	// Handle runs a Command, Callback or Match entry; a Dialog entry has
-	// none (the engine runs the dialog's steps).
-	Handle func(ctx context.Context, r *Request) error
-}
-
 // Deps is what the handlers are built with.
 type Deps struct {
 	Store       *storage.Storage
@@ -81,8 +30,8 @@ type Deps struct {
 
 // Handlers routes updates to the handler list.
 type Handlers struct {
-	deps Deps
-	list []Handler
+	deps   Deps
+	router *Router
 
 	// The dialogs, each written in its feature's file.
 	search    *Dialog[searchDraft]
@@ -122,8 +71,24 @@ func New(deps Deps) *Handlers {
 	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
 	h.returning = h.returnDialog()
 	h.stats = h.statsDialog()
-	h.list = h.handlerList()
+	h.router = &Router{
+		Store: deps.Store, Sender: deps.Sender, Log: deps.Log, Now: deps.Now, Location: deps.Location,
+		List:    h.handlerList(),
+		Unknown: h.unknown, NotLinked: h.notLinked, ChatMember: h.chatMember,
+	}
 	return h
+}
+
+// Handle applies one update (Router.Handle).
+func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) Outcome {
+	return h.router.Handle(ctx, u, a)
+}
+
+// HandleUpdate is Handle for a caller that needs only the error of a
+// failure (tests, tools): the attempt is the one WithAttempt put in ctx,
+// or none.
+func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+	return h.router.HandleUpdate(ctx, u)
 }
 
 // handlerList is the one ordered list of everything the bot answers, one

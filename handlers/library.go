@@ -8,6 +8,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // The handbook library: /vanban browses by kind, a document opens as its
@@ -37,8 +38,6 @@ const (
 	labelBackToList  = "⬅ Danh sách"
 	labelBackToKinds = "⬅ Loại văn bản"
 	labelBackToDoc   = "⬅ Về văn bản"
-	labelPrev        = "◀ Trước"
-	labelNext        = "Sau ▶"
 	labelWithdraw    = "🗑 Thu hồi"
 	labelSearch      = "🔎 Tìm kiếm"
 )
@@ -157,7 +156,7 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 	}
 	var rows Keyboard
 	for _, d := range ds {
-		label := cut(fmt.Sprintf("%s · %s · %s", dateVN(d.IssuedOn), d.Number, d.Title), 60)
+		label := vn.Cut(fmt.Sprintf("%s · %s · %s", dateVN(d.IssuedOn), d.Number, d.Title), 60)
 		rows = append(rows, newRow(button(label, cbDocument, d.ID)))
 	}
 	var nav Row
@@ -202,7 +201,7 @@ func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Docum
 	}
 	fmt.Fprintf(&b, "\n<b>%s</b>", esc(d.Title))
 	if d.Summary != "" {
-		fmt.Fprintf(&b, "\n\n%s", esc(cut(d.Summary, maxSummaryShown)))
+		fmt.Fprintf(&b, "\n\n%s", esc(vn.Cut(d.Summary, maxSummaryShown)))
 	}
 	study, studyRow, err := h.cardStudy(ctx, r, d)
 	if err != nil {

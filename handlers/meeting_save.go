@@ -104,7 +104,7 @@ func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string
 		}
 		out = append(out, s)
 	}
-	return cut(strings.Join(out, "; "), storage.MaxText), nil
+	return vn.Cut(strings.Join(out, "; "), storage.MaxText), nil
 }
 
 // fillTotal counts the cell's members on the day when the form gave only

@@ -136,9 +136,9 @@ func meetingLines(orgName string, kind string, day time.Time, present, total int
 	var b strings.Builder
 	fmt.Fprintf(&b, "Tổ chức: %s\nNgày: %s · %s\nCó mặt: %d/%d đảng viên", esc(orgName), vn.FormatDate(day), storage.MeetingKindName(kind), present, total)
 	if absent != "" {
-		fmt.Fprintf(&b, "\nVắng: %s", esc(cut(absent, 300)))
+		fmt.Fprintf(&b, "\nVắng: %s", esc(vn.Cut(absent, 300)))
 	}
-	fmt.Fprintf(&b, "\nNội dung: %s", esc(cut(topic, 500)))
+	fmt.Fprintf(&b, "\nNội dung: %s", esc(vn.Cut(topic, 500)))
 	if photo {
 		b.WriteString("\nẢnh biên bản: có")
 	}

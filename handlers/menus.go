@@ -17,7 +17,7 @@ func (h *Handlers) Commands(linked bool, roles []storage.Role) []tgbotapi.BotCom
 		r.Member = &storage.Member{}
 	}
 	var out []tgbotapi.BotCommand
-	for _, hd := range h.list {
+	for _, hd := range h.router.List {
 		if hd.Command == "" || hd.Description == "" || !r.Has(hd.Access) {
 			continue
 		}
@@ -51,11 +51,11 @@ func (h *Handlers) CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsCo
 }
 
 // chatCommands queues the command menu of this member's chat.
-func (r *Request) chatCommands() {
+func (h *Handlers) chatCommands(r *Request) {
 	if r.Member == nil || len(r.Roles) == 0 {
 		return
 	}
-	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), r.h.Commands(true, r.Roles)...))
+	r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(r.ChatID), h.Commands(true, r.Roles)...))
 }
 
 // RoleHints says, for each role a person can hold, what it lets them do

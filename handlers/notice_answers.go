@@ -166,7 +166,7 @@ func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
 		if len(names) == 0 {
 			return "—"
 		}
-		return cut(strings.Join(names, ", "), 1200)
+		return vn.Cut(strings.Join(names, ", "), 1200)
 	}
 	text := fmt.Sprintf("📋 <b>Trả lời lịch họp</b> %s, %s ngày %s\n✅ Có mặt %d: %s\n🚫 Vắng %d: %s\n❔ Chưa trả lời %d: %s",
 		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Unanswered(), list(none))

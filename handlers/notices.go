@@ -176,7 +176,7 @@ func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
 	}
 	var rows Keyboard
 	for _, m := range ms {
-		rows = append(rows, newRow(button(cut(fmt.Sprintf("📋 %s · %s", m.StartsAt.In(h.deps.Location).Format("15:04 02/01"), m.OrgName), 60), cbMeetingTally, m.ID)))
+		rows = append(rows, newRow(button(vn.Cut(fmt.Sprintf("📋 %s · %s", m.StartsAt.In(h.deps.Location).Format("15:04 02/01"), m.OrgName), 60), cbMeetingTally, m.ID)))
 	}
 	r.Reply("📅 Các buổi họp đã thông báo: bấm để xem ai có mặt, ai vắng.", newMarkup(rows...))
 	return nil
@@ -236,7 +236,7 @@ func (h *Handlers) noticeConfirmView() reportView[noticeDraft] {
 
 func noticeLines(org string, starts time.Time, place, topic string) string {
 	return fmt.Sprintf("%s họp lúc <b>%s ngày %s</b>\nĐịa điểm: %s\nNội dung: %s",
-		esc(org), starts.Format("15:04"), vn.FormatDate(starts), esc(place), esc(cut(topic, 500)))
+		esc(org), starts.Format("15:04"), vn.FormatDate(starts), esc(place), esc(vn.Cut(topic, 500)))
 }
 
 func (h *Handlers) noticeStart(d noticeDraft) (time.Time, error) {

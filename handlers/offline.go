@@ -158,7 +158,7 @@ func (h *Handlers) offlineDate(_ context.Context, c *offlineConv) (string, Keybo
 func (h *Handlers) offlineTypedDate(ctx context.Context, c *offlineConv, text string) error {
 	d, err := vn.ParseDate(text, c.Now())
 	if err != nil {
-		return storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. Đồng chí gõ ngày dạng ngày/tháng/năm, ví dụ 15/11/2026.", cut(text, 40))
+		return storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. Đồng chí gõ ngày dạng ngày/tháng/năm, ví dụ 15/11/2026.", vn.Cut(text, 40))
 	}
 	if err := storage.CheckOfflineDay(d, c.Now()); err != nil {
 		return err

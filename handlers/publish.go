@@ -225,7 +225,7 @@ func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, Keyboard,
 		file = "ảnh"
 	}
 	text := fmt.Sprintf("📄 <b>Bước 3/3: xem lại trước khi đăng</b>\nLoại: %s\nSố hiệu: %s\nNgày ban hành: %s\nCơ quan ban hành: %s\nTrích yếu: %s\nTóm tắt: %s\nTệp: %s\n\nVăn bản đăng cho toàn Đảng bộ.",
-		esc(storage.DocumentKindName(d.Kind)), esc(d.Number), dateVN(date), esc(d.Issuer), esc(d.Title), esc(cut(summary, 1500)), esc(file))
+		esc(storage.DocumentKindName(d.Kind)), esc(d.Number), dateVN(date), esc(d.Issuer), esc(d.Title), esc(vn.Cut(summary, 1500)), esc(file))
 	return text, Keyboard{newRow(
 		c.Button("✅ Đăng", "ok"), c.Button("❌ Hủy", actCancel))}, nil
 }

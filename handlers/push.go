@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Campaigns: /gui picks a document, a scope and a deadline with buttons
@@ -198,9 +199,9 @@ func pushTargets(ctx context.Context, r *Request) ([]Item, error) {
 	for _, o := range orgs {
 		switch {
 		case scope.IsRoot(o.ID):
-			items = append(items, Item{ID: o.ID, Label: "🏛 Toàn " + cut(o.Name, 50)})
+			items = append(items, Item{ID: o.ID, Label: "🏛 Toàn " + vn.Cut(o.Name, 50)})
 		case o.Kind == storage.KindDangBo:
-			items = append(items, Item{ID: o.ID, Label: "🏢 " + cut(o.Name, 50)})
+			items = append(items, Item{ID: o.ID, Label: "🏢 " + vn.Cut(o.Name, 50)})
 		}
 	}
 	return items, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // pushDocPage is what the document step shows: one page of the
@@ -43,7 +44,7 @@ var pushDocsView = Window(func(ctx context.Context, c *pushConv) (pushDocPage, e
 	var rows Keyboard
 	for _, d := range p.docs {
 		label := fmt.Sprintf("%s %s · %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-		rows = append(rows, newRow(c.Button(cut(label, 60), "d", d.ID)))
+		rows = append(rows, newRow(c.Button(vn.Cut(label, 60), "d", d.ID)))
 	}
 	if nav := pageButtons(c, "docs", p.off, len(p.docs), p.n); nav != nil {
 		rows = append(rows, nav)
@@ -53,7 +54,7 @@ var pushDocsView = Window(func(ctx context.Context, c *pushConv) (pushDocPage, e
 })
 
 func pushHeader(d storage.Document) string {
-	return fmt.Sprintf("📤 <b>Gửi văn bản</b>\n%s số %s: %s\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number), esc(cut(d.Title, 120)))
+	return fmt.Sprintf("📤 <b>Gửi văn bản</b>\n%s số %s: %s\n", esc(storage.DocumentKindName(d.Kind)), esc(d.Number), esc(vn.Cut(d.Title, 120)))
 }
 
 // pushChoices is what the scope and cells steps show: the document and
@@ -134,7 +135,7 @@ func pushReachOf(quiz bool) func(context.Context, *pushConv) (pushReach, error) 
 func pushSummary(c *pushConv, v pushReach) string {
 	draft, p := c.Draft, v.preview
 	var b strings.Builder
-	fmt.Fprintf(&b, "Phạm vi: %s\n", esc(cut(strings.Join(v.names, ", "), 600)))
+	fmt.Fprintf(&b, "Phạm vi: %s\n", esc(vn.Cut(strings.Join(v.names, ", "), 600)))
 	fmt.Fprintf(&b, "Sẽ giao cho <b>%d</b> đảng viên: %d nhận được qua Telegram", p.Assigned, p.Reachable)
 	if p.NotLinked > 0 {
 		fmt.Fprintf(&b, ", %d chưa liên kết Telegram", p.NotLinked)

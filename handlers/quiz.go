@@ -11,6 +11,7 @@ import (
 
 	"sotay/handlers/roster"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Quizzes: "📝 Làm bài kiểm tra" (qz:s:<assignment>) starts or resumes an
@@ -111,9 +112,9 @@ func (h *Handlers) showResult(r *Request, a storage.QuizAttempt, q storage.Quiz,
 		if a.Answers[i] == qq.Answer {
 			continue
 		}
-		fmt.Fprintf(&b, "\n\n<b>Câu %d.</b> %s\nĐáp án đúng: %c. %s", i+1, esc(cut(qq.Question, 300)), optionLetters[qq.Answer], esc(cut(qq.Options[qq.Answer], 300)))
+		fmt.Fprintf(&b, "\n\n<b>Câu %d.</b> %s\nĐáp án đúng: %c. %s", i+1, esc(vn.Cut(qq.Question, 300)), optionLetters[qq.Answer], esc(vn.Cut(qq.Options[qq.Answer], 300)))
 		if qq.Explanation != "" {
-			fmt.Fprintf(&b, "\n💡 %s", esc(cut(qq.Explanation, 500)))
+			fmt.Fprintf(&b, "\n💡 %s", esc(vn.Cut(qq.Explanation, 500)))
 		}
 	}
 	text := b.String()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Reminders: the message a member gets (all their pending documents in
@@ -29,9 +30,9 @@ func ReminderMessage(items []storage.StudyTarget, today time.Time) (string, any)
 	}
 	var rows Keyboard
 	for i, t := range items {
-		fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s\n    %s", i+1, esc(t.DocNumber), esc(cut(t.DocTitle, 100)), dueLabel(t, today))
+		fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s\n    %s", i+1, esc(t.DocNumber), esc(vn.Cut(t.DocTitle, 100)), dueLabel(t, today))
 		if i < maxReminderButtons {
-			rows = append(rows, newRow(button(cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
+			rows = append(rows, newRow(button(vn.Cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
 		}
 	}
 	b.WriteString("\n\nBấm vào văn bản để mở, đọc rồi bấm «✅ Tôi đã học».")

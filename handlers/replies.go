@@ -11,7 +11,7 @@ import (
 )
 
 // flush sends the queued replies and answers a pressed button.
-func (h *Handlers) flush(ctx context.Context, r *Request) {
+func (h *Router) flush(ctx context.Context, r *Request) {
 	for _, c := range r.replies {
 		var then func(context.Context, tgbotapi.Message) error
 		if a, ok := c.(afterSend); ok {
@@ -21,13 +21,13 @@ func (h *Handlers) flush(ctx context.Context, r *Request) {
 		var sent tgbotapi.Message
 		switch c.(type) {
 		case tgbotapi.SetMyCommandsConfig, tgbotapi.DeleteMessageConfig, tgbotapi.CallbackConfig, tgbotapi.ChatActionConfig:
-			err = h.deps.Sender.Request(ctx, c)
+			err = h.Sender.Request(ctx, c)
 		default:
-			sent, err = h.deps.Sender.Send(ctx, c)
+			sent, err = h.Sender.Send(ctx, c)
 		}
 		if err == nil && then != nil {
 			if terr := then(ctx, sent); terr != nil {
-				h.deps.Log.Warn("after reply failed", "user", r.UserID, "err", terr)
+				h.Log.Warn("after reply failed", "user", r.UserID, "err", terr)
 			}
 		}
 		if e, ok := c.(tgbotapi.EditMessageTextConfig); ok && err != nil && ctx.Err() == nil {
@@ -38,15 +38,15 @@ func (h *Handlers) flush(ctx context.Context, r *Request) {
 			if e.ReplyMarkup != nil {
 				m.ReplyMarkup = *e.ReplyMarkup
 			}
-			_, err = h.deps.Sender.Send(ctx, m)
+			_, err = h.Sender.Send(ctx, m)
 		}
 		if err != nil {
-			h.deps.Log.Warn("reply failed", "user", r.UserID, "err", err)
+			h.Log.Warn("reply failed", "user", r.UserID, "err", err)
 		}
 	}
 	if cq := r.Update.CallbackQuery; cq != nil {
-		if err := h.deps.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, r.Toast)); err != nil {
-			h.deps.Log.Debug("answer callback failed", "err", err)
+		if err := h.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, r.Toast)); err != nil {
+			h.Log.Debug("answer callback failed", "err", err)
 		}
 	}
 }
@@ -59,12 +59,12 @@ const (
 )
 
 // answerError is the one place that turns an error into a reply.
-func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
+func (h *Router) answerError(ctx context.Context, r *Request, err error) {
 	text := storage.ErrorMessage(err)
 	switch code := storage.ErrorCode(err); {
 	case code == storage.CodeInternal:
 		if pe := (*PanicError)(nil); !errors.As(err, &pe) { // a panic is logged with its stack
-			h.deps.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
+			h.Log.Error("update failed", "update_id", r.Update.UpdateID, "user", r.UserID, "err", err)
 		}
 		text = msgInternal
 	case text == "" && code == storage.CodeForbidden:
@@ -80,16 +80,16 @@ func (h *Handlers) answerError(ctx context.Context, r *Request, err error) {
 	// Telegram refuses callback alerts over 200 characters: a longer
 	// answer goes as a message, with a short alert pointing at it.
 	if cq := r.Update.CallbackQuery; cq != nil && utf8.RuneCountInString(text) > 200 {
-		if err := h.deps.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, "Xem thông báo bên dưới.")); err != nil {
-			h.deps.Log.Debug("answer callback failed", "err", err)
+		if err := h.Sender.Request(ctx, tgbotapi.NewCallback(cq.ID, "Xem thông báo bên dưới.")); err != nil {
+			h.Log.Debug("answer callback failed", "err", err)
 		}
 		r.Update.CallbackQuery = nil
 		defer func() { r.Update.CallbackQuery = cq }()
 	}
 	if cq := r.Update.CallbackQuery; cq != nil {
 		a := tgbotapi.NewCallbackWithAlert(cq.ID, text)
-		if err := h.deps.Sender.Request(ctx, a); err != nil {
-			h.deps.Log.Debug("answer callback failed", "err", err)
+		if err := h.Sender.Request(ctx, a); err != nil {
+			h.Log.Debug("answer callback failed", "err", err)
 		}
 		return
 	}

@@ -35,7 +35,7 @@ type Request struct {
 	// Toast is shown when a callback is answered.
 	Toast string
 
-	h       *Handlers
+	router  *Router
 	replies []tgbotapi.Chattable
 	scopes  map[Access]*Scope
 }
@@ -59,7 +59,7 @@ func (r *Request) Message() *tgbotapi.Message {
 }
 
 // Now is the handlers' clock.
-func (r *Request) Now() time.Time { return r.h.deps.Now().In(r.h.deps.Location) }
+func (r *Request) Now() time.Time { return r.router.Now().In(r.router.Location) }
 
 // Queue adds any request to the replies.
 func (r *Request) Queue(c tgbotapi.Chattable) { r.replies = append(r.replies, c) }

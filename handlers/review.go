@@ -88,7 +88,7 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 	end := min(off+reportPage, len(items))
 	var rows Keyboard
 	for _, it := range items[off:end] {
-		rows = append(rows, newRow(button(cut(it.Label, 60), cbReview, "v", it.ID)))
+		rows = append(rows, newRow(button(vn.Cut(it.Label, 60), cbReview, "v", it.ID)))
 	}
 	var nav Row
 	if off > 0 {
@@ -194,7 +194,7 @@ func reviewState(state, comment string) string {
 	case storage.ReportReviewed:
 		return "(✔ đã xem)"
 	case storage.ReportReturned:
-		return "(↩ trả lại: " + esc(cut(comment, 200)) + ")"
+		return "(↩ trả lại: " + esc(vn.Cut(comment, 200)) + ")"
 	}
 	return "(⏳ chờ xem)"
 }
@@ -243,7 +243,7 @@ func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 
 // returnReport stores the comment and tells the reporter through the outbox.
 func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], comment string) error {
-	comment = cut(comment, 500)
+	comment = vn.Cut(comment, 500)
 	info, err := c.Store.ReportByID(ctx, c.Draft.Report)
 	if err != nil {
 		return err

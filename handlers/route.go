@@ -4,12 +4,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/storage"
 )
+
+// Router takes updates to the handler list: it parses each, runs it in one
+// transaction with the handler that takes it (a command, a button, a
+// special message, the open dialog), and sends what the handler queued.
+// What the features answer that no entry takes (an unknown command, a user
+// not yet linked, the bot blocked or unblocked) are hooks they set.
+type Router struct {
+	Store    *storage.Storage
+	Sender   Sender
+	Log      *slog.Logger
+	Now      func() time.Time
+	Location *time.Location
+	// List is the ordered handler list.
+	List []Handler
+	// Unknown answers a message or press no entry takes.
+	Unknown func(ctx context.Context, r *Request) error
+	// NotLinked answers an entry above Public from a user without an account.
+	NotLinked func(ctx context.Context, r *Request) error
+	// ChatMember takes a my_chat_member update (the bot blocked or unblocked).
+	ChatMember func(ctx context.Context, r *Request) error
+}
 
 // Handle applies one update: in one transaction it records the update id
 // (a redelivered update changes nothing), finds the handler and runs it;
@@ -20,8 +43,8 @@ import (
 // A panic in a handler rolls its transaction back and is recovered: the
 // user gets the apology, the update is recorded (running it again would
 // panic again) and the outcome is Panicked, with a *PanicError.
-func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o Outcome) {
-	r := &Request{Update: u, h: h}
+func (h *Router) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o Outcome) {
+	r := &Request{Update: u, router: h}
 	defer func() {
 		if v := recover(); v != nil {
 			o = Outcome{Result: Panicked, Err: h.recovered(ctx, r, v, debug.Stack())}
@@ -35,7 +58,7 @@ func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o 
 		return Outcome{Result: Applied}
 	}
 	var handled bool
-	err := h.deps.Store.WithTx(ctx, func(s *storage.Storage) error {
+	err := h.Store.WithTx(ctx, func(s *storage.Storage) error {
 		fresh, err := s.MarkUpdate(ctx, u.UpdateID)
 		if err != nil || !fresh {
 			return err
@@ -61,7 +84,7 @@ func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o 
 		// redelivery tries again, unless this was the caller's last try.
 		if !internal || a.Last {
 			if merr := h.markOnly(ctx, u); merr != nil {
-				h.deps.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
+				h.Log.Error("mark failed update", "update_id", u.UpdateID, "err", merr)
 			}
 		}
 		h.answerError(ctx, r, err)
@@ -77,8 +100,8 @@ func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) (o 
 // HandleUpdate is Handle for a caller that needs only the error of a
 // failure (tests, tools): the attempt is the one WithAttempt put in ctx,
 // or none.
-func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
-	return h.Handle(ctx, u, attemptOf(ctx)).Err
+func (h *Router) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
+	return h.Handle(ctx, u, AttemptOf(ctx)).Err
 }
 
 type attemptKey struct{}
@@ -89,7 +112,8 @@ func WithAttempt(ctx context.Context, last bool) context.Context {
 	return context.WithValue(ctx, attemptKey{}, Attempt{Retrying: true, Last: last})
 }
 
-func attemptOf(ctx context.Context) Attempt {
+// AttemptOf is the attempt WithAttempt put in ctx, or none.
+func AttemptOf(ctx context.Context) Attempt {
 	a, _ := ctx.Value(attemptKey{}).(Attempt)
 	return a
 }
@@ -107,11 +131,11 @@ func (e *PanicError) Error() string {
 
 // recovered deals with a panic: WithTx has rolled the update's effects
 // back, so the update is recorded on its own and answered with the apology.
-func (h *Handlers) recovered(ctx context.Context, r *Request, v any, stack []byte) error {
+func (h *Router) recovered(ctx context.Context, r *Request, v any, stack []byte) error {
 	pe := &PanicError{UpdateID: r.Update.UpdateID, Value: v, Stack: string(stack)}
-	h.deps.Log.Error("panic in handler", "update_id", pe.UpdateID, "user", r.UserID, "panic", fmt.Sprint(v), "stack", pe.Stack)
+	h.Log.Error("panic in handler", "update_id", pe.UpdateID, "user", r.UserID, "panic", fmt.Sprint(v), "stack", pe.Stack)
 	if err := h.markOnly(ctx, r.Update); err != nil {
-		h.deps.Log.Error("mark panicked update", "update_id", pe.UpdateID, "err", err)
+		h.Log.Error("mark panicked update", "update_id", pe.UpdateID, "err", err)
 	}
 	if r.ChatID == 0 {
 		return pe // not a private chat we answer
@@ -119,7 +143,7 @@ func (h *Handlers) recovered(ctx context.Context, r *Request, v any, stack []byt
 	defer func() {
 		// The apology must not take the process down either.
 		if v := recover(); v != nil {
-			h.deps.Log.Error("panic answering a panic", "update_id", pe.UpdateID, "panic", fmt.Sprint(v))
+			h.Log.Error("panic answering a panic", "update_id", pe.UpdateID, "panic", fmt.Sprint(v))
 		}
 	}()
 	r.replies = nil
@@ -128,28 +152,28 @@ func (h *Handlers) recovered(ctx context.Context, r *Request, v any, stack []byt
 }
 
 // markOnly records an update that has no effect of its own.
-func (h *Handlers) markOnly(ctx context.Context, u tgbotapi.Update) error {
-	_, err := h.deps.Store.MarkUpdate(ctx, u.UpdateID)
+func (h *Router) markOnly(ctx context.Context, u tgbotapi.Update) error {
+	_, err := h.Store.MarkUpdate(ctx, u.UpdateID)
 	return err
 }
 
 // route finds the handler for a request and checks who may use it.
-func (h *Handlers) route(ctx context.Context, r *Request) error {
+func (h *Router) route(ctx context.Context, r *Request) error {
 	if err := h.loadMember(ctx, r); err != nil {
 		return err
 	}
 	if r.Update.MyChatMember != nil {
-		return h.chatMember(ctx, r)
+		return h.ChatMember(ctx, r)
 	}
 	hd, err := h.find(ctx, r)
 	if err != nil {
 		return err
 	}
 	if hd == nil {
-		return h.unknown(ctx, r)
+		return h.Unknown(ctx, r)
 	}
 	if hd.Access > Public && r.Member == nil {
-		return h.notLinked(ctx, r)
+		return h.NotLinked(ctx, r)
 	}
 	if !r.Has(hd.Access) {
 		return storage.ErrForbidden
@@ -159,7 +183,7 @@ func (h *Handlers) route(ctx context.Context, r *Request) error {
 
 // find picks the handler: a command, a button, a special message, or the
 // open dialog.
-func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
+func (h *Router) find(ctx context.Context, r *Request) (*Handler, error) {
 	if cq := r.Update.CallbackQuery; cq != nil {
 		// The data is the client's choice: an empty or unknown name must
 		// match nothing, least of all a handler without a command or
@@ -173,8 +197,8 @@ func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 		if prefix == "" {
 			return nil, nil
 		}
-		for i := range h.list {
-			hd := &h.list[i]
+		for i := range h.List {
+			hd := &h.List[i]
 			if hd.Callback == prefix || (hd.Dialog != nil && Prefix(hd.Dialog.dialogName()) == prefix) {
 				return hd, nil
 			}
@@ -188,9 +212,9 @@ func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 		return h.byCommand(r.Command), nil
 	}
 	// Match and dialog handlers read the message: only a message gets here.
-	for i := range h.list {
-		if h.list[i].Match != nil && h.list[i].Match(r) {
-			return &h.list[i], nil
+	for i := range h.List {
+		if h.List[i].Match != nil && h.List[i].Match(r) {
+			return &h.List[i], nil
 		}
 	}
 	if r.Member == nil {
@@ -208,10 +232,10 @@ func (h *Handlers) find(ctx context.Context, r *Request) (*Handler, error) {
 }
 
 // byDialog is the entry of a dialog name, nil for an empty or unknown one.
-func (h *Handlers) byDialog(name string) *Handler {
-	for i := range h.list {
-		if d := h.list[i].Dialog; d != nil && name != "" && d.dialogName() == name {
-			return &h.list[i]
+func (h *Router) byDialog(name string) *Handler {
+	for i := range h.List {
+		if d := h.List[i].Dialog; d != nil && name != "" && d.dialogName() == name {
+			return &h.List[i]
 		}
 	}
 	return nil
@@ -229,19 +253,19 @@ func (hd *Handler) run(ctx context.Context, r *Request) error {
 }
 
 // byCommand is the handler of a command name, nil for an empty or unknown one.
-func (h *Handlers) byCommand(name string) *Handler {
+func (h *Router) byCommand(name string) *Handler {
 	if name == "" {
 		return nil
 	}
-	for i := range h.list {
-		if h.list[i].Command == name {
-			return &h.list[i]
+	for i := range h.List {
+		if h.List[i].Command == name {
+			return &h.List[i]
 		}
 	}
 	return nil
 }
 
-func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
+func (h *Router) loadMember(ctx context.Context, r *Request) error {
 	m, err := r.Store.MemberByTelegram(ctx, r.UserID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
@@ -252,4 +276,13 @@ func (h *Handlers) loadMember(ctx context.Context, r *Request) error {
 	r.Member = &m
 	r.Roles, err = r.Store.RolesOf(ctx, m.ID)
 	return err
+}
+
+// Cancelled is what the dialog named says when the user leaves it, "" for
+// an unknown name.
+func (h *Router) Cancelled(name string) string {
+	if hd := h.byDialog(name); hd != nil {
+		return hd.Dialog.cancelled()
+	}
+	return ""
 }

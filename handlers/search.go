@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // /tim searches the documents a member may read: "/tim <words>" at once,
@@ -63,11 +64,11 @@ func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) 
 	}
 	again := newRow(commandButton("🔎 Tìm lại", "tim"))
 	if len(hits) == 0 {
-		return fmt.Sprintf(msgSearchNone, esc(cut(query, 100))), newMarkup(again), nil
+		return fmt.Sprintf(msgSearchNone, esc(vn.Cut(query, 100))), newMarkup(again), nil
 	}
 	var rows Keyboard
 	for _, hit := range hits {
-		label := cut(fmt.Sprintf("%s %s · %s", hit.KindName(), hit.Number, hit.Title), 60)
+		label := vn.Cut(fmt.Sprintf("%s %s · %s", hit.KindName(), hit.Number, hit.Title), 60)
 		rows = append(rows, newRow(button(label, cbDocument, hit.ID)))
 	}
 	rows = append(rows, again)
@@ -75,6 +76,6 @@ func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) 
 	if len(hits) == storage.MaxSearchResults {
 		more = " Nếu chưa thấy văn bản cần tìm, đồng chí hãy gõ thêm từ."
 	}
-	return fmt.Sprintf("🔎 Kết quả cho «%s»: %d văn bản.%s Chọn văn bản để xem:", esc(cut(query, 100)), len(hits), more),
+	return fmt.Sprintf("🔎 Kết quả cho «%s»: %d văn bản.%s Chọn văn bản để xem:", esc(vn.Cut(query, 100)), len(hits), more),
 		newMarkup(rows...), nil
 }

@@ -54,7 +54,7 @@ func (h *Handlers) start(ctx context.Context, r *Request) error {
 		if token != "" {
 			r.Reply(fmt.Sprintf(msgAlreadyLinked, esc(r.Member.FullName)), nil)
 		}
-		r.chatCommands()
+		h.chatCommands(r)
 		return h.menu(ctx, r)
 	}
 	if token == "" {
@@ -171,7 +171,7 @@ func (h *Handlers) linked(ctx context.Context, r *Request, m storage.Member) err
 	}
 	r.Roles = roles
 	r.Reply(fmt.Sprintf(msgLinked, esc(m.FullName), esc(m.OrgName)), tgbotapi.NewRemoveKeyboard(true))
-	r.chatCommands()
+	h.chatCommands(r)
 	return h.menu(ctx, r)
 }
 
@@ -217,8 +217,8 @@ func (h *Handlers) cancel(ctx context.Context, r *Request) error {
 	if ok {
 		// The dialog's own word for what was left undone, when it has one.
 		msg := msgCancelled
-		if hd := h.byDialog(open.Name); hd != nil {
-			msg = hd.Dialog.cancelled()
+		if m := h.router.Cancelled(open.Name); m != "" {
+			msg = m
 		}
 		r.Reply(msg, tgbotapi.NewRemoveKeyboard(true))
 	} else {
@@ -245,7 +245,7 @@ func (h *Handlers) menu(_ context.Context, r *Request) error {
 func (h *Handlers) menuKeyboard(r *Request) Markup {
 	var rows Keyboard
 	var row Row
-	for _, hd := range h.list {
+	for _, hd := range h.router.List {
 		if hd.MenuLabel == "" || !r.Has(hd.Access) {
 			continue
 		}

@@ -91,10 +91,10 @@ var statsScopeView = Window(func(ctx context.Context, c *statsConv) (statsChoice
 		kb := append(Select(c, "roots", v.children, "o"), c.CancelRow())
 		return "Đồng chí chọn tổ chức cần xem:", kb
 	}
-	kb := Keyboard{newRow(c.Button("✅ Xem "+cut(o.Name, 40), "ok"))}
+	kb := Keyboard{newRow(c.Button("✅ Xem "+vn.Cut(o.Name, 40), "ok"))}
 	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), v.children, "o")...)
 	if v.up != nil {
-		kb = append(kb, newRow(c.Button("⬆ "+cut(v.up.Label, 40), "o", v.up.ID)))
+		kb = append(kb, newRow(c.Button("⬆ "+vn.Cut(v.up.Label, 40), "o", v.up.ID)))
 	}
 	kb = append(kb, c.CancelRow())
 	text := fmt.Sprintf("Phạm vi thống kê: <b>%s</b>\nBấm «Xem» để xem tổ chức này (gồm mọi cấp dưới), hoặc chọn một tổ chức cấp dưới.", esc(o.Name))
@@ -325,7 +325,7 @@ func parsePeriod(text string, now time.Time) (from, to time.Time, err error) {
 		s = strings.TrimSpace(s)
 		t, err := vn.ParseDate(s, now)
 		if err != nil {
-			return t, storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. %s", cut(s, 30), msgStatsPeriod)
+			return t, storage.Errorf(storage.CodeInvalid, "«%s» không phải ngày. %s", vn.Cut(s, 30), msgStatsPeriod)
 		}
 		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // The member's side of a campaign: the pushed message and its "✅ Tôi đã
@@ -28,9 +29,9 @@ func pushText(d storage.Document, c storage.Campaign) string {
 	if d.Issuer != "" {
 		fmt.Fprintf(&b, "%s, ", esc(d.Issuer))
 	}
-	fmt.Fprintf(&b, "ngày %s\n<b>%s</b>\n", d.IssuedOn.Format("02/01/2006"), esc(cut(d.Title, 500)))
+	fmt.Fprintf(&b, "ngày %s\n<b>%s</b>\n", d.IssuedOn.Format("02/01/2006"), esc(vn.Cut(d.Title, 500)))
 	if s := strings.TrimSpace(d.Summary); s != "" {
-		fmt.Fprintf(&b, "\n%s\n", esc(cut(s, 2500)))
+		fmt.Fprintf(&b, "\n%s\n", esc(vn.Cut(s, 2500)))
 	}
 	if c.DueOn != nil {
 		fmt.Fprintf(&b, "\n⏰ Hạn học tập: <b>%s</b>", c.DueOn.Format("02/01/2006"))
@@ -177,13 +178,13 @@ func (h *Handlers) studyCommand(ctx context.Context, r *Request) error {
 	} else {
 		fmt.Fprintf(&b, "📚 <b>Văn bản đồng chí cần học</b> (%d):\n", len(ts))
 		for i, t := range ts {
-			fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s", i+1, esc(t.DocNumber), esc(cut(t.DocTitle, 120)))
+			fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s", i+1, esc(t.DocNumber), esc(vn.Cut(t.DocTitle, 120)))
 			b.WriteString("\n    " + dueLabel(t, today))
 			label := fmt.Sprintf("%d. %s", i+1, t.DocNumber)
 			if t.Overdue(today) {
 				label = "⚠️ " + label
 			}
-			rows = append(rows, newRow(button(cut(label, 40), cbPushAgain, t.ID)))
+			rows = append(rows, newRow(button(vn.Cut(label, 40), cbPushAgain, t.ID)))
 		}
 		b.WriteString("\n\nBấm vào văn bản để mở lại, đọc rồi bấm «✅ Tôi đã học».")
 	}
@@ -239,7 +240,7 @@ func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
 	today := r.Now()
 	var done, left []string
 	for _, t := range ts {
-		line := fmt.Sprintf("• <b>%s</b> — %s", esc(t.DocNumber), esc(cut(t.DocTitle, 80)))
+		line := fmt.Sprintf("• <b>%s</b> — %s", esc(t.DocNumber), esc(vn.Cut(t.DocTitle, 80)))
 		if t.Studied() && t.StudiedAt != nil {
 			done = append(done, line+fmt.Sprintf("\n   ✅ %s, %s", dateVN(t.StudiedAt.In(h.deps.Location)), studiedHow(t)))
 			continue

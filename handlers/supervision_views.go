@@ -73,14 +73,14 @@ func supervisionLines(orgName, body, kind string, day time.Time, orgs, members, 
 		b.WriteString(" (Ủy ban Kiểm tra)")
 	}
 	fmt.Fprintf(&b, "\nNgày: %s · %s\nĐối tượng: %d tổ chức đảng, %d đảng viên\nNội dung: %s\nKết luận: ",
-		vn.FormatDate(day), storage.SupervisionKindName(kind), orgs, members, esc(cut(content, 500)))
+		vn.FormatDate(day), storage.SupervisionKindName(kind), orgs, members, esc(vn.Cut(content, 500)))
 	if violations == 0 {
 		b.WriteString("không vi phạm")
 	} else {
 		fmt.Fprintf(&b, "có %d vi phạm", violations)
 	}
 	if measures != "" {
-		fmt.Fprintf(&b, "\nBiện pháp: %s", esc(cut(measures, 300)))
+		fmt.Fprintf(&b, "\nBiện pháp: %s", esc(vn.Cut(measures, 300)))
 	}
 	return b.String()
 }

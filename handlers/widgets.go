@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // Widgets draw the parts of a dialog step that every dialog needs: a paged
@@ -80,7 +81,7 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) Keybo
 	end := min(off+widgetPageSize, len(items))
 	var rows Keyboard
 	for _, it := range items[off:end] {
-		rows = append(rows, newRow(c.Button(cut(it.Label, 60), action, it.ID)))
+		rows = append(rows, newRow(c.Button(vn.Cut(it.Label, 60), action, it.ID)))
 	}
 	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
 		rows = append(rows, nav)
@@ -92,6 +93,12 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) Keybo
 // hold: one gone since the list was drawn, or one it never offered (a
 // forged button). Both get this answer and the list as it is now, so a
 // forged id learns nothing of what it names.
+// The labels of a list's page buttons.
+const (
+	labelPrev = "◀ Trước"
+	labelNext = "Sau ▶"
+)
+
 const msgNotOffered = "Mục này không còn trong danh sách. Đồng chí chọn lại trong danh sách mới nhất."
 
 // errNotOffered is returned by a step's action for a press naming an item
@@ -146,7 +153,7 @@ func Multiselect[D any](c *Conv[D], widget string, items []Item, chosen []int64,
 		if on[it.ID] {
 			mark = "☑ "
 		}
-		rows = append(rows, newRow(c.Button(mark+cut(it.Label, 50), action, it.ID)))
+		rows = append(rows, newRow(c.Button(mark+vn.Cut(it.Label, 50), action, it.ID)))
 	}
 	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
 		rows = append(rows, nav)
