@@ -11,6 +11,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/storagetest"
 )
@@ -141,7 +142,7 @@ func TestEveryButtonFitsTelegramLimit(t *testing.T) {
 	}
 	long := 0
 	for _, data := range e.rec.data {
-		if len(data) > handlers.MaxCallbackData {
+		if len(data) > chat.MaxCallbackData {
 			t.Errorf("%d bytes: %q", len(data), data)
 		}
 		if strings.Contains(data, "9223372036854") {

@@ -10,6 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -124,20 +125,20 @@ func TestForgedPageWidgetIsRefused(t *testing.T) {
 func TestRefusedTextAnswerKeepsNothing(t *testing.T) {
 	e, _, _ := docEnv(t)
 	type draft struct{}
-	d := &handlers.Dialog[draft]{Name: "zz", Steps: []*handlers.Step[draft]{{
+	d := &chat.Dialog[draft]{Name: "zz", Steps: []*chat.Step[draft]{{
 		ID: "q",
-		View: func(context.Context, *handlers.Conv[draft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
+		View: func(context.Context, *chat.Conv[draft]) (string, [][]tgbotapi.InlineKeyboardButton, error) {
 			return "Câu hỏi?", nil, nil
 		},
-		Text: func(ctx context.Context, c *handlers.Conv[draft], text string) error {
+		Text: func(ctx context.Context, c *chat.Conv[draft], text string) error {
 			if err := c.Store.GrantRole(ctx, "DV3", storage.RoleOfficer, "CB1", "test"); err != nil {
 				return err
 			}
 			return storage.ErrForbidden // e.g. a member code outside the secretary's cell
 		},
 	}}}
-	handlers.AddForTest(e.h, handlers.Handler{Dialog: d, Access: handlers.Member})
-	handlers.AddForTest(e.h, handlers.Handler{Command: "zz", Access: handlers.Member, Handle: func(ctx context.Context, r *handlers.Request) error {
+	handlers.AddForTest(e.h, chat.Handler{Dialog: d, Access: chat.Member})
+	handlers.AddForTest(e.h, chat.Handler{Command: "zz", Access: chat.Member, Handle: func(ctx context.Context, r *chat.Request) error {
 		return d.Start(ctx, r, "q", draft{})
 	}})
 	e.text(t, 701, "/zz")

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -137,7 +138,8 @@ func stepIDType(e ast.Expr) string {
 	if !ok {
 		return ""
 	}
-	if x, ok := ix.X.(*ast.Ident); !ok || x.Name != "StepID" {
+	// chat.StepID, the engine's type.
+	if x, ok := ix.X.(*ast.SelectorExpr); !ok || x.Sel.Name != "StepID" {
 		return ""
 	}
 	if d, ok := ix.Index.(*ast.Ident); ok {
@@ -166,26 +168,26 @@ func calleeName(e ast.Expr) string {
 // fields that Next would stop at, an Editable step without its label.
 func TestDialogCheckRefusesBadDeclarations(t *testing.T) {
 	type draft struct{ A, B string }
-	view := func(context.Context, *handlers.Conv[draft]) (string, handlers.Keyboard, error) { return "?", nil, nil }
+	view := func(context.Context, *chat.Conv[draft]) (string, chat.Keyboard, error) { return "?", nil, nil }
 	needA := func(d draft) bool { return d.A == "" }
 	needB := func(d draft) bool { return d.B == "" }
-	editable := func(context.Context, *handlers.Conv[draft]) (bool, error) { return true, nil }
+	editable := func(context.Context, *chat.Conv[draft]) (bool, error) { return true, nil }
 	for _, tc := range []struct {
 		name  string
-		steps []*handlers.Step[draft]
+		steps []*chat.Step[draft]
 		want  string // "" when the declaration is right
 	}{
-		{"Form", []*handlers.Step[draft]{{ID: "a", Needed: needA, View: view}, {ID: "b", Needed: needB, View: view}, {ID: "sum", View: view}}, ""},
-		{"NoForm", []*handlers.Step[draft]{{ID: "a", View: view}, {ID: "b", View: view}}, ""},
-		{"NoID", []*handlers.Step[draft]{{View: view}}, "has no id"},
-		{"TwoStepsOneID", []*handlers.Step[draft]{{ID: "a", View: view}, {ID: "a", View: view}}, `two steps "a"`},
-		{"NoView", []*handlers.Step[draft]{{ID: "a"}}, "has no view"},
-		{"FormWithoutEnd", []*handlers.Step[draft]{{ID: "a", Needed: needA, View: view}, {ID: "b", Needed: needB, View: view}}, "no step after"},
-		{"StepWithoutNeededAmongTheFields", []*handlers.Step[draft]{{ID: "a", Needed: needA, View: view}, {ID: "x", View: view}, {ID: "b", Needed: needB, View: view}, {ID: "sum", View: view}}, `"x", among the form's steps`},
-		{"EditableWithoutLabel", []*handlers.Step[draft]{{ID: "a", Editable: editable, View: view}}, "without an Edit label"},
+		{"Form", []*chat.Step[draft]{{ID: "a", Needed: needA, View: view}, {ID: "b", Needed: needB, View: view}, {ID: "sum", View: view}}, ""},
+		{"NoForm", []*chat.Step[draft]{{ID: "a", View: view}, {ID: "b", View: view}}, ""},
+		{"NoID", []*chat.Step[draft]{{View: view}}, "has no id"},
+		{"TwoStepsOneID", []*chat.Step[draft]{{ID: "a", View: view}, {ID: "a", View: view}}, `two steps "a"`},
+		{"NoView", []*chat.Step[draft]{{ID: "a"}}, "has no view"},
+		{"FormWithoutEnd", []*chat.Step[draft]{{ID: "a", Needed: needA, View: view}, {ID: "b", Needed: needB, View: view}}, "no step after"},
+		{"StepWithoutNeededAmongTheFields", []*chat.Step[draft]{{ID: "a", Needed: needA, View: view}, {ID: "x", View: view}, {ID: "b", Needed: needB, View: view}, {ID: "sum", View: view}}, `"x", among the form's steps`},
+		{"EditableWithoutLabel", []*chat.Step[draft]{{ID: "a", Editable: editable, View: view}}, "without an Edit label"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := handlers.CheckDialog(&handlers.Dialog[draft]{Name: "zz", Steps: tc.steps})
+			err := handlers.CheckDialog(&chat.Dialog[draft]{Name: "zz", Steps: tc.steps})
 			switch {
 			case tc.want == "" && err != nil:
 				t.Errorf("refused: %v", err)
@@ -205,14 +207,14 @@ func TestDialogCheckRefusesBadDeclarations(t *testing.T) {
 func TestFormDialogFollowsItsDeclaredOrder(t *testing.T) {
 	e, _, _ := docEnv(t)
 	type draft struct{ A, B, C string }
-	type dc = handlers.Conv[draft]
+	type dc = chat.Conv[draft]
 	// Each window shows a name it loads from the database.
-	ask := func(q string) func(context.Context, *dc) (string, handlers.Keyboard, error) {
-		return handlers.Window(func(ctx context.Context, c *dc) (string, error) {
+	ask := func(q string) func(context.Context, *dc) (string, chat.Keyboard, error) {
+		return chat.Window(func(ctx context.Context, c *dc) (string, error) {
 			m, err := c.Store.Member(ctx, "DV3")
 			return m.FullName, err
-		}, func(c *dc, name string) (string, handlers.Keyboard) {
-			return q + " (" + name + ")", handlers.Keyboard{c.CancelRow()}
+		}, func(c *dc, name string) (string, chat.Keyboard) {
+			return q + " (" + name + ")", chat.Keyboard{c.CancelRow()}
 		})
 	}
 	set := func(field func(*draft) *string) func(context.Context, *dc, string) error {
@@ -225,7 +227,7 @@ func TestFormDialogFollowsItsDeclaredOrder(t *testing.T) {
 			return nil
 		}
 	}
-	d := &handlers.Dialog[draft]{Name: "zf", Steps: []*handlers.Step[draft]{
+	d := &chat.Dialog[draft]{Name: "zf", Steps: []*chat.Step[draft]{
 		{ID: "a", Needed: func(d draft) bool { return d.A == "" }, Edit: "Sửa A", View: ask("Hỏi A?"),
 			Text: set(func(d *draft) *string { return &d.A })},
 		{ID: "b", Needed: func(d draft) bool { return d.B == "" }, Edit: "Sửa B", View: ask("Hỏi B?"),
@@ -233,18 +235,18 @@ func TestFormDialogFollowsItsDeclaredOrder(t *testing.T) {
 			Text:     set(func(d *draft) *string { return &d.B })},
 		{ID: "c", Needed: func(d draft) bool { return d.C == "" }, View: ask("Hỏi C?"),
 			Text: set(func(d *draft) *string { return &d.C })},
-		{ID: "sum", View: func(_ context.Context, c *dc) (string, handlers.Keyboard, error) {
-			return "Tóm tắt " + c.Draft.A + "/" + c.Draft.B + "/" + c.Draft.C, handlers.Keyboard{{c.Button("Sửa", "e")}}, nil
-		}, Actions: map[string]func(context.Context, *dc, handlers.Args) error{
-			"e": func(_ context.Context, c *dc, _ handlers.Args) error { c.Goto("edit"); return nil },
+		{ID: "sum", View: func(_ context.Context, c *dc) (string, chat.Keyboard, error) {
+			return "Tóm tắt " + c.Draft.A + "/" + c.Draft.B + "/" + c.Draft.C, chat.Keyboard{{c.Button("Sửa", "e")}}, nil
+		}, Actions: map[string]func(context.Context, *dc, chat.Args) error{
+			"e": func(_ context.Context, c *dc, _ chat.Args) error { c.Goto("edit"); return nil },
 		}},
-		{ID: "edit", View: handlers.Window(func(ctx context.Context, c *dc) ([]*handlers.Step[draft], error) {
+		{ID: "edit", View: chat.Window(func(ctx context.Context, c *dc) ([]*chat.Step[draft], error) {
 			return c.Editable(ctx)
-		}, func(c *dc, steps []*handlers.Step[draft]) (string, handlers.Keyboard) {
-			return "Sửa mục nào?", handlers.EditMenu(c, steps, "f")
-		}), Actions: map[string]func(context.Context, *dc, handlers.Args) error{
-			"f": func(ctx context.Context, c *dc, a handlers.Args) error {
-				step, err := handlers.Edited(ctx, c, a, 0)
+		}, func(c *dc, steps []*chat.Step[draft]) (string, chat.Keyboard) {
+			return "Sửa mục nào?", chat.EditMenu(c, steps, "f")
+		}), Actions: map[string]func(context.Context, *dc, chat.Args) error{
+			"f": func(ctx context.Context, c *dc, a chat.Args) error {
+				step, err := chat.Edited(ctx, c, a, 0)
 				if err != nil {
 					return err
 				}
@@ -256,8 +258,8 @@ func TestFormDialogFollowsItsDeclaredOrder(t *testing.T) {
 	if err := handlers.CheckDialog(d); err != nil {
 		t.Fatal(err)
 	}
-	handlers.AddForTest(e.h, handlers.Handler{Dialog: d, Access: handlers.Member})
-	handlers.AddForTest(e.h, handlers.Handler{Command: "zf", Access: handlers.Member, Handle: func(ctx context.Context, r *handlers.Request) error {
+	handlers.AddForTest(e.h, chat.Handler{Dialog: d, Access: chat.Member})
+	handlers.AddForTest(e.h, chat.Handler{Command: "zf", Access: chat.Member, Handle: func(ctx context.Context, r *chat.Request) error {
 		dr := draft{B: "có sẵn"} // B given: not asked
 		return d.Start(ctx, r, d.Next(dr), dr)
 	}})

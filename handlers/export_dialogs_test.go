@@ -1,5 +1,7 @@
 package handlers
 
+import "sotay/handlers/chat"
+
 // DialogDecl is what TestDialogSteps reads of one dialog of the handler
 // list: its name, its draft's type, its steps in order, and what is wrong
 // with its declaration (nil: nothing).
@@ -15,11 +17,11 @@ func Dialogs(h *Handlers) []DialogDecl {
 	var out []DialogDecl
 	for _, hd := range h.router.List {
 		if d := hd.Dialog; d != nil {
-			out = append(out, DialogDecl{Name: d.dialogName(), Draft: d.draftType(), Steps: d.stepIDs(), Err: d.check()})
+			out = append(out, DialogDecl{Name: d.DialogName(), Draft: d.DraftType(), Steps: d.StepIDs(), Err: d.Check()})
 		}
 	}
 	return out
 }
 
 // CheckDialog is a dialog's declaration check, for tests.
-func CheckDialog[D any](d *Dialog[D]) error { return d.check() }
+func CheckDialog[D any](d *chat.Dialog[D]) error { return d.Check() }

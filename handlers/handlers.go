@@ -12,13 +12,14 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
 // Deps is what the handlers are built with.
 type Deps struct {
 	Store       *storage.Storage
-	Sender      Sender
+	Sender      chat.Sender
 	Log         *slog.Logger
 	Now         func() time.Time
 	BotUsername string
@@ -31,26 +32,26 @@ type Deps struct {
 // Handlers routes updates to the handler list.
 type Handlers struct {
 	deps   Deps
-	router *Router
+	router *chat.Router
 
 	// The dialogs, each written in its feature's file.
-	search    *Dialog[searchDraft]
-	publish   *Dialog[publishDraft]
-	pushing   *Dialog[pushDraft]
-	roster    *Dialog[importDraft]
-	offline   *Dialog[offlineDraft]
-	reminding *Dialog[remindDraft]
+	search    *chat.Dialog[searchDraft]
+	publish   *chat.Dialog[publishDraft]
+	pushing   *chat.Dialog[pushDraft]
+	roster    *chat.Dialog[importDraft]
+	offline   *chat.Dialog[offlineDraft]
+	reminding *chat.Dialog[remindDraft]
 
 	// reports.go, meetings.go, supervision.go.
-	meetings     *Dialog[meetingDraft]
-	supervisions *Dialog[supervisionDraft]
+	meetings     *chat.Dialog[meetingDraft]
+	supervisions *chat.Dialog[supervisionDraft]
 	// notices.go.
-	notices *Dialog[noticeDraft]
-	absence *Dialog[absenceDraft]
+	notices *chat.Dialog[noticeDraft]
+	absence *chat.Dialog[absenceDraft]
 	// review.go.
-	returning *Dialog[returnDraft]
+	returning *chat.Dialog[returnDraft]
 
-	stats *Dialog[statsDraft] // stats.go
+	stats *chat.Dialog[statsDraft] // stats.go
 }
 
 // New builds the handler list.
@@ -71,7 +72,7 @@ func New(deps Deps) *Handlers {
 	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
 	h.returning = h.returnDialog()
 	h.stats = h.statsDialog()
-	h.router = &Router{
+	h.router = &chat.Router{
 		Store: deps.Store, Sender: deps.Sender, Log: deps.Log, Now: deps.Now, Location: deps.Location,
 		List:    h.handlerList(),
 		Unknown: h.unknown, NotLinked: h.notLinked, ChatMember: h.chatMember,
@@ -80,7 +81,7 @@ func New(deps Deps) *Handlers {
 }
 
 // Handle applies one update (Router.Handle).
-func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a Attempt) Outcome {
+func (h *Handlers) Handle(ctx context.Context, u tgbotapi.Update, a chat.Attempt) chat.Outcome {
 	return h.router.Handle(ctx, u, a)
 }
 
@@ -94,65 +95,65 @@ func (h *Handlers) HandleUpdate(ctx context.Context, u tgbotapi.Update) error {
 // handlerList is the one ordered list of everything the bot answers, one
 // trigger an entry. The command menus registered with Telegram, /menu,
 // /trogiup and the sandbox's persona hints are generated from it.
-func (h *Handlers) handlerList() []Handler {
-	return []Handler{
+func (h *Handlers) handlerList() []chat.Handler {
+	return []chat.Handler{
 		// start.go: linking, the menu, help, cancel.
-		{Command: "start", Access: Public, Handle: h.start},
-		{Match: isContact, Access: Public, Handle: h.contact},
-		{Command: "menu", Access: Member, Description: "Mở danh mục chức năng", Handle: h.menu},
+		{Command: "start", Access: chat.Public, Handle: h.start},
+		{Match: isContact, Access: chat.Public, Handle: h.contact},
+		{Command: "menu", Access: chat.Member, Description: "Mở danh mục chức năng", Handle: h.menu},
 		// library.go and search.go: the handbook.
-		{Command: "vanban", Access: Member, Description: "Xem văn bản theo loại", MenuLabel: "📄 Văn bản", Handle: h.documentKinds},
-		{Callback: cbLibrary, Access: Member, Handle: h.browseDocuments},
-		{Callback: cbDocument, Access: Member, Handle: h.viewDocument},
-		{Callback: cbText, Access: Member, Handle: h.documentText},
-		{Callback: cbFile, Access: Member, Handle: h.documentFile},
-		{Callback: cbWithdraw, Access: Admin, Handle: h.withdrawDocument},
-		{Command: "tim", Access: Member, Description: "Tìm văn bản theo số hiệu hoặc nội dung", MenuLabel: "🔎 Tìm kiếm", Handle: h.searchCommand},
-		{Dialog: h.search, Access: Member},
+		{Command: "vanban", Access: chat.Member, Description: "Xem văn bản theo loại", MenuLabel: "📄 Văn bản", Handle: h.documentKinds},
+		{Callback: cbLibrary, Access: chat.Member, Handle: h.browseDocuments},
+		{Callback: cbDocument, Access: chat.Member, Handle: h.viewDocument},
+		{Callback: cbText, Access: chat.Member, Handle: h.documentText},
+		{Callback: cbFile, Access: chat.Member, Handle: h.documentFile},
+		{Callback: cbWithdraw, Access: chat.Admin, Handle: h.withdrawDocument},
+		{Command: "tim", Access: chat.Member, Description: "Tìm văn bản theo số hiệu hoặc nội dung", MenuLabel: "🔎 Tìm kiếm", Handle: h.searchCommand},
+		{Dialog: h.search, Access: chat.Member},
 		// publish.go: publishing a file sent in chat.
-		{Command: "dang", Access: Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📝 Đăng văn bản", Handle: h.publishCommand},
-		{Dialog: h.publish, Access: Admin},
+		{Command: "dang", Access: chat.Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📝 Đăng văn bản", Handle: h.publishCommand},
+		{Dialog: h.publish, Access: chat.Admin},
 		// push.go: campaigns; study.go: the member's side of them.
-		{Command: "gui", Access: Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.pushCommand},
-		{Dialog: h.pushing, Access: Officer},
-		{Callback: cbDeliveryReport, Access: Officer, Handle: h.deliveryReport},
-		{Callback: cbStudied, Access: Member, Handle: h.studied},
-		{Callback: cbPushAgain, Access: Member, Handle: h.pushAgain},
-		{Command: "hoctap", Access: Member, Description: "Văn bản cần học và hạn học tập", MenuLabel: "📚 Học tập", Handle: h.studyCommand},
-		{Callback: cbOfflineStart, Access: Secretary, Handle: h.offlineStart},
-		{Dialog: h.offline, Access: Secretary},
-		{Command: "nhacnho", Access: Secretary, Description: "Nhắc đảng viên chưa học văn bản", MenuLabel: "🔔 Nhắc học tập", Handle: h.remindCommand},
-		{Dialog: h.reminding, Access: Secretary},
-		{Callback: cbRemindLater, Access: Member, Handle: h.remindLater},
-		{Callback: cbQuiz, Access: Member, Handle: h.quiz},
-		{Command: "cauhoi", Access: Admin, Description: "Gắn bài kiểm tra: gửi tệp kèm chú thích /cauhoi SỐ_HIỆU", Handle: h.quizImport},
-		{Command: "cuatoi", Access: Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
+		{Command: "gui", Access: chat.Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.pushCommand},
+		{Dialog: h.pushing, Access: chat.Officer},
+		{Callback: cbDeliveryReport, Access: chat.Officer, Handle: h.deliveryReport},
+		{Callback: cbStudied, Access: chat.Member, Handle: h.studied},
+		{Callback: cbPushAgain, Access: chat.Member, Handle: h.pushAgain},
+		{Command: "hoctap", Access: chat.Member, Description: "Văn bản cần học và hạn học tập", MenuLabel: "📚 Học tập", Handle: h.studyCommand},
+		{Callback: cbOfflineStart, Access: chat.Secretary, Handle: h.offlineStart},
+		{Dialog: h.offline, Access: chat.Secretary},
+		{Command: "nhacnho", Access: chat.Secretary, Description: "Nhắc đảng viên chưa học văn bản", MenuLabel: "🔔 Nhắc học tập", Handle: h.remindCommand},
+		{Dialog: h.reminding, Access: chat.Secretary},
+		{Callback: cbRemindLater, Access: chat.Member, Handle: h.remindLater},
+		{Callback: cbQuiz, Access: chat.Member, Handle: h.quiz},
+		{Command: "cauhoi", Access: chat.Admin, Description: "Gắn bài kiểm tra: gửi tệp kèm chú thích /cauhoi SỐ_HIỆU", Handle: h.quizImport},
+		{Command: "cuatoi", Access: chat.Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
 		// invites.go.
-		{Command: "moi", Access: Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
-		{Callback: cbInvite, Access: Secretary, Handle: h.invites},
+		{Command: "moi", Access: chat.Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
+		{Callback: cbInvite, Access: chat.Secretary, Handle: h.invites},
 		// roster_import.go.
-		{Command: "nhap", Access: Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
-		{Dialog: h.roster, Access: Admin},
+		{Command: "nhap", Access: chat.Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
+		{Dialog: h.roster, Access: chat.Admin},
 		// meeting*.go, supervision*.go, reports.go, report_steps.go: reports by message.
-		{Command: "sinhhoat", Access: Secretary, Description: "Báo cáo buổi sinh hoạt chi bộ", MenuLabel: "📝 Báo cáo sinh hoạt", Handle: h.meetingCommand},
-		{Dialog: h.meetings, Access: Secretary},
-		{Command: "kiemtra", Access: Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
-		{Dialog: h.supervisions, Access: Secretary},
-		{Callback: cbReportEdit, Access: Secretary, Handle: h.reportEdit},
+		{Command: "sinhhoat", Access: chat.Secretary, Description: "Báo cáo buổi sinh hoạt chi bộ", MenuLabel: "📝 Báo cáo sinh hoạt", Handle: h.meetingCommand},
+		{Dialog: h.meetings, Access: chat.Secretary},
+		{Command: "kiemtra", Access: chat.Secretary, Description: "Báo cáo cuộc kiểm tra, giám sát", MenuLabel: "🔍 Báo cáo kiểm tra", Handle: h.supervisionCommand},
+		{Dialog: h.supervisions, Access: chat.Secretary},
+		{Callback: cbReportEdit, Access: chat.Secretary, Handle: h.reportEdit},
 		// notices.go, notice_*.go: meeting notices and answers.
-		{Command: "lichhop", Access: Secretary, Description: "Thông báo lịch họp chi bộ", MenuLabel: "📅 Lịch họp", Handle: h.noticeCommand},
-		{Dialog: h.notices, Access: Secretary},
-		{Callback: cbMeetingTally, Access: Secretary, Handle: h.meetingTally},
-		{Callback: cbMeetingAnswer, Access: Member, Handle: h.meetingAnswer},
-		{Dialog: h.absence, Access: Member},
+		{Command: "lichhop", Access: chat.Secretary, Description: "Thông báo lịch họp chi bộ", MenuLabel: "📅 Lịch họp", Handle: h.noticeCommand},
+		{Dialog: h.notices, Access: chat.Secretary},
+		{Callback: cbMeetingTally, Access: chat.Secretary, Handle: h.meetingTally},
+		{Callback: cbMeetingAnswer, Access: chat.Member, Handle: h.meetingAnswer},
+		{Dialog: h.absence, Access: chat.Member},
 		// review.go: reading reports back, officers' review.
-		{Command: "baocao", Access: Secretary, Description: "Xem, sửa và duyệt các báo cáo đã gửi", MenuLabel: "🗂 Báo cáo đã gửi", Handle: h.reportList},
-		{Callback: cbReview, Access: Secretary, Handle: h.reviewButton},
-		{Dialog: h.returning, Access: Officer},
+		{Command: "baocao", Access: chat.Secretary, Description: "Xem, sửa và duyệt các báo cáo đã gửi", MenuLabel: "🗂 Báo cáo đã gửi", Handle: h.reportList},
+		{Callback: cbReview, Access: chat.Secretary, Handle: h.reviewButton},
+		{Dialog: h.returning, Access: chat.Officer},
 		// stats*.go: figures for officers and secretaries.
-		{Command: "thongke", Access: Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
-		{Dialog: h.stats, Access: Secretary},
-		{Command: "trogiup", Access: Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
-		{Command: "huy", Access: Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
+		{Command: "thongke", Access: chat.Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
+		{Dialog: h.stats, Access: chat.Secretary},
+		{Command: "trogiup", Access: chat.Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
+		{Command: "huy", Access: chat.Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/invitesheet"
 	"sotay/storage"
 )
@@ -20,11 +21,11 @@ const labelInviteSheet = "🖨 In phiếu mời (PDF)"
 // asked to print cell by cell (sotay invite --org CODE --sheet FILE).
 const inviteSheetMax = 1000
 
-func inviteSheetRow() Row {
-	return newRow(button(labelInviteSheet, cbInvite, "s", 0))
+func inviteSheetRow() chat.Row {
+	return chat.NewRow(chat.NewButton(labelInviteSheet, cbInvite, "s", 0))
 }
 
-func (h *Handlers) inviteSheet(ctx context.Context, r *Request) error {
+func (h *Handlers) inviteSheet(ctx context.Context, r *chat.Request) error {
 	ms, err := h.membersInScope(ctx, r, false)
 	if err != nil {
 		return err

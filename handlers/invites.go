@@ -7,6 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -25,12 +26,12 @@ const invitePageSize = 8
 // anyone else, forged or stale, gets the same refusal and changes nothing.
 
 // inviteCommand is /moi: the first page of unlinked members.
-func (h *Handlers) inviteCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) inviteCommand(ctx context.Context, r *chat.Request) error {
 	return h.inviteList(ctx, r, 0)
 }
 
 // invites takes the moi buttons.
-func (h *Handlers) invites(ctx context.Context, r *Request) error {
+func (h *Handlers) invites(ctx context.Context, r *chat.Request) error {
 	switch r.CB.Arg(0) {
 	case "m", "c", "r", "u", "x":
 		id, err := r.CB.ID(1)
@@ -59,8 +60,8 @@ func (h *Handlers) invites(ctx context.Context, r *Request) error {
 // membersInScope returns the active members, linked or not as asked, below
 // the requester's secretary-or-stronger roles whose account the requester
 // may act on (Request.MayActOn).
-func (h *Handlers) membersInScope(ctx context.Context, r *Request, linked bool) ([]storage.Member, error) {
-	ms, err := r.Scope(Secretary).Members(ctx)
+func (h *Handlers) membersInScope(ctx context.Context, r *chat.Request, linked bool) ([]storage.Member, error) {
+	ms, err := r.Scope(chat.Secretary).Members(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -75,21 +76,21 @@ func (h *Handlers) membersInScope(ctx context.Context, r *Request, linked bool) 
 
 // memberPage is one page of member buttons, each moi:<pick>:<id>, and the
 // paging row, moi:<page>:<offset>.
-func memberPage(ms []storage.Member, off int, pick, page string) (rows Keyboard, first, end int) {
+func memberPage(ms []storage.Member, off int, pick, page string) (rows chat.Keyboard, first, end int) {
 	if off >= len(ms) {
 		off = (len(ms) - 1) / invitePageSize * invitePageSize
 	}
 	end = min(off+invitePageSize, len(ms))
 	for _, m := range ms[off:end] {
 		label := fmt.Sprintf("%s · %s", m.FullName, m.OrgName)
-		rows = append(rows, newRow(button(label, cbInvite, pick, m.ID)))
+		rows = append(rows, chat.NewRow(chat.NewButton(label, cbInvite, pick, m.ID)))
 	}
-	var nav Row
+	var nav chat.Row
 	if off > 0 {
-		nav = append(nav, button(labelPrev, cbInvite, page, max(off-invitePageSize, 0)))
+		nav = append(nav, chat.NewButton(chat.LabelPrev, cbInvite, page, max(off-invitePageSize, 0)))
 	}
 	if end < len(ms) {
-		nav = append(nav, button(labelNext, cbInvite, page, end))
+		nav = append(nav, chat.NewButton(chat.LabelNext, cbInvite, page, end))
 	}
 	if len(nav) > 0 {
 		rows = append(rows, nav)
@@ -102,30 +103,30 @@ const labelRelink = "🔁 Đổi tài khoản Telegram"
 // msgAccountsAbove says who is left out of the lists (Request.MayActOn).
 const msgAccountsAbove = "Tài khoản của chính đồng chí và của người giữ vai trò ngang hoặc cao hơn do cấp trên thực hiện."
 
-func relinkRow() Row {
-	return newRow(button(labelRelink, cbInvite, "l", 0))
+func relinkRow() chat.Row {
+	return chat.NewRow(chat.NewButton(labelRelink, cbInvite, "l", 0))
 }
 
-func (h *Handlers) inviteList(ctx context.Context, r *Request, off int) error {
+func (h *Handlers) inviteList(ctx context.Context, r *chat.Request, off int) error {
 	ms, err := h.membersInScope(ctx, r, false)
 	if err != nil {
 		return err
 	}
 	if len(ms) == 0 {
-		kb := newMarkup(relinkRow())
+		kb := chat.NewMarkup(relinkRow())
 		r.Show("✅ Mọi đảng viên trong phạm vi của đồng chí đều đã liên kết tài khoản.\n\n"+
 			"Khi một đảng viên chuyển sang tài khoản Telegram khác (đổi điện thoại, mất tài khoản), hãy bấm <b>"+labelRelink+"</b>.", &kb)
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "m", "p")
 	rows = append(rows, inviteSheetRow(), relinkRow())
-	kb := newMarkup(rows...)
+	kb := chat.NewMarkup(rows...)
 	r.Show(fmt.Sprintf("✉️ <b>Mã mời liên kết tài khoản</b>\n%d đảng viên chưa liên kết (%d–%d). Chọn đảng viên để tạo đường liên kết dùng một lần:",
 		len(ms), first, end), &kb)
 	return nil
 }
 
-func (h *Handlers) inviteOne(ctx context.Context, r *Request, memberID int64) error {
+func (h *Handlers) inviteOne(ctx context.Context, r *chat.Request, memberID int64) error {
 	m, err := h.memberInScope(ctx, r, memberID)
 	if err != nil {
 		return err
@@ -146,7 +147,7 @@ func (h *Handlers) inviteOne(ctx context.Context, r *Request, memberID int64) er
 
 // inviteLink makes a one-use link for a member with create (an invite or a
 // relink invite, valid for ttl) and says the day it expires.
-func (h *Handlers) inviteLink(ctx context.Context, r *Request, create func(context.Context, int64, time.Duration, string) (string, error),
+func (h *Handlers) inviteLink(ctx context.Context, r *chat.Request, create func(context.Context, int64, time.Duration, string) (string, error),
 	memberID int64, ttl time.Duration) (link, expires string, err error) {
 	tok, err := create(ctx, memberID, ttl, r.Actor())
 	if err != nil {
@@ -163,7 +164,7 @@ func (h *Handlers) startLink(token string) string {
 // memberInScope loads the member a button names and checks that this user
 // may act on their account (Request.MayActOn): callback data is never
 // trusted.
-func (h *Handlers) memberInScope(ctx context.Context, r *Request, memberID int64) (storage.Member, error) {
+func (h *Handlers) memberInScope(ctx context.Context, r *chat.Request, memberID int64) (storage.Member, error) {
 	m, err := r.Store.MemberByID(ctx, memberID)
 	if err != nil {
 		return m, err
@@ -179,21 +180,21 @@ func (h *Handlers) memberInScope(ctx context.Context, r *Request, memberID int64
 
 // relinkList pages the linked members of the requester's scope, to pick
 // the one whose handbook moves to another Telegram account.
-func (h *Handlers) relinkList(ctx context.Context, r *Request, off int) error {
+func (h *Handlers) relinkList(ctx context.Context, r *chat.Request, off int) error {
 	ms, err := h.membersInScope(ctx, r, true)
 	if err != nil {
 		return err
 	}
-	back := newRow(button("◀ Mã mời", cbInvite, "p", 0))
+	back := chat.NewRow(chat.NewButton("◀ Mã mời", cbInvite, "p", 0))
 	if len(ms) == 0 {
-		kb := newMarkup(back)
+		kb := chat.NewMarkup(back)
 		r.Show("Trong phạm vi của đồng chí không có đảng viên nào đã liên kết tài khoản Telegram mà đồng chí có thể đổi hoặc hủy liên kết. "+
 			msgAccountsAbove, &kb)
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "c", "l")
 	rows = append(rows, back)
-	kb := newMarkup(rows...)
+	kb := chat.NewMarkup(rows...)
 	r.Show(fmt.Sprintf("🔁 <b>Đổi tài khoản Telegram</b>\nKhi đảng viên đổi điện thoại hoặc tài khoản Telegram, chọn đồng chí đó để tạo đường liên kết "+
 		"mở trên tài khoản mới, hoặc để hủy liên kết tài khoản cũ. "+msgAccountsAbove+"\n%d đảng viên đã liên kết (%d–%d):", len(ms), first, end), &kb)
 	return nil
@@ -201,7 +202,7 @@ func (h *Handlers) relinkList(ctx context.Context, r *Request, off int) error {
 
 // linkedInScope is memberInScope for a member who must be linked; one who
 // is not (any more) gets the invite list instead, and nil.
-func (h *Handlers) linkedInScope(ctx context.Context, r *Request, memberID int64) (*storage.Member, error) {
+func (h *Handlers) linkedInScope(ctx context.Context, r *chat.Request, memberID int64) (*storage.Member, error) {
 	m, err := h.memberInScope(ctx, r, memberID)
 	if err != nil {
 		return nil, err
@@ -215,7 +216,7 @@ func (h *Handlers) linkedInScope(ctx context.Context, r *Request, memberID int64
 
 // relinkOffer shows a linked member and the button that makes the relink
 // invite, saying what it will do.
-func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) error {
+func (h *Handlers) relinkOffer(ctx context.Context, r *chat.Request, memberID int64) error {
 	m, err := h.linkedInScope(ctx, r, memberID)
 	if err != nil || m == nil {
 		return err
@@ -224,10 +225,10 @@ func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) 
 	if m.LinkedAt != nil {
 		since = " từ ngày " + m.LinkedAt.In(h.deps.Location).Format("02/01/2006")
 	}
-	kb := newMarkup(
-		newRow(button(labelRelink, cbInvite, "r", m.ID)),
-		newRow(button(labelUnlink, cbInvite, "u", m.ID)),
-		newRow(button("◀ Quay lại", cbInvite, "l", 0)),
+	kb := chat.NewMarkup(
+		chat.NewRow(chat.NewButton(labelRelink, cbInvite, "r", m.ID)),
+		chat.NewRow(chat.NewButton(labelUnlink, cbInvite, "u", m.ID)),
+		chat.NewRow(chat.NewButton("◀ Quay lại", cbInvite, "l", 0)),
 	)
 	r.Show(fmt.Sprintf("Đồng chí <b>%s</b> (%s) đã liên kết tài khoản Telegram%s.\n\n"+
 		"Nếu đồng chí ấy chuyển sang tài khoản Telegram khác, hãy bấm <b>%s</b> để tạo đường liên kết dùng một lần. "+
@@ -239,7 +240,7 @@ func (h *Handlers) relinkOffer(ctx context.Context, r *Request, memberID int64) 
 
 // relinkOne makes the relink invite: the explicit action that alone may
 // move a member's link, audited in this user's name.
-func (h *Handlers) relinkOne(ctx context.Context, r *Request, memberID int64) error {
+func (h *Handlers) relinkOne(ctx context.Context, r *chat.Request, memberID int64) error {
 	m, err := h.linkedInScope(ctx, r, memberID)
 	if err != nil || m == nil {
 		return err
@@ -258,14 +259,14 @@ func (h *Handlers) relinkOne(ctx context.Context, r *Request, memberID int64) er
 const labelUnlink = "⛔ Hủy liên kết tài khoản"
 
 // unlinkOffer asks before unlinking a member's Telegram account.
-func (h *Handlers) unlinkOffer(ctx context.Context, r *Request, memberID int64) error {
+func (h *Handlers) unlinkOffer(ctx context.Context, r *chat.Request, memberID int64) error {
 	m, err := h.linkedInScope(ctx, r, memberID)
 	if err != nil || m == nil {
 		return err
 	}
-	kb := newMarkup(
-		newRow(button("✅ Đồng ý hủy liên kết", cbInvite, "x", m.ID)),
-		newRow(button("◀ Quay lại", cbInvite, "c", m.ID)),
+	kb := chat.NewMarkup(
+		chat.NewRow(chat.NewButton("✅ Đồng ý hủy liên kết", cbInvite, "x", m.ID)),
+		chat.NewRow(chat.NewButton("◀ Quay lại", cbInvite, "c", m.ID)),
 	)
 	r.Show(fmt.Sprintf("Hủy liên kết tài khoản Telegram của đồng chí <b>%s</b> (%s)?\n\n"+
 		"Tài khoản đó sẽ không dùng được sổ tay nữa và được báo tin; các mã mời còn hiệu lực của đồng chí ấy bị thu hồi. "+
@@ -275,7 +276,7 @@ func (h *Handlers) unlinkOffer(ctx context.Context, r *Request, memberID int64) 
 
 // unlinkOne unlinks the member's account, audited in this user's name,
 // tells the account and gives its chat back the plain command menu.
-func (h *Handlers) unlinkOne(ctx context.Context, r *Request, memberID int64) error {
+func (h *Handlers) unlinkOne(ctx context.Context, r *chat.Request, memberID int64) error {
 	m, err := h.linkedInScope(ctx, r, memberID)
 	if err != nil || m == nil {
 		return err
@@ -295,9 +296,9 @@ func (h *Handlers) unlinkOne(ctx context.Context, r *Request, memberID int64) er
 	if len(roles) > 0 {
 		r.Queue(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(u.TelegramUserID), h.Commands(true, nil)...))
 	}
-	kb := newMarkup(
-		newRow(button("✉️ Tạo mã mời mới", cbInvite, "m", m.ID)),
-		newRow(button("◀ Danh sách đã liên kết", cbInvite, "l", 0)),
+	kb := chat.NewMarkup(
+		chat.NewRow(chat.NewButton("✉️ Tạo mã mời mới", cbInvite, "m", m.ID)),
+		chat.NewRow(chat.NewButton("◀ Danh sách đã liên kết", cbInvite, "l", 0)),
 	)
 	revoked := ""
 	if u.RevokedInvites > 0 {

@@ -7,6 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -44,7 +45,7 @@ const (
 
 // documentOpened is called whenever a member opens a document's full text
 // or file. The campaigns feature records reading here.
-func (h *Handlers) documentOpened(ctx context.Context, r *Request, d storage.Document) error {
+func (h *Handlers) documentOpened(ctx context.Context, r *chat.Request, d storage.Document) error {
 	if r.Member == nil {
 		return nil
 	}
@@ -56,7 +57,7 @@ func (h *Handlers) documentOpened(ctx context.Context, r *Request, d storage.Doc
 func docHeading(d storage.Document) string { return d.KindName() + " số " + d.Number }
 
 // readableArg is readable for the document a button names first.
-func (h *Handlers) readableArg(ctx context.Context, r *Request) (storage.Document, error) {
+func (h *Handlers) readableArg(ctx context.Context, r *chat.Request) (storage.Document, error) {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return storage.Document{}, err
@@ -70,8 +71,8 @@ func (h *Handlers) readableArg(ctx context.Context, r *Request) (storage.Documen
 // The /thongke document list and every button naming a document go
 // through it; the library and search list by the same rule in SQL
 // (storage's documentReadableSQL).
-func visibleDocuments(ctx context.Context, r *Request, ids []int64) (map[int64]bool, error) {
-	ok, err := r.Store.Readable(ctx, *r.Member, r.Has(Admin), ids)
+func visibleDocuments(ctx context.Context, r *chat.Request, ids []int64) (map[int64]bool, error) {
+	ok, err := r.Store.Readable(ctx, *r.Member, r.Has(chat.Admin), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +88,7 @@ func visibleDocuments(ctx context.Context, r *Request, ids []int64) (map[int64]b
 // decides. One the asker may not open, whether withdrawn since the button
 // was sent, never published, outside their audience or no document at all,
 // gets the one answer a withdrawn document gets, and nothing of it shows.
-func (h *Handlers) readable(ctx context.Context, r *Request, id int64) (storage.Document, error) {
+func (h *Handlers) readable(ctx context.Context, r *chat.Request, id int64) (storage.Document, error) {
 	visible, err := visibleDocuments(ctx, r, []int64{id})
 	if err != nil {
 		return storage.Document{}, err
@@ -100,7 +101,7 @@ func (h *Handlers) readable(ctx context.Context, r *Request, id int64) (storage.
 
 // browseDocuments is the vb buttons: vb (the kinds) and vb:<kind>:<offset>
 // (a page of one kind, newest first).
-func (h *Handlers) browseDocuments(ctx context.Context, r *Request) error {
+func (h *Handlers) browseDocuments(ctx context.Context, r *chat.Request) error {
 	kind, off := r.CB.Arg(0), r.CB.Offset(1)
 	if storage.DocumentKindName(kind) == kind {
 		return h.documentKinds(ctx, r)
@@ -108,7 +109,7 @@ func (h *Handlers) browseDocuments(ctx context.Context, r *Request) error {
 	return h.documentList(ctx, r, kind, off)
 }
 
-func (h *Handlers) documentKinds(ctx context.Context, r *Request) error {
+func (h *Handlers) documentKinds(ctx context.Context, r *chat.Request) error {
 	counts, err := r.Store.DocumentKindCounts(ctx, *r.Member)
 	if err != nil {
 		return err
@@ -117,12 +118,12 @@ func (h *Handlers) documentKinds(ctx context.Context, r *Request) error {
 		r.Show(msgNoDocuments, nil)
 		return nil
 	}
-	var rows Keyboard
-	var row Row
+	var rows chat.Keyboard
+	var row chat.Row
 	total := 0
 	for _, k := range counts {
 		total += k.Count
-		row = append(row, button(fmt.Sprintf("%s (%d)", k.Name(), k.Count), cbLibrary, k.Kind, 0))
+		row = append(row, chat.NewButton(fmt.Sprintf("%s (%d)", k.Name(), k.Count), cbLibrary, k.Kind, 0))
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}
@@ -130,13 +131,13 @@ func (h *Handlers) documentKinds(ctx context.Context, r *Request) error {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	rows = append(rows, newRow(commandButton(labelSearch, "tim")))
-	kb := newMarkup(rows...)
+	rows = append(rows, chat.NewRow(chat.CommandButton(labelSearch, "tim")))
+	kb := chat.NewMarkup(rows...)
 	r.Show(fmt.Sprintf("📄 <b>Văn bản</b>: %d văn bản dành cho đồng chí. Chọn loại văn bản:", total), &kb)
 	return nil
 }
 
-func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, off int) error {
+func (h *Handlers) documentList(ctx context.Context, r *chat.Request, kind string, off int) error {
 	ds, total, err := r.Store.DocumentsForMember(ctx, *r.Member, kind, off, docPageSize)
 	if err != nil {
 		return err
@@ -148,29 +149,29 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 			return err
 		}
 	}
-	back := newRow(button(labelBackToKinds, cbLibrary))
+	back := chat.NewRow(chat.NewButton(labelBackToKinds, cbLibrary))
 	if total == 0 {
-		kb := newMarkup(back)
+		kb := chat.NewMarkup(back)
 		r.Show(fmt.Sprintf("Không còn văn bản loại %s nào dành cho đồng chí.", storage.DocumentKindName(kind)), &kb)
 		return nil
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	for _, d := range ds {
 		label := vn.Cut(fmt.Sprintf("%s · %s · %s", dateVN(d.IssuedOn), d.Number, d.Title), 60)
-		rows = append(rows, newRow(button(label, cbDocument, d.ID)))
+		rows = append(rows, chat.NewRow(chat.NewButton(label, cbDocument, d.ID)))
 	}
-	var nav Row
+	var nav chat.Row
 	if off > 0 {
-		nav = append(nav, button(labelPrev, cbLibrary, kind, max(off-docPageSize, 0)))
+		nav = append(nav, chat.NewButton(chat.LabelPrev, cbLibrary, kind, max(off-docPageSize, 0)))
 	}
 	if off+len(ds) < total {
-		nav = append(nav, button(labelNext, cbLibrary, kind, off+docPageSize))
+		nav = append(nav, chat.NewButton(chat.LabelNext, cbLibrary, kind, off+docPageSize))
 	}
 	if len(nav) > 0 {
 		rows = append(rows, nav)
 	}
 	rows = append(rows, back)
-	kb := newMarkup(rows...)
+	kb := chat.NewMarkup(rows...)
 	pages := (total + docPageSize - 1) / docPageSize
 	r.Show(fmt.Sprintf("📄 <b>%s</b>: %d văn bản, mới nhất trước (trang %d/%d). Chọn văn bản để xem:",
 		esc(storage.DocumentKindName(kind)), total, off/docPageSize+1, pages), &kb)
@@ -178,7 +179,7 @@ func (h *Handlers) documentList(ctx context.Context, r *Request, kind string, of
 }
 
 // viewDocument is doc:<id>: the header and summary, with buttons.
-func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
+func (h *Handlers) viewDocument(ctx context.Context, r *chat.Request) error {
 	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
@@ -193,7 +194,7 @@ func (h *Handlers) viewDocument(ctx context.Context, r *Request) error {
 
 // documentCard is a document's header, summary and buttons, and for a
 // member assigned it their state, deadline and "Tôi đã học" (study.go).
-func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Document) (string, Markup, error) {
+func (h *Handlers) documentCard(ctx context.Context, r *chat.Request, d storage.Document) (string, chat.Markup, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "📄 <b>%s</b>\nNgày %s", esc(docHeading(d)), dateVN(d.IssuedOn))
 	if d.Issuer != "" {
@@ -205,16 +206,16 @@ func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Docum
 	}
 	study, studyRow, err := h.cardStudy(ctx, r, d)
 	if err != nil {
-		return "", Markup{}, err
+		return "", chat.Markup{}, err
 	}
 	b.WriteString(study)
-	var rows Keyboard
-	var first Row
+	var rows chat.Keyboard
+	var first chat.Row
 	if strings.TrimSpace(d.Body) != "" {
-		first = append(first, button(labelReadText, cbText, d.ID, 1))
+		first = append(first, chat.NewButton(labelReadText, cbText, d.ID, 1))
 	}
 	if d.HasFile() {
-		first = append(first, button(labelGetFile, cbFile, d.ID))
+		first = append(first, chat.NewButton(labelGetFile, cbFile, d.ID))
 	}
 	if len(first) > 0 {
 		rows = append(rows, first)
@@ -222,18 +223,18 @@ func (h *Handlers) documentCard(ctx context.Context, r *Request, d storage.Docum
 	if studyRow != nil {
 		rows = append(rows, studyRow)
 	}
-	last := newRow(button(labelBackToList, cbLibrary, d.Kind, 0))
-	if r.Has(Admin) {
-		last = append(last, button(labelWithdraw, cbWithdraw, d.ID))
+	last := chat.NewRow(chat.NewButton(labelBackToList, cbLibrary, d.Kind, 0))
+	if r.Has(chat.Admin) {
+		last = append(last, chat.NewButton(labelWithdraw, cbWithdraw, d.ID))
 	}
 	rows = append(rows, last)
-	return b.String(), newMarkup(rows...), nil
+	return b.String(), chat.NewMarkup(rows...), nil
 }
 
 // isLibraryButton reports whether callback data belongs to the library's
 // own views.
 func isLibraryButton(data string) bool {
-	p, _ := splitCallback(data)
+	p, _ := chat.SplitCallback(data)
 	return p == cbLibrary || p == cbDocument
 }
 
@@ -241,7 +242,7 @@ func isLibraryButton(data string) bool {
 // library's own views (a document card or a text page), which are edited in
 // place; a press elsewhere (a pushed document) gets a new message, so the
 // message it came from keeps its buttons.
-func pressedInLibrary(r *Request) bool {
+func pressedInLibrary(r *chat.Request) bool {
 	cq := r.Update.CallbackQuery
 	if cq == nil || cq.Message == nil || cq.Message.ReplyMarkup == nil {
 		return false
@@ -257,7 +258,7 @@ func pressedInLibrary(r *Request) bool {
 }
 
 // documentText is dt:<id>:<page>: one page of the full text.
-func (h *Handlers) documentText(ctx context.Context, r *Request) error {
+func (h *Handlers) documentText(ctx context.Context, r *chat.Request) error {
 	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
@@ -268,19 +269,19 @@ func (h *Handlers) documentText(ctx context.Context, r *Request) error {
 	}
 	pages := TextPages(docHeading(d), d.Body)
 	n := min(max(r.CB.Offset(1), 1), len(pages))
-	var nav Row
+	var nav chat.Row
 	if n > 1 {
-		nav = append(nav, button(labelPrev, cbText, d.ID, n-1))
+		nav = append(nav, chat.NewButton(chat.LabelPrev, cbText, d.ID, n-1))
 	}
 	if n < len(pages) {
-		nav = append(nav, button(labelNext, cbText, d.ID, n+1))
+		nav = append(nav, chat.NewButton(chat.LabelNext, cbText, d.ID, n+1))
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	if len(nav) > 0 {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, newRow(button(labelBackToDoc, cbDocument, d.ID)))
-	kb := newMarkup(rows...)
+	rows = append(rows, chat.NewRow(chat.NewButton(labelBackToDoc, cbDocument, d.ID)))
+	kb := chat.NewMarkup(rows...)
 	if pressedInLibrary(r) {
 		r.Show(pages[n-1], &kb)
 	} else {
@@ -291,7 +292,7 @@ func (h *Handlers) documentText(ctx context.Context, r *Request) error {
 
 // documentFile is df:<id>: the attached file, uploaded the first time and
 // sent by its cached file_id afterwards.
-func (h *Handlers) documentFile(ctx context.Context, r *Request) error {
+func (h *Handlers) documentFile(ctx context.Context, r *chat.Request) error {
 	d, err := h.readableArg(ctx, r)
 	if err != nil {
 		return err
@@ -330,7 +331,7 @@ func (h *Handlers) documentFile(ctx context.Context, r *Request) error {
 }
 
 // withdrawDocument is dw:<id> (asks) and dw:<id>:y (withdraws) for admins.
-func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
+func (h *Handlers) withdrawDocument(ctx context.Context, r *chat.Request) error {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return err
@@ -345,9 +346,9 @@ func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
 			r.Toast = "Văn bản này đã được thu hồi từ trước."
 			return nil
 		}
-		kb := newMarkup(newRow(
-			button("✅ Xác nhận thu hồi", cbWithdraw, d.ID, "y"),
-			button("↩ Không", cbDocument, d.ID)))
+		kb := chat.NewMarkup(chat.NewRow(
+			chat.NewButton("✅ Xác nhận thu hồi", cbWithdraw, d.ID, "y"),
+			chat.NewButton("↩ Không", cbDocument, d.ID)))
 		r.Show(fmt.Sprintf("🗑 Thu hồi <b>%s</b>?\n%s\n\nSau khi thu hồi, đảng viên không còn xem được văn bản này.",
 			esc(docHeading(d)), esc(d.Title)), &kb)
 		return nil
@@ -359,7 +360,7 @@ func (h *Handlers) withdrawDocument(ctx context.Context, r *Request) error {
 	if !changed {
 		r.Toast = "Văn bản này đã được thu hồi từ trước."
 	}
-	kb := newMarkup(newRow(button(labelBackToKinds, cbLibrary)))
+	kb := chat.NewMarkup(chat.NewRow(chat.NewButton(labelBackToKinds, cbLibrary)))
 	r.Show(fmt.Sprintf("🗑 Đã thu hồi <b>%s</b>. Đảng viên không còn xem được văn bản này.", esc(docHeading(d))), &kb)
 	return nil
 }

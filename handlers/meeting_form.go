@@ -8,12 +8,13 @@ import (
 	"errors"
 	"strings"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
 )
 
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
-func (h *Handlers) meetingCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) meetingCommand(ctx context.Context, r *chat.Request) error {
 	photo := photoID(r.Update.Message)
 	form, o, ask, err := reportForm(ctx, r, quickform.MeetingExample, quickform.ParseMeeting)
 	if err != nil {

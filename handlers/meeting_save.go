@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -18,7 +19,7 @@ import (
 // prefillFromAnswers takes present, total and who is absent (with their
 // reasons) from the answers to the meeting announced for the draft's day
 // (fromAnswers), when there is one.
-func (h *Handlers) prefillFromAnswers(ctx context.Context, r *Request, d *meetingDraft) (bool, error) {
+func (h *Handlers) prefillFromAnswers(ctx context.Context, r *chat.Request, d *meetingDraft) (bool, error) {
 	day, ok := parseISODay(d.Date)
 	if !ok || d.Org == 0 {
 		return false, nil
@@ -37,7 +38,7 @@ func (h *Handlers) prefillFromAnswers(ctx context.Context, r *Request, d *meetin
 // from the answers to the notice of m. Both ways into a report from a
 // notice (the tally's button, /sinhhoat for its day) follow it: with no
 // answer at all it fills nothing (false), and the report asks.
-func (h *Handlers) fromAnswers(ctx context.Context, r *Request, m storage.Meeting, d *meetingDraft) (bool, error) {
+func (h *Handlers) fromAnswers(ctx context.Context, r *chat.Request, m storage.Meeting, d *meetingDraft) (bool, error) {
 	t, err := r.Store.Tally(ctx, m.ID)
 	if err != nil || t.Answered() == 0 {
 		return false, err
@@ -55,14 +56,14 @@ func (h *Handlers) fromAnswers(ctx context.Context, r *Request, m storage.Meetin
 
 // dayNotice is the meeting announced for the organisation's day (a plain
 // date) that its report starts from; none is storage.ErrNotFound.
-func (h *Handlers) dayNotice(ctx context.Context, r *Request, org int64, day time.Time) (storage.Meeting, error) {
+func (h *Handlers) dayNotice(ctx context.Context, r *chat.Request, org int64, day time.Time) (storage.Meeting, error) {
 	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.deps.Location)
 	return r.Store.MeetingOn(ctx, org, from, from.AddDate(0, 0, 1))
 }
 
 // meetingBegun refuses a report of an announced meeting that has not
 // started yet: reports are for meetings held, whichever way they are begun.
-func (h *Handlers) meetingBegun(r *Request, m storage.Meeting) error {
+func (h *Handlers) meetingBegun(r *chat.Request, m storage.Meeting) error {
 	if r.Now().Before(m.StartsAt) {
 		starts := m.StartsAt.In(h.deps.Location)
 		return storage.Errorf(storage.CodeInvalid, "Buổi họp lúc %s ngày %s chưa bắt đầu: đồng chí báo cáo sau khi họp.",
@@ -73,7 +74,7 @@ func (h *Handlers) meetingBegun(r *Request, m storage.Meeting) error {
 
 // dayBegun is meetingBegun for the meeting announced for the
 // organisation's day, if there is one.
-func (h *Handlers) dayBegun(ctx context.Context, r *Request, org int64, day time.Time) error {
+func (h *Handlers) dayBegun(ctx context.Context, r *chat.Request, org int64, day time.Time) error {
 	m, err := h.dayNotice(ctx, r, org, day)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
@@ -88,7 +89,7 @@ func (h *Handlers) dayBegun(ctx context.Context, r *Request, org int64, day time
 const noticePrefilled = "📋 Số có mặt lấy theo trả lời lịch họp: %d/%d. Đồng chí sửa được ở bước cuối (✏️ Sửa)."
 
 // absentFromAnswers lists who answered absent, with their reasons.
-func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string, error) {
+func absentFromAnswers(ctx context.Context, r *chat.Request, meetingID int64) (string, error) {
 	answers, err := r.Store.MeetingAnswers(ctx, meetingID)
 	if err != nil {
 		return "", err
@@ -109,7 +110,7 @@ func absentFromAnswers(ctx context.Context, r *Request, meetingID int64) (string
 
 // fillTotal counts the cell's members on the day when the form gave only
 // those present, and checks present against it.
-func (h *Handlers) fillTotal(ctx context.Context, r *Request, d *meetingDraft) error {
+func (h *Handlers) fillTotal(ctx context.Context, r *chat.Request, d *meetingDraft) error {
 	if !d.HasPresent || d.Total >= 0 {
 		return nil
 	}
@@ -137,7 +138,7 @@ func (e *duplicateMeeting) Error() string {
 }
 
 // saveMeeting checks a complete draft once more and stores it.
-func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) (storage.MeetingReport, error) {
+func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDraft) (storage.MeetingReport, error) {
 	var rep storage.MeetingReport
 	day, err := h.savedDay(ctx, r, d.Org, d.Date, "Ngày họp")
 	if err != nil {
@@ -182,7 +183,7 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *Request, d meetingDraft) 
 }
 
 // meetingSend is "Gửi" on the summary (and "Thay báo cáo cũ").
-func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) error {
+func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ chat.Args) error {
 	err := sendReport(ctx, c, h.saveMeeting, meetingConfirmation)
 	var dup *duplicateMeeting
 	if errors.As(err, &dup) {
@@ -193,10 +194,10 @@ func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ Args) erro
 }
 
 // meetingConfirmation names what was stored, with "Sửa".
-func meetingConfirmation(rep storage.MeetingReport) (string, *Markup) {
+func meetingConfirmation(rep storage.MeetingReport) (string, *chat.Markup) {
 	text := fmt.Sprintf("✅ Đã lưu báo cáo sinh hoạt chi bộ số %d%s:\n%s", rep.ID, versionNote(rep.Version, rep.Change),
 		meetingLines(rep.OrgName, rep.Kind, rep.HeldOn, rep.Present, rep.Total, rep.Topic, rep.AbsentReasons, rep.MinutesFile != ""))
-	kb := newMarkup(newRow(editButton(rtMeeting, rep.ID)))
+	kb := chat.NewMarkup(chat.NewRow(editButton(rtMeeting, rep.ID)))
 	return text, &kb
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -37,7 +38,7 @@ type meetingDay struct {
 }
 
 func (h *Handlers) meetingDateView() reportView[meetingDraft] {
-	return Window(func(ctx context.Context, c *meetingConv) (meetingDay, error) {
+	return chat.Window(func(ctx context.Context, c *meetingConv) (meetingDay, error) {
 		o, err := draftOrg(ctx, c)
 		if err != nil {
 			return meetingDay{}, err
@@ -52,9 +53,9 @@ func (h *Handlers) meetingDateView() reportView[meetingDraft] {
 			v.announced = append(v.announced, m.StartsAt.In(h.deps.Location))
 		}
 		return v, nil
-	}, func(c *meetingConv, v meetingDay) (string, Keyboard) {
-		rows := DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
-		var row Row
+	}, func(c *meetingConv, v meetingDay) (string, chat.Keyboard) {
+		rows := chat.DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
+		var row chat.Row
 		for _, day := range v.announced {
 			row = append(row, c.Button("📅 "+day.Format("02/01")+" (lịch họp)", "d", day.Format("20060102")))
 			if len(row) == 2 {
@@ -62,14 +63,14 @@ func (h *Handlers) meetingDateView() reportView[meetingDraft] {
 			}
 		}
 		if row != nil {
-			rows = append(Keyboard{row}, rows...)
+			rows = append(chat.Keyboard{row}, rows...)
 		}
 		return meetingHead(c, v.org) + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ 15/11/2026).", append(rows, c.CancelRow())
 	})
 }
 
-var meetingKindView = askView(meetingHead, "Loại sinh hoạt?", func(c *meetingConv) Row {
-	return newRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
+var meetingKindView = askView(meetingHead, "Loại sinh hoạt?", func(c *meetingConv) chat.Row {
+	return chat.NewRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
 })
 
 // meetingAttendance is what the attendance step shows: the organisation,
@@ -82,7 +83,7 @@ type meetingAttendance struct {
 }
 
 func (h *Handlers) meetingAttendanceView() reportView[meetingDraft] {
-	return Window(func(ctx context.Context, c *meetingConv) (meetingAttendance, error) {
+	return chat.Window(func(ctx context.Context, c *meetingConv) (meetingAttendance, error) {
 		o, err := draftOrg(ctx, c)
 		if err != nil {
 			return meetingAttendance{}, err
@@ -103,14 +104,14 @@ func (h *Handlers) meetingAttendanceView() reportView[meetingDraft] {
 		}
 		v.members, err = c.Store.MembersOn(ctx, c.Draft.Org, day)
 		return v, err
-	}, func(c *meetingConv, v meetingAttendance) (string, Keyboard) {
-		var rows Keyboard
+	}, func(c *meetingConv, v meetingAttendance) (string, chat.Keyboard) {
+		var rows chat.Keyboard
 		if t := v.answers; t != nil {
-			rows = append(rows, newRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
+			rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
 		}
 		n := v.members
 		if n > 0 {
-			rows = append(rows, newRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
+			rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
 		}
 		rows = append(rows, c.CancelRow())
 		return meetingHead(c, v.org) + fmt.Sprintf("Số đảng viên có mặt? Gõ có mặt/tổng số, ví dụ 18/%d, hoặc chỉ số có mặt (tổng số theo danh sách: %d).", max(n, 20), n), rows
@@ -119,14 +120,14 @@ func (h *Handlers) meetingAttendanceView() reportView[meetingDraft] {
 
 var meetingTopicView = askView(meetingHead, "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", nil)
 
-var meetingAbsentView = askView(meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) Row {
-	return newRow(c.Button("Không ghi", "none"))
+var meetingAbsentView = askView(meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) chat.Row {
+	return chat.NewRow(c.Button("Không ghi", "none"))
 })
 
-var meetingPhotoView = Window(draftOrg[meetingDraft], func(c *meetingConv, o storage.Organisation) (string, Keyboard) {
-	rows := Keyboard{newRow(c.Button("Bỏ qua", "skip"))}
+var meetingPhotoView = chat.Window(draftOrg[meetingDraft], func(c *meetingConv, o storage.Organisation) (string, chat.Keyboard) {
+	rows := chat.Keyboard{chat.NewRow(c.Button("Bỏ qua", "skip"))}
 	if c.Draft.Photo != "" {
-		rows = append(rows, newRow(c.Button("🗑 Bỏ ảnh đã gửi", "del")))
+		rows = append(rows, chat.NewRow(c.Button("🗑 Bỏ ảnh đã gửi", "del")))
 	}
 	return meetingHead(c, o) + "Ảnh biên bản (không bắt buộc): gửi một ảnh chụp, hoặc bấm «Bỏ qua».", append(rows, c.CancelRow())
 })
@@ -145,9 +146,9 @@ func meetingLines(orgName string, kind string, day time.Time, present, total int
 	return b.String()
 }
 
-var meetingSummaryView = Window(draftOrg[meetingDraft], drawMeetingSummary)
+var meetingSummaryView = chat.Window(draftOrg[meetingDraft], drawMeetingSummary)
 
-func drawMeetingSummary(c *meetingConv, o storage.Organisation) (string, Keyboard) {
+func drawMeetingSummary(c *meetingConv, o storage.Organisation) (string, chat.Keyboard) {
 	d := c.Draft
 	return reportSummary(c, meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0, o.Name, d.Date, func(org string, day time.Time) string {
 		return meetingLines(org, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != "")
@@ -176,14 +177,14 @@ type meetingDup struct {
 }
 
 func (h *Handlers) meetingDupView() reportView[meetingDraft] {
-	return Window(func(ctx context.Context, c *meetingConv) (meetingDup, error) {
+	return chat.Window(func(ctx context.Context, c *meetingConv) (meetingDup, error) {
 		old, err := h.meetingToReplace(ctx, c)
 		if err != nil || old != nil {
 			return meetingDup{old: old}, err
 		}
 		o, err := draftOrg(ctx, c)
 		return meetingDup{org: o}, err
-	}, func(c *meetingConv, v meetingDup) (string, Keyboard) {
+	}, func(c *meetingConv, v meetingDup) (string, chat.Keyboard) {
 		old := v.old
 		if old == nil {
 			// The other report is gone (its date was corrected): send as new.
@@ -194,9 +195,9 @@ func (h *Handlers) meetingDupView() reportView[meetingDraft] {
 			esc(old.OrgName), day.Format("01/2006"),
 			meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.MinutesFile != ""),
 			vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
-		return text, Keyboard{
-			newRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
-			newRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", actCancel)),
+		return text, chat.Keyboard{
+			chat.NewRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
+			chat.NewRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", chat.ActCancel)),
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
 )
@@ -32,9 +33,9 @@ type meetingDraft struct {
 	PhotoAsked bool   `json:"pa,omitempty"`
 }
 
-type meetingConv = Conv[meetingDraft]
+type meetingConv = chat.Conv[meetingDraft]
 
-type meetingAction = func(context.Context, *meetingConv, Args) error
+type meetingAction = func(context.Context, *meetingConv, chat.Args) error
 
 // meetingTitle heads the dialog's windows.
 const meetingTitle = "📝 <b>Báo cáo sinh hoạt chi bộ</b>"
@@ -44,23 +45,23 @@ const msgMeetingStale = "Báo cáo này đã gửi, đã hủy hoặc đã hết
 // The steps that code names (Start, Goto); the form's steps are named only
 // where they are declared, and reached by Next and the edit menu.
 const (
-	stepMeetingSummary StepID[meetingDraft] = "summary"
-	stepMeetingEdit    StepID[meetingDraft] = "edit"
-	stepMeetingDup     StepID[meetingDraft] = "dup"
+	stepMeetingSummary chat.StepID[meetingDraft] = "summary"
+	stepMeetingEdit    chat.StepID[meetingDraft] = "edit"
+	stepMeetingDup     chat.StepID[meetingDraft] = "dup"
 )
 
 func (d meetingDraft) orgID() int64 { return d.Org }
 
 // meetingDialog asks, in this order, the fields the draft still needs
 // (Needed), then shows the summary.
-func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
-	return &Dialog[meetingDraft]{
+func (h *Handlers) meetingDialog() *chat.Dialog[meetingDraft] {
+	return &chat.Dialog[meetingDraft]{
 		Name:      "sh",
 		Title:     "báo cáo sinh hoạt chi bộ",
 		Cancelled: "Đã hủy báo cáo sinh hoạt, chưa lưu gì.",
 		Stale:     msgMeetingStale,
-		Steps: []*Step[meetingDraft]{
-			orgStep(Step[meetingDraft]{ID: "org", Needed: func(d meetingDraft) bool { return d.Org == 0 },
+		Steps: []*chat.Step[meetingDraft]{
+			orgStep(chat.Step[meetingDraft]{ID: "org", Needed: func(d meetingDraft) bool { return d.Org == 0 },
 				Edit: "Tổ chức", Editable: meetingOrgEditable},
 				meetingTitle, "Báo cáo cho tổ chức nào?", false, func(ctx context.Context, c *meetingConv, id int64) error {
 					c.Draft.Org = id
@@ -70,9 +71,9 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					c.Next()
 					return nil
 				}),
-			dateStep(Step[meetingDraft]{ID: "date", Needed: func(d meetingDraft) bool { return d.Date == "" }, Edit: "Ngày"},
+			dateStep(chat.Step[meetingDraft]{ID: "date", Needed: func(d meetingDraft) bool { return d.Date == "" }, Edit: "Ngày"},
 				h.meetingDateView(), h.meetingSetDate),
-			kindStep(Step[meetingDraft]{ID: "kind", Needed: func(d meetingDraft) bool { return d.Kind == "" }, Edit: "Loại"},
+			kindStep(chat.Step[meetingDraft]{ID: "kind", Needed: func(d meetingDraft) bool { return d.Kind == "" }, Edit: "Loại"},
 				meetingKindView, storage.ReadMeetingKind, func(d *meetingDraft, k string) { d.Kind = k }),
 			{ID: "attendance", Needed: func(d meetingDraft) bool { return !d.HasPresent }, Edit: "Số có mặt",
 				View: h.meetingAttendanceView(),
@@ -87,7 +88,7 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					c.Next()
 					return nil
 				},
-				Actions: map[string]meetingAction{"rsvp": h.meetingFromAnswers, "a": func(ctx context.Context, c *meetingConv, a Args) error {
+				Actions: map[string]meetingAction{"rsvp": h.meetingFromAnswers, "a": func(ctx context.Context, c *meetingConv, a chat.Args) error {
 					// present and total, checked as typed ones are.
 					p, err := a.Number(0)
 					if err != nil {
@@ -128,21 +129,21 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 					"skip": answered(func(d *meetingDraft) { d.PhotoAsked = true }),
 					"del":  answered(func(d *meetingDraft) { d.Photo, d.PhotoAsked = "", true }),
 				}},
-			summaryStep(Step[meetingDraft]{ID: stepMeetingSummary}, meetingSummaryView, h.meetingSend, stepMeetingEdit),
-			editStep(Step[meetingDraft]{ID: stepMeetingEdit}, meetingHead),
+			summaryStep(chat.Step[meetingDraft]{ID: stepMeetingSummary}, meetingSummaryView, h.meetingSend, stepMeetingEdit),
+			editStep(chat.Step[meetingDraft]{ID: stepMeetingEdit}, meetingHead),
 			{ID: stepMeetingDup, View: h.meetingDupView(), Actions: map[string]meetingAction{
-				"rp": func(ctx context.Context, c *meetingConv, a Args) error {
+				"rp": func(ctx context.Context, c *meetingConv, a chat.Args) error {
 					// Only the report the step offers to replace: this
 					// month's regular one of the draft's organisation.
 					old, err := h.meetingToReplace(ctx, c)
 					if err != nil {
 						return err
 					}
-					var offered []Item
+					var offered []chat.Item
 					if old != nil {
-						offered = []Item{{ID: old.ID}}
+						offered = []chat.Item{{ID: old.ID}}
 					}
-					if _, err := Chosen(offered, a, 0); err != nil {
+					if _, err := chat.Chosen(offered, a, 0); err != nil {
 						return err
 					}
 					c.Draft.Replace = old.ID
@@ -157,11 +158,11 @@ func (h *Handlers) meetingDialog() *Dialog[meetingDraft] {
 // meetingOrgEditable offers the organisation in the edit menu of a new
 // report only: a stored report stays with its organisation.
 func meetingOrgEditable(_ context.Context, c *meetingConv) (bool, error) {
-	return c.Draft.ReportID == 0 && c.Draft.Replace == 0 && len(c.Scope(Secretary).Roots()) > 0, nil
+	return c.Draft.ReportID == 0 && c.Draft.Replace == 0 && len(c.Scope(chat.Secretary).Roots()) > 0, nil
 }
 
 // meetingFromAnswers is the attendance step's "theo trả lời lịch họp".
-func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ Args) error {
+func (h *Handlers) meetingFromAnswers(ctx context.Context, c *meetingConv, _ chat.Args) error {
 	ok, err := h.prefillFromAnswers(ctx, c.Request, &c.Draft)
 	if err != nil {
 		return err

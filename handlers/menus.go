@@ -6,13 +6,14 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
 // Commands returns the commands a member with these roles may use, for
 // setMyCommands and /trogiup, in handler-list order.
 func (h *Handlers) Commands(linked bool, roles []storage.Role) []tgbotapi.BotCommand {
-	r := &Request{Roles: roles}
+	r := &chat.Request{Roles: roles}
 	if linked {
 		r.Member = &storage.Member{}
 	}
@@ -21,7 +22,7 @@ func (h *Handlers) Commands(linked bool, roles []storage.Role) []tgbotapi.BotCom
 		if hd.Command == "" || hd.Description == "" || !r.Has(hd.Access) {
 			continue
 		}
-		if !linked && hd.Access > Public {
+		if !linked && hd.Access > chat.Public {
 			continue
 		}
 		out = append(out, tgbotapi.BotCommand{Command: hd.Command, Description: hd.Description})
@@ -51,7 +52,7 @@ func (h *Handlers) CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsCo
 }
 
 // chatCommands queues the command menu of this member's chat.
-func (h *Handlers) chatCommands(r *Request) {
+func (h *Handlers) chatCommands(r *chat.Request) {
 	if r.Member == nil || len(r.Roles) == 0 {
 		return
 	}

@@ -8,19 +8,20 @@ import (
 	"fmt"
 	"strings"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
 
 // answerButtons are the notice's buttons.
-func answerButtons(meetingID int64) Markup {
-	return newMarkup(newRow(
-		button("✅ Có mặt", cbMeetingAnswer, "y", meetingID),
-		button("🚫 Vắng (có lý do)", cbMeetingAnswer, "n", meetingID)))
+func answerButtons(meetingID int64) chat.Markup {
+	return chat.NewMarkup(chat.NewRow(
+		chat.NewButton("✅ Có mặt", cbMeetingAnswer, "y", meetingID),
+		chat.NewButton("🚫 Vắng (có lý do)", cbMeetingAnswer, "n", meetingID)))
 }
 
 // announce records the meeting and queues the notices and reminders.
-func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (string, *Markup, error) {
+func (h *Handlers) announce(ctx context.Context, r *chat.Request, d noticeDraft) (string, *chat.Markup, error) {
 	if err := mayReport(ctx, r, d.Org); err != nil {
 		return "", nil, err
 	}
@@ -77,6 +78,6 @@ func (h *Handlers) announce(ctx context.Context, r *Request, d noticeDraft) (str
 	if reminders > 0 {
 		fmt.Fprintf(&b, "\nSẽ nhắc lúc %02d:00 ngày %s.", reminderHour, vn.FormatDate(remindAt))
 	}
-	kb := newMarkup(newRow(button("📋 Xem trả lời", cbMeetingTally, m.ID)))
+	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("📋 Xem trả lời", cbMeetingTally, m.ID)))
 	return b.String(), &kb, nil
 }

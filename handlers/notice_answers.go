@@ -9,12 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
 
 // meetingAnswer is a member's press on a notice: hop:y:<id> or hop:n:<id>.
-func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
+func (h *Handlers) meetingAnswer(ctx context.Context, r *chat.Request) error {
 	id, err := r.ArgID(1)
 	if err != nil {
 		return err
@@ -67,7 +68,7 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *Request) error {
 }
 
 // stepAbsenceReason is the "vang" dialog's one step.
-const stepAbsenceReason StepID[absenceDraft] = "reason"
+const stepAbsenceReason chat.StepID[absenceDraft] = "reason"
 
 // absenceDraft asks an absent member's reason: for the "absent" of one
 // meeting given at AskedAt, and no other answer.
@@ -76,19 +77,19 @@ type absenceDraft struct {
 	AskedAt time.Time `json:"at,omitzero"`
 }
 
-func (h *Handlers) absenceDialog() *Dialog[absenceDraft] {
-	return &Dialog[absenceDraft]{
+func (h *Handlers) absenceDialog() *chat.Dialog[absenceDraft] {
+	return &chat.Dialog[absenceDraft]{
 		Name:      "vang",
 		Title:     "lý do vắng họp",
 		Cancelled: "Đã ghi vắng, không kèm lý do.",
 		Stale:     "Câu hỏi này đã xong.",
-		Steps: []*Step[absenceDraft]{{
+		Steps: []*chat.Step[absenceDraft]{{
 			ID: stepAbsenceReason,
-			View: func(_ context.Context, c *Conv[absenceDraft]) (string, Keyboard, error) {
-				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", Keyboard{
-					newRow(c.Button("Bỏ qua", actCancel))}, nil
+			View: func(_ context.Context, c *chat.Conv[absenceDraft]) (string, chat.Keyboard, error) {
+				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", chat.Keyboard{
+					chat.NewRow(c.Button("Bỏ qua", chat.ActCancel))}, nil
 			},
-			Text: typedText(storage.FieldReason, "Lý do vắng", func(ctx context.Context, c *Conv[absenceDraft], reason string) error {
+			Text: typedText(storage.FieldReason, "Lý do vắng", func(ctx context.Context, c *chat.Conv[absenceDraft], reason string) error {
 				err := c.Store.AbsenceReason(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason)
 				if code := storage.ErrorCode(err); code == storage.CodeInvalid || code == storage.CodeConflict {
 					// The meeting began, or the answer changed, meanwhile.
@@ -115,7 +116,7 @@ func sentence(s string) string {
 
 // meetingTally shows a meeting's answers to whoever may report for its
 // organisation: lh:<id>; lh:<id>:r starts the meeting report from them.
-func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
+func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return err
@@ -170,7 +171,7 @@ func (h *Handlers) meetingTally(ctx context.Context, r *Request) error {
 	}
 	text := fmt.Sprintf("📋 <b>Trả lời lịch họp</b> %s, %s ngày %s\n✅ Có mặt %d: %s\n🚫 Vắng %d: %s\n❔ Chưa trả lời %d: %s",
 		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Unanswered(), list(none))
-	kb := newMarkup(newRow(button("🔄 Xem lại", cbMeetingTally, id), button("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
+	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("🔄 Xem lại", cbMeetingTally, id), chat.NewButton("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
 	r.Show(text, &kb)
 	return nil
 }

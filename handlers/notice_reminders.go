@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -23,7 +24,7 @@ func (h *Handlers) remindAt(starts time.Time) time.Time {
 
 // queueReminder queues a member's evening-before reminder, unless that
 // evening has passed.
-func (h *Handlers) queueReminder(ctx context.Context, r *Request, m storage.Meeting, memberID, chatID int64) (bool, error) {
+func (h *Handlers) queueReminder(ctx context.Context, r *chat.Request, m storage.Meeting, memberID, chatID int64) (bool, error) {
 	at := h.remindAt(m.StartsAt)
 	if !at.After(r.Now()) {
 		return false, nil

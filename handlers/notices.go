@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -32,14 +33,14 @@ type noticeDraft struct {
 
 func (d noticeDraft) orgID() int64 { return d.Org }
 
-type noticeConv = Conv[noticeDraft]
+type noticeConv = chat.Conv[noticeDraft]
 
 // noticeTitle heads the dialog's windows.
 const noticeTitle = "📅 <b>Thông báo lịch họp</b>"
 
-type noticeAction = func(context.Context, *noticeConv, Args) error
+type noticeAction = func(context.Context, *noticeConv, chat.Args) error
 
-func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
+func (h *Handlers) noticeDialog() *chat.Dialog[noticeDraft] {
 	// setDay keeps the day, typed (quickform.ParseNotice) or pressed
 	// (ShortcutDay), once the field's rule, storage.CheckNoticeDay, has
 	// passed it, as it passes the quick form's.
@@ -48,13 +49,13 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 		c.Next()
 		return nil
 	}
-	return &Dialog[noticeDraft]{
+	return &chat.Dialog[noticeDraft]{
 		Name:      "lhd",
 		Title:     "thông báo lịch họp",
 		Cancelled: "Đã hủy, chưa gửi thông báo họp nào.",
 		Stale:     "Thông báo này đã gửi hoặc đã hủy. Đồng chí gõ /lichhop để báo lịch họp khác.",
-		Steps: []*Step[noticeDraft]{
-			orgStep(Step[noticeDraft]{ID: "org", Needed: func(d noticeDraft) bool { return d.Org == 0 }},
+		Steps: []*chat.Step[noticeDraft]{
+			orgStep(chat.Step[noticeDraft]{ID: "org", Needed: func(d noticeDraft) bool { return d.Org == 0 }},
 				noticeTitle, "Lịch họp của tổ chức nào?", true, func(_ context.Context, c *noticeConv, id int64) error {
 					c.Draft.Org = id
 					c.Next()
@@ -71,8 +72,8 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					}
 					return setDay(c, n.Date)
 				},
-				Actions: map[string]noticeAction{"d": func(_ context.Context, c *noticeConv, a Args) error {
-					t, err := ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckNoticeDay(t, today(c.Request)) })
+				Actions: map[string]noticeAction{"d": func(_ context.Context, c *noticeConv, a chat.Args) error {
+					t, err := chat.ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckNoticeDay(t, today(c.Request)) })
 					if err != nil {
 						return err
 					}
@@ -88,7 +89,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 					c.Next()
 					return nil
 				},
-				Actions: map[string]noticeAction{"t": func(_ context.Context, c *noticeConv, a Args) error {
+				Actions: map[string]noticeAction{"t": func(_ context.Context, c *noticeConv, a chat.Args) error {
 					// A time a button carries, checked as a typed one.
 					hh, err := a.Number(0)
 					if err != nil {
@@ -109,7 +110,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 				Text: textAnswer(storage.FieldPlace, "Địa điểm", func(d *noticeDraft, s string) { d.Place = s })},
 			{ID: "topic", Needed: func(d noticeDraft) bool { return d.Topic == "" }, View: noticeAsk("Nội dung họp? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW»."),
 				Text: textAnswer(storage.FieldTopic, "Nội dung", func(d *noticeDraft, s string) { d.Topic = s })},
-			{ID: "confirm", View: h.noticeConfirmView(), Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ Args) error {
+			{ID: "confirm", View: h.noticeConfirmView(), Actions: map[string]noticeAction{"ok": func(ctx context.Context, c *noticeConv, _ chat.Args) error {
 				text, kb, err := h.announce(ctx, c.Request, c.Draft)
 				if err != nil {
 					return err
@@ -123,7 +124,7 @@ func (h *Handlers) noticeDialog() *Dialog[noticeDraft] {
 }
 
 // noticeCommand is /lichhop: a quick form, or the upcoming meetings and the dialog.
-func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) noticeCommand(ctx context.Context, r *chat.Request) error {
 	form, o, ask, err := reportForm(ctx, r, quickform.NoticeExample, quickform.ParseNotice)
 	if err != nil {
 		return err
@@ -161,7 +162,7 @@ func (h *Handlers) noticeCommand(ctx context.Context, r *Request) error {
 
 // upcoming lists the meetings already announced in the sender's scope,
 // each with a button to its answers.
-func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
+func (h *Handlers) upcoming(ctx context.Context, r *chat.Request) error {
 	items, err := reportOrgItems(ctx, r, true)
 	if err != nil {
 		return err
@@ -174,11 +175,11 @@ func (h *Handlers) upcoming(ctx context.Context, r *Request) error {
 	if err != nil || len(ms) == 0 {
 		return err
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	for _, m := range ms {
-		rows = append(rows, newRow(button(vn.Cut(fmt.Sprintf("📋 %s · %s", m.StartsAt.In(h.deps.Location).Format("15:04 02/01"), m.OrgName), 60), cbMeetingTally, m.ID)))
+		rows = append(rows, chat.NewRow(chat.NewButton(vn.Cut(fmt.Sprintf("📋 %s · %s", m.StartsAt.In(h.deps.Location).Format("15:04 02/01"), m.OrgName), 60), cbMeetingTally, m.ID)))
 	}
-	r.Reply("📅 Các buổi họp đã thông báo: bấm để xem ai có mặt, ai vắng.", newMarkup(rows...))
+	r.Reply("📅 Các buổi họp đã thông báo: bấm để xem ai có mặt, ai vắng.", chat.NewMarkup(rows...))
 	return nil
 }
 
@@ -190,20 +191,20 @@ func noticeHead(c *noticeConv, o storage.Organisation) string {
 	return reportHead(noticeTitle, false, o.Name, c.Draft.Date, at)
 }
 
-var noticeDateView = Window(draftOrg[noticeDraft], func(c *noticeConv, o storage.Organisation) (string, Keyboard) {
+var noticeDateView = chat.Window(draftOrg[noticeDraft], func(c *noticeConv, o storage.Organisation) (string, chat.Keyboard) {
 	t := today(c.Request)
 	day := func(n int) string { return t.AddDate(0, 0, n).Format("20060102") }
-	rows := Keyboard{
-		newRow(c.Button("Hôm nay ("+t.Format("02/01")+")", "d", day(0)), c.Button("Ngày mai ("+t.AddDate(0, 0, 1).Format("02/01")+")", "d", day(1))),
-		newRow(c.Button(t.AddDate(0, 0, 2).Format("02/01/2006"), "d", day(2)), c.Button(t.AddDate(0, 0, 3).Format("02/01/2006"), "d", day(3)),
+	rows := chat.Keyboard{
+		chat.NewRow(c.Button("Hôm nay ("+t.Format("02/01")+")", "d", day(0)), c.Button("Ngày mai ("+t.AddDate(0, 0, 1).Format("02/01")+")", "d", day(1))),
+		chat.NewRow(c.Button(t.AddDate(0, 0, 2).Format("02/01/2006"), "d", day(2)), c.Button(t.AddDate(0, 0, 3).Format("02/01/2006"), "d", day(3)),
 			c.Button(t.AddDate(0, 0, 7).Format("02/01/2006"), "d", day(7))),
 		c.CancelRow(),
 	}
 	return noticeHead(c, o) + "Ngày họp? Bấm nút, hoặc gõ ngày (ví dụ " + vn.FormatDate(t.AddDate(0, 0, 3)) + ").", rows
 })
 
-var noticeTimeView = askView(noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) Row {
-	return newRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
+var noticeTimeView = askView(noticeHead, "Mấy giờ? Bấm nút, hoặc gõ giờ (ví dụ 19:30).", func(c *noticeConv) chat.Row {
+	return chat.NewRow(c.Button("07:30", "t", 7, 30), c.Button("14:00", "t", 14, 0), c.Button("19:30", "t", 19, 30))
 })
 
 func noticeAsk(question string) reportView[noticeDraft] {
@@ -218,17 +219,17 @@ type noticeShown struct {
 }
 
 func (h *Handlers) noticeConfirmView() reportView[noticeDraft] {
-	return Window(func(ctx context.Context, c *noticeConv) (noticeShown, error) {
+	return chat.Window(func(ctx context.Context, c *noticeConv) (noticeShown, error) {
 		o, err := c.Store.OrganisationByID(ctx, c.Draft.Org)
 		if err != nil {
 			return noticeShown{}, err
 		}
 		starts, err := h.noticeStart(c.Draft)
 		return noticeShown{org: o.Name, starts: starts}, err
-	}, func(c *noticeConv, v noticeShown) (string, Keyboard) {
+	}, func(c *noticeConv, v noticeShown) (string, chat.Keyboard) {
 		return noticeTitle + " — đồng chí kiểm tra lại:\n" + noticeLines(v.org, v.starts, c.Draft.Place, c.Draft.Topic),
-			Keyboard{
-				newRow(c.Button("✅ Gửi cho đảng viên", "ok")),
+			chat.Keyboard{
+				chat.NewRow(c.Button("✅ Gửi cho đảng viên", "ok")),
 				c.CancelRow(),
 			}
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -25,25 +26,25 @@ type offlineDraft struct {
 	Was  []int64 `json:"w,omitempty"` // assignments ticked before (undoable)
 }
 
-type offlineConv = Conv[offlineDraft]
+type offlineConv = chat.Conv[offlineDraft]
 
-type offlineAction = func(context.Context, *offlineConv, Args) error
+type offlineAction = func(context.Context, *offlineConv, chat.Args) error
 
 // The "off" dialog's steps, in the order they are asked: the campaign,
 // the cell (when there are several), the day, the ticks.
 const (
-	stepOfflineCamp StepID[offlineDraft] = "camp"
-	stepOfflineOrg  StepID[offlineDraft] = "org"
-	stepOfflineDate StepID[offlineDraft] = "date"
-	stepOfflineTick StepID[offlineDraft] = "tick"
+	stepOfflineCamp chat.StepID[offlineDraft] = "camp"
+	stepOfflineOrg  chat.StepID[offlineDraft] = "org"
+	stepOfflineDate chat.StepID[offlineDraft] = "date"
+	stepOfflineTick chat.StepID[offlineDraft] = "tick"
 )
 
-func (h *Handlers) offlineDialog() *Dialog[offlineDraft] {
-	return &Dialog[offlineDraft]{
+func (h *Handlers) offlineDialog() *chat.Dialog[offlineDraft] {
+	return &chat.Dialog[offlineDraft]{
 		Name:      "off",
 		Cancelled: "Đã hủy việc ghi nhận học tại chi bộ.",
 		Stale:     "Thao tác ghi nhận này đã xong hoặc đã hết hạn. Đồng chí gõ /hoctap để làm lại.",
-		Steps: []*Step[offlineDraft]{
+		Steps: []*chat.Step[offlineDraft]{
 			{ID: stepOfflineCamp, View: offlineCampsView, Actions: map[string]offlineAction{"c": h.offlinePickCamp}},
 			{ID: stepOfflineOrg, View: offlineOrgsView, Actions: map[string]offlineAction{"o": h.offlinePickOrg}},
 			{ID: stepOfflineDate, View: h.offlineDate, Text: h.offlineTypedDate, Actions: map[string]offlineAction{"d": h.offlinePickDate}},
@@ -53,8 +54,8 @@ func (h *Handlers) offlineDialog() *Dialog[offlineDraft] {
 }
 
 // offlineStart is the "📋 Ghi nhận học tại chi bộ" button of /hoctap.
-func (h *Handlers) offlineStart(ctx context.Context, r *Request) error {
-	if r.Scope(Secretary).Empty() {
+func (h *Handlers) offlineStart(ctx context.Context, r *chat.Request) error {
+	if r.Scope(chat.Secretary).Empty() {
 		return storage.ErrForbidden
 	}
 	return h.offline.Start(ctx, r, stepOfflineCamp, offlineDraft{})
@@ -63,37 +64,37 @@ func (h *Handlers) offlineStart(ctx context.Context, r *Request) error {
 // campaignsInScope are the open campaigns with members in the asker's
 // secretary scope: the one list the campaign pickers (offline study,
 // /nhacnho) offer, each keeping those it needs.
-func campaignsInScope(ctx context.Context, r *Request) ([]storage.OpenCampaign, error) {
-	return r.Store.OpenCampaigns(ctx, r.Scope(Secretary).Roots())
+func campaignsInScope(ctx context.Context, r *chat.Request) ([]storage.OpenCampaign, error) {
+	return r.Store.OpenCampaigns(ctx, r.Scope(chat.Secretary).Roots())
 }
 
 // offlineCampItems are the campaigns the camp step offers: every one in
 // scope (campaignsInScope).
-func offlineCampItems(ctx context.Context, r *Request) ([]Item, error) {
+func offlineCampItems(ctx context.Context, r *chat.Request) ([]chat.Item, error) {
 	cs, err := campaignsInScope(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	var items []Item
+	var items []chat.Item
 	for _, x := range cs {
-		items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · còn %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
+		items = append(items, chat.Item{ID: x.ID, Label: fmt.Sprintf("%s · còn %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
 	}
 	return items, nil
 }
 
-var offlineCampsView = Window(func(ctx context.Context, c *offlineConv) ([]Item, error) {
+var offlineCampsView = chat.Window(func(ctx context.Context, c *offlineConv) ([]chat.Item, error) {
 	return offlineCampItems(ctx, c.Request)
-}, func(c *offlineConv, items []Item) (string, Keyboard) {
-	return Pick(c, "camp", items, "c", "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):",
+}, func(c *offlineConv, items []chat.Item) (string, chat.Keyboard) {
+	return chat.Pick(c, "camp", items, "c", "📋 <b>Ghi nhận học tại chi bộ</b>\nChọn văn bản (đợt học tập đang mở):",
 		"Không có đợt học tập nào đang mở trong phạm vi của đồng chí.")
 })
 
-func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) error {
+func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a chat.Args) error {
 	items, err := offlineCampItems(ctx, c.Request)
 	if err != nil {
 		return err
 	}
-	camp, err := Chosen(items, a, 0)
+	camp, err := chat.Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
@@ -115,28 +116,28 @@ func (h *Handlers) offlinePickCamp(ctx context.Context, c *offlineConv, a Args) 
 // offlineOrgItems are the cells the org step offers: those in scope with
 // members assigned the draft's campaign who have not studied it (or were
 // ticked lately).
-func offlineOrgItems(ctx context.Context, c *offlineConv) ([]Item, error) {
-	orgs, err := c.Store.OfflineOrgs(ctx, c.Draft.Camp, c.Scope(Secretary).Roots())
+func offlineOrgItems(ctx context.Context, c *offlineConv) ([]chat.Item, error) {
+	orgs, err := c.Store.OfflineOrgs(ctx, c.Draft.Camp, c.Scope(chat.Secretary).Roots())
 	if err != nil {
 		return nil, err
 	}
-	var items []Item
+	var items []chat.Item
 	for _, o := range orgs {
-		items = append(items, Item{ID: o.ID, Label: fmt.Sprintf("%s · %d chưa học", o.Name, o.Open)})
+		items = append(items, chat.Item{ID: o.ID, Label: fmt.Sprintf("%s · %d chưa học", o.Name, o.Open)})
 	}
 	return items, nil
 }
 
-var offlineOrgsView = Window(offlineOrgItems, func(c *offlineConv, items []Item) (string, Keyboard) {
-	return Pick(c, "org", items, "o", "Chọn chi bộ:", "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!")
+var offlineOrgsView = chat.Window(offlineOrgItems, func(c *offlineConv, items []chat.Item) (string, chat.Keyboard) {
+	return chat.Pick(c, "org", items, "o", "Chọn chi bộ:", "Mọi đảng viên trong phạm vi của đồng chí đã học văn bản này. Cảm ơn đồng chí!")
 })
 
-func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) error {
+func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a chat.Args) error {
 	items, err := offlineOrgItems(ctx, c)
 	if err != nil {
 		return err
 	}
-	o, err := Chosen(items, a, 0)
+	o, err := chat.Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
@@ -145,13 +146,13 @@ func (h *Handlers) offlinePickOrg(ctx context.Context, c *offlineConv, a Args) e
 	return nil
 }
 
-func (h *Handlers) offlineDate(_ context.Context, c *offlineConv) (string, Keyboard, error) {
+func (h *Handlers) offlineDate(_ context.Context, c *offlineConv) (string, chat.Keyboard, error) {
 	today := c.Now()
 	var earlier []time.Time
 	for i := 2; i <= 7; i++ {
 		earlier = append(earlier, today.AddDate(0, 0, -i))
 	}
-	rows := append(DateShortcuts(c, "d", today, earlier...), c.CancelRow())
+	rows := append(chat.DateShortcuts(c, "d", today, earlier...), c.CancelRow())
 	return "Buổi sinh hoạt (hoặc buổi học) ngày nào? Bấm một ngày, hoặc gõ ngày, ví dụ <i>15/11/2026</i>.", rows, nil
 }
 
@@ -166,8 +167,8 @@ func (h *Handlers) offlineTypedDate(ctx context.Context, c *offlineConv, text st
 	return h.offlineSetDate(ctx, c, d)
 }
 
-func (h *Handlers) offlinePickDate(ctx context.Context, c *offlineConv, a Args) error {
-	d, err := ShortcutDay(a, 0, h.deps.Location, func(d time.Time) error { return storage.CheckOfflineDay(d, c.Now()) })
+func (h *Handlers) offlinePickDate(ctx context.Context, c *offlineConv, a chat.Args) error {
+	d, err := chat.ShortcutDay(a, 0, h.deps.Location, func(d time.Time) error { return storage.CheckOfflineDay(d, c.Now()) })
 	if err != nil {
 		return err
 	}
@@ -199,8 +200,8 @@ type offlineTicked struct {
 	org  storage.Organisation
 }
 
-func (h *Handlers) offlineTicksView() func(context.Context, *offlineConv) (string, Keyboard, error) {
-	return Window(func(ctx context.Context, c *offlineConv) (offlineTicked, error) {
+func (h *Handlers) offlineTicksView() func(context.Context, *offlineConv) (string, chat.Keyboard, error) {
+	return chat.Window(func(ctx context.Context, c *offlineConv) (offlineTicked, error) {
 		var v offlineTicked
 		var err error
 		if v.rows, err = c.Store.OfflineCandidates(ctx, c.Draft.Camp, c.Draft.Org); err != nil {
@@ -211,9 +212,9 @@ func (h *Handlers) offlineTicksView() func(context.Context, *offlineConv) (strin
 		}
 		v.org, err = c.Store.OrganisationByID(ctx, c.Draft.Org)
 		return v, err
-	}, func(c *offlineConv, v offlineTicked) (string, Keyboard) {
+	}, func(c *offlineConv, v offlineTicked) (string, chat.Keyboard) {
 		on, _ := time.ParseInLocation("20060102", c.Draft.On, h.deps.Location)
-		var items []Item
+		var items []chat.Item
 		unreachable := 0
 		for _, x := range v.rows {
 			label := x.FullName
@@ -221,13 +222,13 @@ func (h *Handlers) offlineTicksView() func(context.Context, *offlineConv) (strin
 				label = "📵 " + label
 				unreachable++
 			}
-			items = append(items, Item{ID: x.AssignmentID, Label: label})
+			items = append(items, chat.Item{ID: x.AssignmentID, Label: label})
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "📋 <b>%s</b> · %s\nBuổi sinh hoạt ngày %s\n", esc(v.camp.DocNumber), esc(v.org.Name), dateVN(on))
 		if len(items) == 0 {
 			b.WriteString("\nMọi đảng viên của chi bộ đã học văn bản này.")
-			return b.String(), Keyboard{c.CancelRow()}
+			return b.String(), chat.Keyboard{c.CancelRow()}
 		}
 		fmt.Fprintf(&b, "\nBấm tên các đồng chí đã học tại buổi sinh hoạt (☑), rồi bấm «💾 Lưu». %d đồng chí chưa học", len(items)-len(c.Draft.Was))
 		if unreachable > 0 {
@@ -237,13 +238,13 @@ func (h *Handlers) offlineTicksView() func(context.Context, *offlineConv) (strin
 		if len(c.Draft.Was) > 0 {
 			b.WriteString("\nCác dấu ☑ ghi trong 24 giờ qua có thể bỏ nếu ghi nhầm.")
 		}
-		kb := Multiselect(c, "tick", items, c.Draft.Tick, "t")
-		kb = append(kb, newRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
+		kb := chat.Multiselect(c, "tick", items, c.Draft.Tick, "t")
+		kb = append(kb, chat.NewRow(c.Button(fmt.Sprintf("💾 Lưu (%d)", len(c.Draft.Tick)), "ok")), c.CancelRow())
 		return b.String(), kb
 	})
 }
 
-func (h *Handlers) offlineToggle(ctx context.Context, c *offlineConv, a Args) error {
+func (h *Handlers) offlineToggle(ctx context.Context, c *offlineConv, a chat.Args) error {
 	id, err := a.ID(0)
 	if err != nil {
 		return err
@@ -254,7 +255,7 @@ func (h *Handlers) offlineToggle(ctx context.Context, c *offlineConv, a Args) er
 	}
 	for _, x := range rows {
 		if x.AssignmentID == id {
-			c.Draft.Tick = Toggle(c.Draft.Tick, id)
+			c.Draft.Tick = chat.Toggle(c.Draft.Tick, id)
 			return nil
 		}
 	}
@@ -265,8 +266,8 @@ func (h *Handlers) offlineToggle(ctx context.Context, c *offlineConv, a Args) er
 // offlineSave applies the ticks: new ones become studied_offline, unticked
 // earlier ones are taken back. The scope is checked once more here, on the
 // organisation the assignments belong to.
-func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) error {
-	if err := c.Scope(Secretary).Check(ctx, c.Draft.Org); err != nil {
+func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ chat.Args) error {
+	if err := c.Scope(chat.Secretary).Check(ctx, c.Draft.Org); err != nil {
 		return err
 	}
 	on, err := time.ParseInLocation("20060102", c.Draft.On, h.deps.Location)
@@ -327,7 +328,7 @@ func (h *Handlers) offlineSave(ctx context.Context, c *offlineConv, _ Args) erro
 	for _, p := range problems {
 		b.WriteString("\n⚠️ " + esc(p))
 	}
-	kb := newMarkup(newRow(button("📋 Ghi nhận chi bộ khác", cbOfflineStart)))
+	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("📋 Ghi nhận chi bộ khác", cbOfflineStart)))
 	c.End(b.String(), &kb)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -37,26 +38,26 @@ type publishDraft struct {
 
 // The /dang dialog's steps, in the order they are asked.
 const (
-	stepPublishKind    StepID[publishDraft] = "kind"
-	stepPublishSummary StepID[publishDraft] = "summary"
-	stepPublishConfirm StepID[publishDraft] = "confirm"
+	stepPublishKind    chat.StepID[publishDraft] = "kind"
+	stepPublishSummary chat.StepID[publishDraft] = "summary"
+	stepPublishConfirm chat.StepID[publishDraft] = "confirm"
 )
 
 // publishDialog: kind, then summary, then a preview to confirm.
-func (h *Handlers) publishDialog() *Dialog[publishDraft] {
-	return &Dialog[publishDraft]{
+func (h *Handlers) publishDialog() *chat.Dialog[publishDraft] {
+	return &chat.Dialog[publishDraft]{
 		Name:      "dang",
 		Cancelled: "Đã hủy, văn bản chưa được đăng.",
 		Stale:     "Thao tác này đã xong hoặc đã hủy.",
-		Steps: []*Step[publishDraft]{
+		Steps: []*chat.Step[publishDraft]{
 			{
 				ID:   stepPublishKind,
 				Hint: "Đồng chí chọn loại văn bản bằng nút bên dưới.",
-				View: func(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
+				View: func(_ context.Context, c *chat.Conv[publishDraft]) (string, chat.Keyboard, error) {
 					return kindQuestion(c)
 				},
-				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
-					"k": func(_ context.Context, c *Conv[publishDraft], a Args) error {
+				Actions: map[string]func(context.Context, *chat.Conv[publishDraft], chat.Args) error{
+					"k": func(_ context.Context, c *chat.Conv[publishDraft], a chat.Args) error {
 						// The kind's one rule, as `sotay doc add --kind` reads it.
 						k, ok := storage.ParseDocumentKind(a.Arg(0))
 						if !ok {
@@ -70,13 +71,13 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 			},
 			{
 				ID: stepPublishSummary,
-				View: func(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
+				View: func(_ context.Context, c *chat.Conv[publishDraft]) (string, chat.Keyboard, error) {
 					return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\nLoại: %s ✓\n\nBước 2/3: đồng chí gửi tóm tắt nội dung (một đoạn ngắn), hoặc bấm <b>Bỏ qua</b>.",
 						esc(c.Draft.Number), esc(storage.DocumentKindName(c.Draft.Kind))), skipRows(c), nil
 				},
 				Text: publishSummary,
-				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
-					"skip": func(_ context.Context, c *Conv[publishDraft], _ Args) error {
+				Actions: map[string]func(context.Context, *chat.Conv[publishDraft], chat.Args) error{
+					"skip": func(_ context.Context, c *chat.Conv[publishDraft], _ chat.Args) error {
 						c.Draft.Summary = ""
 						c.Goto(stepPublishConfirm)
 						return nil
@@ -88,7 +89,7 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 				View: publishPreview,
 				// A summary typed again replaces the first.
 				Text: publishSummary,
-				Actions: map[string]func(context.Context, *Conv[publishDraft], Args) error{
+				Actions: map[string]func(context.Context, *chat.Conv[publishDraft], chat.Args) error{
 					"ok": h.publishConfirmed,
 				},
 			},
@@ -98,7 +99,7 @@ func (h *Handlers) publishDialog() *Dialog[publishDraft] {
 
 // publishCommand is /dang: with a file it starts the dialog, without one
 // (or pressed in the menu) it says how.
-func (h *Handlers) publishCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) publishCommand(ctx context.Context, r *chat.Request) error {
 	m := r.Update.Message
 	var fileID, name, mime string
 	switch {
@@ -135,7 +136,7 @@ func (h *Handlers) publishCommand(ctx context.Context, r *Request) error {
 // its file's name and, for a PDF, on its first page (storage's Secrecy).
 // A PDF that cannot be fetched (over Telegram's 20 MB for bots, say) is
 // checked by its caption and name only.
-func (h *Handlers) uploadSecrecy(ctx context.Context, r *Request, fileID, name, mime string) (storage.Secrecy, bool) {
+func (h *Handlers) uploadSecrecy(ctx context.Context, r *chat.Request, fileID, name, mime string) (storage.Secrecy, bool) {
 	if d := vn.SecrecyStamp(strings.ReplaceAll(r.Args, "|", "\n")); d != "" {
 		return storage.Secrecy{Degree: d, Where: "chú thích"}, true
 	}
@@ -159,7 +160,7 @@ func secretUploadMessage(sec storage.Secrecy) string {
 
 // refuseSecret ends the /dang dialog when what was added to the document
 // carries a secrecy stamp; false when it carries none.
-func refuseSecret(c *Conv[publishDraft]) bool {
+func refuseSecret(c *chat.Conv[publishDraft]) bool {
 	d := c.Draft
 	sec, ok := storage.DocumentInput{Title: d.Title, Summary: d.Summary, FileName: d.FileName}.Secrecy()
 	if ok {
@@ -168,7 +169,7 @@ func refuseSecret(c *Conv[publishDraft]) bool {
 	return ok
 }
 
-func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error {
+func publishSummary(_ context.Context, c *chat.Conv[publishDraft], text string) error {
 	if text == "" {
 		return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi tóm tắt bằng tin nhắn chữ, hoặc bấm «Bỏ qua».")
 	}
@@ -183,20 +184,20 @@ func publishSummary(_ context.Context, c *Conv[publishDraft], text string) error
 	return nil
 }
 
-func skipRows(c *Conv[publishDraft]) Keyboard {
-	return Keyboard{newRow(
-		c.Button("⏭ Bỏ qua", "skip"), c.Button("❌ Hủy", actCancel))}
+func skipRows(c *chat.Conv[publishDraft]) chat.Keyboard {
+	return chat.Keyboard{chat.NewRow(
+		c.Button("⏭ Bỏ qua", "skip"), c.Button("❌ Hủy", chat.ActCancel))}
 }
 
 // kindQuestion asks the kind, the guess from the number's letters first.
-func kindQuestion(c *Conv[publishDraft]) (string, Keyboard, error) {
+func kindQuestion(c *chat.Conv[publishDraft]) (string, chat.Keyboard, error) {
 	d := c.Draft
-	var rows Keyboard
+	var rows chat.Keyboard
 	if d.Kind != "" {
-		rows = append(rows, newRow(c.Button(
+		rows = append(rows, chat.NewRow(c.Button(
 			"✅ "+storage.DocumentKindName(d.Kind)+" (theo số hiệu)", "k", d.Kind)))
 	}
-	var row Row
+	var row chat.Row
 	for _, k := range storage.DocumentKinds {
 		if k.Code == d.Kind {
 			continue
@@ -209,11 +210,11 @@ func kindQuestion(c *Conv[publishDraft]) (string, Keyboard, error) {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	rows = append(rows, newRow(c.Button("❌ Hủy", actCancel)))
+	rows = append(rows, chat.NewRow(c.Button("❌ Hủy", chat.ActCancel)))
 	return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\n%s\n\nBước 1/3: chọn loại văn bản:", esc(d.Number), esc(d.Title)), rows, nil
 }
 
-func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, Keyboard, error) {
+func publishPreview(_ context.Context, c *chat.Conv[publishDraft]) (string, chat.Keyboard, error) {
 	d := c.Draft
 	date, _ := time.Parse("2006-01-02", d.Date)
 	summary := d.Summary
@@ -226,11 +227,11 @@ func publishPreview(_ context.Context, c *Conv[publishDraft]) (string, Keyboard,
 	}
 	text := fmt.Sprintf("📄 <b>Bước 3/3: xem lại trước khi đăng</b>\nLoại: %s\nSố hiệu: %s\nNgày ban hành: %s\nCơ quan ban hành: %s\nTrích yếu: %s\nTóm tắt: %s\nTệp: %s\n\nVăn bản đăng cho toàn Đảng bộ.",
 		esc(storage.DocumentKindName(d.Kind)), esc(d.Number), dateVN(date), esc(d.Issuer), esc(d.Title), esc(vn.Cut(summary, 1500)), esc(file))
-	return text, Keyboard{newRow(
-		c.Button("✅ Đăng", "ok"), c.Button("❌ Hủy", actCancel))}, nil
+	return text, chat.Keyboard{chat.NewRow(
+		c.Button("✅ Đăng", "ok"), c.Button("❌ Hủy", chat.ActCancel))}, nil
 }
 
-func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], _ Args) error {
+func (h *Handlers) publishConfirmed(ctx context.Context, c *chat.Conv[publishDraft], _ chat.Args) error {
 	d := c.Draft
 	if d.Kind == "" {
 		c.Toast = "Đồng chí hãy hoàn thành các bước trước."
@@ -248,7 +249,7 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *Conv[publishDraft], 
 	if err != nil {
 		return err
 	}
-	kb := newMarkup(newRow(button("📄 Xem văn bản", cbDocument, doc.ID)))
+	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("📄 Xem văn bản", cbDocument, doc.ID)))
 	c.End(fmt.Sprintf("✅ Đã đăng <b>%s</b>. Đảng viên xem được ngay trong /vanban.", esc(docHeading(doc))), &kb)
 	c.Toast = "Đã đăng văn bản."
 	return nil

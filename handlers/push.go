@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -27,39 +28,39 @@ type pushDraft struct {
 	Quiz  bool    `json:"quiz,omitempty"` // the document's quiz is required (quiz.go)
 }
 
-type pushConv = Conv[pushDraft]
+type pushConv = chat.Conv[pushDraft]
 
-type pushAction = func(context.Context, *pushConv, Args) error
+type pushAction = func(context.Context, *pushConv, chat.Args) error
 
 // The /gui dialog's steps, in the order they are asked: the document, the
 // scope (or the cells one by one), the deadline, the confirmation.
 const (
-	stepPushDoc     StepID[pushDraft] = "doc"
-	stepPushScope   StepID[pushDraft] = "scope"
-	stepPushCells   StepID[pushDraft] = "cells"
-	stepPushDue     StepID[pushDraft] = "due"
-	stepPushConfirm StepID[pushDraft] = "confirm"
+	stepPushDoc     chat.StepID[pushDraft] = "doc"
+	stepPushScope   chat.StepID[pushDraft] = "scope"
+	stepPushCells   chat.StepID[pushDraft] = "cells"
+	stepPushDue     chat.StepID[pushDraft] = "due"
+	stepPushConfirm chat.StepID[pushDraft] = "confirm"
 )
 
 // pushDialog: document, scope (or cells one by one), deadline, confirm.
-func (h *Handlers) pushDialog() *Dialog[pushDraft] {
-	toggleAll := func(_ context.Context, c *pushConv, _ Args) error {
+func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
+	toggleAll := func(_ context.Context, c *pushConv, _ chat.Args) error {
 		c.Draft.All = !c.Draft.All
 		return nil
 	}
-	return &Dialog[pushDraft]{
+	return &chat.Dialog[pushDraft]{
 		Name:      "gui",
 		Cancelled: "Đã hủy việc gửi văn bản.",
 		Stale:     "Thao tác gửi văn bản này đã xong hoặc đã hết hạn. Đồng chí gõ /gui để gửi văn bản khác.",
-		Steps: []*Step[pushDraft]{
+		Steps: []*chat.Step[pushDraft]{
 			{ID: stepPushDoc, View: pushDocsView, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: stepPushScope, View: pushScopeView, Actions: map[string]pushAction{
-				"s": func(ctx context.Context, c *pushConv, a Args) error {
+				"s": func(ctx context.Context, c *pushConv, a chat.Args) error {
 					items, err := pushTargets(ctx, c.Request)
 					if err != nil {
 						return err
 					}
-					o, err := Chosen(items, a, 0)
+					o, err := chat.Chosen(items, a, 0)
 					if err != nil {
 						return err
 					}
@@ -67,26 +68,26 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 					c.Goto(stepPushDue)
 					return nil
 				},
-				"c": func(_ context.Context, c *pushConv, _ Args) error {
+				"c": func(_ context.Context, c *pushConv, _ chat.Args) error {
 					c.Draft.Orgs = nil
 					c.Goto(stepPushCells)
 					return nil
 				},
 			}},
 			{ID: stepPushCells, View: pushCellsView, Actions: map[string]pushAction{
-				"t": func(ctx context.Context, c *pushConv, a Args) error {
+				"t": func(ctx context.Context, c *pushConv, a chat.Args) error {
 					items, err := pushCellItems(ctx, c.Request)
 					if err != nil {
 						return err
 					}
-					o, err := Chosen(items, a, 0)
+					o, err := chat.Chosen(items, a, 0)
 					if err != nil {
 						return err
 					}
-					c.Draft.Orgs = Toggle(c.Draft.Orgs, o.ID)
+					c.Draft.Orgs = chat.Toggle(c.Draft.Orgs, o.ID)
 					return nil
 				},
-				"n": func(_ context.Context, c *pushConv, _ Args) error {
+				"n": func(_ context.Context, c *pushConv, _ chat.Args) error {
 					if len(c.Draft.Orgs) == 0 {
 						c.Toast = msgPushNoOrgs
 						c.Keep()
@@ -97,7 +98,7 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 				},
 			}},
 			{ID: stepPushDue, View: pushDueView, Actions: map[string]pushAction{
-				"h": func(_ context.Context, c *pushConv, a Args) error {
+				"h": func(_ context.Context, c *pushConv, a chat.Args) error {
 					days, err := a.Number(0)
 					if err != nil {
 						return err
@@ -131,7 +132,7 @@ func (h *Handlers) pushDialog() *Dialog[pushDraft] {
 }
 
 // pushCommand is /gui: the first page of documents.
-func (h *Handlers) pushCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) pushCommand(ctx context.Context, r *chat.Request) error {
 	_, n, err := r.Store.PushableDocuments(ctx, pusher(r), 0, 1)
 	if err != nil {
 		return err
@@ -144,7 +145,7 @@ func (h *Handlers) pushCommand(ctx context.Context, r *Request) error {
 }
 
 // pushBackToScope forgets the scope and deadline chosen and asks again.
-func pushBackToScope(_ context.Context, c *pushConv, _ Args) error {
+func pushBackToScope(_ context.Context, c *pushConv, _ chat.Args) error {
 	c.Draft = pushDraft{DocID: c.Draft.DocID}
 	c.BackTo(stepPushScope)
 	return nil
@@ -153,17 +154,17 @@ func pushBackToScope(_ context.Context, c *pushConv, _ Args) error {
 // pushPickDocument takes the document a button names, if it is one the
 // step offers: the list's own rule, MayPush (PushableDocuments). A forged
 // id, or a document withdrawn since, is answered as a stale one.
-func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) error {
+func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a chat.Args) error {
 	id, err := a.ID(0)
 	if err != nil {
-		return errNotOffered
+		return chat.ErrNotOffered
 	}
 	ok, err := c.Store.MayPush(ctx, pusher(c.Request), id)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errNotOffered
+		return chat.ErrNotOffered
 	}
 	c.Draft = pushDraft{DocID: id}
 	c.Goto(stepPushScope)
@@ -173,8 +174,8 @@ func (h *Handlers) pushPickDocument(ctx context.Context, c *pushConv, a Args) er
 // pushOrgs are the organisations the pusher may push to: their officer
 // scope, without the dissolved ones (mayPushTo's rule). The scope step
 // offers its roots and committees, the cells step its cells.
-func pushOrgs(ctx context.Context, r *Request) ([]storage.Organisation, error) {
-	orgs, err := r.Scope(Officer).Organisations(ctx)
+func pushOrgs(ctx context.Context, r *chat.Request) ([]storage.Organisation, error) {
+	orgs, err := r.Scope(chat.Officer).Organisations(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -189,34 +190,34 @@ func pushOrgs(ctx context.Context, r *Request) ([]storage.Organisation, error) {
 
 // pushTargets are what the scope step offers: the organisations the
 // pusher's roles are on ("🏛 Toàn …") and the committees below them.
-func pushTargets(ctx context.Context, r *Request) ([]Item, error) {
+func pushTargets(ctx context.Context, r *chat.Request) ([]chat.Item, error) {
 	orgs, err := pushOrgs(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	scope := r.Scope(Officer)
-	var items []Item
+	scope := r.Scope(chat.Officer)
+	var items []chat.Item
 	for _, o := range orgs {
 		switch {
 		case scope.IsRoot(o.ID):
-			items = append(items, Item{ID: o.ID, Label: "🏛 Toàn " + vn.Cut(o.Name, 50)})
+			items = append(items, chat.Item{ID: o.ID, Label: "🏛 Toàn " + vn.Cut(o.Name, 50)})
 		case o.Kind == storage.KindDangBo:
-			items = append(items, Item{ID: o.ID, Label: "🏢 " + vn.Cut(o.Name, 50)})
+			items = append(items, chat.Item{ID: o.ID, Label: "🏢 " + vn.Cut(o.Name, 50)})
 		}
 	}
 	return items, nil
 }
 
 // pushCellItems are what the cells step offers to tick.
-func pushCellItems(ctx context.Context, r *Request) ([]Item, error) {
+func pushCellItems(ctx context.Context, r *chat.Request) ([]chat.Item, error) {
 	orgs, err := pushOrgs(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	var cells []Item
+	var cells []chat.Item
 	for _, o := range orgs {
 		if o.Kind == storage.KindChiBo {
-			cells = append(cells, Item{ID: o.ID, Label: o.Name})
+			cells = append(cells, chat.Item{ID: o.ID, Label: o.Name})
 		}
 	}
 	return cells, nil
@@ -224,12 +225,12 @@ func pushCellItems(ctx context.Context, r *Request) ([]Item, error) {
 
 // mayPushTo checks that the organisation named by a button is within the
 // pusher's officer scope.
-func (h *Handlers) mayPushTo(ctx context.Context, r *Request, orgID int64) error {
+func (h *Handlers) mayPushTo(ctx context.Context, r *chat.Request, orgID int64) error {
 	o, err := r.Store.OrganisationByID(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	if err := r.Scope(Officer).Check(ctx, o.ID); err != nil {
+	if err := r.Scope(chat.Officer).Check(ctx, o.ID); err != nil {
 		return err
 	}
 	if o.DissolvedAt != nil {
@@ -240,13 +241,13 @@ func (h *Handlers) mayPushTo(ctx context.Context, r *Request, orgID int64) error
 
 // pusher is who asks to push: the member, their officer scope, and
 // whether they are the commune's admin.
-func pusher(r *Request) storage.Pusher {
-	return storage.Pusher{Member: *r.Member, Roots: r.Scope(Officer).Roots(), Anywhere: r.Has(Admin)}
+func pusher(r *chat.Request) storage.Pusher {
+	return storage.Pusher{Member: *r.Member, Roots: r.Scope(chat.Officer).Roots(), Anywhere: r.Has(chat.Admin)}
 }
 
 // pushStart creates the campaign; the status message it was confirmed on
 // becomes the progress message the sender edits.
-func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
+func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ chat.Args) error {
 	draft := c.Draft
 	if len(draft.Orgs) == 0 || !draft.Dated {
 		c.BackTo(stepPushScope)
@@ -258,7 +259,7 @@ func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ Args) error {
 		}
 		// A document meant for some organisations goes only to them; the
 		// commune's admin, who sets audiences, may widen it.
-		if c.Has(Admin) {
+		if c.Has(chat.Admin) {
 			continue
 		}
 		ok, err := c.Store.AudienceCovers(ctx, draft.DocID, id)

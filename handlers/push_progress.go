@@ -9,6 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/report"
 	"sotay/storage"
 )
@@ -20,7 +21,7 @@ import (
 // PushProgress is the pusher's status message: progress while sending,
 // then the final summary with the delivery report button. rate (messages
 // per second) gives the time left; 0 leaves it out.
-func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *Markup) {
+func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *chat.Markup) {
 	doc := fmt.Sprintf("%s số %s", storage.DocumentKindName(st.DocKind), st.DocNumber)
 	if !final {
 		// Counted against the messages to send: members without Telegram
@@ -62,14 +63,14 @@ func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *
 	if st.DueOn != nil {
 		fmt.Fprintf(&b, "\nHạn học tập: %s", st.DueOn.Format("02/01/2006"))
 	}
-	kb := newMarkup(newRow(
-		button("📊 Báo cáo gửi", cbDeliveryReport, st.ID)))
+	kb := chat.NewMarkup(chat.NewRow(
+		chat.NewButton("📊 Báo cáo gửi", cbDeliveryReport, st.ID)))
 	return b.String(), &kb
 }
 
 // deliveryReport sends a campaign's delivery report as XLSX to whoever
 // pushed it or an officer over all its organisations.
-func (h *Handlers) deliveryReport(ctx context.Context, r *Request) error {
+func (h *Handlers) deliveryReport(ctx context.Context, r *chat.Request) error {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return err
@@ -84,7 +85,7 @@ func (h *Handlers) deliveryReport(ctx context.Context, r *Request) error {
 			return err
 		}
 		for _, o := range orgs {
-			ok, err := r.CanSee(ctx, Officer, o)
+			ok, err := r.CanSee(ctx, chat.Officer, o)
 			if err != nil {
 				return err
 			}

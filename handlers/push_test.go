@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/storagetest"
 )
@@ -285,7 +286,7 @@ func TestPushMessage(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			text, markup := handlers.PushMessage(tc.doc, storage.Campaign{DueOn: tc.due}, 77)
-			kb := markup.(handlers.Markup)
+			kb := markup.(chat.Markup)
 			var labels, data []string
 			for _, row := range kb.InlineKeyboard {
 				for _, b := range row {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -23,30 +24,30 @@ type pushDocPage struct {
 
 // pushDocsView lists the documents the pusher may push: published,
 // readable by them and meant for some organisation of their scope.
-var pushDocsView = Window(func(ctx context.Context, c *pushConv) (pushDocPage, error) {
+var pushDocsView = chat.Window(func(ctx context.Context, c *pushConv) (pushDocPage, error) {
 	off := c.Page("docs")
-	ds, n, err := c.Store.PushableDocuments(ctx, pusher(c.Request), off, widgetPageSize)
+	ds, n, err := c.Store.PushableDocuments(ctx, pusher(c.Request), off, chat.WidgetPageSize)
 	if err != nil {
 		return pushDocPage{}, err
 	}
 	if len(ds) == 0 && off > 0 {
 		c.SetPage("docs", 0)
-		if ds, n, err = c.Store.PushableDocuments(ctx, pusher(c.Request), 0, widgetPageSize); err != nil {
+		if ds, n, err = c.Store.PushableDocuments(ctx, pusher(c.Request), 0, chat.WidgetPageSize); err != nil {
 			return pushDocPage{}, err
 		}
 		off = 0
 	}
 	return pushDocPage{docs: ds, off: off, n: n}, nil
-}, func(c *pushConv, p pushDocPage) (string, Keyboard) {
+}, func(c *pushConv, p pushDocPage) (string, chat.Keyboard) {
 	if p.n == 0 {
-		return msgPushNoDocs, Keyboard{c.CancelRow()}
+		return msgPushNoDocs, chat.Keyboard{c.CancelRow()}
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	for _, d := range p.docs {
 		label := fmt.Sprintf("%s %s · %s", storage.DocumentKindName(d.Kind), d.Number, d.Title)
-		rows = append(rows, newRow(c.Button(vn.Cut(label, 60), "d", d.ID)))
+		rows = append(rows, chat.NewRow(c.Button(vn.Cut(label, 60), "d", d.ID)))
 	}
-	if nav := pageButtons(c, "docs", p.off, len(p.docs), p.n); nav != nil {
+	if nav := chat.PageButtons(c, "docs", p.off, len(p.docs), p.n); nav != nil {
 		rows = append(rows, nav)
 	}
 	rows = append(rows, c.CancelRow())
@@ -61,10 +62,10 @@ func pushHeader(d storage.Document) string {
 // the organisations to choose from (pushTargets, pushCellItems).
 type pushChoices struct {
 	doc   storage.Document
-	items []Item
+	items []chat.Item
 }
 
-func pushChoicesOf(items func(context.Context, *Request) ([]Item, error)) func(context.Context, *pushConv) (pushChoices, error) {
+func pushChoicesOf(items func(context.Context, *chat.Request) ([]chat.Item, error)) func(context.Context, *pushConv) (pushChoices, error) {
 	return func(ctx context.Context, c *pushConv) (pushChoices, error) {
 		d, err := c.Store.DocumentByID(ctx, c.Draft.DocID)
 		if err != nil {
@@ -77,23 +78,23 @@ func pushChoicesOf(items func(context.Context, *Request) ([]Item, error)) func(c
 
 // pushScopeView asks whom to push to: the whole commune, a base
 // committee, or cells chosen one by one.
-var pushScopeView = Window(pushChoicesOf(pushTargets), func(c *pushConv, v pushChoices) (string, Keyboard) {
-	var rows Keyboard
+var pushScopeView = chat.Window(pushChoicesOf(pushTargets), func(c *pushConv, v pushChoices) (string, chat.Keyboard) {
+	var rows chat.Keyboard
 	for _, it := range v.items {
-		rows = append(rows, newRow(c.Button(it.Label, "s", it.ID)))
+		rows = append(rows, chat.NewRow(c.Button(it.Label, "s", it.ID)))
 	}
 	rows = append(rows,
-		newRow(c.Button("☑ Chọn từng chi bộ", "c")),
-		newRow(c.Button("◀ Chọn văn bản khác", actBack), c.Button("✖ Hủy", actCancel)))
+		chat.NewRow(c.Button("☑ Chọn từng chi bộ", "c")),
+		chat.NewRow(c.Button("◀ Chọn văn bản khác", chat.ActBack), c.Button("✖ Hủy", chat.ActCancel)))
 	return pushHeader(v.doc) + "\nBước 2/3: gửi cho ai?", rows
 })
 
 // pushCellsView lets the pusher tick cells, a page at a time.
-var pushCellsView = Window(pushChoicesOf(pushCellItems), func(c *pushConv, v pushChoices) (string, Keyboard) {
-	rows := Multiselect(c, "cells", v.items, c.Draft.Orgs, "t")
-	rows = append(rows, newRow(
+var pushCellsView = chat.Window(pushChoicesOf(pushCellItems), func(c *pushConv, v pushChoices) (string, chat.Keyboard) {
+	rows := chat.Multiselect(c, "cells", v.items, c.Draft.Orgs, "t")
+	rows = append(rows, chat.NewRow(
 		c.Button(fmt.Sprintf("✅ Xong (%d chi bộ)", len(c.Draft.Orgs)), "n"),
-		c.Button("◀ Quay lại", actBack)))
+		c.Button("◀ Quay lại", chat.ActBack)))
 	return pushHeader(v.doc) + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows
 })
 
@@ -153,46 +154,46 @@ func pushSummary(c *pushConv, v pushReach) string {
 	return b.String()
 }
 
-func allButton(c *pushConv, p storage.CampaignPreview) Row {
+func allButton(c *pushConv, p storage.CampaignPreview) chat.Row {
 	if p.Already == 0 {
 		return nil
 	}
 	if c.Draft.All {
-		return newRow(c.Button("↩️ Chỉ gửi người chưa nhận", "a"))
+		return chat.NewRow(c.Button("↩️ Chỉ gửi người chưa nhận", "a"))
 	}
-	return newRow(c.Button(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "a"))
+	return chat.NewRow(c.Button(fmt.Sprintf("🔁 Gửi lại cả %d đồng chí đã nhận", p.Already), "a"))
 }
 
 // pushDueView asks for the deadline.
-var pushDueView = Window(pushReachOf(false), func(c *pushConv, v pushReach) (string, Keyboard) {
+var pushDueView = chat.Window(pushReachOf(false), func(c *pushConv, v pushReach) (string, chat.Keyboard) {
 	now := c.Now()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format("02/01") }
-	rows := Keyboard{
-		newRow(
+	rows := chat.Keyboard{
+		chat.NewRow(
 			c.Button("7 ngày ("+day(7)+")", "h", 7),
 			c.Button("15 ngày ("+day(15)+")", "h", 15)),
-		newRow(
+		chat.NewRow(
 			c.Button("30 ngày ("+day(30)+")", "h", 30),
 			c.Button("Không đặt hạn", "h", 0)),
 	}
 	if b := allButton(c, v.preview); b != nil {
 		rows = append(rows, b)
 	}
-	rows = append(rows, newRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
+	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", chat.ActCancel)))
 	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\n\nBước 3/3: hạn học tập?", rows
 })
 
 // pushConfirmView shows everything once more before sending.
-var pushConfirmView = Window(pushReachOf(true), func(c *pushConv, v pushReach) (string, Keyboard) {
+var pushConfirmView = chat.Window(pushReachOf(true), func(c *pushConv, v pushReach) (string, chat.Keyboard) {
 	p := v.preview
 	due := "không đặt hạn"
 	if c.Draft.Due != "" {
 		t, _ := time.Parse("2006-01-02", c.Draft.Due)
 		due = dateVN(t)
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	if p.Assigned > 0 {
-		rows = append(rows, newRow(c.Button(fmt.Sprintf("✅ Gửi cho %d đảng viên", p.Reachable), "ok")))
+		rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("✅ Gửi cho %d đảng viên", p.Reachable), "ok")))
 	}
 	if b := allButton(c, p); b != nil {
 		rows = append(rows, b)
@@ -201,6 +202,6 @@ var pushConfirmView = Window(pushReachOf(true), func(c *pushConv, v pushReach) (
 	if quizRow != nil {
 		rows = append(rows, quizRow)
 	}
-	rows = append(rows, newRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", actCancel)))
+	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", chat.ActCancel)))
 	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows
 })

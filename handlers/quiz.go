@@ -9,6 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/roster"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -29,7 +30,7 @@ const (
 )
 
 // quiz takes the qz buttons.
-func (h *Handlers) quiz(ctx context.Context, r *Request) error {
+func (h *Handlers) quiz(ctx context.Context, r *chat.Request) error {
 	switch r.CB.Arg(0) {
 	case "s":
 		id, err := r.CB.ID(1)
@@ -78,23 +79,23 @@ func (h *Handlers) quiz(ctx context.Context, r *Request) error {
 }
 
 // showQuestion draws the attempt's next question in place.
-func (h *Handlers) showQuestion(r *Request, a storage.QuizAttempt, q storage.Quiz, t storage.StudyTarget) {
+func (h *Handlers) showQuestion(r *chat.Request, a storage.QuizAttempt, q storage.Quiz, t storage.StudyTarget) {
 	n := len(a.Answers)
 	qq := q.Questions[n]
 	var b strings.Builder
 	fmt.Fprintf(&b, "📝 <b>Bài kiểm tra %s</b> · câu %d/%d\n\n<b>%s</b>\n", esc(t.DocNumber), n+1, len(q.Questions), esc(qq.Question))
-	var row Row
+	var row chat.Row
 	for i, o := range qq.Options {
 		fmt.Fprintf(&b, "\n%c. %s", optionLetters[i], esc(o))
-		row = append(row, button(string(optionLetters[i]), cbQuiz, "a", a.ID, n, i))
+		row = append(row, chat.NewButton(string(optionLetters[i]), cbQuiz, "a", a.ID, n, i))
 	}
-	kb := newMarkup(row)
+	kb := chat.NewMarkup(row)
 	r.Show(b.String(), &kb)
 }
 
 // showResult says how the attempt went: studied, or the missed questions
 // with the right answers and explanations, and another try.
-func (h *Handlers) showResult(r *Request, a storage.QuizAttempt, q storage.Quiz, t storage.StudyTarget) {
+func (h *Handlers) showResult(r *chat.Request, a storage.QuizAttempt, q storage.Quiz, t storage.StudyTarget) {
 	correct, total := *a.Correct, len(q.Questions)
 	pct := correct * 100 / total
 	var b strings.Builder
@@ -121,13 +122,13 @@ func (h *Handlers) showResult(r *Request, a storage.QuizAttempt, q storage.Quiz,
 	if len([]rune(text)) > MaxMessageLen-200 {
 		text = string([]rune(text)[:MaxMessageLen-300]) + "…"
 	}
-	kb := newMarkup(newRow(
-		button("🔁 Làm lại", cbQuiz, "s", t.ID), button(labelReadText, cbText, t.DocumentID, 1)))
+	kb := chat.NewMarkup(chat.NewRow(
+		chat.NewButton("🔁 Làm lại", cbQuiz, "s", t.ID), chat.NewButton(labelReadText, cbText, t.DocumentID, 1)))
 	r.Show(text+"\n\nĐồng chí đọc lại văn bản rồi bấm «🔁 Làm lại».", &kb)
 }
 
 // quizImport is a quiz file sent with the caption /cauhoi NUMBER.
-func (h *Handlers) quizImport(ctx context.Context, r *Request) error {
+func (h *Handlers) quizImport(ctx context.Context, r *chat.Request) error {
 	var doc *tgbotapi.Document
 	if r.Update.Message != nil {
 		doc = r.Update.Message.Document
@@ -184,19 +185,19 @@ func pushQuiz(ctx context.Context, c *pushConv) (*storage.Quiz, error) {
 
 // pushQuizChoice is the /gui confirm step's quiz line and toggle, for a
 // document that has a quiz (q, pushQuiz).
-func pushQuizChoice(c *pushConv, q *storage.Quiz) (string, Row) {
+func pushQuizChoice(c *pushConv, q *storage.Quiz) (string, chat.Row) {
 	if q == nil {
 		return "", nil
 	}
 	if c.Draft.Quiz {
 		return fmt.Sprintf("\nBài kiểm tra: <b>bắt buộc</b> (%d câu, đạt từ %d%%)", len(q.Questions), storage.DefaultPassPercent),
-			newRow(c.Button("☑ Bắt buộc làm bài kiểm tra", "q"))
+			chat.NewRow(c.Button("☑ Bắt buộc làm bài kiểm tra", "q"))
 	}
 	return fmt.Sprintf("\nBài kiểm tra: không bắt buộc (%d câu, đảng viên có thể làm)", len(q.Questions)),
-		newRow(c.Button("☐ Bắt buộc làm bài kiểm tra", "q"))
+		chat.NewRow(c.Button("☐ Bắt buộc làm bài kiểm tra", "q"))
 }
 
-func (h *Handlers) pushToggleQuiz(ctx context.Context, c *pushConv, _ Args) error {
+func (h *Handlers) pushToggleQuiz(ctx context.Context, c *pushConv, _ chat.Args) error {
 	if _, err := c.Store.CurrentQuiz(ctx, c.Draft.DocID); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -28,20 +29,20 @@ func ReminderMessage(items []storage.StudyTarget, today time.Time) (string, any)
 	} else {
 		fmt.Fprintf(&b, "🔔 <b>Nhắc học tập</b>\nĐồng chí còn %d văn bản chưa xác nhận đã học:\n", len(items))
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	for i, t := range items {
 		fmt.Fprintf(&b, "\n%d. <b>%s</b> — %s\n    %s", i+1, esc(t.DocNumber), esc(vn.Cut(t.DocTitle, 100)), dueLabel(t, today))
 		if i < maxReminderButtons {
-			rows = append(rows, newRow(button(vn.Cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
+			rows = append(rows, chat.NewRow(chat.NewButton(vn.Cut(fmt.Sprintf("📖 %d. %s", i+1, t.DocNumber), 40), cbPushAgain, t.ID)))
 		}
 	}
 	b.WriteString("\n\nBấm vào văn bản để mở, đọc rồi bấm «✅ Tôi đã học».")
-	rows = append(rows, newRow(button("⏰ Nhắc lại sau", cbRemindLater)))
-	return b.String(), newMarkup(rows...)
+	rows = append(rows, chat.NewRow(chat.NewButton("⏰ Nhắc lại sau", cbRemindLater)))
+	return b.String(), chat.NewMarkup(rows...)
 }
 
 // remindLater is "⏰ Nhắc lại sau": remind the pressing member tomorrow.
-func (h *Handlers) remindLater(ctx context.Context, r *Request) error {
+func (h *Handlers) remindLater(ctx context.Context, r *chat.Request) error {
 	n, err := r.Store.RemindTomorrow(ctx, r.Member.ID, h.deps.Location)
 	if err != nil {
 		return err
@@ -57,64 +58,64 @@ func (h *Handlers) remindLater(ctx context.Context, r *Request) error {
 // remindDraft is the "nn" dialog's state: nothing but the page.
 type remindDraft struct{}
 
-type remindConv = Conv[remindDraft]
+type remindConv = chat.Conv[remindDraft]
 
 // stepRemindCamp is the "nn" dialog's one step.
-const stepRemindCamp StepID[remindDraft] = "camp"
+const stepRemindCamp chat.StepID[remindDraft] = "camp"
 
-func (h *Handlers) remindDialog() *Dialog[remindDraft] {
-	return &Dialog[remindDraft]{
+func (h *Handlers) remindDialog() *chat.Dialog[remindDraft] {
+	return &chat.Dialog[remindDraft]{
 		Name:      "nn",
 		Cancelled: "Đã hủy việc nhắc học tập.",
 		Stale:     "Thao tác nhắc này đã xong hoặc đã hết hạn. Đồng chí gõ /nhacnho để nhắc lại.",
-		Steps: []*Step[remindDraft]{
-			{ID: stepRemindCamp, View: remindCampsView, Actions: map[string]func(context.Context, *remindConv, Args) error{"c": h.remindSend}},
+		Steps: []*chat.Step[remindDraft]{
+			{ID: stepRemindCamp, View: remindCampsView, Actions: map[string]func(context.Context, *remindConv, chat.Args) error{"c": h.remindSend}},
 		},
 	}
 }
 
 // remindCommand is /nhacnho.
-func (h *Handlers) remindCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) remindCommand(ctx context.Context, r *chat.Request) error {
 	return h.reminding.Start(ctx, r, stepRemindCamp, remindDraft{})
 }
 
 // remindCampaigns are the campaigns the step offers: those in scope
 // (campaignsInScope) with members who have not studied yet.
-func remindCampaigns(ctx context.Context, r *Request) ([]storage.OpenCampaign, []Item, error) {
+func remindCampaigns(ctx context.Context, r *chat.Request) ([]storage.OpenCampaign, []chat.Item, error) {
 	cs, err := campaignsInScope(ctx, r)
 	if err != nil {
 		return nil, nil, err
 	}
 	var open []storage.OpenCampaign
-	var items []Item
+	var items []chat.Item
 	for _, x := range cs {
 		if x.Open > 0 {
 			open = append(open, x)
-			items = append(items, Item{ID: x.ID, Label: fmt.Sprintf("%s · %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
+			items = append(items, chat.Item{ID: x.ID, Label: fmt.Sprintf("%s · %d/%d chưa học", x.DocNumber, x.Open, x.Assigned)})
 		}
 	}
 	return open, items, nil
 }
 
-var remindCampsView = Window(func(ctx context.Context, c *remindConv) ([]Item, error) {
+var remindCampsView = chat.Window(func(ctx context.Context, c *remindConv) ([]chat.Item, error) {
 	_, items, err := remindCampaigns(ctx, c.Request)
 	return items, err
-}, func(c *remindConv, items []Item) (string, Keyboard) {
-	return Pick(c, "camp", items, "c", "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):",
+}, func(c *remindConv, items []chat.Item) (string, chat.Keyboard) {
+	return chat.Pick(c, "camp", items, "c", "🔔 <b>Nhắc học tập</b>\nChọn văn bản để nhắc các đồng chí chưa học (mỗi đồng chí nhiều nhất một lần nhắc mỗi ngày):",
 		"Không có đợt học tập nào đang mở còn đảng viên chưa học trong phạm vi của đồng chí.")
 })
 
-func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a Args) error {
+func (h *Handlers) remindSend(ctx context.Context, c *remindConv, a chat.Args) error {
 	cs, items, err := remindCampaigns(ctx, c.Request)
 	if err != nil {
 		return err
 	}
-	it, err := Chosen(items, a, 0)
+	it, err := chat.Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
 	camp := cs[slices.IndexFunc(cs, func(x storage.OpenCampaign) bool { return x.ID == it.ID })]
-	res, err := c.Store.RemindCampaign(ctx, camp.ID, c.Scope(Secretary).Roots(), c.Actor(), h.deps.Location, ReminderMessage)
+	res, err := c.Store.RemindCampaign(ctx, camp.ID, c.Scope(chat.Secretary).Roots(), c.Actor(), h.deps.Location, ReminderMessage)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/storagetest"
 )
@@ -19,7 +20,7 @@ func TestReminderMessage(t *testing.T) {
 		{Assignment: storage.Assignment{ID: 9}, DocNumber: "05-NQ/TU", DocTitle: "Về kinh tế"},
 	}
 	text, markup := handlers.ReminderMessage(items, time.Date(2026, 12, 1, 9, 0, 0, 0, hcm))
-	kb := markup.(handlers.Markup)
+	kb := markup.(chat.Markup)
 	var data []string
 	for _, row := range kb.InlineKeyboard {
 		data = append(data, *row[0].CallbackData)

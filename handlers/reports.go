@@ -9,6 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -28,8 +29,8 @@ const (
 // reportOrg is the organisation a report is for: the code written first in
 // the form, or the one the sender's role is on. ask is true when the
 // sender holds several roles and no code was written: the dialog asks.
-func reportOrg(ctx context.Context, r *Request, code string) (o storage.Organisation, ask bool, err error) {
-	scope := r.Scope(Secretary)
+func reportOrg(ctx context.Context, r *chat.Request, code string) (o storage.Organisation, ask bool, err error) {
+	scope := r.Scope(chat.Secretary)
 	if code != "" {
 		o, err = r.Store.Organisation(ctx, code)
 		if errors.Is(err, storage.ErrNotFound) && strings.ToUpper(code) != code {
@@ -55,7 +56,7 @@ func reportOrg(ctx context.Context, r *Request, code string) (o storage.Organisa
 // ask for the organisation: when the sender's scope holds more than one
 // (several roles, or a role over a committee and its cells), so that an
 // officer or a committee's secretary reports for a cell with buttons.
-func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error) {
+func pickInDialog(ctx context.Context, r *chat.Request, cellsOnly bool) (bool, error) {
 	items, err := reportOrgItems(ctx, r, cellsOnly)
 	if err != nil {
 		return false, err
@@ -67,7 +68,7 @@ func pickInDialog(ctx context.Context, r *Request, cellsOnly bool) (bool, error)
 // of an organisation (storage.IsCode: any code the roster import accepts),
 // whatever its case ("nahien"): the parsers only know codes by their shape
 // (capitals or digits).
-func leadingOrgCode(ctx context.Context, r *Request, form string) (code, rest string, err error) {
+func leadingOrgCode(ctx context.Context, r *chat.Request, form string) (code, rest string, err error) {
 	fields := quickform.Split(form)
 	if len(fields) == 0 || !storage.IsCode(fields[0]) {
 		return "", form, nil
@@ -88,8 +89,8 @@ func leadingOrgCode(ctx context.Context, r *Request, form string) (code, rest st
 // organisation (a forged button may name any), that the sender reports
 // for it: a secretary for their organisation or what lies under it, an
 // officer for anything in their scope.
-func mayReport(ctx context.Context, r *Request, orgID int64) error {
-	ok, err := r.Scope(Secretary).Covers(ctx, orgID)
+func mayReport(ctx context.Context, r *chat.Request, orgID int64) error {
+	ok, err := r.Scope(chat.Secretary).Covers(ctx, orgID)
 	if err != nil {
 		return err
 	}
@@ -101,18 +102,18 @@ func mayReport(ctx context.Context, r *Request, orgID int64) error {
 
 // reportOrgItems are the organisations the sender may report for, those
 // their roles are on first; cellsOnly keeps the cells.
-func reportOrgItems(ctx context.Context, r *Request, cellsOnly bool) ([]Item, error) {
-	orgs, err := r.Scope(Secretary).Organisations(ctx)
+func reportOrgItems(ctx context.Context, r *chat.Request, cellsOnly bool) ([]chat.Item, error) {
+	orgs, err := r.Scope(chat.Secretary).Organisations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var first, rest []Item
+	var first, rest []chat.Item
 	for _, o := range orgs {
 		if cellsOnly && o.Kind != storage.KindChiBo {
 			continue
 		}
-		it := Item{ID: o.ID, Label: o.Name}
-		if r.Scope(Secretary).IsRoot(o.ID) {
+		it := chat.Item{ID: o.ID, Label: o.Name}
+		if r.Scope(chat.Secretary).IsRoot(o.ID) {
 			first = append(first, it)
 		} else {
 			rest = append(rest, it)
@@ -148,13 +149,13 @@ func parseISODay(s string) (time.Time, bool) {
 
 // today is the request's day as a plain date (midnight UTC), as the
 // quick-form parsers return days.
-func today(r *Request) time.Time {
+func today(r *chat.Request) time.Time {
 	n := r.Now()
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // recentDays are the days before yesterday the date steps offer.
-func recentDays(r *Request, n int) []time.Time {
+func recentDays(r *chat.Request, n int) []time.Time {
 	var out []time.Time
 	for i := 2; i < 2+n; i++ {
 		out = append(out, today(r).AddDate(0, 0, -i))
@@ -164,13 +165,13 @@ func recentDays(r *Request, n int) []time.Time {
 
 // pickDay takes a date shortcut's day, checked as a typed report day is
 // (storage.CheckReportDay): a forged button may carry any day.
-func pickDay(r *Request, a Args) (time.Time, error) {
-	return ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckReportDay(t, today(r)) })
+func pickDay(r *chat.Request, a chat.Args) (time.Time, error) {
+	return chat.ShortcutDay(a, 0, time.UTC, func(t time.Time) error { return storage.CheckReportDay(t, today(r)) })
 }
 
 // reportEdit is "Sửa" on a stored report: its dialog at the summary with
 // the report's figures; sending makes a new version.
-func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
+func (h *Handlers) reportEdit(ctx context.Context, r *chat.Request) error {
 	info, err := pressedReport(ctx, r)
 	if err != nil {
 		return err
@@ -197,7 +198,7 @@ func (h *Handlers) reportEdit(ctx context.Context, r *Request) error {
 // is one the asker may see (reportScope; a forged button may name any). One
 // they may not see is answered as a report that is not there, and nothing
 // of it shows.
-func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) {
+func pressedReport(ctx context.Context, r *chat.Request) (storage.ReportInfo, error) {
 	id, err := r.ArgID(1)
 	if err != nil {
 		return storage.ReportInfo{}, err
@@ -219,10 +220,10 @@ func pressedReport(ctx context.Context, r *Request) (storage.ReportInfo, error) 
 // reportScope is whose reports the asker may see: the organisations of
 // their secretary scope. /baocao lists the reports of its subtrees, and a
 // button naming a report is taken only for one of them (pressedReport).
-func reportScope(r *Request) *Scope { return r.Scope(Secretary) }
+func reportScope(r *chat.Request) *chat.Scope { return r.Scope(chat.Secretary) }
 
-func editButton(typ string, id int64) Button {
-	return button("✏️ Sửa", cbReportEdit, typ, id)
+func editButton(typ string, id int64) chat.Button {
+	return chat.NewButton("✏️ Sửa", cbReportEdit, typ, id)
 }
 
 func versionNote(version int, change string) string {

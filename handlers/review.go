@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -39,7 +40,7 @@ func stateMark(state string) string {
 }
 
 // reportList is /baocao and rv:l:<offset>.
-func (h *Handlers) reportList(ctx context.Context, r *Request) error {
+func (h *Handlers) reportList(ctx context.Context, r *chat.Request) error {
 	off, waiting := 0, false
 	if r.Update.CallbackQuery != nil {
 		off, waiting = r.CB.Offset(1), r.CB.Arg(2) == "s"
@@ -74,7 +75,7 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].ReportedAt.After(items[j].ReportedAt) })
 	if len(items) == 0 && off == 0 && waiting {
-		kb := newMarkup(newRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
+		kb := chat.NewMarkup(chat.NewRow(chat.NewButton("🗂 Tất cả báo cáo", cbReview, "l", 0)))
 		r.Show("Không còn báo cáo nào chờ xem.", &kb)
 		return nil
 	}
@@ -86,34 +87,34 @@ func (h *Handlers) reportList(ctx context.Context, r *Request) error {
 		off = 0
 	}
 	end := min(off+reportPage, len(items))
-	var rows Keyboard
+	var rows chat.Keyboard
 	for _, it := range items[off:end] {
-		rows = append(rows, newRow(button(vn.Cut(it.Label, 60), cbReview, "v", it.ID)))
+		rows = append(rows, chat.NewRow(chat.NewButton(vn.Cut(it.Label, 60), cbReview, "v", it.ID)))
 	}
-	var nav Row
+	var nav chat.Row
 	if off > 0 {
-		nav = append(nav, button(labelPrev, cbReview, filter("l", max(off-reportPage, 0))...))
+		nav = append(nav, chat.NewButton(chat.LabelPrev, cbReview, filter("l", max(off-reportPage, 0))...))
 	}
 	if len(items) > end {
-		nav = append(nav, button(labelNext, cbReview, filter("l", end)...))
+		nav = append(nav, chat.NewButton(chat.LabelNext, cbReview, filter("l", end)...))
 	}
 	if nav != nil {
 		rows = append(rows, nav)
 	}
-	if !r.Scope(Officer).Empty() {
+	if !r.Scope(chat.Officer).Empty() {
 		if waiting {
-			rows = append(rows, newRow(button("🗂 Tất cả báo cáo", cbReview, "l", 0)))
+			rows = append(rows, chat.NewRow(chat.NewButton("🗂 Tất cả báo cáo", cbReview, "l", 0)))
 		} else {
-			rows = append(rows, newRow(button("⏳ Chỉ báo cáo chờ xem", cbReview, "l", 0, "s")))
+			rows = append(rows, chat.NewRow(chat.NewButton("⏳ Chỉ báo cáo chờ xem", cbReview, "l", 0, "s")))
 		}
 	}
-	kb := newMarkup(rows...)
+	kb := chat.NewMarkup(rows...)
 	r.Show("🗂 <b>Báo cáo gần đây</b> (⏳ chờ xem, ✔ đã xem, ↩ trả lại để sửa). Bấm để xem, sửa hoặc xem các phiên bản:", &kb)
 	return nil
 }
 
 // reviewButton takes rv:<l|v|ok|back>:<…>.
-func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
+func (h *Handlers) reviewButton(ctx context.Context, r *chat.Request) error {
 	if r.CB.Arg(0) == "l" {
 		return h.reportList(ctx, r)
 	}
@@ -125,7 +126,7 @@ func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
 	case "v":
 		return h.showReport(ctx, r, info)
 	case "ok", "back":
-		if ok, err := r.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
+		if ok, err := r.Scope(chat.Officer).Covers(ctx, info.OrgID); err != nil {
 			return err
 		} else if !ok {
 			return storage.ErrForbidden
@@ -144,7 +145,7 @@ func (h *Handlers) reviewButton(ctx context.Context, r *Request) error {
 }
 
 // showReport shows a report, its state and every version.
-func (h *Handlers) showReport(ctx context.Context, r *Request, info storage.ReportInfo) error {
+func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage.ReportInfo) error {
 	var b strings.Builder
 	typ := rtMeeting
 	switch info.Type {
@@ -178,13 +179,13 @@ func (h *Handlers) showReport(ctx context.Context, r *Request, info storage.Repo
 	default:
 		return storage.ErrNotFound
 	}
-	rows := Keyboard{newRow(editButton(typ, info.ID), button("🗂 Danh sách", cbReview, "l", 0))}
-	if ok, err := r.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
+	rows := chat.Keyboard{chat.NewRow(editButton(typ, info.ID), chat.NewButton("🗂 Danh sách", cbReview, "l", 0))}
+	if ok, err := r.Scope(chat.Officer).Covers(ctx, info.OrgID); err != nil {
 		return err
 	} else if ok {
-		rows = append(rows, newRow(button("✔ Đã xem", cbReview, "ok", info.ID), button("↩ Trả lại để sửa", cbReview, "back", info.ID)))
+		rows = append(rows, chat.NewRow(chat.NewButton("✔ Đã xem", cbReview, "ok", info.ID), chat.NewButton("↩ Trả lại để sửa", cbReview, "back", info.ID)))
 	}
-	kb := newMarkup(rows...)
+	kb := chat.NewMarkup(rows...)
 	r.Show(b.String(), &kb)
 	return nil
 }
@@ -222,19 +223,19 @@ type returnDraft struct {
 }
 
 // stepReturnWhy is the "tl" dialog's one step.
-const stepReturnWhy StepID[returnDraft] = "why"
+const stepReturnWhy chat.StepID[returnDraft] = "why"
 
-func (h *Handlers) returnDialog() *Dialog[returnDraft] {
-	return &Dialog[returnDraft]{
+func (h *Handlers) returnDialog() *chat.Dialog[returnDraft] {
+	return &chat.Dialog[returnDraft]{
 		Name:      "tl",
 		Title:     "trả lại báo cáo",
 		Cancelled: "Đã hủy, báo cáo không bị trả lại.",
 		Stale:     "Việc trả lại báo cáo này đã xong hoặc đã hủy.",
-		Steps: []*Step[returnDraft]{{
+		Steps: []*chat.Step[returnDraft]{{
 			ID: stepReturnWhy,
-			View: func(_ context.Context, c *Conv[returnDraft]) (string, Keyboard, error) {
+			View: func(_ context.Context, c *chat.Conv[returnDraft]) (string, chat.Keyboard, error) {
 				return fmt.Sprintf("↩ Trả lại báo cáo số %d: đồng chí gõ ý kiến để người báo cáo sửa, ví dụ «Ghi rõ người vắng và lý do».", c.Draft.Report),
-					Keyboard{c.CancelRow()}, nil
+					chat.Keyboard{c.CancelRow()}, nil
 			},
 			Text: typedText(storage.FieldComment, "Ý kiến", h.returnReport),
 		}},
@@ -242,13 +243,13 @@ func (h *Handlers) returnDialog() *Dialog[returnDraft] {
 }
 
 // returnReport stores the comment and tells the reporter through the outbox.
-func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], comment string) error {
+func (h *Handlers) returnReport(ctx context.Context, c *chat.Conv[returnDraft], comment string) error {
 	comment = vn.Cut(comment, 500)
 	info, err := c.Store.ReportByID(ctx, c.Draft.Report)
 	if err != nil {
 		return err
 	}
-	if ok, err := c.Scope(Officer).Covers(ctx, info.OrgID); err != nil {
+	if ok, err := c.Scope(chat.Officer).Covers(ctx, info.OrgID); err != nil {
 		return err
 	} else if !ok {
 		return storage.ErrForbidden
@@ -281,7 +282,7 @@ func (h *Handlers) returnReport(ctx context.Context, c *Conv[returnDraft], comme
 		if m.TelegramUserID != nil && m.Active {
 			msg := fmt.Sprintf("↩ %s được trả lại để sửa.\nÝ kiến của đồng chí %s: %s\nĐồng chí bấm «Sửa» để gửi bản đã sửa (bản cũ vẫn được giữ).",
 				what, esc(c.Member.FullName), esc(comment))
-			kb := newMarkup(newRow(editButton(typ, info.ID)))
+			kb := chat.NewMarkup(chat.NewRow(editButton(typ, info.ID)))
 			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, *m.TelegramUserID, msg, kb); err != nil {
 				return err
 			}

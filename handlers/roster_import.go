@@ -9,6 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/roster"
 	"sotay/storage"
 )
@@ -32,24 +33,24 @@ type importDraft struct {
 }
 
 // stepImportConfirm is the "nhap" dialog's one step.
-const stepImportConfirm StepID[importDraft] = "confirm"
+const stepImportConfirm chat.StepID[importDraft] = "confirm"
 
 // importDialog has one step: import the valid rows, or nothing.
-func (h *Handlers) importDialog() *Dialog[importDraft] {
-	return &Dialog[importDraft]{
+func (h *Handlers) importDialog() *chat.Dialog[importDraft] {
+	return &chat.Dialog[importDraft]{
 		Name:      "nhap",
 		Cancelled: "Đã hủy. Không có thay đổi nào trong danh sách.",
 		Stale:     "Lựa chọn này đã xong hoặc đã hết hiệu lực.",
-		Steps: []*Step[importDraft]{{
+		Steps: []*chat.Step[importDraft]{{
 			ID: stepImportConfirm,
-			View: func(_ context.Context, c *Conv[importDraft]) (string, Keyboard, error) {
-				return c.Draft.Report, Keyboard{newRow(
+			View: func(_ context.Context, c *chat.Conv[importDraft]) (string, chat.Keyboard, error) {
+				return c.Draft.Report, chat.Keyboard{chat.NewRow(
 					c.Button(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", c.Draft.Valid), "ok"),
-					c.Button("❌ Không nhập", actCancel),
+					c.Button("❌ Không nhập", chat.ActCancel),
 				)}, nil
 			},
-			Actions: map[string]func(context.Context, *Conv[importDraft], Args) error{
-				"ok": func(ctx context.Context, c *Conv[importDraft], _ Args) error {
+			Actions: map[string]func(context.Context, *chat.Conv[importDraft], chat.Args) error{
+				"ok": func(ctx context.Context, c *chat.Conv[importDraft], _ chat.Args) error {
 					rep, err := h.importFile(ctx, c.Request, c.Draft.FileID, c.Draft.Name, true)
 					if err != nil {
 						return err
@@ -65,7 +66,7 @@ func (h *Handlers) importDialog() *Dialog[importDraft] {
 // rosterImport takes a roster file sent with the caption /nhap. A file
 // whose rows are all valid is imported at once; otherwise nothing changes
 // and the admin may choose to import the valid rows.
-func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
+func (h *Handlers) rosterImport(ctx context.Context, r *chat.Request) error {
 	var doc *tgbotapi.Document
 	if r.Update.Message != nil {
 		doc = r.Update.Message.Document
@@ -88,7 +89,7 @@ func (h *Handlers) rosterImport(ctx context.Context, r *Request) error {
 
 // importFile downloads and imports a roster file, members or organisations
 // by its columns.
-func (h *Handlers) importFile(ctx context.Context, r *Request, fileID, name string, skipInvalid bool) (storage.ImportReport, error) {
+func (h *Handlers) importFile(ctx context.Context, r *chat.Request, fileID, name string, skipInvalid bool) (storage.ImportReport, error) {
 	if h.deps.Files == nil {
 		return storage.ImportReport{}, errors.New("handlers: no file downloader")
 	}

@@ -9,6 +9,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 )
 
 // msgInternal is the apology for a system error (handlers.msgInternal).
@@ -40,7 +41,7 @@ func TestForgedMenuButtonWithoutCommand(t *testing.T) {
 func TestPanicInHandlerRecovered(t *testing.T) {
 	e := newEnv(t)
 	runs := 0
-	handlers.AddForTest(e.h, handlers.Handler{Command: "boom", Access: handlers.Public, Handle: func(context.Context, *handlers.Request) error {
+	handlers.AddForTest(e.h, chat.Handler{Command: "boom", Access: chat.Public, Handle: func(context.Context, *chat.Request) error {
 		runs++
 		var m map[string]int
 		m["x"] = 1 // assignment to a nil map panics
@@ -52,7 +53,7 @@ func TestPanicInHandlerRecovered(t *testing.T) {
 		Chat: &tgbotapi.Chat{ID: 811, Type: "private"}, Text: "/boom",
 	}}
 	err := e.h.HandleUpdate(context.Background(), u)
-	var pe *handlers.PanicError
+	var pe *chat.PanicError
 	if !errors.As(err, &pe) {
 		t.Fatalf("HandleUpdate = %v, want a PanicError", err)
 	}
@@ -78,7 +79,7 @@ func TestPanicInHandlerRecovered(t *testing.T) {
 func TestInternalErrorOnLastTryRecorded(t *testing.T) {
 	e := newEnv(t)
 	runs := 0
-	handlers.AddForTest(e.h, handlers.Handler{Command: "flaky", Access: handlers.Public, Handle: func(context.Context, *handlers.Request) error {
+	handlers.AddForTest(e.h, chat.Handler{Command: "flaky", Access: chat.Public, Handle: func(context.Context, *chat.Request) error {
 		runs++
 		return errors.New("connection reset by peer")
 	}})
@@ -87,13 +88,13 @@ func TestInternalErrorOnLastTryRecorded(t *testing.T) {
 		Chat: &tgbotapi.Chat{ID: 821, Type: "private"}, Text: "/flaky",
 	}}
 	ctx := context.Background()
-	if err := e.h.HandleUpdate(handlers.WithAttempt(ctx, false), u); err == nil {
+	if err := e.h.HandleUpdate(chat.WithAttempt(ctx, false), u); err == nil {
 		t.Fatal("a failed try returned no error")
 	}
 	if got := e.rec.texts(); len(got) != 0 {
 		t.Fatalf("a try to be repeated was answered: %q", got)
 	}
-	if err := e.h.HandleUpdate(handlers.WithAttempt(ctx, true), u); err == nil {
+	if err := e.h.HandleUpdate(chat.WithAttempt(ctx, true), u); err == nil {
 		t.Fatal("the failed last try returned no error")
 	}
 	if got := e.rec.texts(); !contains(got, msgInternal) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -16,19 +17,19 @@ import (
 type searchDraft struct{}
 
 // stepSearchWords is the "tim" dialog's one step.
-const stepSearchWords StepID[searchDraft] = "words"
+const stepSearchWords chat.StepID[searchDraft] = "words"
 
-func (h *Handlers) searchDialog() *Dialog[searchDraft] {
-	return &Dialog[searchDraft]{
+func (h *Handlers) searchDialog() *chat.Dialog[searchDraft] {
+	return &chat.Dialog[searchDraft]{
 		Name:  "tim",
 		Fresh: true, // "🔎 Tìm lại" keeps the results it sits under
 		Stale: "Tìm kiếm này đã xong. Đồng chí gõ /tim để tìm lại.",
-		Steps: []*Step[searchDraft]{{
+		Steps: []*chat.Step[searchDraft]{{
 			ID: stepSearchWords,
-			View: func(_ context.Context, c *Conv[searchDraft]) (string, Keyboard, error) {
+			View: func(_ context.Context, c *chat.Conv[searchDraft]) (string, chat.Keyboard, error) {
 				return msgSearchAsk, nil, nil
 			},
-			Text: func(ctx context.Context, c *Conv[searchDraft], text string) error {
+			Text: func(ctx context.Context, c *chat.Conv[searchDraft], text string) error {
 				if strings.TrimSpace(text) == "" {
 					return storage.Errorf(storage.CodeInvalid, "Đồng chí gõ từ cần tìm bằng tin nhắn chữ.")
 				}
@@ -44,7 +45,7 @@ func (h *Handlers) searchDialog() *Dialog[searchDraft] {
 }
 
 // searchCommand is /tim: with words it answers at once, without them it asks.
-func (h *Handlers) searchCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) searchCommand(ctx context.Context, r *chat.Request) error {
 	if strings.TrimSpace(r.Args) == "" {
 		return h.search.Start(ctx, r, stepSearchWords, searchDraft{})
 	}
@@ -57,19 +58,19 @@ func (h *Handlers) searchCommand(ctx context.Context, r *Request) error {
 }
 
 // searchResults is the answer to a query: a button per document found.
-func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) (string, Markup, error) {
+func (h *Handlers) searchResults(ctx context.Context, r *chat.Request, query string) (string, chat.Markup, error) {
 	hits, err := r.Store.SearchDocuments(ctx, *r.Member, query, storage.MaxSearchResults)
 	if err != nil {
-		return "", Markup{}, err
+		return "", chat.Markup{}, err
 	}
-	again := newRow(commandButton("🔎 Tìm lại", "tim"))
+	again := chat.NewRow(chat.CommandButton("🔎 Tìm lại", "tim"))
 	if len(hits) == 0 {
-		return fmt.Sprintf(msgSearchNone, esc(vn.Cut(query, 100))), newMarkup(again), nil
+		return fmt.Sprintf(msgSearchNone, esc(vn.Cut(query, 100))), chat.NewMarkup(again), nil
 	}
-	var rows Keyboard
+	var rows chat.Keyboard
 	for _, hit := range hits {
 		label := vn.Cut(fmt.Sprintf("%s %s · %s", hit.KindName(), hit.Number, hit.Title), 60)
-		rows = append(rows, newRow(button(label, cbDocument, hit.ID)))
+		rows = append(rows, chat.NewRow(chat.NewButton(label, cbDocument, hit.ID)))
 	}
 	rows = append(rows, again)
 	more := ""
@@ -77,5 +78,5 @@ func (h *Handlers) searchResults(ctx context.Context, r *Request, query string) 
 		more = " Nếu chưa thấy văn bản cần tìm, đồng chí hãy gõ thêm từ."
 	}
 	return fmt.Sprintf("🔎 Kết quả cho «%s»: %d văn bản.%s Chọn văn bản để xem:", esc(vn.Cut(query, 100)), len(hits), more),
-		newMarkup(rows...), nil
+		chat.NewMarkup(rows...), nil
 }

@@ -8,6 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -48,7 +49,7 @@ func phoneKeyboard() tgbotapi.ReplyKeyboardMarkup {
 }
 
 // start links an account with an invite token, or greets.
-func (h *Handlers) start(ctx context.Context, r *Request) error {
+func (h *Handlers) start(ctx context.Context, r *chat.Request) error {
 	token := strings.TrimSpace(r.Args)
 	if r.Member != nil {
 		if token != "" {
@@ -97,9 +98,11 @@ func (h *Handlers) start(ctx context.Context, r *Request) error {
 }
 
 // contact links an account by a shared phone number.
-func isContact(r *Request) bool { return r.Update.Message != nil && r.Update.Message.Contact != nil }
+func isContact(r *chat.Request) bool {
+	return r.Update.Message != nil && r.Update.Message.Contact != nil
+}
 
-func (h *Handlers) contact(ctx context.Context, r *Request) error {
+func (h *Handlers) contact(ctx context.Context, r *chat.Request) error {
 	if r.Member != nil {
 		r.Reply(fmt.Sprintf("Tài khoản này đã liên kết với đồng chí <b>%s</b>, không cần chia sẻ số điện thoại nữa.", esc(r.Member.FullName)), tgbotapi.NewRemoveKeyboard(true))
 		return nil
@@ -144,7 +147,7 @@ func (h *Handlers) contact(ctx context.Context, r *Request) error {
 // tooManyTries answers a user who failed to link too often. The decision
 // locks the user's attempts until the update's transaction, which records
 // this attempt, ends: concurrent guesses are counted one after the other.
-func (h *Handlers) tooManyTries(ctx context.Context, r *Request) (bool, error) {
+func (h *Handlers) tooManyTries(ctx context.Context, r *chat.Request) (bool, error) {
 	ok, err := r.Store.LinkAttemptAllowed(ctx, r.UserID)
 	if err != nil {
 		return false, err
@@ -157,7 +160,7 @@ func (h *Handlers) tooManyTries(ctx context.Context, r *Request) (bool, error) {
 }
 
 // linked greets a member who has just linked and opens their menu.
-func (h *Handlers) linked(ctx context.Context, r *Request, m storage.Member) error {
+func (h *Handlers) linked(ctx context.Context, r *chat.Request, m storage.Member) error {
 	if err := r.Store.RecordLinkAttempt(ctx, r.UserID, true); err != nil {
 		return err
 	}
@@ -176,7 +179,7 @@ func (h *Handlers) linked(ctx context.Context, r *Request, m storage.Member) err
 }
 
 // notLinked answers anything but linking from someone not yet linked.
-func (h *Handlers) notLinked(_ context.Context, r *Request) error {
+func (h *Handlers) notLinked(_ context.Context, r *chat.Request) error {
 	if r.Update.CallbackQuery != nil {
 		r.Toast = "Đồng chí chưa liên kết tài khoản."
 	}
@@ -185,7 +188,7 @@ func (h *Handlers) notLinked(_ context.Context, r *Request) error {
 }
 
 // unknown answers text that no handler or dialog takes.
-func (h *Handlers) unknown(ctx context.Context, r *Request) error {
+func (h *Handlers) unknown(ctx context.Context, r *chat.Request) error {
 	if r.Member == nil {
 		return h.notLinked(ctx, r)
 	}
@@ -194,7 +197,7 @@ func (h *Handlers) unknown(ctx context.Context, r *Request) error {
 		r.Toast = "Nút này không còn dùng được."
 		return h.menu(ctx, r)
 	}
-	if m := r.Update.Message; m != nil && (m.Document != nil || m.Photo != nil) && r.Has(Admin) {
+	if m := r.Update.Message; m != nil && (m.Document != nil || m.Photo != nil) && r.Has(chat.Admin) {
 		r.Reply("Đồng chí gửi tệp này để làm gì? Hãy gửi lại kèm chú thích:\n"+
 			"• <code>/dang số hiệu | trích yếu | cơ quan ban hành | ngày</code> để đăng văn bản;\n"+
 			"• <code>/nhap</code> để nhập danh sách đảng viên hoặc tổ chức.", nil)
@@ -205,7 +208,7 @@ func (h *Handlers) unknown(ctx context.Context, r *Request) error {
 }
 
 // cancel closes the open dialog.
-func (h *Handlers) cancel(ctx context.Context, r *Request) error {
+func (h *Handlers) cancel(ctx context.Context, r *chat.Request) error {
 	open, err := r.Store.Dialog(ctx, r.UserID)
 	if err != nil && storage.ErrorCode(err) != storage.CodeNotFound {
 		return err
@@ -228,7 +231,7 @@ func (h *Handlers) cancel(ctx context.Context, r *Request) error {
 }
 
 // menu shows who the member is and a button for each feature they may use.
-func (h *Handlers) menu(_ context.Context, r *Request) error {
+func (h *Handlers) menu(_ context.Context, r *chat.Request) error {
 	m := r.Member
 	var b strings.Builder
 	fmt.Fprintf(&b, "📘 <b>Sổ tay đảng viên</b>\nĐồng chí: <b>%s</b>\n%s", esc(m.FullName), esc(m.OrgName))
@@ -242,14 +245,14 @@ func (h *Handlers) menu(_ context.Context, r *Request) error {
 }
 
 // menuKeyboard has a button for each handler with a MenuLabel the member may use, two a row.
-func (h *Handlers) menuKeyboard(r *Request) Markup {
-	var rows Keyboard
-	var row Row
+func (h *Handlers) menuKeyboard(r *chat.Request) chat.Markup {
+	var rows chat.Keyboard
+	var row chat.Row
 	for _, hd := range h.router.List {
 		if hd.MenuLabel == "" || !r.Has(hd.Access) {
 			continue
 		}
-		row = append(row, commandButton(hd.MenuLabel, hd.Command))
+		row = append(row, chat.CommandButton(hd.MenuLabel, hd.Command))
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -258,11 +261,11 @@ func (h *Handlers) menuKeyboard(r *Request) Markup {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	return newMarkup(rows...)
+	return chat.NewMarkup(rows...)
 }
 
 // help lists what this user may do.
-func (h *Handlers) help(_ context.Context, r *Request) error {
+func (h *Handlers) help(_ context.Context, r *chat.Request) error {
 	var b strings.Builder
 	b.WriteString("❓ <b>Hướng dẫn sử dụng</b>\n")
 	if r.Member == nil {
@@ -273,7 +276,7 @@ func (h *Handlers) help(_ context.Context, r *Request) error {
 	}
 	if r.Member != nil {
 		b.WriteString("\n\nMọi chức năng đều có nút bấm trong /menu, đồng chí không cần nhớ lệnh.")
-		kb := newMarkup(newRow(commandButton("📘 Về danh mục", "menu")))
+		kb := chat.NewMarkup(chat.NewRow(chat.CommandButton("📘 Về danh mục", "menu")))
 		r.Show(b.String(), &kb)
 		return nil
 	}
@@ -282,7 +285,7 @@ func (h *Handlers) help(_ context.Context, r *Request) error {
 }
 
 // chatMember notes a member who blocked the bot (or unblocked it).
-func (h *Handlers) chatMember(ctx context.Context, r *Request) error {
+func (h *Handlers) chatMember(ctx context.Context, r *chat.Request) error {
 	if r.Member == nil {
 		return nil
 	}

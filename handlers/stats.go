@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -46,32 +47,32 @@ type statsDraft struct {
 	Page  int    `json:"p,omitempty"`
 }
 
-type statsConv = Conv[statsDraft]
+type statsConv = chat.Conv[statsDraft]
 
 // The /thongke dialog's steps, in the order they are asked: the topic, the
 // organisation, then the document, the month or the period the topic
 // needs, and the answer.
 const (
-	stepStatsTopic  StepID[statsDraft] = "topic"
-	stepStatsScope  StepID[statsDraft] = "scope"
-	stepStatsDoc    StepID[statsDraft] = "doc"
-	stepStatsMonth  StepID[statsDraft] = "month"
-	stepStatsPeriod StepID[statsDraft] = "period"
-	stepStatsResult StepID[statsDraft] = "result"
+	stepStatsTopic  chat.StepID[statsDraft] = "topic"
+	stepStatsScope  chat.StepID[statsDraft] = "scope"
+	stepStatsDoc    chat.StepID[statsDraft] = "doc"
+	stepStatsMonth  chat.StepID[statsDraft] = "month"
+	stepStatsPeriod chat.StepID[statsDraft] = "period"
+	stepStatsResult chat.StepID[statsDraft] = "result"
 )
 
-type statsAction = func(context.Context, *statsConv, Args) error
+type statsAction = func(context.Context, *statsConv, chat.Args) error
 
-func (h *Handlers) statsDialog() *Dialog[statsDraft] {
-	return &Dialog[statsDraft]{
+func (h *Handlers) statsDialog() *chat.Dialog[statsDraft] {
+	return &chat.Dialog[statsDraft]{
 		Name:      "tk",
 		Title:     "thống kê",
 		Cancelled: "Đã đóng thống kê. Đồng chí gõ /thongke để xem lại.",
 		Stale:     "Bảng thống kê này đã đóng. Đồng chí gõ /thongke để xem lại.",
-		Steps: []*Step[statsDraft]{
+		Steps: []*chat.Step[statsDraft]{
 			{ID: stepStatsTopic, View: h.statsTopics, Actions: map[string]statsAction{"t": h.statsPickTopic}},
 			{ID: stepStatsScope, View: statsScopeView, Actions: map[string]statsAction{"o": h.statsMove, "ok": h.statsScopeChosen}},
-			{ID: stepStatsDoc, View: statsDocsView, Actions: map[string]statsAction{"d": h.statsPickDoc, "per": func(_ context.Context, c *statsConv, _ Args) error {
+			{ID: stepStatsDoc, View: statsDocsView, Actions: map[string]statsAction{"d": h.statsPickDoc, "per": func(_ context.Context, c *statsConv, _ chat.Args) error {
 				c.Draft.Doc = 0
 				c.Goto(stepStatsPeriod)
 				return nil
@@ -79,13 +80,13 @@ func (h *Handlers) statsDialog() *Dialog[statsDraft] {
 			{ID: stepStatsMonth, View: h.statsMonths, Actions: map[string]statsAction{"m": h.statsPickMonth}},
 			{ID: stepStatsPeriod, View: h.statsPeriods, Text: h.statsTypedPeriod, Actions: map[string]statsAction{"p": h.statsPickPeriod}},
 			{ID: stepStatsResult, View: h.statsResult(), Actions: map[string]statsAction{
-				"n": func(_ context.Context, c *statsConv, a Args) error {
+				"n": func(_ context.Context, c *statsConv, a chat.Args) error {
 					c.Draft.Page = a.Offset(0)
 					return nil
 				},
 				"xl": h.statsExcel,
 				"c":  h.statsChart,
-				"new": func(_ context.Context, c *statsConv, _ Args) error {
+				"new": func(_ context.Context, c *statsConv, _ chat.Args) error {
 					c.Draft = statsDraft{}
 					c.Goto(stepStatsTopic)
 					c.Reset() // ◀ does not lead back to the old answer
@@ -98,10 +99,10 @@ func (h *Handlers) statsDialog() *Dialog[statsDraft] {
 
 // statsScopeOf is who may see what: every role of secretary level or
 // above (a secretary's organisation, an officer's or admin's subtree).
-func statsScopeOf(r *Request) *Scope { return r.Scope(Secretary) }
+func statsScopeOf(r *chat.Request) *chat.Scope { return r.Scope(chat.Secretary) }
 
 // statsCommand is /thongke.
-func (h *Handlers) statsCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) statsCommand(ctx context.Context, r *chat.Request) error {
 	if statsScopeOf(r).Empty() {
 		r.Show(msgStatsNoScope, nil)
 		return nil
@@ -109,8 +110,8 @@ func (h *Handlers) statsCommand(ctx context.Context, r *Request) error {
 	return h.stats.Start(ctx, r, stepStatsTopic, statsDraft{})
 }
 
-func (h *Handlers) statsTopics(_ context.Context, c *statsConv) (string, Keyboard, error) {
-	kb := Keyboard{
+func (h *Handlers) statsTopics(_ context.Context, c *statsConv) (string, chat.Keyboard, error) {
+	kb := chat.Keyboard{
 		{c.Button("📚 Học tập", "t", topicStudy), c.Button("🏠 Sinh hoạt", "t", topicMeetings)},
 		{c.Button("🔍 Kiểm tra, giám sát", "t", topicSupervision), c.Button("📋 Tổng hợp", "t", topicSummary)},
 		c.CancelRow(),
@@ -118,7 +119,7 @@ func (h *Handlers) statsTopics(_ context.Context, c *statsConv) (string, Keyboar
 	return "<b>Thống kê</b>\nĐồng chí muốn xem số liệu nào?", kb, nil
 }
 
-func (h *Handlers) statsPickTopic(ctx context.Context, c *statsConv, a Args) error {
+func (h *Handlers) statsPickTopic(ctx context.Context, c *statsConv, a chat.Args) error {
 	switch t := a.Arg(0); t {
 	case topicStudy, topicMeetings, topicSupervision, topicSummary:
 		c.Draft = statsDraft{Topic: t}
@@ -143,7 +144,7 @@ func (h *Handlers) statsPickTopic(ctx context.Context, c *statsConv, a Args) err
 }
 
 // statsNextStep is the step after the organisation: what the topic needs.
-func statsNextStep(topic string) StepID[statsDraft] {
+func statsNextStep(topic string) chat.StepID[statsDraft] {
 	switch topic {
 	case topicStudy:
 		return stepStatsDoc

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/report"
 	"sotay/storage"
 )
@@ -54,33 +55,33 @@ func (h *Handlers) statsCompute(ctx context.Context, c *statsConv, all bool) (st
 }
 
 // statsResult draws the answer statsCompute loads, a page at a time.
-func (h *Handlers) statsResult() func(context.Context, *statsConv) (string, Keyboard, error) {
-	return Window(func(ctx context.Context, c *statsConv) (statsAnswer, error) {
+func (h *Handlers) statsResult() func(context.Context, *statsConv) (string, chat.Keyboard, error) {
+	return chat.Window(func(ctx context.Context, c *statsConv) (statsAnswer, error) {
 		return h.statsCompute(ctx, c, false)
 	}, drawStatsResult)
 }
 
-func drawStatsResult(c *statsConv, ans statsAnswer) (string, Keyboard) {
+func drawStatsResult(c *statsConv, ans statsAnswer) (string, chat.Keyboard) {
 	pages := pageLines(ans.lines, statsPageChars-utf8.RuneCountInString(ans.title)-40)
 	page := min(max(c.Draft.Page, 0), len(pages)-1)
 	text := ans.title + "\n" + pages[page]
-	var kb Keyboard
+	var kb chat.Keyboard
 	if len(pages) > 1 {
 		text += fmt.Sprintf("\n<i>Trang %d/%d</i>", page+1, len(pages))
-		var nav Row
+		var nav chat.Row
 		if page > 0 {
-			nav = append(nav, c.Button(labelPrev, "n", page-1))
+			nav = append(nav, c.Button(chat.LabelPrev, "n", page-1))
 		}
 		if page < len(pages)-1 {
-			nav = append(nav, c.Button(labelNext, "n", page+1))
+			nav = append(nav, c.Button(chat.LabelNext, "n", page+1))
 		}
 		kb = append(kb, nav)
 	}
-	row := Row{c.Button("📊 Xuất Excel", "xl")}
+	row := chat.Row{c.Button("📊 Xuất Excel", "xl")}
 	if ans.chart != nil {
 		row = append(row, c.Button("📈 Biểu đồ", "c"))
 	}
-	kb = append(kb, row, newRow(c.Button("🔁 Thống kê khác", "new")), c.CancelRow())
+	kb = append(kb, row, chat.NewRow(c.Button("🔁 Thống kê khác", "new")), c.CancelRow())
 	return text, kb
 }
 
@@ -110,8 +111,8 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 		if err != nil {
 			return ans, err
 		}
-		if !Offered(items, c.Draft.Doc) {
-			return ans, errNotOffered
+		if !chat.Offered(items, c.Draft.Doc) {
+			return ans, chat.ErrNotOffered
 		}
 		d, err := c.Store.DocumentByID(ctx, c.Draft.Doc)
 		if err != nil {

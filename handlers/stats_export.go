@@ -10,11 +10,12 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/report"
 	"sotay/storage"
 )
 
-func (h *Handlers) statsExcel(ctx context.Context, c *statsConv, _ Args) error {
+func (h *Handlers) statsExcel(ctx context.Context, c *statsConv, _ chat.Args) error {
 	ans, err := h.statsCompute(ctx, c, true)
 	if err != nil {
 		return err
@@ -31,7 +32,7 @@ func (h *Handlers) statsExcel(ctx context.Context, c *statsConv, _ Args) error {
 	return nil
 }
 
-func (h *Handlers) statsChart(ctx context.Context, c *statsConv, _ Args) error {
+func (h *Handlers) statsChart(ctx context.Context, c *statsConv, _ chat.Args) error {
 	ans, err := h.statsCompute(ctx, c, false)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -26,7 +27,7 @@ func statsOrg(ctx context.Context, c *statsConv, id int64) (storage.Organisation
 // cursor, those the asker's roles are on; otherwise the cursor's children
 // and, when the scope covers it, its parent (up, nil when not offered).
 // The step draws them and takes a press only on one of them.
-func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *Item, err error) {
+func statsOrgChoices(ctx context.Context, c *statsConv) (children []chat.Item, up *chat.Item, err error) {
 	scope := statsScopeOf(c.Request)
 	if c.Draft.Org == 0 {
 		for _, id := range scope.Roots() {
@@ -34,7 +35,7 @@ func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *It
 			if err != nil {
 				return nil, nil, err
 			}
-			children = append(children, Item{ID: o.ID, Label: o.Name})
+			children = append(children, chat.Item{ID: o.ID, Label: o.Name})
 		}
 		return children, nil, nil
 	}
@@ -52,7 +53,7 @@ func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *It
 			if x.Kind == storage.KindDangBo {
 				label += " ▸"
 			}
-			children = append(children, Item{ID: x.ID, Label: label})
+			children = append(children, chat.Item{ID: x.ID, Label: label})
 		}
 	}
 	if o.ParentID != nil {
@@ -63,7 +64,7 @@ func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *It
 			if err != nil {
 				return nil, nil, err
 			}
-			up = &Item{ID: p.ID, Label: p.Name}
+			up = &chat.Item{ID: p.ID, Label: p.Name}
 		}
 	}
 	return children, up, nil
@@ -73,28 +74,28 @@ func statsOrgChoices(ctx context.Context, c *statsConv) (children []Item, up *It
 // (none yet: the roots to start from), its children and the way up.
 type statsChoices struct {
 	org      *storage.Organisation
-	children []Item
-	up       *Item
+	children []chat.Item
+	up       *chat.Item
 }
 
-var statsScopeView = Window(func(ctx context.Context, c *statsConv) (statsChoices, error) {
+var statsScopeView = chat.Window(func(ctx context.Context, c *statsConv) (statsChoices, error) {
 	children, up, err := statsOrgChoices(ctx, c)
 	if err != nil || c.Draft.Org == 0 {
 		return statsChoices{children: children, up: up}, err
 	}
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	return statsChoices{org: &o, children: children, up: up}, err
-}, func(c *statsConv, v statsChoices) (string, Keyboard) {
+}, func(c *statsConv, v statsChoices) (string, chat.Keyboard) {
 	o := v.org
 	if o == nil {
 		// Several roles: start from the organisations they are on.
-		kb := append(Select(c, "roots", v.children, "o"), c.CancelRow())
+		kb := append(chat.Select(c, "roots", v.children, "o"), c.CancelRow())
 		return "Đồng chí chọn tổ chức cần xem:", kb
 	}
-	kb := Keyboard{newRow(c.Button("✅ Xem "+vn.Cut(o.Name, 40), "ok"))}
-	kb = append(kb, Select(c, fmt.Sprintf("orgs%d", o.ID), v.children, "o")...)
+	kb := chat.Keyboard{chat.NewRow(c.Button("✅ Xem "+vn.Cut(o.Name, 40), "ok"))}
+	kb = append(kb, chat.Select(c, fmt.Sprintf("orgs%d", o.ID), v.children, "o")...)
 	if v.up != nil {
-		kb = append(kb, newRow(c.Button("⬆ "+vn.Cut(v.up.Label, 40), "o", v.up.ID)))
+		kb = append(kb, chat.NewRow(c.Button("⬆ "+vn.Cut(v.up.Label, 40), "o", v.up.ID)))
 	}
 	kb = append(kb, c.CancelRow())
 	text := fmt.Sprintf("Phạm vi thống kê: <b>%s</b>\nBấm «Xem» để xem tổ chức này (gồm mọi cấp dưới), hoặc chọn một tổ chức cấp dưới.", esc(o.Name))
@@ -103,7 +104,7 @@ var statsScopeView = Window(func(ctx context.Context, c *statsConv) (statsChoice
 
 // statsMove moves the cursor to the organisation a button names, if the
 // step offers it (a forged button may name any).
-func (h *Handlers) statsMove(ctx context.Context, c *statsConv, a Args) error {
+func (h *Handlers) statsMove(ctx context.Context, c *statsConv, a chat.Args) error {
 	children, up, err := statsOrgChoices(ctx, c)
 	if err != nil {
 		return err
@@ -111,7 +112,7 @@ func (h *Handlers) statsMove(ctx context.Context, c *statsConv, a Args) error {
 	if up != nil {
 		children = append(children, *up)
 	}
-	o, err := Chosen(children, a, 0)
+	o, err := chat.Chosen(children, a, 0)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (h *Handlers) statsMove(ctx context.Context, c *statsConv, a Args) error {
 	return nil
 }
 
-func (h *Handlers) statsScopeChosen(ctx context.Context, c *statsConv, _ Args) error {
+func (h *Handlers) statsScopeChosen(ctx context.Context, c *statsConv, _ chat.Args) error {
 	if _, err := statsOrg(ctx, c, c.Draft.Org); err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ func (h *Handlers) statsScopeChosen(ctx context.Context, c *statsConv, _ Args) e
 // may open (visibleDocuments: not a draft, not withdrawn, not outside an
 // audience that excludes them). The step draws them, takes a press only on
 // one of them, and the answer counts only one of them.
-func statsDocuments(ctx context.Context, c *statsConv, orgID int64) ([]Item, error) {
+func statsDocuments(ctx context.Context, c *statsConv, orgID int64) ([]chat.Item, error) {
 	ds, err := c.Store.StudiedDocuments(ctx, orgID, 40)
 	if err != nil {
 		return nil, err
@@ -145,10 +146,10 @@ func statsDocuments(ctx context.Context, c *statsConv, orgID int64) ([]Item, err
 	if err != nil {
 		return nil, err
 	}
-	var items []Item
+	var items []chat.Item
 	for _, d := range ds {
 		if visible[d.ID] {
-			items = append(items, Item{ID: d.ID, Label: d.Number + " — " + d.Title})
+			items = append(items, chat.Item{ID: d.ID, Label: d.Number + " — " + d.Title})
 		}
 	}
 	return items, nil
@@ -158,19 +159,19 @@ func statsDocuments(ctx context.Context, c *statsConv, orgID int64) ([]Item, err
 // the documents it offers (statsDocuments).
 type statsDocChoices struct {
 	org   storage.Organisation
-	items []Item
+	items []chat.Item
 }
 
-var statsDocsView = Window(func(ctx context.Context, c *statsConv) (statsDocChoices, error) {
+var statsDocsView = chat.Window(func(ctx context.Context, c *statsConv) (statsDocChoices, error) {
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
 		return statsDocChoices{}, err
 	}
 	items, err := statsDocuments(ctx, c, o.ID)
 	return statsDocChoices{org: o, items: items}, err
-}, func(c *statsConv, v statsDocChoices) (string, Keyboard) {
-	kb := Select(c, "docs", v.items, "d")
-	kb = append(kb, newRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
+}, func(c *statsConv, v statsDocChoices) (string, chat.Keyboard) {
+	kb := chat.Select(c, "docs", v.items, "d")
+	kb = append(kb, chat.NewRow(c.Button("🗓 Theo thời gian (mọi đợt gửi)", "per")), c.CancelRow())
 	text := fmt.Sprintf("Học tập — <b>%s</b>\nĐồng chí chọn văn bản, hoặc xem mọi đợt gửi trong một khoảng thời gian.", esc(v.org.Name))
 	if len(v.items) == 0 {
 		text = fmt.Sprintf("Học tập — <b>%s</b>\nChưa có văn bản nào được gửi cho đảng viên ở đây. Đồng chí có thể xem theo thời gian.", esc(v.org.Name))
@@ -181,7 +182,7 @@ var statsDocsView = Window(func(ctx context.Context, c *statsConv) (statsDocChoi
 // statsPickDoc takes the document a button names, if the step offers it:
 // a forged id (a draft, a withdrawn document, one whose audience excludes
 // the asker, one never pushed here) is answered as a stale one.
-func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error {
+func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a chat.Args) error {
 	o, err := statsOrg(ctx, c, c.Draft.Org)
 	if err != nil {
 		return err
@@ -190,7 +191,7 @@ func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error
 	if err != nil {
 		return err
 	}
-	d, err := Chosen(items, a, 0)
+	d, err := chat.Chosen(items, a, 0)
 	if err != nil {
 		return err
 	}
@@ -199,14 +200,14 @@ func (h *Handlers) statsPickDoc(ctx context.Context, c *statsConv, a Args) error
 	return nil
 }
 
-func (h *Handlers) statsMonths(_ context.Context, c *statsConv) (string, Keyboard, error) {
+func (h *Handlers) statsMonths(_ context.Context, c *statsConv) (string, chat.Keyboard, error) {
 	now := c.Now()
 	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	label := func(m time.Time) string { return fmt.Sprintf("%d/%d", m.Month(), m.Year()) }
-	kb := Keyboard{
+	kb := chat.Keyboard{
 		{c.Button("Tháng này ("+label(this)+")", "m", this.Format("200601")), c.Button("Tháng trước ("+label(this.AddDate(0, -1, 0))+")", "m", this.AddDate(0, -1, 0).Format("200601"))},
 	}
-	var row Row
+	var row chat.Row
 	for i := 2; i < 8; i++ {
 		m := this.AddDate(0, -i, 0)
 		row = append(row, c.Button(label(m), "m", m.Format("200601")))
@@ -218,7 +219,7 @@ func (h *Handlers) statsMonths(_ context.Context, c *statsConv) (string, Keyboar
 	return "Sinh hoạt chi bộ — đồng chí chọn tháng:", kb, nil
 }
 
-func (h *Handlers) statsPickMonth(_ context.Context, c *statsConv, a Args) error {
+func (h *Handlers) statsPickMonth(_ context.Context, c *statsConv, a chat.Args) error {
 	m, err := time.Parse("200601", a.Arg(0))
 	if err != nil || m.After(c.Now()) || m.Year() < 2000 {
 		return storage.ErrNotFound
@@ -258,10 +259,10 @@ func statsPeriod(code string, today time.Time) (from, to time.Time, ok bool) {
 	return from, to, false
 }
 
-func (h *Handlers) statsPeriods(_ context.Context, c *statsConv) (string, Keyboard, error) {
+func (h *Handlers) statsPeriods(_ context.Context, c *statsConv) (string, chat.Keyboard, error) {
 	today := c.Now()
-	var kb Keyboard
-	var row Row
+	var kb chat.Keyboard
+	var row chat.Row
 	for _, p := range statsPeriodNames {
 		label := p.label
 		if p.code == "t" {
@@ -280,7 +281,7 @@ func (h *Handlers) statsPeriods(_ context.Context, c *statsConv) (string, Keyboa
 	return msgStatsPeriod, kb, nil
 }
 
-func (h *Handlers) statsPickPeriod(_ context.Context, c *statsConv, a Args) error {
+func (h *Handlers) statsPickPeriod(_ context.Context, c *statsConv, a chat.Args) error {
 	from, to, ok := statsPeriod(a.Arg(0), c.Now())
 	if !ok {
 		return storage.ErrNotFound

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -55,14 +56,14 @@ func studiedLine(at time.Time, loc *time.Location) string {
 	return "\n\n✅ <b>Đã học ngày " + dateVN(at.In(loc)) + "</b>"
 }
 
-func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool) Markup {
-	var rows Keyboard
-	var first Row
+func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool) chat.Markup {
+	var rows chat.Keyboard
+	var first chat.Row
 	if d.Body != "" {
-		first = append(first, button(labelReadText, cbText, d.ID, 1))
+		first = append(first, chat.NewButton(labelReadText, cbText, d.ID, 1))
 	}
 	if d.HasFile() {
-		first = append(first, button(labelGetFile, cbFile, d.ID))
+		first = append(first, chat.NewButton(labelGetFile, cbFile, d.ID))
 	}
 	if len(first) > 0 {
 		rows = append(rows, first)
@@ -70,14 +71,14 @@ func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, st
 	if !studied {
 		rows = append(rows, studyButtons(c.QuizRequired, c.HasQuiz, assignmentID, ""))
 	}
-	return newMarkup(rows...)
+	return chat.NewMarkup(rows...)
 }
 
 // studied is "✅ Tôi đã học", on a pushed message or a document card. Only
 // the member the assignment belongs to may press it (the data names an
 // assignment; the storage checks whose); a second press, or one after the
 // document was withdrawn or the campaign closed, answers and changes nothing.
-func (h *Handlers) studied(ctx context.Context, r *Request) error {
+func (h *Handlers) studied(ctx context.Context, r *chat.Request) error {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func (h *Handlers) studied(ctx context.Context, r *Request) error {
 }
 
 // memberTarget loads an assignment the pressing member owns.
-func (h *Handlers) memberTarget(ctx context.Context, r *Request) (storage.StudyTarget, error) {
+func (h *Handlers) memberTarget(ctx context.Context, r *chat.Request) (storage.StudyTarget, error) {
 	id, err := r.ArgID(0)
 	if err != nil {
 		return storage.StudyTarget{}, err
@@ -137,7 +138,7 @@ func (h *Handlers) memberTarget(ctx context.Context, r *Request) (storage.StudyT
 
 // pushAgain is hp:<assignment>: the pushed message of one of the member's
 // assignments, again, as a new message (from /hoctap or a reminder).
-func (h *Handlers) pushAgain(ctx context.Context, r *Request) error {
+func (h *Handlers) pushAgain(ctx context.Context, r *chat.Request) error {
 	t, err := h.memberTarget(ctx, r)
 	if err != nil {
 		return err
@@ -165,14 +166,14 @@ func (h *Handlers) pushAgain(ctx context.Context, r *Request) error {
 
 // studyCommand is /hoctap: the member's documents still to study, nearest
 // deadline first; secretaries and officers also get their tools.
-func (h *Handlers) studyCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) studyCommand(ctx context.Context, r *chat.Request) error {
 	ts, err := r.Store.OpenStudy(ctx, r.Member.ID)
 	if err != nil {
 		return err
 	}
 	today := r.Now()
 	var b strings.Builder
-	var rows Keyboard
+	var rows chat.Keyboard
 	if len(ts) == 0 {
 		b.WriteString(msgStudyNothing)
 	} else {
@@ -184,13 +185,13 @@ func (h *Handlers) studyCommand(ctx context.Context, r *Request) error {
 			if t.Overdue(today) {
 				label = "⚠️ " + label
 			}
-			rows = append(rows, newRow(button(vn.Cut(label, 40), cbPushAgain, t.ID)))
+			rows = append(rows, chat.NewRow(chat.NewButton(vn.Cut(label, 40), cbPushAgain, t.ID)))
 		}
 		b.WriteString("\n\nBấm vào văn bản để mở lại, đọc rồi bấm «✅ Tôi đã học».")
 	}
 	rows = append(rows, h.studyTools(r)...)
-	rows = append(rows, newRow(commandButton("📒 Kết quả của tôi", "cuatoi")))
-	kb := newMarkup(rows...)
+	rows = append(rows, chat.NewRow(chat.CommandButton("📒 Kết quả của tôi", "cuatoi")))
+	kb := chat.NewMarkup(rows...)
 	r.Show(b.String(), &kb)
 	return nil
 }
@@ -232,7 +233,7 @@ func studiedHow(t storage.StudyTarget) string {
 
 // myRecord is /cuatoi: every document the member was assigned, studied
 // (when and how) or not yet.
-func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
+func (h *Handlers) myRecord(ctx context.Context, r *chat.Request) error {
 	ts, err := r.Store.StudyRecord(ctx, r.Member.ID)
 	if err != nil {
 		return err
@@ -289,14 +290,14 @@ func (h *Handlers) myRecord(ctx context.Context, r *Request) error {
 	list("<b>Đã học:</b>", done)
 	list("<b>Chưa học:</b>", left)
 	text := b.String()
-	kb := newMarkup(newRow(commandButton("📚 Văn bản cần học", "hoctap")))
+	kb := chat.NewMarkup(chat.NewRow(chat.CommandButton("📚 Văn bản cần học", "hoctap")))
 	r.Show(text, &kb)
 	return nil
 }
 
 // cardStudy is the document card's study block for a member assigned the
 // document: state, deadline, and the button when it is still to study.
-func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document) (string, Row, error) {
+func (h *Handlers) cardStudy(ctx context.Context, r *chat.Request, d storage.Document) (string, chat.Row, error) {
 	if r.Member == nil {
 		return "", nil, nil
 	}
@@ -326,27 +327,27 @@ func (h *Handlers) cardStudy(ctx context.Context, r *Request, d storage.Document
 }
 
 // studyTools are the secretaries' and officers' buttons under /hoctap.
-func (h *Handlers) studyTools(r *Request) Keyboard {
-	if r.Scope(Secretary).Empty() {
+func (h *Handlers) studyTools(r *chat.Request) chat.Keyboard {
+	if r.Scope(chat.Secretary).Empty() {
 		return nil
 	}
-	return Keyboard{newRow(
-		button("📋 Ghi nhận học tại chi bộ", cbOfflineStart), commandButton("🔔 Nhắc học tập", "nhacnho"))}
+	return chat.Keyboard{chat.NewRow(
+		chat.NewButton("📋 Ghi nhận học tại chi bộ", cbOfflineStart), chat.CommandButton("🔔 Nhắc học tập", "nhacnho"))}
 }
 
 // studyButtons are the ways to confirm study: "Tôi đã học", the quiz, or
 // the quiz alone when the campaign requires it. from is "c" on a card.
-func studyButtons(required, hasQuiz bool, assignmentID int64, from string) Row {
-	quiz := button(labelQuiz, cbQuiz, "s", assignmentID)
-	studied := button(labelStudied, cbStudied, assignmentID)
+func studyButtons(required, hasQuiz bool, assignmentID int64, from string) chat.Row {
+	quiz := chat.NewButton(labelQuiz, cbQuiz, "s", assignmentID)
+	studied := chat.NewButton(labelStudied, cbStudied, assignmentID)
 	if from != "" {
-		studied = button(labelStudied, cbStudied, assignmentID, from)
+		studied = chat.NewButton(labelStudied, cbStudied, assignmentID, from)
 	}
 	switch {
 	case required:
-		return newRow(quiz)
+		return chat.NewRow(quiz)
 	case hasQuiz:
-		return newRow(studied, quiz)
+		return chat.NewRow(studied, quiz)
 	}
-	return newRow(studied)
+	return chat.NewRow(studied)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
 )
@@ -33,25 +34,25 @@ type supervisionDraft struct {
 	MeasuresAsked bool   `json:"ma,omitempty"`
 }
 
-type supervisionConv = Conv[supervisionDraft]
+type supervisionConv = chat.Conv[supervisionDraft]
 
 // supervisionTitle heads the dialog's windows.
 const supervisionTitle = "🔍 <b>Báo cáo kiểm tra, giám sát</b>"
 
-type supervisionAction = func(context.Context, *supervisionConv, Args) error
+type supervisionAction = func(context.Context, *supervisionConv, chat.Args) error
 
 // The steps that code names (Start, Goto); the form's steps are named only
 // where they are declared, and reached by Next and the edit menu.
 const (
-	stepSupervisionSummary StepID[supervisionDraft] = "summary"
-	stepSupervisionEdit    StepID[supervisionDraft] = "edit"
+	stepSupervisionSummary chat.StepID[supervisionDraft] = "summary"
+	stepSupervisionEdit    chat.StepID[supervisionDraft] = "edit"
 )
 
 func (d supervisionDraft) orgID() int64 { return d.Org }
 
 // supervisionDialog asks, in this order, the fields the draft still needs
 // (Needed), then shows the summary.
-func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
+func (h *Handlers) supervisionDialog() *chat.Dialog[supervisionDraft] {
 	// setCount keeps a count only when the organisation is that large.
 	setCount := func(ctx context.Context, c *supervisionConv, set func(*supervisionDraft, int), n int) error {
 		d := c.Draft
@@ -74,7 +75,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 	}
 	// countButton takes a count a button carries, checked as a typed one.
 	countButton := func(field quickform.Field, set func(*supervisionDraft, int)) supervisionAction {
-		return func(ctx context.Context, c *supervisionConv, a Args) error {
+		return func(ctx context.Context, c *supervisionConv, a chat.Args) error {
 			n, err := a.Number(0)
 			if err != nil {
 				return err
@@ -87,13 +88,13 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 	}
 	setOrgs := func(d *supervisionDraft, n int) { d.Orgs, d.HasOrgs = n, true }
 	setMembers := func(d *supervisionDraft, n int) { d.Members, d.HasMembers = n, true }
-	return &Dialog[supervisionDraft]{
+	return &chat.Dialog[supervisionDraft]{
 		Name:      "kt",
 		Title:     "báo cáo kiểm tra, giám sát",
 		Cancelled: "Đã hủy báo cáo kiểm tra, giám sát, chưa lưu gì.",
 		Stale:     "Báo cáo này đã gửi, đã hủy hoặc đã hết hạn. Đồng chí gõ /kiemtra để báo cáo cuộc khác.",
-		Steps: []*Step[supervisionDraft]{
-			orgStep(Step[supervisionDraft]{ID: "org", Needed: func(d supervisionDraft) bool { return d.Org == 0 }},
+		Steps: []*chat.Step[supervisionDraft]{
+			orgStep(chat.Step[supervisionDraft]{ID: "org", Needed: func(d supervisionDraft) bool { return d.Org == 0 }},
 				supervisionTitle, "Tổ chức nào thực hiện?", false, func(ctx context.Context, c *supervisionConv, id int64) error {
 					c.Draft.Org = id
 					if err := h.supervisionOrgKind(ctx, c); err != nil {
@@ -102,11 +103,11 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					c.Next()
 					return nil
 				}),
-			dateStep(Step[supervisionDraft]{ID: "date", Needed: func(d supervisionDraft) bool { return d.Date == "" }, Edit: "Ngày"},
+			dateStep(chat.Step[supervisionDraft]{ID: "date", Needed: func(d supervisionDraft) bool { return d.Date == "" }, Edit: "Ngày"},
 				supervisionDateView, h.supervisionSetDate),
 			{ID: "body", Needed: func(d supervisionDraft) bool { return !d.BodyAsked }, Edit: "Ai thực hiện", Editable: supervisionBodyEditable,
 				View: supervisionBodyView, Actions: map[string]supervisionAction{
-					"bd": func(ctx context.Context, c *supervisionConv, a Args) error {
+					"bd": func(ctx context.Context, c *supervisionConv, a chat.Args) error {
 						b, err := storage.ReadBody(a.Arg(0))
 						if err != nil {
 							return err
@@ -118,7 +119,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 						c.Next()
 						return nil
 					}}},
-			kindStep(Step[supervisionDraft]{ID: "kind", Needed: func(d supervisionDraft) bool { return d.Kind == "" }, Edit: "Loại"},
+			kindStep(chat.Step[supervisionDraft]{ID: "kind", Needed: func(d supervisionDraft) bool { return d.Kind == "" }, Edit: "Loại"},
 				supervisionKindView, storage.ReadSupervisionKind, func(d *supervisionDraft, k string) { d.Kind = k }),
 			{ID: "orgs", Needed: func(d supervisionDraft) bool { return !d.HasOrgs }, Edit: "Số tổ chức",
 				View: supervisionCountView("Số tổ chức đảng được kiểm tra, giám sát? Gõ một con số (0 nếu không có)."),
@@ -140,7 +141,7 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 					c.Next()
 					return nil
 				},
-				Actions: map[string]supervisionAction{"v": func(_ context.Context, c *supervisionConv, a Args) error {
+				Actions: map[string]supervisionAction{"v": func(_ context.Context, c *supervisionConv, a chat.Args) error {
 					n, err := a.Number(0)
 					if err != nil {
 						return err
@@ -156,8 +157,8 @@ func (h *Handlers) supervisionDialog() *Dialog[supervisionDraft] {
 				View:    supervisionTextView("Biện pháp đã thực hiện (không bắt buộc)? Gõ ngắn gọn, hoặc bấm «Bỏ qua».", true),
 				Text:    textAnswer(storage.FieldMeasures, "Biện pháp", func(d *supervisionDraft, t string) { d.Measures, d.MeasuresAsked = t, true }),
 				Actions: map[string]supervisionAction{"skip": answered(func(d *supervisionDraft) { d.Measures, d.MeasuresAsked = "", true })}},
-			summaryStep(Step[supervisionDraft]{ID: stepSupervisionSummary}, supervisionSummaryView, h.supervisionSend, stepSupervisionEdit),
-			editStep(Step[supervisionDraft]{ID: stepSupervisionEdit}, supervisionHead),
+			summaryStep(chat.Step[supervisionDraft]{ID: stepSupervisionSummary}, supervisionSummaryView, h.supervisionSend, stepSupervisionEdit),
+			editStep(chat.Step[supervisionDraft]{ID: stepSupervisionEdit}, supervisionHead),
 		},
 	}
 }

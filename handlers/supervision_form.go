@@ -7,12 +7,13 @@ import (
 	"context"
 	"strings"
 
+	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
 )
 
 // supervisionCommand is /kiemtra: a quick form, or the dialog.
-func (h *Handlers) supervisionCommand(ctx context.Context, r *Request) error {
+func (h *Handlers) supervisionCommand(ctx context.Context, r *chat.Request) error {
 	form, o, ask, err := reportForm(ctx, r, quickform.SupervisionExample, quickform.ParseSupervision)
 	if err != nil {
 		return err

@@ -8,11 +8,12 @@ import (
 	"context"
 	"fmt"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
 // checkBody refuses the inspection commission for a cell.
-func (h *Handlers) checkBody(ctx context.Context, r *Request, d supervisionDraft) error {
+func (h *Handlers) checkBody(ctx context.Context, r *chat.Request, d supervisionDraft) error {
 	if d.Body != storage.BodyCommission || d.Org == 0 {
 		return nil
 	}
@@ -28,7 +29,7 @@ func (h *Handlers) checkBody(ctx context.Context, r *Request, d supervisionDraft
 
 // checkExamined refuses counts larger than the organisation: more
 // organisations or members examined than it has.
-func (h *Handlers) checkExamined(ctx context.Context, r *Request, d supervisionDraft) error {
+func (h *Handlers) checkExamined(ctx context.Context, r *chat.Request, d supervisionDraft) error {
 	if d.Org == 0 {
 		return nil
 	}
@@ -55,7 +56,7 @@ func (h *Handlers) checkExamined(ctx context.Context, r *Request, d supervisionD
 }
 
 // saveSupervision checks a complete draft once more and stores it.
-func (h *Handlers) saveSupervision(ctx context.Context, r *Request, d supervisionDraft) (storage.SupervisionReport, error) {
+func (h *Handlers) saveSupervision(ctx context.Context, r *chat.Request, d supervisionDraft) (storage.SupervisionReport, error) {
 	var rep storage.SupervisionReport
 	day, err := h.savedDay(ctx, r, d.Org, d.Date, "Ngày")
 	if err != nil {
@@ -72,14 +73,14 @@ func (h *Handlers) saveSupervision(ctx context.Context, r *Request, d supervisio
 }
 
 // supervisionSend is "Gửi" on the summary.
-func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ Args) error {
+func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ chat.Args) error {
 	return sendReport(ctx, c, h.saveSupervision, supervisionConfirmation)
 }
 
-func supervisionConfirmation(rep storage.SupervisionReport) (string, *Markup) {
+func supervisionConfirmation(rep storage.SupervisionReport) (string, *chat.Markup) {
 	text := fmt.Sprintf("✅ Đã lưu báo cáo %s số %d%s:\n%s", storage.SupervisionKindName(rep.Kind), rep.ID, versionNote(rep.Version, rep.Change),
 		supervisionLines(rep.OrgName, rep.Body, rep.Kind, rep.HeldOn, rep.OrgsExamined, rep.MembersExamined, rep.Violations, rep.Content, rep.Measures))
-	kb := newMarkup(newRow(editButton(rtSupervision, rep.ID)))
+	kb := chat.NewMarkup(chat.NewRow(editButton(rtSupervision, rep.ID)))
 	return text, &kb
 }
 

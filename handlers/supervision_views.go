@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
@@ -33,22 +34,22 @@ func supervisionHead(c *supervisionConv, o storage.Organisation) string {
 	return reportHead(supervisionTitle, d.ReportID != 0, o.Name, d.Date, body, kind, orgs, members)
 }
 
-var supervisionDateView = Window(draftOrg[supervisionDraft], func(c *supervisionConv, o storage.Organisation) (string, Keyboard) {
-	rows := DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
+var supervisionDateView = chat.Window(draftOrg[supervisionDraft], func(c *supervisionConv, o storage.Organisation) (string, chat.Keyboard) {
+	rows := chat.DateShortcuts(c, "d", today(c.Request), recentDays(c.Request, 3)...)
 	return supervisionHead(c, o) + "Ngày thực hiện (hoặc ngày kết thúc)? Bấm nút, hoặc gõ ngày (ví dụ 20/11/2026).", append(rows, c.CancelRow())
 })
 
-var supervisionBodyView = askView(supervisionHead, "Ai thực hiện?", func(c *supervisionConv) Row {
-	return newRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
+var supervisionBodyView = askView(supervisionHead, "Ai thực hiện?", func(c *supervisionConv) chat.Row {
+	return chat.NewRow(c.Button("Cấp ủy", "bd", storage.BodyCommittee), c.Button("Ủy ban Kiểm tra", "bd", storage.BodyCommission))
 })
 
-var supervisionKindView = askView(supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) Row {
-	return newRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
+var supervisionKindView = askView(supervisionHead, "Kiểm tra hay giám sát?", func(c *supervisionConv) chat.Row {
+	return chat.NewRow(c.Button("Kiểm tra", "k", storage.SupervisionInspection), c.Button("Giám sát", "k", storage.SupervisionMonitoring))
 })
 
 func supervisionCountView(question string) reportView[supervisionDraft] {
-	return askView(supervisionHead, question, func(c *supervisionConv) Row {
-		return newRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3))
+	return askView(supervisionHead, question, func(c *supervisionConv) chat.Row {
+		return chat.NewRow(c.Button("0", "n", 0), c.Button("1", "n", 1), c.Button("2", "n", 2), c.Button("3", "n", 3))
 	})
 }
 
@@ -56,13 +57,13 @@ func supervisionTextView(question string, skip bool) reportView[supervisionDraft
 	if !skip {
 		return askView(supervisionHead, question, nil)
 	}
-	return askView(supervisionHead, question, func(c *supervisionConv) Row {
-		return newRow(c.Button("Bỏ qua", "skip"))
+	return askView(supervisionHead, question, func(c *supervisionConv) chat.Row {
+		return chat.NewRow(c.Button("Bỏ qua", "skip"))
 	})
 }
 
-var supervisionConclusionView = askView(supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) Row {
-	return newRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
+var supervisionConclusionView = askView(supervisionHead, "Kết luận? Bấm «Không vi phạm», hoặc gõ số vi phạm, ví dụ «có 2 vi phạm».", func(c *supervisionConv) chat.Row {
+	return chat.NewRow(c.Button("Không vi phạm", "v", 0), c.Button("Có 1 vi phạm", "v", 1))
 })
 
 // supervisionLines describes a supervision report's figures.
@@ -85,7 +86,7 @@ func supervisionLines(orgName, body, kind string, day time.Time, orgs, members, 
 	return b.String()
 }
 
-var supervisionSummaryView = Window(draftOrg[supervisionDraft], func(c *supervisionConv, o storage.Organisation) (string, Keyboard) {
+var supervisionSummaryView = chat.Window(draftOrg[supervisionDraft], func(c *supervisionConv, o storage.Organisation) (string, chat.Keyboard) {
 	d := c.Draft
 	return reportSummary(c, supervisionTitle, "🔍 <b>Sửa báo cáo kiểm tra, giám sát</b>", d.ReportID != 0, o.Name, d.Date, func(org string, day time.Time) string {
 		return supervisionLines(org, d.Body, d.Kind, day, d.Orgs, d.Members, d.Violations, d.Content, d.Measures)

@@ -14,6 +14,7 @@ import (
 
 	"sotay/bot"
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -37,7 +38,7 @@ func Handlers(h *handlers.Handlers) bot.Handler { return served{h} }
 type served struct{ h *handlers.Handlers }
 
 func (s served) HandleUpdate(ctx context.Context, u tgbotapi.Update, a bot.Attempt) bot.Outcome {
-	o := s.h.Handle(ctx, u, handlers.Attempt{Retrying: a.Retrying, Last: a.Last})
+	o := s.h.Handle(ctx, u, chat.Attempt{Retrying: a.Retrying, Last: a.Last})
 	return bot.Outcome{Result: result(o.Result), Err: o.Err}
 }
 
@@ -46,15 +47,15 @@ func (s served) CommandMenus(ctx context.Context) ([]tgbotapi.SetMyCommandsConfi
 }
 
 // result is the bot's name for what became of an update.
-func result(r handlers.Result) bot.Result {
+func result(r chat.Result) bot.Result {
 	switch r {
-	case handlers.Applied:
+	case chat.Applied:
 		return bot.Applied
-	case handlers.Seen:
+	case chat.Seen:
 		return bot.Seen
-	case handlers.Retry:
+	case chat.Retry:
 		return bot.Retry
-	case handlers.Panicked:
+	case chat.Panicked:
 		return bot.Panicked
 	}
 	panic(fmt.Sprintf("wire: handlers.Result %d has no bot.Result", r))

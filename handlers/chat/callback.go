@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"fmt"
@@ -29,19 +29,19 @@ const MaxCallbackData = 64
 // callbackData builds "prefix:a:b…". Data over 64 bytes, or an argument
 // holding the separator, is a programming error: it panics (the dispatcher
 // recovers it), and a test builds every keyboard to keep it from shipping.
-func callbackData(p Prefix, args ...any) string {
+func CallbackData(p Prefix, args ...any) string {
 	var b strings.Builder
 	b.WriteString(string(p))
 	for _, a := range args {
 		s := fmt.Sprint(a)
 		if strings.ContainsRune(s, ':') {
-			panic(fmt.Sprintf("handlers: callback argument %q holds ':'", s))
+			panic(fmt.Sprintf("chat: callback argument %q holds ':'", s))
 		}
 		b.WriteByte(':')
 		b.WriteString(s)
 	}
 	if b.Len() > MaxCallbackData {
-		panic(fmt.Sprintf("handlers: callback data %q is %d bytes, over Telegram's %d", b.String(), b.Len(), MaxCallbackData))
+		panic(fmt.Sprintf("chat: callback data %q is %d bytes, over Telegram's %d", b.String(), b.Len(), MaxCallbackData))
 	}
 	return b.String()
 }
@@ -56,26 +56,26 @@ type (
 )
 
 // newRow puts buttons side by side.
-func newRow(b ...Button) Row { return b }
+func NewRow(b ...Button) Row { return b }
 
 // newMarkup is the reply markup of rows.
-func newMarkup(rows ...Row) Markup { return Markup{InlineKeyboard: append(Keyboard(nil), rows...)} }
+func NewMarkup(rows ...Row) Markup { return Markup{InlineKeyboard: append(Keyboard(nil), rows...)} }
 
 // button is an inline button whose data is built by callbackData.
-func button(label string, p Prefix, args ...any) Button {
-	return tgbotapi.NewInlineKeyboardButtonData(label, callbackData(p, args...))
+func NewButton(label string, p Prefix, args ...any) Button {
+	return tgbotapi.NewInlineKeyboardButtonData(label, CallbackData(p, args...))
 }
 
 // commandButton opens a command as if it was typed.
-func commandButton(label, command string) Button {
-	return button(label, cbCommand, command)
+func CommandButton(label, command string) Button {
+	return NewButton(label, cbCommand, command)
 }
 
 // Args are the fields of callback data after the prefix.
 type Args []string
 
 // splitCallback reads callback data into its prefix and arguments.
-func splitCallback(data string) (Prefix, Args) {
+func SplitCallback(data string) (Prefix, Args) {
 	parts := strings.Split(data, ":")
 	return Prefix(parts[0]), Args(parts[1:])
 }

@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"context"
@@ -188,7 +188,7 @@ func (h *Router) find(ctx context.Context, r *Request) (*Handler, error) {
 		// The data is the client's choice: an empty or unknown name must
 		// match nothing, least of all a handler without a command or
 		// prefix (those take messages only).
-		prefix, args := splitCallback(cq.Data)
+		prefix, args := SplitCallback(cq.Data)
 		r.CB = args
 		if prefix == cbCommand {
 			r.Command = args.Arg(0)
@@ -199,7 +199,7 @@ func (h *Router) find(ctx context.Context, r *Request) (*Handler, error) {
 		}
 		for i := range h.List {
 			hd := &h.List[i]
-			if hd.Callback == prefix || (hd.Dialog != nil && Prefix(hd.Dialog.dialogName()) == prefix) {
+			if hd.Callback == prefix || (hd.Dialog != nil && Prefix(hd.Dialog.DialogName()) == prefix) {
 				return hd, nil
 			}
 		}
@@ -234,7 +234,7 @@ func (h *Router) find(ctx context.Context, r *Request) (*Handler, error) {
 // byDialog is the entry of a dialog name, nil for an empty or unknown one.
 func (h *Router) byDialog(name string) *Handler {
 	for i := range h.List {
-		if d := h.List[i].Dialog; d != nil && name != "" && d.dialogName() == name {
+		if d := h.List[i].Dialog; d != nil && name != "" && d.DialogName() == name {
 			return &h.List[i]
 		}
 	}

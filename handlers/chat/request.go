@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"context"
@@ -113,7 +113,7 @@ func (r *Request) Show(text string, kb *Markup) {
 // answer: private chats only. Every string of the update is cleaned first,
 // so no handler sees a control character a client put there.
 func (r *Request) parse() bool {
-	r.Update = sanitize(r.Update)
+	r.Update = Sanitize(r.Update)
 	u := r.Update
 	switch {
 	case u.Message != nil:
@@ -161,7 +161,7 @@ func (r *Request) parse() bool {
 // and jsonb, or U+202E, which makes a stored topic display reversed.
 // Nothing a person types needs them, so they are dropped rather than
 // refused. The update's own values are left as they are.
-func sanitize(u tgbotapi.Update) tgbotapi.Update {
+func Sanitize(u tgbotapi.Update) tgbotapi.Update {
 	v := reflect.ValueOf(&u).Elem()
 	cleanValue(v)
 	return u

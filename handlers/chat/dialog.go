@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"reflect"
 	"slices"
 	"strings"
@@ -50,8 +51,8 @@ import (
 
 // Engine actions every dialog has.
 const (
-	actCancel = "x"  // leave the dialog
-	actBack   = "b"  // the previous step
+	ActCancel = "x"  // leave the dialog
+	ActBack   = "b"  // the previous step
 	actPage   = "pg" // pg:<widget>:<offset>, a page of a list widget
 )
 
@@ -155,7 +156,7 @@ func (d *Dialog[D]) Next(draft D) StepID[D] {
 // an id or a view, two steps with one id, a form whose Next has nowhere to
 // end (a step after its fields that has no Needed), or a step without
 // Needed among the fields (Next would stop at it).
-func (d *Dialog[D]) check() error {
+func (d *Dialog[D]) Check() error {
 	seen := map[StepID[D]]bool{}
 	last := -1 // the last step with Needed
 	for i, s := range d.Steps {
@@ -190,7 +191,7 @@ func (d *Dialog[D]) check() error {
 
 // stepIDs are the dialog's step ids in order, and draftType names its
 // draft's type, for TestDialogSteps.
-func (d *Dialog[D]) stepIDs() []string {
+func (d *Dialog[D]) StepIDs() []string {
 	ids := make([]string, len(d.Steps))
 	for i, s := range d.Steps {
 		ids[i] = string(s.ID)
@@ -198,9 +199,9 @@ func (d *Dialog[D]) stepIDs() []string {
 	return ids
 }
 
-func (d *Dialog[D]) draftType() string { return reflect.TypeFor[D]().Name() }
+func (d *Dialog[D]) DraftType() string { return reflect.TypeFor[D]().Name() }
 
-func (d *Dialog[D]) dialogName() string { return d.Name }
+func (d *Dialog[D]) DialogName() string { return d.Name }
 
 func newIntent() string {
 	b := make([]byte, 3)
@@ -212,7 +213,7 @@ func newIntent() string {
 // message of a pressed button as it is (a notice the user still needs).
 func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step StepID[D], draft D) error {
 	if d.find(step) == nil {
-		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
+		return fmt.Errorf("chat: dialog %s has no step %q", d.Name, step)
 	}
 	c := &Conv[D]{Request: r, Draft: draft, d: d, state: dialogState{Intent: newIntent()}, step: step}
 	return c.finish(ctx, true)
@@ -223,7 +224,7 @@ func (d *Dialog[D]) StartNew(ctx context.Context, r *Request, step StepID[D], dr
 // message, or as a new message).
 func (d *Dialog[D]) Start(ctx context.Context, r *Request, step StepID[D], draft D) error {
 	if d.find(step) == nil {
-		return fmt.Errorf("handlers: dialog %s has no step %q", d.Name, step)
+		return fmt.Errorf("chat: dialog %s has no step %q", d.Name, step)
 	}
 	c := &Conv[D]{Request: r, Draft: draft, d: d, state: dialogState{Intent: newIntent()}, step: step}
 	return c.finish(ctx, d.Fresh)
@@ -245,7 +246,7 @@ func (d *Dialog[D]) Close(ctx context.Context, r *Request) (bool, error) {
 
 // errDialogLost is an open dialog this version cannot read (written by an
 // older version of sotay).
-var errDialogLost = errors.New("handlers: dialog state unreadable")
+var errDialogLost = errors.New("chat: dialog state unreadable")
 
 // load reads and locks the user's open dialog of this name.
 func (d *Dialog[D]) load(ctx context.Context, r *Request) (*Conv[D], error) {
@@ -300,9 +301,9 @@ func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
 		return nil
 	}
 	switch action {
-	case actCancel:
+	case ActCancel:
 		return d.cancel(ctx, r, c)
-	case actBack:
+	case ActBack:
 		c.Back()
 		return c.finish(ctx, false)
 	case actPage:
@@ -319,7 +320,7 @@ func (d *Dialog[D]) press(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if err := fn(ctx, c, args); err != nil {
-		if !errors.Is(err, errNotOffered) {
+		if !errors.Is(err, ErrNotOffered) {
 			return err
 		}
 		// An item the step's list does not hold (Chosen): answered like a
@@ -372,7 +373,7 @@ func (d *Dialog[D]) text(ctx context.Context, r *Request) error {
 		}
 		// A wrong answer: the same step again, as stored, with the error
 		// above it; nothing of the answer is kept.
-		notice := "⚠️ " + esc(storage.ErrorMessage(err))
+		notice := "⚠️ " + html.EscapeString(storage.ErrorMessage(err))
 		if c, err = d.load(ctx, r); err != nil {
 			return err
 		}
@@ -401,14 +402,14 @@ func (d *Dialog[D]) cancel(ctx context.Context, r *Request, c *Conv[D]) error {
 
 // dialogEntry is what the handler list and router need of any dialog.
 type dialogEntry interface {
-	dialogName() string
+	DialogName() string
 	press(ctx context.Context, r *Request) error
 	text(ctx context.Context, r *Request) error
 	cancelled() string
 	title() string
-	check() error
-	stepIDs() []string
-	draftType() string
+	Check() error
+	StepIDs() []string
+	DraftType() string
 }
 
 func (d *Dialog[D]) title() string { return d.Title }
@@ -435,7 +436,7 @@ func (h *Router) expiredDialog(ctx context.Context, r *Request) (*Handler, error
 		if _, err := r.Store.EndDialog(ctx, r.UserID); err != nil {
 			return err
 		}
-		r.Reply(fmt.Sprintf(msgDialogExpired, esc(what)), nil)
+		r.Reply(fmt.Sprintf(msgDialogExpired, html.EscapeString(what)), nil)
 		return nil
 	}}, nil
 }

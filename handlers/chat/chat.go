@@ -1,4 +1,14 @@
-package handlers
+// Package chat is what every feature of the bot is built on, and knows none
+// of them: the Request (one update being handled, its replies, the asker's
+// roles and scope), the callback codec (one grammar for button data, one
+// builder that keeps it under Telegram's 64 bytes), the Router over the
+// ordered handler list (one transaction an update, the one place that turns
+// an error into a reply), and the dialog engine with its widgets (a dialog
+// is declared as steps in the order they are asked; each step loads, then
+// draws; the engine keeps the state, routes presses and typed answers, and
+// refuses stale buttons). The features live in package handlers, which
+// builds the list; nothing here imports it.
+package chat
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"context"
@@ -108,7 +108,7 @@ func (c *Conv[D]) Notice(text string) { c.notice = text }
 
 // Button is a button of this drawing of the dialog: name:intent.rev:action:args.
 func (c *Conv[D]) Button(label, action string, args ...any) Button {
-	return button(label, Prefix(c.d.Name), append([]any{c.version(), action}, args...)...)
+	return NewButton(label, Prefix(c.d.Name), append([]any{c.version(), action}, args...)...)
 }
 
 // version is the intent and revision a button of this drawing carries.
@@ -135,9 +135,9 @@ func (c *Conv[D]) SetPage(widget string, off int) {
 func (c *Conv[D]) CancelRow() Row {
 	row := Row{}
 	if len(c.state.History) > 0 {
-		row = append(row, c.Button("◀ Quay lại", actBack))
+		row = append(row, c.Button("◀ Quay lại", ActBack))
 	}
-	return append(row, c.Button("✖ Hủy", actCancel))
+	return append(row, c.Button("✖ Hủy", ActCancel))
 }
 
 // finish saves the turn and draws what follows: the end message, or the
@@ -151,7 +151,7 @@ func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
 		return nil
 	}
 	if c.d.find(c.step) == nil {
-		return fmt.Errorf("handlers: dialog %s has no step %q", c.d.Name, c.step)
+		return fmt.Errorf("chat: dialog %s has no step %q", c.d.Name, c.step)
 	}
 	if !c.keep {
 		// A new drawing: the buttons of the one before are old. It is drawn
@@ -164,7 +164,7 @@ func (c *Conv[D]) finish(ctx context.Context, fresh bool) error {
 	}
 	b, err := json.Marshal(c.Draft)
 	if err != nil {
-		return fmt.Errorf("handlers: dialog %s draft: %w", c.d.Name, err)
+		return fmt.Errorf("chat: dialog %s draft: %w", c.d.Name, err)
 	}
 	c.state.Draft = b
 	return c.Store.SaveDialog(ctx, c.UserID, c.d.Name, string(c.step), c.state)
@@ -182,7 +182,7 @@ func (c *Conv[D]) draw(ctx context.Context, fresh bool) error {
 	}
 	var kb *Markup
 	if len(rows) > 0 {
-		m := newMarkup(rows...)
+		m := NewMarkup(rows...)
 		kb = &m
 	}
 	c.show(text, kb, fresh)

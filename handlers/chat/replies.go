@@ -1,8 +1,9 @@
-package handlers
+package chat
 
 import (
 	"context"
 	"errors"
+	"html"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -93,6 +94,6 @@ func (h *Router) answerError(ctx context.Context, r *Request, err error) {
 		}
 		return
 	}
-	r.Reply(esc(text), nil)
+	r.Reply(html.EscapeString(text), nil)
 	h.flush(ctx, r)
 }

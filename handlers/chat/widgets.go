@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"context"
@@ -72,18 +72,18 @@ type Item struct {
 }
 
 // widgetPageSize is how many items one page of a list widget shows.
-const widgetPageSize = 8
+const WidgetPageSize = 8
 
 // Select draws one page of items, a button each ("action:<id>"), with ◀ ▶
 // to page. The page is the widget's offset in the dialog state.
 func Select[D any](c *Conv[D], widget string, items []Item, action string) Keyboard {
 	off := clampPage(c, widget, len(items))
-	end := min(off+widgetPageSize, len(items))
+	end := min(off+WidgetPageSize, len(items))
 	var rows Keyboard
 	for _, it := range items[off:end] {
-		rows = append(rows, newRow(c.Button(vn.Cut(it.Label, 60), action, it.ID)))
+		rows = append(rows, NewRow(c.Button(vn.Cut(it.Label, 60), action, it.ID)))
 	}
-	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
+	if nav := PageButtons(c, widget, off, end-off, len(items)); nav != nil {
 		rows = append(rows, nav)
 	}
 	return rows
@@ -95,8 +95,8 @@ func Select[D any](c *Conv[D], widget string, items []Item, action string) Keybo
 // forged id learns nothing of what it names.
 // The labels of a list's page buttons.
 const (
-	labelPrev = "◀ Trước"
-	labelNext = "Sau ▶"
+	LabelPrev = "◀ Trước"
+	LabelNext = "Sau ▶"
 )
 
 const msgNotOffered = "Mục này không còn trong danh sách. Đồng chí chọn lại trong danh sách mới nhất."
@@ -104,7 +104,7 @@ const msgNotOffered = "Mục này không còn trong danh sách. Đồng chí ch�
 // errNotOffered is returned by a step's action for a press naming an item
 // its list does not hold; the engine answers it like a stale button
 // (msgNotOffered) and draws the step again, keeping nothing of the press.
-var errNotOffered = storage.Errorf(storage.CodeNotFound, msgNotOffered)
+var ErrNotOffered = storage.Errorf(storage.CodeNotFound, msgNotOffered)
 
 // Chosen is the item argument i of a press names, looked up in items, the
 // list the step offers (built by the same function that drew it): an id
@@ -112,14 +112,14 @@ var errNotOffered = storage.Errorf(storage.CodeNotFound, msgNotOffered)
 func Chosen(items []Item, a Args, i int) (Item, error) {
 	id, err := a.ID(i)
 	if err != nil {
-		return Item{}, errNotOffered
+		return Item{}, ErrNotOffered
 	}
 	for _, it := range items {
 		if it.ID == id {
 			return it, nil
 		}
 	}
-	return Item{}, errNotOffered
+	return Item{}, ErrNotOffered
 }
 
 // Offered reports whether items holds id: an id kept in a draft is checked
@@ -146,16 +146,16 @@ func Multiselect[D any](c *Conv[D], widget string, items []Item, chosen []int64,
 		on[id] = true
 	}
 	off := clampPage(c, widget, len(items))
-	end := min(off+widgetPageSize, len(items))
+	end := min(off+WidgetPageSize, len(items))
 	var rows Keyboard
 	for _, it := range items[off:end] {
 		mark := "☐ "
 		if on[it.ID] {
 			mark = "☑ "
 		}
-		rows = append(rows, newRow(c.Button(mark+vn.Cut(it.Label, 50), action, it.ID)))
+		rows = append(rows, NewRow(c.Button(mark+vn.Cut(it.Label, 50), action, it.ID)))
 	}
-	if nav := pageButtons(c, widget, off, end-off, len(items)); nav != nil {
+	if nav := PageButtons(c, widget, off, end-off, len(items)); nav != nil {
 		rows = append(rows, nav)
 	}
 	return rows
@@ -174,18 +174,18 @@ func Toggle(ids []int64, id int64) []int64 {
 func clampPage[D any](c *Conv[D], widget string, n int) int {
 	off := c.Page(widget)
 	if off >= n {
-		off = max(0, (n-1)/widgetPageSize*widgetPageSize)
+		off = max(0, (n-1)/WidgetPageSize*WidgetPageSize)
 	}
 	return max(off, 0)
 }
 
-func pageButtons[D any](c *Conv[D], widget string, off, shown, total int) Row {
+func PageButtons[D any](c *Conv[D], widget string, off, shown, total int) Row {
 	var nav Row
 	if off > 0 {
-		nav = append(nav, c.Button(labelPrev, actPage, widget, max(off-widgetPageSize, 0)))
+		nav = append(nav, c.Button(LabelPrev, actPage, widget, max(off-WidgetPageSize, 0)))
 	}
 	if off+shown < total {
-		nav = append(nav, c.Button(labelNext, actPage, widget, off+shown))
+		nav = append(nav, c.Button(LabelNext, actPage, widget, off+shown))
 	}
 	return nav
 }
@@ -194,7 +194,7 @@ func pageButtons[D any](c *Conv[D], widget string, off, shown, total int) Row {
 // "action:<yyyymmdd>"; the step reads the day back with ShortcutDate.
 func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ...time.Time) Keyboard {
 	day := func(t time.Time) string { return t.Format("20060102") }
-	rows := Keyboard{newRow(
+	rows := Keyboard{NewRow(
 		c.Button("Hôm nay ("+today.Format("02/01")+")", action, day(today)),
 		c.Button("Hôm qua ("+today.AddDate(0, 0, -1).Format("02/01")+")", action, day(today.AddDate(0, 0, -1))))}
 	var row Row
@@ -214,12 +214,12 @@ func DateShortcuts[D any](c *Conv[D], action string, today time.Time, earlier ..
 // carries and checks it with check, the rule the field's typed day goes
 // through (a storage.Check* rule, say): a button is input like typed text.
 // Data that is no day at all is "not found", as for a forged id.
-func ShortcutDay(a Args, i int, loc *time.Location, check func(day time.Time) error) (time.Time, error) {
+func ShortcutDay(a Args, i int, loc *time.Location, Check func(day time.Time) error) (time.Time, error) {
 	t, err := time.ParseInLocation("20060102", a.Arg(i), loc)
 	if err != nil {
 		return t, storage.ErrNotFound
 	}
-	return t, check(t)
+	return t, Check(t)
 }
 
 // Counter draws "− value +" with steps of one and five; a press sends
@@ -227,7 +227,7 @@ func ShortcutDay(a Args, i int, loc *time.Location, check func(day time.Time) er
 // the value it gets with the field's own rule, as a typed one.
 func Counter[D any](c *Conv[D], action string, value, lo, hi int) Row {
 	clamp := func(v int) int { return min(max(v, lo), hi) }
-	return newRow(
+	return NewRow(
 		c.Button("−5", action, clamp(value-5)),
 		c.Button("−1", action, clamp(value-1)),
 		c.Button(fmt.Sprint(value), action, value),

@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 // Attempt is how the caller tries an update.
 type Attempt struct {
