@@ -77,6 +77,9 @@ func New(deps Deps) *Handlers {
 		List:    h.handlerList(),
 		Unknown: h.unknown, NotLinked: h.notLinked, ChatMember: h.chatMember,
 	}
+	if err := h.router.Check(); err != nil {
+		panic(err) // a programming error, caught by every test
+	}
 	return h
 }
 

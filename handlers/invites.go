@@ -22,7 +22,7 @@ const invitePageSize = 8
 // shows one with moi:r:<id>, which makes a relink invite ("đổi tài khoản
 // Telegram"), and moi:u:<id>, which asks to unlink the account, done by
 // moi:x:<id>. Every list offers, and every press acts on, only the members
-// the user may act on (Request.MayActOn in access.go): a button naming
+// the user may act on (chat.Request.MayActOn): a button naming
 // anyone else, forged or stale, gets the same refusal and changes nothing.
 
 // inviteCommand is /moi: the first page of unlinked members.

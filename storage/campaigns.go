@@ -170,14 +170,45 @@ func CheckPassPercent(p int) error {
 	return nil
 }
 
+// Validate checks a push by its fields' rules: at least one organisation,
+// the reminder's days (CheckRemindDays) and the pass mark (CheckPassPercent).
+// That the deadline has not passed is checked where today is known
+// (CheckDueDay); what storage alone knows (the document published, the
+// organisations not dissolved, a quiz to require) as it is stored.
+func (in CampaignInput) Validate() error {
+	if len(in.OrgIDs) == 0 {
+		return FieldErrorf(FieldOrg, "Chưa chọn tổ chức nào để gửi: hãy chọn ít nhất một chi bộ hoặc đảng bộ.")
+	}
+	if err := CheckRemindDays(in.remindDays()); err != nil {
+		return err
+	}
+	return CheckPassPercent(in.passPercent())
+}
+
+// remindDays is the reminder's days, DefaultRemindDays when not given.
+func (in CampaignInput) remindDays() int {
+	if in.RemindDays != nil {
+		return *in.RemindDays
+	}
+	return DefaultRemindDays
+}
+
+// passPercent is the pass mark, DefaultPassPercent when not given.
+func (in CampaignInput) passPercent() int {
+	if in.PassPercent == 0 {
+		return DefaultPassPercent
+	}
+	return in.PassPercent
+}
+
 // CreateCampaign snapshots the assignments of a campaign, one per active
 // member in scope, and queues one outbox message per reachable member, in
 // one transaction. Members without Telegram are assigned as unreachable at
 // once. A member already holding the document is left out unless in.All.
 func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaign, error) {
 	var c Campaign
-	if len(in.OrgIDs) == 0 {
-		return c, Errorf(CodeInvalid, "Chưa chọn tổ chức nào để gửi: hãy chọn ít nhất một chi bộ hoặc đảng bộ.")
+	if err := in.Validate(); err != nil {
+		return c, err
 	}
 	err := s.WithTx(ctx, func(s *Storage) error {
 		// Two pushes of one document at once (two officers, chat and
@@ -212,20 +243,7 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		if in.NotifyChatID != 0 {
 			notify, msgID = in.NotifyChatID, in.ProgressMessageID
 		}
-		remind := DefaultRemindDays
-		if in.RemindDays != nil {
-			remind = *in.RemindDays
-		}
-		if err := CheckRemindDays(remind); err != nil {
-			return err
-		}
-		pass := in.PassPercent
-		if pass == 0 {
-			pass = DefaultPassPercent
-		}
-		if err := CheckPassPercent(pass); err != nil {
-			return err
-		}
+		remind, pass := in.remindDays(), in.passPercent()
 		if in.QuizRequired {
 			if _, err := s.CurrentQuiz(ctx, d.ID); errors.Is(err, ErrNotFound) {
 				return Errorf(CodeInvalid, "Văn bản %s chưa có bài kiểm tra: hãy gắn bài kiểm tra trước (sotay doc quiz %s TỆP).", d.Number, d.Number)

@@ -105,15 +105,27 @@ func clip(s string, n int) string {
 }
 
 // CheckReportDay checks the day of a meeting or supervision report: it has
-// come, and is not before 1930.
+// come, and is not before 1930 (CheckReportDaySet).
 func CheckReportDay(on, today time.Time) error {
 	today = day(today)
 	if on.After(today) {
 		return FieldErrorf(FieldDate, "Ngày %s chưa đến: chỉ báo cáo việc đã diễn ra (hôm nay là %s). Ví dụ: hôm qua, hoặc %s.",
 			vn.FormatDate(on), vn.FormatDate(today), vn.FormatDate(today.AddDate(0, 0, -1)))
 	}
-	if on.Year() < 1930 {
+	if err := CheckReportDaySet(on); err != nil && !on.IsZero() {
 		return FieldErrorf(FieldDate, "Ngày %s quá xa: đồng chí kiểm tra lại năm, ví dụ %s.", vn.FormatDate(on), vn.FormatDate(today))
+	}
+	return nil
+}
+
+// CheckReportDaySet is the part of CheckReportDay that needs no clock, for
+// a stored report's Validate: the day is given and not before 1930.
+func CheckReportDaySet(on time.Time) error {
+	switch {
+	case on.IsZero():
+		return FieldErrorf(FieldDate, "Thiếu ngày: đồng chí ghi ngày/tháng/năm, ví dụ 05/11/2026.")
+	case on.Year() < 1930:
+		return FieldErrorf(FieldDate, "Ngày %s quá xa: đồng chí kiểm tra lại năm, ví dụ 05/11/2026.", vn.FormatDate(on))
 	}
 	return nil
 }

@@ -121,12 +121,25 @@ func TestInputsValidate(t *testing.T) {
 		change(&in)
 		return in.Validate()
 	}
+	campaign := func(change func(*storage.CampaignInput)) error {
+		in := storage.CampaignInput{DocumentID: 1, OrgIDs: []int64{1}}
+		change(&in)
+		return in.Validate()
+	}
+	days := func(n int) *int { return &n }
 	cases := []struct {
 		name  string
 		err   error
 		field storage.Field // FieldNone: accepted
 		says  string
 	}{
+		{"MeetingWithoutDay", meeting(func(in *storage.MeetingInput) { in.HeldOn = time.Time{} }), storage.FieldDate, "Thiếu ngày"},
+		{"MeetingBefore1930", meeting(func(in *storage.MeetingInput) { in.HeldOn = time.Date(1926, 5, 1, 0, 0, 0, 0, time.UTC) }), storage.FieldDate, "quá xa"},
+		{"SupervisionWithoutDay", supervision(func(in *storage.SupervisionInput) { in.HeldOn = time.Time{} }), storage.FieldDate, "Thiếu ngày"},
+		{"CampaignWhole", campaign(func(*storage.CampaignInput) {}), storage.FieldNone, ""},
+		{"CampaignWithoutOrgs", campaign(func(in *storage.CampaignInput) { in.OrgIDs = nil }), storage.FieldOrg, "Chưa chọn tổ chức nào"},
+		{"CampaignRemindDaysNegative", campaign(func(in *storage.CampaignInput) { in.RemindDays = days(-1) }), "remind_days", "Số ngày nhắc trước hạn"},
+		{"CampaignPassAbove100", campaign(func(in *storage.CampaignInput) { in.PassPercent = 120 }), "pass_percent", "từ 1 đến 100"},
 		{"NoticeWhole", notice(func(*storage.MeetingNotice) {}), storage.FieldNone, ""},
 		{"NoticeWithoutTime", notice(func(in *storage.MeetingNotice) { in.StartsAt = time.Time{} }), storage.FieldDate, "Thiếu ngày giờ họp"},
 		{"NoticeWithoutPlace", notice(func(in *storage.MeetingNotice) { in.Place = " " }), storage.FieldPlace, "Thiếu địa điểm, ví dụ «Nhà văn hóa bản»"},

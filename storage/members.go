@@ -199,6 +199,18 @@ func (s *Storage) unlink(ctx context.Context, m Member) (int64, error) {
 // MaxLeaveReason bounds the reason a member left, in characters.
 const MaxLeaveReason = 200
 
+// CheckLeaveReason is the rule of the reason member code left: given, and
+// at most MaxLeaveReason characters.
+func CheckLeaveReason(code, reason string) error {
+	switch {
+	case strings.TrimSpace(reason) == "":
+		return FieldErrorf(FieldReason, "Chưa ghi lý do đảng viên %s thôi sinh hoạt, ví dụ: đã chuyển đi, từ trần, thôi sinh hoạt.", code)
+	case utf8.RuneCountInString(reason) > MaxLeaveReason:
+		return FieldErrorf(FieldReason, "Lý do dài quá %d ký tự: hãy ghi ngắn gọn, ví dụ: đã chuyển đi.", MaxLeaveReason)
+	}
+	return nil
+}
+
 // Departure is what LeaveMember did.
 type Departure struct {
 	// Member is the member as they were before leaving.
@@ -223,11 +235,8 @@ type Departure struct {
 func (s *Storage) LeaveMember(ctx context.Context, code, reason, actor string) (Departure, error) {
 	var d Departure
 	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		return d, Errorf(CodeInvalid, "Chưa ghi lý do đảng viên %s thôi sinh hoạt, ví dụ: đã chuyển đi, từ trần, thôi sinh hoạt.", code)
-	case utf8.RuneCountInString(reason) > MaxLeaveReason:
-		return d, Errorf(CodeInvalid, "Lý do dài quá %d ký tự: hãy ghi ngắn gọn, ví dụ: đã chuyển đi.", MaxLeaveReason)
+	if err := CheckLeaveReason(code, reason); err != nil {
+		return d, err
 	}
 	err := s.WithTx(ctx, func(s *Storage) error {
 		var id int64

@@ -92,10 +92,14 @@ type SupervisionInput struct {
 }
 
 // Validate checks a meeting report by its fields' rules (fields.go): the
-// kind as stored, present and total, and the texts. Its day is checked
-// against today where today is known (CheckReportDay); what storage alone
-// knows (a second regular meeting in a month) is checked as it is stored.
+// day given, the kind as stored, present and total, and the texts. That
+// the day has come is checked where today is known (CheckReportDay); what
+// storage alone knows (a second regular meeting in a month) is checked as
+// it is stored.
 func (in MeetingInput) Validate() error {
+	if err := CheckReportDaySet(in.HeldOn); err != nil {
+		return err
+	}
 	if err := stored(in.Kind, ReadMeetingKind, noMeetingKind); err != nil {
 		return err
 	}
@@ -109,8 +113,12 @@ func (in MeetingInput) Validate() error {
 }
 
 // Validate checks an inspection or supervision report by its fields'
-// rules (fields.go); a Body left empty is the committee's.
+// rules (fields.go); a Body left empty is the committee's. That the day
+// has come is checked where today is known (CheckReportDay).
 func (in SupervisionInput) Validate() error {
+	if err := CheckReportDaySet(in.HeldOn); err != nil {
+		return err
+	}
 	if err := stored(in.Kind, ReadSupervisionKind, noSupervisionKind); err != nil {
 		return err
 	}

@@ -73,14 +73,22 @@ func (s *Storage) RolesHeld(ctx context.Context, memberIDs []int64) (map[int64][
 	return out, nil
 }
 
+// CheckRole is the rule of a role's name: secretary, officer or admin.
+func CheckRole(role string) error {
+	if role != RoleSecretary && role != RoleOfficer && role != RoleAdmin {
+		return FieldErrorf("role", "Vai trò %q không có: hãy dùng secretary (bí thư), officer (cán bộ Đảng ủy) hoặc admin (quản trị).", role)
+	}
+	return nil
+}
+
 // GrantRole gives a member a role over an organisation subtree. Granting a
 // role the member already has changes nothing. A new role revokes the
 // member's open invites: each was made by someone allowed to act on the
 // member as they were, maybe not on the member with this role, and must
 // not hand the role to whoever still holds the link.
 func (s *Storage) GrantRole(ctx context.Context, memberCode, role, orgCode, actor string) error {
-	if role != RoleSecretary && role != RoleOfficer && role != RoleAdmin {
-		return Errorf(CodeInvalid, "Vai trò %q không có: hãy dùng secretary (bí thư), officer (cán bộ Đảng ủy) hoặc admin (quản trị).", role)
+	if err := CheckRole(role); err != nil {
+		return err
 	}
 	return s.WithTx(ctx, func(s *Storage) error {
 		m, o, err := s.memberAndOpenOrg(ctx, memberCode, orgCode)

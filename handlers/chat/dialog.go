@@ -373,7 +373,7 @@ func (d *Dialog[D]) text(ctx context.Context, r *Request) error {
 		}
 		// A wrong answer: the same step again, as stored, with the error
 		// above it; nothing of the answer is kept.
-		notice := "⚠️ " + html.EscapeString(storage.ErrorMessage(err))
+		notice := html.EscapeString(warning(err))
 		if c, err = d.load(ctx, r); err != nil {
 			return err
 		}

@@ -59,6 +59,17 @@ const (
 	msgInternal  = "Xin lỗi đồng chí, hệ thống đang gặp sự cố. Đồng chí vui lòng thử lại sau ít phút."
 )
 
+// warning is how a wrong answer is said, in a reply or above a dialog's
+// step asked again: "⚠️ why", and for a field of a quick form, that nothing
+// was stored and the whole form written right.
+func warning(err error) string {
+	text := "⚠️ " + storage.ErrorMessage(err)
+	if ex := storage.ErrorExample(err); ex != "" {
+		text += "\nChưa lưu gì. Mẫu: " + ex
+	}
+	return text
+}
+
 // answerError is the one place that turns an error into a reply.
 func (h *Router) answerError(ctx context.Context, r *Request, err error) {
 	text := storage.ErrorMessage(err)
@@ -75,8 +86,7 @@ func (h *Router) answerError(ctx context.Context, r *Request, err error) {
 	case text == "":
 		text = msgInternal
 	case storage.ErrorExample(err) != "":
-		// A field of a quick form: why, then the whole form written right.
-		text = "⚠️ " + text + "\nChưa lưu gì. Mẫu: " + storage.ErrorExample(err)
+		text = warning(err)
 	}
 	// Telegram refuses callback alerts over 200 characters: a longer
 	// answer goes as a message, with a short alert pointing at it.

@@ -286,3 +286,17 @@ func (h *Router) Cancelled(name string) string {
 	}
 	return ""
 }
+
+// Check says what is wrong with the list's dialogs' declarations
+// (Dialog.Check), so that a dialog declared wrong stops the program as it
+// starts rather than a member half-way through it.
+func (h *Router) Check() error {
+	for _, hd := range h.List {
+		if hd.Dialog != nil {
+			if err := hd.Dialog.Check(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
