@@ -13,6 +13,7 @@ import (
 
 	"sotay/storage"
 	"sotay/storage/demodata"
+	"sotay/storage/pdftext"
 	"sotay/storage/storagetest"
 )
 
@@ -217,8 +218,24 @@ func TestGenerateDocumentsAndHistory(t *testing.T) {
 		t.Fatalf("21-KL/TW: %+v %v", kl21, err)
 	}
 	pdf, err := s.DocumentFile(ctx, kl21.ID)
-	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-1.4")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
-		t.Fatalf("demo PDF: %q %v", pdf[:min(len(pdf), 20)], err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A real page in Vietnamese: its text layer reads back with every mark.
+	page, err := pdftext.FirstPage(pdf)
+	if err != nil {
+		t.Fatalf("demo PDF: %v", err)
+	}
+	if n := bytes.Count(pdf, []byte("/Type /Page\n")); n != 1 {
+		t.Errorf("demo PDF has %d pages, want 1", n)
+	}
+	flat := strings.Join(strings.Fields(page), " ")
+	for _, want := range []string{"ĐẢNG CỘNG SẢN VIỆT NAM", "BAN CHẤP HÀNH TRUNG ƯƠNG", "Số 21-KL/TW", "Hà Nội, ngày 25 tháng 10 năm 2021",
+		"KẾT LUẬN", "Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XIII", "II. MỤC TIÊU",
+		"Đổi mới nội dung, nâng cao chất lượng sinh hoạt chi bộ; thực hiện nghiêm tự phê bình và phê bình."} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("no %q on the demo PDF's page:\n%s", want, page)
+		}
 	}
 	var rows []struct {
 		Number   string  `db:"number"`
