@@ -19,6 +19,7 @@ import (
 	"sotay/handlers/invitesheet"
 	"sotay/handlers/roster"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 func newRootCmd() *cobra.Command {
@@ -227,10 +228,10 @@ func printReport(w io.Writer, rep storage.ImportReport, quiet bool, took time.Du
 		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintf(w, "Tạo mới: %d · Cập nhật: %d · Không đổi: %d · Từ chối: %d (%.1f giây)\n",
-		rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, took.Seconds())
+	fmt.Fprintf(w, "Tạo mới: %s · Cập nhật: %s · Không đổi: %s · Từ chối: %s (%s giây)\n",
+		vn.Number(rep.Created), vn.Number(rep.Updated), vn.Number(rep.Unchanged), vn.Number(rep.Rejected), vn.Decimal(took.Seconds(), 1))
 	if rep.Left > 0 {
-		fmt.Fprintf(w, "Thôi sinh hoạt: %d đảng viên (hủy liên kết tài khoản Telegram, thu hồi mã mời và vai trò; lịch sử được giữ).\n", rep.Left)
+		fmt.Fprintf(w, "Thôi sinh hoạt: %s đảng viên (hủy liên kết tài khoản Telegram, thu hồi mã mời và vai trò; lịch sử được giữ).\n", vn.Number(rep.Left))
 	}
 	switch {
 	case rep.Rejected > 0 && !rep.Written:
@@ -332,12 +333,15 @@ func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Stor
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời của %s.\n", k, f.revoke)
+		fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %s mã mời của %s.\n", vn.Number(k), f.revoke)
 		return nil
 	}
 	members, err := inviteMembers(ctx, s, f)
 	if err != nil {
 		return err
+	}
+	if f.username == "" {
+		f.username = c.demoBot(cmd)
 	}
 	if f.username == "" {
 		cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
@@ -369,7 +373,7 @@ func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Stor
 		if err := writeInviteXLSX(f.out, lines, s.Now().Add(f.ttl)); err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d mã mời vào %s.\n", len(lines), f.out)
+		fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %s mã mời vào %s.\n", vn.Number(len(lines)), f.out)
 		return nil
 	}
 	for _, l := range lines {
@@ -408,7 +412,7 @@ func unlinkMember(ctx context.Context, cmd *cobra.Command, s *storage.Storage, c
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "Đã hủy liên kết tài khoản Telegram của %s (%s, %s); tài khoản đó được báo tin khi bot chạy.\n", m.Code, m.FullName, m.OrgName)
 	if u.RevokedInvites > 0 {
-		fmt.Fprintf(out, "Đã thu hồi %d mã mời còn hiệu lực.\n", u.RevokedInvites)
+		fmt.Fprintf(out, "Đã thu hồi %s mã mời còn hiệu lực.\n", vn.Number(u.RevokedInvites))
 	}
 	if m.Active {
 		fmt.Fprintf(out, "Để đồng chí ấy liên kết lại: sotay invite --member %s\n", m.Code)
@@ -509,7 +513,7 @@ func grantCmd() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "Đã giao vai trò %s tại %s cho %s. Vai trò có hiệu lực ngay; danh sách lệnh trong Telegram cập nhật khi bot khởi động lại hoặc khi đồng chí đó gõ /start.\n",
 					storage.RoleName(role), orgCode, memberCode)
 				if left, err := s.OpenInvites(ctx, memberCode); err == nil && left < open {
-					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %d mã mời làm trước khi giao vai trò; nếu cần, tạo mã mới: sotay invite --member %s\n", open-left, memberCode)
+					fmt.Fprintf(cmd.OutOrStdout(), "Đã thu hồi %s mã mời làm trước khi giao vai trò; nếu cần, tạo mã mới: sotay invite --member %s\n", vn.Number(open-left), memberCode)
 				}
 				return nil
 			})

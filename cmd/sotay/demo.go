@@ -23,6 +23,7 @@ import (
 	"sotay/handlers"
 	"sotay/storage"
 	"sotay/storage/demodata"
+	"sotay/storage/vn"
 )
 
 // DefaultDemoAddr is where the demo's sandbox chat listens unless
@@ -144,7 +145,7 @@ func (c *config) openDemo(ctx context.Context, reset bool, loc *time.Location, o
 			s.Close()
 			return nil, err
 		case created:
-			fmt.Fprintf(out, "Đã tạo dữ liệu mẫu: Đảng bộ xã Bình Lư, %d đảng viên (cơ sở dữ liệu sotay_demo).\n", demodata.TotalMembers)
+			fmt.Fprintf(out, "Đã tạo dữ liệu mẫu: Đảng bộ xã Bình Lư, %s đảng viên (cơ sở dữ liệu sotay_demo).\n", vn.Number(demodata.TotalMembers))
 		}
 		return s, nil
 	}
@@ -232,7 +233,7 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	case err := <-srvErr:
 		return err
 	}
-	took := strings.Replace(fmt.Sprintf("%.1f", time.Since(started).Seconds()), ".", ",", 1)
+	took := vn.Decimal(time.Since(started).Seconds(), 1)
 	fmt.Fprintf(out, "Bot thử đã sẵn sàng (%s giây). Mở %s trong trình duyệt, chọn vai (quản trị, cán bộ, bí thư, đảng viên) và trò chuyện với bot.\n",
 		took, page)
 	fmt.Fprintln(out, "Không cần Telegram: bot chạy với máy chủ Telegram giả ngay trong chương trình này. Bấm Ctrl+C để dừng.")
@@ -282,6 +283,19 @@ func (c *config) demoTelegram(ctx context.Context, out io.Writer, s *storage.Sto
 	}
 	fmt.Fprintf(out, "Đường liên kết cho đảng viên khác: sotay invite --database-url '%s' --member DV0001. Bấm Ctrl+C để dừng.\n", redactDSN(c.demoDSN()))
 	return b.Run(ctx)
+}
+
+// demoBot is the bot's name for a command run with --demo: the sandbox's
+// bot (sotay demo without TELEGRAM_BOT_TOKEN answers as it). With a token
+// the demo runs as that bot on Telegram, which getMe names: "" then, as
+// without --demo.
+func (c *config) demoBot(cmd *cobra.Command) string {
+	if f := cmd.Flag("demo"); f == nil || f.Value.String() != "true" || strings.TrimSpace(c.Token) != "" {
+		return ""
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "Bản demo: đường liên kết mang tên bot của phòng thử, @%s (chạy sotay demo với TELEGRAM_BOT_TOKEN thì dùng tên bot thật).\n",
+		telegramtest.BotUsername)
+	return telegramtest.BotUsername
 }
 
 // demoDSN is the demo database's URL (c.DatabaseURL already is, inside demo).

@@ -297,7 +297,7 @@ func listDocuments(ctx context.Context, cmd *cobra.Command, s *storage.Storage, 
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%d văn bản.\n", len(ds))
+	fmt.Fprintf(cmd.OutOrStdout(), "%s văn bản.\n", vn.Number(len(ds)))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"sotay/handlers/roster"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 func docQuizCmd() *cobra.Command {
@@ -39,7 +40,7 @@ func docQuizCmd() *cobra.Command {
 				if err != nil {
 					return userError(err)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %d câu (phiên bản %d) cho %s số %s.\n", len(qs), q.Version, d.KindName(), d.Number)
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã gắn bài kiểm tra %s câu (phiên bản %d) cho %s số %s.\n", vn.Number(len(qs)), q.Version, d.KindName(), d.Number)
 				return nil
 			})
 		},

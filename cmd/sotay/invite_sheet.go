@@ -10,6 +10,7 @@ import (
 
 	"sotay/handlers/invitesheet"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // inviteSlip is one member's slip on the printable sheet.
@@ -56,10 +57,10 @@ func writeInviteSheet(cmd *cobra.Command, path, title, bot string, expires time.
 		}
 	}
 	pages := (len(slips) + invitesheet.PerPage - 1) / invitesheet.PerPage
-	fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d phiếu mời (%d trang A4) vào %s: in ra, cắt theo đường chấm và trao tận tay từng đảng viên.\n",
-		len(slips), pages, path)
+	fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %s phiếu mời (%s trang A4) vào %s: in ra, cắt theo đường chấm và trao tận tay từng đảng viên.\n",
+		vn.Number(len(slips)), vn.Number(pages), path)
 	if phones > 0 {
-		fmt.Fprintf(cmd.OutOrStdout(), "%d đồng chí có số điện thoại trong danh sách: phiếu nhắc họ có thể bấm «Chia sẻ số điện thoại» trong bot thay vì quét mã.\n", phones)
+		fmt.Fprintf(cmd.OutOrStdout(), "%s đồng chí có số điện thoại trong danh sách: phiếu nhắc họ có thể bấm «Chia sẻ số điện thoại» trong bot thay vì quét mã.\n", vn.Number(phones))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 func memberCmd() *cobra.Command {
@@ -57,7 +58,7 @@ func memberLeaveCmd() *cobra.Command {
 					fmt.Fprintln(out, "Đã hủy liên kết tài khoản Telegram của đồng chí ấy.")
 				}
 				if d.RevokedInvites > 0 {
-					fmt.Fprintf(out, "Đã thu hồi %d mã mời còn hiệu lực.\n", d.RevokedInvites)
+					fmt.Fprintf(out, "Đã thu hồi %s mã mời còn hiệu lực.\n", vn.Number(d.RevokedInvites))
 				}
 				if len(d.Roles) > 0 {
 					fmt.Fprintf(out, "Đã thu hồi vai trò: %s.\n", roleList(d.Roles))

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 func orgsCmd() *cobra.Command {
@@ -61,7 +62,7 @@ func orgsListCmd() *cobra.Command {
 					// The root has no parent: no padding left at its end.
 					fmt.Fprint(out, strings.TrimRight(l, " \n")+strings.Repeat("\n", strings.Count(l, "\n")))
 				}
-				fmt.Fprintf(out, "%d tổ chức. Dùng mã với sotay push --to MÃ và sotay grant --org MÃ.\n", len(orgs))
+				fmt.Fprintf(out, "%s tổ chức. Dùng mã với sotay push --to MÃ và sotay grant --org MÃ.\n", vn.Number(len(orgs)))
 				return nil
 			})
 		},

@@ -118,9 +118,9 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 			return err
 		}
 		fmt.Fprintf(out, "Văn bản: %s số %s — %s\nPhạm vi: %s\n", storage.DocumentKindName(d.Kind), d.Number, d.Title, strings.Join(names, ", "))
-		fmt.Fprintf(out, "Giao cho %d đảng viên: %d nhận qua Telegram, %d chưa liên kết", p.Assigned, p.Reachable, p.NotLinked)
+		fmt.Fprintf(out, "Giao cho %s đảng viên: %s nhận qua Telegram, %s chưa liên kết", vn.Number(p.Assigned), vn.Number(p.Reachable), vn.Number(p.NotLinked))
 		if p.Already > 0 && !a.all {
-			fmt.Fprintf(out, "; %d đã được giao từ trước nên không gửi lại (--all để gửi lại)", p.Already)
+			fmt.Fprintf(out, "; %s đã được giao từ trước nên không gửi lại (--all để gửi lại)", vn.Number(p.Already))
 		}
 		fmt.Fprintln(out, ".")
 		camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
@@ -130,7 +130,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		if err != nil {
 			return userError(err)
 		}
-		fmt.Fprintf(out, "Đã tạo đợt gửi #%d: %d tin nhắn vào hàng đợi.\n", camp.ID, p.Reachable)
+		fmt.Fprintf(out, "Đã tạo đợt gửi #%d: %s tin nhắn vào hàng đợi.\n", camp.ID, vn.Number(p.Reachable))
 		if !a.wait && a.report == "" {
 			fmt.Fprintln(out, "`sotay serve` sẽ gửi; dùng --wait để chờ và xem tiến độ.")
 			return nil
@@ -169,7 +169,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 			if err := os.WriteFile(a.report, data, 0o644); err != nil {
 				return fmt.Errorf("không ghi được báo cáo %s: %v", a.report, err)
 			}
-			fmt.Fprintf(out, "Báo cáo gửi: %s (%d dòng)\n", a.report, len(rows))
+			fmt.Fprintf(out, "Báo cáo gửi: %s (%s dòng)\n", a.report, vn.Number(len(rows)))
 		}
 		return nil
 	})
@@ -211,7 +211,6 @@ func waitCampaign(ctx context.Context, s *storage.Storage, id int64, rate float6
 	bar := progressbar.NewOptions(st.Total,
 		progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetDescription("Đang gửi"),
-		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(200*time.Millisecond),
@@ -220,7 +219,9 @@ func waitCampaign(ctx context.Context, s *storage.Storage, id int64, rate float6
 	defer t.Stop()
 	for {
 		_ = bar.Set(st.Total - st.Pending)
-		bar.Describe(fmt.Sprintf("Đang gửi · %d không liên lạc được", st.Unreachable+st.Failed))
+		// The count is written here, Vietnamese style ("1.234/2.793"), not by the bar.
+		bar.Describe(fmt.Sprintf("Đang gửi %s/%s · %s không liên lạc được", vn.Number(st.Total-st.Pending), vn.Number(st.Total),
+			vn.Number(st.Unreachable+st.Failed)))
 		if st.Queued == 0 {
 			_ = bar.Finish()
 			return st, nil

@@ -116,17 +116,16 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 			fmt.Fprintln(tw, "Số\tTổ chức\tNgày\tLoại\tCó mặt\tNội dung\tNgười báo cáo\tPhiên bản")
 			present, total := 0, 0
 			for _, r := range rs {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%d\n", r.ID, r.OrgCode, vn.FormatDate(r.HeldOn), storage.MeetingKindName(r.Kind),
-					r.Present, r.Total, cutText(r.Topic, 40), r.ReportedByName, r.Version)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s/%s\t%s\t%s\t%d\n", r.ID, r.OrgCode, vn.FormatDate(r.HeldOn), storage.MeetingKindName(r.Kind),
+					vn.Number(r.Present), vn.Number(r.Total), cutText(r.Topic, 40), r.ReportedByName, r.Version)
 				present, total = present+r.Present, total+r.Total
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "%d báo cáo sinh hoạt từ %s đến %s", len(rs), vn.FormatDate(from), vn.FormatDate(to))
+			fmt.Fprintf(out, "%s báo cáo sinh hoạt từ %s đến %s", vn.Number(len(rs)), vn.FormatDate(from), vn.FormatDate(to))
 			if total > 0 {
-				rate := strings.Replace(fmt.Sprintf("%.1f", 100*float64(present)/float64(total)), ".", ",", 1)
-				fmt.Fprintf(out, "; có mặt %d/%d lượt đảng viên (%s %%)", present, total, rate)
+				fmt.Fprintf(out, "; có mặt %s/%s lượt đảng viên (%s)", vn.Number(present), vn.Number(total), vn.Percent(100*float64(present)/float64(total)))
 			}
 			fmt.Fprintln(out, ".")
 			return nil
@@ -162,16 +161,25 @@ func (c *config) reports(ctx context.Context, out io.Writer, what string, a repo
 			orgs[i] += r.OrgsExamined
 			members[i] += r.MembersExamined
 			viol[i] += r.Violations
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\n", r.ID, r.OrgCode, storage.BodyName(r.Body), vn.FormatDate(r.HeldOn),
-				storage.SupervisionKindName(r.Kind), r.OrgsExamined, r.MembersExamined, r.Violations, cutText(r.Content, 40), r.Version)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.ID, r.OrgCode, storage.BodyName(r.Body), vn.FormatDate(r.HeldOn),
+				storage.SupervisionKindName(r.Kind), vn.Number(r.OrgsExamined), vn.Number(r.MembersExamined), vn.Number(r.Violations),
+				cutText(r.Content, 40), r.Version)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Từ %s đến %s: %02d cuộc kiểm tra với %02d tổ chức đảng và %02d đảng viên (%d vi phạm); %02d cuộc giám sát với %02d tổ chức đảng và %02d đảng viên (%d vi phạm).\n",
-			vn.FormatDate(from), vn.FormatDate(to), n[0], orgs[0], members[0], viol[0], n[1], orgs[1], members[1], viol[1])
+		// In the words of a periodic report: counts of two digits (vn.Count).
+		violations := func(n int) string {
+			if n == 0 {
+				return "không có vi phạm"
+			}
+			return vn.Count(n) + " vi phạm"
+		}
+		fmt.Fprintf(out, "Từ %s đến %s: %s cuộc kiểm tra với %s tổ chức đảng và %s đảng viên (%s); %s cuộc giám sát với %s tổ chức đảng và %s đảng viên (%s).\n",
+			vn.FormatDate(from), vn.FormatDate(to), vn.Count(n[0]), vn.Count(orgs[0]), vn.Count(members[0]), violations(viol[0]),
+			vn.Count(n[1]), vn.Count(orgs[1]), vn.Count(members[1]), violations(viol[1]))
 		if ubkt > 0 {
-			fmt.Fprintf(out, "Trong đó Ủy ban Kiểm tra thực hiện %02d cuộc, cấp ủy %02d cuộc.\n", ubkt, len(rs)-ubkt)
+			fmt.Fprintf(out, "Trong đó Ủy ban Kiểm tra thực hiện %s cuộc, cấp ủy %s cuộc.\n", vn.Count(ubkt), vn.Count(len(rs)-ubkt))
 		}
 		return nil
 	})

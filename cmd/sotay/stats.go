@@ -66,6 +66,9 @@ type statsQuery struct {
 	root     storage.Organisation // --org, or the commune's root
 	xlsx     string               // --xlsx
 	asCSV    bool                 // --csv
+	// note is where "Đã ghi tệp …" goes: stdout, or stderr when stdout
+	// carries CSV.
+	note io.Writer
 }
 
 // command completes cmd as a figure command: no arguments, the shared
@@ -76,7 +79,7 @@ func (fc figureCmd) command(cmd *cobra.Command) *cobra.Command {
 	var f statsFlags
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		q := statsQuery{xlsx: f.xlsx, asCSV: f.asCSV}
+		q := statsQuery{xlsx: f.xlsx, asCSV: f.asCSV, note: noteWriter(cmd, f.asCSV)}
 		var err error
 		if fc.byMonth {
 			if q.month, err = parseMonth(f.month); err != nil {
@@ -108,7 +111,7 @@ func (fc figureCmd) command(cmd *cobra.Command) *cobra.Command {
 	if fc.csvHeader != nil {
 		cmd.Flags().BoolVar(&f.asCSV, "csv", false, "in dạng CSV: "+strings.Join(fc.csvHeader, ","))
 	}
-	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi thêm bảng tính Excel vào `TỆP` (.xlsx)")
+	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi bảng tính Excel vào `TỆP` (.xlsx) thay cho bảng in ra")
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 	if fc.byMonth {
 		cmd.Flags().StringVar(&f.month, "month", "", "`NĂM-THÁNG` cần xem, như 2026-11 hoặc 11/2026")
@@ -148,7 +151,7 @@ func statsSupervisionCmd() *cobra.Command {
 }
 
 func reportCmd() *cobra.Command {
-	return figureCmd{periodExample: "sotay report --from 01/07/2026 --to hôm nay", show: showReport}.command(&cobra.Command{
+	cmd := figureCmd{periodExample: "sotay report --from 01/07/2026 --to hôm nay", show: showReport}.command(&cobra.Command{
 		Use:   "report --from NGÀY --to NGÀY [--org MÃ] [--xlsx TỆP]",
 		Short: "Đoạn tổng hợp cho báo cáo định kỳ: kiểm tra giám sát, sinh hoạt chi bộ, học tập",
 		Long: "In các đoạn tổng hợp theo lời văn báo cáo (số đếm hai chữ số, phần trăm có dấu phẩy, ngày dd/mm/yyyy), để dán\n" +
@@ -157,6 +160,9 @@ func reportCmd() *cobra.Command {
 			"kiểm tra giám sát.",
 		Example: "  sotay report --from 01/07/2026 --to hôm nay\n  sotay report --from 01/07/2026 --to 31/12/2026 --org DBTRUONG --xlsx bao-cao.xlsx",
 	})
+	// The paragraphs are printed all the same: they are what is pasted.
+	cmd.Flags().Lookup("xlsx").Usage = "ghi thêm bảng tính Excel có đủ các phần vào `TỆP` (.xlsx)"
+	return cmd
 }
 
 // writeCSV writes header and a record of each row.
@@ -211,7 +217,8 @@ func parseMonth(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--month %q không phải tháng: hãy ghi năm-tháng (2026-11) hoặc tháng/năm (11/2026)", s)
 }
 
-func writeXLSX(path string, w report.Workbook) error {
+// writeXLSX writes the workbook of --xlsx to path and says so on note.
+func writeXLSX(note io.Writer, path string, w report.Workbook) error {
 	b, err := w.XLSX()
 	if err != nil {
 		return err
@@ -219,7 +226,17 @@ func writeXLSX(path string, w report.Workbook) error {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("không ghi được tệp %s: %v", path, err)
 	}
+	fmt.Fprintf(note, "Đã ghi tệp %s.\n", path)
 	return nil
+}
+
+// noteWriter is where a command says what it wrote: stdout, unless stdout
+// carries CSV for a script.
+func noteWriter(cmd *cobra.Command, asCSV bool) io.Writer {
+	if asCSV {
+		return cmd.ErrOrStderr()
+	}
+	return cmd.OutOrStdout()
 }
 
 func showMeetingStats(ctx context.Context, out io.Writer, s *storage.Storage, q statsQuery) error {
@@ -228,11 +245,12 @@ func showMeetingStats(ctx context.Context, out io.Writer, s *storage.Storage, q 
 		return err
 	}
 	if q.xlsx != "" {
-		if err := writeXLSX(q.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: q.month, Rows: rows}}}); err != nil {
+		if err := writeXLSX(q.note, q.xlsx, report.Workbook{Meetings: []report.MonthMeetings{{Month: q.month, Rows: rows}}}); err != nil {
 			return err
 		}
 	}
-	if q.asCSV {
+	switch {
+	case q.asCSV:
 		return writeCSV(out, meetingStatsCSVHeader, rows, func(r storage.OrgMeetings) []string {
 			t := r.Total
 			att := ""
@@ -242,6 +260,8 @@ func showMeetingStats(ctx context.Context, out io.Writer, s *storage.Storage, q 
 			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Cells), strconv.Itoa(t.CellsHeldRegular), strconv.Itoa(t.Regular),
 				strconv.Itoa(t.Thematic), strconv.Itoa(t.Present), strconv.Itoa(t.Expected), att}
 		})
+	case q.xlsx != "":
+		return nil // the workbook holds the table
 	}
 	fmt.Fprintf(out, "Sinh hoạt chi bộ tháng %d/%d — %s\n", q.month.Month(), q.month.Year(), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -253,8 +273,8 @@ func showMeetingStats(ctx context.Context, out io.Writer, s *storage.Storage, q 
 		if p, ok := t.Attendance(); ok {
 			att = report.Percent(p)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d/%d\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), t.Cells, t.CellsHeldRegular,
-			t.Regular, t.Thematic, t.Present, t.Expected, att)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), vn.Number(t.Cells),
+			vn.Number(t.CellsHeldRegular), vn.Number(t.Regular), vn.Number(t.Thematic), vn.Number(t.Present), vn.Number(t.Expected), att)
 		if r.IsCell() && t.CellsHeldRegular == 0 {
 			missed = append(missed, r.Name+" ("+r.Code+")")
 		}
@@ -263,7 +283,7 @@ func showMeetingStats(ctx context.Context, out io.Writer, s *storage.Storage, q 
 		return err
 	}
 	t := rows[0].Total
-	fmt.Fprintf(out, "%d/%d chi bộ đã sinh hoạt thường kỳ", t.CellsHeldRegular, t.Cells)
+	fmt.Fprintf(out, "%s/%s chi bộ đã sinh hoạt thường kỳ", vn.Number(t.CellsHeldRegular), vn.Number(t.Cells))
 	if len(missed) > 0 {
 		fmt.Fprintf(out, "; chưa báo cáo: %s", strings.Join(missed, ", "))
 	}
@@ -285,25 +305,28 @@ func showSupervisionStats(ctx context.Context, out io.Writer, s *storage.Storage
 		return err
 	}
 	if q.xlsx != "" {
-		if err := writeXLSX(q.xlsx, report.Workbook{Supervision: rows}); err != nil {
+		if err := writeXLSX(q.note, q.xlsx, report.Workbook{Supervision: rows}); err != nil {
 			return err
 		}
 	}
-	if q.asCSV {
+	switch {
+	case q.asCSV:
 		return writeCSV(out, supervisionStatsCSVHeader, rows, func(r storage.OrgSupervision) []string {
 			t := r.Total.Sum()
 			return []string{r.Code, r.Name, r.ParentCode, strconv.Itoa(t.Inspections), strconv.Itoa(t.Supervisions),
 				strconv.Itoa(t.OrgsExamined), strconv.Itoa(t.MembersExamined), strconv.Itoa(t.Violations)}
 		})
+	case q.xlsx != "":
+		return nil // the workbook holds the table
 	}
 	fmt.Fprintf(out, "Kiểm tra, giám sát từ %s đến %s — %s\n", vn.FormatDate(q.from), vn.FormatDate(q.to), rows[0].Name)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Mã\tTổ chức\tKiểm tra\tGiám sát\tTổ chức đảng\tĐảng viên\tVi phạm\tTrong đó UBKT")
 	for _, r := range rows {
 		t := r.Total.Sum()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), report.Count(t.Inspections),
-			report.Count(t.Supervisions), report.Count(t.OrgsExamined), report.Count(t.MembersExamined), report.Count(t.Violations),
-			report.Count(r.Total.Commission.Reports()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), vn.Number(t.Inspections),
+			vn.Number(t.Supervisions), vn.Number(t.OrgsExamined), vn.Number(t.MembersExamined), vn.Number(t.Violations),
+			vn.Number(r.Total.Commission.Reports()))
 	}
 	return tw.Flush()
 }
@@ -318,7 +341,7 @@ func showReport(ctx context.Context, out io.Writer, s *storage.Storage, q statsQ
 		fmt.Fprintln(out)
 	}
 	if q.xlsx != "" {
-		return writeXLSX(q.xlsx, w)
+		return writeXLSX(q.note, q.xlsx, w)
 	}
 	return nil
 }
@@ -327,11 +350,11 @@ func showReport(ctx context.Context, out io.Writer, s *storage.Storage, q statsQ
 func studyMoreFlags(cmd *cobra.Command, f *statsFlags) {
 	cmd.Flags().StringVar(&f.from, "from", "", "thay cho --doc: mọi đợt gửi tạo từ `NGÀY` (01/07/2026)")
 	cmd.Flags().StringVar(&f.to, "to", "", "… đến `NGÀY`, kể cả ngày đó (mặc định hôm nay)")
-	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi thêm bảng tính Excel (tỷ lệ và người chưa học) vào `TỆP`")
+	cmd.Flags().StringVar(&f.xlsx, "xlsx", "", "ghi bảng tính Excel (tỷ lệ và người chưa học) vào `TỆP` thay cho bảng in ra")
 }
 
 // statsStudyMore is stats study over a period, or with --xlsx.
-func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issuer, orgCode string, asCSV bool, f statsFlags) error {
+func (c *config) statsStudyMore(ctx context.Context, out, note io.Writer, number, issuer, orgCode string, asCSV bool, f statsFlags) error {
 	loc, err := c.location()
 	if err != nil {
 		return err
@@ -377,12 +400,15 @@ func (c *config) statsStudyMore(ctx context.Context, out io.Writer, number, issu
 			if err != nil {
 				return err
 			}
-			if err := writeXLSX(f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
+			if err := writeXLSX(note, f.xlsx, report.Workbook{Study: rows, Laggards: lag}); err != nil {
 				return err
 			}
 		}
-		if asCSV {
+		switch {
+		case asCSV:
 			return writeStudyCSV(out, rows)
+		case f.xlsx != "":
+			return nil // the workbook holds the table
 		}
 		fmt.Fprintln(out, title)
 		if rows[0].Total.Assigned == 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // addStudyCommands puts the study commands in the tree: stats study and
@@ -45,7 +46,7 @@ func statsStudyCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if more.from != "" || more.to != "" || more.xlsx != "" {
-				return c.statsStudyMore(cmd.Context(), cmd.OutOrStdout(), doc, issuer, org, asCSV, more)
+				return c.statsStudyMore(cmd.Context(), cmd.OutOrStdout(), noteWriter(cmd, asCSV), doc, issuer, org, asCSV, more)
 			}
 			return c.statsStudy(cmd.Context(), cmd.OutOrStdout(), doc, issuer, org, asCSV)
 		},
@@ -161,6 +162,7 @@ func statsRoot(ctx context.Context, s *storage.Storage, code string) (storage.Or
 	return storage.Organisation{}, errors.New("chưa có cây tổ chức: hãy nhập bằng sotay import orgs TỆP")
 }
 
+// rateText is the rate as CSV writes it: "95.2".
 func rateText(c storage.StudyCounts) string {
 	return strconv.FormatFloat(storage.RoundRate(c.Rate()), 'f', 1, 64)
 }
@@ -176,11 +178,12 @@ func writeStudyCSV(out io.Writer, rows []storage.OrgStudy) error {
 
 func writeStudyTable(out io.Writer, rows []storage.OrgStudy) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "Mã\tTổ chức\tĐược giao\tChưa gửi\tĐã nhận\tĐã đọc\tĐã học\tHọc tại chi bộ\tKhông liên lạc\tGửi lỗi\tTỷ lệ %")
+	fmt.Fprintln(w, "Mã\tTổ chức\tĐược giao\tChưa gửi\tĐã nhận\tĐã đọc\tĐã học\tHọc tại chi bộ\tKhông liên lạc\tGửi lỗi\tTỷ lệ")
 	for _, r := range rows {
 		t := r.Total
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), t.Assigned, t.Pending, t.Delivered, t.Read,
-			t.Studied, t.StudiedOffline, t.Unreachable, t.Failed, rateText(t))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Code, orgLabel(r.Name, r.Depth, r.Dissolved), vn.Number(t.Assigned),
+			vn.Number(t.Pending), vn.Number(t.Delivered), vn.Number(t.Read), vn.Number(t.Studied), vn.Number(t.StudiedOffline),
+			vn.Number(t.Unreachable), vn.Number(t.Failed), vn.Percent(t.Rate()))
 	}
 	return w.Flush()
 }

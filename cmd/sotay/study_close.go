@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"sotay/storage"
+	"sotay/storage/vn"
 
 	"github.com/spf13/cobra"
 )
@@ -32,7 +33,7 @@ func studyCloseCmd() *cobra.Command {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s số %s không có đợt học tập nào đang mở.\n", d.KindName(), d.Number)
 					return nil
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã kết thúc %d đợt học tập của %s số %s.\n", n, d.KindName(), d.Number)
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã kết thúc %s đợt học tập của %s số %s.\n", vn.Number(n), d.KindName(), d.Number)
 				return nil
 			})
 		},

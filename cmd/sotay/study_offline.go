@@ -103,10 +103,10 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 				fmt.Fprintf(out, "✗ %s %s: %s\n", o.Code, o.Name, o.Reason)
 			}
 		}
-		fmt.Fprintf(out, "%s số %s, buổi sinh hoạt ngày %s: ghi %d, không đổi %d, từ chối %d.\n",
-			storage.DocumentKindName(d.Kind), d.Number, vn.FormatDate(on), ticked, unchanged, refused)
+		fmt.Fprintf(out, "%s số %s, buổi sinh hoạt ngày %s: ghi %s, không đổi %s, từ chối %s.\n",
+			storage.DocumentKindName(d.Kind), d.Number, vn.FormatDate(on), vn.Number(ticked), vn.Number(unchanged), vn.Number(refused))
 		if refused > 0 && !a.skipRefused {
-			return fmt.Errorf("có %d mã bị từ chối nên chưa ghi mã nào: hãy sửa hoặc bỏ các mã đó rồi chạy lại, hoặc thêm --skip-refused để ghi các mã hợp lệ", refused)
+			return fmt.Errorf("có %s mã bị từ chối nên chưa ghi mã nào: hãy sửa hoặc bỏ các mã đó rồi chạy lại, hoặc thêm --skip-refused để ghi các mã hợp lệ", vn.Number(refused))
 		}
 		return nil
 	})

@@ -15,13 +15,13 @@ import (
 // comma ("95,4 %"), dates dd/mm/yyyy. A figure without data says so; it is
 // never printed as 0 %.
 
-// Count writes a count as reports do: at least two digits.
-func Count(n int) string { return fmt.Sprintf("%02d", n) }
+// Count writes a count as reports do: at least two digits, thousands
+// grouped ("02", "2.793"; vn.Count).
+func Count(n int) string { return vn.Count(n) }
 
-// Percent writes a percentage with one decimal and a decimal comma: "95,4 %".
-func Percent(p float64) string {
-	return strings.Replace(strconv.FormatFloat(storage.RoundRate(p), 'f', 1, 64), ".", ",", 1) + " %"
-}
+// Percent writes a percentage with one decimal and a decimal comma: "95,4 %"
+// (vn.Percent, rounded as storage.RoundRate).
+func Percent(p float64) string { return vn.Percent(p) }
 
 // PercentCSV writes a percentage with one decimal and a dot, for CSV.
 func PercentCSV(p float64) string { return strconv.FormatFloat(storage.RoundRate(p), 'f', 1, 64) }

@@ -150,13 +150,15 @@ var ErrStale = errors.New("demodata: the demo database was made by an older sota
 // markerKey names the bot_state row that records which steps made the demo.
 const markerKey = "demodata"
 
-// fingerprint names the demo this binary makes.
+// fingerprint names the demo this binary makes: its steps, and a version
+// raised when a step makes different data (v2: a year of meetings, and a
+// real PDF for 21-KL/TW).
 func fingerprint() string {
 	names := make([]string, len(Steps))
 	for i, st := range Steps {
 		names[i] = st.Name
 	}
-	return "v1:" + strings.Join(names, ",")
+	return "v2:" + strings.Join(names, ",")
 }
 
 // Generate creates the demo data on s. It is idempotent: a database that

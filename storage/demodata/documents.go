@@ -1,7 +1,6 @@
 package demodata
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -15,7 +14,9 @@ import (
 type demoDocument struct {
 	Kind, Number, Issuer, Date, Title, Summary string
 	Body                                       []string
-	WithFile                                   bool
+	// WithFile gives the document a PDF (documentPDF) issued at Place.
+	WithFile bool
+	Place    string
 }
 
 var demoDocuments = []demoDocument{
@@ -37,7 +38,7 @@ var demoDocuments = []demoDocument{
 			"4. Phát huy vai trò giám sát của Mặt trận Tổ quốc, các đoàn thể chính trị - xã hội và của nhân dân.",
 			"5. Người đứng đầu cấp ủy gương mẫu, nói đi đôi với làm; đảng viên giữ mối liên hệ mật thiết với nhân dân nơi cư trú.",
 		},
-		WithFile: true,
+		WithFile: true, Place: "Hà Nội",
 	},
 	{
 		Kind: "ke_hoach", Number: "62-KH/TU", Issuer: "Tỉnh ủy", Date: "2022-03-08",
@@ -99,44 +100,13 @@ func createDocuments(ctx context.Context, d *Demo) error {
 		if doc.WithFile {
 			in.FileName = strings.NewReplacer("/", "-").Replace(doc.Number) + ".pdf"
 			in.FileMime = "application/pdf"
-			in.FileData = demoPDF("Tai lieu demo - " + asciiFold(doc.Number+" "+storage.DocumentKindName(doc.Kind)))
+			if in.FileData, err = documentPDF(doc, on, d.Since); err != nil {
+				return err
+			}
 		}
 		if _, err := d.S.CreateDocument(ctx, in); err != nil {
 			return fmt.Errorf("document %s: %w", doc.Number, err)
 		}
 	}
 	return nil
-}
-
-// asciiFold writes Vietnamese without diacritics, for the PDF's base font.
-func asciiFold(s string) string {
-	f := storage.Fold(s)
-	return strings.ToUpper(f[:1]) + f[1:]
-}
-
-// demoPDF makes a one-page PDF with one line of ASCII text.
-func demoPDF(text string) []byte {
-	text = strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(text)
-	content := fmt.Sprintf("BT /F1 18 Tf 60 760 Td (%s) Tj ET", text)
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
 }

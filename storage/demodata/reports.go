@@ -8,8 +8,10 @@ import (
 	"sotay/storage"
 )
 
-// The demo's reports by message: a few months of cell meetings (some cells
-// missing a month), one report corrected, inspections and supervisions
+// The demo's reports by message: a cell meeting each month since the demo
+// began (some cells missing a month), so that a report over any period of
+// the last year (the README's "sotay report --from 01/07/2026") has its
+// meetings; one report corrected, inspections and supervisions
 // (one by the inspection commission, Ủy ban Kiểm tra), and a meeting
 // announced for next week with some answers already in.
 
@@ -24,12 +26,10 @@ var meetingTopics = []string{
 
 var absentReasons = []string{"ốm", "đi làm xa", "việc gia đình", "đi học"}
 
-const reportMonths = 4
-
 // cellSupervisions is how many supervisions the cells report.
 const cellSupervisions = 24
 
-// createReports writes the reports of the last months.
+// createReports writes the reports of every month since d.Since.
 func createReports(ctx context.Context, d *Demo) error {
 	orgs, err := d.S.Organisations(ctx)
 	if err != nil {
@@ -39,10 +39,10 @@ func createReports(ctx context.Context, d *Demo) error {
 		m, err := d.S.Member(ctx, code)
 		return m.ID, err
 	}
-	var first int64 // the first cell's first report, corrected below
+	var first int64 // the first cell's first report of the last months, corrected below
 	var firstCell storage.Organisation
-	for back := reportMonths - 1; back >= 0; back-- {
-		month := time.Date(d.Now.Year(), d.Now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -back, 0)
+	last := time.Date(d.Now.Year(), d.Now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for month := time.Date(d.Since.Year(), d.Since.Month(), 1, 0, 0, 0, 0, time.UTC); !month.After(last); month = month.AddDate(0, 1, 0) {
 		for _, o := range orgs {
 			if o.Kind != storage.KindChiBo {
 				continue
@@ -81,7 +81,7 @@ func createReports(ctx context.Context, d *Demo) error {
 			if err != nil {
 				return fmt.Errorf("meeting of %s: %w", o.Code, err)
 			}
-			if first == 0 {
+			if first == 0 && !month.Before(last.AddDate(0, -3, 0)) {
 				first, firstCell = rep.ID, o
 			}
 			// Now and then a topical meeting too.
