@@ -12,6 +12,7 @@ import (
 	"sotay/handlers/chat"
 	"sotay/handlers/report"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // What the pusher sees once a campaign runs: the status message the outbox
@@ -28,12 +29,12 @@ func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *
 		// get none and are said apart, so the count ends at its total.
 		toSend := st.Total - st.NotLinked
 		refused := st.Unreachable - st.NotLinked + st.Failed
-		text := fmt.Sprintf("📤 <b>Đang gửi %s</b>\nĐang gửi %d/%d", esc(doc), st.Reached()+refused, toSend)
+		text := fmt.Sprintf("📤 <b>Đang gửi %s</b>\nĐang gửi %s/%s", esc(doc), vn.Number(st.Reached()+refused), vn.Number(toSend))
 		if refused > 0 {
-			text += fmt.Sprintf(" · %d không liên lạc được", refused)
+			text += fmt.Sprintf(" · %s không liên lạc được", vn.Number(refused))
 		}
 		if st.NotLinked > 0 {
-			text += fmt.Sprintf(" · %d chưa liên kết Telegram", st.NotLinked)
+			text += fmt.Sprintf(" · %s chưa liên kết Telegram", vn.Number(st.NotLinked))
 		}
 		if rate > 0 && st.Queued > 0 {
 			text += " · còn khoảng " + durationVI(time.Duration(math.Ceil(float64(st.Queued)/rate))*time.Second)
@@ -42,20 +43,20 @@ func PushProgress(st storage.CampaignStats, final bool, rate float64) (string, *
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "✅ <b>Đã gửi xong %s</b>\n", esc(doc))
-	fmt.Fprintf(&b, "Đã nhận: <b>%d/%d</b> đảng viên", st.Reached(), st.Total)
+	fmt.Fprintf(&b, "Đã nhận: <b>%s/%s</b> đảng viên", vn.Number(st.Reached()), vn.Number(st.Total))
 	if st.Unreachable > 0 {
-		fmt.Fprintf(&b, "\nKhông liên lạc được: %d", st.Unreachable)
+		fmt.Fprintf(&b, "\nKhông liên lạc được: %s", vn.Number(st.Unreachable))
 		switch blocked := st.Unreachable - st.NotLinked; {
 		case st.NotLinked > 0 && blocked > 0:
-			fmt.Fprintf(&b, " (chưa liên kết Telegram: %d; đã chặn bot hoặc không mở được cuộc trò chuyện: %d)", st.NotLinked, blocked)
+			fmt.Fprintf(&b, " (chưa liên kết Telegram: %s; đã chặn bot hoặc không mở được cuộc trò chuyện: %s)", vn.Number(st.NotLinked), vn.Number(blocked))
 		case st.NotLinked > 0:
-			fmt.Fprintf(&b, " (chưa liên kết Telegram: %d)", st.NotLinked)
+			fmt.Fprintf(&b, " (chưa liên kết Telegram: %s)", vn.Number(st.NotLinked))
 		default:
 			fmt.Fprintf(&b, " (đã chặn bot hoặc không mở được cuộc trò chuyện)")
 		}
 	}
 	if st.Failed > 0 {
-		fmt.Fprintf(&b, "\nGửi lỗi: %d", st.Failed)
+		fmt.Fprintf(&b, "\nGửi lỗi: %s", vn.Number(st.Failed))
 	}
 	if st.LastSentAt != nil {
 		fmt.Fprintf(&b, "\nThời gian gửi: %s", durationVI(st.LastSentAt.Sub(st.CreatedAt)))
@@ -103,7 +104,7 @@ func (h *Handlers) deliveryReport(ctx context.Context, r *chat.Request) error {
 		return err
 	}
 	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: report.DeliveryFileName(c), Bytes: data})
-	doc.Caption = fmt.Sprintf("📊 Báo cáo gửi %s số %s (%d đảng viên)", storage.DocumentKindName(c.DocKind), c.DocNumber, len(rows))
+	doc.Caption = fmt.Sprintf("📊 Báo cáo gửi %s số %s (%s đảng viên)", storage.DocumentKindName(c.DocKind), c.DocNumber, vn.Number(len(rows)))
 	r.Queue(doc)
 	r.Toast = "Đang gửi báo cáo…"
 	return nil
