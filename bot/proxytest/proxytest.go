@@ -158,10 +158,12 @@ func NewHTTP(t testing.TB, user, password string, tls bool) *Proxy {
 	p := newProxy(scheme, ts.Listener.Addr().String(), user, password)
 	h.p = p
 	h.forward = &httputil.ReverseProxy{
-		Rewrite:      func(r *httputil.ProxyRequest) {}, // the request already names its target
-		Transport:    &http.Transport{DialContext: p.dial},
-		ErrorLog:     log.New(io.Discard, "", 0),
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) { http.Error(w, err.Error(), http.StatusBadGateway) },
+		Rewrite:   func(r *httputil.ProxyRequest) {}, // the request already names its target
+		Transport: &http.Transport{DialContext: p.dial},
+		ErrorLog:  log.New(io.Discard, "", 0),
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+		},
 	}
 	if tls {
 		p.CertFile = filepath.Join(t.TempDir(), "proxy.pem")
