@@ -21,8 +21,11 @@ import (
 
 // Config is how the bot reaches Telegram and where it listens.
 type Config struct {
-	Token         string
-	APIURL        string
+	Token  string
+	APIURL string
+	// Proxy carries every Bot API call (TELEGRAM_PROXY, see CheckProxy);
+	// "" for none.
+	Proxy         string
 	WebhookURL    string
 	WebhookSecret string
 	// ListenAddr serves /healthz, /metrics and, in webhook mode, the webhook.
@@ -149,7 +152,7 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	}
 	m := NewMetrics()
 	m.watchOutbox(store)
-	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m)
+	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m, WithProxy(cfg.Proxy))
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +297,8 @@ func (b *Bot) databaseAnswers(w http.ResponseWriter, r *http.Request, prefix str
 // readyz says whether this process can do its work: PostgreSQL answers,
 // its schema is the one this binary was built for (another replica may have
 // migrated it further, or a restore put an older one back), and Telegram
-// accepts the token. The reason is plain text for whoever
+// accepts the token, and the Telegram proxy, when there is one, can be
+// reached and gets answers. The reason is plain text for whoever
 // looks (a load balancer, an operator with curl).
 func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
 	if !b.databaseAnswers(w, r, "not ready: ") {
@@ -305,6 +309,10 @@ func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if blocked, reason := b.client.AuthBlocked(); blocked {
+		http.Error(w, "not ready: "+reason, http.StatusServiceUnavailable)
+		return
+	}
+	if reason := b.client.ProxyTrouble(r.Context()); reason != "" {
 		http.Error(w, "not ready: "+reason, http.StatusServiceUnavailable)
 		return
 	}

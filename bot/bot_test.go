@@ -39,11 +39,17 @@ type harness struct {
 // fake Bot API.
 func start(t *testing.T, cfg bot.Config, opts ...telegramtest.Option) *harness {
 	t.Helper()
+	tg := telegramtest.NewServer(opts...)
+	t.Cleanup(tg.Close)
+	return startOn(t, cfg, tg)
+}
+
+// startOn is start against a fake Bot API the test serves itself.
+func startOn(t *testing.T, cfg bot.Config, tg *telegramtest.Server) *harness {
+	t.Helper()
 	ctx := context.Background()
 	s := storagetest.New(t)
 	seed(t, s)
-	tg := telegramtest.NewServer(opts...)
-	t.Cleanup(tg.Close)
 	cfg.Token, cfg.APIURL = tg.Token(), tg.URL()
 	if cfg.ListenAddr == "" {
 		cfg.ListenAddr = "127.0.0.1:0"

@@ -44,6 +44,10 @@ type Client struct {
 	quick   *tgbotapi.BotAPI
 	baseURL string
 	token   string
+	// proxy carries every call (TELEGRAM_PROXY), nil for none; reach is
+	// whether the last call through it got an answer.
+	proxy   *url.URL
+	reach   *reachState
 	scrub   scrubber
 	auth    *authState
 	http    *http.Client
@@ -126,13 +130,23 @@ func (w authWatch) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // NewClient connects to the Bot API at baseURL (DefaultAPIURL when empty)
 // and checks the token with getMe. A token Telegram refuses at start is an
-// error; refused later, it pauses sending (see WaitAuth).
-func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, metrics *Metrics) (*Client, error) {
+// error; refused later, it pauses sending (see WaitAuth). Every request of
+// the client, file downloads included, goes through its one transport, and
+// so through the proxy of WithProxy when there is one.
+func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, metrics *Metrics, opts ...ClientOption) (*Client, error) {
+	var o clientOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	token, err := CheckToken(token)
 	if err != nil {
 		return nil, err
 	}
 	baseURL, err = CheckAPIURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	proxy, err := CheckProxy(o.proxy)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +163,19 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 	// per host, which would open and close one for each send.
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = 32
-	tr := authWatch{base: base, prefix: u.Path + "/bot", auth: auth}
+	var rt http.RoundTripper = base
+	var reach *reachState
+	via := ""
+	if proxy != nil {
+		// Set here, not from the environment: ProxyFromEnvironment skips
+		// loopback addresses, and HTTPS_PROXY would proxy more than Telegram.
+		base.Proxy = http.ProxyURL(proxy)
+		reach = &reachState{}
+		rt = reachWatch{base: base, state: reach, scrub: scrub}
+		via = " qua proxy " + proxy.Redacted() + " (TELEGRAM_PROXY)"
+		log.Info("telegram: every Bot API call goes through the proxy", "proxy", proxy.Redacted())
+	}
+	tr := authWatch{base: rt, prefix: u.Path + "/bot", auth: auth}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	// tgbotapi formats the endpoint with the token and the method: a % of
 	// the base URL (an escaped character) must stay literal.
@@ -171,13 +197,18 @@ func NewClient(ctx context.Context, baseURL, token string, log *slog.Logger, met
 		case <-time.After(time.Duration(attempt+1) * time.Second):
 		}
 	}
+	if err != nil && proxy != nil {
+		return nil, fmt.Errorf("không kết nối được Bot API tại %s%s (getMe): %v\n"+
+			"Hãy kiểm tra proxy đang chạy (nếu dùng đường hầm SSH: systemctl status sotay-tunnel) và từ đó đi tới được %s; "+
+			"hoặc bỏ TELEGRAM_PROXY nếu máy chủ vào thẳng được Telegram", shown, via, err, shown)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("không kết nối được Bot API tại %s (getMe): %v", shown, err)
 	}
 	quick := *api
 	quick.Client = redactingClient{c: &http.Client{Timeout: OutboxSendTimeout, Transport: tr}, scrub: scrub}
 	return &Client{
-		api: api, quick: &quick, baseURL: baseURL, token: token, scrub: scrub, auth: auth, log: log, metrics: metrics,
+		api: api, quick: &quick, baseURL: baseURL, token: token, proxy: proxy, reach: reach, scrub: scrub, auth: auth, log: log, metrics: metrics,
 		http:        &http.Client{Timeout: 30 * time.Second, Transport: tr},
 		limiter:     rate.NewLimiter(rate.Limit(28), 28),
 		MaxAttempts: 4,

@@ -91,7 +91,7 @@ func (c *config) serve(ctx context.Context) error {
 	}
 	return c.withStorage(ctx, func(s *storage.Storage) error {
 		b, err := wire.Bot(ctx, bot.Config{
-			Token: c.Token, APIURL: c.APIURL, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
+			Token: c.Token, APIURL: c.APIURL, Proxy: c.TelegramProxy, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
 			ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
 		}, s, log)
 		if err != nil {
@@ -344,7 +344,7 @@ func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Stor
 		f.username = c.demoBot(cmd)
 	}
 	if f.username == "" {
-		cl, err := bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil)
+		cl, err := c.botClient(ctx)
 		if err != nil {
 			return fmt.Errorf("không hỏi được Telegram tên bot (%v): hãy ghi --bot-username", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -24,8 +25,11 @@ type config struct {
 	DatabaseURL string
 	Token       string
 	APIURL      string
-	TZ          string
-	LogLevel    string
+	// TelegramProxy carries every Bot API call (TELEGRAM_PROXY): http://,
+	// https:// or socks5://, with an optional user and password.
+	TelegramProxy string
+	TZ            string
+	LogLevel      string
 	// LogFormat is text or json (LOG_FORMAT).
 	LogFormat     string
 	WebhookURL    string
@@ -60,6 +64,7 @@ func configFromEnv() *config {
 		DatabaseURL:   envOr("DATABASE_URL", DefaultDatabaseURL),
 		Token:         os.Getenv("TELEGRAM_BOT_TOKEN"),
 		APIURL:        envOr("TELEGRAM_API_URL", bot.DefaultAPIURL),
+		TelegramProxy: os.Getenv("TELEGRAM_PROXY"),
 		TZ:            envOr("TZ", "Asia/Ho_Chi_Minh"),
 		LogLevel:      envOr("LOG_LEVEL", "info"),
 		LogFormat:     envOr("LOG_FORMAT", "text"),
@@ -80,11 +85,38 @@ func (c *config) dbFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.LogFormat, "log-format", c.LogFormat, "`DẠNG` nhật ký: text (mỗi sự kiện một dòng key=value) hoặc json (mỗi sự kiện một đối tượng JSON, cho hệ thống thu nhật ký) (biến LOG_FORMAT)")
 }
 
-// telegramFlags adds the flags of commands that talk to Telegram.
+// telegramFlags adds the flags of commands that talk to Telegram. Such a
+// command with a token refuses a wrong TELEGRAM_PROXY before it does
+// anything else.
 func (c *config) telegramFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.Token, "token", c.Token, "`MÃ_BOT` lấy từ @BotFather (biến TELEGRAM_BOT_TOKEN)")
 	hideDefault(cmd, "token")
 	cmd.Flags().StringVar(&c.APIURL, "api-url", c.APIURL, "`URL` gốc của Bot API (biến TELEGRAM_API_URL)")
+	cmd.Flags().StringVar(&c.TelegramProxy, "telegram-proxy", c.TelegramProxy,
+		"`URL` của proxy mọi lệnh gọi Bot API đi qua, nơi mạng chặn Telegram: socks5://127.0.0.1:1080 (đường hầm SSH), "+
+			"http://máy:cổng hoặc https://…, có thể kèm người-dùng:mật-khẩu@ (biến TELEGRAM_PROXY)")
+	cmd.Flags().Lookup("telegram-proxy").DefValue = redactURL(c.TelegramProxy)
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		if c.Token == "" {
+			return nil // no Telegram call: the sandbox demo, push without sending
+		}
+		_, err := bot.CheckProxy(c.TelegramProxy)
+		return err
+	}
+}
+
+// botClient is a Bot API client with the command's settings.
+func (c *config) botClient(ctx context.Context) (*bot.Client, error) {
+	return bot.NewClient(ctx, c.APIURL, c.Token, c.logger(), nil, bot.WithProxy(c.TelegramProxy))
+}
+
+// redactURL is a URL for -h, its password hidden; "" when it cannot be read.
+func redactURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
 }
 
 // metricsFlag adds --metrics-token to commands that serve /metrics.

@@ -255,7 +255,7 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 // demoTelegram runs the bot on Telegram with the demo data and prints an
 // invite link for each kind of persona.
 func (c *config) demoTelegram(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, listen string) error {
-	b, err := wire.Bot(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, ListenAddr: listen, Location: loc}, s, log)
+	b, err := wire.Bot(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, Proxy: c.TelegramProxy, ListenAddr: listen, Location: loc}, s, log)
 	if err != nil {
 		return err
 	}

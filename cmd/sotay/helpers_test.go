@@ -136,17 +136,17 @@ func open(t *testing.T, dsn string) *storage.Storage {
 	return s
 }
 
-// serving is a `sotay serve` running in the background, killed when the
-// test ends if it is still running.
+// serving is a `sotay serve` running in the background (with the flags
+// given), killed when the test ends if it is still running.
 type serving struct {
 	cmd            *exec.Cmd
 	stdout, stderr bytes.Buffer
 	exited         chan error
 }
 
-func serve(t *testing.T, env []string) *serving {
+func serve(t *testing.T, env []string, flags ...string) *serving {
 	t.Helper()
-	s := &serving{cmd: command(context.Background(), env, "serve"), exited: make(chan error, 1)}
+	s := &serving{cmd: command(context.Background(), env, append([]string{"serve"}, flags...)...), exited: make(chan error, 1)}
 	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -138,7 +138,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		stop := func() {}
 		if c.Token != "" {
 			sctx, cancel := context.WithCancel(ctx)
-			client, err := bot.NewClient(sctx, c.APIURL, c.Token, c.logger(), nil)
+			client, err := c.botClient(sctx)
 			if err != nil {
 				cancel()
 				return err
