@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -235,12 +236,19 @@ func TestMigrationUnlinksInactiveMembers(t *testing.T) {
 	if _, err := s.CreateInvite(ctx, dv1.ID, 0, "test"); err != nil {
 		t.Fatal(err)
 	}
-	down, err := fs.ReadFile(storage.Migrations(), "migrations/0013_member_leave.down.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DB().Exec(string(down)); err != nil {
-		t.Fatal(err)
+	// Back to the schema before 13: every later migration's down, newest first.
+	for v := storage.SchemaVersion(); v >= 13; v-- {
+		downs, err := fs.Glob(storage.Migrations(), fmt.Sprintf("migrations/%04d_*.down.sql", v))
+		if err != nil || len(downs) != 1 {
+			t.Fatalf("down file of %d: %v %v", v, downs, err)
+		}
+		down, err := fs.ReadFile(storage.Migrations(), downs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().Exec(string(down)); err != nil {
+			t.Fatalf("%s: %v", downs[0], err)
+		}
 	}
 	if _, err := s.DB().Exec(`UPDATE schema_migrations SET version = 12;
 		UPDATE members SET active = false, telegram_user_id = 77 WHERE code = 'DV1'`); err != nil {
