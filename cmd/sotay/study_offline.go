@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -31,13 +30,20 @@ func studyOfflineCmd() *cobra.Command {
 			"  sotay study offline --doc 21-KL/TW --file da-hoc.csv --org CBNAHIEN",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.file != "" {
+				b, _, err := readInput(cmd, a.file, "")
+				if err != nil {
+					return err
+				}
+				a.fileData = b
+			}
 			return c.studyOffline(cmd.Context(), cmd.OutOrStdout(), a)
 		},
 	}
 	c.dbFlags(cmd)
 	documentFlags(cmd, &a.doc, &a.issuer)
 	cmd.Flags().StringVar(&a.members, "member", "", "`MÃ,...` mã các đảng viên đã học, cách nhau dấu phẩy")
-	cmd.Flags().StringVar(&a.file, "file", "", "`TỆP` CSV có mã đảng viên ở cột đầu")
+	cmd.Flags().StringVar(&a.file, "file", "", "`TỆP` CSV có mã đảng viên ở cột đầu; - để đọc từ đầu vào chuẩn")
 	cmd.Flags().StringVar(&a.on, "on", "", "`NGÀY` buổi sinh hoạt: 15/11/2026, 2026-11-15, hôm qua (mặc định hôm nay)")
 	cmd.Flags().StringVar(&a.org, "org", "", "`MÃ` tổ chức: chỉ ghi cho đảng viên được giao tại tổ chức này và cấp dưới (mặc định cả Đảng bộ)")
 	cmd.Flags().BoolVar(&a.skipRefused, "skip-refused", false, "vẫn ghi các mã hợp lệ khi có mã bị từ chối")
@@ -48,6 +54,8 @@ func studyOfflineCmd() *cobra.Command {
 type offlineArgs struct {
 	doc, issuer, members, file, on, org string
 	skipRefused                         bool
+	// fileData is what --file holds, read before the database is opened.
+	fileData []byte
 }
 
 func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs) error {
@@ -63,7 +71,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 	}
 	codes := strings.Split(a.members, ",")
 	if a.file != "" {
-		if codes, err = readCodes(a.file); err != nil {
+		if codes, err = readCodes(shownPath(a.file), a.fileData); err != nil {
 			return err
 		}
 	}
@@ -114,11 +122,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 
 // readCodes reads member codes from the first column of a CSV file (comma
 // or semicolon), skipping a header row.
-func readCodes(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("không đọc được tệp %s: %v", path, err)
-	}
+func readCodes(path string, b []byte) ([]string, error) {
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(b))
 	if bytes.Count(b, []byte(";")) > bytes.Count(b, []byte(",")) {
