@@ -49,11 +49,16 @@ func run(args []string, out io.Writer) error {
 	archs := fs.String("arch", "amd64,arm64", "kiến trúc, cách nhau dấu phẩy: amd64, arm64")
 	version := fs.String("version", "", "phiên bản của gói (mặc định: lấy từ git)")
 	dist := fs.String("out", "dist", "thư mục ghi gói")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("không nhận tham số %q: cách dùng: go run ./cmd/sotay-pkg [--arch amd64,arm64] [--version X.Y.Z] [--out dist]", fs.Args())
+	}
+	// --out is where the command was typed; the build runs at the root.
+	if *dist, err = filepath.Abs(*dist); err != nil {
+		return err
 	}
 	root, err := moduleRoot()
 	if err != nil {

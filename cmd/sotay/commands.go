@@ -27,7 +27,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
-	root.AddCommand(memberCmd())
+	root.AddCommand(memberCmd(), checkCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
 	demoDatabase(root)

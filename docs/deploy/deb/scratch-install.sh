@@ -10,7 +10,7 @@ newer=$2
 fail() { echo "scratch-install.sh: FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: scratch root: $*"; }
 db=sotay_debcheck
-pg() { psql -h 127.0.0.1 -U postgres -d postgres -qAtc "$1"; }
+pg() { PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -U postgres -d postgres -qAtc "$1"; }
 
 work=$(mktemp -d)
 mount -t tmpfs tmpfs "$work"
@@ -39,8 +39,10 @@ in_root dpkg -i "/root/$(basename "$deb")" >/dev/null
 in_root getent passwd sotay | grep -q ':/nonexistent:/usr/sbin/nologin$' || fail "user sotay is not a system user without login: $(in_root getent passwd sotay)"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay) == "root:sotay 750" ]] || fail "/etc/sotay is $(in_root stat -c '%U:%G %a' /etc/sotay)"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env) == "root:sotay 640" ]] || fail "/etc/sotay/sotay.env is $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env)"
-[[ $(in_root stat -c '%U:%G %a' /var/backups/sotay) == "sotay:sotay 700" ]] || fail "/var/backups/sotay is $(in_root stat -c '%U:%G %a' /var/backups/sotay)"
-ok "dpkg -i made user sotay (nologin), /etc/sotay root:sotay 0750, sotay.env 0640, /var/backups/sotay sotay 0700"
+for d in /var/backups/sotay /var/lib/sotay; do
+	[[ $(in_root stat -c '%U:%G %a' $d) == "sotay:sotay 700" ]] || fail "$d is $(in_root stat -c '%U:%G %a' $d)"
+done
+ok "dpkg -i made user sotay (nologin), /etc/sotay root:sotay 0750, sotay.env 0640, /var/backups/sotay and /var/lib/sotay sotay 0700"
 
 # Steps 4 and 5: the settings, the schema, an import from root's home (0700,
 # which user sotay cannot read) through standard input, a backup.
@@ -56,6 +58,11 @@ ok "sotay-env migrate; sotay-env import orgs - < to-chuc.csv from root's 0700 ho
 in_root runuser -u sotay -- env "DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" BACKUP_DIR=/var/backups/sotay sotay-backup >/dev/null
 [[ -L $r/var/backups/sotay/sotay-LATEST.dump && -s $r/var/backups/sotay/sotay-LATEST.dump ]] || fail "sotay-backup left no sotay-LATEST.dump link"
 ok "sotay-backup as user sotay wrote a dump and sotay-LATEST.dump"
+if in_root sotay-env check --url http://127.0.0.1:1/readyz >/dev/null 2>&1; then
+	fail "sotay-env check found a bot where none runs"
+fi
+grep -q '"failures":1' "$r/var/lib/sotay/check-state.json" || fail "sotay-env check kept no count in /var/lib/sotay"
+ok "sotay-env check counted a failure in /var/lib/sotay/check-state.json"
 
 # An upgrade keeps the settings the admin wrote.
 echo '# edited by the admin' >>"$r/etc/sotay/sotay.env"
@@ -74,7 +81,7 @@ grep -q '^# edited by the admin$' "$r/etc/sotay/sotay.env" || fail "dpkg -r remo
 in_root getent passwd sotay >/dev/null || fail "dpkg -r removed the user sotay"
 ok "dpkg -r removed the program, kept /etc/sotay/sotay.env and the user"
 in_root dpkg -P sotay >/dev/null
-[[ ! -e $r/etc/sotay ]] || fail "dpkg -P left /etc/sotay"
+[[ ! -e $r/etc/sotay && ! -e $r/var/lib/sotay ]] || fail "dpkg -P left /etc/sotay or /var/lib/sotay"
 ! in_root getent passwd sotay >/dev/null || fail "dpkg -P left the user sotay"
 ! in_root getent group sotay >/dev/null || fail "dpkg -P left the group sotay"
 [[ -s $r/var/backups/sotay/sotay-LATEST.dump && $(in_root stat -c %U /var/backups/sotay) == root ]] || fail "dpkg -P removed the dumps, or left them to a user that is gone"
