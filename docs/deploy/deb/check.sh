@@ -61,7 +61,7 @@ dpkg-deb --fsys-tarfile "$deb" | tar -xO ./etc/sotay/sotay.env | cmp -s - "$here
 ok "dpkg-deb --contents: binary, sotay-env, backup and restore, 5 systemd units, /etc/sotay/sotay.env 0640, guide"
 
 dpkg-deb --extract "$deb" "$ctl/x"
-file -b "$ctl/x/usr/bin/sotay" | grep -q 'statically linked' || fail "usr/bin/sotay is not static: $(file -b "$ctl/x/usr/bin/sotay")"
+grep -q 'statically linked' <<<"$(file -b "$ctl/x/usr/bin/sotay")" || fail "usr/bin/sotay is not static: $(file -b "$ctl/x/usr/bin/sotay")"
 if [[ $arch == "$(dpkg --print-architecture)" ]]; then
 	[[ $("$ctl/x/usr/bin/sotay" --version) == "sotay $version" ]] || fail "sotay --version is not \"sotay $version\""
 fi

@@ -36,7 +36,7 @@ fi
 # Step 1 of the guide.
 in_root dpkg -i "/root/$(basename "$deb")" >/dev/null
 [[ $(in_root dpkg-query -W -f '${Status}' sotay) == "install ok installed" ]] || fail "sotay is not installed"
-in_root getent passwd sotay | grep -q ':/nonexistent:/usr/sbin/nologin$' || fail "user sotay is not a system user without login: $(in_root getent passwd sotay)"
+grep -q ':/nonexistent:/usr/sbin/nologin$' <<<"$(in_root getent passwd sotay)" || fail "user sotay is not a system user without login: $(in_root getent passwd sotay)"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay) == "root:sotay 750" ]] || fail "/etc/sotay is $(in_root stat -c '%U:%G %a' /etc/sotay)"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env) == "root:sotay 640" ]] || fail "/etc/sotay/sotay.env is $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env)"
 for d in /var/backups/sotay /var/lib/sotay; do
@@ -44,16 +44,24 @@ for d in /var/backups/sotay /var/lib/sotay; do
 done
 ok "dpkg -i made user sotay (nologin), /etc/sotay root:sotay 0750, sotay.env 0640, /var/backups/sotay and /var/lib/sotay sotay 0700"
 
+if in_root sh -c 'command -v systemd-analyze' >/dev/null; then
+	units="sotay.service sotay-backup.service sotay-backup.timer sotay-check.service sotay-check.timer"
+	out=$(cd "$r/usr/lib/systemd/system" && in_root env SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no $(printf '/usr/lib/systemd/system/%s ' $units) 2>&1) ||
+		fail "systemd-analyze verify: $out"
+	[[ -z $out ]] || fail "systemd-analyze verify: $out"
+	ok "systemd-analyze verify: the 5 units"
+fi
+
 # Steps 4 and 5: the settings, the schema, an import from root's home (0700,
 # which user sotay cannot read) through standard input, a backup.
 sed -i "s|^DATABASE_URL=.*|DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db?sslmode=disable|" "$r/etc/sotay/sotay.env"
 printf 'Mã,Tên,Loại,Mã cấp trên\nBINHLU,Đảng bộ xã Bình Lư,Đảng bộ,\nCBNAHIEN,Chi bộ bản Nà Hiên,Chi bộ,BINHLU\n' >"$r/root/to-chuc.csv"
-in_root sotay-env migrate | grep -q 'Đã nâng lược đồ' || fail "sotay-env migrate"
+grep -q 'Đã nâng lược đồ' <<<"$(in_root sotay-env migrate)" || fail "sotay-env migrate"
 if in_root sh -c 'cd /root && sotay-env import orgs to-chuc.csv' >/dev/null 2>&1; then
 	fail "user sotay read a file in root's home: the test of standard input proves nothing"
 fi
-in_root sh -c 'cd /root && sotay-env import orgs - < to-chuc.csv' | grep -q 'Tạo mới: 2' || fail "sotay-env import orgs - < to-chuc.csv"
-in_root sotay-env orgs list | grep -q CBNAHIEN || fail "sotay-env orgs list after the import"
+grep -q 'Tạo mới: 2' <<<"$(in_root sh -c 'cd /root && sotay-env import orgs - < to-chuc.csv')" || fail "sotay-env import orgs - < to-chuc.csv"
+grep -q CBNAHIEN <<<"$(in_root sotay-env orgs list)" || fail "sotay-env orgs list after the import"
 ok "sotay-env migrate; sotay-env import orgs - < to-chuc.csv from root's 0700 home"
 in_root runuser -u sotay -- env "DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" BACKUP_DIR=/var/backups/sotay sotay-backup >/dev/null
 [[ -L $r/var/backups/sotay/sotay-LATEST.dump && -s $r/var/backups/sotay/sotay-LATEST.dump ]] || fail "sotay-backup left no sotay-LATEST.dump link"
