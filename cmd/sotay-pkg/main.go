@@ -93,7 +93,8 @@ func run(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Đã tạo %s (%.1f MB, %.0f giây)\n", path, float64(size)/1e6, time.Since(start).Seconds())
+		mb := strings.Replace(fmt.Sprintf("%.1f", float64(size)/1e6), ".", ",", 1) // Vietnamese decimal comma
+		fmt.Fprintf(out, "Đã tạo %s (%s MB, %.0f giây)\n", path, mb, time.Since(start).Seconds())
 		sums = append(sums, sum+"  "+filepath.Base(path))
 	}
 	fmt.Fprintln(out, "SHA-256 (kiểm tra bằng: sha256sum -c SHA256SUMS, trong thư mục có các gói):")

@@ -32,7 +32,7 @@ type templateKind struct {
 var templates = map[string]templateKind{
 	"orgs": {
 		sheet: "Tổ chức",
-		then:  "sotay import orgs",
+		then:  "import orgs",
 		columns: []templateColumn{
 			{"Mã", "BINHLU", "mã ngắn, không dấu, không trùng (chữ, số, - và _)", true, 12},
 			{"Tên", "Đảng bộ xã Bình Lư", "tên đầy đủ của tổ chức", true, 34},
@@ -43,7 +43,7 @@ var templates = map[string]templateKind{
 	},
 	"members": {
 		sheet: "Đảng viên",
-		then:  "sotay import members",
+		then:  "import members",
 		columns: []templateColumn{
 			{"Mã đảng viên", "DV0001", "số thẻ hoặc mã riêng, không trùng", true, 14},
 			{"Họ và tên", "Nguyễn Văn An", "họ và tên đầy đủ, có dấu", true, 26},
@@ -57,7 +57,7 @@ var templates = map[string]templateKind{
 	},
 	"quiz": {
 		sheet: "Câu hỏi",
-		then:  "sotay doc quiz SỐ_HIỆU",
+		then:  "doc quiz SỐ_HIỆU",
 		columns: []templateColumn{
 			{"Câu hỏi", "Kết luận 21-KL/TW được ban hành năm nào?", "mỗi dòng một câu; một bài có từ 3 đến 10 câu", true, 44},
 			{"Phương án A", "2019", "", true, 16},
@@ -96,7 +96,8 @@ func importTemplateCmd() *cobra.Command {
 				return err
 			}
 			if out != stdoutPath {
-				fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi tệp mẫu %s. Điền danh sách thay cho dòng ví dụ rồi nhập bằng: %s %s\n", out, k.then, out)
+				fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi tệp mẫu %s. Điền danh sách thay cho dòng ví dụ rồi nhập bằng: sotay %s %s\n"+
+					"(trên máy chủ cài gói sotay: sudo sotay-env %s - < %s)\n", out, k.then, out, k.then, out)
 			}
 			return nil
 		},

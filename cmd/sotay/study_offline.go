@@ -27,7 +27,8 @@ func studyOfflineCmd() *cobra.Command {
 			"Nếu có mã bị từ chối, không mã nào được ghi, trừ khi có --skip-refused.\n" +
 			"--file là tệp CSV có mã đảng viên ở cột đầu (dòng tiêu đề code hoặc Mã đảng viên được bỏ qua).",
 		Example: "  sotay study offline --doc 21-KL/TW --member DV0001,DV0002 --on 15/11/2026\n" +
-			"  sotay study offline --doc 21-KL/TW --file da-hoc.csv --org CBNAHIEN",
+			"  sotay study offline --doc 21-KL/TW --file da-hoc.csv --org CBNAHIEN\n" +
+			"  sudo sotay-env study offline --doc 21-KL/TW --file - < da-hoc.csv",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if a.file != "" {
