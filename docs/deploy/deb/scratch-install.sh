@@ -36,6 +36,7 @@ fi
 # Step 1 of the guide.
 in_root dpkg -i "/root/$(basename "$deb")" >/dev/null
 [[ $(in_root dpkg-query -W -f '${Status}' sotay) == "install ok installed" ]] || fail "sotay is not installed"
+[[ $(in_root sotay --version) == "sotay $(dpkg-deb --field "$deb" Version)" ]] || fail "installed sotay --version says $(in_root sotay --version)"
 grep -q ':/nonexistent:/usr/sbin/nologin$' <<<"$(in_root getent passwd sotay)" || fail "user sotay is not a system user without login: $(in_root getent passwd sotay)"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay) == "root:sotay 750" ]] || fail "/etc/sotay is $(in_root stat -c '%U:%G %a' /etc/sotay)"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env) == "root:sotay 640" ]] || fail "/etc/sotay/sotay.env is $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env)"
@@ -76,7 +77,8 @@ ok "sotay-env check counted a failure in /var/lib/sotay/check-state.json"
 echo '# edited by the admin' >>"$r/etc/sotay/sotay.env"
 in_root dpkg -i --force-confold "/root/$(basename "$newer")" >/dev/null
 want=$(dpkg-deb --field "$newer" Version)
-[[ $(in_root sotay --version) == "sotay $want" ]] || fail "after the upgrade sotay --version is $(in_root sotay --version)"
+[[ $(in_root dpkg-query -W -f '${Version}' sotay) == "$want" ]] || fail "after the upgrade sotay is $(in_root dpkg-query -W -f '${Version}' sotay)"
+cmp -s "$r/usr/bin/sotay" <(dpkg-deb --fsys-tarfile "$newer" | tar -xO ./usr/bin/sotay) || fail "the upgrade left the old /usr/bin/sotay"
 grep -q '^# edited by the admin$' "$r/etc/sotay/sotay.env" || fail "the upgrade lost the edited /etc/sotay/sotay.env"
 [[ $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env) == "root:sotay 640" ]] || fail "after the upgrade sotay.env is $(in_root stat -c '%U:%G %a' /etc/sotay/sotay.env)"
 ok "upgrade to $want kept the edited /etc/sotay/sotay.env (root:sotay 0640)"
