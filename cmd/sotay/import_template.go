@@ -51,7 +51,7 @@ var templates = map[string]templateKind{
 			{"Giới tính", "Nam", "Nam hoặc Nữ, có thể để trống", false, 10},
 			{"Năm sinh", "1980", "năm sinh (hoặc ngày/tháng/năm sinh), có thể để trống", false, 10},
 			{"Dân tộc", "Kinh", "có thể để trống", false, 10},
-			{"Trạng thái", "Chính thức", "Chính thức hoặc Dự bị; để trống là Chính thức", false, 12},
+			{"Trạng thái", "Chính thức", "Chính thức hoặc Dự bị (để trống: đảng viên mới là Chính thức, đảng viên đã có giữ nguyên); đảng viên không còn sinh hoạt: đã chuyển đi, từ trần hoặc thôi sinh hoạt", false, 12},
 			{"Số điện thoại", "0912 345 678", "số di động, để đảng viên liên kết Telegram bằng số điện thoại; có thể để trống", false, 16},
 		},
 	},
