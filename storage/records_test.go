@@ -40,7 +40,9 @@ type papersEnv struct {
 	ids   map[string]int64 // members and organisations by code
 }
 
-func at(y, m, d, hh, mm int) time.Time { return time.Date(y, time.Month(m), d, hh, mm, 0, 0, storagetest.Local) }
+func at(y, m, d, hh, mm int) time.Time {
+	return time.Date(y, time.Month(m), d, hh, mm, 0, 0, storagetest.Local)
+}
 
 func newPapersEnv(t *testing.T) papersEnv {
 	t.Helper()
