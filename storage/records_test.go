@@ -40,14 +40,14 @@ type papersEnv struct {
 	ids   map[string]int64 // members and organisations by code
 }
 
-func at(y, m, d, hh, mm int) time.Time {
+func paperAt(y, m, d, hh, mm int) time.Time {
 	return time.Date(y, time.Month(m), d, hh, mm, 0, 0, storagetest.Local)
 }
 
 func newPapersEnv(t *testing.T) papersEnv {
 	t.Helper()
 	ctx := context.Background()
-	clock := storagetest.NewClock(at(2026, 9, 1, 8, 0))
+	clock := storagetest.NewClock(paperAt(2026, 9, 1, 8, 0))
 	s := storagetest.New(t, storage.WithClock(clock.Now))
 	e := papersEnv{s: s, clock: clock, ids: map[string]int64{}}
 	storagetest.MustImport(t, s, []storage.OrgInput{
@@ -88,35 +88,35 @@ func newPapersEnv(t *testing.T) papersEnv {
 	e.meeting(t, r1, "CB1", storage.MeetingRegular, 10, 15, "A1:absent", "A2:absent_reason:ốm", "A3:absent", "A4:present")
 	r2 := e.meeting(t, 0, "CB1", storage.MeetingTopical, 11, 5, "A1:absent")
 	e.meeting(t, r2, "CB1", storage.MeetingTopical, 11, 5)
-	clock.Set(at(2026, 11, 10, 9, 0))
+	clock.Set(paperAt(2026, 11, 10, 9, 0))
 	must(s.MoveMember(ctx, "A3", "CB2", "test"))
 	e.meeting(t, 0, "CB1", storage.MeetingRegular, 11, 20, "A1:present", "A2:present", "A4:absent")
 	e.meeting(t, 0, "CB2", storage.MeetingRegular, 11, 25, "A3:present", "B1:absent_reason:đi nương")
-	clock.Set(at(2026, 12, 1, 9, 0))
+	clock.Set(paperAt(2026, 12, 1, 9, 0))
 	_, err := s.LeaveMember(ctx, "A4", "Chuyển sinh hoạt đi xã khác", "test")
 	must(err)
 	_ = r5
 
-	d1 := e.campaign(t, "21-KL/TW", storage.DocPublished, at(2026, 9, 25, 9, 0), nil, nil)
-	d2 := e.campaign(t, "62-KH/TU", storage.DocPublished, at(2026, 10, 20, 9, 0), nil, nil)
+	d1 := e.campaign(t, "21-KL/TW", storage.DocPublished, paperAt(2026, 9, 25, 9, 0), nil, nil)
+	d2 := e.campaign(t, "62-KH/TU", storage.DocPublished, paperAt(2026, 10, 20, 9, 0), nil, nil)
 	due := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	d3 := e.campaign(t, "05-CT/TW", storage.DocPublished, at(2026, 11, 1, 9, 0), &due, nil)
-	d4 := e.campaign(t, "99-TB/TW", storage.DocWithdrawn, at(2026, 11, 1, 9, 0), nil, nil)
-	closed := at(2026, 7, 1, 9, 0)
-	d5 := e.campaign(t, "10-NQ/TW", storage.DocPublished, at(2026, 6, 1, 9, 0), nil, &closed)
-	e.assign(t, d1, "A1", "studied", "online", ptr(at(2026, 10, 1, 0, 30)), nil, nil)
-	e.assign(t, d1, "A2", "studied", "online", ptr(at(2026, 9, 28, 15, 0)), nil, nil)
-	e.assign(t, d2, "A1", "studied_offline", "offline", ptr(at(2026, 12, 2, 9, 0)), ptr(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)), nil)
-	e.assign(t, d2, "A2", "studied", "quiz", ptr(at(2026, 10, 25, 20, 0)), nil, ptr(85))
+	d3 := e.campaign(t, "05-CT/TW", storage.DocPublished, paperAt(2026, 11, 1, 9, 0), &due, nil)
+	d4 := e.campaign(t, "99-TB/TW", storage.DocWithdrawn, paperAt(2026, 11, 1, 9, 0), nil, nil)
+	closed := paperAt(2026, 7, 1, 9, 0)
+	d5 := e.campaign(t, "10-NQ/TW", storage.DocPublished, paperAt(2026, 6, 1, 9, 0), nil, &closed)
+	e.assign(t, d1, "A1", "studied", "online", paperPtr(paperAt(2026, 10, 1, 0, 30)), nil, nil)
+	e.assign(t, d1, "A2", "studied", "online", paperPtr(paperAt(2026, 9, 28, 15, 0)), nil, nil)
+	e.assign(t, d2, "A1", "studied_offline", "offline", paperPtr(paperAt(2026, 12, 2, 9, 0)), paperPtr(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)), nil)
+	e.assign(t, d2, "A2", "studied", "quiz", paperPtr(paperAt(2026, 10, 25, 20, 0)), nil, paperPtr(85))
 	e.assign(t, d3, "A1", "delivered", "", nil, nil, nil)
-	e.assign(t, d3, "A2", "studied", "online", ptr(at(2027, 1, 3, 8, 0)), nil, nil)
+	e.assign(t, d3, "A2", "studied", "online", paperPtr(paperAt(2027, 1, 3, 8, 0)), nil, nil)
 	e.assign(t, d4, "A1", "delivered", "", nil, nil, nil)
 	e.assign(t, d5, "A1", "delivered", "", nil, nil, nil)
-	clock.Set(at(2027, 1, 5, 10, 0))
+	clock.Set(paperAt(2027, 1, 5, 10, 0))
 	return e
 }
 
-func ptr[T any](v T) *T { return &v }
+func paperPtr[T any](v T) *T { return &v }
 
 // meeting saves a meeting report of a cell (a new one, or a new version of
 // report), held on 2026-m-d with attendance rows "CODE:status[:reason]"
@@ -124,7 +124,7 @@ func ptr[T any](v T) *T { return &v }
 func (e papersEnv) meeting(t *testing.T, report int64, org, kind string, m, d int, attendance ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	e.clock.Set(at(2026, m, d, 21, 0))
+	e.clock.Set(paperAt(2026, m, d, 21, 0))
 	r, err := e.s.SaveMeetingReport(ctx, storage.MeetingInput{ReportID: report, Change: storage.ChangeCorrected, OrgID: e.ids[org], Kind: kind,
 		HeldOn: time.Date(2026, time.Month(m), d, 0, 0, 0, 0, time.UTC), Present: 15, Total: 20, Topic: fmt.Sprintf("Sinh hoạt %02d/%02d", d, m)})
 	if err != nil {
@@ -315,10 +315,10 @@ func TestReadQuarter(t *testing.T) {
 		}
 	}
 	if q := (storage.Quarter{Year: 2026, N: 1}); q.Prev() != (storage.Quarter{Year: 2025, N: 4}) || q.Name() != "quý I/2026" ||
-		q.Last().Format("2006-01-02") != "2026-03-31" || storage.QuarterOf(at(2026, 12, 31, 23, 0)) != (storage.Quarter{Year: 2026, N: 4}) {
+		q.Last().Format("2006-01-02") != "2026-03-31" || storage.QuarterOf(paperAt(2026, 12, 31, 23, 0)) != (storage.Quarter{Year: 2026, N: 4}) {
 		t.Fatal("quarter arithmetic")
 	}
-	if err := storage.CheckQuarter(storage.Quarter{Year: 1929, N: 4}, at(2026, 1, 1, 0, 0)); err == nil {
+	if err := storage.CheckQuarter(storage.Quarter{Year: 1929, N: 4}, paperAt(2026, 1, 1, 0, 0)); err == nil {
 		t.Fatal("a quarter before the Party")
 	}
 }
