@@ -47,6 +47,9 @@ func (q Quarter) String() string { return fmt.Sprintf("%d-Q%d", q.Year, q.N) }
 // Name is the quarter as Vietnamese papers write it: "quý IV/2026".
 func (q Quarter) Name() string { return fmt.Sprintf("quý %s/%d", romanQuarter[q.N], q.Year) }
 
+// Title is Name as a heading starts it: "Quý IV/2026".
+func (q Quarter) Title() string { return fmt.Sprintf("Quý %s/%d", romanQuarter[q.N], q.Year) }
+
 var romanQuarter = [...]string{"", "I", "II", "III", "IV"}
 
 // quarterForms are the ways a quarter may be written, folded: 2026-q4,

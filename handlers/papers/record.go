@@ -85,9 +85,9 @@ func drawRecord(pdf *fpdf.Fpdf, r storage.QuarterRecord, printed time.Time) {
 	y := partyHeader(pdf, r.Committee, r.OrgName, printed)
 	pdf.SetY(y)
 	centred(pdf, fontBold, 12.5, 6.5, "PHIẾU TỔNG HỢP KẾT QUẢ HOẠT ĐỘNG CỦA ĐẢNG VIÊN")
-	period := fmt.Sprintf("%s (từ %s đến %s)", capitalise(r.Quarter.Name()), date(r.From), date(r.To))
+	period := fmt.Sprintf("%s (từ %s đến %s)", r.Quarter.Title(), date(r.From), date(r.To))
 	if !r.To.Equal(r.Quarter.Last()) {
-		period = fmt.Sprintf("%s (từ %s đến nay, %s)", capitalise(r.Quarter.Name()), date(r.From), date(r.To))
+		period = fmt.Sprintf("%s (từ %s đến nay, %s)", r.Quarter.Title(), date(r.From), date(r.To))
 	}
 	centred(pdf, fontRegular, 10.5, 5.5, period)
 	pdf.SetTextColor(90, 90, 90)
@@ -310,13 +310,4 @@ func signatures(pdf *fpdf.Fpdf, y float64, name string) {
 	pdf.SetXY(marginX+half, y+recSignH-footerH-4)
 	pdf.SetFont(fontBold, "", 10)
 	pdf.CellFormat(half, 5, fit(pdf, name, half), "", 0, "C", false, 0, "")
-}
-
-// capitalise upper-cases the first letter: "quý IV/2026" → "Quý IV/2026".
-func capitalise(s string) string {
-	r := []rune(s)
-	if len(r) == 0 {
-		return s
-	}
-	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
