@@ -32,6 +32,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(memberCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
+	addPaperCommands(root)
 	demoDatabase(root)
 	vietnamese(root)
 	return root
