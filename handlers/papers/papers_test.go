@@ -67,27 +67,43 @@ func TestRecordOnePageEach(t *testing.T) {
 	for i := range 3 {
 		full.Pending = append(full.Pending, storage.RecordPending{DocNumber: fmt.Sprintf("%02d-KH/TU", i), DocTitle: "Kế hoạch", DueOn: ptr(day(2026, 11, 30))})
 	}
+	// Every list longer than a page: each is cut, and the page stays one.
+	crowded := record("Hà Văn Đức", "DV0009")
+	crowded.Studied = full.Studied
+	for i := range 30 {
+		crowded.Meetings = append(crowded.Meetings, storage.RecordMeeting{HeldOn: day(2026, 10, 1+i), Kind: storage.MeetingRegular,
+			Topic: "Quán triệt Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XV", Present: 18, Total: 20})
+	}
+	for i := range 25 {
+		crowded.Pending = append(crowded.Pending, storage.RecordPending{DocNumber: fmt.Sprintf("%02d-NQ/TU", i), DocTitle: "Nghị quyết"})
+	}
 	quiet := record("Giàng A Páo", "DV0003")
 	var b bytes.Buffer
-	if err := papers.WriteRecords(&b, papers.Records{Printed: day(2027, 1, 5), Records: []storage.QuarterRecord{full, quiet}}); err != nil {
+	if err := papers.WriteRecords(&b, papers.Records{Printed: day(2027, 1, 5), Records: []storage.QuarterRecord{full, quiet, crowded}}); err != nil {
 		t.Fatal(err)
 	}
 	keep(t, "record.pdf", b.Bytes())
 	ps := pages(t, b.Bytes())
-	if len(ps) != 2 {
-		t.Fatalf("%d pages for two members", len(ps))
+	if len(ps) != 3 {
+		t.Fatalf("%d pages for three members", len(ps))
 	}
 	first, second := flat(ps[0]), flat(ps[1])
 	for _, want := range []string{"Lò Thị Ngọc Huyền", "DV0007", "PHIẾU TỔNG HỢP KẾT QUẢ HOẠT ĐỘNG CỦA ĐẢNG VIÊN",
 		"Quý IV/2026 (từ 01/10/2026 đến 31/12/2026)", "CHI BỘ BẢN NÀ HIÊN", "Đã học 40 văn bản trong quý: 14 trực tuyến",
-		"Bài kiểm tra (90 điểm/100)", "văn bản khác (xem đủ trong /cuatoi)", "Còn 3 văn bản", "02-KH/TU", "Trang 1/2"} {
+		"Bài kiểm tra (90 điểm/100)", "văn bản khác (xem đủ trong /cuatoi)", "Còn 3 văn bản", "02-KH/TU", "Trang 1/3"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("page 1 lacks %q:\n%s", want, first)
 		}
 	}
-	for _, want := range []string{"Giàng A Páo", "chưa xác nhận học văn bản nào", "Chưa có báo cáo buổi sinh hoạt nào", "Trang 2/2"} {
+	for _, want := range []string{"Giàng A Páo", "chưa xác nhận học văn bản nào", "Chưa có báo cáo buổi sinh hoạt nào", "Trang 2/3"} {
 		if !strings.Contains(second, want) {
 			t.Errorf("page 2 lacks %q:\n%s", want, second)
+		}
+	}
+	third := flat(ps[2])
+	for _, want := range []string{"… và 34 văn bản khác", "… và 24 buổi khác", "… và 19 văn bản khác", "Không ghi theo tên (có mặt 18/20)", "XÁC NHẬN CỦA CHI BỘ", "Trang 3/3"} {
+		if !strings.Contains(third, want) {
+			t.Errorf("page 3 lacks %q:\n%s", want, third)
 		}
 	}
 }
