@@ -142,7 +142,7 @@ func TestFollowUpCommand(t *testing.T) {
 	if len(pages) != 1 {
 		t.Fatalf("%d pages", len(pages))
 	}
-	mustContain(t, "the list", pages[0], "DANH SÁCH ĐẢNG VIÊN CẦN NHẮC", "Hoàng Thị Hoa DV0002 21-KL/TW (hạn 30/11/2026) 20/11/2026: vắng (ốm) Chưa liên kết Telegram")
+	mustContain(t, "the list", pages[0], "DANH SÁCH ĐẢNG VIÊN CẦN NHẮC", "Hoàng Thị Hoa DV0002 21-KL/TW (hạn 30/11/2026, quá hạn) 20/11/2026: vắng (ốm) Chưa liên kết Telegram")
 	if strings.Contains(pages[0], "Lò Văn Minh") {
 		t.Fatal("DV0001 studied and attended: nothing to follow up")
 	}

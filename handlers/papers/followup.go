@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -70,7 +71,7 @@ func drawFollowTable(pdf *fpdf.Fpdf, f storage.FollowUp, y float64) {
 	}
 	org := int64(0)
 	for i, r := range f.Rows {
-		cells := followCells(i, r)
+		cells := followCells(i, r, f.On)
 		h := rowHeight(pdf, cells)
 		groupH := 0.0
 		if groups && r.Member.OrgID != org {
@@ -111,11 +112,14 @@ func tableHeadWrapped(pdf *fpdf.Fpdf, cols []column, y float64) float64 {
 }
 
 // followCells are a row's texts, one string a column (lines split by "\n").
-func followCells(i int, r storage.FollowUpRow) []string {
+func followCells(i int, r storage.FollowUpRow, today time.Time) []string {
 	var docs []string
 	for _, d := range r.Docs {
 		s := d.DocNumber
-		if d.DueOn != nil {
+		switch {
+		case d.DueOn != nil && d.DueOn.Before(today):
+			s += " (hạn " + date(*d.DueOn) + ", quá hạn)"
+		case d.DueOn != nil:
 			s += " (hạn " + date(*d.DueOn) + ")"
 		}
 		docs = append(docs, s)
@@ -142,23 +146,38 @@ func followCells(i int, r storage.FollowUpRow) []string {
 		strings.Join(missed, "\n"), reach, ""}
 }
 
-// lines splits a cell's text to the column's width in the current font.
-func lines(pdf *fpdf.Fpdf, text string, w float64) []string {
-	var out []string
-	for _, part := range strings.Split(text, "\n") {
+// line is a line of a cell as drawn.
+type line struct {
+	text string
+	bold bool
+}
+
+// cellLines splits a cell's text ("\n" between parts) to the column's
+// width; the member's name, the first part of column 1, is bold and split
+// in the bold font, so that it wraps rather than being cut.
+func cellLines(pdf *fpdf.Fpdf, col int, text string, w float64) []line {
+	var out []line
+	for k, part := range strings.Split(text, "\n") {
 		if part == "" {
 			continue
 		}
-		out = append(out, pdf.SplitText(part, w)...)
+		bold := col == 1 && k == 0
+		font := fontRegular
+		if bold {
+			font = fontBold
+		}
+		pdf.SetFont(font, "", 8.5)
+		for _, l := range pdf.SplitText(part, w) {
+			out = append(out, line{l, bold})
+		}
 	}
 	return out
 }
 
 func rowHeight(pdf *fpdf.Fpdf, cells []string) float64 {
-	pdf.SetFont(fontRegular, "", 8.5)
 	n := 1
 	for i, c := range followCols {
-		n = max(n, len(lines(pdf, cells[i], c.w)))
+		n = max(n, len(cellLines(pdf, i, cells[i], c.w)))
 	}
 	return float64(n)*fuLineH + 2*fuPad
 }
@@ -172,15 +191,14 @@ func followRow(pdf *fpdf.Fpdf, r storage.FollowUpRow, cells []string, y, h float
 			fill = "FD"
 		}
 		pdf.Rect(x, y, c.w, h, fill)
-		pdf.SetFont(fontRegular, "", 8.5)
-		for k, l := range lines(pdf, cells[i], c.w) {
+		for k, l := range cellLines(pdf, i, cells[i], c.w) {
 			font := fontRegular
-			if i == 1 && k == 0 {
-				font = fontBold // the name
+			if l.bold {
+				font = fontBold
 			}
 			pdf.SetFont(font, "", 8.5)
 			pdf.SetXY(x, y+fuPad+float64(k)*fuLineH)
-			pdf.CellFormat(c.w, fuLineH, fit(pdf, l, c.w), "", 0, c.align, false, 0, "")
+			pdf.CellFormat(c.w, fuLineH, fit(pdf, l.text, c.w), "", 0, c.align, false, 0, "")
 		}
 		if i == len(followCols)-1 {
 			pdf.Rect(x+(c.w-fuBoxW)/2, y+fuPad+0.3, fuBoxW, fuBoxW, "D") // the box to tick

@@ -222,9 +222,12 @@ func recordSections(r storage.QuarterRecord) []section {
 
 	meet := section{title: "II. SINH HOẠT CHI BỘ", cols: meetCols, more: "… và %d buổi khác"}
 	present, withReason, without, unrecorded := r.Attendance()
-	switch {
+	switch named := len(r.Meetings) - unrecorded; {
 	case len(r.Meetings) == 0:
 		meet.summary = "Chưa có báo cáo buổi sinh hoạt nào của chi bộ trong quý."
+	case named == 0:
+		meet.summary = fmt.Sprintf("Chi bộ có %d buổi sinh hoạt trong quý. Các báo cáo chỉ ghi số người có mặt, không ghi tên: "+
+			"việc tham dự của đồng chí chưa được ghi nhận theo tên.", len(r.Meetings))
 	default:
 		meet.summary = fmt.Sprintf("Chi bộ có %d buổi sinh hoạt trong quý. Đồng chí có mặt %d buổi, vắng có lý do %d, vắng không có lý do %d.",
 			len(r.Meetings), present, withReason, without)
