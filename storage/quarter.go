@@ -42,7 +42,7 @@ func (q Quarter) Prev() Quarter {
 }
 
 // String is the quarter as the command line and buttons write it: 2026-Q4.
-func (q Quarter) String() string { return fmt.Sprintf("%d-Q%d", q.Year, q.N) }
+func (q Quarter) String() string { return fmt.Sprintf("%04d-Q%d", q.Year, q.N) }
 
 // Name is the quarter as Vietnamese papers write it: "quý IV/2026".
 func (q Quarter) Name() string { return fmt.Sprintf("quý %s/%d", romanQuarter[q.N], q.Year) }

@@ -362,3 +362,26 @@ func TestFollowUpList(t *testing.T) {
 		t.Fatalf("members %d, committee %q, %s–%s", f.Members, f.Committee, f.Since, f.On)
 	}
 }
+
+// FuzzReadQuarter: any text reads as a quarter of 1 to 4 that writes back
+// as itself, or is refused with the quarter field's message; never a panic.
+func FuzzReadQuarter(f *testing.F) {
+	for _, s := range []string{"2026-Q4", "quý IV/2026", "Q1-2027", "", "2026-Q9", "quy 2 nam 2026"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := storage.ReadQuarter(s)
+		if err != nil {
+			if storage.ErrorCode(err) != storage.CodeInvalid {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		if q.N < 1 || q.N > 4 {
+			t.Fatalf("%q read as %v", s, q)
+		}
+		if back, err := storage.ReadQuarter(q.String()); err != nil || back != q {
+			t.Fatalf("%q: %v does not read back (%v, %v)", s, q, back, err)
+		}
+	})
+}
