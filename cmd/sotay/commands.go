@@ -31,6 +31,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(memberCmd(), checkCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
+	addPaperCommands(root)
 	demoDatabase(root)
 	versionFlag(root)
 	vietnamese(root)
