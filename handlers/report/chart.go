@@ -224,7 +224,9 @@ func targetStyle() draw.LineStyle {
 }
 
 // barThumb is a legend's filled square of a bar's colour.
-func barThumb(c color.Color) plot.Thumbnailer { return thumb(func(cv *draw.Canvas) { cv.SetColor(c); cv.Fill(cv.Rectangle.Path()) }) }
+func barThumb(c color.Color) plot.Thumbnailer {
+	return thumb(func(cv *draw.Canvas) { cv.SetColor(c); cv.Fill(cv.Rectangle.Path()) })
+}
 
 // targetThumb is a legend's dashed line.
 func targetThumb() plot.Thumbnailer {

@@ -29,9 +29,9 @@ const (
 	// ShownWidth is how wide Telegram shows a photo on a 412 px phone.
 	ShownWidth = 360
 
-	titlePx = 30 // the title
-	textPx  = 26 // the organisations' names, the axes
-	smallPx = 24 // values, the legend, the notes
+	titlePx  = 30 // the title
+	textPx   = 26 // the organisations' names, the axes
+	smallPx  = 24 // values, the legend, the notes
 	marginPx = 16
 )
 
