@@ -148,7 +148,7 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	var present, absent, none []string
+	var present, absent, none, unreached []string
 	for _, a := range answers {
 		switch a.Answer {
 		case storage.AnswerPresent:
@@ -160,7 +160,11 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 			}
 			absent = append(absent, s)
 		default:
-			none = append(none, esc(a.FullName))
+			if a.Reached {
+				none = append(none, esc(a.FullName))
+			} else {
+				unreached = append(unreached, esc(a.FullName))
+			}
 		}
 	}
 	list := func(names []string) string {
@@ -170,7 +174,12 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 		return vn.Cut(strings.Join(names, ", "), 1200)
 	}
 	text := fmt.Sprintf("📋 <b>Trả lời lịch họp</b> %s, %s ngày %s\n✅ Có mặt %d: %s\n🚫 Vắng %d: %s\n❔ Chưa trả lời %d: %s",
-		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Unanswered(), list(none))
+		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Waiting(), list(none))
+	if t.Unreached > 0 {
+		// Not linked to Telegram when the notice went out, or the bot is
+		// blocked: they cannot answer; the secretary tells them.
+		text += fmt.Sprintf("\n📵 Chưa nhận được thông báo %d (chưa liên kết Telegram hoặc đã chặn bot, đồng chí báo trực tiếp): %s", t.Unreached, list(unreached))
+	}
 	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("🔄 Xem lại", cbMeetingTally, id), chat.NewButton("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
 	r.Show(text, &kb)
 	return nil
