@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"sotay/handlers/chat"
@@ -26,6 +27,9 @@ type pushDraft struct {
 	Dated bool    `json:"dated,omitempty"` // a deadline was chosen (Due may be empty: none)
 	All   bool    `json:"all,omitempty"`
 	Quiz  bool    `json:"quiz,omitempty"` // the document's quiz is required (quiz.go)
+	// Filter is what the pusher typed at the cells step: the cells whose
+	// names hold its words (vn.Match) are listed.
+	Filter string `json:"f,omitempty"`
 }
 
 type pushConv = chat.Conv[pushDraft]
@@ -69,12 +73,20 @@ func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
 					return nil
 				},
 				"c": func(_ context.Context, c *pushConv, _ chat.Args) error {
-					c.Draft.Orgs = nil
+					c.Draft.Orgs, c.Draft.Filter = nil, ""
 					c.Goto(stepPushCells)
 					return nil
 				},
 			}},
-			{ID: stepPushCells, View: pushCellsView, Actions: map[string]pushAction{
+			{ID: stepPushCells, View: pushCellsView, Text: func(_ context.Context, c *pushConv, text string) error {
+				text = strings.TrimSpace(text)
+				if !vn.HasLetterOrDigit(text) {
+					return storage.Errorf(storage.CodeInvalid, "Đồng chí gõ vài chữ trong tên chi bộ để tìm, ví dụ «na hien», hoặc bấm vào tên chi bộ để chọn.")
+				}
+				c.Draft.Filter = vn.Cut(text, 60)
+				c.SetPage("cells", 0)
+				return nil
+			}, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a chat.Args) error {
 					items, err := pushCellItems(ctx, c.Request)
 					if err != nil {
@@ -85,6 +97,11 @@ func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
 						return err
 					}
 					c.Draft.Orgs = chat.Toggle(c.Draft.Orgs, o.ID)
+					return nil
+				},
+				"fx": func(_ context.Context, c *pushConv, _ chat.Args) error {
+					c.Draft.Filter = ""
+					c.SetPage("cells", 0)
 					return nil
 				},
 				"n": func(_ context.Context, c *pushConv, _ chat.Args) error {

@@ -89,13 +89,38 @@ var pushScopeView = chat.Window(pushChoicesOf(pushTargets), func(c *pushConv, v 
 	return pushHeader(v.doc) + "\nBước 2/3: gửi cho ai?", rows
 })
 
-// pushCellsView lets the pusher tick cells, a page at a time.
+// pushCellsView lets the pusher tick cells, a page at a time, those whose
+// names hold the words typed (Filter) when some were.
 var pushCellsView = chat.Window(pushChoicesOf(pushCellItems), func(c *pushConv, v pushChoices) (string, chat.Keyboard) {
-	rows := chat.Multiselect(c, "cells", v.items, c.Draft.Orgs, "t")
+	items := v.items
+	if f := c.Draft.Filter; f != "" {
+		items = nil
+		for _, it := range v.items {
+			if vn.Match(it.Label, f) {
+				items = append(items, it)
+			}
+		}
+	}
+	text := pushHeader(v.doc) + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong».", len(c.Draft.Orgs))
+	rows := chat.Multiselect(c, "cells", items, c.Draft.Orgs, "t")
+	switch {
+	case c.Draft.Filter != "" && len(items) == 0:
+		text += fmt.Sprintf("\nKhông có chi bộ nào có «%s» trong tên. Đồng chí gõ tên khác, hoặc bấm «Xem tất cả chi bộ».", esc(c.Draft.Filter))
+	case c.Draft.Filter != "":
+		text += fmt.Sprintf("\n%d/%d chi bộ có «%s» trong tên.", len(items), len(v.items), esc(c.Draft.Filter))
+	case len(items) > chat.WidgetPageSize:
+		text += fmt.Sprintf("\n%d chi bộ. Gõ vài chữ trong tên để lọc (không cần dấu), ví dụ «na hien».", len(items))
+	}
+	if p := chat.PageLabel(c, "cells", len(items)); p != "" {
+		text += "\n<i>" + p + "</i>"
+	}
+	if c.Draft.Filter != "" {
+		rows = append(rows, chat.NewRow(c.Button("🔎 Xem tất cả chi bộ", "fx")))
+	}
 	rows = append(rows, chat.NewRow(
 		c.Button(fmt.Sprintf("✅ Xong (%d chi bộ)", len(c.Draft.Orgs)), "n"),
 		c.Button("◀ Quay lại", chat.ActBack)))
-	return pushHeader(v.doc) + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows
+	return text, rows
 })
 
 // pushReach is what the deadline and confirm steps show: the document,
