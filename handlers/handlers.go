@@ -119,6 +119,7 @@ func (h *Handlers) handlerList() []chat.Handler {
 		// push.go: campaigns; study.go: the member's side of them.
 		{Command: "gui", Access: chat.Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.pushCommand},
 		{Dialog: h.pushing, Access: chat.Officer},
+		{Callback: cbPushDocument, Access: chat.Officer, Handle: h.pushDocument},
 		{Callback: cbDeliveryReport, Access: chat.Officer, Handle: h.deliveryReport},
 		{Callback: cbStudied, Access: chat.Member, Handle: h.studied},
 		{Callback: cbPushAgain, Access: chat.Member, Handle: h.pushAgain},

@@ -67,6 +67,8 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *chat.Request) error {
 	return h.absence.StartNew(ctx, r, stepAbsenceReason, d)
 }
 
+const msgAbsentNoReason = "Đã ghi vắng, không kèm lý do."
+
 // stepAbsenceReason is the "vang" dialog's one step.
 const stepAbsenceReason chat.StepID[absenceDraft] = "reason"
 
@@ -81,13 +83,20 @@ func (h *Handlers) absenceDialog() *chat.Dialog[absenceDraft] {
 	return &chat.Dialog[absenceDraft]{
 		Name:      "vang",
 		Title:     "lý do vắng họp",
-		Cancelled: "Đã ghi vắng, không kèm lý do.",
+		Cancelled: msgAbsentNoReason,
 		Stale:     "Câu hỏi này đã xong.",
 		Steps: []*chat.Step[absenceDraft]{{
 			ID: stepAbsenceReason,
 			View: func(_ context.Context, c *chat.Conv[absenceDraft]) (string, chat.Keyboard, error) {
 				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", chat.Keyboard{
-					chat.NewRow(c.Button("Bỏ qua", chat.ActCancel))}, nil
+					chat.NewRow(c.Button("⏭ Bỏ qua", "skip"))}, nil
+			},
+			// Skipping the reason is no cancel: the absence stands.
+			Actions: map[string]func(context.Context, *chat.Conv[absenceDraft], chat.Args) error{
+				"skip": func(_ context.Context, c *chat.Conv[absenceDraft], _ chat.Args) error {
+					c.End(msgAbsentNoReason, nil)
+					return nil
+				},
 			},
 			Text: typedText(storage.FieldReason, "Lý do vắng", func(ctx context.Context, c *chat.Conv[absenceDraft], reason string) error {
 				err := c.Store.AbsenceReason(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason)

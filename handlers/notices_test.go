@@ -419,3 +419,28 @@ func TestMeetingTallyTellsUnreachedApart(t *testing.T) {
 		t.Fatalf("tally %+v %v", tally, err)
 	}
 }
+
+// TestAbsenceReasonSkipped: «⏭ Bỏ qua» at the reason question keeps the
+// absence without a reason; it is no cancel button (TestOneCancelLabel).
+func TestAbsenceReasonSkipped(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt")
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT id FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+	e.press(t, 701, handlers.CallbackData("hop", "n", id))
+	if e.rec.find("vang", "x") != "" {
+		t.Fatal("the reason question offers a cancel button")
+	}
+	e.rec.reset()
+	e.tap(t, 701, "vang", "skip")
+	e.lastHas(t, "Đã ghi vắng, không kèm lý do.")
+	dv1, _ := e.s.Member(context.Background(), "DV1")
+	if a, err := e.s.MeetingAnswer(context.Background(), id, dv1.ID); err != nil || a.Answer != storage.AnswerAbsent || a.Reason != "" {
+		t.Fatalf("answer %+v %v", a, err)
+	}
+	if got := dialogStep(t, e.s, 701); got != "" {
+		t.Fatalf("dialog %q left open", got)
+	}
+}

@@ -59,6 +59,12 @@ func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
 		Steps: []*chat.Step[pushDraft]{
 			{ID: stepPushDoc, View: pushDocsView, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: stepPushScope, View: pushScopeView, Actions: map[string]pushAction{
+				// Back to the documents, also when the dialog began here
+				// (pushDocument): BackTo goes there either way.
+				"docs": func(_ context.Context, c *pushConv, _ chat.Args) error {
+					c.BackTo(stepPushDoc)
+					return nil
+				},
 				"s": func(ctx context.Context, c *pushConv, a chat.Args) error {
 					items, err := pushTargets(ctx, c.Request)
 					if err != nil {
@@ -160,6 +166,39 @@ func (h *Handlers) pushCommand(ctx context.Context, r *chat.Request) error {
 	}
 	return h.pushing.Start(ctx, r, stepPushDoc, pushDraft{})
 }
+
+// pushDocument is gd:<document>, «📤 Gửi văn bản này» under a document
+// just published: /gui with the document chosen, if it is one the pusher
+// may push (the document step's rule, MayPush).
+func (h *Handlers) pushDocument(ctx context.Context, r *chat.Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	ok, err := r.Store.MayPush(ctx, pusher(r), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return storage.ErrNotFound
+	}
+	// A new message: the one the button sits on says what was published.
+	return h.pushing.StartNew(ctx, r, stepPushScope, pushDraft{DocID: id})
+}
+
+// pushButton is «📤 Gửi văn bản này» for doc, when r may push it.
+func pushButton(ctx context.Context, r *chat.Request, doc int64) (chat.Row, error) {
+	if !r.Has(chat.Officer) {
+		return nil, nil
+	}
+	ok, err := r.Store.MayPush(ctx, pusher(r), doc)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return chat.NewRow(chat.NewButton(labelPushThis, cbPushDocument, doc)), nil
+}
+
+const labelPushThis = "📤 Gửi văn bản này"
 
 // pushBackToScope forgets the scope and deadline chosen and asks again.
 func pushBackToScope(_ context.Context, c *pushConv, _ chat.Args) error {

@@ -85,7 +85,7 @@ var pushScopeView = chat.Window(pushChoicesOf(pushTargets), func(c *pushConv, v 
 	}
 	rows = append(rows,
 		chat.NewRow(c.Button("☑ Chọn từng chi bộ", "c")),
-		chat.NewRow(c.Button("◀ Chọn văn bản khác", chat.ActBack), c.Button("✖ Hủy", chat.ActCancel)))
+		chat.NewRow(c.Button("◀ Chọn văn bản khác", "docs"), c.CancelButton()))
 	return pushHeader(v.doc) + "\nBước 2/3: gửi cho ai?", rows
 })
 
@@ -204,7 +204,7 @@ var pushDueView = chat.Window(pushReachOf(false), func(c *pushConv, v pushReach)
 	if b := allButton(c, v.preview); b != nil {
 		rows = append(rows, b)
 	}
-	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", chat.ActCancel)))
+	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.CancelButton()))
 	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\n\nBước 3/3: hạn học tập?", rows
 })
 
@@ -227,6 +227,6 @@ var pushConfirmView = chat.Window(pushReachOf(true), func(c *pushConv, v pushRea
 	if quizRow != nil {
 		rows = append(rows, quizRow)
 	}
-	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", chat.ActCancel)))
+	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.CancelButton()))
 	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows
 })
