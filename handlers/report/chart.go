@@ -23,8 +23,8 @@ var ChartFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
 const (
 	// BarsPerPicture is how many organisations one picture of a rates
-	// chart shows: at 46 px a row it stays about as tall as a phone
-	// screen is wide… and a half.
+	// chart shows: at rowPx a row the picture stays under 1000 px high,
+	// about 4:3, which a phone shows whole.
 	BarsPerPicture = 15
 	// MaxPictures caps the pictures of one chart.
 	MaxPictures = 10
@@ -95,6 +95,14 @@ func RatesCharts(title string, bars []Bar, target float64) ([][]byte, error) {
 	}
 	plan := PlanRates(bars, target)
 	prefix := commonPrefix(bars, "Chi bộ ")
+	// The widest name of the chart: every picture makes room for it, so
+	// that the bars of all of them start at the same place.
+	widest, sty := "", style(textPx, false)
+	for _, b := range bars {
+		if n := barName(b, prefix); sty.Width(n) > sty.Width(widest) {
+			widest = n
+		}
+	}
 	var out [][]byte
 	// The legend names the colours the chart uses.
 	var legend []legendItem
@@ -118,7 +126,7 @@ func RatesCharts(title string, bars []Bar, target float64) ([][]byte, error) {
 				f.notes = append(f.notes, fmt.Sprintf("Còn %d chi bộ dưới mục tiêu không vẽ hết: xem bảng Excel.", plan.Left))
 			}
 		}
-		png, err := ratesPicture(pic, target, prefix, f)
+		png, err := ratesPicture(pic, target, prefix, widest, f)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +135,11 @@ func RatesCharts(title string, bars []Bar, target float64) ([][]byte, error) {
 	return out, nil
 }
 
-func ratesPicture(bars []Bar, target float64, prefix string, f frame) ([]byte, error) {
+// barName is the name a bar is labelled with: without the prefix every
+// bar has, cut to fit.
+func barName(b Bar, prefix string) string { return cutRunes(strings.TrimPrefix(b.Label, prefix), nameRunes) }
+
+func ratesPicture(bars []Bar, target float64, prefix, widest string, f frame) ([]byte, error) {
 	p := plot.New()
 	styled(p)
 	p.X.Min, p.X.Max = 0, 100
@@ -143,7 +155,7 @@ func ratesPicture(bars []Bar, target float64, prefix string, f frame) ([]byte, e
 	var inside, outside plotter.XYLabels
 	for i := range bars {
 		b := bars[n-1-i]
-		names[i] = cutRunes(strings.TrimPrefix(b.Label, prefix), nameRunes)
+		names[i] = barName(b, prefix)
 		if b.Value < target {
 			ok, low = append(ok, 0), append(low, b.Value)
 		} else {
@@ -205,6 +217,8 @@ func ratesPicture(bars []Bar, target float64, prefix string, f frame) ([]byte, e
 		p.Add(labels)
 	}
 	p.NominalY(names...)
+	// A tick far above the bars, never drawn, that the axis makes room for.
+	p.Y.Tick.Marker = append(p.Y.Tick.Marker.(plot.ConstantTicks), plot.Tick{Value: float64(n) + 100, Label: widest})
 	p.Y.Padding = 0
 	return render(p, f, rowPx*n+60)
 }
