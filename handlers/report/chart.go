@@ -137,7 +137,9 @@ func RatesCharts(title string, bars []Bar, target float64) ([][]byte, error) {
 
 // barName is the name a bar is labelled with: without the prefix every
 // bar has, cut to fit.
-func barName(b Bar, prefix string) string { return cutRunes(strings.TrimPrefix(b.Label, prefix), nameRunes) }
+func barName(b Bar, prefix string) string {
+	return cutRunes(strings.TrimPrefix(b.Label, prefix), nameRunes)
+}
 
 func ratesPicture(bars []Bar, target float64, prefix, widest string, f frame) ([]byte, error) {
 	p := plot.New()
