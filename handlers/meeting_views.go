@@ -197,7 +197,7 @@ func (h *Handlers) meetingDupView() reportView[meetingDraft] {
 			vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
 		return text, chat.Keyboard{
 			chat.NewRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
-			chat.NewRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", chat.ActCancel)),
+			chat.NewRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.CancelButton()),
 		}
 	})
 }

@@ -2,12 +2,15 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"sotay/handlers/chat"
 	"sotay/handlers/quickform"
 	"sotay/storage"
+	"sotay/storage/vn"
 )
 
 // /sinhhoat reports a cell meeting: "/sinhhoat 15/11/2026; thường kỳ; 18/20;
@@ -187,18 +190,35 @@ func (h *Handlers) meetingSetDate(ctx context.Context, c *meetingConv, t time.Ti
 			return err
 		}
 	}
+	var notes []string
 	if !c.Draft.HasPresent {
 		ok, err := h.prefillFromAnswers(ctx, c.Request, &c.Draft)
 		if err != nil {
 			return err
 		}
 		if ok {
-			c.Notice(fmt.Sprintf(noticePrefilled, c.Draft.Present, c.Draft.Total))
+			notes = append(notes, fmt.Sprintf(noticePrefilled, c.Draft.Present, c.Draft.Total))
 		}
 	}
+	// Said now, not after every other step: the month has its regular
+	// meeting reported already.
+	if c.Draft.ReportID == 0 && c.Draft.Kind != storage.MeetingTopical {
+		old, err := c.Store.RegularMeeting(ctx, c.Draft.Org, t)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		if err == nil {
+			notes = append(notes, fmt.Sprintf(noticeMonthHasRegular, t.Format("01/2006"), esc(old.OrgName), vn.FormatDate(old.HeldOn)))
+		}
+	}
+	c.Notice(strings.Join(notes, "\n"))
 	c.Next()
 	return nil
 }
+
+// noticeMonthHasRegular is said above the step after the date when the
+// month already has a regular meeting report.
+const noticeMonthHasRegular = "⚠️ Tháng %s %s đã có báo cáo sinh hoạt thường kỳ (ngày %s). Nếu buổi này là sinh hoạt chuyên đề, đồng chí chọn «Chuyên đề»; nếu là thường kỳ, trước khi gửi đồng chí sẽ được hỏi có thay báo cáo cũ không."
 
 func (h *Handlers) meetingSetAttendance(ctx context.Context, c *meetingConv, p, t int, hasTotal bool) error {
 	c.Draft.Present, c.Draft.HasPresent = p, true

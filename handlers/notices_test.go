@@ -383,3 +383,64 @@ func TestMyRecordNamesNoticeAnswers(t *testing.T) {
 		t.Fatalf("record %q", got)
 	}
 }
+
+// TestMeetingTallyTellsUnreachedApart: members the notice never reached
+// (not linked to Telegram when it went out, linked only since, or with
+// the bot blocked) are "chưa nhận được", apart from those who got it and
+// have not answered yet.
+func TestMeetingTallyTellsUnreachedApart(t *testing.T) {
+	e := newReportEnv(t)
+	ctx := context.Background()
+	if _, err := e.s.ImportMembers(ctx, []storage.MemberInput{
+		{Line: 2, Code: "DV5", FullName: "Sùng Thị Dung", OrgCode: "CB1"},
+		{Line: 3, Code: "DV6", FullName: "Lý Văn Pao", OrgCode: "CB1"},
+	}, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dv1, _ := e.s.Member(ctx, "DV1")
+	if err := e.s.MarkUnreachable(ctx, dv1.ID); err != nil { // DV1 blocked the bot
+		t.Fatal(err)
+	}
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt")
+	e.lastHas(t, "Đã gửi thông báo họp cho <b>2</b> đảng viên", "2 đồng chí chưa liên kết Telegram")
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT id FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, hcm))
+	e.link(t, "DV6", 706) // linked after the notice went out: never got it
+
+	e.rec.reset()
+	e.press(t, 702, handlers.CallbackData("lh", id))
+	e.lastHas(t, "Chưa trả lời 1: Hoàng Thị Hoa",
+		"Chưa nhận được thông báo 3 (chưa liên kết Telegram hoặc đã chặn bot, đồng chí báo trực tiếp): Sùng Thị Dung, Lò Văn Minh, Lý Văn Pao")
+	tally, err := e.s.Tally(ctx, id)
+	if err != nil || tally.Invited != 4 || tally.Unanswered() != 4 || tally.Unreached != 3 || tally.Waiting() != 1 {
+		t.Fatalf("tally %+v %v", tally, err)
+	}
+}
+
+// TestAbsenceReasonSkipped: «⏭ Bỏ qua» at the reason question keeps the
+// absence without a reason; it is no cancel button (TestOneCancelLabel).
+func TestAbsenceReasonSkipped(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt")
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT id FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+	e.press(t, 701, handlers.CallbackData("hop", "n", id))
+	if e.rec.find("vang", "x") != "" {
+		t.Fatal("the reason question offers a cancel button")
+	}
+	e.rec.reset()
+	e.tap(t, 701, "vang", "skip")
+	e.lastHas(t, "Đã ghi vắng, không kèm lý do.")
+	dv1, _ := e.s.Member(context.Background(), "DV1")
+	if a, err := e.s.MeetingAnswer(context.Background(), id, dv1.ID); err != nil || a.Answer != storage.AnswerAbsent || a.Reason != "" {
+		t.Fatalf("answer %+v %v", a, err)
+	}
+	if got := dialogStep(t, e.s, 701); got != "" {
+		t.Fatalf("dialog %q left open", got)
+	}
+}

@@ -265,6 +265,23 @@ func TestMeetingDuplicateReplaceKeepsHistory(t *testing.T) {
 			t.Fatalf("versions = %+v", vs)
 		}
 	})
+	t.Run("GuidedDialogWarnsAtTheDate", func(t *testing.T) {
+		// The guided /sinhhoat says the month has its regular meeting as
+		// soon as the date is given, not after every other step.
+		e.text(t, 702, "/sinhhoat")
+		e.rec.reset()
+		e.text(t, 702, "20/11/2026")
+		e.lastHas(t, "⚠️ Tháng 11/2026 Chi bộ bản Nà Hiên đã có báo cáo sinh hoạt thường kỳ (ngày 15/11/2026)", "Loại sinh hoạt?")
+		// Another month: no warning.
+		e.text(t, 702, "/huy")
+		e.text(t, 702, "/sinhhoat")
+		e.rec.reset()
+		e.text(t, 702, "20/10/2026")
+		if got := e.last(); strings.Contains(got, "⚠️") || !strings.Contains(got, "Loại sinh hoạt?") {
+			t.Fatalf("October: %q", got)
+		}
+		e.text(t, 702, "/huy")
+	})
 	t.Run("TopicalSameMonthIsNoDuplicate", func(t *testing.T) {
 		e.text(t, 702, "/sinhhoat 16/11/2026; chuyên đề; 2/2; Chuyên đề")
 		if ms := e.meetings(t); len(ms) != 2 {
