@@ -155,3 +155,12 @@ func (s *Storage) TickStudiedAtMeeting(ctx context.Context, reportID int64, by O
 	}
 	return out, nil
 }
+
+// CheckStudiedNumber is the rule of a document number written as studied
+// at a meeting: a document number (CheckDocNumber).
+func CheckStudiedNumber(number string) error {
+	if err := CheckDocNumber(number); err != nil {
+		return FieldErrorf(FieldStudied, "%s %s.", ErrorMessage(err), upperFirst(StudiedHow))
+	}
+	return nil
+}
