@@ -283,6 +283,8 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 		t.Fatalf("date buttons = %q", labels)
 	}
 	e.tap(t, 702, "sh", "d:20261124")
+	e.lastHas(t, "bắt đầu lúc mấy giờ?")
+	e.tap(t, 702, "sh", "none")
 	e.tap(t, 702, "sh", "k:thuong_ky")
 	// The bot restarts with the report half written.
 	e.h = e.restart()
@@ -320,7 +322,9 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	e := newReportEnv(t)
 	e.text(t, 702, "/sinhhoat 15/11/2026")
-	e.lastHas(t, "Loại sinh hoạt?", "15/11/2026")
+	e.lastHas(t, "bắt đầu lúc mấy giờ?", "15/11/2026")
+	e.text(t, 702, "19:30-21:00")
+	e.lastHas(t, "Loại sinh hoạt?", "15/11/2026 · 19:30–21:00")
 	e.tap(t, 702, "sh", "k:chuyen_de")
 	e.lastHas(t, "Số đảng viên có mặt?")
 	e.text(t, 702, "1")
@@ -329,6 +333,8 @@ func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	e.lastHas(t, "Nội dung sinh hoạt?")
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2")
+	e.lastHas(t, "bắt đầu lúc mấy giờ?")
+	e.tap(t, 702, "sh", "none")
 	e.lastHas(t, "Nội dung sinh hoạt?")
 	e.text(t, 702, "Kiểm điểm")
 	e.rec.reset()

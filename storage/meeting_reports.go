@@ -208,8 +208,17 @@ func (s *Storage) meetingDetails(ctx context.Context, m *MeetingReport) error {
 	if m.Attendance, err = s.MeetingAttendance(ctx, m.ID, m.Version); err != nil {
 		return err
 	}
-	m.Studied, err = s.MeetingStudied(ctx, m.ID, m.Version)
-	return err
+	if m.Studied, err = s.MeetingStudied(ctx, m.ID, m.Version); err != nil {
+		return err
+	}
+	// None is nil: a count-only version has no attendance by name.
+	if len(m.Attendance) == 0 {
+		m.Attendance = nil
+	}
+	if len(m.Studied) == 0 {
+		m.Studied = nil
+	}
+	return nil
 }
 
 // RegularMeeting returns the regular meeting report (or combined session)
