@@ -246,11 +246,16 @@ func (h *Handlers) applyAbsent(ctx context.Context, r *chat.Request, d *meetingD
 }
 
 // meetingTypedAbsent is the absent step's typed answer: the members named
-// absent, found in the cell.
+// absent, found in the cell. After a count they account for its absent;
+// in place of an attendance by name (the edit menu's "Người vắng") they
+// make a new one.
 func (h *Handlers) meetingTypedAbsent(ctx context.Context, c *meetingConv, text string) error {
 	named, err := quickform.ParseAbsent(text)
 	if err != nil {
 		return err
+	}
+	if c.Draft.Names != nil {
+		c.Draft.HasPresent = false // the names give the figures
 	}
 	if err := h.applyAbsent(ctx, c.Request, &c.Draft, named); err != nil {
 		return err

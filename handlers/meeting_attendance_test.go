@@ -152,6 +152,17 @@ func TestMeetingDialogTicksAttendance(t *testing.T) {
 			t.Fatalf("versions %+v %v", vs, err)
 		}
 	})
+	t.Run("EditedAbsentMakeANewList", func(t *testing.T) {
+		e.press(t, 702, e.rec.buttons()["✏️ Sửa"])
+		e.tap(t, 702, "sh", "e")
+		e.tap(t, 702, "sh", "f:absent")
+		e.text(t, 702, "Hoa (ốm); Minh")
+		e.lastHas(t, "Có mặt: 0/2", "Vắng có lý do: Hoàng Thị Hoa (ốm)", "Vắng không lý do: Lò Văn Minh")
+		e.tap(t, 702, "sh", "ok")
+		if got := e.named(t, ms[0].ID); got["DV2"] != "absent_reason ốm" || got["DV1"] != "absent" {
+			t.Fatalf("attendance %v", got)
+		}
+	})
 }
 
 // Documents studied at a meeting: picked or written, and after one

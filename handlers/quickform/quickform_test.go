@@ -370,75 +370,6 @@ func TestOrgCodeShaped(t *testing.T) {
 	}
 }
 
-// The parsers never panic, and what they accept is a report that could be:
-// counts not negative, present not above total, the day not to come.
-func FuzzParseMeeting(f *testing.F) {
-	for _, s := range []string{"15/11/2026; thường kỳ; 18/20; Quán triệt", "CB01; hôm qua; chuyen de; 18; A; vắng: B", "31/02; x", "-1/-2", "18/20/30", "\x00;;\n",
-		"15/11/2026 23:30-01:15; thường kỳ + chuyên đề; 18/20; A; vắng: DV3 (ốm), B; học: 21-KL/TW, 62-KH/TU", "hôm qua 7h-9h; vắng: (x), ((y)); học: ,"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		m, err := quickform.ParseMeeting(s, today)
-		if err != nil {
-			var fe *quickform.Error
-			if !errors.As(err, &fe) || fe.Message == "" || fe.Field == quickform.FieldNone {
-				t.Fatalf("%q: error %v is not a field error", s, err)
-			}
-			return
-		}
-		if m.Present < 0 || (m.HasTotal && (m.Total < m.Present || m.Total <= 0)) || m.Present > quickform.MaxCount {
-			t.Fatalf("%q: accepted %+v", s, m)
-		}
-		if m.HasDate && m.Date.After(today) {
-			t.Fatalf("%q: a day to come accepted: %v", s, m.Date)
-		}
-		if m.Kind != "" && m.Kind != "thuong_ky" && m.Kind != "chuyen_de" && m.Kind != "thuong_ky_chuyen_de" {
-			t.Fatalf("%q: kind %q", s, m.Kind)
-		}
-		if m.HasTimes && (!m.HasDate || storage.CheckMeetingTimes(&m.Starts, &m.Ends) != nil) {
-			t.Fatalf("%q: times %v-%v accepted", s, m.Starts, m.Ends)
-		}
-		if len(m.Absent) > 0 && m.HasTotal && m.Total-m.Present != len(m.Absent) {
-			t.Fatalf("%q: %d/%d with %d named", s, m.Present, m.Total, len(m.Absent))
-		}
-		for _, a := range m.Absent {
-			if storage.CheckText(storage.FieldAbsent, "x", a.Who) != nil || a.Who == "" || storage.CheckText(storage.FieldReason, "x", a.Reason) != nil {
-				t.Fatalf("%q: absent %+v", s, a)
-			}
-		}
-		for _, n := range m.Studied {
-			if storage.CheckStudiedNumber(n) != nil {
-				t.Fatalf("%q: studied %q", s, n)
-			}
-		}
-	})
-}
-
-func FuzzParseSupervision(f *testing.F) {
-	for _, s := range []string{quickform.SupervisionExample[len("/kiemtra "):], "UBKT; 1/1; kiem tra; 2; 3; x; co 2 vi pham; y", "-5 dv", "có -1 vi phạm", "99999999999999999999 to chuc"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		s, err := quickform.ParseSupervision(in, today)
-		if err != nil {
-			var fe *quickform.Error
-			if !errors.As(err, &fe) || fe.Message == "" || fe.Field == quickform.FieldNone {
-				t.Fatalf("%q: error %v is not a field error", in, err)
-			}
-			return
-		}
-		if s.Orgs < 0 || s.Members < 0 || s.Violations < 0 || s.Orgs > quickform.MaxCount || s.Members > quickform.MaxCount || s.Violations > quickform.MaxCount {
-			t.Fatalf("%q: accepted %+v", in, s)
-		}
-		if s.HasDate && s.Date.After(today) {
-			t.Fatalf("%q: a day to come accepted: %v", in, s.Date)
-		}
-		if s.Body != "cap_uy" && s.Body != "ubkt" {
-			t.Fatalf("%q: body %q", in, s.Body)
-		}
-	})
-}
-
 func TestParseNotice(t *testing.T) {
 	n, err := quickform.ParseNotice("28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt KL21", today)
 	if err != nil || n != (quickform.Notice{Date: d(2026, 11, 28), HasDate: true, Hour: 19, Minute: 30, HasTime: true, Place: "Nhà văn hóa bản", Topic: "Quán triệt KL21"}) {
@@ -459,32 +390,5 @@ func TestParseNotice(t *testing.T) {
 	n, err = quickform.ParseNotice("ngày mai", today)
 	if err != nil || !n.HasDate || n.Date != d(2026, 11, 26) || n.Missing() != "time" {
 		t.Fatalf("%+v %v", n, err)
-	}
-}
-
-// The dialog's typed answers: absent members (";" separates too), times,
-// documents studied.
-func TestParseDialogAnswers(t *testing.T) {
-	got, err := quickform.ParseAbsent("vắng: DV0003 (ốm; sốt); Lò Văn Minh\nGiàng A Páo (đi làm xa), DV0009")
-	want := []storage.NamedAbsence{{Who: "DV0003", Reason: "ốm; sốt"}, {Who: "Lò Văn Minh"}, {Who: "Giàng A Páo", Reason: "đi làm xa"}, {Who: "DV0009"}}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Fatalf("ParseAbsent = %+v %v", got, err)
-	}
-	for in, want := range map[string][2]storage.DayTime{
-		"19:30-21:15": {storage.NewDayTime(19, 30), storage.NewDayTime(21, 15)}, "19h30 đến 21h": {storage.NewDayTime(19, 30), storage.NewDayTime(21, 0)},
-		"23:30 – 0:45": {storage.NewDayTime(23, 30), storage.NewDayTime(0, 45)}, "từ 7 giờ 30 - 9 giờ": {storage.NewDayTime(7, 30), storage.NewDayTime(9, 0)},
-	} {
-		s, e, err := quickform.ParseMeetingTimes(in)
-		if err != nil || s != want[0] || e != want[1] {
-			t.Errorf("ParseMeetingTimes(%q) = %v-%v %v", in, s, e, err)
-		}
-	}
-	for _, in := range []string{"19:30", "tối", "19:30-19:30", "6:00-18:00", "99:00-100:00"} {
-		if _, _, err := quickform.ParseMeetingTimes(in); storage.ErrorField(err) != quickform.FieldTime {
-			t.Errorf("ParseMeetingTimes(%q) = %v", in, err)
-		}
-	}
-	if ns, err := quickform.ParseStudied("21-KL/TW; 62-KH/TU"); err != nil || !reflect.DeepEqual(ns, []string{"21-KL/TW", "62-KH/TU"}) {
-		t.Fatalf("ParseStudied = %v %v", ns, err)
 	}
 }
