@@ -117,7 +117,11 @@ func (h *Handlers) meetingAttendanceView() reportView[meetingDraft] {
 	}, func(c *meetingConv, v meetingAttendance) (string, chat.Keyboard) {
 		var rows chat.Keyboard
 		if t := v.answers; t != nil {
-			rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
+			label := fmt.Sprintf("📋 Điểm danh theo trả lời lịch họp (%d có mặt, %d vắng)", t.Present, t.Absent)
+			if n := t.Unanswered(); n > 0 {
+				label = fmt.Sprintf("📋 Theo trả lời lịch họp (%d có mặt, %d vắng, %d chưa trả lời)", t.Present, t.Absent, n)
+			}
+			rows = append(rows, chat.NewRow(c.Button(label, "rsvp")))
 		}
 		n := v.members
 		if n > 0 {
