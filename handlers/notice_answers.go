@@ -147,6 +147,9 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 		if _, err := h.fromAnswers(ctx, r, m, &d); err != nil {
 			return err
 		}
+		if err := skipStudiedIfNone(ctx, r, &d); err != nil {
+			return err
+		}
 		return h.meetings.StartNew(ctx, r, h.meetings.Next(d), d)
 	}
 	t, err := r.Store.Tally(ctx, id)

@@ -167,11 +167,11 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 		m := vs[len(vs)-1]
 		state, photo = m.State, m.MinutesFile != ""
 		fmt.Fprintf(&b, "📝 <b>Báo cáo sinh hoạt chi bộ số %d</b> %s\n", m.ID, reviewState(m.State, m.ReviewComment))
-		b.WriteString(meetingLines(m.OrgName, m.Kind, m.HeldOn, m.Present, m.Total, m.Topic, m.AbsentReasons, m.MinutesFile != ""))
+		b.WriteString(factsOf(m).lines())
 		b.WriteString("\n\n<b>Các phiên bản</b>")
 		for _, v := range vs {
-			fmt.Fprintf(&b, "\n%d. %s — %s · %s/%s %d/%d · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),
-				changeName(v.Change), v.HeldOn.Format("02/01"), storage.MeetingKindName(v.Kind), v.Present, v.Total, esc(reporter(v.ReportedByName)))
+			fmt.Fprintf(&b, "\n%d. %s — %s · %s/%s %d/%d%s · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),
+				changeName(v.Change), v.HeldOn.Format("02/01"), storage.MeetingKindName(v.Kind), v.Present, v.Total, versionExtras(v), esc(reporter(v.ReportedByName)))
 		}
 	case storage.ReportSupervision:
 		typ = rtSupervision
@@ -237,6 +237,31 @@ func (h *Handlers) minutesPhoto(ctx context.Context, r *chat.Request, info stora
 	r.QueueOr(p, d)
 	r.Toast = "Đang gửi ảnh biên bản…"
 	return nil
+}
+
+// versionExtras is what a version of a meeting report adds to its line:
+// its times, who it names absent, the documents studied.
+func versionExtras(v storage.MeetingReport) string {
+	var parts []string
+	if v.Starts != nil && v.Ends != nil {
+		parts = append(parts, v.Starts.String()+"–"+v.Ends.String())
+	}
+	var absent []string
+	for _, a := range v.Attendance {
+		if !a.Present() {
+			absent = append(absent, a.FullName)
+		}
+	}
+	if len(absent) > 0 {
+		parts = append(parts, "vắng: "+vn.Cut(strings.Join(absent, ", "), 120))
+	}
+	for _, s := range v.Studied {
+		parts = append(parts, "học "+s.DocNumber)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " · " + esc(strings.Join(parts, " · "))
 }
 
 func reviewState(state, comment string) string {

@@ -71,13 +71,20 @@ func TestReviewReturnAndCorrect(t *testing.T) {
 	t.Run("SecretaryCorrectsNewVersion", func(t *testing.T) {
 		e.press(t, 702, handlers.CallbackData("rs", "m", cb1.ID))
 		e.tap(t, 702, "sh", "e")
-		e.tap(t, 702, "sh", "f:absent")
-		e.text(t, 702, "Không ai vắng")
+		e.tap(t, 702, "sh", "f:names")
+		e.lastHas(t, "Báo cáo ghi có mặt 2/2")
+		e.text(t, 702, "Lò Văn Minh (ốm)")
+		e.lastHas(t, "Đã ghi 1 đồng chí vắng", "Có mặt 1/2")
+		e.tap(t, 702, "sh", "ok")
+		e.lastHas(t, "gửi sẽ lưu phiên bản mới", "Có mặt: 1/2", "Vắng có lý do: Lò Văn Minh (ốm)")
 		e.tap(t, 702, "sh", "ok")
 		vs, err := e.s.MeetingVersions(t.Context(), cb1.ID)
-		if err != nil || len(vs) != 2 || vs[1].AbsentReasons != "Không ai vắng" || vs[1].State != storage.ReportSubmitted {
+		if err != nil || len(vs) != 2 || vs[1].Present != 1 || len(vs[1].Attendance) != 2 || vs[0].Attendance != nil || vs[1].State != storage.ReportSubmitted {
 			t.Fatalf("versions %+v %v", vs, err)
 		}
+		// /baocao shows the version's names.
+		e.press(t, 703, handlers.CallbackData("rv", "v", cb1.ID))
+		e.lastHas(t, "Vắng có lý do: Lò Văn Minh (ốm)", "2. ", "vắng: Lò Văn Minh")
 	})
 	t.Run("OfficerMarksReviewed", func(t *testing.T) {
 		e.press(t, 703, handlers.CallbackData("rv", "ok", cb1.ID))
