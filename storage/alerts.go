@@ -133,6 +133,7 @@ type alertEval struct {
 	// those of them that are cells, in tree order.
 	scope map[int64]*alertOrg
 	cells []*alertOrg
+	kids  map[int64][]*alertOrg // children()
 }
 
 // Alerts evaluates every rule on q.On for the organisations in scope and
@@ -170,18 +171,21 @@ func (s *Storage) alertEval(ctx context.Context, q AlertQuery) (*alertEval, erro
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: organisations: %w", err)
 	}
-	byCode := map[string]*alertOrg{}
 	for _, o := range orgs {
-		e.orgs[o.ID], byCode[o.Code] = o, o
+		e.orgs[o.ID] = o
 		o.active = (o.FoundedOn == nil || !day(*o.FoundedOn).After(on)) && (o.DissolvedAt == nil || day(o.DissolvedAt.In(loc)).After(on))
 		o.cell = o.active && o.Kind == KindChiBo
 	}
-	children := map[int64][]*alertOrg{}
+	children := e.children()
+	below := map[int64]bool{}
+	for _, cs := range children {
+		for _, c := range cs {
+			below[c.ID] = true
+		}
+	}
 	var roots []*alertOrg
 	for _, o := range orgs {
-		if p, ok := byCode[o.ParentCode]; ok && p != o {
-			children[p.ID] = append(children[p.ID], o)
-		} else {
+		if !below[o.ID] {
 			roots = append(roots, o)
 		}
 	}
