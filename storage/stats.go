@@ -361,6 +361,9 @@ type Summary struct {
 	// Campaigns how many there were.
 	Study     StudyCounts
 	Campaigns int
+
+	// Compliance is the rest of what the rules ask (compliance.go).
+	Compliance Compliance
 }
 
 // CellMissed is a cell that missed its regular meeting in some months.
@@ -428,7 +431,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	_, lastDay := MonthBounds(last)
 	if err := s.sel(ctx, &held, `SELECT DISTINCT r.org_id, date_trunc('month', r.held_on)::date AS month
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'meeting' AND v.kind = 'thuong_ky' AND r.held_on BETWEEN $1 AND $2`, first, lastDay); err != nil {
+		WHERE r.type = 'meeting' AND v.kind IN `+regularKindsSQL+` AND r.held_on BETWEEN $1 AND $2`, first, lastDay); err != nil {
 		return sum, fmt.Errorf("storage: summary meetings: %w", err)
 	}
 	heldIn := map[int64]map[time.Time]bool{}
@@ -463,13 +466,16 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	}
 	var m MeetingCounts
 	if err := s.get(ctx, &m, withSubtree("$1")+`
-		SELECT count(*) FILTER (WHERE v.kind = 'thuong_ky') AS regular, count(*) FILTER (WHERE v.kind = 'chuyen_de') AS thematic,
+		SELECT count(*) FILTER (WHERE v.kind IN `+regularKindsSQL+`) AS regular, count(*) FILTER (WHERE v.kind IN `+thematicKindsSQL+`) AS thematic,
 			COALESCE(sum(v.present), 0) AS present, COALESCE(sum(v.total), 0) AS expected
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
 		WHERE r.type = 'meeting' AND r.held_on BETWEEN $2 AND $3 AND r.org_id IN (SELECT id FROM t)`, rootID, day(from), day(to)); err != nil {
 		return sum, fmt.Errorf("storage: summary attendance: %w", err)
 	}
 	sum.Meetings = m
+	if sum.Compliance, err = s.compliance(ctx, from, to, cells); err != nil {
+		return sum, err
+	}
 
 	startAt := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
 	own, err := s.studyOwn(ctx, StudyFilter{From: startAt, To: periodEnd(to, loc)})
