@@ -30,6 +30,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
 	root.AddCommand(memberCmd())
+	root.AddCommand(alertsCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
 	demoDatabase(root)
