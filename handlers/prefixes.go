@@ -21,4 +21,5 @@ const (
 	cbReview         chat.Prefix = "rv"   // rv:<l|v|ok|back>:<report>, officers' review
 	cbMeetingAnswer  chat.Prefix = "hop"  // hop:<y|n>:<meeting>, a member's answer to a notice
 	cbMeetingTally   chat.Prefix = "lh"   // lh:<meeting>, the answers for the secretary
+	cbAlerts         chat.Prefix = "cbao" // cbao:<page>:<org>, /canhbao's pages (org 0: the whole scope)
 )
