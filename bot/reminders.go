@@ -52,6 +52,8 @@ func sweepDigests(ctx context.Context, s *storage.Storage, loc *time.Location, t
 			log.Warn("digest sweep failed", "err", err)
 		case n > 0:
 			log.Info("digests queued", "members", n, "took", time.Since(start))
+		case err == nil:
+			log.Debug("digest sweep", "members", 0)
 		}
 		select {
 		case <-ctx.Done():

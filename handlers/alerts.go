@@ -40,10 +40,11 @@ func (h *Handlers) alertsCommand(ctx context.Context, r *chat.Request) error {
 		}
 		org = o.ID
 	}
-	return h.showAlerts(ctx, r, org, 0)
+	return h.showAlerts(ctx, r, org, 0, true)
 }
 
-// alertsPage is a press on ◀ / ▶ or on a digest's button: cbao:<page>[:<org>].
+// alertsPage is a press on ◀ / ▶, cbao:<page>:<org>, or on a digest's
+// button, cbao:0:0:n, which answers in a new message: the digest stays.
 func (h *Handlers) alertsPage(ctx context.Context, r *chat.Request) error {
 	page, err := r.CB.Int(0, 0, 10000)
 	if err != nil {
@@ -53,12 +54,23 @@ func (h *Handlers) alertsPage(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.showAlerts(ctx, r, int64(org), page)
+	return h.showAlerts(ctx, r, int64(org), page, r.CB.Arg(2) == "n")
 }
 
 // showAlerts shows page page of today's warnings of org (0: the sender's
-// whole scope), which must lie in the sender's scope.
-func (h *Handlers) showAlerts(ctx context.Context, r *chat.Request, org int64, page int) error {
+// whole scope), which must lie in the sender's scope: in a new message when
+// fresh, else in place of the message pressed on.
+func (h *Handlers) showAlerts(ctx context.Context, r *chat.Request, org int64, page int, fresh bool) error {
+	show := r.Show
+	if fresh {
+		show = func(text string, kb *chat.Markup) {
+			if kb == nil {
+				r.Reply(text, nil)
+			} else {
+				r.Reply(text, *kb)
+			}
+		}
+	}
 	scope := r.Scope(chat.Secretary)
 	roots := scope.Roots()
 	if org != 0 {
@@ -73,7 +85,7 @@ func (h *Handlers) showAlerts(ctx context.Context, r *chat.Request, org int64, p
 		return err
 	}
 	if len(as) == 0 {
-		r.Show(fmt.Sprintf("✅ Ngày %s không có cảnh báo nào trong phạm vi đồng chí phụ trách: các quy định về sinh hoạt đảng, "+
+		show(fmt.Sprintf("✅ Ngày %s không có cảnh báo nào trong phạm vi đồng chí phụ trách: các quy định về sinh hoạt đảng, "+
 			"giám sát và học tập đang được thực hiện đúng.", dateVN(today)), nil)
 		return nil
 	}
@@ -96,11 +108,11 @@ func (h *Handlers) showAlerts(ctx context.Context, r *chat.Request, org int64, p
 		}
 	}
 	if nav == nil {
-		r.Show(text, nil)
+		show(text, nil)
 		return nil
 	}
 	kb := chat.NewMarkup(nav)
-	r.Show(text, &kb)
+	show(text, &kb)
 	return nil
 }
 
@@ -217,5 +229,5 @@ func DigestMessage(d storage.Digest) (string, any) {
 		}
 	}
 	b.WriteString("\nXem chi tiết và việc cần làm: /canhbao")
-	return b.String(), chat.NewMarkup(chat.NewRow(chat.NewButton("⚠️ Xem cảnh báo", cbAlerts, 0, 0)))
+	return b.String(), chat.NewMarkup(chat.NewRow(chat.NewButton("⚠️ Xem cảnh báo", cbAlerts, 0, 0, "n")))
 }

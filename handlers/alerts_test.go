@@ -21,7 +21,7 @@ func alertsEnv(t *testing.T) (*env, storagetest.RulesCommune) {
 	c := storagetest.NewRulesCommune(t)
 	e := &env{s: c.S, rec: &recorder{}, files: memFiles{}, id: 9000}
 	e.h = handlers.New(handlers.Deps{Store: c.S, Sender: e.rec, BotUsername: "sotay_test_bot", Files: e.files,
-		Now: func() time.Time { return *c.Now }, Location: storagetest.Local, SupervisionTarget: 30})
+		Now: c.Clock.Now, Location: storagetest.Local, SupervisionTarget: 30})
 	for code, user := range map[string]int64{"A1": 901, "C1": 902, "B1": 903, "A2": 904} {
 		e.link(t, code, user)
 	}
@@ -48,7 +48,7 @@ func TestAlertsCommandForASecretary(t *testing.T) {
 func TestAlertsCommandPagesForAnOfficer(t *testing.T) {
 	e, c := alertsEnv(t)
 	ctx := context.Background()
-	as, err := c.S.Alerts(ctx, storage.AlertQuery{On: *c.Now, CoverageTarget: 30})
+	as, err := c.S.Alerts(ctx, storage.AlertQuery{On: c.Clock.Now(), CoverageTarget: 30})
 	if err != nil || len(as) != 20 {
 		t.Fatalf("%d alerts, %v", len(as), err)
 	}
@@ -104,7 +104,7 @@ func TestAlertsCommandStaysInScope(t *testing.T) {
 		t.Fatalf("a plain member read warnings: %q", e.rec.texts())
 	}
 	// A day without warnings says so.
-	*c.Now = time.Date(2026, 1, 5, 9, 0, 0, 0, storagetest.Local)
+	c.Clock.Set(time.Date(2026, 1, 5, 9, 0, 0, 0, storagetest.Local))
 	storagetest.MustGrant(t, c.S, "A2", storage.RoleSecretary, "CB")
 	e.replyTo(t, 904, "/canhbao", "không có cảnh báo nào")
 }

@@ -43,7 +43,7 @@ func TestDigestOnASetClock(t *testing.T) {
 	}
 	sweep := func(at time.Time) int {
 		t.Helper()
-		*c.Now = at
+		c.Clock.Set(at)
 		n, err := s.SweepDigests(ctx, loc, storage.DefaultSupervisionTarget, render)
 		if err != nil {
 			t.Fatal(err)

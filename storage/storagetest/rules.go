@@ -48,8 +48,9 @@ type RulesCommune struct {
 	S    *storage.Storage
 	DSN  string
 	Orgs map[string]int64
-	// Now is the storage's clock; tests may move it.
-	Now *time.Time
+	// Clock is the storage's clock; tests may move it, also while a bot
+	// reads it.
+	Clock *Clock
 }
 
 // NewRulesCommune builds RulesCommune on a fresh database.
@@ -57,14 +58,14 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	t.Helper()
 	ctx := context.Background()
 	loc := Local
-	now := time.Date(2026, 1, 1, 8, 0, 0, 0, loc)
-	c := RulesCommune{Orgs: map[string]int64{}, Now: &now, DSN: NewDatabase(t)}
+	ck := NewClock(time.Date(2026, 1, 1, 8, 0, 0, 0, loc))
+	c := RulesCommune{Orgs: map[string]int64{}, Clock: ck, DSN: NewDatabase(t)}
 	db, err := sqlx.Open("postgres", c.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	c.S = storage.New(db, storage.WithClock(func() time.Time { return *c.Now }))
+	c.S = storage.New(db, storage.WithClock(ck.Now))
 	s := c.S
 	must := func(err error) {
 		t.Helper()
@@ -123,7 +124,7 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	}
 	meeting := func(code, kind string, d, m, present, total int, h storage.MeetingHistory) storage.MeetingReport {
 		t.Helper()
-		*c.Now = at(d, m, 12, 0).AddDate(0, 0, 1)
+		ck.Set(at(d, m, 12, 0).AddDate(0, 0, 1))
 		r, err := s.SaveMeetingReport(ctx, storage.MeetingInput{OrgID: c.Orgs[code], Kind: kind, HeldOn: date(d, m),
 			Present: present, Total: total, Topic: "Sinh hoạt chi bộ"})
 		must(err)
@@ -132,13 +133,13 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	}
 	notice := func(code string, created, starts time.Time) {
 		t.Helper()
-		*c.Now = created
+		ck.Set(created)
 		_, _, err := s.AnnounceMeeting(ctx, storage.MeetingNotice{OrgID: c.Orgs[code], StartsAt: starts, Place: "Nhà văn hóa", Topic: "Sinh hoạt chi bộ"})
 		must(err)
 	}
 	supervision := func(code, body string, day time.Time, members int) {
 		t.Helper()
-		*c.Now = time.Date(day.Year(), day.Month(), day.Day(), 20, 0, 0, 0, loc)
+		ck.Set(time.Date(day.Year(), day.Month(), day.Day(), 20, 0, 0, 0, loc))
 		_, err := s.SaveSupervisionReport(ctx, storage.SupervisionInput{OrgID: c.Orgs[code], Body: body, Kind: storage.SupervisionMonitoring,
 			HeldOn: day, MembersExamined: members, Content: "Việc thực hiện nhiệm vụ đảng viên"})
 		must(err)
@@ -155,7 +156,7 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	notice("CA", at(3, 8, 10, 0), at(5, 8, 19, 30))
 	meeting("CA", reg, 5, 8, 3, 5, storage.MeetingHistory{Starts: "19:30", Ends: "21:15", Attendance: names("A1 P,A2 A,A3 R,A4 P,A5 P")})
 	sep := meeting("CA", reg, 4, 9, 1, 5, storage.MeetingHistory{Starts: "19:30", Ends: "20:30", Attendance: names("A1 P,A2 A,A3 R,A4 A,A5 A")})
-	*c.Now = at(5, 9, 7, 0)
+	ck.Set(at(5, 9, 7, 0))
 	v2, err := s.SaveMeetingReport(ctx, storage.MeetingInput{ReportID: sep.ID, Change: storage.ChangeCorrected, OrgID: c.Orgs["CA"], Kind: reg,
 		HeldOn: date(4, 9), Present: 1, Total: 5, Topic: "Sinh hoạt chi bộ"})
 	must(err)
@@ -167,7 +168,7 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	notice("CD", at(18, 9, 9, 0), at(20, 9, 19, 0))
 	meeting("CD", reg, 20, 9, 1, 1, storage.MeetingHistory{})
 
-	*c.Now = at(1, 10, 8, 0)
+	ck.Set(at(1, 10, 8, 0))
 	must(s.MoveMember(ctx, "M1", "CA", "test"))
 	docs := map[string]int64{}
 	for i, number := range []string{"21-KL/TW", "62-KH/TU"} {
@@ -179,7 +180,7 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	}
 	push := func(doc, org string, due time.Time) storage.Campaign {
 		t.Helper()
-		*c.Now = at(1, 10, 9, 0)
+		ck.Set(at(1, 10, 9, 0))
 		camp, err := s.CreateCampaign(ctx, storage.CampaignInput{DocumentID: docs[doc], OrgIDs: []int64{c.Orgs[org]}, DueOn: &due, Actor: "test",
 			Message: func(d storage.Document, _ storage.Campaign, id int64) (string, any) { return d.Number, nil }})
 		must(err)
@@ -187,7 +188,7 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	}
 	set := func(campaign int64, code, state string, when time.Time) {
 		t.Helper()
-		*c.Now = when
+		ck.Set(when)
 		var id int64
 		must(s.DB().Get(&id, `SELECT id FROM assignments WHERE campaign_id = $1 AND member_id = $2`, campaign, members[code]))
 		must(s.RecordAssignmentState(ctx, id, state, "", when))
@@ -197,30 +198,30 @@ func NewRulesCommune(t testing.TB) RulesCommune {
 	set(kl21.ID, "A1", storage.AssignStudied, at(5, 10, 20, 0))
 	notice("CC", at(6, 10, 19, 0), at(8, 10, 19, 0))
 	meeting("CC", reg, 8, 10, 2, 2, storage.MeetingHistory{})
-	*c.Now = at(15, 10, 10, 0)
+	ck.Set(at(15, 10, 10, 0))
 	MustImport(t, s, []storage.OrgInput{{Line: 2, Code: "CB", Name: "Chi bộ bản Lũng Phìn", Kind: storage.KindChiBo, ParentCode: "ROOT", FoundedOn: &founded}},
 		[]storage.MemberInput{{Line: 2, Code: "B1", FullName: "Sùng A Chua", OrgCode: "CB"}})
 	ids([]string{"CB"}, []string{"B1"})
 	set(kl21.ID, "A2", storage.AssignStudiedOffline, at(20, 10, 21, 0))
-	*c.Now = at(1, 11, 8, 0)
+	ck.Set(at(1, 11, 8, 0))
 	if _, err := s.CloseCampaign(ctx, kh62.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	notice("CA", at(4, 11, 23, 20), at(5, 11, 23, 30))
 	meeting("CA", reg, 5, 11, 2, 6, storage.MeetingHistory{Combined: true, Starts: "23:30", Ends: "01:15",
 		Attendance: names("A1 P,A2 A,A3 R,A4 P,A5 A,M1 A")})
-	*c.Now = at(8, 11, 9, 0)
+	ck.Set(at(8, 11, 9, 0))
 	must(s.MoveMember(ctx, "D1", "CB", "test"))
-	*c.Now = at(10, 11, 9, 0)
+	ck.Set(at(10, 11, 9, 0))
 	must(s.DissolveOrganisation(ctx, "CD", "test"))
 	notice("CC", at(10, 11, 8, 0), at(12, 11, 6, 30))
 	meeting("CC", reg, 12, 11, 1, 2, storage.MeetingHistory{Starts: "06:30", Ends: "08:30", Attendance: names("C1 P,C2 R")})
-	*c.Now = at(15, 11, 9, 0)
+	ck.Set(at(15, 11, 9, 0))
 	must(s.RenameOrganisation(ctx, "CA", "Chi bộ bản Pa Cheo Thượng", "test"))
-	*c.Now = at(18, 11, 9, 0)
+	ck.Set(at(18, 11, 9, 0))
 	if _, err := s.LeaveMember(ctx, "A5", "chuyển đi nơi khác", "test"); err != nil {
 		t.Fatal(err)
 	}
-	*c.Now = at(20, 11, 10, 0)
+	ck.Set(at(20, 11, 10, 0))
 	return c
 }
