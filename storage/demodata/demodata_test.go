@@ -330,3 +330,37 @@ func TestGenerateReports(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerateShowsEveryRule: on the demo's day every rule of party work
+// warns somewhere (issue 20), so that /canhbao has something to show at
+// once, and most cells keep most rules.
+func TestGenerateShowsEveryRule(t *testing.T) {
+	s := MustGenerate(t)
+	ctx := context.Background()
+	as, err := s.Alerts(ctx, storage.AlertQuery{On: now, CoverageTarget: storage.DefaultSupervisionTarget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRule := map[string]int{}
+	for _, a := range as {
+		byRule[a.Rule]++
+	}
+	t.Logf("%d warnings on %s: %v", len(as), now.Format("02/01/2006"), byRule)
+	for _, rule := range storage.Rules {
+		if byRule[rule] == 0 {
+			t.Errorf("no %s warning", rule)
+		}
+	}
+	for rule, most := range map[string]int{storage.RuleMonthlyMeeting: 20, storage.RuleMeetingDuration: 5, storage.RuleNoticeAhead: 5,
+		storage.RuleAbsentStreak: 5, storage.RuleAbsentThreeMonths: 5} {
+		if byRule[rule] > most {
+			t.Errorf("%d %s warnings: the demo's cells should mostly keep the rules", byRule[rule], rule)
+		}
+	}
+	if n := count(t, s, `SELECT count(*) FROM meeting_attendance`); n < 1000 {
+		t.Errorf("%d attendance rows", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM meeting_versions WHERE kind = 'thuong_ky_chuyen_de'`); n == 0 {
+		t.Error("no combined session")
+	}
+}
