@@ -95,6 +95,9 @@ func (h *Handlers) showAlerts(ctx context.Context, r *chat.Request, org int64, p
 	head := fmt.Sprintf("⚠️ <b>Cảnh báo ngày %s</b>: %d cảnh báo", dateVN(today), len(as))
 	if len(groups) > 1 {
 		head += fmt.Sprintf(" ở %d tổ chức", len(groups))
+		if page == 0 {
+			head += fmt.Sprintf("\n<i>Xem riêng một tổ chức: /canhbao MÃ, ví dụ /canhbao %s</i>", esc(groups[0].OrgCode))
+		}
 	}
 	text := head + "\n" + pages[page]
 	var nav chat.Row
