@@ -26,7 +26,7 @@ func (e *alertEval) heldIn(ctx context.Context, kinds, trunc string, from, to ti
 	}
 	err := e.s.sel(ctx, &rows, `SELECT DISTINCT r.org_id, date_trunc('`+trunc+`', v.held_on)::date AS start
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'meeting' AND r.org_id = ANY($1) AND v.kind IN `+kinds+` AND v.held_on BETWEEN $2 AND $3`,
+		WHERE r.type = 'meeting' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.kind IN `+kinds+` AND v.held_on BETWEEN $2 AND $3`,
 		int64Array(e.cellIDs()), day(from), day(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: meetings held: %w", err)
@@ -114,7 +114,7 @@ func (e *alertEval) recentMeetings(ctx context.Context, kinds string) ([]ruleMee
 	err := e.s.sel(ctx, &ms, `SELECT r.id, r.org_id, v.kind, v.held_on,
 			(extract(epoch FROM v.starts_at) / 60)::int AS start_min, (extract(epoch FROM v.ends_at) / 60)::int AS end_min
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'meeting' AND r.org_id = ANY($1) AND v.kind IN `+kinds+` AND v.held_on BETWEEN $2 AND $3
+		WHERE r.type = 'meeting' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.kind IN `+kinds+` AND v.held_on BETWEEN $2 AND $3
 		ORDER BY v.held_on, r.id`, int64Array(e.cellIDs()), e.on.AddDate(0, 0, -recentDays), e.on)
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: recent meetings: %w", err)
@@ -200,7 +200,7 @@ func (e *alertEval) noticeAhead(ctx context.Context) ([]Alert, error) {
 	first := ms[0].HeldOn
 	from := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, e.loc)
 	err = e.s.sel(ctx, &notices, `SELECT org_id, starts_at, created_at FROM meetings
-		WHERE org_id = ANY($1) AND starts_at >= $2 AND starts_at < $3 ORDER BY created_at, id`, int64Array(e.cellIDs()), from, e.end)
+		WHERE org_id IN (SELECT unnest($1::bigint[])) AND starts_at >= $2 AND starts_at < $3 ORDER BY created_at, id`, int64Array(e.cellIDs()), from, e.end)
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: notices: %w", err)
 	}

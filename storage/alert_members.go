@@ -27,6 +27,33 @@ func memberOrgOnSQL(end string) string {
 			THEN COALESCE((SELECT mo.org_id FROM member_organisations mo WHERE mo.member_id = m.id ORDER BY mo.from_at, mo.id LIMIT 1), m.org_id) END)`
 }
 
+// everInSQL is the condition on members "m" of having belonged to one of
+// the organisations $n (an array) at some time: only they may belong to one
+// on D. Subqueries, which PostgreSQL hashes, rather than "= ANY", which
+// compares every row with every id of a province's thousand cells.
+func everInSQL(orgs string) string {
+	in := ` IN (SELECT unnest(` + orgs + `::bigint[]))`
+	return `(m.org_id` + in + ` OR m.id IN (SELECT mo.member_id FROM member_organisations mo WHERE mo.org_id` + in + `))`
+}
+
+// membersOnSQL selects (member_id, org_id): the members who had not left
+// by the instant end ($n) and belonged at some time to one of the
+// organisations orgs ($n, an array), each with their organisation at end as
+// memberOrgOnSQL says, computed for all of them at once (a province's
+// hundred thousand members, where memberOrgOnSQL's subqueries cost a second).
+func membersOnSQL(end, orgs string) string {
+	return `WITH cand AS (SELECT m.id, m.org_id FROM members m WHERE ` + stayedSQL(end) + ` AND ` + everInSQL(orgs) + `),
+		ms AS (SELECT mo.member_id, mo.org_id, mo.from_at, mo.to_at, mo.id FROM member_organisations mo JOIN cand ON cand.id = mo.member_id),
+		covering AS (SELECT DISTINCT ON (member_id) member_id, org_id FROM ms WHERE from_at < ` + end + ` AND (to_at IS NULL OR to_at >= ` + end + `)
+			ORDER BY member_id, from_at DESC, id DESC),
+		earlier AS (SELECT DISTINCT member_id FROM ms WHERE from_at < ` + end + `),
+		first AS (SELECT DISTINCT ON (member_id) member_id, org_id FROM ms ORDER BY member_id, from_at, id)
+		SELECT cand.id AS member_id,
+			COALESCE(covering.org_id, CASE WHEN earlier.member_id IS NULL THEN COALESCE(first.org_id, cand.org_id) END) AS org_id
+		FROM cand LEFT JOIN covering ON covering.member_id = cand.id LEFT JOIN earlier ON earlier.member_id = cand.id
+		LEFT JOIN first ON first.member_id = cand.id`
+}
+
 // memberAlert is a warning about one member at organisation orgID; ok is
 // false when that organisation is not in scope.
 func (e *alertEval) memberAlert(orgID int64, rule, period string, due time.Time, code, name, detail string) (Alert, bool) {
@@ -52,7 +79,7 @@ func (e *alertEval) absentNoReason(ctx context.Context) ([]Alert, error) {
 	err := e.s.sel(ctx, &rows, `SELECT r.org_id, v.kind, v.held_on, m.code, m.full_name
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
 		JOIN meeting_attendance a ON a.report_id = r.id AND a.version = r.version JOIN members m ON m.id = a.member_id
-		WHERE r.type = 'meeting' AND r.org_id = ANY($1) AND v.held_on BETWEEN $2 AND $3 AND a.status = 'absent' AND `+stayedSQL("$4"),
+		WHERE r.type = 'meeting' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.held_on BETWEEN $2 AND $3 AND a.status = 'absent' AND `+stayedSQL("$4"),
 		int64Array(e.scopeIDs()), e.on.AddDate(0, 0, -recentDays), e.on, e.end)
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: absences: %w", err)
@@ -86,7 +113,7 @@ func (e *alertEval) absentStreak(ctx context.Context) ([]Alert, error) {
 			SELECT r.id, r.version, r.org_id, v.held_on,
 				row_number() OVER (PARTITION BY r.org_id ORDER BY v.held_on DESC, r.id DESC) AS n
 			FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-			WHERE r.type = 'meeting' AND r.org_id = ANY($1) AND v.kind IN `+regularKindsSQL+` AND v.held_on BETWEEN $2 AND $3
+			WHERE r.type = 'meeting' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.kind IN `+regularKindsSQL+` AND v.held_on BETWEEN $2 AND $3
 			  AND EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.report_id = r.id AND a.version = r.version))
 		SELECT n.org_id, m.code, m.full_name, max(n.held_on) AS last, count(*) AS absent,
 			string_agg(to_char(n.held_on, 'DD/MM/YYYY'), ', ' ORDER BY n.held_on) AS dates
@@ -166,14 +193,13 @@ func (e *alertEval) supervisionCoverage(ctx context.Context) ([]Alert, error) {
 	ids := int64Array(e.cellIDs())
 	examined, err := pairs(ctx, e.s, `SELECT r.org_id, sum(v.members_examined)::int
 		FROM reports r JOIN supervision_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'supervision' AND r.org_id = ANY($1) AND v.body = 'cap_uy' AND v.held_on BETWEEN $2 AND $3
+		WHERE r.type = 'supervision' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.body = 'cap_uy' AND v.held_on BETWEEN $2 AND $3
 		GROUP BY r.org_id`, ids, jan1, e.on)
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: supervision: %w", err)
 	}
-	members, err := pairs(ctx, e.s, `SELECT org_id, count(*)::int FROM (
-			SELECT `+memberOrgOnSQL("$2")+` AS org_id FROM members m WHERE `+stayedSQL("$2")+`) x
-		WHERE org_id = ANY($1) GROUP BY org_id`, ids, e.end)
+	members, err := pairs(ctx, e.s, `SELECT org_id, count(*)::int FROM (`+membersOnSQL("$2", "$1")+`) x
+		WHERE org_id IN (SELECT unnest($1::bigint[])) GROUP BY org_id`, ids, e.end)
 	if err != nil {
 		return nil, fmt.Errorf("storage: alerts: members on %s: %w", dayPeriod(e.on), err)
 	}
@@ -223,7 +249,7 @@ func (e *alertEval) studyOverdue(ctx context.Context) ([]Alert, error) {
 	err := e.s.sel(ctx, &rows, `SELECT a.org_id, m.code, m.full_name, d.number, c.due_on
 		FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id
 		JOIN members m ON m.id = a.member_id
-		WHERE a.org_id = ANY($1) AND c.due_on < $2 AND c.created_at < $3 AND (c.closed_at IS NULL OR c.closed_at >= $3)
+		WHERE a.org_id IN (SELECT unnest($1::bigint[])) AND c.due_on < $2 AND c.created_at < $3 AND (c.closed_at IS NULL OR c.closed_at >= $3)
 		  AND (d.withdrawn_at IS NULL OR d.withdrawn_at >= $3) AND `+stayedSQL("$3")+`
 		  AND NOT EXISTS (SELECT 1 FROM assignments b WHERE b.member_id = a.member_id AND b.document_id = a.document_id
 		                  AND b.state IN ('studied', 'studied_offline') AND (b.studied_at IS NULL OR b.studied_at < $3))`,

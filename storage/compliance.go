@@ -81,7 +81,7 @@ func (s *Storage) compliance(ctx context.Context, from, to time.Time, cells []*O
 	}
 	if err := s.sel(ctx, &held, `SELECT DISTINCT r.org_id, date_trunc('quarter', v.held_on)::date AS quarter
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'meeting' AND r.org_id = ANY($1) AND v.kind IN `+thematicKindsSQL+` AND v.held_on BETWEEN $2 AND $3`,
+		WHERE r.type = 'meeting' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.kind IN `+thematicKindsSQL+` AND v.held_on BETWEEN $2 AND $3`,
 		int64Array(ids), first, last); err != nil {
 		return c, fmt.Errorf("storage: summary thematic meetings: %w", err)
 	}
@@ -112,11 +112,11 @@ func (s *Storage) compliance(ctx context.Context, from, to time.Time, cells []*O
 	var err error
 	if err = s.get(ctx, &c.Examined, `SELECT COALESCE(sum(v.members_examined), 0)
 		FROM reports r JOIN supervision_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'supervision' AND r.org_id = ANY($1) AND v.body = 'cap_uy' AND v.held_on BETWEEN $2 AND $3`,
+		WHERE r.type = 'supervision' AND r.org_id IN (SELECT unnest($1::bigint[])) AND v.body = 'cap_uy' AND v.held_on BETWEEN $2 AND $3`,
 		int64Array(ids), day(from), day(to)); err != nil {
 		return c, fmt.Errorf("storage: summary supervision of members: %w", err)
 	}
-	if err = s.get(ctx, &c.CellMembers, `SELECT count(*) FROM members m WHERE `+stayedSQL("$2")+` AND `+memberOrgOnSQL("$2")+` = ANY($1)`,
+	if err = s.get(ctx, &c.CellMembers, `SELECT count(*) FROM (`+membersOnSQL("$2", "$1")+`) x WHERE org_id IN (SELECT unnest($1::bigint[]))`,
 		int64Array(ids), end); err != nil {
 		return c, fmt.Errorf("storage: summary members: %w", err)
 	}
