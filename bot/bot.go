@@ -58,6 +58,11 @@ type Config struct {
 	Handler func(c *Client) Handler
 	// Reminder renders a member's automatic study reminder.
 	Reminder storage.ReminderRender
+	// Digest renders a member's weekly digest of warnings, and
+	// SupervisionTarget is the supervision target (percent) it counts
+	// against (SUPERVISION_TARGET).
+	Digest            storage.DigestRender
+	SupervisionTarget int
 }
 
 // Handler is what the bot serves: it applies updates, and it has the
@@ -122,8 +127,8 @@ type Bot struct {
 
 // New connects to Telegram (getMe) and builds cfg.Handler on its client.
 func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logger) (*Bot, error) {
-	if cfg.Handler == nil || cfg.Reminder == nil || cfg.Outbox.Progress == nil {
-		return nil, errors.New("bot: Config.Handler, Reminder and Outbox.Progress must be set")
+	if cfg.Handler == nil || cfg.Reminder == nil || cfg.Digest == nil || cfg.Outbox.Progress == nil {
+		return nil, errors.New("bot: Config.Handler, Reminder, Digest and Outbox.Progress must be set")
 	}
 	if log == nil {
 		log = slog.Default()
@@ -202,6 +207,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	go b.prune(bg)
 	go sweepReminders(bg, b.store, b.cfg.Location, b.cfg.Reminder, b.log, ReminderEvery)
+	go sweepDigests(bg, b.store, b.cfg.Location, b.cfg.SupervisionTarget, b.cfg.Digest, b.log, ReminderEvery)
 	// The outbox sender stops with bg, after recording the message in flight.
 	outboxDone := make(chan struct{})
 	go func() { defer close(outboxDone); _ = b.outbox.Run(bg) }()

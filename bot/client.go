@@ -3,8 +3,8 @@
 // chat in order, the health and metrics server, and bot/telegramtest, a
 // fake Bot API server for tests and the demo. It serves the features
 // through interfaces and values it declares (Handler, Config.Reminder,
-// OutboxConfig.Progress), which cmd/sotay/wire fills from the handlers:
-// bot imports no feature.
+// Config.Digest, OutboxConfig.Progress), which cmd/sotay/wire fills from
+// the handlers: bot imports no feature.
 package bot
 
 import (

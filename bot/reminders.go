@@ -36,3 +36,29 @@ func sweepReminders(ctx context.Context, s *storage.Storage, loc *time.Location,
 		}
 	}
 }
+
+// sweepDigests queues the weekly digests of warnings, rendered by render,
+// every ReminderEvery until ctx ends: the storage sends each member one a
+// week, on Monday from 07:30 (the first sweep after it, or after a restart
+// that Monday), and never at night.
+func sweepDigests(ctx context.Context, s *storage.Storage, loc *time.Location, target int, render storage.DigestRender, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		n, err := s.SweepDigests(ctx, loc, target, render)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("digest sweep failed", "err", err)
+		case n > 0:
+			log.Info("digests queued", "members", n, "took", time.Since(start))
+		case err == nil:
+			log.Debug("digest sweep", "members", 0)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -27,6 +27,10 @@ type Deps struct {
 	Location *time.Location
 	// Files downloads files users send (roster imports).
 	Files Files
+	// SupervisionTarget is the yearly supervision coverage target in
+	// percent that /canhbao warns against (SUPERVISION_TARGET, which serve
+	// and demo read; zero: no warning about supervision).
+	SupervisionTarget int
 }
 
 // Handlers routes updates to the handler list.
@@ -163,6 +167,9 @@ func (h *Handlers) handlerList() []chat.Handler {
 		// stats*.go: figures for officers and secretaries.
 		{Command: "thongke", Access: chat.Secretary, Description: "Thống kê học tập, sinh hoạt, kiểm tra giám sát", MenuLabel: "📊 Thống kê", Handle: h.statsCommand},
 		{Dialog: h.stats, Access: chat.Secretary},
+		// alerts.go: warnings of the rules of party work.
+		{Command: "canhbao", Access: chat.Secretary, Description: "Cảnh báo việc thực hiện quy định sinh hoạt đảng", MenuLabel: "⚠️ Cảnh báo", Handle: h.alertsCommand},
+		{Callback: cbAlerts, Access: chat.Secretary, Handle: h.alertsPage},
 		{Command: "trogiup", Access: chat.Public, Description: "Hướng dẫn sử dụng", MenuLabel: "❓ Trợ giúp", Handle: h.help},
 		{Command: "huy", Access: chat.Public, Description: "Hủy thao tác đang làm", Handle: h.cancel},
 	}

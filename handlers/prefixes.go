@@ -24,4 +24,5 @@ const (
 	cbMeetingTally   chat.Prefix = "lh"   // lh:<meeting>, the answers for the secretary
 	cbRecordPaper    chat.Prefix = "pq"   // opens the quarterly record's dialog (papers.go)
 	cbFollowUp       chat.Prefix = "fu"   // the follow-up list, or the dialog to pick its cell
+	cbAlerts         chat.Prefix = "cbao" // cbao:<page>:<org>, /canhbao's pages (org 0: the whole scope)
 )

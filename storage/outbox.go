@@ -94,8 +94,8 @@ type ClaimOptions struct {
 	Lease time.Duration
 	// ChatGap is the minimum time between two messages to one chat.
 	ChatGap time.Duration
-	// Location is where quiet hours are counted: reminders are not
-	// claimed from QuietFrom to QuietUntil there, whenever they were
+	// Location is where quiet hours are counted: reminders and digests
+	// are not claimed from QuietFrom to QuietUntil there, whenever they were
 	// queued (a reminder queued at 20:59 behind a long push waits for
 	// 07:00). Nil: no quiet hours.
 	Location *time.Location
@@ -149,8 +149,8 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 			FROM outbox o
 			WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
 			  AND NOT EXISTS (SELECT 1 FROM chat_send_slots c WHERE c.chat_id = o.chat_id AND c.next_at > $2)
-			  AND NOT ($4 AND o.kind = $5)
-			ORDER BY o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED`, b.Now, start, 2*n+8, quiet, OutboxReminder)
+			  AND NOT ($4 AND o.kind IN ($5, $6))
+			ORDER BY o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED`, b.Now, start, 2*n+8, quiet, OutboxReminder, OutboxDigest)
 		if err != nil {
 			return fmt.Errorf("storage: claim outbox: %w", err)
 		}

@@ -96,8 +96,8 @@ func TestOutboxSentBatch(t *testing.T) {
 }
 
 // TestClaimHoldsRemindersInQuietHours: from 21:00 to 07:00 local time a
-// reminder already queued (behind a long push, say) is not claimed; other
-// messages are. At 07:00 it goes.
+// reminder or a weekly digest already queued (behind a long push, say) is
+// not claimed; other messages are. At 07:00 they go.
 func TestClaimHoldsRemindersInQuietHours(t *testing.T) {
 	ctx := context.Background()
 	ck := storagetest.NewClock(time.Date(2026, 12, 8, 20, 59, 0, 0, storagetest.Local))
@@ -107,6 +107,10 @@ func TestClaimHoldsRemindersInQuietHours(t *testing.T) {
 		t.Fatal(err)
 	}
 	notice, err := s.Enqueue(ctx, storage.OutboxNotice, 2, "Thông báo", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, err := s.Enqueue(ctx, storage.OutboxDigest, 3, "Cảnh báo tuần", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +137,7 @@ func TestClaimHoldsRemindersInQuietHours(t *testing.T) {
 		{time.Date(2026, 12, 8, 21, 0, 0, 0, storagetest.Local), []int64{notice}},
 		{time.Date(2026, 12, 9, 3, 0, 0, 0, storagetest.Local), []int64{notice}},
 		{time.Date(2026, 12, 9, 6, 59, 59, 0, storagetest.Local), []int64{notice}},
-		{time.Date(2026, 12, 9, 7, 0, 0, 0, storagetest.Local), []int64{reminder, notice}},
+		{time.Date(2026, 12, 9, 7, 0, 0, 0, storagetest.Local), []int64{reminder, notice, digest}},
 	} {
 		ck.Set(tc.at)
 		if got := claim(); !slices.Equal(got, tc.want) {

@@ -361,6 +361,9 @@ type Summary struct {
 	// Campaigns how many there were.
 	Study     StudyCounts
 	Campaigns int
+
+	// Compliance is the rest of what the rules ask (compliance.go).
+	Compliance Compliance
 }
 
 // CellMissed is a cell that missed its regular meeting in some months.
@@ -470,6 +473,9 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 		return sum, fmt.Errorf("storage: summary attendance: %w", err)
 	}
 	sum.Meetings = m
+	if sum.Compliance, err = s.compliance(ctx, from, to, cells); err != nil {
+		return sum, err
+	}
 
 	startAt := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
 	own, err := s.studyOwn(ctx, StudyFilter{From: startAt, To: periodEnd(to, loc)})

@@ -19,7 +19,7 @@ var english = regexp.MustCompile(`\b(Usage|Flags|Global Flags|Available Commands
 func TestCommandLineInVietnamese(t *testing.T) {
 	env := []string{"DATABASE_URL=" + storagetest.DSN("sotay_never_created")}
 	helps := []string{"", "serve", "migrate", "import", "import orgs", "import members", "grant", "doc", "doc add", "doc edit",
-		"doc withdraw", "doc list", "push", "orgs", "orgs list", "reports", "reports meetings", "reports supervisions", "demo", "invite", "completion", "help"}
+		"doc withdraw", "doc list", "push", "orgs", "orgs list", "reports", "reports meetings", "reports supervisions", "alerts", "demo", "invite", "completion", "help"}
 	for _, sub := range helps {
 		t.Run("Help/"+sub, func(t *testing.T) {
 			r := run(t, env, append(strings.Fields(sub), "-h")...)

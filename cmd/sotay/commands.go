@@ -29,6 +29,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
 	root.AddCommand(memberCmd(), checkCmd())
+	root.AddCommand(alertsCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
 	addPaperCommands(root)
@@ -89,10 +90,15 @@ func (c *config) serve(ctx context.Context) error {
 	if c.Token == "" {
 		return errors.New("chưa đặt TELEGRAM_BOT_TOKEN: hãy lấy mã bot từ @BotFather, hoặc chạy `sotay demo` để dùng thử bot không cần mã")
 	}
+	target, err := supervisionTarget()
+	if err != nil {
+		return err
+	}
 	return c.withStorage(ctx, func(s *storage.Storage) error {
 		b, err := wire.Bot(ctx, bot.Config{
 			Token: c.Token, APIURL: c.APIURL, Proxy: c.TelegramProxy, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
 			ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
+			SupervisionTarget: target,
 		}, s, log)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -248,6 +249,31 @@ func envRate() float64 {
 		return r
 	}
 	return bot.DefaultSendRate
+}
+
+// supervisionTarget reads SUPERVISION_TARGET, the yearly supervision
+// coverage target in percent that the rules of party work warn against:
+// unset means the default; a value that is not a whole percent from 0 to
+// 100 is an error.
+func supervisionTarget() (int, error) {
+	v := strings.TrimSpace(os.Getenv("SUPERVISION_TARGET"))
+	if v == "" {
+		return storage.DefaultSupervisionTarget, nil
+	}
+	p, err := readPercent(v)
+	if err != nil {
+		return storage.DefaultSupervisionTarget, fmt.Errorf("SUPERVISION_TARGET=%q không hợp lệ: hãy ghi chỉ tiêu giám sát là số phần trăm từ 0 đến 100, ví dụ 30", v)
+	}
+	return p, nil
+}
+
+// readPercent reads a whole percent from 0 to 100: "30" or "30 %".
+func readPercent(v string) (int, error) {
+	p, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%")))
+	if err != nil {
+		return 0, err
+	}
+	return p, storage.CheckCoverageTarget(p)
 }
 
 // rateFlag adds --rate to commands that send.

@@ -218,7 +218,11 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	}
 	tg.SetURL(apiBase)
 
-	bt, err := wire.Bot(ctx, bot.Config{Token: token, APIURL: apiBase, Location: loc}, s, log)
+	target, err := supervisionTarget()
+	if err != nil {
+		return err
+	}
+	bt, err := wire.Bot(ctx, bot.Config{Token: token, APIURL: apiBase, Location: loc, SupervisionTarget: target}, s, log)
 	if err != nil {
 		return err
 	}
@@ -255,7 +259,11 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 // demoTelegram runs the bot on Telegram with the demo data and prints an
 // invite link for each kind of persona.
 func (c *config) demoTelegram(ctx context.Context, out io.Writer, s *storage.Storage, loc *time.Location, log *slog.Logger, listen string) error {
-	b, err := wire.Bot(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, Proxy: c.TelegramProxy, ListenAddr: listen, Location: loc}, s, log)
+	target, err := supervisionTarget()
+	if err != nil {
+		return err
+	}
+	b, err := wire.Bot(ctx, bot.Config{Token: c.Token, APIURL: c.APIURL, Proxy: c.TelegramProxy, ListenAddr: listen, Location: loc, SupervisionTarget: target}, s, log)
 	if err != nil {
 		return err
 	}

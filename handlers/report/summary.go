@@ -110,7 +110,7 @@ func SummaryParagraphs(s storage.Summary, top bool, today time.Time) []string {
 	if s.Meetings.Thematic > 0 {
 		p2 += "; tổ chức " + Count(s.Meetings.Thematic) + " buổi sinh hoạt chuyên đề"
 	}
-	p2 += "."
+	p2 += compliance(s) + "."
 
 	var p3 string
 	if s.Study.Assigned == 0 {
@@ -120,6 +120,45 @@ func SummaryParagraphs(s storage.Summary, top bool, today time.Time) []string {
 			Percent(s.Study.OnlineRate()), Percent(s.Study.Rate()), Count(s.Campaigns), Count(s.Study.Assigned))
 	}
 	return []string{p1, p2, p3}
+}
+
+// compliance is what the meeting paragraph adds about the rules of party
+// work (issue 20): the cells with a thematic meeting each quarter and the
+// cells' supervision of their members, each left out without figures.
+func compliance(s storage.Summary) string {
+	c := s.Compliance
+	out := ""
+	if n := len(c.Quarters); c.ThematicCells > 0 && n > 0 {
+		span := " (" + quarterName(c.Quarters[0]) + ")"
+		if n > 1 {
+			span = fmt.Sprintf(" (%s quý, từ %s đến %s)", Count(n), quarterName(c.Quarters[0]), quarterName(c.Quarters[n-1]))
+		}
+		switch {
+		case s.Root.Kind != storage.KindChiBo:
+			out += fmt.Sprintf("; %d/%d chi bộ sinh hoạt chuyên đề mỗi quý ít nhất một lần%s", c.CellsThematic, c.ThematicCells, span)
+		case c.CellsThematic > 0:
+			out += "; có sinh hoạt chuyên đề mỗi quý" + span
+		default:
+			out += "; chưa sinh hoạt chuyên đề đủ mỗi quý" + span
+		}
+	}
+	if p, ok := c.Coverage(); ok {
+		who := "các chi bộ"
+		if s.Root.Kind == storage.KindChiBo {
+			who = "chi bộ"
+		}
+		if c.Examined == 0 {
+			out += "; " + who + " chưa giám sát, kiểm tra đảng viên nào"
+		} else {
+			out += fmt.Sprintf("; %s giám sát, kiểm tra %s lượt đảng viên, bằng %s số đảng viên", who, Count(c.Examined), Percent(p))
+		}
+	}
+	return out
+}
+
+// quarterName writes a quarter as reports do: quý III/2026.
+func quarterName(q time.Time) string {
+	return storage.QuarterOf(q).Name()
 }
 
 // missedMonths counts the months the one cell of a cell's summary missed.

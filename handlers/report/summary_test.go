@@ -40,18 +40,21 @@ func TestSummaryParagraphs(t *testing.T) {
 			"Từ 01/09/2026 đến 30/11/2026, Đảng ủy đã thực hiện 01 cuộc kiểm tra, 01 cuộc giám sát đối với 06 tổ chức đảng, 01 đảng viên (phát hiện 01 vi phạm); " +
 				"Ủy ban Kiểm tra Đảng ủy tổ chức 01 cuộc kiểm tra với 03 tổ chức đảng và 04 đảng viên (phát hiện 01 vi phạm); " +
 				"các chi bộ cơ sở và đảng bộ trực thuộc tổ chức 01 cuộc kiểm tra, 01 cuộc giám sát với 02 tổ chức đảng và 04 đảng viên.",
-			"3/5 chi bộ duy trì sinh hoạt thường kỳ hằng tháng (03 tháng, từ tháng 9/2026 đến tháng 11/2026), tỷ lệ đảng viên dự họp bình quân đạt 85,0 %; tổ chức 02 buổi sinh hoạt chuyên đề.",
+			"3/5 chi bộ duy trì sinh hoạt thường kỳ hằng tháng (03 tháng, từ tháng 9/2026 đến tháng 11/2026), tỷ lệ đảng viên dự họp bình quân đạt 85,0 %; tổ chức 02 buổi sinh hoạt chuyên đề; " +
+				"1/4 chi bộ sinh hoạt chuyên đề mỗi quý ít nhất một lần (quý III/2026); các chi bộ giám sát, kiểm tra 01 lượt đảng viên, bằng 14,3 % số đảng viên.",
 			"Tỷ lệ đảng viên tham gia học tập trực tuyến đạt 53,8 %, tính cả học tập trực tiếp tại chi bộ đạt 69,2 % (02 đợt học tập, 13 lượt đảng viên được giao).",
 		}},
 		{"OneCellUntilToday", "CB1", day(2026, 9, 1), today, false, []string{
 			"Từ 01/09/2026 đến nay, Chi bộ Tiểu học đã thực hiện 01 cuộc kiểm tra đối với 01 tổ chức đảng, 01 đảng viên.",
-			"Chi bộ Tiểu học sinh hoạt thường kỳ 3/3 tháng (03 tháng, từ tháng 9/2026 đến tháng 11/2026), tỷ lệ đảng viên dự họp bình quân đạt 100,0 %; tổ chức 01 buổi sinh hoạt chuyên đề.",
+			"Chi bộ Tiểu học sinh hoạt thường kỳ 3/3 tháng (03 tháng, từ tháng 9/2026 đến tháng 11/2026), tỷ lệ đảng viên dự họp bình quân đạt 100,0 %; tổ chức 01 buổi sinh hoạt chuyên đề; " +
+				"chưa sinh hoạt chuyên đề đủ mỗi quý (quý III/2026); chi bộ giám sát, kiểm tra 01 lượt đảng viên, bằng 100,0 % số đảng viên.",
 			"Tỷ lệ đảng viên tham gia học tập trực tuyến đạt 66,7 %, tính cả học tập trực tiếp tại chi bộ đạt 100,0 % (02 đợt học tập, 03 lượt đảng viên được giao).",
 		}},
 		{"NoDataSaysSo", "DB1", day(2025, 1, 1), day(2025, 3, 31), false, []string{
 			"Từ 01/01/2025 đến 31/03/2025, Đảng ủy Trường học chưa thực hiện cuộc kiểm tra, giám sát nào; Ủy ban Kiểm tra Đảng ủy Trường học chưa tổ chức cuộc kiểm tra, giám sát nào; " +
 				"các chi bộ cơ sở và đảng bộ trực thuộc chưa báo cáo cuộc kiểm tra, giám sát nào.",
-			"0/3 chi bộ duy trì sinh hoạt thường kỳ hằng tháng (03 tháng, từ tháng 1/2025 đến tháng 3/2025); chưa có báo cáo sinh hoạt nào nên chưa có số liệu đảng viên dự họp.",
+			"0/3 chi bộ duy trì sinh hoạt thường kỳ hằng tháng (03 tháng, từ tháng 1/2025 đến tháng 3/2025); chưa có báo cáo sinh hoạt nào nên chưa có số liệu đảng viên dự họp; " +
+				"0/3 chi bộ sinh hoạt chuyên đề mỗi quý ít nhất một lần (quý I/2025); các chi bộ chưa giám sát, kiểm tra đảng viên nào.",
 			"Chưa có đợt học tập nào được giao trong thời gian này nên chưa có số liệu về tỷ lệ đảng viên tham gia học tập.",
 		}},
 	} {

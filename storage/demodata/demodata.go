@@ -68,6 +68,7 @@ var Steps = []Step{
 	{Name: "campaigns", Run: createCampaigns},
 	{Name: "study", Run: createStudy},
 	{Name: "reports", Run: createReports},
+	{Name: "rules", Run: createRules},
 }
 
 // atSince runs a step with the clock at d.Since, the first day of the demo.

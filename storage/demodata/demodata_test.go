@@ -323,7 +323,7 @@ func TestGenerateReports(t *testing.T) {
 		// so that a report over any period of the last year has meetings.
 		{"MeetingsEveryMonthOfTheYear", `SELECT count(DISTINCT date_trunc('month', held_on)) FROM reports WHERE type = 'meeting'`, func(n int) bool { return n == 13 }},
 		{"MostCellsMeetEachMonth", `SELECT min(n) FROM (SELECT count(*) AS n FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-			WHERE v.kind = 'thuong_ky' AND r.held_on < date_trunc('month', $1::timestamptz) GROUP BY date_trunc('month', r.held_on)) m`, func(n int) bool { return n >= 50 }},
+			WHERE v.kind IN ('thuong_ky', 'thuong_ky_chuyen_de') AND r.held_on < date_trunc('month', $1::timestamptz) GROUP BY date_trunc('month', r.held_on)) m`, func(n int) bool { return n >= 50 }},
 		{"ManyMeetings", `SELECT count(*) FROM reports WHERE type = 'meeting'`, func(n int) bool { return n > 100 }},
 		{"SomeCellsMissAMonth", `SELECT count(*) FROM organisations o, generate_series(1, 3) g(back)
 			WHERE o.kind = 'chi_bo' AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.org_id = o.id AND r.type = 'meeting'
@@ -390,5 +390,39 @@ func TestDemoRemindersTodayAreSent(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND chat_id IN (9100, 9101)`); n != 2 {
 		t.Fatalf("%d reminder messages", n)
+	}
+}
+
+// TestGenerateShowsEveryRule: on the demo's day every rule of party work
+// warns somewhere (issue 20), so that /canhbao has something to show at
+// once, and most cells keep most rules.
+func TestGenerateShowsEveryRule(t *testing.T) {
+	s := MustGenerate(t)
+	ctx := context.Background()
+	as, err := s.Alerts(ctx, storage.AlertQuery{On: now, CoverageTarget: storage.DefaultSupervisionTarget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRule := map[string]int{}
+	for _, a := range as {
+		byRule[a.Rule]++
+	}
+	t.Logf("%d warnings on %s: %v", len(as), now.Format("02/01/2006"), byRule)
+	for _, rule := range storage.Rules {
+		if byRule[rule] == 0 {
+			t.Errorf("no %s warning", rule)
+		}
+	}
+	for rule, most := range map[string]int{storage.RuleMonthlyMeeting: 20, storage.RuleMeetingDuration: 5, storage.RuleNoticeAhead: 5,
+		storage.RuleAbsentStreak: 5, storage.RuleAbsentThreeMonths: 5} {
+		if byRule[rule] > most {
+			t.Errorf("%d %s warnings: the demo's cells should mostly keep the rules", byRule[rule], rule)
+		}
+	}
+	if n := count(t, s, `SELECT count(*) FROM meeting_attendance`); n < 1000 {
+		t.Errorf("%d attendance rows", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM meeting_versions WHERE kind = 'thuong_ky_chuyen_de'`); n == 0 {
+		t.Error("no combined session")
 	}
 }

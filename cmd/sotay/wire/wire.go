@@ -1,6 +1,6 @@
 // Package wire puts sotay together: the handlers built on the bot's client,
 // and what the bot and its outbox take from the features (the reminder, the
-// pushers' status message), so that bot imports no feature. The commands
+// weekly digest, the pushers' status message), so that bot imports no feature. The commands
 // that run the bot (serve, demo) build it here, and so do the bot's end to
 // end tests, which thereby run the same wiring.
 package wire
@@ -24,9 +24,11 @@ func Bot(ctx context.Context, cfg bot.Config, s *storage.Storage, log *slog.Logg
 	cfg.Handler = func(c *bot.Client) bot.Handler {
 		return Handlers(handlers.New(handlers.Deps{
 			Store: s, Sender: c, Log: log, Now: s.Now, BotUsername: c.Username(), Location: cfg.Location, Files: c,
+			SupervisionTarget: cfg.SupervisionTarget,
 		}))
 	}
 	cfg.Reminder = handlers.ReminderMessage
+	cfg.Digest = handlers.DigestMessage
 	cfg.Outbox.Progress = handlers.PushProgress
 	return bot.New(ctx, cfg, s, log)
 }
