@@ -150,8 +150,12 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDr
 	if err := h.fillTotal(ctx, r, &d); err != nil {
 		return rep, err
 	}
+	minutes, err := storedRef(ctx, r, d.Photo)
+	if err != nil {
+		return rep, err
+	}
 	in := storage.MeetingInput{ReportID: d.ReportID, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Present: d.Present, Total: d.Total,
-		AbsentReasons: d.Absent, Topic: d.Topic, MinutesFile: d.Photo, By: r.Member.ID, Change: storage.ChangeCorrected}
+		AbsentReasons: d.Absent, Topic: d.Topic, MinutesFile: telegramRef(d.Photo), MinutesStore: minutes, By: r.Member.ID, Change: storage.ChangeCorrected}
 	if err := in.Validate(); err != nil { // before asking to replace a month's report
 		return rep, err
 	}
@@ -196,7 +200,7 @@ func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ chat.Args)
 // meetingConfirmation names what was stored, with "Sửa".
 func meetingConfirmation(rep storage.MeetingReport) (string, *chat.Markup) {
 	text := fmt.Sprintf("✅ Đã lưu báo cáo sinh hoạt chi bộ số %d%s:\n%s", rep.ID, versionNote(rep.Version, rep.Change),
-		meetingLines(rep.OrgName, rep.Kind, rep.HeldOn, rep.Present, rep.Total, rep.Topic, rep.AbsentReasons, rep.MinutesFile != ""))
+		meetingLines(rep.OrgName, rep.Kind, rep.HeldOn, rep.Present, rep.Total, rep.Topic, rep.AbsentReasons, rep.HasMinutes()))
 	kb := chat.NewMarkup(chat.NewRow(editButton(rtMeeting, rep.ID)))
 	return text, &kb
 }
@@ -204,5 +208,5 @@ func meetingConfirmation(rep storage.MeetingReport) (string, *chat.Markup) {
 // meetingDraftOf is the dialog draft that corrects a stored report.
 func meetingDraftOf(m storage.MeetingReport) meetingDraft {
 	return meetingDraft{ReportID: m.ID, Org: m.OrgID, Date: isoDay(m.HeldOn), Kind: m.Kind, Present: m.Present, Total: m.Total,
-		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true, Photo: m.MinutesFile, PhotoAsked: true}
+		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true, Photo: minutesRef(m), PhotoAsked: true}
 }

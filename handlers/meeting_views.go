@@ -193,7 +193,7 @@ func (h *Handlers) meetingDupView() reportView[meetingDraft] {
 		day, _ := parseISODay(c.Draft.Date)
 		text := fmt.Sprintf("⚠️ %s đã có báo cáo sinh hoạt thường kỳ tháng %s:\n%s\n\nThay báo cáo cũ bằng báo cáo mới (ngày %s, có mặt %d/%d)? Bản cũ vẫn được giữ trong lịch sử.",
 			esc(old.OrgName), day.Format("01/2006"),
-			meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.MinutesFile != ""),
+			meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.HasMinutes()),
 			vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
 		return text, chat.Keyboard{
 			chat.NewRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),

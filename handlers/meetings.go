@@ -116,8 +116,11 @@ func (h *Handlers) meetingDialog() *chat.Dialog[meetingDraft] {
 				Text: textAnswer(storage.FieldTopic, "Nội dung sinh hoạt", func(d *meetingDraft, t string) { d.Topic = t })},
 			{ID: "photo", Needed: func(d meetingDraft) bool { return !d.PhotoAsked }, Edit: "Ảnh",
 				View: meetingPhotoView,
-				Text: func(_ context.Context, c *meetingConv, _ string) error {
-					id := photoID(c.Message())
+				Text: func(ctx context.Context, c *meetingConv, _ string) error {
+					id, err := h.keepMinutes(ctx, c.Request, c.Message())
+					if err != nil {
+						return err
+					}
 					if id == "" {
 						return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi ảnh chụp biên bản (bấm 📎 rồi chọn ảnh), hoặc bấm «Bỏ qua».")
 					}

@@ -156,7 +156,7 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 		}
 		m := vs[len(vs)-1]
 		fmt.Fprintf(&b, "📝 <b>Báo cáo sinh hoạt chi bộ số %d</b> %s\n", m.ID, reviewState(m.State, m.ReviewComment))
-		b.WriteString(meetingLines(m.OrgName, m.Kind, m.HeldOn, m.Present, m.Total, m.Topic, m.AbsentReasons, m.MinutesFile != ""))
+		b.WriteString(meetingLines(m.OrgName, m.Kind, m.HeldOn, m.Present, m.Total, m.Topic, m.AbsentReasons, m.HasMinutes()))
 		b.WriteString("\n\n<b>Các phiên bản</b>")
 		for _, v := range vs {
 			fmt.Fprintf(&b, "\n%d. %s — %s · %s/%s %d/%d · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),

@@ -73,6 +73,10 @@ type MeetingInput struct {
 	Topic         string
 	MinutesFile   string // Telegram file_id of the minutes photo
 	By            int64  // the member who reports
+
+	// MinutesStore is the minutes photo in the file store (0: none, or
+	// only its Telegram file_id is kept).
+	MinutesStore int64
 }
 
 // SupervisionInput is one version of an inspection or supervision report.
@@ -180,7 +184,12 @@ type MeetingReport struct {
 	AbsentReasons string `db:"absent_reasons"`
 	Topic         string `db:"topic"`
 	MinutesFile   string `db:"minutes_file"`
+	MinutesStore  int64  `db:"minutes_store_id"`
 }
+
+// HasMinutes reports whether the report has a minutes photo, in the file
+// store or only as a Telegram file_id.
+func (m MeetingReport) HasMinutes() bool { return m.MinutesFile != "" || m.MinutesStore != 0 }
 
 // SupervisionReport is an inspection or supervision report as of one version.
 type SupervisionReport struct {
@@ -198,7 +207,8 @@ const reportHeadColumns = `r.id, r.org_id, o.code AS org_code, o.name AS org_nam
 	r.reviewed_at, v.change, v.held_on, v.reported_by, COALESCE(m.code, '') AS reported_by_code,
 	COALESCE(m.full_name, '') AS reported_by_name, v.reported_at`
 
-const meetingSelect = `SELECT ` + reportHeadColumns + `, v.kind, v.present, v.total, v.absent_reasons, v.topic, v.minutes_file
+const meetingSelect = `SELECT ` + reportHeadColumns + `, v.kind, v.present, v.total, v.absent_reasons, v.topic, v.minutes_file,
+	COALESCE(v.minutes_store_id, 0) AS minutes_store_id
 	FROM reports r JOIN meeting_versions v ON v.report_id = r.id
 	JOIN organisations o ON o.id = r.org_id LEFT JOIN members m ON m.id = v.reported_by `
 
@@ -235,8 +245,10 @@ func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (Meeti
 		}
 		change := versionChange(version, in.Change)
 		if _, err := s.exec(ctx, `INSERT INTO meeting_versions (report_id, version, kind, held_on, present, total,
-			absent_reasons, topic, minutes_file, change, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			id, version, in.Kind, day(in.HeldOn), in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile, change, nullID(in.By), s.now()); err != nil {
+			absent_reasons, topic, minutes_file, minutes_store_id, change, reported_by, reported_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			id, version, in.Kind, day(in.HeldOn), in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile, nullID(in.MinutesStore),
+			change, nullID(in.By), s.now()); err != nil {
 			return fmt.Errorf("storage: meeting report %d: %w", id, err)
 		}
 		out, err = s.MeetingReport(ctx, id)
