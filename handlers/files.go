@@ -72,13 +72,22 @@ func (f received) storedName() string {
 	case storage.AsVoice:
 		base = "ghi-am"
 	}
+	if ext, ok := usualExt[f.Mime]; ok {
+		return base + ext
+	}
 	if exts, _ := mime.ExtensionsByType(f.Mime); len(exts) > 0 {
-		return base + exts[len(exts)-1]
+		return base + exts[0]
 	}
 	if f.Kind == storage.AsPhoto {
 		return base + ".jpg"
 	}
 	return base
+}
+
+// usualExt is the extension a file of these types usually has (the mime
+// package lists several, in no useful order).
+var usualExt = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "application/pdf": ".pdf",
 }
 
 // errNotFetched is a received file whose bytes Telegram did not give
