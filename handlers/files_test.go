@@ -206,3 +206,50 @@ func TestPublishedPhotoKeptAndSentBackAsPhoto(t *testing.T) {
 		t.Fatalf("photo not sent back by its file_id: %#v", e.rec.sent)
 	}
 }
+
+// TestUploadWithoutTelegram: a transport that received a file without
+// Telegram (the web) keeps it in the store and hands the handlers its
+// storage.StoreRef: /dang publishes it and /nhap imports it with no
+// getFile, and the document names the stored file.
+func TestUploadWithoutTelegram(t *testing.T) {
+	e, _, _ := docEnv(t)
+	ctx := context.Background()
+	send := func(name, mime string, data []byte, caption string) {
+		t.Helper()
+		f, err := e.s.PutFile(ctx, storage.FileInput{Name: name, Mime: mime, Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.id++
+		u := tgbotapi.Update{UpdateID: e.id, Message: &tgbotapi.Message{
+			MessageID: e.id, From: &tgbotapi.User{ID: 702}, Chat: &tgbotapi.Chat{ID: 702, Type: "private"},
+			Document: &tgbotapi.Document{FileID: storage.StoreRef(f.ID), FileName: name, MimeType: mime},
+			Caption:  caption,
+		}}
+		if err := e.h.HandleUpdate(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pdf := []byte("%PDF-1.4 Kết luận 35, tải lên từ trình duyệt")
+	send("kl35.pdf", "application/pdf", pdf, "/dang 35-KL/TW | Kết luận về công tác kiểm tra | Bộ Chính trị | 01/03/2022")
+	e.tap(t, 702, "dang", "k:ket_luan")
+	e.tap(t, 702, "dang", "skip")
+	e.tap(t, 702, "dang", "ok")
+	d, err := e.s.DocumentByNumber(ctx, "35-KL/TW", "")
+	if err != nil || d.FileStore == 0 || d.FileID != "" {
+		t.Fatalf("published %+v %v (%q)", d, err, e.rec.texts())
+	}
+	if b, err := e.s.DocumentFile(ctx, d.ID); err != nil || string(b) != string(pdf) {
+		t.Fatalf("file %q %v", b, err)
+	}
+	if f, _ := e.s.FileByID(ctx, d.FileStore); len(f.TelegramIDs) != 0 {
+		t.Fatalf("a store reference remembered as Telegram's: %+v", f.TelegramIDs)
+	}
+
+	// Telegram has no such file (the test's downloader knows none): it
+	// comes from the store.
+	send("ds.csv", "text/csv", []byte("code,full_name,org_code\nDV9,Vừ A Dính,CB1\n"), "/nhap")
+	if m, err := e.s.Member(ctx, "DV9"); err != nil || m.FullName != "Vừ A Dính" {
+		t.Fatalf("roster not imported: %v (%q)", err, e.rec.texts())
+	}
+}
