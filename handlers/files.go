@@ -180,7 +180,8 @@ func telegramRef(ref string) string {
 // outFile is a file the bot sends: in the store (Store), or, for a row
 // from before the store whose bytes have not been fetched yet, only by its
 // Telegram file_id (FileID, with the Name and Mime it is kept under once
-// fetched).
+// fetched). Kind is what it is sent as; "" sends a stored file as what it
+// was received as (receivedKind).
 type outFile struct {
 	Store  int64
 	FileID string
@@ -233,13 +234,31 @@ func (h *Handlers) queueSend(ctx context.Context, r *chat.Request, f outFile, ca
 		if err != nil {
 			return err
 		}
+		if f.Kind == "" {
+			f.Kind = receivedKind(sf)
+		}
 		return h.queueStored(ctx, r, sf, f.Kind, caption)
 	}
-	if f.FileID == "" {
+	if f.FileID == "" || f.Kind == "" {
 		return storage.ErrNotFound
 	}
 	r.QueueThen(fileMessage(r.ChatID, f.Kind, tgbotapi.FileID(f.FileID), caption), h.adoptAfterSend(f))
 	return nil
+}
+
+// receivedKind is what a stored file goes back as when nothing says
+// otherwise: as Telegram holds it (a photo first), else a JPEG or PNG as a
+// photo and anything else as a document.
+func receivedKind(sf storage.File) storage.TelegramKind {
+	for _, k := range []storage.TelegramKind{storage.AsPhoto, storage.AsDocument, storage.AsVoice, storage.AsAudio} {
+		if sf.TelegramIDs[k] != "" {
+			return k
+		}
+	}
+	if sf.Mime == "image/jpeg" || sf.Mime == "image/png" {
+		return storage.AsPhoto
+	}
+	return storage.AsDocument
 }
 
 // queueStored queues a stored file as kind: by the file_id Telegram gave

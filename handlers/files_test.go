@@ -10,6 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/handlers"
+	"sotay/handlers/chat"
 	"sotay/storage"
 )
 
@@ -251,5 +252,74 @@ func TestUploadWithoutTelegram(t *testing.T) {
 	send("ds.csv", "text/csv", []byte("code,full_name,org_code\nDV9,Vừ A Dính,CB1\n"), "/nhap")
 	if m, err := e.s.Member(ctx, "DV9"); err != nil || m.FullName != "Vừ A Dính" {
 		t.Fatalf("roster not imported: %v (%q)", err, e.rec.texts())
+	}
+}
+
+// TestStoredFileGoesBackAsReceived: a stored file sent with no kind said
+// (a minutes photo) goes back as what Telegram holds it as: a photo by its
+// photo file_id, an image sent as a file by its document file_id, and one
+// Telegram has never seen uploaded as a photo.
+func TestStoredFileGoesBackAsReceived(t *testing.T) {
+	e := linkedEnv(t)
+	ctx := context.Background()
+	put := func(name, mime, data string, kind storage.TelegramKind, fileID string) int64 {
+		t.Helper()
+		f, err := e.s.PutFile(ctx, storage.FileInput{Name: name, Mime: mime, Data: []byte(data)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.RememberTelegramFileID(ctx, f.ID, kind, fileID); err != nil {
+			t.Fatal(err)
+		}
+		return f.ID
+	}
+	photo := put("anh.jpg", "image/jpeg", "ảnh biên bản", storage.AsPhoto, "P1")
+	asFile := put("bien-ban.png", "image/png", "ảnh gửi dạng tệp", storage.AsDocument, "D1")
+	fresh := put("moi.jpg", "image/jpeg", "ảnh chưa lên Telegram", storage.AsPhoto, "")
+	var store int64
+	handlers.AddForTest(e.h, chat.Handler{Command: "guianh", Access: chat.Member, Handle: func(ctx context.Context, r *chat.Request) error {
+		return handlers.SendStored(ctx, e.h, r, store)
+	}})
+	for _, tt := range []struct {
+		name  string
+		store int64
+		want  tgbotapi.Chattable
+	}{
+		{"PhotoByItsFileID", photo, tgbotapi.PhotoConfig{}},
+		{"FileByItsFileID", asFile, tgbotapi.DocumentConfig{}},
+		{"NeverSentUploadedAsPhoto", fresh, tgbotapi.PhotoConfig{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			store = tt.store
+			e.rec.reset()
+			e.text(t, 701, "/guianh")
+			var got tgbotapi.RequestFileData
+			for _, c := range e.rec.sent {
+				switch v := c.(type) {
+				case tgbotapi.PhotoConfig:
+					if _, ok := tt.want.(tgbotapi.PhotoConfig); ok {
+						got = v.File
+					}
+				case tgbotapi.DocumentConfig:
+					if _, ok := tt.want.(tgbotapi.DocumentConfig); ok {
+						got = v.File
+					}
+				}
+			}
+			switch tt.store {
+			case photo:
+				if got != tgbotapi.FileID("P1") {
+					t.Fatalf("sent %#v", e.rec.sent)
+				}
+			case asFile:
+				if got != tgbotapi.FileID("D1") {
+					t.Fatalf("sent %#v", e.rec.sent)
+				}
+			default:
+				if fb, ok := got.(tgbotapi.FileBytes); !ok || string(fb.Bytes) != "ảnh chưa lên Telegram" {
+					t.Fatalf("sent %#v", e.rec.sent)
+				}
+			}
+		})
 	}
 }
