@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -20,6 +21,9 @@ const labelInviteSheet = "🖨 In phiếu mời (PDF)"
 // inviteSheetMax bounds one sheet: a commune fits; a province officer is
 // asked to print cell by cell (sotay invite --org CODE --sheet FILE).
 const inviteSheetMax = 1000
+
+// inviteSheetKept is how long a sheet stays in the file store.
+const inviteSheetKept = 24 * time.Hour
 
 func inviteSheetRow() chat.Row {
 	return chat.NewRow(chat.NewButton(labelInviteSheet, cbInvite, "s", 0))
@@ -65,7 +69,11 @@ func (h *Handlers) inviteSheet(ctx context.Context, r *chat.Request) error {
 		caption += fmt.Sprintf(" %d đồng chí có số điện thoại trong danh sách, có thể bấm «📱 Chia sẻ số điện thoại» trong bot thay vì quét mã.", phones)
 	}
 	doc.Caption = caption
-	r.Queue(doc)
+	// The sheet carries live invite links, which the database keeps only
+	// hashed: it stays in the file store a day, for a web client to fetch.
+	if err := h.queueFile(ctx, r, doc, inviteSheetKept); err != nil {
+		return err
+	}
 	r.Toast = "Đang gửi phiếu mời…"
 	return nil
 }

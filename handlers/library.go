@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"strings"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
 
 // The handbook library: /vanban browses by kind, a document opens as its
-// header and summary, its text pages in place, its file is uploaded once
-// and then sent by file_id; /tim searches; /dang publishes a file sent in
+// header and summary, its text pages in place, its file is sent from the
+// file store (files.go); /tim searches; /dang publishes a file sent in
 // chat. Callback data: vb:[<kind>:<offset>] browse, doc:<id> view,
 // dt:<id>:<page> text page, df:<id> file, dw:<id>[:y] withdraw, dang:...
 // the publishing dialog.
@@ -290,8 +288,8 @@ func (h *Handlers) documentText(ctx context.Context, r *chat.Request) error {
 	return h.documentOpened(ctx, r, d)
 }
 
-// documentFile is df:<id>: the attached file, uploaded the first time and
-// sent by its cached file_id afterwards.
+// documentFile is df:<id>: the attached file, from the file store
+// (queueSend): by the file_id Telegram gave it, or uploaded the first time.
 func (h *Handlers) documentFile(ctx context.Context, r *chat.Request) error {
 	d, err := h.readableArg(ctx, r)
 	if err != nil {
@@ -301,33 +299,21 @@ func (h *Handlers) documentFile(ctx context.Context, r *chat.Request) error {
 		r.Toast = "Văn bản này không có tệp đính kèm."
 		return nil
 	}
-	caption := "📎 " + esc(docHeading(d))
-	switch {
-	case d.IsPhoto():
-		p := tgbotapi.NewPhoto(r.ChatID, tgbotapi.FileID(d.FileID))
-		p.Caption, p.ParseMode = caption, tgbotapi.ModeHTML
-		r.Queue(p)
-	case d.FileID != "":
-		doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileID(d.FileID))
-		doc.Caption, doc.ParseMode = caption, tgbotapi.ModeHTML
-		r.Queue(doc)
-	default:
-		data, err := r.Store.DocumentFile(ctx, d.ID)
-		if err != nil {
-			return err
-		}
-		doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: d.FileName, Bytes: data})
-		doc.Caption, doc.ParseMode = caption, tgbotapi.ModeHTML
-		// Upload once: the file_id Telegram returns serves every later send.
-		r.QueueThen(doc, func(ctx context.Context, m tgbotapi.Message) error {
-			if m.Document == nil || m.Document.FileID == "" {
-				return nil
-			}
-			return h.deps.Store.SetDocumentFileID(ctx, d.ID, m.Document.FileID)
-		})
+	if err := h.queueSend(ctx, r, documentOutFile(d), "📎 "+esc(docHeading(d))); err != nil {
+		return err
 	}
 	r.Toast = "Đang gửi tệp…"
 	return h.documentOpened(ctx, r, d)
+}
+
+// documentOutFile is a document's attached file as the bot sends it: a
+// photo received in chat goes back as a photo.
+func documentOutFile(d storage.Document) outFile {
+	f := outFile{Store: d.FileStore, FileID: d.FileID, Kind: storage.AsDocument, Name: d.FileName, Mime: d.FileMime}
+	if d.IsPhoto() {
+		f.Kind = storage.AsPhoto
+	}
+	return f
 }
 
 // withdrawDocument is dw:<id> (asks) and dw:<id>:y (withdraws) for admins.

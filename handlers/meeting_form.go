@@ -15,7 +15,10 @@ import (
 
 // meetingCommand is /sinhhoat: a quick form, or the dialog.
 func (h *Handlers) meetingCommand(ctx context.Context, r *chat.Request) error {
-	photo := photoID(r.Update.Message)
+	photo, err := h.keepMinutes(ctx, r, r.Update.Message)
+	if err != nil {
+		return err
+	}
 	form, o, ask, err := reportForm(ctx, r, quickform.MeetingExample, quickform.ParseMeeting)
 	if err != nil {
 		return err

@@ -96,9 +96,13 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDr
 		d.Present, d.Total = countNames(d.Names)
 		d.Absent = ""
 	}
+	minutes, err := storedRef(ctx, r, d.Photo)
+	if err != nil {
+		return rep, err
+	}
 	in := storage.MeetingInput{ReportID: d.ReportID, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Starts: d.Starts, Ends: d.Ends,
 		Present: d.Present, Total: d.Total, Attendance: draftAttendees(d, cell), AbsentReasons: d.Absent, Topic: d.Topic,
-		Studied: d.Studied, MinutesFile: d.Photo, By: r.Member.ID, Change: storage.ChangeCorrected}
+		Studied: d.Studied, MinutesFile: telegramRef(d.Photo), MinutesStore: minutes, By: r.Member.ID, Change: storage.ChangeCorrected}
 	if err := in.Validate(); err != nil { // before asking to replace a month's report
 		return rep, err
 	}
@@ -176,7 +180,7 @@ func meetingConfirmation(rep storage.MeetingReport) (string, *chat.Markup) {
 func meetingDraftOf(m storage.MeetingReport) meetingDraft {
 	d := meetingDraft{ReportID: m.ID, Org: m.OrgID, Date: isoDay(m.HeldOn), Starts: m.Starts, Ends: m.Ends, TimesAsked: true, Kind: m.Kind,
 		Present: m.Present, Total: m.Total, HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true,
-		StudiedAsked: true, Photo: m.MinutesFile, PhotoAsked: true}
+		StudiedAsked: true, Photo: minutesRef(m), PhotoAsked: true}
 	if m.Attendance != nil {
 		setNames(&d, m.Attendance)
 		d.NamesSeen = true

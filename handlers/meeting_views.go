@@ -164,7 +164,7 @@ type meetingFacts struct {
 // factsOf is what a stored version of a report says.
 func factsOf(m storage.MeetingReport) meetingFacts {
 	f := meetingFacts{org: m.OrgName, kind: m.Kind, day: m.HeldOn, starts: m.Starts, ends: m.Ends, present: m.Present, total: m.Total,
-		absentText: m.AbsentReasons, attendance: m.Attendance, topic: m.Topic, photo: m.MinutesFile != ""}
+		absentText: m.AbsentReasons, attendance: m.Attendance, topic: m.Topic, photo: m.HasMinutes()}
 	for _, s := range m.Studied {
 		f.studied = append(f.studied, s.DocNumber)
 	}

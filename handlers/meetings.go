@@ -154,8 +154,11 @@ func (h *Handlers) meetingDialog() *chat.Dialog[meetingDraft] {
 					"none": answered(func(d *meetingDraft) { d.Studied, d.StudiedAsked, d.StudiedNote = nil, true, "" })}},
 			{ID: "photo", Needed: func(d meetingDraft) bool { return !d.PhotoAsked }, Edit: "Ảnh",
 				View: meetingPhotoView,
-				Text: func(_ context.Context, c *meetingConv, _ string) error {
-					id := photoID(c.Message())
+				Text: func(ctx context.Context, c *meetingConv, _ string) error {
+					id, err := h.keepMinutes(ctx, c.Request, c.Message())
+					if err != nil {
+						return err
+					}
 					if id == "" {
 						return storage.Errorf(storage.CodeInvalid, "Đồng chí gửi ảnh chụp biên bản (bấm 📎 rồi chọn ảnh), hoặc bấm «Bỏ qua».")
 					}

@@ -31,7 +31,7 @@ type publishDraft struct {
 	Date     string `json:"date"` // 2006-01-02
 	Kind     string `json:"kind,omitempty"`
 	Summary  string `json:"summary,omitempty"`
-	FileID   string `json:"file_id"`
+	FileID   string `json:"file_id"` // a Telegram file_id or a storage.StoreRef
 	FileName string `json:"file_name,omitempty"`
 	FileMime string `json:"file_mime,omitempty"`
 }
@@ -98,57 +98,57 @@ func (h *Handlers) publishDialog() *chat.Dialog[publishDraft] {
 }
 
 // publishCommand is /dang: with a file it starts the dialog, without one
-// (or pressed in the menu) it says how.
+// (or pressed in the menu) it says how. The file is kept in the file store
+// at once (unless it carries a secrecy stamp), so the document is readable
+// wherever Telegram is not; one Telegram will not give (over the 20 MB bots
+// may fetch) is kept by its file_id alone.
 func (h *Handlers) publishCommand(ctx context.Context, r *chat.Request) error {
-	m := r.Update.Message
-	var fileID, name, mime string
-	switch {
-	case m != nil && m.Document != nil:
-		fileID, name, mime = m.Document.FileID, m.Document.FileName, m.Document.MimeType
-		if name == "" {
-			name = "van-ban"
-		}
-	case m != nil && len(m.Photo) > 0:
-		// The largest size; a photo keeps no file name (Document.IsPhoto).
-		fileID, mime = m.Photo[len(m.Photo)-1].FileID, "image/jpeg"
-	default:
+	up, ok := receivedFile(r.Update.Message)
+	if !ok || (up.Kind != storage.AsDocument && up.Kind != storage.AsPhoto) {
 		r.Reply(msgDangHowTo, nil)
 		return nil
 	}
+	name := up.Name
+	if up.Kind == storage.AsDocument && name == "" {
+		name = "van-ban"
+	}
 	// A stamp first: whatever else is wrong, the admin must delete the upload.
-	if sec, ok := h.uploadSecrecy(ctx, r, fileID, name, mime); ok {
+	if sec, ok := uploadCaptionSecrecy(r); ok {
+		return storage.Errorf(storage.CodeForbidden, "%s", secretUploadMessage(sec))
+	}
+	data, stored, err := h.fetchReceived(ctx, r, up)
+	if err != nil && !errors.Is(err, errNotFetched) {
+		return err
+	}
+	if sec, ok := (storage.DocumentInput{FileName: name, FileData: data}).Secrecy(); ok {
 		return storage.Errorf(storage.CodeForbidden, "%s", secretUploadMessage(sec))
 	}
 	d, err := parseDangCaption(r.Args, r.Now())
 	if err != nil {
 		return err
 	}
-	d.FileID, d.FileName, d.FileMime = fileID, name, mime
+	d.FileID, d.FileName, d.FileMime = up.Ref, name, up.Mime
 	if _, err := r.Store.DocumentByNumber(ctx, d.Number, d.Issuer); err == nil || storage.ErrorCode(err) == storage.CodeConflict {
 		return storage.Errorf(storage.CodeConflict, "Văn bản số %s của %s đã có trong sổ tay. Nếu cần sửa, đồng chí hãy báo Văn phòng Đảng ủy sửa văn bản đã có, hoặc thu hồi văn bản cũ rồi đăng lại.", d.Number, d.Issuer)
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}
+	if data != nil {
+		if _, err := h.keepFetched(ctx, r, up, data, stored); err != nil {
+			return err
+		}
+	}
 	return h.publish.Start(ctx, r, stepPublishKind, d)
 }
 
-// uploadSecrecy looks for a secrecy stamp on a /dang upload: in its caption,
-// its file's name and, for a PDF, on its first page (storage's Secrecy).
-// A PDF that cannot be fetched (over Telegram's 20 MB for bots, say) is
-// checked by its caption and name only.
-func (h *Handlers) uploadSecrecy(ctx context.Context, r *chat.Request, fileID, name, mime string) (storage.Secrecy, bool) {
+// uploadCaptionSecrecy looks for a secrecy stamp in a /dang caption; the
+// file's name and first page are the document's own check (storage's
+// Secrecy), made on the bytes fetched before anything is kept.
+func uploadCaptionSecrecy(r *chat.Request) (storage.Secrecy, bool) {
 	if d := vn.SecrecyStamp(strings.ReplaceAll(r.Args, "|", "\n")); d != "" {
 		return storage.Secrecy{Degree: d, Where: "chú thích"}, true
 	}
-	in := storage.DocumentInput{FileName: name}
-	if h.deps.Files != nil && (mime == "application/pdf" || strings.HasSuffix(strings.ToLower(name), ".pdf")) {
-		data, err := h.deps.Files.Download(ctx, fileID)
-		if err != nil {
-			h.deps.Log.Warn("publish: PDF not fetched for the secrecy check", "user", r.UserID, "err", err)
-		}
-		in.FileData = data
-	}
-	return in.Secrecy()
+	return storage.Secrecy{}, false
 }
 
 // secretUploadMessage refuses a stamped upload and asks the admin to
@@ -242,9 +242,13 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *chat.Conv[publishDra
 		return nil
 	}
 	date, _ := time.Parse("2006-01-02", d.Date)
+	store, err := storedRef(ctx, c.Request, d.FileID)
+	if err != nil {
+		return err
+	}
 	doc, err := c.Store.CreateDocument(ctx, storage.DocumentInput{
 		Kind: d.Kind, Number: d.Number, Issuer: d.Issuer, IssuedOn: date, Title: d.Title, Summary: d.Summary,
-		FileName: d.FileName, FileMime: d.FileMime, FileID: d.FileID, Actor: c.Actor(),
+		FileName: d.FileName, FileMime: d.FileMime, FileStore: store, FileID: telegramRef(d.FileID), Actor: c.Actor(),
 	})
 	if err != nil {
 		return err

@@ -105,7 +105,9 @@ func (h *Handlers) deliveryReport(ctx context.Context, r *chat.Request) error {
 	}
 	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: report.DeliveryFileName(c), Bytes: data})
 	doc.Caption = fmt.Sprintf("📊 Báo cáo gửi %s số %s (%s đảng viên)", storage.DocumentKindName(c.DocKind), c.DocNumber, vn.Number(len(rows)))
-	r.Queue(doc)
+	if err := h.queueFile(ctx, r, doc, 0); err != nil {
+		return err
+	}
 	r.Toast = "Đang gửi báo cáo…"
 	return nil
 }

@@ -148,12 +148,12 @@ func (h *Handlers) quizImport(ctx context.Context, r *chat.Request) error {
 	if len(ds) > 1 {
 		return storage.Errorf(storage.CodeInvalid, "Có %d văn bản cùng số %s: đồng chí gắn bài kiểm tra bằng dòng lệnh (sotay doc quiz %s TỆP --issuer CƠ_QUAN).", len(ds), number, number)
 	}
-	if h.deps.Files == nil {
-		return errors.New("handlers: no file downloader")
-	}
-	data, err := h.deps.Files.Download(ctx, doc.FileID)
-	if err != nil {
+	_, data, err := h.keepReceived(ctx, r, received{Ref: doc.FileID, Kind: storage.AsDocument, Name: doc.FileName, Mime: doc.MimeType})
+	if errors.Is(err, errNotFetched) {
 		return storage.Errorf(storage.CodeInvalid, "Không tải được tệp từ Telegram (tệp tối đa 20 MB). Đồng chí hãy gửi lại.")
+	}
+	if err != nil {
+		return err
 	}
 	qs, err := roster.ParseQuiz(bytes.NewReader(data), doc.FileName)
 	if err != nil {

@@ -165,7 +165,7 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 			return err
 		}
 		m := vs[len(vs)-1]
-		state, photo = m.State, m.MinutesFile != ""
+		state, photo = m.State, m.HasMinutes()
 		fmt.Fprintf(&b, "📝 <b>Báo cáo sinh hoạt chi bộ số %d</b> %s\n", m.ID, reviewState(m.State, m.ReviewComment))
 		b.WriteString(factsOf(m).lines())
 		b.WriteString("\n\n<b>Các phiên bản</b>")
@@ -213,9 +213,11 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 
 const labelMinutesPhoto = "📷 Xem ảnh biên bản"
 
-// minutesPhoto is rv:p:<id>: the minutes photo of a meeting report, sent
-// by the file_id Telegram gave it, to whoever may see the report
-// (pressedReport checked that).
+// minutesPhoto is rv:p:<id>: the minutes photo of a meeting report, to
+// whoever may see the report (pressedReport checked that), from the file
+// store as Telegram holds it (a photo, or an image the secretary sent as a
+// file); one from before the store, kept only by its file_id, by that
+// file_id, its bytes fetched and kept after the send (files.go).
 func (h *Handlers) minutesPhoto(ctx context.Context, r *chat.Request, info storage.ReportInfo) error {
 	if info.Type != storage.ReportMeeting {
 		return storage.ErrNotFound
@@ -224,18 +226,27 @@ func (h *Handlers) minutesPhoto(ctx context.Context, r *chat.Request, info stora
 	if err != nil {
 		return err
 	}
-	if m.MinutesFile == "" {
+	if !m.HasMinutes() {
 		r.Toast = "Báo cáo này không có ảnh biên bản."
 		return nil
 	}
 	caption := fmt.Sprintf("📷 Ảnh biên bản — báo cáo sinh hoạt chi bộ số %d (%s, ngày %s)", m.ID, esc(m.OrgName), vn.FormatDate(m.HeldOn))
+	r.Toast = "Đang gửi ảnh biên bản…"
+	if m.MinutesStore != 0 {
+		return h.queueSend(ctx, r, outFile{Store: m.MinutesStore}, caption)
+	}
 	p := tgbotapi.NewPhoto(r.ChatID, tgbotapi.FileID(m.MinutesFile))
 	p.Caption, p.ParseMode = caption, tgbotapi.ModeHTML
 	// An image the secretary sent as a file is a document to Telegram.
 	d := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileID(m.MinutesFile))
 	d.Caption, d.ParseMode = caption, tgbotapi.ModeHTML
-	r.QueueOr(p, d)
-	r.Toast = "Đang gửi ảnh biên bản…"
+	r.QueueOrThen(p, d, func(ctx context.Context, sent tgbotapi.Message) error {
+		f := outFile{FileID: m.MinutesFile, Kind: storage.AsPhoto, Mime: "image/jpeg"}
+		if sent.Document != nil {
+			f.Kind, f.Name, f.Mime = storage.AsDocument, sent.Document.FileName, sent.Document.MimeType
+		}
+		return h.adoptAfterSend(f)(ctx, sent)
+	})
 	return nil
 }
 

@@ -87,15 +87,17 @@ func (h *Handlers) rosterImport(ctx context.Context, r *chat.Request) error {
 	return nil
 }
 
-// importFile downloads and imports a roster file, members or organisations
-// by its columns.
+// importFile imports a roster file, members or organisations by its
+// columns. The file is kept in the file store the first time (fileID is
+// its Telegram file_id or a storage.StoreRef): choosing to import the valid
+// rows reads it from there.
 func (h *Handlers) importFile(ctx context.Context, r *chat.Request, fileID, name string, skipInvalid bool) (storage.ImportReport, error) {
-	if h.deps.Files == nil {
-		return storage.ImportReport{}, errors.New("handlers: no file downloader")
-	}
-	data, err := h.deps.Files.Download(ctx, fileID)
-	if err != nil {
+	_, data, err := h.keepReceived(ctx, r, received{Ref: fileID, Kind: storage.AsDocument, Name: name, Mime: mimeOf(name)})
+	if errors.Is(err, errNotFetched) {
 		return storage.ImportReport{}, storage.Errorf(storage.CodeInvalid, "Không tải được tệp từ Telegram (tệp tối đa 20 MB). Đồng chí hãy gửi lại.")
+	}
+	if err != nil {
+		return storage.ImportReport{}, err
 	}
 	opts := storage.ImportOptions{Actor: r.Actor(), SkipInvalid: skipInvalid}
 	members, mRejected, mErr := roster.ParseMembers(bytes.NewReader(data), name)

@@ -1,5 +1,8 @@
 // The /thongke answer as files: "📊 Xuất Excel" (an XLSX) and "📈 Biểu đồ"
-// (a PNG of the participation rates).
+// (a PNG of the participation rates). Both are made anew each time and
+// kept in the file store before they are sent (queueFile), so that a web
+// client fetches exactly what the chat showed; the same chart drawn again
+// is the same bytes, kept once and sent by its file_id.
 
 package handlers
 
@@ -28,7 +31,9 @@ func (h *Handlers) statsExcel(ctx context.Context, c *statsConv, _ chat.Args) er
 	}
 	doc := tgbotapi.NewDocument(c.ChatID, tgbotapi.FileBytes{Name: ans.file + ".xlsx", Bytes: data})
 	doc.Caption = "📊 " + stripTags(ans.title)
-	c.Queue(doc)
+	if err := h.queueFile(ctx, c.Request, doc, 0); err != nil {
+		return err
+	}
 	statsToast(c, "Đang gửi tệp Excel…")
 	return nil
 }
@@ -57,7 +62,9 @@ func (h *Handlers) statsChart(ctx context.Context, c *statsConv, _ chat.Args) er
 		}
 		photo := tgbotapi.NewPhoto(c.ChatID, tgbotapi.FileBytes{Name: name, Bytes: png})
 		photo.Caption = cap
-		c.Queue(photo)
+		if err := h.queueFile(ctx, c.Request, photo, 0); err != nil {
+			return err
+		}
 	}
 	statsToast(c, "Đang gửi biểu đồ…")
 	return nil

@@ -43,8 +43,10 @@ const (
 )
 
 // Document is a resolution, directive, conclusion... of the handbook.
-// FileData is loaded only by DocumentFile. A photo received in chat has a
-// FileID but no FileName: it is sent back with sendPhoto.
+// Its attached file is in the file store (FileStore; DocumentFile reads its
+// bytes), or, for one received in chat before the store whose bytes have
+// not been fetched yet, only a Telegram file_id (FileID). A photo received
+// in chat has no FileName: it is sent back with sendPhoto.
 type Document struct {
 	ID          int64      `db:"id"`
 	Kind        string     `db:"kind"`
@@ -57,6 +59,7 @@ type Document struct {
 	FileName    string     `db:"file_name"`
 	FileMime    string     `db:"file_mime"`
 	FileID      string     `db:"file_id"`
+	FileStore   int64      `db:"file_store_id"`
 	Status      string     `db:"status"`
 	CreatedBy   string     `db:"created_by"`
 	CreatedAt   time.Time  `db:"created_at"`
@@ -66,17 +69,17 @@ type Document struct {
 }
 
 // HasFile reports whether the document has an attached file.
-func (d Document) HasFile() bool { return d.FileName != "" || d.FileID != "" }
+func (d Document) HasFile() bool { return d.FileName != "" || d.FileID != "" || d.FileStore != 0 }
 
 // IsPhoto reports whether the attached file is a Telegram photo (sent with
 // sendPhoto, not sendDocument).
-func (d Document) IsPhoto() bool { return d.FileName == "" && d.FileID != "" }
+func (d Document) IsPhoto() bool { return d.FileName == "" && d.HasFile() }
 
 // KindName is the Vietnamese name of the document's kind.
 func (d Document) KindName() string { return DocumentKindName(d.Kind) }
 
 const documentColumns = `d.id, d.kind, d.number, d.issuer, d.issued_on, d.title, d.summary, d.body, d.file_name,
-	d.file_mime, d.file_id, d.status, d.created_by, d.created_at, d.updated_at, d.published_at, d.withdrawn_at`
+	d.file_mime, d.file_id, COALESCE(d.file_store_id, 0) AS file_store_id, d.status, d.created_by, d.created_at, d.updated_at, d.published_at, d.withdrawn_at`
 
 // DocumentByID returns a document without its file bytes.
 func (s *Storage) DocumentByID(ctx context.Context, id int64) (Document, error) {
@@ -89,7 +92,7 @@ func (s *Storage) DocumentByID(ctx context.Context, id int64) (Document, error) 
 
 // documentListColumns are documentColumns without the body, for lists.
 const documentListColumns = `d.id, d.kind, d.number, d.issuer, d.issued_on, d.title, d.summary, '' AS body, d.file_name,
-	d.file_mime, d.file_id, d.status, d.created_by, d.created_at, d.updated_at, d.published_at, d.withdrawn_at`
+	d.file_mime, d.file_id, COALESCE(d.file_store_id, 0) AS file_store_id, d.status, d.created_by, d.created_at, d.updated_at, d.published_at, d.withdrawn_at`
 
 // Limits on what a document may hold, so that its header and summary fit
 // in one Telegram message.
@@ -113,13 +116,16 @@ type DocumentInput struct {
 	Title    string
 	Summary  string
 	Body     string
-	// The attached file: bytes to upload later (FileData, from the command
-	// line) or a Telegram file_id (FileID, received in chat). On edit, a
-	// file left empty keeps the stored one.
-	FileName string
-	FileMime string
-	FileData []byte
-	FileID   string
+	// The attached file: its bytes (FileData, from the command line), a
+	// file already in the store (FileStore, received in chat), or, when
+	// its bytes could not be fetched, only its Telegram file_id (FileID).
+	// The bytes go to the file store. On edit, a file left empty keeps the
+	// stored one.
+	FileName  string
+	FileMime  string
+	FileData  []byte
+	FileStore int64
+	FileID    string
 	// Draft keeps a new document unpublished.
 	Draft bool
 	// Audience lists organisation codes whose subtrees may read the
@@ -169,7 +175,7 @@ func (in *DocumentInput) clean(now time.Time) error {
 	if sec, ok := in.Secrecy(); ok {
 		return sec.Refusal()
 	}
-	if (in.FileData != nil || in.FileID != "") && in.FileMime == "" {
+	if (in.FileData != nil || in.FileStore != 0 || in.FileID != "") && in.FileMime == "" {
 		in.FileMime = "application/octet-stream"
 	}
 	return nil
@@ -319,6 +325,9 @@ func (in DocumentInput) searchColumns() (numberKey, title, text string) {
 // number from the same issuer twice is a conflict.
 func (s *Storage) CreateDocument(ctx context.Context, in DocumentInput) (Document, error) {
 	var d Document
+	if err := s.loadStoredFile(ctx, &in); err != nil {
+		return d, err
+	}
 	if err := in.clean(s.now()); err != nil {
 		return d, err
 	}
@@ -329,16 +338,16 @@ func (s *Storage) CreateDocument(ctx context.Context, in DocumentInput) (Documen
 			status, published = DocDraft, nil
 		}
 		key, title, text := in.searchColumns()
-		var data any
-		if in.FileData != nil {
-			data = in.FileData
+		store, fileID, err := s.keepDocumentFile(ctx, in)
+		if err != nil {
+			return err
 		}
 		var id int64
-		err := s.get(ctx, &id, `INSERT INTO documents (kind, number, issuer, issued_on, title, summary, body, file_name, file_mime,
-			file_data, file_id, status, number_key, search_title, search_text, created_by, created_at, updated_at, published_at)
+		err = s.get(ctx, &id, `INSERT INTO documents (kind, number, issuer, issued_on, title, summary, body, file_name, file_mime,
+			file_store_id, file_id, status, number_key, search_title, search_text, created_by, created_at, updated_at, published_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id`,
 			in.Kind, in.Number, in.Issuer, in.IssuedOn, in.Title, in.Summary, in.Body, in.FileName, in.FileMime,
-			data, in.FileID, status, key, title, text, in.Actor, now, published)
+			nullID(store), fileID, status, key, title, text, in.Actor, now, published)
 		if isUniqueViolation(err) {
 			return Errorf(CodeConflict, "Văn bản số %s của %s đã có trong sổ tay. Nếu cần sửa, hãy dùng chức năng sửa văn bản.", in.Number, issuerName(in.Issuer))
 		}
@@ -355,6 +364,44 @@ func (s *Storage) CreateDocument(ctx context.Context, in DocumentInput) (Documen
 		return err
 	})
 	return d, err
+}
+
+// loadStoredFile reads the bytes of a file in.FileStore names into
+// in.FileData, so that its first page is checked for a secrecy stamp like
+// any file's.
+func (s *Storage) loadStoredFile(ctx context.Context, in *DocumentInput) error {
+	if in.FileStore == 0 || in.FileData != nil {
+		return nil
+	}
+	data, err := s.FileBytes(ctx, in.FileStore)
+	if err != nil {
+		return err
+	}
+	in.FileData = data
+	return nil
+}
+
+// keepDocumentFile puts a document's file in the store and returns the
+// stored file's id, or, for a file known only by its Telegram file_id,
+// that file_id. A file_id that came with bytes is remembered for them.
+func (s *Storage) keepDocumentFile(ctx context.Context, in DocumentInput) (store int64, fileID string, err error) {
+	if in.FileData == nil {
+		return 0, in.FileID, nil
+	}
+	f, err := s.PutFile(ctx, FileInput{Name: in.FileName, Mime: in.FileMime, Data: in.FileData})
+	if err != nil {
+		return 0, "", err
+	}
+	if in.FileID != "" {
+		kind := AsDocument
+		if in.FileName == "" {
+			kind = AsPhoto
+		}
+		if err := s.RememberTelegramFileID(ctx, f.ID, kind, in.FileID); err != nil {
+			return 0, "", err
+		}
+	}
+	return f.ID, "", nil
 }
 
 func issuerName(issuer string) string {
@@ -396,9 +443,13 @@ func (s *Storage) DocumentAudience(ctx context.Context, docID int64) ([]string, 
 }
 
 // UpdateDocument replaces a document's fields with in (start from
-// Document.Input). A new file replaces the old one and its cached file_id.
+// Document.Input). A new file replaces the old one (which stays in the
+// store: the same bytes may be another's).
 func (s *Storage) UpdateDocument(ctx context.Context, id int64, in DocumentInput) (Document, error) {
 	var d Document
+	if err := s.loadStoredFile(ctx, &in); err != nil {
+		return d, err
+	}
 	if err := in.clean(s.now()); err != nil {
 		return d, err
 	}
@@ -417,16 +468,15 @@ func (s *Storage) UpdateDocument(ctx context.Context, id int64, in DocumentInput
 		if err != nil {
 			return fmt.Errorf("storage: update document %d: %w", id, err)
 		}
-		switch {
-		case in.FileData != nil:
-			_, err = s.exec(ctx, `UPDATE documents SET file_name = $2, file_mime = $3, file_data = $4, file_id = '' WHERE id = $1`,
-				id, in.FileName, in.FileMime, in.FileData)
-		case in.FileID != "" && in.FileID != old.FileID:
-			_, err = s.exec(ctx, `UPDATE documents SET file_name = $2, file_mime = $3, file_data = NULL, file_id = $4 WHERE id = $1`,
-				id, in.FileName, in.FileMime, in.FileID)
-		}
-		if err != nil {
-			return fmt.Errorf("storage: update file of document %d: %w", id, err)
+		if in.FileData != nil || (in.FileID != "" && in.FileID != old.FileID) {
+			store, fileID, err := s.keepDocumentFile(ctx, in)
+			if err != nil {
+				return err
+			}
+			if _, err := s.exec(ctx, `UPDATE documents SET file_name = $2, file_mime = $3, file_store_id = $4, file_id = $5 WHERE id = $1`,
+				id, in.FileName, in.FileMime, nullID(store), fileID); err != nil {
+				return fmt.Errorf("storage: update file of document %d: %w", id, err)
+			}
 		}
 		if in.SetAudience {
 			if err := s.setAudience(ctx, id, in.Audience); err != nil {
@@ -547,26 +597,14 @@ func (s *Storage) DocumentByNumber(ctx context.Context, number, issuer string) (
 	return Document{}, Errorf(CodeConflict, "Có %d văn bản cùng số %s (%s): hãy ghi rõ cơ quan ban hành.", len(ds), number, strings.Join(issuers, "; "))
 }
 
-// DocumentFile returns the bytes of a document's attached file; ErrNotFound
-// when only a Telegram file_id is kept.
+// DocumentFile returns the bytes of a document's attached file from the
+// file store; ErrNotFound when only a Telegram file_id is kept.
 func (s *Storage) DocumentFile(ctx context.Context, id int64) ([]byte, error) {
 	var data []byte
-	if err := s.get(ctx, &data, `SELECT file_data FROM documents WHERE id = $1`, id); err != nil {
+	if err := s.get(ctx, &data, `SELECT f.data FROM documents d JOIN files f ON f.id = d.file_store_id WHERE d.id = $1`, id); err != nil {
 		return nil, fmt.Errorf("storage: file of document %d: %w", id, err)
 	}
-	if data == nil {
-		return nil, fmt.Errorf("storage: file of document %d: %w", id, ErrNotFound)
-	}
 	return data, nil
-}
-
-// SetDocumentFileID caches the file_id Telegram gave the document's file
-// after its first upload; later sends use it instead of the bytes.
-func (s *Storage) SetDocumentFileID(ctx context.Context, id int64, fileID string) error {
-	if _, err := s.exec(ctx, `UPDATE documents SET file_id = $2 WHERE id = $1 AND file_id = ''`, id, fileID); err != nil {
-		return fmt.Errorf("storage: file id of document %d: %w", id, err)
-	}
-	return nil
 }
 
 // documentReadableSQL is the one rule of who may read a document, as a

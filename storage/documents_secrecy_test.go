@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"strings"
 	"testing"
 
@@ -88,13 +89,21 @@ func TestSecretDocumentRefused(t *testing.T) {
 		if _, err := e.s.DocumentFile(ctx, d.ID); storage.ErrorCode(err) != storage.CodeNotFound {
 			t.Fatalf("the stamped file was stored: %v", err)
 		}
+		sum := sha256.Sum256(in.FileData)
+		if _, err := e.s.FileBySHA256(ctx, sum[:]); storage.ErrorCode(err) != storage.CodeNotFound {
+			t.Fatalf("the stamped file is in the file store: %v", err)
+		}
 	})
 	t.Run("StoredDraftNotPublished", func(t *testing.T) {
 		// A draft stored before stamps were checked.
 		in := kl21()
 		in.Number, in.Draft = "40-KL/TW", true
 		d := MustCreateDocument(t, e.s, in)
-		if _, err := e.s.DB().Exec(`UPDATE documents SET file_name = 'kl40.pdf', file_data = $2 WHERE id = $1`, d.ID, pdf("MẬT\nKết luận")); err != nil {
+		f, err := e.s.PutFile(ctx, storage.FileInput{Name: "kl40.pdf", Mime: "application/pdf", Data: pdf("MẬT\nKết luận")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.DB().Exec(`UPDATE documents SET file_name = 'kl40.pdf', file_store_id = $2 WHERE id = $1`, d.ID, f.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.s.PublishDocument(ctx, d.ID, "test"); storage.ErrorCode(err) != storage.CodeForbidden {

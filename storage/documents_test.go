@@ -148,14 +148,14 @@ func TestCreateDocument(t *testing.T) {
 		if err != nil || string(b) != "%PDF-1.4 test" {
 			t.Fatalf("file %q %v", b, err)
 		}
-		if err := e.s.SetDocumentFileID(ctx, d.ID, "FILE1"); err != nil {
+		if d.FileStore == 0 || d.FileID != "" || !d.HasFile() || d.IsPhoto() {
+			t.Fatalf("stored %d, file_id %q", d.FileStore, d.FileID)
+		}
+		if err := e.s.RememberTelegramFileID(ctx, d.FileStore, storage.AsDocument, "FILE1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.s.SetDocumentFileID(ctx, d.ID, "FILE2"); err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := e.s.DocumentByID(ctx, d.ID); got.FileID != "FILE1" || !got.HasFile() || got.IsPhoto() {
-			t.Fatalf("cached file id %q", got.FileID)
+		if f, err := e.s.FileByID(ctx, d.FileStore); err != nil || f.TelegramIDs[storage.AsDocument] != "FILE1" || f.Name != "kl30.pdf" {
+			t.Fatalf("stored file %+v %v", f, err)
 		}
 	})
 }

@@ -64,6 +64,10 @@ type MeetingInput struct {
 	Studied     []int64
 	MinutesFile string // Telegram file_id of the minutes photo
 	By          int64  // the member who reports
+
+	// MinutesStore is the minutes photo in the file store (0: none, or
+	// only its Telegram file_id is kept).
+	MinutesStore int64
 }
 
 // Validate checks a meeting report by its fields' rules (fields.go,
@@ -112,12 +116,17 @@ type MeetingReport struct {
 	AbsentReasons string   `db:"absent_reasons"`
 	Topic         string   `db:"topic"`
 	MinutesFile   string   `db:"minutes_file"`
+	MinutesStore  int64    `db:"minutes_store_id"`
 	// Attendance and Studied are the version's attendance by name (none:
 	// a count-only report) and documents studied, read by MeetingReport
 	// and MeetingVersions; lists of reports leave them out.
 	Attendance []Attendee        `db:"-"`
 	Studied    []MeetingDocument `db:"-"`
 }
+
+// HasMinutes reports whether the report has a minutes photo, in the file
+// store or only as a Telegram file_id.
+func (m MeetingReport) HasMinutes() bool { return m.MinutesFile != "" || m.MinutesStore != 0 }
 
 // Minutes is how long the meeting lasted, when its start and end are
 // recorded.
@@ -128,7 +137,8 @@ func (m MeetingReport) Minutes() (int, bool) {
 	return MeetingMinutes(*m.Starts, *m.Ends), true
 }
 
-const meetingSelect = `SELECT ` + reportHeadColumns + `, v.kind, v.starts_at, v.ends_at, v.present, v.total, v.absent_reasons, v.topic, v.minutes_file
+const meetingSelect = `SELECT ` + reportHeadColumns + `, v.kind, v.starts_at, v.ends_at, v.present, v.total, v.absent_reasons, v.topic, v.minutes_file,
+	COALESCE(v.minutes_store_id, 0) AS minutes_store_id
 	FROM reports r JOIN meeting_versions v ON v.report_id = r.id
 	JOIN organisations o ON o.id = r.org_id LEFT JOIN members m ON m.id = v.reported_by `
 
@@ -155,9 +165,10 @@ func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (Meeti
 		}
 		change := versionChange(version, in.Change)
 		if _, err := s.exec(ctx, `INSERT INTO meeting_versions (report_id, version, kind, held_on, starts_at, ends_at, present, total,
-			absent_reasons, topic, minutes_file, change, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			absent_reasons, topic, minutes_file, minutes_store_id, change, reported_by, reported_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			id, version, in.Kind, day(in.HeldOn), in.Starts, in.Ends, in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile,
-			change, nullID(in.By), s.now()); err != nil {
+			nullID(in.MinutesStore), change, nullID(in.By), s.now()); err != nil {
 			return fmt.Errorf("storage: meeting report %d: %w", id, err)
 		}
 		if err := s.saveAttendance(ctx, id, version, in); err != nil {

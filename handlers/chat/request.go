@@ -87,6 +87,12 @@ func (r *Request) QueueOr(c, fallback tgbotapi.Chattable) {
 	r.replies = append(r.replies, afterSend{Chattable: c, orElse: fallback})
 }
 
+// QueueOrThen is QueueOr whose then (as QueueThen's) gets the message of
+// whichever of the two was sent.
+func (r *Request) QueueOrThen(c, fallback tgbotapi.Chattable, then func(ctx context.Context, m tgbotapi.Message) error) {
+	r.replies = append(r.replies, afterSend{Chattable: c, orElse: fallback, then: then})
+}
+
 // Reply queues an HTML message to the user; markup may be nil, an inline
 // keyboard, a reply keyboard or a keyboard removal.
 func (r *Request) Reply(text string, markup any) {
