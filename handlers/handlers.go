@@ -52,6 +52,7 @@ type Handlers struct {
 	returning *chat.Dialog[returnDraft]
 
 	stats *chat.Dialog[statsDraft] // stats.go
+	paper *chat.Dialog[paperDraft] // papers.go
 }
 
 // New builds the handler list.
@@ -72,6 +73,7 @@ func New(deps Deps) *Handlers {
 	h.notices, h.absence = h.noticeDialog(), h.absenceDialog()
 	h.returning = h.returnDialog()
 	h.stats = h.statsDialog()
+	h.paper = h.paperDialog()
 	h.router = &chat.Router{
 		Store: deps.Store, Sender: deps.Sender, Log: deps.Log, Now: deps.Now, Location: deps.Location,
 		List:    h.handlerList(),
@@ -131,6 +133,10 @@ func (h *Handlers) handlerList() []chat.Handler {
 		{Callback: cbQuiz, Access: chat.Member, Handle: h.quiz},
 		{Command: "cauhoi", Access: chat.Admin, Description: "Gắn bài kiểm tra: gửi tệp kèm chú thích /cauhoi SỐ_HIỆU", Handle: h.quizImport},
 		{Command: "cuatoi", Access: chat.Member, Description: "Kết quả học tập của tôi", MenuLabel: "📒 Của tôi", Handle: h.myRecord},
+		// papers.go: the quarterly record and the follow-up list, as PDFs.
+		{Callback: cbRecordPaper, Access: chat.Member, Handle: h.recordPaperStart},
+		{Callback: cbFollowUp, Access: chat.Secretary, Handle: h.followUpStart},
+		{Dialog: h.paper, Access: chat.Member},
 		// invites.go.
 		{Command: "moi", Access: chat.Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
 		{Callback: cbInvite, Access: chat.Secretary, Handle: h.invites},

@@ -21,4 +21,6 @@ const (
 	cbReview         chat.Prefix = "rv"   // rv:<l|v|ok|back>:<report>, officers' review
 	cbMeetingAnswer  chat.Prefix = "hop"  // hop:<y|n>:<meeting>, a member's answer to a notice
 	cbMeetingTally   chat.Prefix = "lh"   // lh:<meeting>, the answers for the secretary
+	cbRecordPaper    chat.Prefix = "pq"   // opens the quarterly record's dialog (papers.go)
+	cbFollowUp       chat.Prefix = "fu"   // the follow-up list, or the dialog to pick its cell
 )

@@ -290,7 +290,8 @@ func (h *Handlers) myRecord(ctx context.Context, r *chat.Request) error {
 	list("<b>Đã học:</b>", done)
 	list("<b>Chưa học:</b>", left)
 	text := b.String()
-	kb := chat.NewMarkup(chat.NewRow(chat.CommandButton("📚 Văn bản cần học", "hoctap")))
+	kb := chat.NewMarkup(chat.NewRow(chat.CommandButton("📚 Văn bản cần học", "hoctap")),
+		chat.NewRow(chat.NewButton(labelRecordPaper, cbRecordPaper)))
 	r.Show(text, &kb)
 	return nil
 }
@@ -332,7 +333,8 @@ func (h *Handlers) studyTools(r *chat.Request) chat.Keyboard {
 		return nil
 	}
 	return chat.Keyboard{chat.NewRow(
-		chat.NewButton("📋 Ghi nhận học tại chi bộ", cbOfflineStart), chat.CommandButton("🔔 Nhắc học tập", "nhacnho"))}
+		chat.NewButton("📋 Ghi nhận học tại chi bộ", cbOfflineStart), chat.CommandButton("🔔 Nhắc học tập", "nhacnho")),
+		chat.NewRow(chat.NewButton(labelFollowUp, cbFollowUp))}
 }
 
 // studyButtons are the ways to confirm study: "Tôi đã học", the quiz, or

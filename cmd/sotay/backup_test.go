@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"sotay/storage/storagetest"
 )
@@ -82,14 +83,25 @@ func TestBackupAndRestore(t *testing.T) {
 		}
 		return string(out)
 	}
+	// A dump older than KEEP_DAYS goes once a new one is there.
+	old := filepath.Join(backups, "sotay-20200101T000000Z.dump")
+	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	month := time.Now().Add(-30 * 24 * time.Hour)
+	os.Chtimes(old, month, month)
 	script("sotay-backup.sh", []string{"DATABASE_URL=" + mainURL, "BACKUP_DIR=" + backups})
-	dumps, _ := filepath.Glob(filepath.Join(backups, "sotay-*.dump"))
-	if len(dumps) != 1 {
+	dumps, _ := filepath.Glob(filepath.Join(backups, "sotay-2*.dump"))
+	if len(dumps) != 1 || dumps[0] == old {
 		t.Fatalf("dumps: %v", dumps)
+	}
+	latest := filepath.Join(backups, "sotay-LATEST.dump")
+	if to, err := os.Readlink(latest); err != nil || to != filepath.Base(dumps[0]) {
+		t.Fatalf("sotay-LATEST.dump links to %q (%v), want %s", to, err, filepath.Base(dumps[0]))
 	}
 
 	t.Run("Restored", func(t *testing.T) {
-		out := script("sotay-restore.sh", nil, dumps[0], spareURL)
+		out := script("sotay-restore.sh", nil, latest, spareURL)
 		for _, want := range []string{"mới nhất", "CBNAHIEN", "Chi bộ bản Pà Pao"} {
 			if !strings.Contains(out, want) {
 				t.Fatalf("restore output lacks %q:\n%s", want, out)
@@ -99,6 +111,9 @@ func TestBackupAndRestore(t *testing.T) {
 		if !strings.Contains(r.stdout, "DV0001") || !strings.Contains(r.stdout, "DV0002") {
 			t.Fatalf("invites from the restored database: %+v", r)
 		}
+	})
+	t.Run("CopiedOffTheServer", func(t *testing.T) {
+		copyOff(t, backups, dumps[0])
 	})
 	t.Run("NewerSchemaRefused", func(t *testing.T) {
 		db, err := sql.Open("postgres", spareURL)

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,10 +28,12 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(serveCmd(), migrateCmd(), importCmd(), inviteCmd(), grantCmd(), docCmd(), pushCmd(), orgsCmd(), reportsCmd(), demoCmd())
-	root.AddCommand(memberCmd())
+	root.AddCommand(memberCmd(), checkCmd())
 	addStudyCommands(root)
 	addStatsCommands(root)
+	addPaperCommands(root)
 	demoDatabase(root)
+	versionFlag(root)
 	vietnamese(root)
 	return root
 }
@@ -151,39 +151,44 @@ func migrateCmd() *cobra.Command {
 func importCmd() *cobra.Command {
 	return group("import", "Nhập tổ chức hoặc đảng viên từ tệp CSV hoặc XLSX",
 		importSubCmd("orgs", "Nhập tổ chức (cột code, name, kind, parent_code)"),
-		importSubCmd("members", "Nhập đảng viên (cột code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"))
+		importSubCmd("members", "Nhập đảng viên (cột code, full_name, org_code, gender, birth_year, ethnicity, status, phone)"),
+		importTemplateCmd())
 }
 
 func importSubCmd(what, short string) *cobra.Command {
 	c := configFromEnv()
 	var skipInvalid, quiet bool
+	var name string
 	cmd := &cobra.Command{
 		Use:   what + " TỆP",
 		Short: short,
 		Long: short + ".\n\nTệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy) hoặc XLSX (trang đầu) có dòng tiêu đề;\n" +
 			"nhận cả tiêu đề tiếng Việt. Các dòng được ghi theo mã (có thì cập nhật, chưa có thì tạo) trong một\n" +
 			"giao dịch. Có dòng bị từ chối thì không ghi gì, trừ khi thêm --skip-invalid; khi có dòng bị từ chối\n" +
-			"lệnh kết thúc với mã 1. Cây tổ chức chỉ có một tổ chức gốc (dòng duy nhất không ghi Mã cấp trên).",
-		Args: exactArgs(1, "sotay import "+what+" TỆP, ví dụ: sotay import "+what+" danh-sach.xlsx"),
+			"lệnh kết thúc với mã 1. Cây tổ chức chỉ có một tổ chức gốc (dòng duy nhất không ghi Mã cấp trên).\n" +
+			"TỆP là - thì đọc từ đầu vào chuẩn. Tệp mẫu: sotay import template " + what + " --out mau.xlsx",
+		Example: "  sotay import " + what + " danh-sach.xlsx\n  sudo sotay-env import " + what + " - < danh-sach.xlsx",
+		Args:    exactArgs(1, "sotay import "+what+" TỆP, ví dụ: sotay import "+what+" danh-sach.xlsx"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			in, err := openInput(cmd, args[0], name)
 			if err != nil {
-				return fmt.Errorf("không mở được tệp %s: %v", args[0], err)
+				return err
 			}
-			defer f.Close()
+			defer in.r.Close()
+			f := in.r
 			ctx := cmd.Context()
 			opts := storage.ImportOptions{Actor: "cli", SkipInvalid: skipInvalid}
 			start := time.Now()
 			// The file is read first: a file that can't be read needs no database.
 			var run func(*storage.Storage) (storage.ImportReport, error)
 			if what == "orgs" {
-				rows, rejected, err := roster.ParseOrgs(f, filepath.Base(args[0]))
+				rows, rejected, err := roster.ParseOrgs(f, in.name)
 				if err != nil {
 					return err
 				}
 				run = func(s *storage.Storage) (storage.ImportReport, error) { return s.ImportOrgs(ctx, rows, rejected, opts) }
 			} else {
-				rows, rejected, err := roster.ParseMembers(f, filepath.Base(args[0]))
+				rows, rejected, err := roster.ParseMembers(f, in.name)
 				if err != nil {
 					return err
 				}
@@ -207,6 +212,7 @@ func importSubCmd(what, short string) *cobra.Command {
 	c.dbFlags(cmd)
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "ghi các dòng hợp lệ kể cả khi có dòng bị từ chối")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "chỉ in các dòng bị từ chối và phần tổng kết")
+	nameFlag(cmd, &name, "tệp", "danh-sach.xlsx")
 	return cmd
 }
 

@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -29,6 +29,8 @@ func docCmd() *cobra.Command {
 // docFlags are the fields of a document as flags.
 type docFlags struct {
 	kind, number, title, issuer, date, summary, textFile, file, audience string
+	// name is the attachment's file name when --file is - (standard input).
+	name string
 }
 
 func (f *docFlags) register(cmd *cobra.Command) {
@@ -39,9 +41,26 @@ func (f *docFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.issuer, "issuer", "", "`CƠ_QUAN` ban hành, ví dụ \"Ban Chấp hành Trung ương\"")
 	fl.StringVar(&f.date, "date", "", "`NGÀY` ban hành: 25/10/2021, 2021-10-25, 25/10 (năm nay) hoặc \"hôm nay\"")
 	fl.StringVar(&f.summary, "summary", "", "`TÓM_TẮT` ngắn hiện cùng văn bản")
-	fl.StringVar(&f.textFile, "text", "", "`TỆP` văn bản UTF-8 chứa toàn văn (các đoạn cách nhau một dòng trống)")
-	fl.StringVar(&f.file, "file", "", "`TỆP` đính kèm (PDF, DOCX, ảnh), tối đa 50 MB")
+	fl.StringVar(&f.textFile, "text", "", "`TỆP` văn bản UTF-8 chứa toàn văn (các đoạn cách nhau một dòng trống); - để đọc từ đầu vào chuẩn")
+	fl.StringVar(&f.file, "file", "", "`TỆP` đính kèm (PDF, DOCX, ảnh), tối đa 50 MB; - để đọc từ đầu vào chuẩn, kèm --name")
+	nameFlag(cmd, &f.name, "tệp đính kèm", "kl21.pdf")
 	fl.StringVar(&f.audience, "audience", "", "`MÃ,...` các tổ chức được đọc văn bản, cách nhau dấu phẩy (bỏ trống: toàn Đảng bộ)")
+}
+
+// checkFiles refuses what cannot be read before anything is: two files
+// on standard input, an attachment from standard input without its name,
+// or --name with nothing to name.
+func (f *docFlags) checkFiles(cmd *cobra.Command) error {
+	changed := cmd.Flags().Changed
+	switch {
+	case changed("text") && changed("file") && f.textFile == stdinPath && f.file == stdinPath:
+		return oneStdin(f.textFile, f.file)
+	case changed("file") && f.file == stdinPath && strings.TrimSpace(f.name) == "":
+		return errors.New("--file - (đọc tệp đính kèm từ đầu vào chuẩn) cần --name TÊN_TỆP, là tên tệp đảng viên thấy và cho biết loại tệp, ví dụ: --file - --name kl21.pdf < kl21.pdf")
+	case changed("name") && !changed("file"):
+		return errors.New("--name là tên của tệp đính kèm: chỉ dùng kèm --file, ví dụ: --file - --name kl21.pdf")
+	}
+	return nil
 }
 
 // apply copies the flags that were given onto in. today is the current
@@ -70,30 +89,33 @@ func (f *docFlags) apply(cmd *cobra.Command, in *storage.DocumentInput, today ti
 		}
 		in.IssuedOn = d
 	}
+	if err := f.checkFiles(cmd); err != nil {
+		return err
+	}
 	if changed("text") {
-		b, err := os.ReadFile(f.textFile)
+		b, _, err := readInput(cmd, f.textFile, "")
 		if err != nil {
-			return fmt.Errorf("không đọc được tệp toàn văn %s: %v", f.textFile, err)
+			return err
 		}
 		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 		if !utf8.Valid(b) {
-			return fmt.Errorf("tệp %s không phải văn bản UTF-8: hãy mở tệp và lưu lại với mã hóa UTF-8 (hoặc xuất từ Word dạng .txt UTF-8)", f.textFile)
+			return fmt.Errorf("tệp %s không phải văn bản UTF-8: hãy mở tệp và lưu lại với mã hóa UTF-8 (hoặc xuất từ Word dạng .txt UTF-8)", shownPath(f.textFile))
 		}
 		in.Body = string(b)
 	}
 	if changed("file") {
-		b, err := os.ReadFile(f.file)
+		b, file, err := readInput(cmd, f.file, f.name)
 		if err != nil {
-			return fmt.Errorf("không đọc được tệp đính kèm %s: %v", f.file, err)
+			return err
 		}
 		if len(b) == 0 {
-			return fmt.Errorf("tệp đính kèm %s rỗng", f.file)
+			return fmt.Errorf("tệp đính kèm %s rỗng", shownPath(f.file))
 		}
 		if len(b) > maxUpload {
-			return fmt.Errorf("tệp đính kèm %s lớn %.1f MB, Telegram chỉ nhận tệp đến 50 MB: hãy nén hoặc tách tệp", f.file, float64(len(b))/(1<<20))
+			return fmt.Errorf("tệp đính kèm %s lớn %.1f MB, Telegram chỉ nhận tệp đến 50 MB: hãy nén hoặc tách tệp", shownPath(f.file), float64(len(b))/(1<<20))
 		}
-		in.FileName, in.FileData = filepath.Base(f.file), b
-		in.FileMime = mime.TypeByExtension(strings.ToLower(filepath.Ext(f.file)))
+		in.FileName, in.FileData = file.name, b
+		in.FileMime = mime.TypeByExtension(strings.ToLower(filepath.Ext(file.name)))
 		if in.FileMime == "" {
 			in.FileMime = http.DetectContentType(b)
 		}
@@ -123,7 +145,9 @@ func docAddCmd() *cobra.Command {
 			"chức và các cấp dưới của chúng đọc. Văn bản có dấu độ mật (MẬT, TỐI MẬT, TUYỆT MẬT) ở trích yếu, tóm tắt,\n" +
 			"toàn văn, tên tệp hoặc trang đầu tệp PDF bị từ chối: tài liệu mật không được đưa lên mạng.",
 		Example: `  sotay doc add --kind ket_luan --number 21-KL/TW --title "Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng" \
-    --issuer "Ban Chấp hành Trung ương" --date 25/10/2021 --text kl21.txt --file kl21.pdf`,
+    --issuer "Ban Chấp hành Trung ương" --date 25/10/2021 --text kl21.txt --file kl21.pdf
+  sudo sotay-env doc add --kind ket_luan --number 21-KL/TW --title "..." --issuer "..." --date 25/10/2021 \
+    --file - --name kl21.pdf < kl21.pdf`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var missing []string

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +12,7 @@ import (
 
 func docQuizCmd() *cobra.Command {
 	c := configFromEnv()
-	var issuer string
+	var issuer, name string
 	cmd := &cobra.Command{
 		Use:   "quiz SỐ_HIỆU TỆP",
 		Short: "Gắn bài kiểm tra trắc nghiệm (3–10 câu) cho văn bản",
@@ -21,17 +20,18 @@ func docQuizCmd() *cobra.Command {
 			"Câu hỏi, Phương án A, Phương án B, Phương án C, Phương án D, Đáp án (A–D), Giải thích.\n" +
 			"Phương án C, D và Giải thích có thể để trống. Dòng nào sai thì báo số dòng và không lưu gì.\n" +
 			"Gắn lại bài mới thì bài cũ vẫn được giữ cho các lượt làm bài trước đó.\n" +
-			"Bắt buộc làm bài khi gửi: sotay push --doc SỐ_HIỆU --to MÃ --quiz [--pass 80].",
-		Example: "  sotay doc quiz 21-KL/TW cau-hoi-kl21.xlsx",
+			"Bắt buộc làm bài khi gửi: sotay push --doc SỐ_HIỆU --to MÃ --quiz [--pass 80].\n" +
+			"TỆP là - thì đọc từ đầu vào chuẩn. Tệp mẫu: sotay import template quiz --out cau-hoi.xlsx",
+		Example: "  sotay doc quiz 21-KL/TW cau-hoi-kl21.xlsx\n  sudo sotay-env doc quiz 21-KL/TW - < cau-hoi-kl21.xlsx",
 		Args:    exactArgs(2, "sotay doc quiz SỐ_HIỆU TỆP, ví dụ: sotay doc quiz 21-KL/TW cau-hoi.xlsx"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			f, err := os.Open(args[1])
+			in, err := openInput(cmd, args[1], name)
 			if err != nil {
-				return fmt.Errorf("không mở được tệp %s: %v", args[1], err)
+				return err
 			}
-			defer f.Close()
-			qs, err := roster.ParseQuiz(f, args[1])
+			defer in.r.Close()
+			qs, err := roster.ParseQuiz(in.r, in.name)
 			if err != nil {
 				return userError(err)
 			}
@@ -47,5 +47,6 @@ func docQuizCmd() *cobra.Command {
 	}
 	c.dbFlags(cmd)
 	issuerFlag(cmd, &issuer)
+	nameFlag(cmd, &name, "tệp câu hỏi", "cau-hoi.xlsx")
 	return cmd
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,16 +27,24 @@ func studyOfflineCmd() *cobra.Command {
 			"Nếu có mã bị từ chối, không mã nào được ghi, trừ khi có --skip-refused.\n" +
 			"--file là tệp CSV có mã đảng viên ở cột đầu (dòng tiêu đề code hoặc Mã đảng viên được bỏ qua).",
 		Example: "  sotay study offline --doc 21-KL/TW --member DV0001,DV0002 --on 15/11/2026\n" +
-			"  sotay study offline --doc 21-KL/TW --file da-hoc.csv --org CBNAHIEN",
+			"  sotay study offline --doc 21-KL/TW --file da-hoc.csv --org CBNAHIEN\n" +
+			"  sudo sotay-env study offline --doc 21-KL/TW --file - < da-hoc.csv",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.file != "" {
+				b, _, err := readInput(cmd, a.file, "")
+				if err != nil {
+					return err
+				}
+				a.fileData = b
+			}
 			return c.studyOffline(cmd.Context(), cmd.OutOrStdout(), a)
 		},
 	}
 	c.dbFlags(cmd)
 	documentFlags(cmd, &a.doc, &a.issuer)
 	cmd.Flags().StringVar(&a.members, "member", "", "`MÃ,...` mã các đảng viên đã học, cách nhau dấu phẩy")
-	cmd.Flags().StringVar(&a.file, "file", "", "`TỆP` CSV có mã đảng viên ở cột đầu")
+	cmd.Flags().StringVar(&a.file, "file", "", "`TỆP` CSV có mã đảng viên ở cột đầu; - để đọc từ đầu vào chuẩn")
 	cmd.Flags().StringVar(&a.on, "on", "", "`NGÀY` buổi sinh hoạt: 15/11/2026, 2026-11-15, hôm qua (mặc định hôm nay)")
 	cmd.Flags().StringVar(&a.org, "org", "", "`MÃ` tổ chức: chỉ ghi cho đảng viên được giao tại tổ chức này và cấp dưới (mặc định cả Đảng bộ)")
 	cmd.Flags().BoolVar(&a.skipRefused, "skip-refused", false, "vẫn ghi các mã hợp lệ khi có mã bị từ chối")
@@ -48,6 +55,8 @@ func studyOfflineCmd() *cobra.Command {
 type offlineArgs struct {
 	doc, issuer, members, file, on, org string
 	skipRefused                         bool
+	// fileData is what --file holds, read before the database is opened.
+	fileData []byte
 }
 
 func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs) error {
@@ -63,7 +72,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 	}
 	codes := strings.Split(a.members, ",")
 	if a.file != "" {
-		if codes, err = readCodes(a.file); err != nil {
+		if codes, err = readCodes(shownPath(a.file), a.fileData); err != nil {
 			return err
 		}
 	}
@@ -114,11 +123,7 @@ func (c *config) studyOffline(ctx context.Context, out io.Writer, a offlineArgs)
 
 // readCodes reads member codes from the first column of a CSV file (comma
 // or semicolon), skipping a header row.
-func readCodes(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("không đọc được tệp %s: %v", path, err)
-	}
+func readCodes(path string, b []byte) ([]string, error) {
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(b))
 	if bytes.Count(b, []byte(";")) > bytes.Count(b, []byte(",")) {

@@ -1,6 +1,6 @@
 // Package pdftext reads the text layer of a PDF's first page, where a
 // secrecy stamp ("MẬT", "Độ mật: Tối mật") sits, so that storage can refuse
-// a stamped file. It reads what the page's content stream draws — text
+// a stamped file (and of any page, to read back the papers sotay prints). It reads what the page's content stream draws — text
 // objects and the forms they call — and not how it looks: each text
 // object, and each move to another line inside one, starts a new line.
 //
@@ -12,7 +12,6 @@ package pdftext
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -44,7 +43,11 @@ func IsPDF(data []byte) bool {
 // text object or line of text. A file that is not a PDF, is damaged or
 // encrypted, or whose first page has no text layer (a scan) gives "" and
 // an error saying why; no file makes it panic.
-func FirstPage(data []byte) (text string, err error) {
+func FirstPage(data []byte) (text string, err error) { return Page(data, 1) }
+
+// Page is FirstPage for page n, counted from 1 (the papers sotay prints
+// are read back with it).
+func Page(data []byte, n int) (text string, err error) {
 	var b builder
 	defer func() {
 		if x := recover(); x != nil {
@@ -59,15 +62,33 @@ func FirstPage(data []byte) (text string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("pdftext: %w", err)
 	}
-	page := r.Page(1)
+	if n < 1 || n > r.NumPage() {
+		return "", fmt.Errorf("pdftext: no page %d", n)
+	}
+	page := r.Page(n)
 	if page.V.IsNull() {
-		return "", errors.New("pdftext: no first page")
+		return "", fmt.Errorf("pdftext: no page %d", n)
 	}
 	b.draw(page.V.Key("Contents"), page.Resources(), 0)
 	if strings.TrimSpace(b.String()) == "" {
-		return "", errors.New("pdftext: no text on the first page")
+		return "", fmt.Errorf("pdftext: no text on page %d", n)
 	}
 	return b.String(), nil
+}
+
+// NumPages is how many pages a PDF has; a file that cannot be read gives
+// an error, never a panic.
+func NumPages(data []byte) (n int, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			n, err = 0, fmt.Errorf("pdftext: damaged PDF: %v", x)
+		}
+	}()
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return 0, fmt.Errorf("pdftext: %w", err)
+	}
+	return r.NumPage(), nil
 }
 
 // fullError stops reading once MaxText or maxOps is reached; what was read
