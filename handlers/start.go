@@ -175,7 +175,10 @@ func (h *Handlers) linked(ctx context.Context, r *chat.Request, m storage.Member
 	r.Roles = roles
 	r.Reply(fmt.Sprintf(msgLinked, esc(m.FullName), esc(m.OrgName)), tgbotapi.NewRemoveKeyboard(true))
 	h.chatCommands(r)
-	return h.menu(ctx, r)
+	if err := h.menu(ctx, r); err != nil {
+		return err
+	}
+	return h.askLanguage(ctx, r) // listen.go
 }
 
 // notLinked answers anything but linking from someone not yet linked.
