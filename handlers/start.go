@@ -175,10 +175,12 @@ func (h *Handlers) linked(ctx context.Context, r *chat.Request, m storage.Member
 	r.Roles = roles
 	r.Reply(fmt.Sprintf(msgLinked, esc(m.FullName), esc(m.OrgName)), tgbotapi.NewRemoveKeyboard(true))
 	h.chatCommands(r)
-	if err := h.menu(ctx, r); err != nil {
+	// The one question of the language of voice summaries (listen.go),
+	// which may be skipped: before the menu, which stays the last message.
+	if err := h.askLanguage(ctx, r); err != nil {
 		return err
 	}
-	return h.askLanguage(ctx, r) // listen.go
+	return h.menu(ctx, r)
 }
 
 // notLinked answers anything but linking from someone not yet linked.
