@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"sotay/storage"
 	"sotay/storage/demodata"
 	"sotay/storage/storagetest"
@@ -148,5 +150,17 @@ func TestStudyCSVListened(t *testing.T) {
 	text := mustRun(t, env, "stats", "study", "--doc", "21-KL/TW").stdout
 	if !strings.Contains(text, "Đã đọc  Nghe tóm tắt  Đã học") {
 		t.Errorf("table:\n%s", text)
+	}
+	xlsx := filepath.Join(t.TempDir(), "hoc-tap.xlsx")
+	mustRun(t, env, "stats", "study", "--doc", "21-KL/TW", "--xlsx", xlsx)
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	head, _ := f.GetCellValue("Học tập", "N1")
+	root, _ := f.GetCellValue("Học tập", "N2")
+	if head != "Đã nghe tóm tắt" || root != "3" {
+		t.Errorf("workbook's last column %q = %q, want Đã nghe tóm tắt = 3", head, root)
 	}
 }
