@@ -133,9 +133,9 @@ func TestDocumentLibrary(t *testing.T) {
 			t.Fatalf("first download %+v", firstFile)
 		}
 		var cached string
-		telegramtest.Eventually(t, wait, "the file_id cached", func() bool {
-			d, _ := h.s.DocumentByID(ctx, cb1Doc.ID)
-			cached = d.FileID
+		telegramtest.Eventually(t, wait, "the file_id remembered in the file store", func() bool {
+			f, _ := h.s.FileByID(ctx, cb1Doc.FileStore)
+			cached = f.TelegramIDs[storage.AsDocument]
 			return cached != ""
 		})
 		if cached != firstFile.FileID {
@@ -159,8 +159,13 @@ func TestDocumentLibrary(t *testing.T) {
 		waitText(t, member, "Ngăn chặn, đẩy lùi suy thoái")
 		mustPress(t, member, "📎 Tải tệp")
 		docs := waitDocuments(t, member, 3)
-		if f := docs[2].Document; f == nil || f.FileID != published.FileID || string(f.Data) != "%PDF-1.4 kl21" {
-			t.Fatalf("download %+v, want file %q", f, published.FileID)
+		stored, err := h.s.FileByID(ctx, published.FileStore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		received := stored.TelegramIDs[storage.AsDocument]
+		if f := docs[2].Document; f == nil || received == "" || f.FileID != received || string(f.Data) != "%PDF-1.4 kl21" {
+			t.Fatalf("download %+v, want file %q", f, received)
 		}
 	})
 

@@ -192,6 +192,15 @@ func TestPickersTakeOnlyWhatTheyOffer(t *testing.T) {
 	})
 }
 
+func memberID(t *testing.T, s *storage.Storage, code string) int64 {
+	t.Helper()
+	m, err := s.Member(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
 // A value a button carries goes through the rule its typed form goes
 // through: the forged press is refused with the very message the typed
 // answer gets, and the dialog stays where it was.
@@ -215,9 +224,13 @@ func TestButtonValuesCheckedLikeTyped(t *testing.T) {
 		{"NoticeTime", 702, "/lichhop", []string{"d:20261126"}, nil, "lhd", "time", "t:19:30", "t:25:0", "25:00", "Giờ họp 25:00 không có"},
 		{"MeetingDayTooOld", 702, "/sinhhoat", nil, nil, "sh", "date", "d:20261124", "d:19291231", "31/12/1929", "quá xa"},
 		{"MeetingDayToCome", 702, "/sinhhoat", nil, nil, "sh", "date", "d:20261124", "d:20261126", "26/11/2026", "chưa đến"},
-		{"MeetingKind", 702, "/sinhhoat", []string{"d:20261124"}, nil, "sh", "kind", "k:thuong_ky", "k:hop_mat", "hop mat", "không có: đồng chí ghi «thường kỳ» hoặc «chuyên đề»"},
-		{"MeetingPresentAboveTotal", 702, "/sinhhoat", []string{"d:20261124", "k:thuong_ky"}, nil, "sh", "attendance", "a:2:2", "a:5:3", "5/3", "Số có mặt (5) lớn hơn tổng số (3)"},
-		{"MeetingNegativePresent", 702, "/sinhhoat", []string{"d:20261124", "k:thuong_ky"}, nil, "sh", "attendance", "a:2:2", "a:-1:2", "-1/2", "Số có mặt không được âm"},
+		{"MeetingStartTime", 702, "/sinhhoat", []string{"d:20261124"}, nil, "sh", "start", "t:1170", "t:1500", "25:00", "Giờ họp 25:00 không có"},
+		{"MeetingEndIsTheStart", 702, "/sinhhoat", []string{"d:20261124", "t:1170"}, nil, "sh", "end", "t:1260", "t:1170", "19:30", "trùng giờ bắt đầu"},
+		{"MeetingTooLong", 702, "/sinhhoat", []string{"d:20261124", "t:1170"}, nil, "sh", "end", "t:1260", "t:510", "8:30", "quá 10 giờ"},
+		{"MeetingKind", 702, "/sinhhoat", []string{"d:20261124", "none"}, nil, "sh", "kind", "k:thuong_ky", "k:hop_mat", "hop mat",
+			"không có: đồng chí ghi «thường kỳ», «chuyên đề» hoặc «thường kỳ + chuyên đề»"},
+		{"MeetingNameOfAnotherCell", 702, "/sinhhoat", []string{"d:20261124", "none", "k:thuong_ky", "names"}, nil, "sh", "names",
+			"t:" + itoa(memberID(t, e.s, "DV1")), "t:" + itoa(memberID(t, e.s, "DV3")), "", msgNotOffered},
 		{"SupervisionKind", 702, "/kiemtra", []string{"d:20261124"}, nil, "kt", "kind", "k:giam_sat", "k:thanh_tra", "thanh tra", "không có: đồng chí ghi «kiểm tra» hoặc «giám sát»"},
 		{"SupervisionNegativeOrgs", 702, "/kiemtra", []string{"d:20261124", "k:giam_sat"}, nil, "kt", "orgs", "n:1", "n:-1", "-1", "Số tổ chức không được âm"},
 		{"SupervisionHugeMembers", 702, "/kiemtra", []string{"d:20261124", "k:giam_sat", "n:0"}, nil, "kt", "members", "n:1", "n:100001", "100001", "Số đảng viên quá lớn"},

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"sotay/handlers/chat"
 	"sotay/storage"
+	"sotay/storage/storagetest"
 )
 
 // dialogStep is the step of a user's open dialog, "" when none is open.
@@ -195,5 +197,49 @@ func TestExpiredDialogAnsweredPolitely(t *testing.T) {
 	e.text(t, 801, "kết luận 21")
 	if got := strings.Join(e.rec.texts(), "\n"); strings.Contains(got, "hết hạn") {
 		t.Fatalf("said twice: %q", got)
+	}
+}
+
+// TestOneCancelLabel: the button that leaves a dialog has one label in
+// every dialog (chat.LabelCancel), and no other button leaves one. The
+// tour opens the dialogs that had labels of their own.
+func TestOneCancelLabel(t *testing.T) {
+	e, doc := pushEnv(t) // DV1 (701) admin over ROOT
+	storagetest.MustGrant(t, e.s, "DV2", storage.RoleSecretary, "CB1")
+	e.sendFile(t, 701, "/dang 95-KL/TW | Kết luận thử | Tỉnh ủy | 01/03/2024")
+	e.tap(t, 701, "dang", "k:ket_luan")
+	e.tap(t, 701, "dang", "skip")
+	e.text(t, 701, "/gui")
+	e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+	e.tap(t, 701, "gui", "c")
+	e.sendDocument(t, 701, "dv.csv", "code,full_name,org_code\nDV9,Lò Văn Chín,CB1\nDV10,,CB1\n", "/nhap")
+	e.text(t, 702, "/sinhhoat 20/11/2026; thường kỳ")
+	e.text(t, 702, "/lichhop")
+	e.text(t, 702, "/thongke")
+
+	e.rec.mu.Lock()
+	defer e.rec.mu.Unlock()
+	leaves, dialogs := map[string]bool{}, map[string]bool{}
+	for _, kb := range keyboardsOf(e.rec.sent) {
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if b.CallbackData == nil {
+					continue
+				}
+				parts := strings.Split(*b.CallbackData, ":")
+				if len(parts) >= 3 && parts[2] == chat.ActCancel {
+					leaves[b.Text] = true
+					dialogs[parts[0]] = true
+				}
+			}
+		}
+	}
+	for _, d := range []string{"dang", "gui", "nhap", "sh", "lhd", "tk"} {
+		if !dialogs[d] {
+			t.Errorf("the tour saw no cancel button of %q (saw %v)", d, dialogs)
+		}
+	}
+	if len(leaves) != 1 || !leaves[chat.LabelCancel] {
+		t.Fatalf("cancel buttons labelled %v", leaves)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,7 +146,9 @@ func TestDocumentHandlers(t *testing.T) {
 		{"SearchOutsideAudienceFindsNothing", 703, "/tim 21-KL/TW", "", "Không tìm thấy văn bản nào"},
 		{"SearchWithoutWordsAsks", 701, "/tim", "", "gõ từ cần tìm"},
 		{"SearchWordsInDialog", 701, "khoa hoc cong nghe", "", "Kết quả cho «khoa hoc cong nghe»: 1 văn bản"},
-		{"DialogClosedAfterSearch", 701, "khoa hoc", "", "chưa hiểu yêu cầu"},
+		// Plain text after the dialog ended is a search of its own (issue
+		// 22: it used to be "chưa hiểu").
+		{"TextAfterTheDialogIsASearch", 701, "khoa hoc", "", "Kết quả cho «khoa hoc»: 1 văn bản"},
 		{"DangWithoutFileExplains", 702, "/dang 1-KL/TW | Tên | Tỉnh ủy | 01/01/2024", "", "gửi tệp (PDF, DOCX hoặc ảnh)"},
 		{"DangForbiddenForMember", 701, "/dang", "", "không có quyền"},
 	}
@@ -267,6 +270,35 @@ func TestPublishDialog(t *testing.T) {
 		}
 		if ok, _ := e.s.MayRead(ctx, mustMember(t, e.s, "DV3"), d.ID); !ok {
 			t.Fatal("published document not visible to members")
+		}
+	})
+	t.Run("PushOfferedAtOnce", func(t *testing.T) {
+		// «📤 Gửi văn bản này» under the published document opens /gui
+		// with it chosen, at the scope step.
+		d, err := e.s.DocumentByNumber(ctx, "99-KL/TW", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := fmt.Sprintf("gd:%d", d.ID)
+		if !slices.Contains(e.rec.data, data) {
+			t.Fatalf("no push button (%s) among %q", data, e.rec.data)
+		}
+		e.rec.reset()
+		e.press(t, 702, data)
+		e.lastHas(t, "Kết luận số 99-KL/TW", "Bước 2/3: gửi cho ai?")
+		if got := dialogStep(t, e.s, 702); got != "gui/scope" {
+			t.Fatalf("step %q", got)
+		}
+		// "Chọn văn bản khác" goes to the documents, though the dialog began at the scope.
+		e.tap(t, 702, "gui", "docs")
+		e.lastHas(t, "Bước 1/3: chọn văn bản")
+		e.text(t, 702, "/huy")
+	})
+	t.Run("PushOnlyForWhoMayPush", func(t *testing.T) {
+		d, _ := e.s.DocumentByNumber(ctx, "99-KL/TW", "")
+		e.replyToPress(t, 701, fmt.Sprintf("gd:%d", d.ID), "callback:Đồng chí không có quyền")
+		if got := dialogStep(t, e.s, 701); got != "" {
+			t.Fatalf("a member opened %q", got)
 		}
 	})
 	t.Run("CancelPublishesNothing", func(t *testing.T) {

@@ -1,6 +1,10 @@
 package handlers
 
-import "sotay/handlers/chat"
+import (
+	"context"
+
+	"sotay/handlers/chat"
+)
 
 // AddForTest puts hd in front of the handler list.
 func AddForTest(h *Handlers, hd chat.Handler) {
@@ -12,3 +16,9 @@ var Sanitize = chat.Sanitize
 
 // CallbackData is callbackData, for tests.
 func CallbackData(p string, args ...any) string { return chat.CallbackData(chat.Prefix(p), args...) }
+
+// SendStored sends a stored file as what it was received as (queueSend
+// with no kind), for tests.
+func SendStored(ctx context.Context, h *Handlers, r *chat.Request, store int64) error {
+	return h.queueSend(ctx, r, outFile{Store: store}, "")
+}

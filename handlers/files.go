@@ -72,13 +72,22 @@ func (f received) storedName() string {
 	case storage.AsVoice:
 		base = "ghi-am"
 	}
+	if ext, ok := usualExt[f.Mime]; ok {
+		return base + ext
+	}
 	if exts, _ := mime.ExtensionsByType(f.Mime); len(exts) > 0 {
-		return base + exts[len(exts)-1]
+		return base + exts[0]
 	}
 	if f.Kind == storage.AsPhoto {
 		return base + ".jpg"
 	}
 	return base
+}
+
+// usualExt is the extension a file of these types usually has (the mime
+// package lists several, in no useful order).
+var usualExt = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "application/pdf": ".pdf",
 }
 
 // errNotFetched is a received file whose bytes Telegram did not give
@@ -171,7 +180,8 @@ func telegramRef(ref string) string {
 // outFile is a file the bot sends: in the store (Store), or, for a row
 // from before the store whose bytes have not been fetched yet, only by its
 // Telegram file_id (FileID, with the Name and Mime it is kept under once
-// fetched).
+// fetched). Kind is what it is sent as; "" sends a stored file as what it
+// was received as (receivedKind).
 type outFile struct {
 	Store  int64
 	FileID string
@@ -224,13 +234,31 @@ func (h *Handlers) queueSend(ctx context.Context, r *chat.Request, f outFile, ca
 		if err != nil {
 			return err
 		}
+		if f.Kind == "" {
+			f.Kind = receivedKind(sf)
+		}
 		return h.queueStored(ctx, r, sf, f.Kind, caption)
 	}
-	if f.FileID == "" {
+	if f.FileID == "" || f.Kind == "" {
 		return storage.ErrNotFound
 	}
 	r.QueueThen(fileMessage(r.ChatID, f.Kind, tgbotapi.FileID(f.FileID), caption), h.adoptAfterSend(f))
 	return nil
+}
+
+// receivedKind is what a stored file goes back as when nothing says
+// otherwise: as Telegram holds it (a photo first), else a JPEG or PNG as a
+// photo and anything else as a document.
+func receivedKind(sf storage.File) storage.TelegramKind {
+	for _, k := range []storage.TelegramKind{storage.AsPhoto, storage.AsDocument, storage.AsVoice, storage.AsAudio} {
+		if sf.TelegramIDs[k] != "" {
+			return k
+		}
+	}
+	if sf.Mime == "image/jpeg" || sf.Mime == "image/png" {
+		return storage.AsPhoto
+	}
+	return storage.AsDocument
 }
 
 // queueStored queues a stored file as kind: by the file_id Telegram gave

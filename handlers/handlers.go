@@ -119,7 +119,7 @@ func (h *Handlers) handlerList() []chat.Handler {
 		{Command: "tim", Access: chat.Member, Description: "Tìm văn bản theo số hiệu hoặc nội dung", MenuLabel: "🔎 Tìm kiếm", Handle: h.searchCommand},
 		{Dialog: h.search, Access: chat.Member},
 		// publish.go: publishing a file sent in chat.
-		{Command: "dang", Access: chat.Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📝 Đăng văn bản", Handle: h.publishCommand},
+		{Command: "dang", Access: chat.Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📢 Đăng văn bản", Handle: h.publishCommand},
 		{Dialog: h.publish, Access: chat.Admin},
 		// voice.go and listen.go: voice summaries, recorded and listened to.
 		{Command: "giongnoi", Access: chat.Secretary, Description: "Ghi tóm tắt giọng nói: gửi tin nhắn thoại kèm chú thích /giongnoi SỐ_HIỆU NGÔN_NGỮ", Handle: h.voiceUpload},
@@ -132,6 +132,7 @@ func (h *Handlers) handlerList() []chat.Handler {
 		// push.go: campaigns; study.go: the member's side of them.
 		{Command: "gui", Access: chat.Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.pushCommand},
 		{Dialog: h.pushing, Access: chat.Officer},
+		{Callback: cbPushDocument, Access: chat.Officer, Handle: h.pushDocument},
 		{Callback: cbDeliveryReport, Access: chat.Officer, Handle: h.deliveryReport},
 		{Callback: cbStudied, Access: chat.Member, Handle: h.studied},
 		{Callback: cbPushAgain, Access: chat.Member, Handle: h.pushAgain},

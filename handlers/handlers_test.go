@@ -25,6 +25,9 @@ type recorder struct {
 	// data is the callback data of every button ever sent, newest last;
 	// reset keeps it, so a test can press a button sent before.
 	data []string
+	// refuse, when set, says why Telegram would refuse a request (nil: it
+	// is sent).
+	refuse func(tgbotapi.Chattable) error
 }
 
 // keyboards are the inline keyboards of every message and edit sent.
@@ -100,6 +103,11 @@ func (r *recorder) Send(_ context.Context, c tgbotapi.Chattable) (tgbotapi.Messa
 	defer r.mu.Unlock()
 	if _, ok := c.(tgbotapi.EditMessageTextConfig); ok && r.failEdits {
 		return tgbotapi.Message{}, &tgbotapi.Error{Code: 400, Message: "Bad Request: message to edit not found"}
+	}
+	if r.refuse != nil {
+		if err := r.refuse(c); err != nil {
+			return tgbotapi.Message{}, err
+		}
 	}
 	r.sent = append(r.sent, c)
 	for _, kb := range keyboardsOf([]tgbotapi.Chattable{c}) {

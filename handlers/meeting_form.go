@@ -23,9 +23,17 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Absent: form.Absent, Photo: photo, PhotoAsked: photo != "", AbsentSeen: form.Absent != ""}
+	d := meetingDraft{Kind: form.Kind, Topic: form.Topic, Photo: photo, PhotoAsked: photo != ""}
+	if form.HasTimes {
+		d.Starts, d.Ends, d.TimesAsked = &form.Starts, &form.Ends, true
+	}
 	if !ask {
 		d.Org = o.ID
+	}
+	if ask && (len(form.Absent) > 0 || len(form.Studied) > 0) {
+		return storage.WithExample(storage.FieldErrorf(storage.FieldOrg,
+			"Đồng chí phụ trách nhiều tổ chức: khi ghi tên người vắng hoặc văn bản đã học, đồng chí ghi mã tổ chức ở đầu báo cáo (ví dụ /sinhhoat CB01; 15/11/2026; …) để biết danh sách của tổ chức nào."),
+			quickform.MeetingExample)
 	}
 	if form.HasDate {
 		if !ask {
@@ -49,10 +57,29 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *chat.Request) error {
 			}
 		}
 	}
+	if len(form.Absent) > 0 {
+		if err := h.applyAbsent(ctx, r, &d, form.Absent); err != nil {
+			return storage.WithExample(err, quickform.MeetingExample)
+		}
+		d.NamesSeen = true
+	}
+	if len(form.Studied) > 0 {
+		cs, err := cellCampaigns(ctx, r, d)
+		if err != nil {
+			return err
+		}
+		if d.Studied, d.StudiedNote, err = resolveStudied(cs, form.Studied); err != nil {
+			return storage.WithExample(err, quickform.MeetingExample)
+		}
+		d.StudiedAsked = d.StudiedNote == ""
+	}
 	if !d.HasPresent && d.Org != 0 {
 		if _, err := h.prefillFromAnswers(ctx, r, &d); err != nil {
 			return err
 		}
+	}
+	if err := skipStudiedIfNone(ctx, r, &d); err != nil {
+		return err
 	}
 	if strings.TrimSpace(r.Args) == "" && photo == "" {
 		if many, err := pickInDialog(ctx, r, false); err != nil {
@@ -63,14 +90,24 @@ func (h *Handlers) meetingCommand(ctx context.Context, r *chat.Request) error {
 		return h.meetings.Start(ctx, r, h.meetings.Next(d), d)
 	}
 	if form.Missing() == quickform.FieldNone {
-		d.PhotoAsked = true // a whole form said all it means to
+		// A whole form said all it means to: no times, no documents and no
+		// photo are answers too.
+		d.PhotoAsked, d.TimesAsked, d.AbsentSeen = true, true, true
+		if len(form.Studied) == 0 {
+			d.StudiedAsked = true
+		}
 	}
-	if form.Missing() != quickform.FieldNone || ask {
+	if form.Missing() != quickform.FieldNone || ask || h.meetings.Next(d) != stepMeetingSummary {
+		// Something to ask: a field left out, the attendance from the
+		// notice's answers to check, a document to pick.
 		return h.meetings.Start(ctx, r, h.meetings.Next(d), d)
+	}
+	if d.needsTickQuestion() {
+		// Documents studied: one question before anything is stored.
+		return h.meetings.Start(ctx, r, stepMeetingTick, d)
 	}
 	// A complete form: stored at once, without a summary; the form was
 	// the secretary's summary.
-	d.PhotoAsked = true
 	rep, err := h.saveMeeting(ctx, r, d)
 	var dup *duplicateMeeting
 	if errors.As(err, &dup) {

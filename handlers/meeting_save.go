@@ -8,51 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
 )
-
-// prefillFromAnswers takes present, total and who is absent (with their
-// reasons) from the answers to the meeting announced for the draft's day
-// (fromAnswers), when there is one.
-func (h *Handlers) prefillFromAnswers(ctx context.Context, r *chat.Request, d *meetingDraft) (bool, error) {
-	day, ok := parseISODay(d.Date)
-	if !ok || d.Org == 0 {
-		return false, nil
-	}
-	m, err := h.dayNotice(ctx, r, d.Org, day)
-	if errors.Is(err, storage.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return h.fromAnswers(ctx, r, m, d)
-}
-
-// fromAnswers takes present, total and who is absent (with their reasons)
-// from the answers to the notice of m. Both ways into a report from a
-// notice (the tally's button, /sinhhoat for its day) follow it: with no
-// answer at all it fills nothing (false), and the report asks.
-func (h *Handlers) fromAnswers(ctx context.Context, r *chat.Request, m storage.Meeting, d *meetingDraft) (bool, error) {
-	t, err := r.Store.Tally(ctx, m.ID)
-	if err != nil || t.Answered() == 0 {
-		return false, err
-	}
-	absent, err := absentFromAnswers(ctx, r, m.ID)
-	if err != nil {
-		return false, err
-	}
-	d.Present, d.Total, d.HasPresent = t.Present, t.Invited, true
-	if absent != "" {
-		d.Absent, d.AbsentSeen = absent, true
-	}
-	return true, nil
-}
 
 // dayNotice is the meeting announced for the organisation's day (a plain
 // date) that its report starts from; none is storage.ErrNotFound.
@@ -83,29 +44,6 @@ func (h *Handlers) dayBegun(ctx context.Context, r *chat.Request, org int64, day
 		return err
 	}
 	return h.meetingBegun(r, m)
-}
-
-// noticePrefilled is said above the next step when the answers filled it.
-const noticePrefilled = "📋 Số có mặt lấy theo trả lời lịch họp: %d/%d. Đồng chí sửa được ở bước cuối (✏️ Sửa)."
-
-// absentFromAnswers lists who answered absent, with their reasons.
-func absentFromAnswers(ctx context.Context, r *chat.Request, meetingID int64) (string, error) {
-	answers, err := r.Store.MeetingAnswers(ctx, meetingID)
-	if err != nil {
-		return "", err
-	}
-	var out []string
-	for _, a := range answers {
-		if a.Answer != storage.AnswerAbsent {
-			continue
-		}
-		s := a.FullName
-		if a.Reason != "" {
-			s += " (" + a.Reason + ")"
-		}
-		out = append(out, s)
-	}
-	return vn.Cut(strings.Join(out, "; "), storage.MaxText), nil
 }
 
 // fillTotal counts the cell's members on the day when the form gave only
@@ -150,12 +88,21 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDr
 	if err := h.fillTotal(ctx, r, &d); err != nil {
 		return rep, err
 	}
+	var cell []storage.Member
+	if d.Names != nil {
+		if cell, err = cellOn(ctx, r, d); err != nil {
+			return rep, err
+		}
+		d.Present, d.Total = countNames(d.Names)
+		d.Absent = ""
+	}
 	minutes, err := storedRef(ctx, r, d.Photo)
 	if err != nil {
 		return rep, err
 	}
-	in := storage.MeetingInput{ReportID: d.ReportID, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Present: d.Present, Total: d.Total,
-		AbsentReasons: d.Absent, Topic: d.Topic, MinutesFile: telegramRef(d.Photo), MinutesStore: minutes, By: r.Member.ID, Change: storage.ChangeCorrected}
+	in := storage.MeetingInput{ReportID: d.ReportID, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Starts: d.Starts, Ends: d.Ends,
+		Present: d.Present, Total: d.Total, Attendance: draftAttendees(d, cell), AbsentReasons: d.Absent, Topic: d.Topic,
+		Studied: d.Studied, MinutesFile: telegramRef(d.Photo), MinutesStore: minutes, By: r.Member.ID, Change: storage.ChangeCorrected}
 	if err := in.Validate(); err != nil { // before asking to replace a month's report
 		return rep, err
 	}
@@ -169,7 +116,7 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDr
 		}
 		in.ReportID, in.Change = d.Replace, storage.ChangeReplaced
 	}
-	if in.ReportID == 0 && d.Kind == storage.MeetingRegular {
+	if in.ReportID == 0 && storage.IsRegularMeeting(d.Kind) {
 		old, err := r.Store.RegularMeeting(ctx, d.Org, day)
 		if err == nil {
 			return rep, &duplicateMeeting{existing: old.ID}
@@ -186,27 +133,60 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDr
 	return rep, err
 }
 
-// meetingSend is "Gửi" on the summary (and "Thay báo cáo cũ").
+// meetingSend is "Gửi" on the summary (and "Thay báo cáo cũ", and the
+// answer to the study question): a report naming documents studied asks
+// first whether the members present studied them (stepMeetingTick); then
+// the report is stored, and the members present ticked if so answered.
 func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ chat.Args) error {
-	err := sendReport(ctx, c, h.saveMeeting, meetingConfirmation)
+	if unfinished(c) {
+		return nil
+	}
+	if c.Draft.needsTickQuestion() && !c.Draft.TickAsked {
+		c.Goto(stepMeetingTick)
+		return nil
+	}
+	rep, err := h.saveMeeting(ctx, c.Request, c.Draft)
 	var dup *duplicateMeeting
 	if errors.As(err, &dup) {
 		c.Goto(stepMeetingDup)
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	text, kb := meetingConfirmation(rep)
+	if c.Draft.Tick && c.Draft.needsTickQuestion() {
+		ticks, err := c.Store.TickStudiedAtMeeting(ctx, rep.ID, storage.OfflineBy{Actor: c.Actor(), MemberID: &c.Member.ID})
+		if err != nil {
+			return err
+		}
+		text += "\n" + ticksText(ticks, rep.HeldOn)
+	}
+	c.End(text, kb)
+	c.Toast = "Đã lưu báo cáo."
+	return nil
 }
 
 // meetingConfirmation names what was stored, with "Sửa".
 func meetingConfirmation(rep storage.MeetingReport) (string, *chat.Markup) {
-	text := fmt.Sprintf("✅ Đã lưu báo cáo sinh hoạt chi bộ số %d%s:\n%s", rep.ID, versionNote(rep.Version, rep.Change),
-		meetingLines(rep.OrgName, rep.Kind, rep.HeldOn, rep.Present, rep.Total, rep.Topic, rep.AbsentReasons, rep.HasMinutes()))
+	text := fmt.Sprintf("✅ Đã lưu báo cáo sinh hoạt chi bộ số %d%s:\n%s", rep.ID, versionNote(rep.Version, rep.Change), factsOf(rep).lines())
 	kb := chat.NewMarkup(chat.NewRow(editButton(rtMeeting, rep.ID)))
 	return text, &kb
 }
 
-// meetingDraftOf is the dialog draft that corrects a stored report.
+// meetingDraftOf is the dialog draft that corrects a stored report: its
+// figures, times, attendance by name and documents studied (the members
+// present are asked about again, and ticking twice changes nothing).
 func meetingDraftOf(m storage.MeetingReport) meetingDraft {
-	return meetingDraft{ReportID: m.ID, Org: m.OrgID, Date: isoDay(m.HeldOn), Kind: m.Kind, Present: m.Present, Total: m.Total,
-		HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true, Photo: minutesRef(m), PhotoAsked: true}
+	d := meetingDraft{ReportID: m.ID, Org: m.OrgID, Date: isoDay(m.HeldOn), Starts: m.Starts, Ends: m.Ends, TimesAsked: true, Kind: m.Kind,
+		Present: m.Present, Total: m.Total, HasPresent: true, Topic: m.Topic, Absent: m.AbsentReasons, AbsentSeen: true,
+		StudiedAsked: true, Photo: minutesRef(m), PhotoAsked: true}
+	if m.Attendance != nil {
+		setNames(&d, m.Attendance)
+		d.NamesSeen = true
+	}
+	for _, s := range m.Studied {
+		d.Studied = append(d.Studied, s.CampaignID)
+	}
+	return d
 }

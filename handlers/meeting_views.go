@@ -27,7 +27,13 @@ func meetingHead(c *meetingConv, o storage.Organisation) string {
 	if d.HasPresent && d.Total >= 0 {
 		present = fmt.Sprintf("có mặt %d/%d", d.Present, d.Total)
 	}
-	return reportHead(meetingTitle, d.ReportID != 0, o.Name, d.Date, kind, present)
+	times := ""
+	if d.Starts != nil && d.Ends != nil {
+		times = d.Starts.String() + "–" + d.Ends.String()
+	} else if d.Starts != nil {
+		times = "từ " + d.Starts.String()
+	}
+	return reportHead(meetingTitle, d.ReportID != 0, o.Name, d.Date, times, kind, present)
 }
 
 // meetingDay is what the date step shows: the organisation, and the days
@@ -69,8 +75,12 @@ func (h *Handlers) meetingDateView() reportView[meetingDraft] {
 	})
 }
 
-var meetingKindView = askView(meetingHead, "Loại sinh hoạt?", func(c *meetingConv) chat.Row {
-	return chat.NewRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical))
+var meetingKindView = chat.Window(draftOrg[meetingDraft], func(c *meetingConv, o storage.Organisation) (string, chat.Keyboard) {
+	return meetingHead(c, o) + "Loại sinh hoạt?", chat.Keyboard{
+		chat.NewRow(c.Button("Thường kỳ", "k", storage.MeetingRegular), c.Button("Chuyên đề", "k", storage.MeetingTopical)),
+		chat.NewRow(c.Button("Thường kỳ + chuyên đề", "k", storage.MeetingCombined)),
+		c.CancelRow(),
+	}
 })
 
 // meetingAttendance is what the attendance step shows: the organisation,
@@ -107,21 +117,25 @@ func (h *Handlers) meetingAttendanceView() reportView[meetingDraft] {
 	}, func(c *meetingConv, v meetingAttendance) (string, chat.Keyboard) {
 		var rows chat.Keyboard
 		if t := v.answers; t != nil {
-			rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("📋 %d/%d theo trả lời lịch họp", t.Present, t.Invited), "rsvp")))
+			label := fmt.Sprintf("📋 Điểm danh theo trả lời lịch họp (%d có mặt, %d vắng)", t.Present, t.Absent)
+			if n := t.Unanswered(); n > 0 {
+				label = fmt.Sprintf("📋 Theo trả lời lịch họp (%d có mặt, %d vắng, %d chưa trả lời)", t.Present, t.Absent, n)
+			}
+			rows = append(rows, chat.NewRow(c.Button(label, "rsvp")))
 		}
 		n := v.members
 		if n > 0 {
-			rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "a", n, n)))
+			rows = append(rows, chat.NewRow(c.Button(fmt.Sprintf("✅ Đủ %d/%d", n, n), "all"), c.Button("👥 Điểm danh theo tên", "names")))
 		}
 		rows = append(rows, c.CancelRow())
-		return meetingHead(c, v.org) + fmt.Sprintf("Số đảng viên có mặt? Gõ có mặt/tổng số, ví dụ 18/%d, hoặc chỉ số có mặt (tổng số theo danh sách: %d).", max(n, 20), n), rows
+		return meetingHead(c, v.org) + fmt.Sprintf("Số đảng viên có mặt? Gõ có mặt/tổng số, ví dụ 18/%d, hoặc chỉ số có mặt (tổng số theo danh sách: %d); hoặc bấm «Điểm danh theo tên».", max(n, 20), n), rows
 	})
 }
 
 var meetingTopicView = askView(meetingHead, "Nội dung sinh hoạt? Gõ ngắn gọn, ví dụ «Quán triệt Kết luận 21-KL/TW».", nil)
 
-var meetingAbsentView = askView(meetingHead, "Ai vắng, lý do gì? Gõ ví dụ «Lò Văn Minh (ốm); Giàng A Páo (đi làm xa)».", func(c *meetingConv) chat.Row {
-	return chat.NewRow(c.Button("Không ghi", "none"))
+var meetingAbsentView = askView(meetingHead, "Ai vắng, lý do gì? Gõ mã hoặc họ tên từng người, lý do trong ngoặc, ví dụ «DV0003 (ốm); Lò Văn Minh (đi làm xa); Giàng A Páo» (không ngoặc là vắng không lý do).", func(c *meetingConv) chat.Row {
+	return chat.NewRow(c.Button("Không ghi tên", "none"))
 })
 
 var meetingPhotoView = chat.Window(draftOrg[meetingDraft], func(c *meetingConv, o storage.Organisation) (string, chat.Keyboard) {
@@ -132,26 +146,108 @@ var meetingPhotoView = chat.Window(draftOrg[meetingDraft], func(c *meetingConv, 
 	return meetingHead(c, o) + "Ảnh biên bản (không bắt buộc): gửi một ảnh chụp, hoặc bấm «Bỏ qua».", append(rows, c.CancelRow())
 })
 
-// meetingLines describes a meeting report's figures.
-func meetingLines(orgName string, kind string, day time.Time, present, total int, topic, absent string, photo bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Tổ chức: %s\nNgày: %s · %s\nCó mặt: %d/%d đảng viên", esc(orgName), vn.FormatDate(day), storage.MeetingKindName(kind), present, total)
-	if absent != "" {
-		fmt.Fprintf(&b, "\nVắng: %s", esc(vn.Cut(absent, 300)))
+// meetingFacts is what a meeting report says, drawn alike from a draft
+// (the summary) and from a stored version (the confirmation, /baocao).
+type meetingFacts struct {
+	org            string
+	kind           string
+	day            time.Time
+	starts, ends   *storage.DayTime
+	present, total int
+	absentText     string             // a count-only report's free text
+	attendance     []storage.Attendee // by name; nil for a count-only report
+	studied        []string           // the numbers of the documents studied
+	topic          string
+	photo          bool
+}
+
+// factsOf is what a stored version of a report says.
+func factsOf(m storage.MeetingReport) meetingFacts {
+	f := meetingFacts{org: m.OrgName, kind: m.Kind, day: m.HeldOn, starts: m.Starts, ends: m.Ends, present: m.Present, total: m.Total,
+		absentText: m.AbsentReasons, attendance: m.Attendance, topic: m.Topic, photo: m.HasMinutes()}
+	for _, s := range m.Studied {
+		f.studied = append(f.studied, s.DocNumber)
 	}
-	fmt.Fprintf(&b, "\nNội dung: %s", esc(vn.Cut(topic, 500)))
-	if photo {
+	return f
+}
+
+// lines describes a meeting report: its organisation, day, times and
+// kind, who was there (by name where it names them), the topic, the
+// documents studied and the minutes.
+func (f meetingFacts) lines() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Tổ chức: %s\nNgày: %s", esc(f.org), vn.FormatDate(f.day))
+	if t := timesText(f.starts, f.ends); t != "" {
+		b.WriteString(" · " + t)
+	}
+	fmt.Fprintf(&b, " · %s\nCó mặt: %d/%d đảng viên", storage.MeetingKindName(f.kind), f.present, f.total)
+	var reasoned, unreasoned []string
+	for _, a := range f.attendance {
+		switch a.Status {
+		case storage.AttendAbsentReason:
+			reasoned = append(reasoned, a.FullName+" ("+a.Reason+")")
+		case storage.AttendAbsent:
+			unreasoned = append(unreasoned, a.FullName)
+		}
+	}
+	if len(reasoned) > 0 {
+		fmt.Fprintf(&b, "\nVắng có lý do: %s", esc(vn.Cut(strings.Join(reasoned, ", "), 600)))
+	}
+	if len(unreasoned) > 0 {
+		fmt.Fprintf(&b, "\nVắng không lý do: %s", esc(vn.Cut(strings.Join(unreasoned, ", "), 600)))
+	}
+	if f.attendance == nil && f.absentText != "" {
+		fmt.Fprintf(&b, "\nVắng: %s", esc(vn.Cut(f.absentText, 300)))
+	}
+	fmt.Fprintf(&b, "\nNội dung: %s", esc(vn.Cut(f.topic, 500)))
+	if len(f.studied) > 0 {
+		fmt.Fprintf(&b, "\nVăn bản đã học: %s", esc(strings.Join(f.studied, ", ")))
+	}
+	if f.photo {
 		b.WriteString("\nẢnh biên bản: có")
 	}
 	return b.String()
 }
 
-var meetingSummaryView = chat.Window(draftOrg[meetingDraft], drawMeetingSummary)
+// meetingSummary is what the summary loads besides the draft: the
+// organisation, its members on the day (to name the attendance) and the
+// numbers of the documents studied.
+type meetingSummary struct {
+	org     storage.Organisation
+	cell    []storage.Member
+	studied []string
+}
 
-func drawMeetingSummary(c *meetingConv, o storage.Organisation) (string, chat.Keyboard) {
+func (h *Handlers) loadMeetingSummary(ctx context.Context, c *meetingConv) (meetingSummary, error) {
+	var v meetingSummary
+	var err error
+	if v.org, err = draftOrg(ctx, c); err != nil {
+		return v, err
+	}
+	if c.Draft.Names != nil {
+		if v.cell, err = cellOn(ctx, c.Request, c.Draft); err != nil {
+			return v, err
+		}
+	}
+	v.studied, err = studiedNumbers(ctx, c.Request, c.Draft.Studied)
+	return v, err
+}
+
+// draftFacts is what the draft says, named by what the summary loaded.
+func draftFacts(d meetingDraft, v meetingSummary) meetingFacts {
+	day, _ := parseISODay(d.Date)
+	return meetingFacts{org: v.org.Name, kind: d.Kind, day: day, starts: d.Starts, ends: d.Ends, present: d.Present, total: d.Total,
+		absentText: d.Absent, attendance: draftAttendees(d, v.cell), studied: v.studied, topic: d.Topic, photo: d.Photo != ""}
+}
+
+func (h *Handlers) meetingSummaryView() reportView[meetingDraft] {
+	return chat.Window(h.loadMeetingSummary, drawMeetingSummary)
+}
+
+func drawMeetingSummary(c *meetingConv, v meetingSummary) (string, chat.Keyboard) {
 	d := c.Draft
-	return reportSummary(c, meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0, o.Name, d.Date, func(org string, day time.Time) string {
-		return meetingLines(org, d.Kind, day, d.Present, d.Total, d.Topic, d.Absent, d.Photo != "")
+	return reportSummary(c, meetingTitle, "📝 <b>Sửa báo cáo sinh hoạt chi bộ</b>", d.ReportID != 0, v.org.Name, d.Date, func(string, time.Time) string {
+		return draftFacts(d, v).lines()
 	})
 }
 
@@ -172,8 +268,8 @@ func (h *Handlers) meetingToReplace(ctx context.Context, c *meetingConv) (*stora
 // meetingDup is what the duplicate step shows: the report it offers to
 // replace, or, when that is gone, the organisation for the summary.
 type meetingDup struct {
-	old *storage.MeetingReport
-	org storage.Organisation
+	old     *storage.MeetingReport
+	summary meetingSummary
 }
 
 func (h *Handlers) meetingDupView() reportView[meetingDraft] {
@@ -182,22 +278,22 @@ func (h *Handlers) meetingDupView() reportView[meetingDraft] {
 		if err != nil || old != nil {
 			return meetingDup{old: old}, err
 		}
-		o, err := draftOrg(ctx, c)
-		return meetingDup{org: o}, err
+		v, err := h.loadMeetingSummary(ctx, c)
+		return meetingDup{summary: v}, err
 	}, func(c *meetingConv, v meetingDup) (string, chat.Keyboard) {
 		old := v.old
 		if old == nil {
 			// The other report is gone (its date was corrected): send as new.
-			return drawMeetingSummary(c, v.org)
+			return drawMeetingSummary(c, v.summary)
 		}
 		day, _ := parseISODay(c.Draft.Date)
 		text := fmt.Sprintf("⚠️ %s đã có báo cáo sinh hoạt thường kỳ tháng %s:\n%s\n\nThay báo cáo cũ bằng báo cáo mới (ngày %s, có mặt %d/%d)? Bản cũ vẫn được giữ trong lịch sử.",
 			esc(old.OrgName), day.Format("01/2006"),
-			meetingLines(old.OrgName, old.Kind, old.HeldOn, old.Present, old.Total, old.Topic, old.AbsentReasons, old.HasMinutes()),
+			factsOf(*old).lines(),
 			vn.FormatDate(day), c.Draft.Present, c.Draft.Total)
 		return text, chat.Keyboard{
 			chat.NewRow(c.Button("🔁 Thay báo cáo cũ", "rp", old.ID)),
-			chat.NewRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.Button("✖ Hủy", chat.ActCancel)),
+			chat.NewRow(c.Button("✏️ Sửa báo cáo mới", "e"), c.CancelButton()),
 		}
 	})
 }

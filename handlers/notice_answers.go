@@ -67,6 +67,8 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *chat.Request) error {
 	return h.absence.StartNew(ctx, r, stepAbsenceReason, d)
 }
 
+const msgAbsentNoReason = "Đã ghi vắng, không kèm lý do."
+
 // stepAbsenceReason is the "vang" dialog's one step.
 const stepAbsenceReason chat.StepID[absenceDraft] = "reason"
 
@@ -81,13 +83,20 @@ func (h *Handlers) absenceDialog() *chat.Dialog[absenceDraft] {
 	return &chat.Dialog[absenceDraft]{
 		Name:      "vang",
 		Title:     "lý do vắng họp",
-		Cancelled: "Đã ghi vắng, không kèm lý do.",
+		Cancelled: msgAbsentNoReason,
 		Stale:     "Câu hỏi này đã xong.",
 		Steps: []*chat.Step[absenceDraft]{{
 			ID: stepAbsenceReason,
 			View: func(_ context.Context, c *chat.Conv[absenceDraft]) (string, chat.Keyboard, error) {
 				return "Đồng chí vắng vì lý do gì? Gõ một tin nhắn, ví dụ «ốm» hoặc «đi làm xa».", chat.Keyboard{
-					chat.NewRow(c.Button("Bỏ qua", chat.ActCancel))}, nil
+					chat.NewRow(c.Button("⏭ Bỏ qua", "skip"))}, nil
+			},
+			// Skipping the reason is no cancel: the absence stands.
+			Actions: map[string]func(context.Context, *chat.Conv[absenceDraft], chat.Args) error{
+				"skip": func(_ context.Context, c *chat.Conv[absenceDraft], _ chat.Args) error {
+					c.End(msgAbsentNoReason, nil)
+					return nil
+				},
 			},
 			Text: typedText(storage.FieldReason, "Lý do vắng", func(ctx context.Context, c *chat.Conv[absenceDraft], reason string) error {
 				err := c.Store.AbsenceReason(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason)
@@ -138,6 +147,9 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 		if _, err := h.fromAnswers(ctx, r, m, &d); err != nil {
 			return err
 		}
+		if err := skipStudiedIfNone(ctx, r, &d); err != nil {
+			return err
+		}
 		return h.meetings.StartNew(ctx, r, h.meetings.Next(d), d)
 	}
 	t, err := r.Store.Tally(ctx, id)
@@ -148,7 +160,7 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	var present, absent, none []string
+	var present, absent, none, unreached []string
 	for _, a := range answers {
 		switch a.Answer {
 		case storage.AnswerPresent:
@@ -160,7 +172,11 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 			}
 			absent = append(absent, s)
 		default:
-			none = append(none, esc(a.FullName))
+			if a.Reached {
+				none = append(none, esc(a.FullName))
+			} else {
+				unreached = append(unreached, esc(a.FullName))
+			}
 		}
 	}
 	list := func(names []string) string {
@@ -170,7 +186,12 @@ func (h *Handlers) meetingTally(ctx context.Context, r *chat.Request) error {
 		return vn.Cut(strings.Join(names, ", "), 1200)
 	}
 	text := fmt.Sprintf("📋 <b>Trả lời lịch họp</b> %s, %s ngày %s\n✅ Có mặt %d: %s\n🚫 Vắng %d: %s\n❔ Chưa trả lời %d: %s",
-		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Unanswered(), list(none))
+		esc(m.OrgName), starts.Format("15:04"), vn.FormatDate(starts), t.Present, list(present), t.Absent, list(absent), t.Waiting(), list(none))
+	if t.Unreached > 0 {
+		// Not linked to Telegram when the notice went out, or the bot is
+		// blocked: they cannot answer; the secretary tells them.
+		text += fmt.Sprintf("\n📵 Chưa nhận được thông báo %d (chưa liên kết Telegram hoặc đã chặn bot, đồng chí báo trực tiếp): %s", t.Unreached, list(unreached))
+	}
 	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("🔄 Xem lại", cbMeetingTally, id), chat.NewButton("📝 Báo cáo buổi họp", cbMeetingTally, id, "r")))
 	r.Show(text, &kb)
 	return nil

@@ -118,18 +118,38 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 		e.text(t, 702, "/huy")
 		e.rec.reset()
 		e.press(t, 702, handlers.CallbackData("lh", id, "r"))
-		e.lastHas(t, "28/11/2026", "có mặt 1/2", "Loại sinh hoạt?")
+		// The start is offered at the notice's time.
+		e.lastHas(t, "28/11/2026", "có mặt 1/2", "bắt đầu lúc mấy giờ?")
+		if !contains(e.rec.buttonLabels(), "🕖 19:30 (lịch họp)") {
+			t.Fatalf("buttons %q", e.rec.buttonLabels())
+		}
+		e.tap(t, 702, "sh", "t:1170")
+		e.lastHas(t, "từ 19:30", "kết thúc lúc mấy giờ?")
+		if !contains(e.rec.buttonLabels(), "21:00 (90 phút)") || !contains(e.rec.buttonLabels(), "21:30 (120 phút)") {
+			t.Fatalf("buttons %q", e.rec.buttonLabels())
+		}
+		e.text(t, 702, "21h15")
+		e.lastHas(t, "19:30–21:15", "Loại sinh hoạt?")
 		e.tap(t, 702, "sh", "k:thuong_ky")
+		// Everyone answered: the list is shown to check all the same.
+		e.lastHas(t, "Điểm danh", "Có mặt 1/2")
+		e.tap(t, 702, "sh", "ok")
 		e.tap(t, 702, "sh", "skip")
+		e.lastHas(t, "Vắng có lý do: Hoàng Thị Hoa (đi viện)", "19:30–21:15 (105 phút)")
 		e.tap(t, 702, "sh", "ok")
 		ms := e.meetings(t)
-		if len(ms) != 1 || ms[0].Present != 1 || ms[0].Total != 2 || ms[0].Topic != "Quán triệt Kết luận 21-KL/TW" || ms[0].AbsentReasons != "Hoàng Thị Hoa (đi viện)" {
+		if len(ms) != 1 || ms[0].Present != 1 || ms[0].Total != 2 || ms[0].Topic != "Quán triệt Kết luận 21-KL/TW" || ms[0].AbsentReasons != "" {
 			t.Fatalf("stored %+v", ms)
+		}
+		m, err := e.s.MeetingReport(ctx, ms[0].ID)
+		if err != nil || len(m.Attendance) != 2 || m.Attendance[0].Code != "DV2" || m.Attendance[0].Status != storage.AttendAbsentReason ||
+			m.Attendance[0].Reason != "đi viện" || m.Attendance[1].Status != storage.AttendPresent || m.Starts.String() != "19:30" || m.Ends.String() != "21:15" {
+			t.Fatalf("stored %+v %v", m, err)
 		}
 		// A form without attendance for that day starts from the answers too.
 		e.rec.reset()
 		e.text(t, 702, "/sinhhoat 28/11/2026; chuyên đề")
-		e.lastHas(t, "có mặt 1/2", "Nội dung sinh hoạt?")
+		e.lastHas(t, "có mặt 1/2", "bắt đầu lúc mấy giờ?")
 		// And so does the dialog, once the day is chosen: it offers the day.
 		e.text(t, 702, "/huy")
 		e.text(t, 702, "/sinhhoat")
@@ -137,7 +157,7 @@ func TestMeetingNoticeAnswersFlowIntoReport(t *testing.T) {
 			t.Fatalf("buttons %q", e.rec.buttonLabels())
 		}
 		e.tap(t, 702, "sh", "d:20261128")
-		e.lastHas(t, "lấy theo trả lời lịch họp: 1/2", "Loại sinh hoạt?")
+		e.lastHas(t, "lấy theo trả lời lịch họp: có mặt 1/2", "bắt đầu lúc mấy giờ?")
 	})
 	_ = ctx
 }
@@ -305,7 +325,8 @@ func TestReportFromNoticeWithoutAnswersAsks(t *testing.T) {
 	e.clock.Set(time.Date(2026, 11, 29, 8, 0, 0, 0, hcm))
 	e.rec.reset()
 	e.press(t, 702, handlers.CallbackData("lh", id, "r"))
-	e.lastHas(t, "28/11/2026", "Loại sinh hoạt?")
+	e.lastHas(t, "28/11/2026", "bắt đầu lúc mấy giờ?")
+	e.tap(t, 702, "sh", "none")
 	e.tap(t, 702, "sh", "k:thuong_ky")
 	e.lastHas(t, "Số đảng viên có mặt?")
 	if strings.Contains(strings.Join(e.rec.buttonLabels(), "|"), "theo trả lời lịch họp") {
@@ -315,6 +336,7 @@ func TestReportFromNoticeWithoutAnswersAsks(t *testing.T) {
 	e.text(t, 702, "/huy")
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 28/11/2026; thường kỳ")
+	e.tap(t, 702, "sh", "none")
 	e.lastHas(t, "Số đảng viên có mặt?")
 	if len(e.meetings(t)) != 0 {
 		t.Fatalf("stored %+v", e.meetings(t))
@@ -356,10 +378,19 @@ func TestReportOnlyForAMeetingThatStarted(t *testing.T) {
 			e.clock.Set(starts)
 			e.rec.reset()
 			e.press(t, 702, handlers.CallbackData("lh", id, "r"))
-			e.lastHas(t, "28/11/2026", "có mặt 1/2", "Loại sinh hoạt?")
-			e.tap(t, 702, "sh", "k:thuong_ky")
+			// DV2 did not answer: counted present, and named to check.
+			e.lastHas(t, "28/11/2026", "có mặt 2/2", "bắt đầu lúc mấy giờ?")
 			e.tap(t, 702, "sh", "none")
+			e.tap(t, 702, "sh", "k:thuong_ky")
+			e.lastHas(t, "Chưa trả lời lịch họp, đang ghi có mặt: Hoàng Thị Hoa")
+			e.tap(t, 702, "sh", "t:"+itoa(memberID(t, e.s, "DV2")))
+			e.lastHas(t, "Có mặt 1/2")
+			if got := e.last(); strings.Contains(got, "Chưa trả lời") {
+				t.Fatalf("a member ticked is still to check: %q", got)
+			}
+			e.tap(t, 702, "sh", "ok")
 			e.tap(t, 702, "sh", "skip")
+			e.lastHas(t, "Vắng không lý do: Hoàng Thị Hoa")
 			e.tap(t, 702, "sh", "ok")
 			ms := e.meetings(t)
 			if len(ms) != 1 || ms[0].HeldOn.Format("2006-01-02") != "2026-11-28" || ms[0].Present != 1 || ms[0].Total != 2 {
@@ -381,5 +412,66 @@ func TestMyRecordNamesNoticeAnswers(t *testing.T) {
 	got := e.last()
 	if !strings.Contains(got, "học.\nĐã trả lời «Có mặt» 1 thông báo lịch họp") || strings.Contains(got, "buổi họp chi bộ") {
 		t.Fatalf("record %q", got)
+	}
+}
+
+// TestMeetingTallyTellsUnreachedApart: members the notice never reached
+// (not linked to Telegram when it went out, linked only since, or with
+// the bot blocked) are "chưa nhận được", apart from those who got it and
+// have not answered yet.
+func TestMeetingTallyTellsUnreachedApart(t *testing.T) {
+	e := newReportEnv(t)
+	ctx := context.Background()
+	if _, err := e.s.ImportMembers(ctx, []storage.MemberInput{
+		{Line: 2, Code: "DV5", FullName: "Sùng Thị Dung", OrgCode: "CB1"},
+		{Line: 3, Code: "DV6", FullName: "Lý Văn Pao", OrgCode: "CB1"},
+	}, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dv1, _ := e.s.Member(ctx, "DV1")
+	if err := e.s.MarkUnreachable(ctx, dv1.ID); err != nil { // DV1 blocked the bot
+		t.Fatal(err)
+	}
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt")
+	e.lastHas(t, "Đã gửi thông báo họp cho <b>2</b> đảng viên", "2 đồng chí chưa liên kết Telegram")
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT id FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, hcm))
+	e.link(t, "DV6", 706) // linked after the notice went out: never got it
+
+	e.rec.reset()
+	e.press(t, 702, handlers.CallbackData("lh", id))
+	e.lastHas(t, "Chưa trả lời 1: Hoàng Thị Hoa",
+		"Chưa nhận được thông báo 3 (chưa liên kết Telegram hoặc đã chặn bot, đồng chí báo trực tiếp): Sùng Thị Dung, Lò Văn Minh, Lý Văn Pao")
+	tally, err := e.s.Tally(ctx, id)
+	if err != nil || tally.Invited != 4 || tally.Unanswered() != 4 || tally.Unreached != 3 || tally.Waiting() != 1 {
+		t.Fatalf("tally %+v %v", tally, err)
+	}
+}
+
+// TestAbsenceReasonSkipped: «⏭ Bỏ qua» at the reason question keeps the
+// absence without a reason; it is no cancel button (TestOneCancelLabel).
+func TestAbsenceReasonSkipped(t *testing.T) {
+	e := newReportEnv(t)
+	e.text(t, 702, "/lichhop 28/11/2026; 19:30; Nhà văn hóa bản; Quán triệt")
+	var id int64
+	if err := e.s.DB().Get(&id, `SELECT id FROM meetings`); err != nil {
+		t.Fatal(err)
+	}
+	e.press(t, 701, handlers.CallbackData("hop", "n", id))
+	if e.rec.find("vang", "x") != "" {
+		t.Fatal("the reason question offers a cancel button")
+	}
+	e.rec.reset()
+	e.tap(t, 701, "vang", "skip")
+	e.lastHas(t, "Đã ghi vắng, không kèm lý do.")
+	dv1, _ := e.s.Member(context.Background(), "DV1")
+	if a, err := e.s.MeetingAnswer(context.Background(), id, dv1.ID); err != nil || a.Answer != storage.AnswerAbsent || a.Reason != "" {
+		t.Fatalf("answer %+v %v", a, err)
+	}
+	if got := dialogStep(t, e.s, 701); got != "" {
+		t.Fatalf("dialog %q left open", got)
 	}
 }

@@ -206,7 +206,7 @@ func (h *Handlers) paperMine(ctx context.Context, c *paperConv, _ chat.Args) err
 		return err
 	}
 	caption := fmt.Sprintf("📄 Phiếu tổng hợp %s của đồng chí %s: một trang A4, in ra để tự kiểm điểm, đánh giá, xếp loại.", q.Name(), rec.Member.FullName)
-	if err := h.sendRecords(c.Request, []storage.QuarterRecord{rec}, fmt.Sprintf("phieu-%s-%s.pdf", q, rec.Member.Code), caption); err != nil {
+	if err := h.sendRecords(ctx, c.Request, []storage.QuarterRecord{rec}, fmt.Sprintf("phieu-%s-%s.pdf", q, rec.Member.Code), caption); err != nil {
 		return err
 	}
 	c.End(fmt.Sprintf("📄 Đã gửi phiếu tổng hợp %s của đồng chí (tệp PDF bên dưới).", q.Name()), nil)
@@ -248,7 +248,7 @@ func (h *Handlers) paperPickOrg(ctx context.Context, c *paperConv, a chat.Args) 
 	}
 	caption := fmt.Sprintf("📄 Phiếu tổng hợp %s của %s: %d đảng viên, mỗi đồng chí một trang A4, dùng cho buổi đánh giá, xếp loại.",
 		q.Name(), org.Name, len(recs))
-	if err := h.sendRecords(c.Request, recs, fmt.Sprintf("phieu-%s-%s.pdf", q, org.Code), caption); err != nil {
+	if err := h.sendRecords(ctx, c.Request, recs, fmt.Sprintf("phieu-%s-%s.pdf", q, org.Code), caption); err != nil {
 		return err
 	}
 	c.End(fmt.Sprintf("📄 Đã gửi phiếu tổng hợp %s của %s, %d trang (tệp PDF bên dưới).", q.Name(), org.Name, len(recs)), nil)
@@ -256,15 +256,14 @@ func (h *Handlers) paperPickOrg(ctx context.Context, c *paperConv, a chat.Args) 
 }
 
 // sendRecords queues the records' PDF.
-func (h *Handlers) sendRecords(r *chat.Request, recs []storage.QuarterRecord, name, caption string) error {
+func (h *Handlers) sendRecords(ctx context.Context, r *chat.Request, recs []storage.QuarterRecord, name, caption string) error {
 	var b bytes.Buffer
 	if err := papers.WriteRecords(&b, papers.Records{Printed: r.Now(), Records: recs}); err != nil {
 		return err
 	}
 	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: name, Bytes: b.Bytes()})
 	doc.Caption = caption
-	r.Queue(doc)
-	return nil
+	return h.queueFile(ctx, r, doc, 0)
 }
 
 // sendFollowUp queues the follow-up list of a cell the caller checked the
@@ -298,6 +297,8 @@ func (h *Handlers) sendFollowUp(ctx context.Context, r *chat.Request, orgID int6
 	caption += " In ra, mang theo buổi sinh hoạt và đánh dấu cột «Đã nhắc»."
 	doc := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileBytes{Name: fmt.Sprintf("can-nhac-%s-%s.pdf", f.Org.Code, f.On.Format("2006-01-02")), Bytes: b.Bytes()})
 	doc.Caption = caption
-	r.Queue(doc)
+	if err := h.queueFile(ctx, r, doc, 0); err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("Đã gửi danh sách cần nhắc: %d đảng viên.", len(f.Rows)), nil
 }

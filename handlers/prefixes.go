@@ -16,6 +16,7 @@ const (
 	cbRemindLater    chat.Prefix = "nls"  // nls: remind me tomorrow
 	cbQuiz           chat.Prefix = "qz"   // qz:s:<assignment> | qz:a:<attempt>:<question>:<option>
 	cbDeliveryReport chat.Prefix = "gbc"  // gbc:<campaign>
+	cbPushDocument   chat.Prefix = "gd"   // gd:<document>: /gui with the document chosen
 	cbInvite         chat.Prefix = "moi"  // moi:p:<offset> | moi:m:<member>
 	cbReportEdit     chat.Prefix = "rs"   // rs:<m|s>:<report>, "Sửa" on a stored report
 	cbReview         chat.Prefix = "rv"   // rv:<l|v|ok|back>:<report>, officers' review

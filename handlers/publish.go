@@ -186,7 +186,7 @@ func publishSummary(_ context.Context, c *chat.Conv[publishDraft], text string) 
 
 func skipRows(c *chat.Conv[publishDraft]) chat.Keyboard {
 	return chat.Keyboard{chat.NewRow(
-		c.Button("⏭ Bỏ qua", "skip"), c.Button("❌ Hủy", chat.ActCancel))}
+		c.Button("⏭ Bỏ qua", "skip"), c.CancelButton())}
 }
 
 // kindQuestion asks the kind, the guess from the number's letters first.
@@ -210,7 +210,7 @@ func kindQuestion(c *chat.Conv[publishDraft]) (string, chat.Keyboard, error) {
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	rows = append(rows, chat.NewRow(c.Button("❌ Hủy", chat.ActCancel)))
+	rows = append(rows, chat.NewRow(c.CancelButton()))
 	return fmt.Sprintf("📄 Đăng văn bản số <b>%s</b>\n%s\n\nBước 1/3: chọn loại văn bản:", esc(d.Number), esc(d.Title)), rows, nil
 }
 
@@ -228,7 +228,7 @@ func publishPreview(_ context.Context, c *chat.Conv[publishDraft]) (string, chat
 	text := fmt.Sprintf("📄 <b>Bước 3/3: xem lại trước khi đăng</b>\nLoại: %s\nSố hiệu: %s\nNgày ban hành: %s\nCơ quan ban hành: %s\nTrích yếu: %s\nTóm tắt: %s\nTệp: %s\n\nVăn bản đăng cho toàn Đảng bộ.",
 		esc(storage.DocumentKindName(d.Kind)), esc(d.Number), dateVN(date), esc(d.Issuer), esc(d.Title), esc(vn.Cut(summary, 1500)), esc(file))
 	return text, chat.Keyboard{chat.NewRow(
-		c.Button("✅ Đăng", "ok"), c.Button("❌ Hủy", chat.ActCancel))}, nil
+		c.Button("✅ Đăng", "ok"), c.CancelButton())}, nil
 }
 
 func (h *Handlers) publishConfirmed(ctx context.Context, c *chat.Conv[publishDraft], _ chat.Args) error {
@@ -253,7 +253,16 @@ func (h *Handlers) publishConfirmed(ctx context.Context, c *chat.Conv[publishDra
 	if err != nil {
 		return err
 	}
-	kb := chat.NewMarkup(chat.NewRow(chat.NewButton("📄 Xem văn bản", cbDocument, doc.ID)))
+	rows := chat.Keyboard{chat.NewRow(chat.NewButton("📄 Xem văn bản", cbDocument, doc.ID))}
+	// Pushing it is what usually comes next: offered at once.
+	push, err := pushButton(ctx, c.Request, doc.ID)
+	if err != nil {
+		return err
+	}
+	if push != nil {
+		rows = append(rows, push)
+	}
+	kb := chat.NewMarkup(rows...)
 	c.End(fmt.Sprintf("✅ Đã đăng <b>%s</b>. Đảng viên xem được ngay trong /vanban.", esc(docHeading(doc))), &kb)
 	c.Toast = "Đã đăng văn bản."
 	return nil

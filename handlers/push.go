@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"sotay/handlers/chat"
@@ -26,6 +27,9 @@ type pushDraft struct {
 	Dated bool    `json:"dated,omitempty"` // a deadline was chosen (Due may be empty: none)
 	All   bool    `json:"all,omitempty"`
 	Quiz  bool    `json:"quiz,omitempty"` // the document's quiz is required (quiz.go)
+	// Filter is what the pusher typed at the cells step: the cells whose
+	// names hold its words (vn.Match) are listed.
+	Filter string `json:"f,omitempty"`
 }
 
 type pushConv = chat.Conv[pushDraft]
@@ -55,6 +59,12 @@ func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
 		Steps: []*chat.Step[pushDraft]{
 			{ID: stepPushDoc, View: pushDocsView, Actions: map[string]pushAction{"d": h.pushPickDocument}},
 			{ID: stepPushScope, View: pushScopeView, Actions: map[string]pushAction{
+				// Back to the documents, also when the dialog began here
+				// (pushDocument): BackTo goes there either way.
+				"docs": func(_ context.Context, c *pushConv, _ chat.Args) error {
+					c.BackTo(stepPushDoc)
+					return nil
+				},
 				"s": func(ctx context.Context, c *pushConv, a chat.Args) error {
 					items, err := pushTargets(ctx, c.Request)
 					if err != nil {
@@ -69,12 +79,20 @@ func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
 					return nil
 				},
 				"c": func(_ context.Context, c *pushConv, _ chat.Args) error {
-					c.Draft.Orgs = nil
+					c.Draft.Orgs, c.Draft.Filter = nil, ""
 					c.Goto(stepPushCells)
 					return nil
 				},
 			}},
-			{ID: stepPushCells, View: pushCellsView, Actions: map[string]pushAction{
+			{ID: stepPushCells, View: pushCellsView, Text: func(_ context.Context, c *pushConv, text string) error {
+				text = strings.TrimSpace(text)
+				if !vn.HasLetterOrDigit(text) {
+					return storage.Errorf(storage.CodeInvalid, "Đồng chí gõ vài chữ trong tên chi bộ để tìm, ví dụ «na hien», hoặc bấm vào tên chi bộ để chọn.")
+				}
+				c.Draft.Filter = vn.Cut(text, 60)
+				c.SetPage("cells", 0)
+				return nil
+			}, Actions: map[string]pushAction{
 				"t": func(ctx context.Context, c *pushConv, a chat.Args) error {
 					items, err := pushCellItems(ctx, c.Request)
 					if err != nil {
@@ -85,6 +103,11 @@ func (h *Handlers) pushDialog() *chat.Dialog[pushDraft] {
 						return err
 					}
 					c.Draft.Orgs = chat.Toggle(c.Draft.Orgs, o.ID)
+					return nil
+				},
+				"fx": func(_ context.Context, c *pushConv, _ chat.Args) error {
+					c.Draft.Filter = ""
+					c.SetPage("cells", 0)
 					return nil
 				},
 				"n": func(_ context.Context, c *pushConv, _ chat.Args) error {
@@ -143,6 +166,39 @@ func (h *Handlers) pushCommand(ctx context.Context, r *chat.Request) error {
 	}
 	return h.pushing.Start(ctx, r, stepPushDoc, pushDraft{})
 }
+
+// pushDocument is gd:<document>, «📤 Gửi văn bản này» under a document
+// just published: /gui with the document chosen, if it is one the pusher
+// may push (the document step's rule, MayPush).
+func (h *Handlers) pushDocument(ctx context.Context, r *chat.Request) error {
+	id, err := r.ArgID(0)
+	if err != nil {
+		return err
+	}
+	ok, err := r.Store.MayPush(ctx, pusher(r), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return storage.ErrNotFound
+	}
+	// A new message: the one the button sits on says what was published.
+	return h.pushing.StartNew(ctx, r, stepPushScope, pushDraft{DocID: id})
+}
+
+// pushButton is «📤 Gửi văn bản này» for doc, when r may push it.
+func pushButton(ctx context.Context, r *chat.Request, doc int64) (chat.Row, error) {
+	if !r.Has(chat.Officer) {
+		return nil, nil
+	}
+	ok, err := r.Store.MayPush(ctx, pusher(r), doc)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return chat.NewRow(chat.NewButton(labelPushThis, cbPushDocument, doc)), nil
+}
+
+const labelPushThis = "📤 Gửi văn bản này"
 
 // pushBackToScope forgets the scope and deadline chosen and asks again.
 func pushBackToScope(_ context.Context, c *pushConv, _ chat.Args) error {

@@ -345,3 +345,47 @@ func TestPushProgress(t *testing.T) {
 		})
 	}
 }
+
+// TestPushCellPickerPagesAndFilters: the cell picker says which page of
+// how many it shows, and a typed name (without diacritics) lists the
+// cells whose names hold it.
+func TestPushCellPickerPagesAndFilters(t *testing.T) {
+	e, doc := pushEnv(t)
+	ctx := context.Background()
+	var orgs []storage.OrgInput
+	for i := range 20 {
+		name := fmt.Sprintf("Chi bộ bản Cốc Phát %d", i+1)
+		if i >= 17 {
+			name = fmt.Sprintf("Chi bộ bản Nà Hiên %d", i-16)
+		}
+		orgs = append(orgs, storage.OrgInput{Line: i + 2, Code: fmt.Sprintf("CBX%d", i), Name: name, Kind: storage.KindChiBo, ParentCode: "ROOT"})
+	}
+	if _, err := e.s.ImportOrgs(ctx, orgs, nil, storage.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.text(t, 701, "/gui")
+	e.tap(t, 701, "gui", fmt.Sprintf("d:%d", doc))
+	e.rec.reset()
+	e.tap(t, 701, "gui", "c")
+	e.lastHas(t, "22 chi bộ. Gõ vài chữ trong tên để lọc", "Trang 1/3")
+	e.tap(t, 701, "gui", "pg:cells:8")
+	e.lastHas(t, "Trang 2/3")
+
+	e.rec.reset()
+	e.text(t, 701, "na hien")
+	e.lastHas(t, "4/22 chi bộ có «na hien» trong tên.") // CB1 is Chi bộ bản Nà Hiên
+	labels := strings.Join(e.rec.buttonLabels(), "|")
+	if !strings.Contains(labels, "☐ Chi bộ bản Nà Hiên 1|☐ Chi bộ bản Nà Hiên 2|☐ Chi bộ bản Nà Hiên 3") || strings.Contains(labels, "Cốc Phát") || strings.Contains(e.last(), "Trang") {
+		t.Fatalf("filtered list %q\n%s", labels, e.last())
+	}
+	// A cell ticked from the filtered list stays ticked with the filter gone.
+	e.tap(t, 701, "gui", fmt.Sprintf("t:%d", orgID(t, e.s, "CBX18")))
+	e.lastHas(t, "đã chọn 1")
+	e.text(t, 701, "xyz")
+	e.lastHas(t, "Không có chi bộ nào có «xyz» trong tên.")
+	e.rec.reset()
+	e.tap(t, 701, "gui", "fx")
+	e.lastHas(t, "đã chọn 1", "22 chi bộ", "Trang 1/3")
+	e.tap(t, 701, "gui", "n")
+	e.lastHas(t, "Phạm vi: Chi bộ bản Nà Hiên 2")
+}

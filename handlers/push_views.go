@@ -85,17 +85,42 @@ var pushScopeView = chat.Window(pushChoicesOf(pushTargets), func(c *pushConv, v 
 	}
 	rows = append(rows,
 		chat.NewRow(c.Button("☑ Chọn từng chi bộ", "c")),
-		chat.NewRow(c.Button("◀ Chọn văn bản khác", chat.ActBack), c.Button("✖ Hủy", chat.ActCancel)))
+		chat.NewRow(c.Button("◀ Chọn văn bản khác", "docs"), c.CancelButton()))
 	return pushHeader(v.doc) + "\nBước 2/3: gửi cho ai?", rows
 })
 
-// pushCellsView lets the pusher tick cells, a page at a time.
+// pushCellsView lets the pusher tick cells, a page at a time, those whose
+// names hold the words typed (Filter) when some were.
 var pushCellsView = chat.Window(pushChoicesOf(pushCellItems), func(c *pushConv, v pushChoices) (string, chat.Keyboard) {
-	rows := chat.Multiselect(c, "cells", v.items, c.Draft.Orgs, "t")
+	items := v.items
+	if f := c.Draft.Filter; f != "" {
+		items = nil
+		for _, it := range v.items {
+			if vn.Match(it.Label, f) {
+				items = append(items, it)
+			}
+		}
+	}
+	text := pushHeader(v.doc) + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong».", len(c.Draft.Orgs))
+	rows := chat.Multiselect(c, "cells", items, c.Draft.Orgs, "t")
+	switch {
+	case c.Draft.Filter != "" && len(items) == 0:
+		text += fmt.Sprintf("\nKhông có chi bộ nào có «%s» trong tên. Đồng chí gõ tên khác, hoặc bấm «Xem tất cả chi bộ».", esc(c.Draft.Filter))
+	case c.Draft.Filter != "":
+		text += fmt.Sprintf("\n%d/%d chi bộ có «%s» trong tên.", len(items), len(v.items), esc(c.Draft.Filter))
+	case len(items) > chat.WidgetPageSize:
+		text += fmt.Sprintf("\n%d chi bộ. Gõ vài chữ trong tên để lọc (không cần dấu), ví dụ «na hien».", len(items))
+	}
+	if p := chat.PageLabel(c, "cells", len(items)); p != "" {
+		text += "\n<i>" + p + "</i>"
+	}
+	if c.Draft.Filter != "" {
+		rows = append(rows, chat.NewRow(c.Button("🔎 Xem tất cả chi bộ", "fx")))
+	}
 	rows = append(rows, chat.NewRow(
 		c.Button(fmt.Sprintf("✅ Xong (%d chi bộ)", len(c.Draft.Orgs)), "n"),
 		c.Button("◀ Quay lại", chat.ActBack)))
-	return pushHeader(v.doc) + fmt.Sprintf("\nBước 2/3: bấm để chọn chi bộ (đã chọn %d), rồi bấm «Xong»:", len(c.Draft.Orgs)), rows
+	return text, rows
 })
 
 // pushReach is what the deadline and confirm steps show: the document,
@@ -179,7 +204,7 @@ var pushDueView = chat.Window(pushReachOf(false), func(c *pushConv, v pushReach)
 	if b := allButton(c, v.preview); b != nil {
 		rows = append(rows, b)
 	}
-	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", chat.ActCancel)))
+	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.CancelButton()))
 	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\n\nBước 3/3: hạn học tập?", rows
 })
 
@@ -202,6 +227,6 @@ var pushConfirmView = chat.Window(pushReachOf(true), func(c *pushConv, v pushRea
 	if quizRow != nil {
 		rows = append(rows, quizRow)
 	}
-	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.Button("✖ Hủy", chat.ActCancel)))
+	rows = append(rows, chat.NewRow(c.Button("◀ Đổi phạm vi", "scope"), c.CancelButton()))
 	return pushHeader(v.doc) + "\n" + pushSummary(c, v) + "\nHạn học tập: " + due + quiz + "\n\nĐồng chí kiểm tra lại rồi bấm gửi.", rows
 })

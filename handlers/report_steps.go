@@ -221,12 +221,12 @@ func reportSummary[D any](c *chat.Conv[D], title, editTitle string, editing bool
 	if editing {
 		head = editTitle + " — gửi sẽ lưu phiên bản mới, bản cũ vẫn giữ:\n"
 	}
-	return head + lines(org, day), chat.Keyboard{chat.NewRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.Button("✖ Hủy", chat.ActCancel))}
+	return head + lines(org, day), chat.Keyboard{chat.NewRow(c.Button("✅ Gửi", "ok"), c.Button("✏️ Sửa", "e"), c.CancelButton())}
 }
 
 // editBackRow is the edit menu's last row: back to the summary, or cancel.
 func editBackRow[D any](c *chat.Conv[D]) chat.Row {
-	return chat.NewRow(c.Button("◀ Quay lại", chat.ActBack), c.Button("✖ Hủy", chat.ActCancel))
+	return chat.NewRow(c.Button("◀ Quay lại", chat.ActBack), c.CancelButton())
 }
 
 // summaryStep is the summary: "Gửi" sends, "Sửa" opens the edit menu (edit).

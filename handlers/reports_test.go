@@ -265,6 +265,23 @@ func TestMeetingDuplicateReplaceKeepsHistory(t *testing.T) {
 			t.Fatalf("versions = %+v", vs)
 		}
 	})
+	t.Run("GuidedDialogWarnsAtTheDate", func(t *testing.T) {
+		// The guided /sinhhoat says the month has its regular meeting as
+		// soon as the date is given, not after every other step.
+		e.text(t, 702, "/sinhhoat")
+		e.rec.reset()
+		e.text(t, 702, "20/11/2026")
+		e.lastHas(t, "⚠️ Tháng 11/2026 Chi bộ bản Nà Hiên đã có báo cáo sinh hoạt thường kỳ (ngày 15/11/2026)", "Buổi họp bắt đầu lúc mấy giờ?")
+		// Another month: no warning.
+		e.text(t, 702, "/huy")
+		e.text(t, 702, "/sinhhoat")
+		e.rec.reset()
+		e.text(t, 702, "20/10/2026")
+		if got := e.last(); strings.Contains(got, "⚠️") || !strings.Contains(got, "Buổi họp bắt đầu lúc mấy giờ?") {
+			t.Fatalf("October: %q", got)
+		}
+		e.text(t, 702, "/huy")
+	})
 	t.Run("TopicalSameMonthIsNoDuplicate", func(t *testing.T) {
 		e.text(t, 702, "/sinhhoat 16/11/2026; chuyên đề; 2/2; Chuyên đề")
 		if ms := e.meetings(t); len(ms) != 2 {
@@ -283,6 +300,8 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 		t.Fatalf("date buttons = %q", labels)
 	}
 	e.tap(t, 702, "sh", "d:20261124")
+	e.lastHas(t, "bắt đầu lúc mấy giờ?")
+	e.tap(t, 702, "sh", "none")
 	e.tap(t, 702, "sh", "k:thuong_ky")
 	// The bot restarts with the report half written.
 	e.h = e.restart()
@@ -320,7 +339,9 @@ func TestMeetingDialogAcrossRestart(t *testing.T) {
 func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	e := newReportEnv(t)
 	e.text(t, 702, "/sinhhoat 15/11/2026")
-	e.lastHas(t, "Loại sinh hoạt?", "15/11/2026")
+	e.lastHas(t, "bắt đầu lúc mấy giờ?", "15/11/2026")
+	e.text(t, 702, "19:30-21:00")
+	e.lastHas(t, "Loại sinh hoạt?", "15/11/2026 · 19:30–21:00")
 	e.tap(t, 702, "sh", "k:chuyen_de")
 	e.lastHas(t, "Số đảng viên có mặt?")
 	e.text(t, 702, "1")
@@ -329,6 +350,8 @@ func TestMeetingPartialFormOpensDialogAtMissingField(t *testing.T) {
 	e.lastHas(t, "Nội dung sinh hoạt?")
 	e.rec.reset()
 	e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2")
+	e.lastHas(t, "bắt đầu lúc mấy giờ?")
+	e.tap(t, 702, "sh", "none")
 	e.lastHas(t, "Nội dung sinh hoạt?")
 	e.text(t, 702, "Kiểm điểm")
 	e.rec.reset()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"sotay/handlers/chat"
 	"sotay/storage"
 	"sotay/storage/vn"
@@ -16,7 +18,8 @@ import (
 // versions, and for officers the reports in their scope to mark reviewed
 // or return with a comment that reaches the reporter (who corrects it: a
 // new version). Buttons: rv:l:<offset> a page, rv:v:<id> one report,
-// rv:ok:<id> reviewed, rv:back:<id> return (the "tl" dialog asks why).
+// rv:p:<id> its minutes photo, rv:ok:<id> reviewed, rv:back:<id> return
+// (the "tl" dialog asks why).
 
 const reportPage = 8
 
@@ -125,6 +128,8 @@ func (h *Handlers) reviewButton(ctx context.Context, r *chat.Request) error {
 	switch r.CB.Arg(0) {
 	case "v":
 		return h.showReport(ctx, r, info)
+	case "p":
+		return h.minutesPhoto(ctx, r, info)
 	case "ok", "back":
 		if ok, err := r.Scope(chat.Officer).Covers(ctx, info.OrgID); err != nil {
 			return err
@@ -133,6 +138,11 @@ func (h *Handlers) reviewButton(ctx context.Context, r *chat.Request) error {
 		}
 		if r.CB.Arg(0) == "back" {
 			return h.returning.StartNew(ctx, r, stepReturnWhy, returnDraft{Report: info.ID})
+		}
+		if info.State == storage.ReportReviewed {
+			// A button of an older drawing: nothing more to mark.
+			r.Toast = "Báo cáo này đã được đánh dấu đã xem."
+			return h.showReport(ctx, r, info)
 		}
 		if err := r.Store.ReviewReport(ctx, info.ID, r.Member.ID, ""); err != nil {
 			return err
@@ -147,7 +157,7 @@ func (h *Handlers) reviewButton(ctx context.Context, r *chat.Request) error {
 // showReport shows a report, its state and every version.
 func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage.ReportInfo) error {
 	var b strings.Builder
-	typ := rtMeeting
+	typ, state, photo := rtMeeting, "", false
 	switch info.Type {
 	case storage.ReportMeeting:
 		vs, err := r.Store.MeetingVersions(ctx, info.ID)
@@ -155,12 +165,13 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 			return err
 		}
 		m := vs[len(vs)-1]
+		state, photo = m.State, m.HasMinutes()
 		fmt.Fprintf(&b, "📝 <b>Báo cáo sinh hoạt chi bộ số %d</b> %s\n", m.ID, reviewState(m.State, m.ReviewComment))
-		b.WriteString(meetingLines(m.OrgName, m.Kind, m.HeldOn, m.Present, m.Total, m.Topic, m.AbsentReasons, m.HasMinutes()))
+		b.WriteString(factsOf(m).lines())
 		b.WriteString("\n\n<b>Các phiên bản</b>")
 		for _, v := range vs {
-			fmt.Fprintf(&b, "\n%d. %s — %s · %s/%s %d/%d · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),
-				changeName(v.Change), v.HeldOn.Format("02/01"), storage.MeetingKindName(v.Kind), v.Present, v.Total, esc(reporter(v.ReportedByName)))
+			fmt.Fprintf(&b, "\n%d. %s — %s · %s/%s %d/%d%s · %s", v.Version, v.ReportedAt.In(h.deps.Location).Format("15:04 02/01/2006"),
+				changeName(v.Change), v.HeldOn.Format("02/01"), storage.MeetingKindName(v.Kind), v.Present, v.Total, versionExtras(v), esc(reporter(v.ReportedByName)))
 		}
 	case storage.ReportSupervision:
 		typ = rtSupervision
@@ -169,6 +180,7 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 			return err
 		}
 		s := vs[len(vs)-1]
+		state = s.State
 		fmt.Fprintf(&b, "🔍 <b>Báo cáo %s số %d</b> %s\n", storage.SupervisionKindName(s.Kind), s.ID, reviewState(s.State, s.ReviewComment))
 		b.WriteString(supervisionLines(s.OrgName, s.Body, s.Kind, s.HeldOn, s.OrgsExamined, s.MembersExamined, s.Violations, s.Content, s.Measures))
 		b.WriteString("\n\n<b>Các phiên bản</b>")
@@ -180,14 +192,87 @@ func (h *Handlers) showReport(ctx context.Context, r *chat.Request, info storage
 		return storage.ErrNotFound
 	}
 	rows := chat.Keyboard{chat.NewRow(editButton(typ, info.ID), chat.NewButton("🗂 Danh sách", cbReview, "l", 0))}
+	if photo {
+		rows = append(rows, chat.NewRow(chat.NewButton(labelMinutesPhoto, cbReview, "p", info.ID)))
+	}
 	if ok, err := r.Scope(chat.Officer).Covers(ctx, info.OrgID); err != nil {
 		return err
 	} else if ok {
-		rows = append(rows, chat.NewRow(chat.NewButton("✔ Đã xem", cbReview, "ok", info.ID), chat.NewButton("↩ Trả lại để sửa", cbReview, "back", info.ID)))
+		// "Đã xem" only on a report not marked so yet; returning stays
+		// open (a second look may find what the first missed).
+		var row chat.Row
+		if state != storage.ReportReviewed {
+			row = append(row, chat.NewButton("✔ Đã xem", cbReview, "ok", info.ID))
+		}
+		rows = append(rows, append(row, chat.NewButton("↩ Trả lại để sửa", cbReview, "back", info.ID)))
 	}
 	kb := chat.NewMarkup(rows...)
 	r.Show(b.String(), &kb)
 	return nil
+}
+
+const labelMinutesPhoto = "📷 Xem ảnh biên bản"
+
+// minutesPhoto is rv:p:<id>: the minutes photo of a meeting report, to
+// whoever may see the report (pressedReport checked that), from the file
+// store as Telegram holds it (a photo, or an image the secretary sent as a
+// file); one from before the store, kept only by its file_id, by that
+// file_id, its bytes fetched and kept after the send (files.go).
+func (h *Handlers) minutesPhoto(ctx context.Context, r *chat.Request, info storage.ReportInfo) error {
+	if info.Type != storage.ReportMeeting {
+		return storage.ErrNotFound
+	}
+	m, err := r.Store.MeetingReport(ctx, info.ID)
+	if err != nil {
+		return err
+	}
+	if !m.HasMinutes() {
+		r.Toast = "Báo cáo này không có ảnh biên bản."
+		return nil
+	}
+	caption := fmt.Sprintf("📷 Ảnh biên bản — báo cáo sinh hoạt chi bộ số %d (%s, ngày %s)", m.ID, esc(m.OrgName), vn.FormatDate(m.HeldOn))
+	r.Toast = "Đang gửi ảnh biên bản…"
+	if m.MinutesStore != 0 {
+		return h.queueSend(ctx, r, outFile{Store: m.MinutesStore}, caption)
+	}
+	p := tgbotapi.NewPhoto(r.ChatID, tgbotapi.FileID(m.MinutesFile))
+	p.Caption, p.ParseMode = caption, tgbotapi.ModeHTML
+	// An image the secretary sent as a file is a document to Telegram.
+	d := tgbotapi.NewDocument(r.ChatID, tgbotapi.FileID(m.MinutesFile))
+	d.Caption, d.ParseMode = caption, tgbotapi.ModeHTML
+	r.QueueOrThen(p, d, func(ctx context.Context, sent tgbotapi.Message) error {
+		f := outFile{FileID: m.MinutesFile, Kind: storage.AsPhoto, Mime: "image/jpeg"}
+		if sent.Document != nil {
+			f.Kind, f.Name, f.Mime = storage.AsDocument, sent.Document.FileName, sent.Document.MimeType
+		}
+		return h.adoptAfterSend(f)(ctx, sent)
+	})
+	return nil
+}
+
+// versionExtras is what a version of a meeting report adds to its line:
+// its times, who it names absent, the documents studied.
+func versionExtras(v storage.MeetingReport) string {
+	var parts []string
+	if v.Starts != nil && v.Ends != nil {
+		parts = append(parts, v.Starts.String()+"–"+v.Ends.String())
+	}
+	var absent []string
+	for _, a := range v.Attendance {
+		if !a.Present() {
+			absent = append(absent, a.FullName)
+		}
+	}
+	if len(absent) > 0 {
+		parts = append(parts, "vắng: "+vn.Cut(strings.Join(absent, ", "), 120))
+	}
+	for _, s := range v.Studied {
+		parts = append(parts, "học "+s.DocNumber)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " · " + esc(strings.Join(parts, " · "))
 }
 
 func reviewState(state, comment string) string {

@@ -46,7 +46,7 @@ func (h *Handlers) importDialog() *chat.Dialog[importDraft] {
 			View: func(_ context.Context, c *chat.Conv[importDraft]) (string, chat.Keyboard, error) {
 				return c.Draft.Report, chat.Keyboard{chat.NewRow(
 					c.Button(fmt.Sprintf("✅ Nhập %d dòng hợp lệ", c.Draft.Valid), "ok"),
-					c.Button("❌ Không nhập", chat.ActCancel),
+					c.CancelButton(),
 				)}, nil
 			},
 			Actions: map[string]func(context.Context, *chat.Conv[importDraft], chat.Args) error{

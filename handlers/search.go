@@ -63,9 +63,14 @@ func (h *Handlers) searchResults(ctx context.Context, r *chat.Request, query str
 	if err != nil {
 		return "", chat.Markup{}, err
 	}
+	msg, kb := drawSearchResults(query, hits)
+	return msg, kb, nil
+}
+
+func drawSearchResults(query string, hits []storage.SearchHit) (string, chat.Markup) {
 	again := chat.NewRow(chat.CommandButton("🔎 Tìm lại", "tim"))
 	if len(hits) == 0 {
-		return fmt.Sprintf(msgSearchNone, esc(vn.Cut(query, 100))), chat.NewMarkup(again), nil
+		return fmt.Sprintf(msgSearchNone, esc(vn.Cut(query, 100))), chat.NewMarkup(again)
 	}
 	var rows chat.Keyboard
 	for _, hit := range hits {
@@ -78,5 +83,26 @@ func (h *Handlers) searchResults(ctx context.Context, r *chat.Request, query str
 		more = " Nếu chưa thấy văn bản cần tìm, đồng chí hãy gõ thêm từ."
 	}
 	return fmt.Sprintf("🔎 Kết quả cho «%s»: %d văn bản.%s Chọn văn bản để xem:", esc(vn.Cut(query, 100)), len(hits), more),
-		chat.NewMarkup(rows...), nil
+		chat.NewMarkup(rows...)
+}
+
+// msgSearchElse follows "nothing found" for text typed without /tim: it
+// may not have been a search at all.
+const msgSearchElse = "\n\nNếu đồng chí không tìm văn bản, hãy chọn một chức năng dưới đây, hoặc gõ /trogiup để xem hướng dẫn."
+
+// searchUnprompted answers plain text that no dialog takes as a search
+// (the unknown handler): the documents found, or, when none is, that and
+// the menu.
+func (h *Handlers) searchUnprompted(ctx context.Context, r *chat.Request) error {
+	hits, err := r.Store.SearchDocuments(ctx, *r.Member, r.Text, storage.MaxSearchResults)
+	if err != nil {
+		return err
+	}
+	if len(hits) == 0 {
+		r.Reply(fmt.Sprintf(msgSearchNone, esc(vn.Cut(r.Text, 100)))+msgSearchElse, h.menuKeyboard(r))
+		return nil
+	}
+	msg, kb := drawSearchResults(r.Text, hits)
+	r.Reply(msg, kb)
+	return nil
 }

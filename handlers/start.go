@@ -208,6 +208,11 @@ func (h *Handlers) unknown(ctx context.Context, r *chat.Request) error {
 			"• <code>/nhap</code> để nhập danh sách đảng viên hoặc tổ chức.", nil)
 		return nil
 	}
+	if m := r.Update.Message; m != nil && r.Command == "" && m.Document == nil && len(m.Photo) == 0 && strings.TrimSpace(m.Text) != "" {
+		// Plain text that answers no dialog is what the member looks for:
+		// "21-KL/TW", "ket luan 21".
+		return h.searchUnprompted(ctx, r)
+	}
 	r.Reply(msgUnknown, h.menuKeyboard(r))
 	return nil
 }

@@ -231,3 +231,24 @@ func TestRelinkThroughInviteMenu(t *testing.T) {
 		}
 	})
 }
+
+// TestMenuButtonsHaveDistinctEmoji: every button of the fullest menu (an
+// admin at the root, who may use everything) starts with an emoji no
+// other one has, so that they are told apart at a glance.
+func TestMenuButtonsHaveDistinctEmoji(t *testing.T) {
+	e := adminEnv(t, 951)
+	e.rec.reset()
+	e.text(t, 951, "/menu")
+	seen := map[string]string{}
+	labels := e.rec.buttonLabels()
+	if len(labels) < 10 {
+		t.Fatalf("menu %q", labels)
+	}
+	for _, l := range labels {
+		emoji, _, _ := strings.Cut(l, " ")
+		if other, ok := seen[emoji]; ok {
+			t.Errorf("%q and %q share %s", other, l, emoji)
+		}
+		seen[emoji] = l
+	}
+}

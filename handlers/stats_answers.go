@@ -24,7 +24,9 @@ type statsAnswer struct {
 	lines    []string // HTML lines, paged
 	workbook report.Workbook
 	file     string
-	chart    func() ([]byte, error) // nil: no chart for this topic
+	// chart draws the topic's chart: its caption and its pictures (nil:
+	// no chart for this topic).
+	chart func() (string, [][]byte, error)
 }
 
 func (d statsDraft) period() (from, to time.Time, err error) {
@@ -180,8 +182,11 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 			ans.lines = append(ans.lines, line)
 		}
 	}
-	title := stripTags(ans.title)
-	ans.chart = func() ([]byte, error) { return report.RatesChart(title, rateBars(rows), StudyTarget) }
+	title := strings.TrimPrefix(stripTags(ans.title), "📚 ")
+	ans.chart = func() (string, [][]byte, error) {
+		pics, err := report.RatesCharts(title, rateBars(rows), StudyTarget)
+		return title, pics, err
+	}
 	return ans, nil
 }
 
@@ -227,19 +232,20 @@ func (h *Handlers) statsMeetings(ctx context.Context, c *statsConv, o storage.Or
 			ans.lines = append(ans.lines, fmt.Sprintf("• %s: %d/%d chi bộ, %s", esc(r.Name), r.Total.CellsHeldRegular, r.Total.Cells, att))
 		}
 	}
-	title := stripTags(ans.title)
-	ans.chart = func() ([]byte, error) {
+	ans.chart = func() (string, [][]byte, error) {
 		var months []time.Time
 		var held, cells []int
 		for i := 5; i >= 0; i-- {
 			m := month.AddDate(0, -i, 0)
 			rs, err := c.Store.MeetingStats(ctx, m, o.ID)
 			if err != nil {
-				return nil, err
+				return "", nil, err
 			}
 			months, held, cells = append(months, m), append(held, rs[0].Total.CellsHeldRegular), append(cells, rs[0].Total.Cells)
 		}
-		return report.MonthsChart("Sinh hoạt thường kỳ — "+strings.TrimPrefix(title, "🏠 "), months, held, cells)
+		title := fmt.Sprintf("Sinh hoạt thường kỳ %d/%d – %d/%d — %s", months[0].Month(), months[0].Year(), month.Month(), month.Year(), rows[0].Name)
+		png, err := report.MonthsChart(title, months, held, cells)
+		return title, [][]byte{png}, err
 	}
 	return ans, nil
 }
@@ -311,12 +317,14 @@ func (h *Handlers) statsSummary(ctx context.Context, c *statsConv, o storage.Org
 	for _, p := range w.Summary {
 		ans.lines = append(ans.lines, esc(p))
 	}
-	ans.chart = func() ([]byte, error) {
+	ans.chart = func() (string, [][]byte, error) {
 		rows, err := c.Store.StudyFigures(ctx, report.PeriodFilter(from, to, h.deps.Location), o.ID)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
-		return report.RatesChart("Tỷ lệ học tập — "+o.Name, rateBars(rows), StudyTarget)
+		title := "Tỷ lệ học tập — " + o.Name
+		pics, err := report.RatesCharts(title, rateBars(rows), StudyTarget)
+		return title, pics, err
 	}
 	return ans, nil
 }

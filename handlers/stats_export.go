@@ -8,6 +8,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -46,15 +47,24 @@ func (h *Handlers) statsChart(ctx context.Context, c *statsConv, _ chat.Args) er
 		c.Keep()
 		return nil
 	}
-	png, err := ans.chart()
-	if err != nil {
+	caption, pics, err := ans.chart()
+	if err != nil || len(pics) == 0 {
 		statsToast(c, "Chưa có số liệu để vẽ biểu đồ.")
 		return nil
 	}
-	photo := tgbotapi.NewPhoto(c.ChatID, tgbotapi.FileBytes{Name: ans.file + ".png", Bytes: png})
-	photo.Caption = "📈 " + stripTags(ans.title)
-	if err := h.queueFile(ctx, c.Request, photo, 0); err != nil {
-		return err
+	// A chart that needs several pictures to show every organisation it
+	// speaks of is sent as several photos, numbered.
+	for i, png := range pics {
+		name, cap := ans.file+".png", "📈 "+caption
+		if len(pics) > 1 {
+			name = fmt.Sprintf("%s-%d.png", ans.file, i+1)
+			cap += fmt.Sprintf(" (ảnh %d/%d)", i+1, len(pics))
+		}
+		photo := tgbotapi.NewPhoto(c.ChatID, tgbotapi.FileBytes{Name: name, Bytes: png})
+		photo.Caption = cap
+		if err := h.queueFile(ctx, c.Request, photo, 0); err != nil {
+			return err
+		}
 	}
 	statsToast(c, "Đang gửi biểu đồ…")
 	return nil

@@ -67,6 +67,19 @@ func (e *statsEnv) sentOfType(t *testing.T, want string) [][]byte {
 	return out
 }
 
+// photoCaptions are the captions of the photos sent.
+func (e *statsEnv) photoCaptions() []string {
+	e.rec.mu.Lock()
+	defer e.rec.mu.Unlock()
+	var out []string
+	for _, c := range e.rec.sent {
+		if p, ok := c.(tgbotapi.PhotoConfig); ok {
+			out = append(out, p.Caption)
+		}
+	}
+	return out
+}
+
 func TestStatsOfficerStudyChartAndExcel(t *testing.T) {
 	e := newStatsEnv(t)
 	e.text(t, 801, "/thongke")
@@ -151,6 +164,10 @@ func TestStatsScopeRefusesForgedOrganisations(t *testing.T) {
 		e.tap(t, 802, "tk", "c")
 		if len(e.sentOfType(t, "photo")) != 1 {
 			t.Fatal("no chart")
+		}
+		// The chart's title says once what it shows: six months, whose.
+		if got, want := e.photoCaptions(), []string{"📈 Sinh hoạt thường kỳ 5/2026 – 10/2026 — Đảng bộ Trường học"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("captions %q, want %q", got, want)
 		}
 	})
 }

@@ -287,6 +287,11 @@ func (h *Handlers) myRecord(ctx context.Context, r *chat.Request) error {
 	if present > 0 {
 		fmt.Fprintf(&b, "Đã trả lời «Có mặt» %d thông báo lịch họp chi bộ.\n", present)
 	}
+	attendance, err := h.myAttendance(ctx, r)
+	if err != nil {
+		return err
+	}
+	b.WriteString(attendance)
 	// Whole lines only, within one message: a cut tag would make
 	// Telegram refuse the message.
 	room := MaxMessageLen - 200
@@ -310,6 +315,34 @@ func (h *Handlers) myRecord(ctx context.Context, r *chat.Request) error {
 		chat.NewRow(chat.NewButton(labelRecordPaper, cbRecordPaper)))
 	r.Show(text, &kb)
 	return nil
+}
+
+// myAttendance is the member's attendance this year at the meetings whose
+// reports name who came: how many they attended, and each absence with
+// its reason (reports that only count are not the member's to read).
+func (h *Handlers) myAttendance(ctx context.Context, r *chat.Request) (string, error) {
+	now := r.Now()
+	ms, err := r.Store.MemberMeetings(ctx, r.Member.ID, time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC), today(r))
+	if err != nil || len(ms) == 0 {
+		return "", err
+	}
+	var absences []string
+	for _, m := range ms {
+		switch m.Status {
+		case storage.AttendAbsentReason:
+			absences = append(absences, fmt.Sprintf("%s (%s)", dateVN(m.HeldOn), esc(m.Reason)))
+		case storage.AttendAbsent:
+			absences = append(absences, dateVN(m.HeldOn)+" (không lý do)")
+		}
+	}
+	s := fmt.Sprintf("Sinh hoạt chi bộ năm %d (theo điểm danh): có mặt %d/%d buổi.\n", now.Year(), len(ms)-len(absences), len(ms))
+	if len(absences) > 0 {
+		if len(absences) > 12 {
+			absences = append(absences[:12], fmt.Sprintf("… và %d buổi khác", len(absences)-12))
+		}
+		s += "Vắng: " + strings.Join(absences, "; ") + ".\n"
+	}
+	return s, nil
 }
 
 // cardStudy is the document card's study block for a member assigned the

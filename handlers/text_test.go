@@ -84,6 +84,7 @@ func TestTextWithoutLetterOrDigitRefused(t *testing.T) {
 	})
 	t.Run("MeetingDialogTopic", func(t *testing.T) {
 		e.text(t, 702, "/sinhhoat 15/11/2026; thường kỳ; 2/2")
+		e.tap(t, 702, "sh", "none") // no times
 		e.lastHas(t, "Nội dung sinh hoạt?")
 		e.rec.reset()
 		e.text(t, 702, "👍 👍")

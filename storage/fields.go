@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -36,7 +37,7 @@ const (
 	FieldContent    Field = "content"
 	FieldConclusion Field = "conclusion"
 	FieldMeasures   Field = "measures"
-	FieldTime       Field = "time"  // the time of an announced meeting
+	FieldTime       Field = "time"  // the time of an announced meeting, or a meeting's start and end
 	FieldPlace      Field = "place" // where an announced meeting is held
 	FieldReason     Field = "reason"
 	FieldComment    Field = "comment"
@@ -44,6 +45,7 @@ const (
 	FieldCode       Field = "code"
 	FieldName       Field = "name"
 	FieldParent     Field = "parent"
+	FieldStudied    Field = "studied" // the documents studied at a meeting
 )
 
 // Limits on what a person can mean.
@@ -209,8 +211,9 @@ func CheckViolations(n int) error {
 	return nil
 }
 
-// ReadMeetingKind reads a meeting kind, written ("thường kỳ", "chuyen de")
-// or as its code (a button's "thuong_ky"), and refuses any other.
+// ReadMeetingKind reads a meeting kind, written ("thường kỳ", "chuyen de",
+// "thường kỳ + chuyên đề") or as its code (a button's "thuong_ky"), and
+// refuses any other.
 func ReadMeetingKind(s string) (string, error) {
 	k := vn.Key(s)
 	k = strings.TrimPrefix(k, "sinhhoat")
@@ -221,11 +224,60 @@ func ReadMeetingKind(s string) (string, error) {
 	case "chuyende":
 		return MeetingTopical, nil
 	}
+	// A regular meeting with a thematic part in the same session:
+	// "thường kỳ + chuyên đề", "thuong ky va chuyen de", either way round.
+	for _, regular := range []string{"thuongky", "thuongki", "dinhky", "dinhki"} {
+		for _, and := range []string{"", "va", "kethop"} {
+			if k == regular+and+"chuyende" || k == "chuyende"+and+regular {
+				return MeetingCombined, nil
+			}
+		}
+	}
 	return "", noMeetingKind(s)
 }
 
 func noMeetingKind(s string) error {
-	return FieldErrorf(FieldKind, "Loại sinh hoạt «%s» không có: đồng chí ghi «thường kỳ» hoặc «chuyên đề» (không dấu cũng được: thuong ky, chuyen de).", clip(s, 40))
+	return FieldErrorf(FieldKind, "Loại sinh hoạt «%s» không có: đồng chí ghi «thường kỳ», «chuyên đề» hoặc «thường kỳ + chuyên đề» (không dấu cũng được: thuong ky, chuyen de).", clip(s, 40))
+}
+
+// MaxMeetingMinutes bounds how long a meeting can have lasted: a longer
+// one is a mistyped time.
+const MaxMeetingMinutes = 10 * 60
+
+// MeetingTimesHow says how to write a meeting's start and end.
+const MeetingTimesHow = "đồng chí ghi giờ bắt đầu và giờ kết thúc, ví dụ 19:30-21:15 (kết thúc sau nửa đêm cũng được, ví dụ 23:30-01:15)"
+
+// CheckMeetingTimes checks a meeting's start and end, local times of its
+// day: both or neither, not the same, and not more than MaxMeetingMinutes
+// apart (an end before the start is after midnight).
+func CheckMeetingTimes(start, end *DayTime) error {
+	switch {
+	case start == nil && end == nil:
+		return nil
+	case start == nil || end == nil:
+		return FieldErrorf(FieldTime, "Thiếu giờ %s: %s.", map[bool]string{true: "bắt đầu", false: "kết thúc"}[start == nil], MeetingTimesHow)
+	case *start < 0 || *start >= minutesPerDay || *end < 0 || *end >= minutesPerDay:
+		return FieldErrorf(FieldTime, "Giờ họp không có: %s.", MeetingTimesHow)
+	case *start == *end:
+		return FieldErrorf(FieldTime, "Giờ kết thúc %s trùng giờ bắt đầu: %s.", end, MeetingTimesHow)
+	}
+	if n := MeetingMinutes(*start, *end); n > MaxMeetingMinutes {
+		return FieldErrorf(FieldTime, "Buổi họp từ %s đến %s dài %s, quá %d giờ: đồng chí kiểm tra lại giờ (%s).",
+			start, end, FormatMinutes(n), MaxMeetingMinutes/60, MeetingTimesHow)
+	}
+	return nil
+}
+
+// FormatMinutes says how long n minutes are: "1 giờ 45 phút", "90 phút" is
+// not how people say it past an hour.
+func FormatMinutes(n int) string {
+	switch {
+	case n < 60:
+		return fmt.Sprintf("%d phút", n)
+	case n%60 == 0:
+		return fmt.Sprintf("%d giờ", n/60)
+	}
+	return fmt.Sprintf("%d giờ %d phút", n/60, n%60)
 }
 
 // ReadSupervisionKind reads a supervision kind, written ("giám sát") or as

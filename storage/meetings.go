@@ -58,10 +58,16 @@ type MeetingTally struct {
 	Invited   int   `db:"invited"`
 	Present   int   `db:"present"`
 	Absent    int   `db:"absent"`
+	// Unreached are the members without an answer whom the notice did not
+	// reach (reachedSQL).
+	Unreached int `db:"unreached"`
 }
 
 // Unanswered is how many members have not answered.
 func (t MeetingTally) Unanswered() int { return t.Invited - t.Present - t.Absent }
+
+// Waiting is how many members got the notice and have not answered yet.
+func (t MeetingTally) Waiting() int { return t.Unanswered() - t.Unreached }
 
 // Answered is how many members have answered, present or absent.
 func (t MeetingTally) Answered() int { return t.Present + t.Absent }
@@ -75,7 +81,15 @@ type MeetingAnswer struct {
 	Answer         string     `db:"answer"`
 	Reason         string     `db:"reason"`
 	AnsweredAt     *time.Time `db:"answered_at"`
+	// Reached says the notice reached the member (reachedSQL).
+	Reached bool `db:"reached"`
 }
+
+// reachedSQL says whether a meeting's notice reached a member (m, of the
+// meeting mt): only linked members get it, when they were linked as it
+// went out (a link made later, or moved to another account, got none),
+// and while their chat takes the bot's messages (not blocked).
+const reachedSQL = `(m.telegram_user_id IS NOT NULL AND m.unreachable_at IS NULL AND (m.linked_at IS NULL OR m.linked_at <= mt.created_at))`
 
 const meetingColumns = `mt.id, mt.org_id, o.name AS org_name, mt.starts_at, mt.place, mt.topic, mt.announced_by`
 
@@ -174,12 +188,14 @@ func (s *Storage) AnswerMeeting(ctx context.Context, meetingID, memberID int64, 
 
 // MeetingAnswers lists the answers to a meeting by name.
 func (s *Storage) MeetingAnswers(ctx context.Context, meetingID int64) ([]MeetingAnswer, error) {
-	return selectAll[MeetingAnswer](ctx, s, fmt.Sprintf("answers to meeting %d", meetingID), `SELECT a.member_id, m.code, m.full_name, m.telegram_user_id, a.answer, a.reason, a.answered_at
-		FROM meeting_answers a JOIN members m ON m.id = a.member_id WHERE a.meeting_id = $1 ORDER BY `+byName, meetingID)
+	return selectAll[MeetingAnswer](ctx, s, fmt.Sprintf("answers to meeting %d", meetingID), `SELECT a.member_id, m.code, m.full_name, m.telegram_user_id, a.answer, a.reason, a.answered_at,
+		`+reachedSQL+` AS reached
+		FROM meeting_answers a JOIN members m ON m.id = a.member_id JOIN meetings mt ON mt.id = a.meeting_id WHERE a.meeting_id = $1 ORDER BY `+byName, meetingID)
 }
 
 const tallySelect = `SELECT a.meeting_id, count(*) AS invited, count(*) FILTER (WHERE a.answer = 'present') AS present,
-	count(*) FILTER (WHERE a.answer = 'absent') AS absent FROM meeting_answers a `
+	count(*) FILTER (WHERE a.answer = 'absent') AS absent, count(*) FILTER (WHERE a.answer = '' AND NOT ` + reachedSQL + `) AS unreached
+	FROM meeting_answers a JOIN members m ON m.id = a.member_id JOIN meetings mt ON mt.id = a.meeting_id `
 
 // Tally counts the answers to a meeting.
 func (s *Storage) Tally(ctx context.Context, meetingID int64) (MeetingTally, error) {

@@ -18,6 +18,9 @@ const (
 
 	MeetingRegular = "thuong_ky"
 	MeetingTopical = "chuyen_de"
+	// MeetingCombined is a regular meeting with a thematic part in the
+	// same session: it counts as both.
+	MeetingCombined = "thuong_ky_chuyen_de"
 
 	SupervisionInspection = "kiem_tra"
 	SupervisionMonitoring = "giam_sat"
@@ -33,14 +36,6 @@ const (
 	ChangeCorrected = "corrected"
 	ChangeReplaced  = "replaced"
 )
-
-// MeetingKindName is the Vietnamese name of a meeting kind.
-func MeetingKindName(kind string) string {
-	if kind == MeetingTopical {
-		return "chuyên đề"
-	}
-	return "thường kỳ"
-}
 
 // SupervisionKindName is the Vietnamese name of a supervision kind.
 func SupervisionKindName(kind string) string {
@@ -58,27 +53,6 @@ func BodyName(body string) string {
 	return "Cấp ủy"
 }
 
-// MeetingInput is one version of a meeting report.
-type MeetingInput struct {
-	// ReportID 0 makes a new report; otherwise this is a new version of it.
-	ReportID int64
-	// Change is ChangeCorrected or ChangeReplaced for a new version.
-	Change        string
-	OrgID         int64
-	Kind          string
-	HeldOn        time.Time
-	Present       int
-	Total         int
-	AbsentReasons string
-	Topic         string
-	MinutesFile   string // Telegram file_id of the minutes photo
-	By            int64  // the member who reports
-
-	// MinutesStore is the minutes photo in the file store (0: none, or
-	// only its Telegram file_id is kept).
-	MinutesStore int64
-}
-
 // SupervisionInput is one version of an inspection or supervision report.
 type SupervisionInput struct {
 	ReportID        int64
@@ -93,27 +67,6 @@ type SupervisionInput struct {
 	Content         string
 	Measures        string
 	By              int64
-}
-
-// Validate checks a meeting report by its fields' rules (fields.go): the
-// day given, the kind as stored, present and total, and the texts. That
-// the day has come is checked where today is known (CheckReportDay); what
-// storage alone knows (a second regular meeting in a month) is checked as
-// it is stored.
-func (in MeetingInput) Validate() error {
-	if err := CheckReportDaySet(in.HeldOn); err != nil {
-		return err
-	}
-	if err := stored(in.Kind, ReadMeetingKind, noMeetingKind); err != nil {
-		return err
-	}
-	if err := CheckAttendance(in.Present, in.Total, true); err != nil {
-		return err
-	}
-	if err := CheckText(FieldTopic, "Nội dung sinh hoạt", in.Topic); err != nil {
-		return err
-	}
-	return CheckText(FieldAbsent, "Phần vắng mặt", in.AbsentReasons)
 }
 
 // Validate checks an inspection or supervision report by its fields'
@@ -174,23 +127,6 @@ type reportHead struct {
 	ReportedAt     time.Time  `db:"reported_at"`
 }
 
-// MeetingReport is a meeting report as of one version (the latest, unless
-// read from its history).
-type MeetingReport struct {
-	reportHead
-	Kind          string `db:"kind"`
-	Present       int    `db:"present"`
-	Total         int    `db:"total"`
-	AbsentReasons string `db:"absent_reasons"`
-	Topic         string `db:"topic"`
-	MinutesFile   string `db:"minutes_file"`
-	MinutesStore  int64  `db:"minutes_store_id"`
-}
-
-// HasMinutes reports whether the report has a minutes photo, in the file
-// store or only as a Telegram file_id.
-func (m MeetingReport) HasMinutes() bool { return m.MinutesFile != "" || m.MinutesStore != 0 }
-
 // SupervisionReport is an inspection or supervision report as of one version.
 type SupervisionReport struct {
 	reportHead
@@ -207,11 +143,6 @@ const reportHeadColumns = `r.id, r.org_id, o.code AS org_code, o.name AS org_nam
 	r.reviewed_at, v.change, v.held_on, v.reported_by, COALESCE(m.code, '') AS reported_by_code,
 	COALESCE(m.full_name, '') AS reported_by_name, v.reported_at`
 
-const meetingSelect = `SELECT ` + reportHeadColumns + `, v.kind, v.present, v.total, v.absent_reasons, v.topic, v.minutes_file,
-	COALESCE(v.minutes_store_id, 0) AS minutes_store_id
-	FROM reports r JOIN meeting_versions v ON v.report_id = r.id
-	JOIN organisations o ON o.id = r.org_id LEFT JOIN members m ON m.id = v.reported_by `
-
 const supervisionSelect = `SELECT ` + reportHeadColumns + `, v.body, v.kind, v.orgs_examined, v.members_examined,
 	v.violations, v.content, v.measures
 	FROM reports r JOIN supervision_versions v ON v.report_id = r.id
@@ -223,39 +154,6 @@ func monthStart(t time.Time) time.Time {
 }
 
 func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-
-// SaveMeetingReport stores a new meeting report, or a new version of one.
-// A second regular meeting of the same cell in the same month is
-// ErrConflict: the caller asks whether to replace the first (a new version
-// of it with Change ChangeReplaced).
-func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (MeetingReport, error) {
-	var out MeetingReport
-	if err := in.Validate(); err != nil {
-		return out, err
-	}
-	var regular *time.Time
-	if in.Kind == MeetingRegular {
-		m := monthStart(in.HeldOn)
-		regular = &m
-	}
-	err := s.WithTx(ctx, func(s *Storage) error {
-		id, version, err := s.nextVersion(ctx, ReportMeeting, in.ReportID, in.OrgID, regular, in.HeldOn)
-		if err != nil {
-			return err
-		}
-		change := versionChange(version, in.Change)
-		if _, err := s.exec(ctx, `INSERT INTO meeting_versions (report_id, version, kind, held_on, present, total,
-			absent_reasons, topic, minutes_file, minutes_store_id, change, reported_by, reported_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			id, version, in.Kind, day(in.HeldOn), in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile, nullID(in.MinutesStore),
-			change, nullID(in.By), s.now()); err != nil {
-			return fmt.Errorf("storage: meeting report %d: %w", id, err)
-		}
-		out, err = s.MeetingReport(ctx, id)
-		return err
-	})
-	return out, err
-}
 
 // SaveSupervisionReport stores a new inspection or supervision report, or
 // a new version of one.
@@ -343,19 +241,6 @@ func versionChange(version int, asked string) string {
 	return ChangeCorrected
 }
 
-func errDuplicateRegular(month *time.Time) error {
-	m := ""
-	if month != nil {
-		m = month.Format("01/2006")
-	}
-	return Errorf(CodeConflict, "Chi bộ đã có báo cáo sinh hoạt thường kỳ tháng %s.", m)
-}
-
-// MeetingReport returns a meeting report as of its latest version.
-func (s *Storage) MeetingReport(ctx context.Context, id int64) (MeetingReport, error) {
-	return latestReport[MeetingReport](ctx, s, ReportMeeting, meetingSelect, id)
-}
-
 // SupervisionReport returns a supervision report as of its latest version.
 func (s *Storage) SupervisionReport(ctx context.Context, id int64) (SupervisionReport, error) {
 	return latestReport[SupervisionReport](ctx, s, ReportSupervision, supervisionSelect, id)
@@ -371,24 +256,9 @@ func latestReport[T any](ctx context.Context, s *Storage, typ, selectFrom string
 	return r, nil
 }
 
-// MeetingVersions returns every version of a meeting report, oldest first.
-func (s *Storage) MeetingVersions(ctx context.Context, id int64) ([]MeetingReport, error) {
-	return selectAll[MeetingReport](ctx, s, fmt.Sprintf("versions of meeting report %d", id), meetingSelect+`WHERE r.id = $1 ORDER BY v.version`, id)
-}
-
 // SupervisionVersions returns every version of a supervision report, oldest first.
 func (s *Storage) SupervisionVersions(ctx context.Context, id int64) ([]SupervisionReport, error) {
 	return selectAll[SupervisionReport](ctx, s, fmt.Sprintf("versions of supervision report %d", id), supervisionSelect+`WHERE r.id = $1 ORDER BY v.version`, id)
-}
-
-// RegularMeeting returns the regular meeting report of a cell for the month
-// of day, if there is one.
-func (s *Storage) RegularMeeting(ctx context.Context, orgID int64, day time.Time) (MeetingReport, error) {
-	var id int64
-	if err := s.get(ctx, &id, `SELECT id FROM reports WHERE type = 'meeting' AND org_id = $1 AND regular_month = $2`, orgID, monthStart(day)); err != nil {
-		return MeetingReport{}, fmt.Errorf("storage: regular meeting of %d: %w", orgID, err)
-	}
-	return s.MeetingReport(ctx, id)
 }
 
 // ReportFilter selects reports by the day they were held and by subtree.
@@ -434,11 +304,6 @@ func (f ReportFilter) order() string {
 		o += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
 	return o
-}
-
-// MeetingReports lists meeting reports (latest versions) by the filter.
-func (s *Storage) MeetingReports(ctx context.Context, f ReportFilter) ([]MeetingReport, error) {
-	return latestReports[MeetingReport](ctx, s, ReportMeeting, meetingSelect, f)
 }
 
 // SupervisionReports lists supervision reports (latest versions) by the filter.
@@ -495,24 +360,6 @@ func (s *Storage) ReviewReport(ctx context.Context, id, by int64, comment string
 		return fmt.Errorf("storage: review report %d: %w", id, err)
 	}
 	return nil
-}
-
-// MembersOn counts the members of an organisation on a day: those whose
-// membership covers it, and those recorded there first only later (a
-// roster imported after the day: they are taken to have been there).
-func (s *Storage) MembersOn(ctx context.Context, orgID int64, on time.Time) (int, error) {
-	end := time.Date(on.Year(), on.Month(), on.Day(), 23, 59, 59, 0, s.now().Location())
-	var n int
-	err := s.get(ctx, &n, `SELECT count(DISTINCT m.id) FROM members m
-		WHERE EXISTS (SELECT 1 FROM member_organisations mo WHERE mo.member_id = m.id AND mo.org_id = $1
-				AND mo.from_at <= $2 AND (mo.to_at IS NULL OR mo.to_at > $2))
-		   OR (SELECT mo.org_id FROM member_organisations mo WHERE mo.member_id = m.id AND mo.from_at > $2
-				ORDER BY mo.from_at, mo.id LIMIT 1) = $1
-		      AND NOT EXISTS (SELECT 1 FROM member_organisations mo WHERE mo.member_id = m.id AND mo.from_at <= $2)`, orgID, end)
-	if err != nil {
-		return 0, fmt.Errorf("storage: members of %d on %s: %w", orgID, on.Format("2006-01-02"), err)
-	}
-	return n, nil
 }
 
 // SubtreeSize counts the organisations in a subtree (not dissolved) and

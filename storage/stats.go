@@ -157,8 +157,8 @@ func (s *Storage) MeetingStats(ctx context.Context, month time.Time, rootID int6
 		Expected int   `db:"expected"`
 	}
 	err := s.sel(ctx, &own, `SELECT r.org_id,
-			count(*) FILTER (WHERE v.kind = 'thuong_ky') AS regular,
-			count(*) FILTER (WHERE v.kind = 'chuyen_de') AS thematic,
+			count(*) FILTER (WHERE v.kind IN `+regularKindsSQL+`) AS regular,
+			count(*) FILTER (WHERE v.kind IN `+thematicKindsSQL+`) AS thematic,
 			COALESCE(sum(v.present), 0) AS present, COALESCE(sum(v.total), 0) AS expected
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
 		WHERE r.type = 'meeting' AND r.held_on BETWEEN $1 AND $2 GROUP BY r.org_id`, from, to)
@@ -428,7 +428,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	_, lastDay := MonthBounds(last)
 	if err := s.sel(ctx, &held, `SELECT DISTINCT r.org_id, date_trunc('month', r.held_on)::date AS month
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
-		WHERE r.type = 'meeting' AND v.kind = 'thuong_ky' AND r.held_on BETWEEN $1 AND $2`, first, lastDay); err != nil {
+		WHERE r.type = 'meeting' AND v.kind IN `+regularKindsSQL+` AND r.held_on BETWEEN $1 AND $2`, first, lastDay); err != nil {
 		return sum, fmt.Errorf("storage: summary meetings: %w", err)
 	}
 	heldIn := map[int64]map[time.Time]bool{}
@@ -463,7 +463,7 @@ func (s *Storage) PeriodSummary(ctx context.Context, from, to time.Time, rootID 
 	}
 	var m MeetingCounts
 	if err := s.get(ctx, &m, withSubtree("$1")+`
-		SELECT count(*) FILTER (WHERE v.kind = 'thuong_ky') AS regular, count(*) FILTER (WHERE v.kind = 'chuyen_de') AS thematic,
+		SELECT count(*) FILTER (WHERE v.kind IN `+regularKindsSQL+`) AS regular, count(*) FILTER (WHERE v.kind IN `+thematicKindsSQL+`) AS thematic,
 			COALESCE(sum(v.present), 0) AS present, COALESCE(sum(v.total), 0) AS expected
 		FROM reports r JOIN meeting_versions v ON v.report_id = r.id AND v.version = r.version
 		WHERE r.type = 'meeting' AND r.held_on BETWEEN $2 AND $3 AND r.org_id IN (SELECT id FROM t)`, rootID, day(from), day(to)); err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -71,6 +73,10 @@ func TestBackupAndRestore(t *testing.T) {
 	mustRun(t, env, "migrate")
 	mustRun(t, env, "import", "orgs", write(t, "o.csv", orgsCSV))
 	mustRun(t, env, "import", "members", write(t, "m.csv", membersCSV))
+	// A document's file lives in the file store, which the dump must carry.
+	pdf := storagetest.PDF(t, "KẾT LUẬN\nvề đẩy mạnh xây dựng, chỉnh đốn Đảng")
+	mustRun(t, env, "doc", "add", "--kind", "ket_luan", "--number", "21-KL/TW", "--title", "Kết luận về xây dựng Đảng",
+		"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--file", writeBytes(t, "kl21.pdf", pdf))
 
 	backups := t.TempDir()
 	script := func(name string, env []string, args ...string) string {
@@ -110,6 +116,14 @@ func TestBackupAndRestore(t *testing.T) {
 		r := mustRun(t, []string{"DATABASE_URL=" + spareURL}, "invite", "--org", "CBNAHIEN", "--bot-username", "sotay_bot")
 		if !strings.Contains(r.stdout, "DV0001") || !strings.Contains(r.stdout, "DV0002") {
 			t.Fatalf("invites from the restored database: %+v", r)
+		}
+		s := open(t, spareURL)
+		d, err := s.DocumentByNumber(context.Background(), "21-KL/TW", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err := s.DocumentFile(context.Background(), d.ID); err != nil || !bytes.Equal(data, pdf) {
+			t.Fatalf("the document's file not restored from the file store (%v)", err)
 		}
 	})
 	t.Run("CopiedOffTheServer", func(t *testing.T) {

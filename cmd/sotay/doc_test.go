@@ -101,3 +101,38 @@ func TestDocTextCleaned(t *testing.T) {
 		t.Fatalf("stored: %v", err)
 	}
 }
+
+// TestDocFileInTheStore: doc add --file keeps the file's bytes in the file
+// store, once for the same bytes; doc edit --file names another.
+func TestDocFileInTheStore(t *testing.T) {
+	dsn, env := seeded(t)
+	ctx := context.Background()
+	pdf := storagetest.PDF(t, "KẾT LUẬN\nvề đẩy mạnh xây dựng, chỉnh đốn Đảng")
+	for _, n := range []string{"21-KL/TW", "21-KL/TU"} {
+		mustRun(t, env, "doc", "add", "--kind", "ket_luan", "--number", n, "--title", "Kết luận về xây dựng Đảng",
+			"--issuer", "Ban Chấp hành Trung ương", "--date", "25/10/2021", "--file", writeBytes(t, "kl21.pdf", pdf))
+	}
+	s := open(t, dsn)
+	a, err := s.DocumentByNumber(ctx, "21-KL/TW", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.DocumentByNumber(ctx, "21-KL/TU", "")
+	if err != nil || a.FileStore == 0 || b.FileStore != a.FileStore {
+		t.Fatalf("stored files %d and %d (%v)", a.FileStore, b.FileStore, err)
+	}
+	f, err := s.FileByID(ctx, a.FileStore)
+	if err != nil || f.Name != "kl21.pdf" || f.Mime != "application/pdf" || f.Size != len(pdf) {
+		t.Fatalf("stored %+v %v", f, err)
+	}
+	if data, err := s.FileBytes(ctx, f.ID); err != nil || string(data) != string(pdf) {
+		t.Fatalf("bytes differ (%v)", err)
+	}
+	mustRun(t, env, "doc", "edit", "21-KL/TU", "--file", writeBytes(t, "kl21-tu.pdf", storagetest.PDF(t, "KẾT LUẬN của Tỉnh ủy")))
+	if b, err = s.DocumentByNumber(ctx, "21-KL/TU", ""); err != nil || b.FileStore == a.FileStore || b.FileName != "kl21-tu.pdf" {
+		t.Fatalf("edited %+v %v", b, err)
+	}
+	if data, err := s.DocumentFile(ctx, a.ID); err != nil || string(data) != string(pdf) {
+		t.Fatalf("the other document's file changed (%v)", err)
+	}
+}

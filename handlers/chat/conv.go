@@ -137,8 +137,11 @@ func (c *Conv[D]) CancelRow() Row {
 	if len(c.state.History) > 0 {
 		row = append(row, c.Button("◀ Quay lại", ActBack))
 	}
-	return append(row, c.Button("✖ Hủy", ActCancel))
+	return append(row, c.CancelButton())
 }
+
+// CancelButton leaves the dialog; every dialog labels it LabelCancel.
+func (c *Conv[D]) CancelButton() Button { return c.Button(LabelCancel, ActCancel) }
 
 // finish saves the turn and draws what follows: the end message, or the
 // current step. fresh sends a new message instead of editing the pressed one.

@@ -56,6 +56,10 @@ const (
 	actPage   = "pg" // pg:<widget>:<offset>, a page of a list widget
 )
 
+// LabelCancel is the label of the button that leaves a dialog (ActCancel),
+// the same in every dialog: draw it with Conv.CancelButton.
+const LabelCancel = "✖ Hủy"
+
 const (
 	msgStaleButton  = "Nút này thuộc một thao tác đã xong, đã hủy hoặc đã hết hạn."
 	msgOldStep      = "Nút này thuộc một bước trước. Đồng chí dùng tin nhắn mới nhất."

@@ -15,8 +15,9 @@ import (
 func (h *Router) flush(ctx context.Context, r *Request) {
 	for _, c := range r.replies {
 		var then func(context.Context, tgbotapi.Message) error
+		var orElse tgbotapi.Chattable
 		if a, ok := c.(afterSend); ok {
-			c, then = a.Chattable, a.then
+			c, then, orElse = a.Chattable, a.then, a.orElse
 		}
 		var err error
 		var sent tgbotapi.Message
@@ -25,6 +26,10 @@ func (h *Router) flush(ctx context.Context, r *Request) {
 			err = h.Sender.Request(ctx, c)
 		default:
 			sent, err = h.Sender.Send(ctx, c)
+		}
+		if err != nil && orElse != nil && ctx.Err() == nil {
+			h.Log.Debug("reply refused, sending its fallback", "user", r.UserID, "err", err)
+			sent, err = h.Sender.Send(ctx, orElse)
 		}
 		if err == nil && then != nil {
 			if terr := then(ctx, sent); terr != nil {

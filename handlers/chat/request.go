@@ -64,10 +64,12 @@ func (r *Request) Now() time.Time { return r.router.Now().In(r.router.Location) 
 // Queue adds any request to the replies.
 func (r *Request) Queue(c tgbotapi.Chattable) { r.replies = append(r.replies, c) }
 
-// afterSend is a queued request whose result the handler needs.
+// afterSend is a queued request whose result the handler needs, or that
+// has another to send in its place if Telegram refuses it.
 type afterSend struct {
 	tgbotapi.Chattable
-	then func(ctx context.Context, m tgbotapi.Message) error
+	then   func(ctx context.Context, m tgbotapi.Message) error
+	orElse tgbotapi.Chattable
 }
 
 // QueueThen queues c like Queue and, once it has been sent, calls then with
@@ -76,6 +78,19 @@ type afterSend struct {
 // it writes through Handlers' own store, in its own short statement.
 func (r *Request) QueueThen(c tgbotapi.Chattable, then func(ctx context.Context, m tgbotapi.Message) error) {
 	r.replies = append(r.replies, afterSend{Chattable: c, then: then})
+}
+
+// QueueOr queues c like Queue and, should it fail, sends fallback in its
+// place: a file kept only by its file_id may be a photo or a document (an
+// image sent as a file), and Telegram sends each only as what it is.
+func (r *Request) QueueOr(c, fallback tgbotapi.Chattable) {
+	r.replies = append(r.replies, afterSend{Chattable: c, orElse: fallback})
+}
+
+// QueueOrThen is QueueOr whose then (as QueueThen's) gets the message of
+// whichever of the two was sent.
+func (r *Request) QueueOrThen(c, fallback tgbotapi.Chattable, then func(ctx context.Context, m tgbotapi.Message) error) {
+	r.replies = append(r.replies, afterSend{Chattable: c, orElse: fallback, then: then})
 }
 
 // Reply queues an HTML message to the user; markup may be nil, an inline

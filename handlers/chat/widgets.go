@@ -179,6 +179,16 @@ func clampPage[D any](c *Conv[D], widget string, n int) int {
 	return max(off, 0)
 }
 
+// PageLabel says which page of a list widget of n items the drawing shows,
+// "Trang 2/9", or "" when the list fits on one page.
+func PageLabel[D any](c *Conv[D], widget string, n int) string {
+	if n <= WidgetPageSize {
+		return ""
+	}
+	pages := (n + WidgetPageSize - 1) / WidgetPageSize
+	return fmt.Sprintf("Trang %d/%d", clampPage(c, widget, n)/WidgetPageSize+1, pages)
+}
+
 func PageButtons[D any](c *Conv[D], widget string, off, shown, total int) Row {
 	var nav Row
 	if off > 0 {

@@ -44,6 +44,8 @@ const (
 	FieldMeasures   = storage.FieldMeasures
 	FieldTime       = storage.FieldTime
 	FieldPlace      = storage.FieldPlace
+	FieldReason     = storage.FieldReason
+	FieldStudied    = storage.FieldStudied
 )
 
 // Error is a field that cannot be taken: storage's one error type, with
@@ -61,16 +63,23 @@ const (
 
 // Meeting is a parsed /sinhhoat form. Has* say which fields were given.
 type Meeting struct {
-	OrgCode    string
-	Date       time.Time // midnight UTC of the day
-	HasDate    bool
-	Kind       string // storage.MeetingRegular or MeetingTopical; "" not given
-	Present    int
-	Total      int
-	HasPresent bool
-	HasTotal   bool // Total was written (otherwise the caller counts the cell)
-	Topic      string
-	Absent     string // who was absent and why, as written
+	OrgCode string
+	Date    time.Time // midnight UTC of the day
+	HasDate bool
+	// Starts and Ends were written after the date, "19:30-21:15".
+	Starts, Ends storage.DayTime
+	HasTimes     bool
+	Kind         string // storage.MeetingRegular, MeetingTopical or MeetingCombined; "" not given
+	Present      int
+	Total        int
+	HasPresent   bool
+	HasTotal     bool // Total was written (otherwise the caller counts the cell)
+	Topic        string
+	// Absent are the members named absent ("vắng: DV0003 (ốm), DV0005"),
+	// as written: the caller finds them in the cell (storage.MatchMember).
+	Absent []storage.NamedAbsence
+	// Studied are the numbers of the documents studied ("học: 21-KL/TW").
+	Studied []string
 }
 
 // Org is the organisation code written in the form, "" when none.
@@ -268,26 +277,45 @@ func appendText(cur, s string) string {
 
 // ParseMeeting reads a /sinhhoat form:
 //
-//	[CODE;] date; kind; present[/total]; topic[; vắng: who and why]
+//	[CODE;] date[ start-end]; kind; present[/total]; topic[; vắng: who (why), …][; học: number, …]
 func ParseMeeting(form string, today time.Time) (Meeting, error) {
 	code, fields := splitForm(form)
 	m := Meeting{OrgCode: code}
 	for i, f := range fields {
 		k := vn.Fold(f)
+		date, times := splitDateTimes(f)
 		switch {
-		case !m.HasDate && isDate(f) && (i == 0 || fullDate(f)):
-			t, err := readDate(f, today)
+		case !m.HasDate && isDate(date) && (i == 0 || fullDate(date)):
+			t, err := readDate(date, today)
 			if err != nil {
 				return m, err
 			}
 			m.Date, m.HasDate = t, true
+			if times != "" {
+				if m.Starts, m.Ends, err = ParseMeetingTimes(times); err != nil {
+					return m, err
+				}
+				m.HasTimes = true
+			}
 		case m.Kind == "" && meetingKind(f) != "":
 			m.Kind = meetingKind(f)
-		case k == "vang" || strings.HasPrefix(k, "vang ") || strings.HasPrefix(k, "vang:"):
-			rest := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(f[len(firstWord(f)):]), ":-– "))
-			if err := addText(&m.Absent, FieldAbsent, "Phần vắng mặt", rest); err != nil {
+		case isAbsentField(f):
+			list, err := ParseAbsent(f)
+			if err != nil {
 				return m, err
 			}
+			if err := addAbsent(&m, list); err != nil {
+				return m, err
+			}
+		case isStudiedField(f):
+			list, err := ParseStudied(f)
+			if err != nil {
+				return m, err
+			}
+			if m.Studied != nil {
+				return m, fail(FieldStudied, "Báo cáo có hai trường «học:»: đồng chí ghi mọi văn bản đã học trong một trường, ví dụ «học: 21-KL/TW, 62-KH/TU».")
+			}
+			m.Studied = list
 		case !m.HasPresent && (attShape.MatchString(k) || numShape.MatchString(k) && words(k) <= 2):
 			if err := readAttendance(&m, f, k); err != nil {
 				return m, err
@@ -295,7 +323,7 @@ func ParseMeeting(form string, today time.Time) (Meeting, error) {
 		case m.Kind == "" && !m.HasPresent && m.Topic == "" && words(k) <= 2 && !hasDigit(k):
 			_, err := storage.ReadMeetingKind(f) // not a kind: its error
 			return m, err
-		case isDate(f):
+		case isDate(date):
 			return m, fail(FieldDate, "Báo cáo có hai ngày (%s): mỗi báo cáo ghi một ngày họp, ở trường đầu tiên.", f)
 		default:
 			if err := addText(&m.Topic, FieldTopic, "Nội dung sinh hoạt", f); err != nil {
@@ -303,7 +331,30 @@ func ParseMeeting(form string, today time.Time) (Meeting, error) {
 			}
 		}
 	}
+	if len(m.Absent) > 0 && m.HasPresent && m.HasTotal {
+		if err := storage.CheckAbsentNamed(m.Present, m.Total, len(m.Absent)); err != nil {
+			return m, err
+		}
+	}
 	return m, nil
+}
+
+func isAbsentField(f string) bool { _, ok := absentField(f); return ok }
+
+func isStudiedField(f string) bool { _, ok := studiedField(f); return ok }
+
+// addAbsent adds the members a "vắng:" field names to those named before
+// (a form may name them in two fields), each once.
+func addAbsent(m *Meeting, list []storage.NamedAbsence) error {
+	for _, a := range list {
+		for _, b := range m.Absent {
+			if vn.Key(a.Who) == vn.Key(b.Who) {
+				return fail(FieldAbsent, "«%s» ghi hai lần trong danh sách vắng: mỗi người vắng ghi một lần.", vn.Cut(a.Who, 40))
+			}
+		}
+		m.Absent = append(m.Absent, a)
+	}
+	return nil
 }
 
 func firstWord(s string) string {

@@ -67,7 +67,7 @@ func BenchmarkProvinceExports(b *testing.B) {
 				}
 			}
 			sort.Slice(bars, func(i, j int) bool { return bars[i].Value < bars[j].Value })
-			_, err = report.RatesChart("Tỷ lệ học tập", bars, 95)
+			_, err = report.RatesCharts("Tỷ lệ học tập", bars, 95)
 			return err
 		})
 	})

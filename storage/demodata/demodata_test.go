@@ -351,3 +351,44 @@ func TestGenerateReports(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoRemindersTodayAreSent: the demo's history holds no reminder of
+// today that the bot did not send, so /nhacnho in the demo counts as
+// "already reminded today" only members who got a reminder message; two
+// members linked in the demo are reminded, not skipped.
+func TestDemoRemindersTodayAreSent(t *testing.T) {
+	s := MustGenerate(t)
+	ctx := context.Background()
+	clocked := storage.New(s.DB(), storage.WithClock(func() time.Time { return now.Add(time.Hour) }))
+	var rows []struct {
+		Campaign int64 `db:"campaign_id"`
+		Org      int64 `db:"org_id"`
+		Member   int64 `db:"member_id"`
+	}
+	// Two members of one cell who have not studied the quiz campaign's
+	// document yet: the members a secretary's /nhacnho reminds.
+	if err := s.DB().Select(&rows, `SELECT a.campaign_id, a.org_id, a.member_id FROM assignments a JOIN campaigns c ON c.id = a.campaign_id
+		WHERE c.quiz_required AND a.state IN ('delivered', 'read')
+		  AND a.org_id = (SELECT org_id FROM assignments b JOIN campaigns bc ON bc.id = b.campaign_id
+		                  WHERE bc.quiz_required AND b.state IN ('delivered', 'read') GROUP BY org_id HAVING count(*) >= 2 ORDER BY org_id LIMIT 1)
+		ORDER BY a.member_id LIMIT 2`); err != nil || len(rows) != 2 {
+		t.Fatalf("%+v %v", rows, err)
+	}
+	for i, r := range rows {
+		if err := clocked.LinkTelegram(ctx, r.Member, int64(9100+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loc := now.Location()
+	res, err := clocked.RemindCampaign(ctx, rows[0].Campaign, []int64{rows[0].Org}, "tg:1", loc,
+		func([]storage.StudyTarget, time.Time) (string, any) { return "nhắc", nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.AlreadyToday != 0 || res.Reminded != 2 {
+		t.Fatalf("reminded %d, already today %d: want 2 reminded", res.Reminded, res.AlreadyToday)
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND chat_id IN (9100, 9101)`); n != 2 {
+		t.Fatalf("%d reminder messages", n)
+	}
+}

@@ -114,14 +114,15 @@ func createStudy(ctx context.Context, d *Demo) error {
 			open = append(open, a)
 		}
 	}
-	// Reminded automatically yesterday and today (the window opened three
-	// days before the deadline): one a member a day.
+	// Reminded automatically yesterday (the window opened three days
+	// before the deadline): one a member a day. Today's reminders are the
+	// running bot's to send (its sweep, a secretary's /nhacnho), so that
+	// "already reminded today" always means a message this bot sent.
 	for _, a := range open {
-		for _, day := range []time.Time{d.Now.AddDate(0, 0, -1), d.Now} {
-			d.SetClock(time.Date(day.Year(), day.Month(), day.Day(), 7, 5, 0, 0, day.Location()))
-			if err := d.S.RecordReminder(ctx, a.MemberID, day, "auto", []int64{a.ID}); err != nil {
-				return err
-			}
+		day := d.Now.AddDate(0, 0, -1)
+		d.SetClock(time.Date(day.Year(), day.Month(), day.Day(), 7, 5, 0, 0, day.Location()))
+		if err := d.S.RecordReminder(ctx, a.MemberID, day, "auto", []int64{a.ID}); err != nil {
+			return err
 		}
 	}
 	// At their last meeting, five days ago, the secretaries of the village

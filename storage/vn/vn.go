@@ -56,3 +56,15 @@ func Key(s string) string {
 	}
 	return b.String()
 }
+
+// Match reports whether every word of query occurs in text, both folded:
+// "na hien" matches "Chi bộ bản Nà Hiên 1". An empty query matches all.
+func Match(text, query string) bool {
+	t := Fold(text)
+	for _, w := range strings.Fields(Fold(query)) {
+		if !strings.Contains(t, w) {
+			return false
+		}
+	}
+	return true
+}

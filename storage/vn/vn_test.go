@@ -112,3 +112,23 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+func TestMatch(t *testing.T) {
+	for _, tt := range []struct {
+		name, text, query string
+		want              bool
+	}{
+		{"WithoutDiacritics", "Chi bộ bản Nà Hiên 1", "na hien", true},
+		{"WordsInAnyOrder", "Chi bộ bản Nà Hiên 1", "hien na", true},
+		{"DWithoutStroke", "Chi bộ Cơ quan Đảng", "co quan dang", true},
+		{"CaseAndSpaces", "Chi bộ bản Nà Hiên 1", "  NÀ   HIÊN ", true},
+		{"EveryWordMustOccur", "Chi bộ bản Nà Hiên 1", "na pao", false},
+		{"EmptyMatchesAll", "Chi bộ bản Nà Hiên 1", "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := vn.Match(tt.text, tt.query); got != tt.want {
+				t.Fatalf("Match(%q, %q) = %v", tt.text, tt.query, got)
+			}
+		})
+	}
+}
