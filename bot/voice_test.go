@@ -247,7 +247,10 @@ func TestVoiceSummariesEndToEnd(t *testing.T) {
 		mustPress(t, officer, "Kết luận (1)")
 		waitText(t, officer, "Chọn văn bản để xem")
 		pressContaining(t, officer, docNumber)
-		waitText(t, officer, "Nghị quyết Trung ương 4")
+		card := waitText(t, officer, "Nghị quyết Trung ương 4")
+		if got := strings.Join(card.Buttons(), "|"); !strings.Contains(got, "🔊 Nghe tóm tắt (tiếng Dao, 1 giây)|🎙 Tóm tắt giọng nói") {
+			t.Errorf("card buttons %q", got)
+		}
 		mustPress(t, officer, "🎙 Tóm tắt giọng nói")
 		page := waitText(t, officer, "Để thêm hoặc thay một bản")
 		for _, want := range []string{"Tiếng Việt\n• Bản 1: 19 giây, đồng chí Lò Văn Minh ghi ngày", "Mông\n• Bản 1: 1 giây, đồng chí Hoàng Thị Hoa ghi", "Dao\n• Bản"} {
