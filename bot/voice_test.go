@@ -247,7 +247,12 @@ func TestVoiceSummariesEndToEnd(t *testing.T) {
 		mustPress(t, officer, "Kết luận (1)")
 		waitText(t, officer, "Chọn văn bản để xem")
 		pressContaining(t, officer, docNumber)
-		card := waitText(t, officer, "Nghị quyết Trung ương 4")
+		card, err := officer.WaitMessage(wait, func(m telegramtest.Message) bool {
+			return strings.Contains(strings.Join(m.Buttons(), "|"), "🎙 Tóm tắt giọng nói")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := strings.Join(card.Buttons(), "|"); !strings.Contains(got, "🔊 Nghe tóm tắt (tiếng Dao, 1 giây)|🎙 Tóm tắt giọng nói") {
 			t.Errorf("card buttons %q", got)
 		}
