@@ -248,7 +248,7 @@ func TestVoiceSummariesEndToEnd(t *testing.T) {
 		waitText(t, officer, "Chọn văn bản để xem")
 		pressContaining(t, officer, docNumber)
 		card, err := officer.WaitMessage(wait, func(m telegramtest.Message) bool {
-			return strings.Contains(strings.Join(m.Buttons(), "|"), "🎙 Tóm tắt giọng nói")
+			return strings.Contains(strings.Join(m.Buttons(), "|"), "🎙 Tóm tắt giọng nói|⬅ Danh sách")
 		})
 		if err != nil {
 			t.Fatal(err)
