@@ -47,9 +47,10 @@ type voiceDraft struct {
 	Lang  string `json:"lang,omitempty"`
 	File  int64  `json:"file"`
 	// FileID is the recording's Telegram file_id as Kind ("" from a
-	// transport without Telegram).
+	// transport without Telegram, or for a file sent as a document); an
+	// empty Kind is what its format says (storage.VoiceInput).
 	FileID  string               `json:"file_id,omitempty"`
-	Kind    storage.TelegramKind `json:"kind"`
+	Kind    storage.TelegramKind `json:"kind,omitempty"`
 	Seconds int                  `json:"seconds"`
 	// TgSeconds is the length Telegram said the recording has.
 	TgSeconds int `json:"tg_seconds,omitempty"`
@@ -128,17 +129,18 @@ func isAudioFile(name, mime string) bool {
 func (h *Handlers) voiceUpload(ctx context.Context, r *chat.Request) error {
 	m := r.Update.Message
 	f, ok := receivedFile(m)
-	if ok && f.Kind == storage.AsDocument {
-		if !isAudioFile(f.Name, f.Mime) {
-			ok = false
-		}
-		f.Kind = storage.AsAudio
+	// A recording sent as a file is kept as what its format is (a voice
+	// note for OGG/Opus), and uploaded once: a document's file_id cannot
+	// be sent as a voice or an audio file.
+	asFile := ok && f.Kind == storage.AsDocument
+	if asFile && !isAudioFile(f.Name, f.Mime) {
+		ok = false
 	}
 	if !r.Has(chat.Secretary) {
 		r.Reply(msgVoiceNotAllowed, nil)
 		return nil
 	}
-	if !ok || (f.Kind != storage.AsVoice && f.Kind != storage.AsAudio) {
+	if !ok || (f.Kind != storage.AsVoice && f.Kind != storage.AsAudio && !asFile) {
 		r.Reply(msgVoiceHowTo, nil)
 		return nil
 	}
@@ -151,6 +153,9 @@ func (h *Handlers) voiceUpload(ctx context.Context, r *chat.Request) error {
 		return nil
 	}
 	draft := voiceDraft{DocID: d.ID, Kind: f.Kind, FileID: telegramRef(f.Ref)}
+	if asFile {
+		draft.Kind, draft.FileID = "", ""
+	}
 	if langText != "" {
 		l, err := r.Store.FindLanguage(ctx, langText)
 		if err != nil {
