@@ -123,6 +123,21 @@ func TestVoiceSummariesEndToEnd(t *testing.T) {
 		waitText(t, officer, "Đã lưu bản tóm tắt tiếng Mông (1 giây, bản 1)")
 	})
 
+	t.Run("ARecordingSentAsAFileIsKeptAsItsFormatSays", func(t *testing.T) {
+		ogg, err := os.ReadFile("../storage/audio/testdata/short.ogg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		officer.SendDocument("thai.ogg", "audio/ogg", ogg, "/giongnoi 21-KL/TW Thái")
+		waitText(t, officer, "Ngôn ngữ: tiếng Thái")
+		mustPress(t, officer, "✅ Lưu bản ghi")
+		waitText(t, officer, "Đã lưu bản tóm tắt tiếng Thái (1 giây, bản 1)")
+		v, err := h.s.VoiceSummary(ctx, docID, "blt")
+		if err != nil || v.Kind != storage.AsVoice || v.FileID != "" {
+			t.Fatalf("kept %+v %v: a voice note to upload once, not the document's file_id", v, err)
+		}
+	})
+
 	// The push: Mông for the member who chose it, Vietnamese for the others.
 	if _, err := h.s.CreateCampaign(ctx, storage.CampaignInput{DocumentID: docID, OrgIDs: []int64{orgID(t, h.s, "ROOT")}, Actor: "test",
 		Message: handlers.PushMessage, WithVoice: handlers.PushVoiceMessage}); err != nil {
@@ -186,8 +201,8 @@ func TestVoiceSummariesEndToEnd(t *testing.T) {
 	t.Run("AForgedPressChangesNothing", func(t *testing.T) {
 		before := assignment("DV1")
 		own, _ := sec.LastMessage()
-		// Thái: no summary in it.
-		sec.Press(own.ID, fmt.Sprintf("ng:%d:blt", docID))
+		// Lự: not a language, no summary in it.
+		sec.Press(own.ID, fmt.Sprintf("ng:%d:khb", docID))
 		waitAnswer(t, sec, "không có bản tóm tắt giọng nói bằng ngôn ngữ đó")
 		// A document the secretary may not read (for CB2 only).
 		other := insertAudienceDocument(t, h.s, "CB2")
