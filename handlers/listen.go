@@ -221,3 +221,37 @@ func (h *Handlers) languageChosen(ctx context.Context, r *chat.Request) error {
 	r.Show(strings.TrimSpace(text+"\nMuốn đổi, đồng chí gõ /ngonngu."), nil)
 	return nil
 }
+
+// voices is gn:<doc>: a document's recordings by language, every version
+// with who recorded it and when, how to add one, and a button to hear
+// each current one.
+func (h *Handlers) voices(ctx context.Context, r *chat.Request) error {
+	d, err := h.readableArg(ctx, r)
+	if err != nil {
+		return err
+	}
+	vs, err := r.Store.VoiceVersions(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "🎙 <b>Tóm tắt giọng nói</b> — %s", esc(docHeading(d)))
+	if len(vs) == 0 {
+		b.WriteString("\n\nVăn bản này chưa có bản tóm tắt giọng nói nào.")
+	}
+	var rows chat.Keyboard
+	lang := ""
+	for _, v := range vs {
+		if v.Lang != lang {
+			lang = v.Lang
+			fmt.Fprintf(&b, "\n\n<b>%s</b>", esc(v.LangName))
+			rows = append(rows, chat.NewRow(chat.NewButton(listenLabel(v), cbListen, d.ID, v.Lang)))
+		}
+		fmt.Fprintf(&b, "\n• Bản %d: %s, %s", v.Version, v.Length(), esc(recordedBy(v, h.deps.Location)))
+	}
+	b.WriteString("\n\nĐể thêm hoặc thay một bản, đồng chí gửi tin nhắn thoại <b>trả lời tin nhắn này</b>, kèm tên ngôn ngữ làm chú thích nếu muốn (ví dụ <i>Mông</i>).")
+	rows = append(rows, chat.NewRow(chat.NewButton(labelBackToDoc, cbDocument, d.ID)))
+	kb := chat.NewMarkup(rows...)
+	r.Show(b.String(), &kb)
+	return nil
+}

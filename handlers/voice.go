@@ -24,8 +24,8 @@ import (
 // one needs an officer or admin, and keeps the earlier versions. The
 // recording is checked (format, 10 MB, 10 minutes) before anything is
 // kept; it waits in the file store for a day until confirmed.
-// «🎙 Tóm tắt giọng nói» on a card (gn:<doc>) lists a document's recordings
-// with their versions. Listening is in listen.go.
+// Listening, and «🎙 Tóm tắt giọng nói» on a card (gn:<doc>), which lists a
+// document's recordings with their versions, are in listen.go.
 
 const (
 	msgVoiceExample = "/giongnoi 21-KL/TW Mông"
@@ -431,39 +431,5 @@ func (h *Handlers) voiceSave(ctx context.Context, c *voiceConv, _ chat.Args) err
 	c.End(fmt.Sprintf("✅ Đã lưu bản tóm tắt %s (%s, bản %d) của <b>%s</b>. %s sẽ thấy nút «🔊 Nghe tóm tắt» trên văn bản.",
 		esc(v.Spoken()), v.Length(), v.Version, esc(docHeading(doc)), esc(who)), &kb)
 	c.Toast = "Đã lưu bản ghi."
-	return nil
-}
-
-// voices is gn:<doc>: a document's recordings by language, every version
-// with who recorded it and when, how to add one, and a button to hear
-// each current one.
-func (h *Handlers) voices(ctx context.Context, r *chat.Request) error {
-	d, err := h.readableArg(ctx, r)
-	if err != nil {
-		return err
-	}
-	vs, err := r.Store.VoiceVersions(ctx, d.ID)
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "🎙 <b>Tóm tắt giọng nói</b> — %s", esc(docHeading(d)))
-	if len(vs) == 0 {
-		b.WriteString("\n\nVăn bản này chưa có bản tóm tắt giọng nói nào.")
-	}
-	var rows chat.Keyboard
-	lang := ""
-	for _, v := range vs {
-		if v.Lang != lang {
-			lang = v.Lang
-			fmt.Fprintf(&b, "\n\n<b>%s</b>", esc(v.LangName))
-			rows = append(rows, chat.NewRow(chat.NewButton(listenLabel(v), cbListen, d.ID, v.Lang)))
-		}
-		fmt.Fprintf(&b, "\n• Bản %d: %s, %s", v.Version, v.Length(), esc(recordedBy(v, h.deps.Location)))
-	}
-	b.WriteString("\n\nĐể thêm hoặc thay một bản, đồng chí gửi tin nhắn thoại <b>trả lời tin nhắn này</b>, kèm tên ngôn ngữ làm chú thích nếu muốn (ví dụ <i>Mông</i>).")
-	rows = append(rows, chat.NewRow(chat.NewButton(labelBackToDoc, cbDocument, d.ID)))
-	kb := chat.NewMarkup(rows...)
-	r.Show(b.String(), &kb)
 	return nil
 }
