@@ -57,6 +57,8 @@ type Handlers struct {
 
 	stats *chat.Dialog[statsDraft] // stats.go
 	paper *chat.Dialog[paperDraft] // papers.go
+	// voice.go.
+	recording *chat.Dialog[voiceDraft]
 }
 
 // New builds the handler list.
@@ -78,6 +80,7 @@ func New(deps Deps) *Handlers {
 	h.returning = h.returnDialog()
 	h.stats = h.statsDialog()
 	h.paper = h.paperDialog()
+	h.recording = h.voiceDialog()
 	h.router = &chat.Router{
 		Store: deps.Store, Sender: deps.Sender, Log: deps.Log, Now: deps.Now, Location: deps.Location,
 		List:    h.handlerList(),
@@ -122,6 +125,14 @@ func (h *Handlers) handlerList() []chat.Handler {
 		// publish.go: publishing a file sent in chat.
 		{Command: "dang", Access: chat.Admin, Description: "Đăng văn bản: gửi tệp kèm chú thích /dang", MenuLabel: "📢 Đăng văn bản", Handle: h.publishCommand},
 		{Dialog: h.publish, Access: chat.Admin},
+		// voice.go and listen.go: voice summaries, recorded and listened to.
+		{Command: "giongnoi", Access: chat.Secretary, Description: "Ghi tóm tắt giọng nói: gửi tin nhắn thoại kèm chú thích /giongnoi SỐ_HIỆU NGÔN_NGỮ", Handle: h.voiceUpload},
+		{Match: isVoiceUpload, Access: chat.Member, Handle: h.voiceUpload},
+		{Dialog: h.recording, Access: chat.Secretary},
+		{Callback: cbVoices, Access: chat.Secretary, Handle: h.voices},
+		{Callback: cbListen, Access: chat.Member, Handle: h.listen},
+		{Command: "ngonngu", Access: chat.Member, Description: "Chọn ngôn ngữ nghe tóm tắt văn bản", MenuLabel: "🔊 Ngôn ngữ nghe", Handle: h.languageCommand},
+		{Callback: cbLanguage, Access: chat.Member, Handle: h.languageChosen},
 		// push.go: campaigns; study.go: the member's side of them.
 		{Command: "gui", Access: chat.Officer, Description: "Gửi văn bản cho đảng viên học tập", MenuLabel: "📤 Gửi văn bản", Handle: h.pushCommand},
 		{Dialog: h.pushing, Access: chat.Officer},

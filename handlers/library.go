@@ -221,6 +221,11 @@ func (h *Handlers) documentCard(ctx context.Context, r *chat.Request, d storage.
 	if studyRow != nil {
 		rows = append(rows, studyRow)
 	}
+	voice, err := h.cardVoiceRows(ctx, r, d)
+	if err != nil {
+		return "", chat.Markup{}, err
+	}
+	rows = append(rows, voice...)
 	last := chat.NewRow(chat.NewButton(labelBackToList, cbLibrary, d.Kind, 0))
 	if r.Has(chat.Admin) {
 		last = append(last, chat.NewButton(labelWithdraw, cbWithdraw, d.ID))

@@ -25,4 +25,7 @@ const (
 	cbRecordPaper    chat.Prefix = "pq"   // opens the quarterly record's dialog (papers.go)
 	cbFollowUp       chat.Prefix = "fu"   // the follow-up list, or the dialog to pick its cell
 	cbAlerts         chat.Prefix = "cbao" // cbao:<page>:<org>, /canhbao's pages (org 0: the whole scope)
+	cbListen         chat.Prefix = "ng"   // ng:<doc>:<lang>, a voice summary sent (listen.go)
+	cbVoices         chat.Prefix = "gn"   // gn:<doc>, a document's voice summaries (voice.go)
+	cbLanguage       chat.Prefix = "lg"   // lg:<lang> | lg:-, the member's language (listen.go)
 )

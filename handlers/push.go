@@ -333,7 +333,7 @@ func (h *Handlers) pushStart(ctx context.Context, c *pushConv, _ chat.Args) erro
 	in := storage.CampaignInput{
 		DocumentID: draft.DocID, OrgIDs: draft.Orgs, All: draft.All,
 		Actor: c.Actor(), ActorMember: &c.Member.ID,
-		NotifyChatID: c.ChatID, Message: PushMessage, QuizRequired: draft.Quiz,
+		NotifyChatID: c.ChatID, Message: PushMessage, WithVoice: PushVoiceMessage, QuizRequired: draft.Quiz,
 	}
 	if cq := c.Update.CallbackQuery; cq != nil && cq.Message != nil {
 		in.ProgressMessageID = cq.Message.MessageID

@@ -175,6 +175,11 @@ func (h *Handlers) linked(ctx context.Context, r *chat.Request, m storage.Member
 	r.Roles = roles
 	r.Reply(fmt.Sprintf(msgLinked, esc(m.FullName), esc(m.OrgName)), tgbotapi.NewRemoveKeyboard(true))
 	h.chatCommands(r)
+	// The one question of the language of voice summaries (listen.go),
+	// which may be skipped: before the menu, which stays the last message.
+	if err := h.askLanguage(ctx, r); err != nil {
+		return err
+	}
 	return h.menu(ctx, r)
 }
 

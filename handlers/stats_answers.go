@@ -148,8 +148,8 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 	ans.workbook = report.Workbook{Study: rows, Laggards: lag}
 	ans.lines = append(ans.lines,
 		fmt.Sprintf("Tỷ lệ học tập: <b>%s</b> (%d/%d đảng viên), trực tuyến %s.", report.Percent(t.Rate()), t.Studied+t.StudiedOffline, t.Assigned, report.Percent(t.OnlineRate())),
-		fmt.Sprintf("Đã học trực tuyến %d · tại chi bộ %d · đã đọc %d · đã nhận %d · chưa gửi %d · không liên lạc được %d.",
-			t.Studied, t.StudiedOffline, t.Read, t.Delivered, t.Pending, t.Unreachable+t.Failed))
+		fmt.Sprintf("Đã học trực tuyến %d · tại chi bộ %d · đã đọc %d · đã nghe tóm tắt %d · đã nhận %d · chưa gửi %d · không liên lạc được %d.",
+			t.Studied, t.StudiedOffline, t.Read, t.Listened, t.Delivered, t.Pending, t.Unreachable+t.Failed))
 	if o.Kind == storage.KindChiBo {
 		// The secretary acts on members: name them.
 		if len(lag) > 0 {
@@ -170,6 +170,9 @@ func (h *Handlers) statsStudy(ctx context.Context, c *statsConv, o storage.Organ
 		for _, r := range sorted {
 			line := fmt.Sprintf("• %s: %s (%d/%d), trực tuyến %s", esc(r.Name), report.Percent(r.Total.Rate()),
 				r.Total.Studied+r.Total.StudiedOffline, r.Total.Assigned, report.Percent(r.Total.OnlineRate()))
+			if r.Total.Listened > 0 {
+				line += fmt.Sprintf(", nghe tóm tắt %d", r.Total.Listened)
+			}
 			if r.Dissolved {
 				line += " (đã giải thể)"
 			}

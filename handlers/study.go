@@ -48,7 +48,7 @@ func PushMessage(d storage.Document, c storage.Campaign, assignmentID int64) (st
 	if c.QuizRequired {
 		hint = fmt.Sprintf("\nĐồng chí đọc văn bản rồi bấm «%s» (đạt từ %d%%) để xác nhận đã học.", labelQuiz, c.PassPercent)
 	}
-	return pushText(d, c) + hint, pushKeyboard(d, c, assignmentID, false)
+	return pushText(d, c) + hint, pushKeyboard(d, c, assignmentID, false, nil)
 }
 
 // studiedLine is what a pushed message shows once studied.
@@ -56,7 +56,9 @@ func studiedLine(at time.Time, loc *time.Location) string {
 	return "\n\n✅ <b>Đã học ngày " + dateVN(at.In(loc)) + "</b>"
 }
 
-func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool) chat.Markup {
+// pushKeyboard: read, get the file, hear the summary offered (voice, nil
+// for none, listen.go), and confirm studying.
+func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, studied bool, voice *storage.VoiceSummary) chat.Markup {
 	var rows chat.Keyboard
 	var first chat.Row
 	if d.Body != "" {
@@ -67,6 +69,9 @@ func pushKeyboard(d storage.Document, c storage.Campaign, assignmentID int64, st
 	}
 	if len(first) > 0 {
 		rows = append(rows, first)
+	}
+	if voice != nil {
+		rows = append(rows, chat.NewRow(listenButton(*voice)))
 	}
 	if !studied {
 		rows = append(rows, studyButtons(c.QuizRequired, c.HasQuiz, assignmentID, ""))
@@ -115,7 +120,11 @@ func (h *Handlers) studied(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	kb := pushKeyboard(d, c, t.ID, true)
+	voice, err := offeredVoice(ctx, r, d.ID)
+	if err != nil {
+		return err
+	}
+	kb := pushKeyboard(d, c, t.ID, true, voice)
 	r.Show(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), &kb)
 	return nil
 }
@@ -154,12 +163,19 @@ func (h *Handlers) pushAgain(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
+	voice, err := offeredVoice(ctx, r, d.ID)
+	if err != nil {
+		return err
+	}
 	if t.Studied() {
-		kb := pushKeyboard(d, c, t.ID, true)
+		kb := pushKeyboard(d, c, t.ID, true, voice)
 		r.Reply(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), kb)
 		return nil
 	}
 	text, kb := PushMessage(d, c, t.ID)
+	if voice != nil {
+		text, kb = PushVoiceMessage(d, c, t.ID, *voice)
+	}
 	r.Reply(text, kb)
 	return nil
 }

@@ -105,6 +105,10 @@ type CampaignInput struct {
 	// Message renders the pushed message of one assignment: HTML text and
 	// the reply markup (marshalled to JSON; nil for none).
 	Message func(d Document, c Campaign, assignmentID int64) (text string, markup any)
+	// WithVoice, when set, renders instead of Message the message of a
+	// member offered a voice summary of the document: in the language
+	// they chose, else in Vietnamese (voice.go).
+	WithVoice func(d Document, c Campaign, assignmentID int64, v VoiceSummary) (text string, markup any)
 }
 
 // CampaignPreview counts whom a campaign would reach.
@@ -283,7 +287,7 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		if c, err = s.Campaign(ctx, id); err != nil {
 			return err
 		}
-		if err := s.queuePush(ctx, d, c, in.Message); err != nil {
+		if err := s.queuePush(ctx, d, c, in); err != nil {
 			return err
 		}
 		return s.Audit(ctx, in.Actor, "campaign.create", d.Number, map[string]any{"campaign": id, "orgs": in.OrgIDs, "all": in.All})
@@ -293,15 +297,36 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 
 // queuePush writes the outbox message of every pending assignment of a
 // campaign with COPY.
-func (s *Storage) queuePush(ctx context.Context, d Document, c Campaign, render func(Document, Campaign, int64) (string, any)) error {
+func (s *Storage) queuePush(ctx context.Context, d Document, c Campaign, in CampaignInput) error {
 	fail := func(err error) error { return fmt.Errorf("storage: queue campaign %d: %w", c.ID, err) }
 	var targets []struct {
-		ID     int64 `db:"id"`
-		ChatID int64 `db:"chat_id"`
+		ID     int64  `db:"id"`
+		ChatID int64  `db:"chat_id"`
+		Lang   string `db:"voice_lang"`
 	}
-	if err := s.sel(ctx, &targets, `SELECT a.id, m.telegram_user_id AS chat_id FROM assignments a JOIN members m ON m.id = a.member_id
+	if err := s.sel(ctx, &targets, `SELECT a.id, m.telegram_user_id AS chat_id, m.voice_lang FROM assignments a JOIN members m ON m.id = a.member_id
 		WHERE a.campaign_id = $1 AND a.state = 'pending' ORDER BY m.org_id, a.id`, c.ID); err != nil {
 		return fail(err)
+	}
+	voices := map[string]VoiceSummary{}
+	if in.WithVoice != nil {
+		vs, err := s.VoiceSummaries(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			voices[v.Lang] = v
+		}
+	}
+	render := func(id int64, lang string) (string, any) {
+		v, ok := voices[lang]
+		if !ok {
+			v, ok = voices[DefaultLanguage]
+		}
+		if ok {
+			return in.WithVoice(d, c, id, v)
+		}
+		return in.Message(d, c, id)
 	}
 	if len(targets) == 0 {
 		return nil
@@ -311,7 +336,7 @@ func (s *Storage) queuePush(ctx context.Context, d Document, c Campaign, render 
 		return fail(err)
 	}
 	for _, t := range targets {
-		text, markup := render(d, c, t.ID)
+		text, markup := render(t.ID, t.Lang)
 		var mk any
 		if markup != nil {
 			b, err := json.Marshal(markup)

@@ -211,6 +211,9 @@ func TestMigrationMovesDocumentBytesToStore(t *testing.T) {
 		t.Helper()
 		for v := storage.SchemaVersion(); v >= 16; v-- {
 			downs, err := fs.Glob(storage.Migrations(), fmt.Sprintf("migrations/%04d_*.down.sql", v))
+			if err == nil && len(downs) == 0 {
+				continue // a number given to a branch not merged yet
+			}
 			if err != nil || len(downs) != 1 {
 				t.Fatalf("down file of %d: %v %v", v, downs, err)
 			}

@@ -17,7 +17,8 @@ import (
 // now. Dissolved organisations keep their rows.
 
 // StudyCounts counts members by their (furthest) state. The states are
-// exclusive and add up to Assigned.
+// exclusive and add up to Assigned; Listened, beside them, counts those
+// who listened to the document's voice summary, whatever their state.
 type StudyCounts struct {
 	Assigned       int `db:"assigned"`
 	Pending        int `db:"pending"`
@@ -27,6 +28,7 @@ type StudyCounts struct {
 	StudiedOffline int `db:"studied_offline"`
 	Unreachable    int `db:"unreachable"`
 	Failed         int `db:"failed"`
+	Listened       int `db:"listened"`
 }
 
 // Add adds o to c.
@@ -39,6 +41,7 @@ func (c *StudyCounts) Add(o StudyCounts) {
 	c.StudiedOffline += o.StudiedOffline
 	c.Unreachable += o.Unreachable
 	c.Failed += o.Failed
+	c.Listened += o.Listened
 }
 
 // add counts n members in state.
@@ -122,26 +125,31 @@ func (s *Storage) StudyRates(ctx context.Context, f StudyFilter, rootID int64) (
 	if !f.From.IsZero() || !f.To.IsZero() {
 		from += ` JOIN campaigns c ON c.id = a.campaign_id`
 	}
-	inner := `SELECT a.org_id, a.state FROM ` + from + ` WHERE ` + where
+	inner := `SELECT a.org_id, a.state, a.listened_at IS NOT NULL AS listened FROM ` + from + ` WHERE ` + where
 	if f.CampaignID == 0 {
-		inner = `SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state
+		inner = `SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state,
+				bool_or(a.listened_at IS NOT NULL) OVER (PARTITION BY a.member_id, a.document_id) AS listened
 			FROM ` + from + ` WHERE ` + where + `
 			ORDER BY a.member_id, a.document_id, ` + stateRank("a.state") + ` DESC, a.id`
 	}
 	// Grouping by organisation and state, then spreading the states into
 	// columns here, is cheaper than eight filtered counts per group.
 	var own []struct {
-		OrgID int64  `db:"org_id"`
-		State string `db:"state"`
-		N     int    `db:"n"`
+		OrgID    int64  `db:"org_id"`
+		State    string `db:"state"`
+		Listened bool   `db:"listened"`
+		N        int    `db:"n"`
 	}
-	if err := s.sel(ctx, &own, `SELECT org_id, state, count(*) AS n FROM (`+inner+`) x GROUP BY org_id, state`, args...); err != nil {
+	if err := s.sel(ctx, &own, `SELECT org_id, state, listened, count(*) AS n FROM (`+inner+`) x GROUP BY org_id, state, listened`, args...); err != nil {
 		return nil, fmt.Errorf("storage: study rates: %w", err)
 	}
 	counts := make(map[int64]StudyCounts, len(own))
 	for _, c := range own {
 		n := counts[c.OrgID]
 		n.add(c.State, c.N)
+		if c.Listened {
+			n.Listened += c.N
+		}
 		counts[c.OrgID] = n
 	}
 	return s.studyRows(ctx, counts, s.now(), rootID)

@@ -583,7 +583,8 @@ func (s *Storage) studyOwn(ctx context.Context, f StudyFilter) (map[int64]StudyC
 	}
 	dupArg := fmt.Sprintf("$%d", len(args)+1)
 	sums := `sum(a.assigned) AS assigned, sum(a.pending) AS pending, sum(a.delivered) AS delivered, sum(a.read) AS read,
-		sum(a.studied) AS studied, sum(a.studied_offline) AS studied_offline, sum(a.unreachable) AS unreachable, sum(a.failed) AS failed`
+		sum(a.studied) AS studied, sum(a.studied_offline) AS studied_offline, sum(a.unreachable) AS unreachable, sum(a.failed) AS failed,
+		sum(a.listened) AS listened`
 	q := `SELECT a.org_id, ` + sums + ` FROM study_counts a JOIN campaigns c ON c.id = a.campaign_id
 		WHERE ` + where + ` AND a.document_id <> ALL(` + dupArg + `) GROUP BY a.org_id`
 	if len(dups) > 0 {
@@ -591,8 +592,10 @@ func (s *Storage) studyOwn(ctx context.Context, f StudyFilter) (map[int64]StudyC
 			count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'delivered') AS delivered,
 			count(*) FILTER (WHERE state = 'read') AS read, count(*) FILTER (WHERE state = 'studied') AS studied,
 			count(*) FILTER (WHERE state = 'studied_offline') AS studied_offline,
-			count(*) FILTER (WHERE state = 'unreachable') AS unreachable, count(*) FILTER (WHERE state = 'failed') AS failed
-			FROM (SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state
+			count(*) FILTER (WHERE state = 'unreachable') AS unreachable, count(*) FILTER (WHERE state = 'failed') AS failed,
+			count(*) FILTER (WHERE listened) AS listened
+			FROM (SELECT DISTINCT ON (a.member_id, a.document_id) a.org_id, a.state,
+				bool_or(a.listened_at IS NOT NULL) OVER (PARTITION BY a.member_id, a.document_id) AS listened
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id WHERE ` + where + ` AND a.document_id = ANY(` + dupArg + `)
 			ORDER BY a.member_id, a.document_id, ` + stateRank("a.state") + ` DESC, a.id) x GROUP BY org_id`
 	}

@@ -324,7 +324,7 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 		ctype = http.DetectContentType(f.Data)
 	}
 	disp := "attachment"
-	if strings.HasPrefix(ctype, "image/") && f.FileName == "" {
+	if (strings.HasPrefix(ctype, "image/") && f.FileName == "") || strings.HasPrefix(ctype, "audio/") {
 		disp = "inline"
 	}
 	name := f.FileName

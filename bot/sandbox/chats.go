@@ -141,6 +141,16 @@ func (s *Sandbox) botMessageLocked(v telegramtest.Message) Message {
 	if v.Photo != nil {
 		m.Photo = s.fileLocked(*v.Photo)
 	}
+	// A voice note or an audio file is shown as a file the browser plays.
+	for _, f := range []*telegramtest.File{v.Voice, v.Audio} {
+		if f != nil {
+			f := *f
+			if f.FileName == "" {
+				f.FileName = "tom-tat.ogg" // a voice note is OGG/Opus
+			}
+			m.Document = s.fileLocked(f)
+		}
+	}
 	return m
 }
 

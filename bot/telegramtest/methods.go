@@ -33,6 +33,8 @@ var methods = []struct {
 	{"sendMessage", inChat(true, sendMessage)},
 	{"sendDocument", func(s *Server, c *call) (any, *apiError) { return sendFile(s, c, "document") }},
 	{"sendPhoto", func(s *Server, c *call) (any, *apiError) { return sendFile(s, c, "photo") }},
+	{"sendVoice", func(s *Server, c *call) (any, *apiError) { return sendFile(s, c, "voice") }},
+	{"sendAudio", func(s *Server, c *call) (any, *apiError) { return sendFile(s, c, "audio") }},
 	{"copyMessage", inChat(true, copyMessage)},
 	{"editMessageText", onBotMessage(editMessageText)},
 	{"editMessageCaption", onBotMessage(editMessageCaption)},
@@ -315,6 +317,11 @@ func caption(c *call) (raw, plain string, ents []tgbotapi.MessageEntity, e *apiE
 	return raw, plain, ents, e
 }
 
+// sendFile is sendDocument, sendPhoto, sendVoice and sendAudio: field is
+// the kind ("document", "photo", "voice", "audio"), which a file_id must
+// have been given for. A voice or audio upload's length is the duration
+// sent with it, else the file's own (as Telegram reads it), and the answer
+// says it.
 func sendFile(s *Server, c *call, field string) (any, *apiError) {
 	photo := field == "photo"
 	var data []byte
@@ -359,7 +366,15 @@ func sendFile(s *Server, c *call, field string) (any, *apiError) {
 				return nil, badRequest("IMAGE_PROCESS_FAILED")
 			}
 		}
-		f = s.storeFileLocked(name, mimeFor(name, photo), data, photo)
+		if field == "voice" || field == "audio" {
+			seconds, e := c.int("duration")
+			if e != nil {
+				return nil, e
+			}
+			f = s.storeMediaLocked(name, mimeFor(name, false), data, field, seconds)
+		} else {
+			f = s.storeFileLocked(name, mimeFor(name, photo), data, photo)
+		}
 	case c.str(field) == "":
 		return nil, badRequest(fmt.Sprintf("there is no %s in the request", field))
 	default:
@@ -367,14 +382,11 @@ func sendFile(s *Server, c *call, field string) (any, *apiError) {
 		if f == nil {
 			return nil, badRequest("wrong file identifier/HTTP URL specified")
 		}
-		if f.photo != photo {
-			return nil, badRequest(fmt.Sprintf("can't use file of type %s as %s", kindOf(f), field))
+		if want := kindName(field); kindOf(f) != want {
+			return nil, badRequest(fmt.Sprintf("can't use file of type %s as %s", kindOf(f), want))
 		}
 	}
-	method := "sendDocument"
-	if photo {
-		method = "sendPhoto"
-	}
+	method := "send" + kindName(field)
 	r := s.botMessageLocked(ch, method, mk, replyTo, func(m *tgbotapi.Message, v *Message) {
 		setMedia(m, v, f)
 		m.Caption, m.CaptionEntities = plain, ents
@@ -384,21 +396,35 @@ func sendFile(s *Server, c *call, field string) (any, *apiError) {
 }
 
 func setMedia(m *tgbotapi.Message, v *Message, f *storedFile) {
-	if f.photo {
+	switch {
+	case f.photo:
 		m.Photo = f.photoSizes()
 		v.Photo = f.public()
-	} else {
+	case f.kind == "voice":
+		m.Voice = f.voice()
+		v.Voice = f.public()
+	case f.kind == "audio":
+		m.Audio = f.audio()
+		v.Audio = f.public()
+	default:
 		m.Document = f.document()
 		v.Document = f.public()
 	}
 }
 
+// kindOf is the type Telegram names a file by in its errors.
 func kindOf(f *storedFile) string {
-	if f.photo {
+	switch {
+	case f.photo:
 		return "Photo"
+	case f.kind != "":
+		return kindName(f.kind)
 	}
 	return "Document"
 }
+
+// kindName is a send method's field as Telegram names the type: "Voice".
+func kindName(field string) string { return strings.ToUpper(field[:1]) + field[1:] }
 
 func mimeFor(name string, photo bool) string {
 	if photo {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -14,6 +15,8 @@ import (
 	_ "image/png"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"sotay/storage/audio"
 )
 
 // Message is a message the bot sent, as it currently stands.
@@ -33,10 +36,12 @@ type Message struct {
 
 	Document *File
 	Photo    *File
+	Voice    *File
+	Audio    *File
 
 	Edited  int // number of edits
 	Deleted bool
-	Method  string // sendMessage, sendDocument, sendPhoto, copyMessage
+	Method  string // sendMessage, sendDocument, sendPhoto, sendVoice, sendAudio, copyMessage
 	Time    time.Time
 }
 
@@ -57,6 +62,8 @@ type File struct {
 	FileName string
 	MimeType string
 	Data     []byte
+	// Duration is a voice note's or audio file's length in seconds.
+	Duration int
 }
 
 // CallbackAnswer is one answerCallbackQuery call.
@@ -102,10 +109,14 @@ type storedFile struct {
 	photo        bool
 	width        int
 	height       int
+	// kind is "voice" or "audio" for those, "" for a document or photo;
+	// seconds their length.
+	kind    string
+	seconds int
 }
 
 func (f *storedFile) public() *File {
-	return &File{FileID: f.id, FileName: f.name, MimeType: f.mime, Data: f.data}
+	return &File{FileID: f.id, FileName: f.name, MimeType: f.mime, Data: f.data, Duration: f.seconds}
 }
 
 type callbackState struct {
@@ -266,6 +277,50 @@ func (u *User) SendPhoto(data []byte, caption string) *tgbotapi.Message {
 		m.Caption = caption
 		m.CaptionEntities = commandEntities(caption)
 	})
+}
+
+// SendVoice sends a voice note (OGG/Opus, its length read from it) with a
+// caption, as a reply to the bot's message replyTo when it is not 0 (the
+// update carries that message, its buttons included); the bot can getFile
+// and download it.
+func (u *User) SendVoice(data []byte, caption string, replyTo int) *tgbotapi.Message {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.storeMediaLocked("", "audio/ogg", data, "voice", 0)
+	return u.fromUser(u.private(), func(m *tgbotapi.Message) {
+		m.Voice = f.voice()
+		m.Caption = caption
+		m.CaptionEntities = commandEntities(caption)
+		m.ReplyToMessage = u.repliedLocked(replyTo)
+	})
+}
+
+// SendAudio sends an audio file (MP3, M4A...) as SendVoice sends a voice note.
+func (u *User) SendAudio(fileName, mimeType string, data []byte, caption string, replyTo int) *tgbotapi.Message {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.storeMediaLocked(fileName, mimeType, data, "audio", 0)
+	return u.fromUser(u.private(), func(m *tgbotapi.Message) {
+		m.Audio = f.audio()
+		m.Caption = caption
+		m.CaptionEntities = commandEntities(caption)
+		m.ReplyToMessage = u.repliedLocked(replyTo)
+	})
+}
+
+// repliedLocked is the message of the user's chat a message replies to,
+// as Telegram gives it in reply_to_message (without its own reply), nil
+// for 0 or a message that is not there.
+func (u *User) repliedLocked(id int) *tgbotapi.Message {
+	r := u.private().msgs[id]
+	if id == 0 || r == nil || r.deleted {
+		return nil
+	}
+	m := r.msg
+	m.ReplyToMessage = nil
+	return &m
 }
 
 // Press presses a callback button with data on the bot's message messageID
@@ -473,6 +528,40 @@ func (s *Server) storeFileLocked(name, mimeType string, data []byte, photo bool)
 	s.files[f.id] = f
 	s.filesPath[f.path] = f
 	return f
+}
+
+// storeMediaLocked keeps a voice note or an audio file (kind) of this
+// length in seconds; 0 reads the length from the file, as Telegram does.
+func (s *Server) storeMediaLocked(name, mimeType string, data []byte, kind string, seconds int) *storedFile {
+	f := s.storeFileLocked(name, mimeType, data, false)
+	delete(s.files, f.id)
+	f.kind, f.seconds = kind, seconds
+	if seconds <= 0 {
+		if info, err := audio.Probe(data); err == nil {
+			f.seconds = int(math.Round(info.Duration.Seconds()))
+		}
+	}
+	if kind == "voice" {
+		f.id = strings.Replace(f.id, "BQACAgUAAxkBAAI", "AwACAgUAAxkBAAI", 1)
+		f.id = strings.Replace(f.id, "FAKEdoc", "FAKEvoice", 1)
+		f.name = ""
+		if mimeType == "application/octet-stream" {
+			f.mime = "audio/ogg"
+		}
+	} else {
+		f.id = strings.Replace(f.id, "BQACAgUAAxkBAAI", "CQACAgUAAxkBAAI", 1)
+		f.id = strings.Replace(f.id, "FAKEdoc", "FAKEaudio", 1)
+	}
+	s.files[f.id] = f
+	return f
+}
+
+func (f *storedFile) voice() *tgbotapi.Voice {
+	return &tgbotapi.Voice{FileID: f.id, FileUniqueID: f.uniqueID, Duration: f.seconds, MimeType: f.mime, FileSize: len(f.data)}
+}
+
+func (f *storedFile) audio() *tgbotapi.Audio {
+	return &tgbotapi.Audio{FileID: f.id, FileUniqueID: f.uniqueID, Duration: f.seconds, FileName: f.name, MimeType: f.mime, FileSize: len(f.data)}
 }
 
 func (f *storedFile) document() *tgbotapi.Document {

@@ -33,6 +33,7 @@ func newRootCmd() *cobra.Command {
 	addStudyCommands(root)
 	addStatsCommands(root)
 	addPaperCommands(root)
+	addVoiceCommands(root)
 	demoDatabase(root)
 	versionFlag(root)
 	vietnamese(root)

@@ -106,11 +106,11 @@ func TestDemoFigures(t *testing.T) {
 		}
 		rows := csvRows(t, mustRun(t, env, "stats", "study", "--demo", "--doc", "21-KL/TW", "--csv").stdout)
 		if strings.Join(rows[0], ",") != strings.Join(studyCSVHeader, ",") || rows[1][0] != "BINHLU" || rows[1][3] != "870" ||
-			!regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`).MatchString(rows[1][11]) {
+			!regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`).MatchString(rows[1][12]) {
 			t.Errorf("CSV %q", rows[:2])
 		}
-		if want := strings.Replace(rows[1][11], ".", ",", 1) + " %"; !strings.HasSuffix(strings.TrimSpace(lines[2]), want) {
-			t.Errorf("text rate of %q, CSV %s", lines[2], rows[1][11])
+		if want := strings.Replace(rows[1][12], ".", ",", 1) + " %"; !strings.HasSuffix(strings.TrimSpace(lines[2]), want) {
+			t.Errorf("text rate of %q, CSV %s", lines[2], rows[1][12])
 		}
 	})
 

@@ -124,7 +124,7 @@ func (c *config) push(ctx context.Context, out io.Writer, a pushArgs) error {
 		}
 		fmt.Fprintln(out, ".")
 		camp, err := s.CreateCampaign(ctx, storage.CampaignInput{
-			DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage, RemindDays: &a.remindDays,
+			DocumentID: d.ID, OrgIDs: orgIDs, DueOn: dueOn, All: a.all, Actor: "cli", Message: handlers.PushMessage, WithVoice: handlers.PushVoiceMessage, RemindDays: &a.remindDays,
 			QuizRequired: a.quiz, PassPercent: a.pass,
 		})
 		if err != nil {

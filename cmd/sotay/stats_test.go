@@ -66,7 +66,7 @@ func TestStatsCommands(t *testing.T) {
 		}
 		got := []string{}
 		for _, row := range rows[1:] {
-			got = append(got, row[0]+" "+row[3]+" "+row[7]+" "+row[8]+" "+row[11])
+			got = append(got, row[0]+" "+row[3]+" "+row[8]+" "+row[9]+" "+row[12])
 		}
 		want := "ROOT 13 7 2 69.2; CB3 6 3 1 66.7; CB5 1 1 0 100.0; DB1 6 3 1 66.7; CB2 2 0 0 0.0; CB4 1 1 0 100.0; CB1 3 2 1 100.0"
 		if strings.Join(got, "; ") != want {

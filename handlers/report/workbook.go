@@ -82,11 +82,13 @@ func (w Workbook) XLSX() ([]byte, error) {
 	if len(w.Study) > 0 {
 		sh := sheet{name: SheetStudy, cols: []column{{"Mã", 12, 't'}, {"Tổ chức", 36, 't'}, {"Cấp trên", 12, 't'}, {"Được giao", 11, 'n'},
 			{"Chưa gửi", 10, 'n'}, {"Đã nhận", 10, 'n'}, {"Đã đọc", 10, 'n'}, {"Đã học trực tuyến", 14, 'n'}, {"Đã học tại chi bộ", 14, 'n'},
-			{"Không liên lạc được", 14, 'n'}, {"Gửi lỗi", 10, 'n'}, {"Tỷ lệ học tập (%)", 14, 'p'}, {"Tỷ lệ học trực tuyến (%)", 16, 'p'}}}
+			{"Không liên lạc được", 14, 'n'}, {"Gửi lỗi", 10, 'n'}, {"Tỷ lệ học tập (%)", 14, 'p'}, {"Tỷ lệ học trực tuyến (%)", 16, 'p'},
+			// Beside the states, last so that the columns before keep their places.
+			{"Đã nghe tóm tắt", 14, 'n'}}}
 		for _, r := range w.Study {
 			t := r.Total
 			sh.rows = append(sh.rows, []any{r.Code, orgName(r.Name, r.Depth, r.Dissolved), r.ParentCode, t.Assigned, t.Pending, t.Delivered, t.Read,
-				t.Studied, t.StudiedOffline, t.Unreachable, t.Failed, rate(t.Rate(), t.Assigned > 0), rate(t.OnlineRate(), t.Assigned > 0)})
+				t.Studied, t.StudiedOffline, t.Unreachable, t.Failed, rate(t.Rate(), t.Assigned > 0), rate(t.OnlineRate(), t.Assigned > 0), t.Listened})
 		}
 		sheets = append(sheets, sh)
 	}

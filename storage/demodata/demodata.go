@@ -65,6 +65,7 @@ var Steps = []Step{
 	{Name: "members", Run: atSince(createMembers)},
 	{Name: "roles", Run: atSince(grantRoles)},
 	{Name: "documents", Run: atSince(createDocuments)},
+	{Name: "voice", Run: atSince(addVoiceSummary)},
 	{Name: "campaigns", Run: createCampaigns},
 	{Name: "study", Run: createStudy},
 	{Name: "reports", Run: createReports},
