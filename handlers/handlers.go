@@ -27,6 +27,9 @@ type Deps struct {
 	Location *time.Location
 	// Files downloads files users send (roster imports).
 	Files Files
+	// WebURL is the web handbook's public address (WEB_URL), where /web
+	// and /moi's sign-in links point; "" when it is off.
+	WebURL string
 }
 
 // Handlers routes updates to the handler list.

@@ -52,17 +52,21 @@ func (h *Handlers) announce(ctx context.Context, r *chat.Request, d noticeDraft)
 	remindAt := h.remindAt(starts)
 	sent, notLinked, reminders := 0, 0, 0
 	for _, mem := range invited {
-		if mem.TelegramUserID == nil {
+		chatID, ok, err := r.Store.MemberChat(ctx, mem)
+		if err != nil {
+			return "", nil, err
+		}
+		if !ok {
 			notLinked++
 			continue
 		}
-		if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, *mem.TelegramUserID, notice, answerButtons(m.ID)); err != nil {
+		if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, chatID, notice, answerButtons(m.ID)); err != nil {
 			return "", nil, err
 		}
 		sent++
 		// The evening before, not at night; a meeting announced after
 		// that evening gets no reminder (the notice itself is fresh).
-		queued, err := h.queueReminder(ctx, r, m, mem.ID, *mem.TelegramUserID)
+		queued, err := h.queueReminder(ctx, r, m, mem.ID, chatID)
 		if err != nil {
 			return "", nil, err
 		}

@@ -279,11 +279,15 @@ func (h *Handlers) returnReport(ctx context.Context, c *chat.Conv[returnDraft], 
 		if err != nil {
 			return err
 		}
-		if m.TelegramUserID != nil && m.Active {
+		chatID, ok, err := c.Store.MemberChat(ctx, m)
+		if err != nil {
+			return err
+		}
+		if ok {
 			msg := fmt.Sprintf("↩ %s được trả lại để sửa.\nÝ kiến của đồng chí %s: %s\nĐồng chí bấm «Sửa» để gửi bản đã sửa (bản cũ vẫn được giữ).",
 				what, esc(c.Member.FullName), esc(comment))
 			kb := chat.NewMarkup(chat.NewRow(editButton(typ, info.ID)))
-			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, *m.TelegramUserID, msg, kb); err != nil {
+			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, chatID, msg, kb); err != nil {
 				return err
 			}
 			told = "đã báo cho đồng chí " + esc(m.FullName)

@@ -239,6 +239,9 @@ func TestMigrationUnlinksInactiveMembers(t *testing.T) {
 	// Back to the schema before 13: every later migration's down, newest first.
 	for v := storage.SchemaVersion(); v >= 13; v-- {
 		downs, err := fs.Glob(storage.Migrations(), fmt.Sprintf("migrations/%04d_*.down.sql", v))
+		if ups, _ := fs.Glob(storage.Migrations(), fmt.Sprintf("migrations/%04d_*.up.sql", v)); len(ups) == 0 && len(downs) == 0 {
+			continue // a number no migration took (numbers are handed out per branch)
+		}
 		if err != nil || len(downs) != 1 {
 			t.Fatalf("down file of %d: %v %v", v, downs, err)
 		}

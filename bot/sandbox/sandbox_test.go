@@ -128,9 +128,9 @@ func (st *stack) poll(member string, since int64) sandbox.Updates {
 }
 
 // chat is the whole chat as the page would hold it, once a message matches.
-func (st *stack) waitFor(member string, match func(sandbox.Message) bool) (map[int]sandbox.Message, sandbox.Updates) {
+func (st *stack) waitFor(member string, match func(sandbox.Message) bool) (map[int64]sandbox.Message, sandbox.Updates) {
 	st.t.Helper()
-	chat := map[int]sandbox.Message{}
+	chat := map[int64]sandbox.Message{}
 	var rev int64
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
@@ -269,7 +269,7 @@ func TestLinkThenMenu(t *testing.T) {
 	// Linking ends with the menu; the reply to /menu is the one after the
 	// message that asked for it.
 	st.waitFor(member, has("Đồng chí chọn chức năng"))
-	var sent map[string]int
+	var sent map[string]int64
 	st.call("POST", "/api/send", map[string]string{"member": member, "text": "/menu"}, &sent)
 	chat, _ := st.waitFor(member, func(m sandbox.Message) bool {
 		return m.From == "bot" && buttonData(m, "❓ Trợ giúp") != "" && m.ID > sent["id"]
@@ -609,8 +609,11 @@ func TestPage(t *testing.T) {
 	st := startStack(t)
 	for _, p := range []struct{ name, path, ctype, contains string }{
 		{"IndexServed", "/", "text/html", "Phòng thử"},
-		{"ScriptServed", "/static/app.js", "javascript", "api/updates"},
-		{"StyleServed", "/static/style.css", "text/css", ".msg"},
+		// The chat is the web handbook's, the picker the sandbox's own.
+		{"ChatScriptServed", "/static/chat.js", "javascript", "api/updates"},
+		{"ChatStyleServed", "/static/chat.css", "text/css", ".msg"},
+		{"PickerScriptServed", "/static/app.js", "javascript", "api/personas"},
+		{"PickerStyleServed", "/static/style.css", "text/css", ".persona"},
 	} {
 		t.Run(p.name, func(t *testing.T) {
 			res, err := http.Get(st.URL + p.path)

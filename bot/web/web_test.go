@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"sotay/storage"
+)
+
+// A member on the web talks to the same handlers as on Telegram: a command
+// typed in the page is a message of their web chat through the
+// dispatcher, its reply is in their web inbox, a press edits the message
+// in place and its toast comes back, and nothing went to Telegram.
+func TestWebChatGoesThroughTheDispatcher(t *testing.T) {
+	st := start(t)
+	c := st.browser()
+	if code := c.signIn(st.link("DV1")); code != http.StatusSeeOther {
+		t.Fatalf("tap: %d", code)
+	}
+	if code, u := c.poll(); code != http.StatusOK || !u.Reset || u.Me == nil || u.Me.Name != "Lò Văn Minh" || len(u.Commands) == 0 {
+		t.Fatalf("first poll: %d %+v", code, u)
+	}
+
+	c.send("/menu")
+	menu := c.waitFor("Lò Văn Minh")
+	var mine int
+	for _, m := range c.msgs {
+		if m.From == "user" && strings.Contains(m.HTML, "/menu") {
+			mine++
+		}
+	}
+	if mine != 1 {
+		t.Errorf("the member's /menu shows %d times in the chat", mine)
+	}
+	n := len(c.msgs)
+	toast := c.press("❓ Trợ giúp")
+	help := c.waitFor("Hướng dẫn sử dụng")
+	if help.ID != menu.ID || !help.Edited || len(c.msgs) != n {
+		t.Errorf("help is message %d (edited %v, %d messages), want the menu %d edited in place among %d", help.ID, help.Edited, len(c.msgs), menu.ID, n)
+	}
+	_ = toast
+
+	// The member is the one the session belongs to, and the Telegram link
+	// is untouched: DV1 is not linked, and Telegram got nothing.
+	if m := st.member("DV1"); m.TelegramUserID != nil {
+		t.Errorf("the web linked DV1 to Telegram user %d", *m.TelegramUserID)
+	}
+	if n := st.tg.Calls("sendMessage") + st.tg.Calls("editMessageText"); n != 0 {
+		t.Errorf("%d messages went to Telegram", n)
+	}
+	var actor string
+	if err := st.s.DB().Get(&actor, `SELECT actor FROM audit_log WHERE action = 'web.signin'`); err != nil || actor != storage.WebActor(st.member("DV1").ID) {
+		t.Errorf("sign-in audited as %q (%v)", actor, err)
+	}
+}
+
+// An action sent twice (the network failed after the server took it) is
+// applied once: the same client id is the same update.
+func TestWebActionSentTwiceAppliedOnce(t *testing.T) {
+	st := start(t)
+	c := st.browser()
+	c.signIn(st.link("DV1"))
+	c.poll()
+	body := map[string]any{"text": "/menu", "clientId": "twice-the-same-id"}
+	for range 2 {
+		if code, out := c.postJSON("api/send", body); code != http.StatusOK {
+			t.Fatalf("send: %d %v", code, out)
+		}
+	}
+	c.waitFor("Lò Văn Minh")
+	var n int
+	if err := st.s.DB().Get(&n, `SELECT count(*) FROM web_messages WHERE member_id = $1`, st.member("DV1").ID); err != nil || n != 2 {
+		t.Errorf("%d messages in the chat (%v), want the member's one and the menu", n, err)
+	}
+	_ = context.Background()
+}
