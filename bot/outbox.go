@@ -27,11 +27,11 @@ type Outbox struct {
 	client *Client
 	// out sends the pushers' status messages: the client, or what routes
 	// web chats to their inbox (Config.Outgoing).
-	out    Sender
-	store  *storage.Storage
-	log    *slog.Logger
-	loc    *time.Location
-	id     string
+	out   Sender
+	store *storage.Storage
+	log   *slog.Logger
+	loc   *time.Location
+	id    string
 
 	floodMu sync.Mutex
 	floods  recent

@@ -264,7 +264,7 @@ func (s *Storage) RemindCampaign(ctx context.Context, campaignID int64, roots []
 		SELECT a.member_id, CASE
 			WHEN EXISTS (SELECT 1 FROM assignments b WHERE b.member_id = a.member_id AND b.document_id = a.document_id
 			             AND b.state IN ('studied', 'studied_offline')) THEN 'studied'
-			WHEN NOT ` + reachableSQL + ` OR NOT m.active OR a.state IN ('unreachable', 'failed') THEN 'unreachable'
+			WHEN NOT `+reachableSQL+` OR NOT m.active OR a.state IN ('unreachable', 'failed') THEN 'unreachable'
 			WHEN a.state = 'pending' THEN 'pending'
 			WHEN EXISTS (SELECT 1 FROM reminders r WHERE r.member_id = a.member_id AND r.day = $3::date) THEN 'today'
 			ELSE 'remind' END AS kind

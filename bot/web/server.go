@@ -14,8 +14,8 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -291,7 +291,7 @@ func newMetrics(reg prometheus.Registerer, store *storage.Storage) *metrics {
 
 // webCollector reads the web's figures from the database at each scrape.
 type webCollector struct {
-	store                      *storage.Storage
+	store                       *storage.Storage
 	sessions, members, messages *prometheus.Desc
 }
 
