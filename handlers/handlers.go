@@ -137,6 +137,9 @@ func (h *Handlers) handlerList() []chat.Handler {
 		// invites.go.
 		{Command: "moi", Access: chat.Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
 		{Callback: cbInvite, Access: chat.Secretary, Handle: h.invites},
+		// web.go: signing in to the web handbook.
+		{Command: "web", Access: chat.Member, Description: "Đường dẫn đăng nhập sổ tay trên web", Handle: h.webCommand},
+		{Callback: cbWeb, Access: chat.Secretary, Handle: h.webButtons},
 		// roster_import.go.
 		{Command: "nhap", Access: chat.Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Dialog: h.roster, Access: chat.Admin},

@@ -21,4 +21,5 @@ const (
 	cbReview         chat.Prefix = "rv"   // rv:<l|v|ok|back>:<report>, officers' review
 	cbMeetingAnswer  chat.Prefix = "hop"  // hop:<y|n>:<meeting>, a member's answer to a notice
 	cbMeetingTally   chat.Prefix = "lh"   // lh:<meeting>, the answers for the secretary
+	cbWeb            chat.Prefix = "web"  // web:l:<offset> | web:m:<member> | web:x:<member>, web sign-in in /moi
 )

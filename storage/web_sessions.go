@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,18 @@ const (
 	sessionBytes   = 32        // a session's cookie: 256 bits
 	sessionTouchAt = time.Hour // last_used_at is written at most this often
 )
+
+// WebLinkPath is where a sign-in link's token goes, after WEB_URL: the
+// handlers write links there and the web handbook serves them.
+const WebLinkPath = "vao/"
+
+// WebLinkURL is the sign-in link of a token under WEB_URL.
+func WebLinkURL(webURL, token string) string {
+	if !strings.HasSuffix(webURL, "/") {
+		webURL += "/"
+	}
+	return webURL + WebLinkPath + token
+}
 
 // WebLinkInput is a sign-in link to make.
 type WebLinkInput struct {

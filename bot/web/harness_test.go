@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -234,3 +235,39 @@ func (c *client) waitFor(sub string) web.Message {
 		}
 	}
 }
+
+func (st *stack) invite(code string) string {
+	st.t.Helper()
+	tok, err := st.s.CreateInvite(context.Background(), st.member(code).ID, 0, "test")
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	return tok
+}
+
+func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Message {
+	t.Helper()
+	m, err := u.WaitMessage(wait, func(m telegramtest.Message) bool { return strings.Contains(m.Plain, sub) })
+	if err != nil {
+		t.Fatalf("waiting for %q: %v", sub, err)
+	}
+	return m
+}
+
+func mustPress(t *testing.T, u *telegramtest.User, label string) {
+	t.Helper()
+	if _, err := u.PressButton(label); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustInt(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

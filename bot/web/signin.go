@@ -27,16 +27,8 @@ import (
 // cookieName is the session cookie's.
 const cookieName = "sotay_phien"
 
-// LinkPath is where a sign-in link's token goes, after WEB_URL.
-const LinkPath = "vao/"
-
 // LinkURL is the sign-in link of a token under WEB_URL.
-func LinkURL(webURL, token string) string {
-	if !strings.HasSuffix(webURL, "/") {
-		webURL += "/"
-	}
-	return webURL + LinkPath + token
-}
+func LinkURL(webURL, token string) string { return storage.WebLinkURL(webURL, token) }
 
 // caller is the signed-in member of a request.
 type caller struct {
