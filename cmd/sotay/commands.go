@@ -281,7 +281,7 @@ func inviteCmd() *cobra.Command {
 			"web của đảng viên trên mọi thiết bị.",
 		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink\n  sotay invite --unlink DV0001\n" +
 			"  sotay invite --web --org CB01\n  sotay invite --web-logout DV0001",
-		Args:    cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
 				return err
