@@ -77,7 +77,7 @@ func (h *Handlers) announce(ctx context.Context, r *chat.Request, d noticeDraft)
 	var b strings.Builder
 	fmt.Fprintf(&b, "✅ Đã gửi thông báo họp cho <b>%d</b> đảng viên:\n%s", sent, body)
 	if notLinked > 0 {
-		fmt.Fprintf(&b, "\n%d đồng chí chưa liên kết Telegram: đồng chí báo trực tiếp.", notLinked)
+		fmt.Fprintf(&b, "\n%d đồng chí chưa liên kết Telegram và chưa đăng nhập web: đồng chí báo trực tiếp.", notLinked)
 	}
 	if reminders > 0 {
 		fmt.Fprintf(&b, "\nSẽ nhắc lúc %02d:00 ngày %s.", reminderHour, vn.FormatDate(remindAt))

@@ -273,7 +273,7 @@ func (h *Handlers) returnReport(ctx context.Context, c *chat.Conv[returnDraft], 
 		}
 		what = fmt.Sprintf("Báo cáo %s số %d (%s, ngày %s)", storage.SupervisionKindName(s.Kind), s.ID, esc(s.OrgName), vn.FormatDate(s.HeldOn))
 	}
-	told := "người báo cáo chưa liên kết Telegram, đồng chí báo trực tiếp"
+	told := "người báo cáo chưa liên kết Telegram và chưa đăng nhập web, đồng chí báo trực tiếp"
 	if info.ReportedBy != nil {
 		m, err := c.Store.MemberByID(ctx, *info.ReportedBy)
 		if err != nil {

@@ -45,7 +45,7 @@ func start(t *testing.T) *stack {
 	s := storagetest.NewCommune(t)
 	addr := telegramtest.FreeAddr(t)
 	st := &stack{t: t, s: s, tg: tg, url: "http://" + addr + "/sotay/", origin: "http://" + addr}
-	cfg := bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr, WebURL: st.url, Location: storagetest.Local}
+	cfg := bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr, WebURL: st.url, Location: noon()}
 	b, err := wire.Bot(ctx, cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("bot.New: %v", err)
@@ -271,3 +271,21 @@ func mustInt(t *testing.T, s string) int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// waitForFile polls until a message of the bot carries a file, and returns
+// the file.
+func (c *client) waitForFile() web.File {
+	c.t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		for _, m := range c.msgs {
+			if m.Document != nil {
+				return *m.Document
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("no file in the chat: %+v", c.msgs)
+		}
+		c.poll()
+	}
+}
