@@ -153,7 +153,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", contentPolicy)
-	h.Set("Referrer-Policy", "no-referrer") // a sign-in link must not leave in a Referer
+	// A sign-in link must not leave in a Referer to another site; within
+	// the site it may (with no-referrer at all, a form's Origin is "null").
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	if !strings.EqualFold(r.Host, s.host) {
 		// A name that is not WEB_URL's: DNS rebinding, or a wrong proxy.
@@ -169,9 +171,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // sameOrigin reports a request the page itself sent: its Origin is
-// WEB_URL's, or, without Origin, the browser says it is same-origin.
+// WEB_URL's, or, without one (or an opaque "null", which a privacy setting
+// gives a form), the browser says it is same-origin. Sec-Fetch-Site is
+// set by the browser alone: no page can forge it.
 func (s *Server) sameOrigin(r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		return o == s.origin
 	}
 	return r.Header.Get("Sec-Fetch-Site") == "same-origin"
