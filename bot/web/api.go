@@ -62,13 +62,13 @@ type Me struct {
 }
 
 // updates answers with the member's chat changed since rev, waiting up to
-// the poll timeout for a change. A page without rev, or from before a
-// restart, gets the newest part of the chat and the command menu.
+// the poll timeout for a change. A page that starts (no epoch), or one from
+// before a restart, gets the newest part of the chat and the command menu.
 func (s *Server) updates(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	since, _ := strconv.ParseInt(q.Get("since"), 10, 64)
-	if q.Get("epoch") != s.epoch || since <= 0 {
+	since, err := strconv.ParseInt(q.Get("since"), 10, 64)
+	if q.Get("epoch") != s.epoch || err != nil || since < 0 {
 		s.reset(w, r, c)
 		return
 	}

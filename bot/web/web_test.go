@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -75,4 +76,30 @@ func TestWebActionSentTwiceAppliedOnce(t *testing.T) {
 		t.Errorf("%d messages in the chat (%v), want the member's one and the menu", n, err)
 	}
 	_ = context.Background()
+}
+
+// /metrics counts the web: devices signed in, messages in inboxes, what
+// the page sent, and what was refused.
+func TestMetricsCountTheWeb(t *testing.T) {
+	st := start(t)
+	c := st.browser()
+	c.signIn(st.link("DV1"))
+	c.poll()
+	c.send("/menu")
+	c.waitFor("Lò Văn Minh")
+	evil := st.browser()
+	evil.origin = "http://evil.example"
+	evil.postJSON("api/send", map[string]any{"text": "/menu", "clientId": clientID()})
+	res, err := http.Get(st.origin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, want := range []string{"sotay_web_sessions 1", "sotay_web_members 1", "sotay_web_inbox_messages_total 2",
+		`sotay_web_actions_total{kind="text",result="ok"} 1`, `sotay_web_signins_total{result="ok"} 1`, `sotay_web_refused_total{reason="origin"} 1`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
