@@ -650,6 +650,29 @@ func TestRestoreLinkedPersonas(t *testing.T) {
 	}
 }
 
+// Personas a sandbox linked at its old ids, inside Telegram's range
+// (7,000,000,000 + member id), move to the sandbox's own space, above every
+// Telegram user id and below the web chats'.
+func TestRestoreMovesPersonasOutOfTelegramsRange(t *testing.T) {
+	s := storagetest.NewCommune(t)
+	ctx := context.Background()
+	dv1, _ := s.Member(ctx, "DV1")
+	if _, err := s.DB().Exec(`UPDATE members SET telegram_user_id = 7000000000 + id WHERE code = 'DV1'`); err != nil {
+		t.Fatal(err)
+	}
+	tg := telegramtest.NewServer()
+	defer tg.Close()
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg})
+	defer sb.Close()
+	if err := sb.Restore(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id := sandbox.UserID(dv1.ID)
+	if got := storagetest.LinkedUser(t, s, "DV1"); got != id || id < 1<<52 || storage.IsWebChat(id) {
+		t.Errorf("DV1's persona is Telegram user %d, want %d (2^52 + member id)", got, id)
+	}
+}
+
 // roundTrip sends req and returns the status and body of the answer.
 func roundTrip(t *testing.T, req *http.Request) (int, string) {
 	t.Helper()

@@ -190,3 +190,31 @@ func countLinks(t *testing.T, st *stack, memberID int64) int {
 	}
 	return n
 }
+
+// Sign-in attempts are limited per link, whatever the address (behind the
+// reverse proxy every request comes from 127.0.0.1): a link hammered by
+// something is refused for a while, and stays unused.
+func TestSignInRateLimitedPerLink(t *testing.T) {
+	st := start(t)
+	link := st.link("DV1")
+	c := st.browser()
+	var codes []int
+	for range 6 {
+		res, _ := c.do(http.MethodGet, link, nil, "")
+		codes = append(codes, res.StatusCode)
+	}
+	if codes[4] != http.StatusOK || codes[5] != http.StatusTooManyRequests {
+		t.Fatalf("statuses %v: five looks, then a refusal", codes)
+	}
+	// Another link is not held back by the first.
+	if code := st.browser().signIn(st.link("DV2")); code != http.StatusSeeOther {
+		t.Fatalf("another link: %d", code)
+	}
+	if n := countLinks(t, st, st.member("DV1").ID); n != 1 {
+		t.Fatalf("%d links", n)
+	}
+	var used int
+	if err := st.s.DB().Get(&used, `SELECT count(*) FROM web_links WHERE used_at IS NOT NULL`); err != nil || used != 1 {
+		t.Fatalf("%d links used (%v): only DV2's", used, err)
+	}
+}
