@@ -22,7 +22,7 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // browserCtx starts headless Chromium with a phone-sized window.
-func browserCtx(t *testing.T) context.Context {
+func browserCtx(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -59,7 +59,7 @@ func browserCtx(t *testing.T) context.Context {
 // page drives the web handbook; a failing step saves a screenshot when
 // SANDBOX_SCREENSHOTS names a directory.
 type page struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 }
 

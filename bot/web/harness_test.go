@@ -30,7 +30,7 @@ const wait = 10 * time.Second
 // commune, against the fake Bot API: the real dispatcher, handlers,
 // outbox and web handbook, reached over HTTP.
 type stack struct {
-	t      *testing.T
+	t      testing.TB
 	s      *storage.Storage
 	tg     *telegramtest.Server
 	b      *bot.Bot
@@ -38,7 +38,7 @@ type stack struct {
 	origin string
 }
 
-func start(t *testing.T) *stack {
+func start(t testing.TB) *stack {
 	t.Helper()
 	ctx := context.Background()
 	tg := telegramtest.NewServer()
@@ -94,13 +94,15 @@ func (st *stack) link(code string) string {
 
 // client is a browser: its cookies, and the page's origin on what it posts.
 type client struct {
-	t      *testing.T
+	t      testing.TB
 	st     *stack
 	hc     *http.Client
 	since  int64
 	epoch  string
 	msgs   map[int64]web.Message
 	origin string
+	// sent is the member's newest message, as send's answer said.
+	sent int64
 }
 
 func (st *stack) browser() *client {
@@ -160,8 +162,12 @@ func clientID() string { seq++; return fmt.Sprintf("test-action-%06d", seq) }
 
 func (c *client) send(text string) {
 	c.t.Helper()
-	if code, out := c.postJSON("api/send", map[string]any{"text": text, "clientId": clientID()}); code != http.StatusOK {
+	code, out := c.postJSON("api/send", map[string]any{"text": text, "clientId": clientID()})
+	if code != http.StatusOK {
 		c.t.Fatalf("send %q: %d %v", text, code, out)
+	}
+	if id, ok := out["id"].(float64); ok {
+		c.sent = int64(id)
 	}
 }
 
@@ -246,7 +252,7 @@ func (st *stack) invite(code string) string {
 	return tok
 }
 
-func waitText(t *testing.T, u *telegramtest.User, sub string) telegramtest.Message {
+func waitText(t testing.TB, u *telegramtest.User, sub string) telegramtest.Message {
 	t.Helper()
 	m, err := u.WaitMessage(wait, func(m telegramtest.Message) bool { return strings.Contains(m.Plain, sub) })
 	if err != nil {
@@ -292,7 +298,7 @@ func (c *client) waitForFile() web.File {
 }
 
 // gunzip is b inflated, or b when it is not gzip.
-func gunzip(t *testing.T, b []byte) []byte {
+func gunzip(t testing.TB, b []byte) []byte {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
@@ -303,4 +309,28 @@ func gunzip(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// reply polls until a message of the bot after the member's newest one
+// contains sub, and returns it: what answered what they last sent.
+func (c *client) reply(sub string) web.Message {
+	c.t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		mine := c.sent
+		for _, m := range c.msgs {
+			if m.From == "user" && m.ID > mine {
+				mine = m.ID
+			}
+		}
+		for _, m := range c.msgs {
+			if m.From == "bot" && !m.Deleted && m.ID > mine && strings.Contains(m.HTML, sub) {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("no reply with %q; chat: %+v", sub, c.msgs)
+		}
+		c.poll()
+	}
 }

@@ -23,7 +23,7 @@ func TestCrossOriginRefused(t *testing.T) {
 	c.poll()
 	count := func() int {
 		var n int
-		if err := st.s.DB().Get(&n, `SELECT count(*) FROM web_messages`); err != nil {
+		if err := st.s.DB().Get(&n, `SELECT count(*) FROM web_messages WHERE from_member`); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -105,7 +105,7 @@ func TestNoWayIntoAnotherMembersInbox(t *testing.T) {
 	minh.signIn(st.link("DV1"))
 	minh.poll()
 	minh.send("/moi")
-	minh.waitFor("Mã mời liên kết tài khoản")
+	minh.reply("Mã mời liên kết tài khoản")
 	minh.press("🖨 In phiếu mời (PDF)")
 	var sheet = minh.waitForFile()
 	res, pdf := minh.do(http.MethodGet, strings.TrimPrefix(sheet.URL, "/sotay/"), nil, "")
@@ -115,8 +115,11 @@ func TestNoWayIntoAnotherMembersInbox(t *testing.T) {
 
 	hoa := st.browser()
 	hoa.signIn(st.link("DV2"))
-	if _, u := hoa.poll(); len(u.Messages) != 0 {
-		t.Errorf("DV2 sees %d messages of another chat", len(u.Messages))
+	_, u := hoa.poll()
+	for _, m := range u.Messages {
+		if _, theirs := minh.msgs[m.ID]; theirs || strings.Contains(m.HTML, "Lò Văn Minh") {
+			t.Errorf("DV2 sees a message of DV1's chat: %+v", m)
+		}
 	}
 	if res, _ := hoa.do(http.MethodGet, strings.TrimPrefix(sheet.URL, "/sotay/"), nil, ""); res.StatusCode != http.StatusNotFound {
 		t.Errorf("DV2 got DV1's file: %d", res.StatusCode)
@@ -127,7 +130,7 @@ func TestNoWayIntoAnotherMembersInbox(t *testing.T) {
 	}
 	// A button DV2 was never shown, on DV2's own chat, is refused too.
 	hoa.send("/menu")
-	menu := hoa.waitFor("Hoàng Thị Hoa")
+	menu := hoa.reply("Hoàng Thị Hoa")
 	if code, _ := hoa.postJSON("api/press", map[string]any{"messageId": menu.ID, "data": "moi:s", "clientId": clientID()}); code != http.StatusBadRequest {
 		t.Errorf("a forged button was pressed: %d", code)
 	}

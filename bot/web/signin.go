@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -200,9 +201,32 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.signIns.WithLabelValues("ok").Inc()
+	s.greet(ctx, in)
 	s.setCookie(w, in.Token, storage.WebSessionIdle)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, s.base, http.StatusSeeOther)
+}
+
+// greet opens a chat that is still empty with the member's menu, as
+// linking does in Telegram: the bot's /start, applied once per session.
+// The page then has something to show, and to press, at once.
+func (s *Server) greet(ctx context.Context, in storage.WebSignIn) {
+	rev, err := s.store.WebInboxRev(ctx, in.Member.ID)
+	if err != nil || rev > 0 {
+		return
+	}
+	rec, err := s.store.RecordWebAction(ctx, in.Member.ID, "signin-"+strconv.FormatInt(in.Session.ID, 10), 0, nil)
+	if err != nil {
+		s.log.Warn("web: greeting", "err", err)
+		return
+	}
+	c := &caller{session: in.Session, member: in.Member}
+	chatID := storage.WebChatID(in.Member.ID)
+	u := tgbotapi.Update{UpdateID: int(rec.UpdateID), Message: &tgbotapi.Message{From: c.user(),
+		Chat: &tgbotapi.Chat{ID: chatID, Type: "private"}, Date: int(s.store.Now().Unix()), Text: "/start"}}
+	if o := s.env.Dispatcher.Apply(ctx, u); o.Err != nil {
+		s.log.Warn("web: greeting", "err", o.Err)
+	}
 }
 
 // tokenKey is a link's key in the rate limits: a prefix is enough, and the

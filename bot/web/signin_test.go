@@ -132,7 +132,7 @@ func TestWebLinksFromTelegram(t *testing.T) {
 	}
 	c.poll()
 	c.send("/cuatoi")
-	c.waitFor("Lò Văn Minh")
+	c.reply("Lò Văn Minh")
 
 	t.Run("SecretaryMakesOneForAMember", func(t *testing.T) {
 		storagetest.MustGrant(t, st.s, "DV2", storage.RoleSecretary, "CB1")

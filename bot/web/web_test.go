@@ -25,7 +25,7 @@ func TestWebChatGoesThroughTheDispatcher(t *testing.T) {
 	}
 
 	c.send("/menu")
-	menu := c.waitFor("Lò Văn Minh")
+	menu := c.reply("Lò Văn Minh")
 	var mine int
 	for _, m := range c.msgs {
 		if m.From == "user" && strings.Contains(m.HTML, "/menu") {
@@ -70,10 +70,10 @@ func TestWebActionSentTwiceAppliedOnce(t *testing.T) {
 			t.Fatalf("send: %d %v", code, out)
 		}
 	}
-	c.waitFor("Lò Văn Minh")
+	c.reply("Lò Văn Minh")
 	var n int
-	if err := st.s.DB().Get(&n, `SELECT count(*) FROM web_messages WHERE member_id = $1`, st.member("DV1").ID); err != nil || n != 2 {
-		t.Errorf("%d messages in the chat (%v), want the member's one and the menu", n, err)
+	if err := st.s.DB().Get(&n, `SELECT count(*) FROM web_messages WHERE member_id = $1`, st.member("DV1").ID); err != nil || n != 3 {
+		t.Errorf("%d messages in the chat (%v), want the greeting, the member's one and the menu", n, err)
 	}
 	_ = context.Background()
 }
@@ -86,7 +86,7 @@ func TestMetricsCountTheWeb(t *testing.T) {
 	c.signIn(st.link("DV1"))
 	c.poll()
 	c.send("/menu")
-	c.waitFor("Lò Văn Minh")
+	c.reply("Lò Văn Minh")
 	evil := st.browser()
 	evil.origin = "http://evil.example"
 	evil.postJSON("api/send", map[string]any{"text": "/menu", "clientId": clientID()})
@@ -96,7 +96,7 @@ func TestMetricsCountTheWeb(t *testing.T) {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	for _, want := range []string{"sotay_web_sessions 1", "sotay_web_members 1", "sotay_web_inbox_messages_total 2",
+	for _, want := range []string{"sotay_web_sessions 1", "sotay_web_members 1", "sotay_web_inbox_messages_total 3",
 		`sotay_web_actions_total{kind="text",result="ok"} 1`, `sotay_web_signins_total{result="ok"} 1`, `sotay_web_refused_total{reason="origin"} 1`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("/metrics lacks %q", want)
