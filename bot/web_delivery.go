@@ -72,7 +72,13 @@ func (d *Dispatcher) Apply(ctx context.Context, u tgbotapi.Update) Outcome {
 	backoffs := d.retryBackoff()
 	for try := 0; ; try++ {
 		done := make(chan Outcome, 1)
+		d.applying.RLock()
+		if d.closed {
+			d.applying.RUnlock()
+			return Outcome{Result: Retry, Err: errors.New("bot: shutting down")}
+		}
 		d.dispatch(job{u: u, retry: true, last: try >= len(backoffs), done: func(o Outcome) { done <- o }})
+		d.applying.RUnlock()
 		var o Outcome
 		select {
 		case o = <-done:
