@@ -160,6 +160,15 @@ func TestWebLinksFromTelegram(t *testing.T) {
 			t.Errorf("%d audit entries (%v)", n, err)
 		}
 	})
+	t.Run("SecretarySignsTheMemberOut", func(t *testing.T) {
+		hoa := st.tg.User(1002, "Hoa")
+		mustPress(t, hoa, "⛔ Đăng xuất web mọi thiết bị")
+		waitText(t, hoa, "Đã đăng xuất sổ tay trên web của đồng chí Lò Văn Minh")
+		c.t = t
+		if code, _ := c.poll(); code != http.StatusUnauthorized {
+			t.Errorf("DV1's device is still signed in: %d", code)
+		}
+	})
 	t.Run("NotForAnAccountAbove", func(t *testing.T) {
 		hoa := st.tg.User(1002, "Hoa")
 		storagetest.MustGrant(t, st.s, "DV3", storage.RoleAdmin, "ROOT")
