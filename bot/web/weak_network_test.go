@@ -52,6 +52,10 @@ func BenchmarkWeakNetwork(b *testing.B) {
 		p.until("the first message", `document.querySelectorAll('#messages .msg.bot').length > 0`)
 		signIn += time.Since(start)
 
+		if i > 0 { // the menu of the first round was answered in place: ask for it again
+			p.do("type /menu", chromedp.SendKeys(chromedp.ID("input"), "/menu"), chromedp.Click(chromedp.ID("send")))
+			p.until("the menu", `[...document.querySelectorAll('#messages .msg.bot')].pop().innerText.includes('Đồng chí chọn chức năng')`)
+		}
 		before := p.eval(`[...document.querySelectorAll('#messages .msg.bot')].pop().innerText`)
 		start = time.Now()
 		p.press("📄 Văn bản")
