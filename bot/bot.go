@@ -15,6 +15,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"sotay/storage"
 )
@@ -63,6 +64,35 @@ type Config struct {
 	// against (SUPERVISION_TARGET).
 	Digest            storage.DigestRender
 	SupervisionTarget int
+
+	// Outgoing, when set, is what the bot's own messages outside the
+	// outbox (the pushers' status messages) go through instead of the
+	// client: cmd routes web chats to their inbox there, as it does for
+	// the handlers.
+	Outgoing func(c *Client) Sender
+
+	// WebURL is the web handbook's public address (WEB_URL); "" leaves it
+	// off. Web serves it, under WebURL's path on ListenAddr; cmd builds it
+	// (bot/web), on the dispatcher the Telegram updates go through.
+	WebURL string
+	Web    func(env WebEnv) (http.Handler, error)
+}
+
+// Sender is what sends the bot's messages: the client, or what cmd routes
+// through it (Config.Outgoing).
+type Sender interface {
+	Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error)
+	Request(ctx context.Context, c tgbotapi.Chattable) error
+}
+
+// WebEnv is what the web handbook is built on when the bot starts: the
+// dispatcher its updates enter (Dispatcher.Apply), a context that ends when
+// the bot stops, the metrics registry and the log.
+type WebEnv struct {
+	Ctx        context.Context
+	Dispatcher *Dispatcher
+	Registry   prometheus.Registerer
+	Log        *slog.Logger
 }
 
 // Handler is what the bot serves: it applies updates, and it has the
@@ -119,6 +149,8 @@ type Bot struct {
 	client   *Client
 	handlers Handler
 	outbox   *Outbox
+	// webPath is where the web handbook is served ("" for none).
+	webPath string
 	// Ready is closed once the bot polls or listens.
 	Ready chan struct{}
 	// Addr is the address ListenAddr resolved to, set before Ready closes.
@@ -155,6 +187,13 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if err := checkWebhook(cfg); err != nil {
 		return nil, err
 	}
+	webPath, err := CheckWebURL(cfg.WebURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.WebURL != "" && (cfg.ListenAddr == "" || cfg.Web == nil) {
+		return nil, errors.New("sổ tay trên web (WEB_URL) cần LISTEN_ADDR, địa chỉ phục vụ trang web, ví dụ 127.0.0.1:8080")
+	}
 	m := NewMetrics()
 	m.watchOutbox(store)
 	c, err := NewClient(ctx, cfg.APIURL, cfg.Token, log, m, WithProxy(cfg.Proxy))
@@ -164,8 +203,14 @@ func New(ctx context.Context, cfg Config, store *storage.Storage, log *slog.Logg
 	if cfg.AuthProbe > 0 {
 		c.AuthProbe = cfg.AuthProbe
 	}
+	out := Sender(c)
+	if cfg.Outgoing != nil {
+		out = cfg.Outgoing(c)
+	}
+	ob := NewOutbox(c, store, cfg.Outbox, log, cfg.Location)
+	ob.out = out
 	return &Bot{cfg: cfg, store: store, log: log, metrics: m, client: c, handlers: cfg.Handler(c), Ready: make(chan struct{}),
-		outbox: NewOutbox(c, store, cfg.Outbox, log, cfg.Location)}, nil
+		outbox: ob, webPath: webPath}, nil
 }
 
 // Client is the bot's Bot API client.
@@ -192,6 +237,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.WebhookURL != "" {
 		mux.Handle("POST /telegram/webhook", b.webhook(d))
 	}
+	if b.webPath != "" {
+		h, err := b.cfg.Web(WebEnv{Ctx: bg, Dispatcher: d, Registry: b.metrics.Registry, Log: b.log})
+		if err != nil {
+			d.Close()
+			return err
+		}
+		mux.Handle(b.webPath, http.StripPrefix(strings.TrimSuffix(b.webPath, "/"), h))
+	}
 	var srv *http.Server
 	srvErr := make(chan error, 1)
 	if b.cfg.ListenAddr != "" {
@@ -206,6 +259,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	go b.prune(bg)
+	go deliverWeb(bg, b.store, b.cfg.Location, b.log, WebDeliveryEvery)
 	go sweepReminders(bg, b.store, b.cfg.Location, b.cfg.Reminder, b.log, ReminderEvery)
 	go sweepDigests(bg, b.store, b.cfg.Location, b.cfg.SupervisionTarget, b.cfg.Digest, b.log, ReminderEvery)
 	// The outbox sender stops with bg, after recording the message in flight.
@@ -408,13 +462,21 @@ func (b *Bot) webhook(d *Dispatcher) http.Handler {
 	return NewWebhook(d, b.cfg.WebhookSecret, b.cfg.webhookWait(), b.log)
 }
 
-// prune forgets old processed update ids once an hour.
+// prune forgets old processed update ids once an hour, and ends the web
+// sessions unused for too long.
 func (b *Bot) prune(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := b.store.PruneUpdates(ctx, 7*24*time.Hour); err != nil && ctx.Err() == nil {
 			b.log.Warn("prune updates", "err", err)
+		}
+		// The web's actions name update ids: they are forgotten with them.
+		if err := b.store.PruneWebActions(ctx, 7*24*time.Hour); err != nil && ctx.Err() == nil {
+			b.log.Warn("prune web actions", "err", err)
+		}
+		if err := b.store.PruneWebSessions(ctx); err != nil && ctx.Err() == nil {
+			b.log.Warn("prune web sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():

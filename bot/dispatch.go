@@ -68,6 +68,10 @@ type Dispatcher struct {
 	// polling mode; DefaultRetryBackoff unless retrySet.
 	retry    []time.Duration
 	retrySet bool
+	// applying guards closed for Apply, whose callers (the web handbook's
+	// requests) may still be in hand when the dispatcher closes.
+	applying sync.RWMutex
+	closed   bool
 }
 
 // SetRetryBackoff sets the waits before each new try of an update that
@@ -163,6 +167,9 @@ func (d *Dispatcher) dispatch(j job) {
 
 // Close lets the workers finish what is queued and waits for them.
 func (d *Dispatcher) Close() {
+	d.applying.Lock()
+	d.closed = true
+	d.applying.Unlock()
 	for _, q := range d.queues {
 		close(q)
 	}

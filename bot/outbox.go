@@ -25,10 +25,13 @@ import (
 type Outbox struct {
 	cfg    OutboxConfig
 	client *Client
-	store  *storage.Storage
-	log    *slog.Logger
-	loc    *time.Location
-	id     string
+	// out sends the pushers' status messages: the client, or what routes
+	// web chats to their inbox (Config.Outgoing).
+	out   Sender
+	store *storage.Storage
+	log   *slog.Logger
+	loc   *time.Location
+	id    string
 
 	floodMu sync.Mutex
 	floods  recent
@@ -65,7 +68,7 @@ func NewOutbox(c *Client, s *storage.Storage, cfg OutboxConfig, log *slog.Logger
 	host, _ := os.Hostname()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return &Outbox{cfg: cfg.withDefaults(), client: c, store: s, log: log, loc: loc,
+	return &Outbox{cfg: cfg.withDefaults(), client: c, out: c, store: s, log: log, loc: loc,
 		id: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))}
 }
 

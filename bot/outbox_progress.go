@@ -59,18 +59,20 @@ func (o *Outbox) progress(ctx context.Context) {
 			continue
 		}
 		text, kb := o.cfg.Progress(st, p.Final, o.cfg.Rate)
-		wait, err := o.store.ReserveSlot(ctx, *st.NotifyChatID, o.cfg.interval(), o.cfg.ChatGap)
-		if err != nil {
-			o.log.Warn("outbox: progress slot", "err", err)
-			continue
-		}
-		if !sleep(ctx, wait) && !p.Final {
-			return
+		if !storage.IsWebChat(*st.NotifyChatID) { // a web chat's edit needs no Telegram budget
+			wait, err := o.store.ReserveSlot(ctx, *st.NotifyChatID, o.cfg.interval(), o.cfg.ChatGap)
+			if err != nil {
+				o.log.Warn("outbox: progress slot", "err", err)
+				continue
+			}
+			if !sleep(ctx, wait) && !p.Final {
+				return
+			}
 		}
 		e := tgbotapi.NewEditMessageText(*st.NotifyChatID, *st.ProgressMessageID, text)
 		e.ParseMode = tgbotapi.ModeHTML
 		e.ReplyMarkup = kb
-		_, err = o.client.Send(context.WithoutCancel(ctx), e)
+		_, err = o.out.Send(context.WithoutCancel(ctx), e)
 		if err != nil && p.Final {
 			// The status message is gone or too old to edit: the summary
 			// must still arrive.
@@ -79,7 +81,7 @@ func (o *Outbox) progress(ctx context.Context) {
 			if kb != nil {
 				m.ReplyMarkup = *kb
 			}
-			_, err = o.client.Send(context.WithoutCancel(ctx), m)
+			_, err = o.out.Send(context.WithoutCancel(ctx), m)
 		}
 		if err != nil {
 			o.log.Warn("outbox: progress edit", "campaign", p.ID, "err", err)

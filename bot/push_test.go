@@ -59,7 +59,7 @@ func TestPushFromChat(t *testing.T) {
 	press(admin, "☑ Chọn từng chi bộ", "đã chọn 0")
 	press(admin, "☐ Chi bộ bản Nà Hiên", "đã chọn 1")
 	press(admin, "☐ Chi bộ bản Pà Pao", "đã chọn 2")
-	press(admin, "✅ Xong (2 chi bộ)", "Sẽ giao cho 3 đảng viên: 2 nhận được qua Telegram, 1 chưa liên kết Telegram")
+	press(admin, "✅ Xong (2 chi bộ)", "Sẽ giao cho 3 đảng viên: 2 nhận được qua Telegram hoặc sổ tay trên web, 1 chưa liên kết Telegram và chưa đăng nhập web")
 	due := time.Now().UTC().AddDate(0, 0, 7) // the harness runs the bot in UTC
 	press(admin, "7 ngày ("+due.Format("02/01")+")", "Hạn học tập: "+due.Format("02/01/2006"))
 	mustPress(t, admin, "✅ Gửi cho 2 đảng viên")

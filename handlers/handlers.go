@@ -31,6 +31,9 @@ type Deps struct {
 	// percent that /canhbao warns against (SUPERVISION_TARGET, which serve
 	// and demo read; zero: no warning about supervision).
 	SupervisionTarget int
+	// WebURL is the web handbook's public address (WEB_URL), where /web
+	// and /moi's sign-in links point; "" when it is off.
+	WebURL string
 }
 
 // Handlers routes updates to the handler list.
@@ -156,6 +159,9 @@ func (h *Handlers) handlerList() []chat.Handler {
 		// invites.go.
 		{Command: "moi", Access: chat.Secretary, Description: "Tạo mã mời liên kết cho đảng viên", MenuLabel: "✉️ Mã mời", Handle: h.inviteCommand},
 		{Callback: cbInvite, Access: chat.Secretary, Handle: h.invites},
+		// web.go: signing in to the web handbook.
+		{Command: "web", Access: chat.Member, Description: "Đường dẫn đăng nhập sổ tay trên web", Handle: h.webCommand},
+		{Callback: cbWeb, Access: chat.Secretary, Handle: h.webButtons},
 		// roster_import.go.
 		{Command: "nhap", Access: chat.Admin, Description: "Nhập danh sách đảng viên hoặc tổ chức từ tệp Excel/CSV", MenuLabel: "📥 Nhập danh sách", Handle: h.rosterImport},
 		{Dialog: h.roster, Access: chat.Admin},

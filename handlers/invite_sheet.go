@@ -54,8 +54,18 @@ func (h *Handlers) inviteSheet(ctx context.Context, r *chat.Request) error {
 		if m.Phone != "" {
 			phones++
 		}
-		slips = append(slips, invitesheet.Slip{Name: m.FullName, Org: m.OrgName, Code: m.Code,
-			Link: h.startLink(tok), HasPhone: m.Phone != ""})
+		slip := invitesheet.Slip{Name: m.FullName, Org: m.OrgName, Code: m.Code, Link: h.startLink(tok), HasPhone: m.Phone != ""}
+		if h.deps.WebURL != "" {
+			// The second QR code: the same member on the web handbook.
+			by := r.Member.ID
+			l, err := r.Store.CreateWebLink(ctx, storage.WebLinkInput{MemberID: m.ID, Purpose: storage.WebLinkInvite,
+				Actor: r.Actor(), ByMember: &by})
+			if err != nil {
+				return err
+			}
+			slip.WebLink = h.webLink(l.Token)
+		}
+		slips = append(slips, slip)
 	}
 	var b bytes.Buffer
 	exp := r.Now().Add(storage.DefaultInviteTTL).Format("02/01/2006")

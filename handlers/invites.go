@@ -113,13 +113,13 @@ func (h *Handlers) inviteList(ctx context.Context, r *chat.Request, off int) err
 		return err
 	}
 	if len(ms) == 0 {
-		kb := chat.NewMarkup(relinkRow())
+		kb := chat.NewMarkup(h.webRows(relinkRow())...)
 		r.Show("✅ Mọi đảng viên trong phạm vi của đồng chí đều đã liên kết tài khoản.\n\n"+
 			"Khi một đảng viên chuyển sang tài khoản Telegram khác (đổi điện thoại, mất tài khoản), hãy bấm <b>"+labelRelink+"</b>.", &kb)
 		return nil
 	}
 	rows, first, end := memberPage(ms, off, "m", "p")
-	rows = append(rows, inviteSheetRow(), relinkRow())
+	rows = append(rows, h.webRows(inviteSheetRow(), relinkRow())...)
 	kb := chat.NewMarkup(rows...)
 	r.Show(fmt.Sprintf("✉️ <b>Mã mời liên kết tài khoản</b>\n%d đảng viên chưa liên kết (%d–%d). Chọn đảng viên để tạo đường liên kết dùng một lần:",
 		len(ms), first, end), &kb)

@@ -52,17 +52,21 @@ func (h *Handlers) announce(ctx context.Context, r *chat.Request, d noticeDraft)
 	remindAt := h.remindAt(starts)
 	sent, notLinked, reminders := 0, 0, 0
 	for _, mem := range invited {
-		if mem.TelegramUserID == nil {
+		chatID, ok, err := r.Store.MemberChat(ctx, mem)
+		if err != nil {
+			return "", nil, err
+		}
+		if !ok {
 			notLinked++
 			continue
 		}
-		if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, *mem.TelegramUserID, notice, answerButtons(m.ID)); err != nil {
+		if _, err := r.Store.Enqueue(ctx, storage.OutboxNotice, chatID, notice, answerButtons(m.ID)); err != nil {
 			return "", nil, err
 		}
 		sent++
 		// The evening before, not at night; a meeting announced after
 		// that evening gets no reminder (the notice itself is fresh).
-		queued, err := h.queueReminder(ctx, r, m, mem.ID, *mem.TelegramUserID)
+		queued, err := h.queueReminder(ctx, r, m, mem.ID, chatID)
 		if err != nil {
 			return "", nil, err
 		}
@@ -73,7 +77,7 @@ func (h *Handlers) announce(ctx context.Context, r *chat.Request, d noticeDraft)
 	var b strings.Builder
 	fmt.Fprintf(&b, "✅ Đã gửi thông báo họp cho <b>%d</b> đảng viên:\n%s", sent, body)
 	if notLinked > 0 {
-		fmt.Fprintf(&b, "\n%d đồng chí chưa liên kết Telegram: đồng chí báo trực tiếp.", notLinked)
+		fmt.Fprintf(&b, "\n%d đồng chí chưa liên kết Telegram và chưa đăng nhập web: đồng chí báo trực tiếp.", notLinked)
 	}
 	if reminders > 0 {
 		fmt.Fprintf(&b, "\nSẽ nhắc lúc %02d:00 ngày %s.", reminderHour, vn.FormatDate(remindAt))

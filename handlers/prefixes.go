@@ -28,4 +28,5 @@ const (
 	cbListen         chat.Prefix = "ng"   // ng:<doc>:<lang>, a voice summary sent (listen.go)
 	cbVoices         chat.Prefix = "gn"   // gn:<doc>, a document's voice summaries (voice.go)
 	cbLanguage       chat.Prefix = "lg"   // lg:<lang> | lg:-, the member's language (listen.go)
+	cbWeb            chat.Prefix = "web"  // web:l:<offset> | web:m:<member> | web:x:<member>, web sign-in in /moi
 )

@@ -162,9 +162,9 @@ func pushSummary(c *pushConv, v pushReach) string {
 	draft, p := c.Draft, v.preview
 	var b strings.Builder
 	fmt.Fprintf(&b, "Phạm vi: %s\n", esc(vn.Cut(strings.Join(v.names, ", "), 600)))
-	fmt.Fprintf(&b, "Sẽ giao cho <b>%d</b> đảng viên: %d nhận được qua Telegram", p.Assigned, p.Reachable)
+	fmt.Fprintf(&b, "Sẽ giao cho <b>%d</b> đảng viên: %d nhận được qua Telegram hoặc sổ tay trên web", p.Assigned, p.Reachable)
 	if p.NotLinked > 0 {
-		fmt.Fprintf(&b, ", %d chưa liên kết Telegram", p.NotLinked)
+		fmt.Fprintf(&b, ", %d chưa liên kết Telegram và chưa đăng nhập web", p.NotLinked)
 	}
 	if other := p.Assigned - p.Reachable - p.NotLinked; other > 0 {
 		fmt.Fprintf(&b, ", %d không liên lạc được", other)

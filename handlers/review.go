@@ -358,17 +358,21 @@ func (h *Handlers) returnReport(ctx context.Context, c *chat.Conv[returnDraft], 
 		}
 		what = fmt.Sprintf("Báo cáo %s số %d (%s, ngày %s)", storage.SupervisionKindName(s.Kind), s.ID, esc(s.OrgName), vn.FormatDate(s.HeldOn))
 	}
-	told := "người báo cáo chưa liên kết Telegram, đồng chí báo trực tiếp"
+	told := "người báo cáo chưa liên kết Telegram và chưa đăng nhập web, đồng chí báo trực tiếp"
 	if info.ReportedBy != nil {
 		m, err := c.Store.MemberByID(ctx, *info.ReportedBy)
 		if err != nil {
 			return err
 		}
-		if m.TelegramUserID != nil && m.Active {
+		chatID, ok, err := c.Store.MemberChat(ctx, m)
+		if err != nil {
+			return err
+		}
+		if ok {
 			msg := fmt.Sprintf("↩ %s được trả lại để sửa.\nÝ kiến của đồng chí %s: %s\nĐồng chí bấm «Sửa» để gửi bản đã sửa (bản cũ vẫn được giữ).",
 				what, esc(c.Member.FullName), esc(comment))
 			kb := chat.NewMarkup(chat.NewRow(editButton(typ, info.ID)))
-			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, *m.TelegramUserID, msg, kb); err != nil {
+			if _, err := c.Store.Enqueue(ctx, storage.OutboxNotice, chatID, msg, kb); err != nil {
 				return err
 			}
 			told = "đã báo cho đồng chí " + esc(m.FullName)

@@ -119,7 +119,8 @@ type CampaignPreview struct {
 	Already int `db:"already"`
 	// Assigned is how many assignments the campaign would create.
 	Assigned int `db:"assigned"`
-	// Reachable of them are linked to Telegram and not marked unreachable.
+	// Reachable of them are linked to Telegram and not marked unreachable,
+	// or signed in on the web; NotLinked are neither linked nor on the web.
 	Reachable int `db:"reachable"`
 	NotLinked int `db:"not_linked"`
 }
@@ -134,7 +135,7 @@ const scopeMembers = `
 		UNION
 		SELECT c.id FROM organisations c JOIN t ON c.parent_id = t.id WHERE c.dissolved_at IS NULL
 	), scope AS (
-		SELECT m.id, m.org_id, m.telegram_user_id, m.unreachable_at,
+		SELECT m.id, m.org_id, m.telegram_user_id, m.unreachable_at, ` + webLiveSQL + ` AS on_web,
 		       EXISTS (SELECT 1 FROM assignments a WHERE a.member_id = m.id AND a.document_id = $2
 		               AND a.state NOT IN ('unreachable', 'failed')) AS already
 		FROM members m WHERE m.active AND m.org_id IN (SELECT id FROM t)
@@ -147,8 +148,8 @@ func (s *Storage) PreviewCampaign(ctx context.Context, docID int64, orgIDs []int
 		SELECT count(*) AS members,
 		       count(*) FILTER (WHERE already) AS already,
 		       count(*) FILTER (WHERE $3 OR NOT already) AS assigned,
-		       count(*) FILTER (WHERE ($3 OR NOT already) AND telegram_user_id IS NOT NULL AND unreachable_at IS NULL) AS reachable,
-		       count(*) FILTER (WHERE ($3 OR NOT already) AND telegram_user_id IS NULL) AS not_linked
+		       count(*) FILTER (WHERE ($3 OR NOT already) AND ((telegram_user_id IS NOT NULL AND unreachable_at IS NULL) OR on_web)) AS reachable,
+		       count(*) FILTER (WHERE ($3 OR NOT already) AND telegram_user_id IS NULL AND NOT on_web) AS not_linked
 		FROM scope`, pq.Array(orgIDs), docID, all)
 	if err != nil {
 		return p, fmt.Errorf("storage: preview campaign: %w", err)
@@ -207,8 +208,8 @@ func (in CampaignInput) passPercent() int {
 
 // CreateCampaign snapshots the assignments of a campaign, one per active
 // member in scope, and queues one outbox message per reachable member, in
-// one transaction. Members without Telegram are assigned as unreachable at
-// once. A member already holding the document is left out unless in.All.
+// one transaction. Members neither Telegram nor the web reaches are
+// assigned as unreachable at once. A member already holding the document is left out unless in.All.
 func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaign, error) {
 	var c Campaign
 	if err := in.Validate(); err != nil {
@@ -270,8 +271,8 @@ func (s *Storage) CreateCampaign(ctx context.Context, in CampaignInput) (Campaig
 		res, err := s.exec(ctx, scopeMembers+`
 			INSERT INTO assignments (campaign_id, document_id, member_id, org_id, state, reason, updated_at)
 			SELECT $3, $2, id, org_id,
-			       CASE WHEN telegram_user_id IS NULL OR unreachable_at IS NOT NULL THEN 'unreachable' ELSE 'pending' END,
-			       CASE WHEN telegram_user_id IS NULL THEN $5 WHEN unreachable_at IS NOT NULL THEN $6 ELSE '' END, $7
+			       CASE WHEN on_web OR (telegram_user_id IS NOT NULL AND unreachable_at IS NULL) THEN 'pending' ELSE 'unreachable' END,
+			       CASE WHEN on_web THEN '' WHEN telegram_user_id IS NULL THEN $5 WHEN unreachable_at IS NOT NULL THEN $6 ELSE '' END, $7
 			FROM scope WHERE $4 OR NOT already`,
 			pq.Array(in.OrgIDs), d.ID, id, in.All, ReasonNotLinked, ReasonUnreachable, now)
 		if err != nil {
@@ -304,8 +305,13 @@ func (s *Storage) queuePush(ctx context.Context, d Document, c Campaign, in Camp
 		ChatID int64  `db:"chat_id"`
 		Lang   string `db:"voice_lang"`
 	}
-	if err := s.sel(ctx, &targets, `SELECT a.id, m.telegram_user_id AS chat_id, m.voice_lang FROM assignments a JOIN members m ON m.id = a.member_id
-		WHERE a.campaign_id = $1 AND a.state = 'pending' ORDER BY m.org_id, a.id`, c.ID); err != nil {
+	// A member reachable on Telegram gets the message there (and a copy in
+	// their web chat, if they use the web: the outbox makes it); one the
+	// web alone reaches gets it in their web chat.
+	if err := s.sel(ctx, &targets, `SELECT a.id,
+			CASE WHEN m.telegram_user_id IS NOT NULL AND m.unreachable_at IS NULL THEN m.telegram_user_id ELSE $2 + m.id END AS chat_id, m.voice_lang
+		FROM assignments a JOIN members m ON m.id = a.member_id
+		WHERE a.campaign_id = $1 AND a.state = 'pending' ORDER BY m.org_id, a.id`, c.ID, WebChatBase); err != nil {
 		return fail(err)
 	}
 	voices := map[string]VoiceSummary{}

@@ -169,7 +169,8 @@ func (s *Storage) AnswerMeeting(ctx context.Context, meetingID, memberID int64, 
 			return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
 		}
 		if row.ReminderID != nil && answer == AnswerAbsent {
-			if _, err := s.exec(ctx, `DELETE FROM outbox WHERE id = $1 AND state = 'pending' AND claimed_by IS NULL`, *row.ReminderID); err != nil {
+			// Its copy for the member's web chat goes with it.
+			if _, err := s.exec(ctx, `DELETE FROM outbox WHERE (id = $1 OR copy_of = $1) AND state = 'pending' AND claimed_by IS NULL`, *row.ReminderID); err != nil {
 				return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
 			}
 			return nil

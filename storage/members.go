@@ -123,6 +123,9 @@ func (s *Storage) LinkTelegram(ctx context.Context, memberID, userID int64) erro
 // still from (nil: not linked), so that a concurrent change is refused
 // rather than overwritten.
 func (s *Storage) setLink(ctx context.Context, memberID int64, from *int64, userID int64) error {
+	if IsWebChat(userID) {
+		return errWebChat
+	}
 	res, err := s.exec(ctx, `UPDATE members SET telegram_user_id = $2, linked_at = $3, unreachable_at = NULL, updated_at = $3
 		WHERE id = $1 AND telegram_user_id IS NOT DISTINCT FROM $4`, memberID, userID, s.now(), from)
 	if isUniqueViolation(err) {
@@ -163,7 +166,7 @@ func (s *Storage) UnlinkMember(ctx context.Context, memberID int64, actor string
 			return Errorf(CodeConflict, "Đồng chí %s (%s) chưa liên kết tài khoản Telegram nào, không có gì để hủy.", m.FullName, m.Code)
 		}
 		u.Member, u.TelegramUserID = m, *m.TelegramUserID
-		if u.RevokedInvites, err = s.unlink(ctx, m); err != nil {
+		if u.RevokedInvites, err = s.unlink(ctx, m, WebEndUnlinked); err != nil {
 			return err
 		}
 		return s.Audit(ctx, actor, "member.unlink", m.Code, map[string]int64{"telegram_user_id": u.TelegramUserID, "revoked_invites": u.RevokedInvites})
@@ -183,7 +186,12 @@ func (s *Storage) lockMember(ctx context.Context, memberID int64) (Member, error
 // unlink clears a locked member's link, revokes their open invites and
 // drops the old account's open dialog (a draft begun as this member must
 // not be finished as another); it returns how many invites it revoked.
-func (s *Storage) unlink(ctx context.Context, m Member) (int64, error) {
+// The member's web sessions end too, and their open web sign-in links are
+// revoked, for the reason why (WebEndUnlinked, WebEndLeft).
+func (s *Storage) unlink(ctx context.Context, m Member, why string) (int64, error) {
+	if _, err := s.endWebAccess(ctx, m.ID, why); err != nil {
+		return 0, err
+	}
 	if _, err := s.exec(ctx, `UPDATE members SET telegram_user_id = NULL, linked_at = NULL, unreachable_at = NULL, updated_at = $2 WHERE id = $1`,
 		m.ID, s.now()); err != nil {
 		return 0, fmt.Errorf("storage: unlink %q: %w", m.Code, err)
@@ -265,7 +273,7 @@ func (s *Storage) leave(ctx context.Context, m Member, reason, actor string) (De
 	d := Departure{Member: m, Unlinked: m.TelegramUserID}
 	now := s.now()
 	var err error
-	if d.RevokedInvites, err = s.unlink(ctx, m); err != nil {
+	if d.RevokedInvites, err = s.unlink(ctx, m, WebEndLeft); err != nil {
 		return d, err
 	}
 	if _, err := s.exec(ctx, `UPDATE members SET active = false, left_at = $2, left_reason = $3, updated_at = $2 WHERE id = $1`, m.ID, now, reason); err != nil {

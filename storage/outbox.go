@@ -106,7 +106,8 @@ type ClaimOptions struct {
 // process are serialised and their slots never overlap: together they stay
 // within one rate. Rows are locked with FOR UPDATE SKIP LOCKED and leased;
 // a chat gets at most one message per ChatGap. When the budget is spent
-// beyond the horizon, wait says how long to sleep.
+// beyond the horizon, wait says how long to sleep. Web chats' messages are
+// not Telegram's to send (DeliverWebOutbox).
 func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []OutboxMessage, wait time.Duration, err error) {
 	if o.Max <= 0 {
 		o.Max = 100
@@ -149,8 +150,8 @@ func (s *Storage) ClaimOutbox(ctx context.Context, o ClaimOptions) (msgs []Outbo
 			FROM outbox o
 			WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
 			  AND NOT EXISTS (SELECT 1 FROM chat_send_slots c WHERE c.chat_id = o.chat_id AND c.next_at > $2)
-			  AND NOT ($4 AND o.kind IN ($5, $6))
-			ORDER BY o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED`, b.Now, start, 2*n+8, quiet, OutboxReminder, OutboxDigest)
+			  AND NOT ($4 AND o.kind IN ($5, $7)) AND o.chat_id < $6
+			ORDER BY o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED`, b.Now, start, 2*n+8, quiet, OutboxReminder, WebChatBase, OutboxDigest)
 		if err != nil {
 			return fmt.Errorf("storage: claim outbox: %w", err)
 		}

@@ -71,10 +71,10 @@ func localDay(t time.Time, loc *time.Location) string { return t.In(loc).Format(
 // openAssignmentSQL is the condition on "a" (joined with campaigns "c",
 // documents "d" and members "m") for an assignment a reminder may name:
 // delivered or read, in an open campaign of a published document, to an
-// active member reachable on Telegram who has not studied the document in
-// any campaign.
+// active member reachable on Telegram or on the web who has not studied
+// the document in any campaign.
 const openAssignmentSQL = `a.state IN ('delivered', 'read') AND c.closed_at IS NULL AND d.status = 'published'
-	AND m.active AND m.telegram_user_id IS NOT NULL AND m.unreachable_at IS NULL
+	AND m.active AND ` + reachableSQL + `
 	AND NOT EXISTS (SELECT 1 FROM assignments b WHERE b.member_id = a.member_id AND b.document_id = a.document_id
 	                AND b.state IN ('studied', 'studied_offline'))`
 
@@ -125,7 +125,7 @@ const sweepSettings = `SET LOCAL synchronous_commit = off; SET LOCAL work_mem = 
 // member, whether any of theirs is due.
 func reminderItemsSQL(cond, due string) string {
 	return `SELECT * FROM (
-			SELECT ` + studyTargetCols + `, m.telegram_user_id, bool_or(` + due + `) OVER (PARTITION BY a.member_id) AS due
+			SELECT ` + studyTargetCols + `, ` + memberChatSQL + `, bool_or(` + due + `) OVER (PARTITION BY a.member_id) AS due
 			FROM assignments a JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id
 			JOIN members m ON m.id = a.member_id
 			WHERE ` + openAssignmentSQL + ` AND ` + cond + `) x
@@ -264,7 +264,7 @@ func (s *Storage) RemindCampaign(ctx context.Context, campaignID int64, roots []
 		SELECT a.member_id, CASE
 			WHEN EXISTS (SELECT 1 FROM assignments b WHERE b.member_id = a.member_id AND b.document_id = a.document_id
 			             AND b.state IN ('studied', 'studied_offline')) THEN 'studied'
-			WHEN m.telegram_user_id IS NULL OR m.unreachable_at IS NOT NULL OR NOT m.active OR a.state IN ('unreachable', 'failed') THEN 'unreachable'
+			WHEN NOT `+reachableSQL+` OR NOT m.active OR a.state IN ('unreachable', 'failed') THEN 'unreachable'
 			WHEN a.state = 'pending' THEN 'pending'
 			WHEN EXISTS (SELECT 1 FROM reminders r WHERE r.member_id = a.member_id AND r.day = $3::date) THEN 'today'
 			ELSE 'remind' END AS kind

@@ -8,51 +8,19 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"sotay/bot/telegramtest"
+	"sotay/bot/web"
 )
 
 // The chats as the page shows them: what the bot sent, followed from the
 // fake Bot API, and what each persona sent, with their buttons and files.
 
-// Message is one message of a chat as the page shows it. HTML is safe to
-// insert: the bot's HTML is reduced to Telegram's subset, anything else is
-// escaped.
-type Message struct {
-	ID             int        `json:"id"`
-	From           string     `json:"from"` // "bot" or "user"
-	HTML           string     `json:"html"`
-	Edited         bool       `json:"edited,omitempty"`
-	Deleted        bool       `json:"deleted,omitempty"`
-	Inline         [][]Button `json:"inline,omitempty"`
-	Reply          *Keyboard  `json:"reply,omitempty"`
-	RemoveKeyboard bool       `json:"removeKeyboard,omitempty"`
-	Document       *File      `json:"document,omitempty"`
-	Photo          *File      `json:"photo,omitempty"`
-	Time           int64      `json:"time"` // Unix milliseconds
-	Rev            int64      `json:"rev"`
-}
-
-// Button is an inline or reply keyboard button.
-type Button struct {
-	Text    string `json:"text"`
-	Data    string `json:"data,omitempty"`
-	URL     string `json:"url,omitempty"`
-	Contact bool   `json:"contact,omitempty"`
-}
-
-// Keyboard is a reply keyboard shown above the input.
-type Keyboard struct {
-	Rows        [][]Button `json:"rows"`
-	OneTime     bool       `json:"oneTime,omitempty"`
-	Placeholder string     `json:"placeholder,omitempty"`
-}
-
-// File is a file in the chat, downloadable from URL.
-type File struct {
-	Name string `json:"name"`
-	Mime string `json:"mime"`
-	Size int    `json:"size"`
-	URL  string `json:"url"`
-}
+// The page's model of a chat is the web handbook's.
+type (
+	Message  = web.Message
+	Button   = web.Button
+	Keyboard = web.Keyboard
+	File     = web.File
+)
 
 // follow records every message the bot sends, edits or deletes.
 func (s *Sandbox) follow(ch <-chan telegramtest.Message) {
@@ -104,36 +72,15 @@ func (s *Sandbox) notifyLocked() {
 
 // botMessageLocked turns a message the bot sent into what the page shows.
 func (s *Sandbox) botMessageLocked(v telegramtest.Message) Message {
-	m := Message{ID: v.ID, From: "bot", Edited: v.Edited > 0, Deleted: v.Deleted, RemoveKeyboard: v.RemoveKeyboard, Time: v.Time.UnixMilli()}
+	m := Message{ID: int64(v.ID), From: "bot", Edited: v.Edited > 0, Deleted: v.Deleted, RemoveKeyboard: v.RemoveKeyboard, Time: v.Time.UnixMilli()}
 	if strings.EqualFold(v.ParseMode, tgbotapi.ModeHTML) {
-		m.HTML = s.policy.Sanitize(v.Text)
+		m.HTML = web.BodyHTML(s.policy, v.Text, v.ParseMode)
 	} else {
 		m.HTML = html.EscapeString(v.Plain)
 	}
-	for _, row := range v.InlineKeyboard {
-		var out []Button
-		for _, b := range row {
-			btn := Button{Text: b.Text}
-			switch {
-			case b.CallbackData != nil:
-				btn.Data = *b.CallbackData
-			case b.URL != nil:
-				btn.URL = *b.URL
-			}
-			out = append(out, btn)
-		}
-		m.Inline = append(m.Inline, out)
-	}
+	m.Inline = web.InlineButtons(v.InlineKeyboard)
 	if rk := v.ReplyKeyboard; rk != nil {
-		kb := &Keyboard{OneTime: rk.OneTimeKeyboard, Placeholder: rk.InputFieldPlaceholder}
-		for _, row := range rk.Keyboard {
-			var out []Button
-			for _, b := range row {
-				out = append(out, Button{Text: b.Text, Contact: b.RequestContact})
-			}
-			kb.Rows = append(kb.Rows, out)
-		}
-		m.Reply = kb
+		m.Reply = web.ReplyKeyboard(*rk)
 	}
 	if v.Document != nil {
 		m.Document = s.fileLocked(*v.Document)
@@ -171,7 +118,7 @@ func (s *Sandbox) userMessage(userID int64, m *tgbotapi.Message, htmlText string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rev++
-	msg := Message{ID: m.MessageID, From: "user", HTML: htmlText, Time: time.Now().UnixMilli(), Rev: s.rev}
+	msg := Message{ID: int64(m.MessageID), From: "user", HTML: htmlText, Time: time.Now().UnixMilli(), Rev: s.rev}
 	if f != nil {
 		if photo {
 			msg.Photo = s.fileLocked(*f)

@@ -1,6 +1,8 @@
 // Package sandbox is the demo's web chat: a page, embedded in the binary,
 // where one plays a member of the demo commune and chats with the real bot
-// through the fake Bot API of bot/telegramtest. It serves the page and a
+// through the fake Bot API of bot/telegramtest. The chat on the page is the
+// web handbook's (bot/web: chat.js, chat.css, the message model and its
+// HTML subset); the sandbox adds the persona picker. It serves the page and a
 // small JSON API: personas, sending text, pressing buttons, sharing the
 // persona's phone, uploading files, a long poll of the chat, and the files
 // the bot sent.
@@ -17,7 +19,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 
 	"sotay/bot/telegramtest"
+	"sotay/bot/web"
 	"sotay/storage"
 )
 
@@ -32,8 +34,14 @@ import (
 var static embed.FS
 
 // UserIDBase is added to a member's id to make the Telegram user id of its
-// persona: fixed per member, so reloading the page keeps the chat.
-const UserIDBase = 7_000_000_000
+// persona: fixed per member, so reloading the page keeps the chat. It is
+// 2^52, above every real Telegram user id (they have at most 52
+// significant bits) and below the web chats' (storage.WebChatBase, 2^53):
+// the demo's personas can meet neither, and JavaScript reads it exactly.
+const UserIDBase = 1 << 52
+
+// oldUserIDBase is where personas were before: inside Telegram's range.
+const oldUserIDBase = 7_000_000_000
 
 // UserID is the Telegram user id the sandbox uses for a member.
 func UserID(memberID int64) int64 { return UserIDBase + memberID }
@@ -68,7 +76,7 @@ type Sandbox struct {
 	tg     *telegramtest.Server
 	log    *slog.Logger
 	mux    *http.ServeMux
-	policy *bluemonday.Policy
+	policy *bluemonday.Policy // Telegram's HTML subset (web.Policy)
 	public bool
 	hints  map[string]string
 	epoch  string
@@ -100,7 +108,7 @@ func New(cfg Config) *Sandbox {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	s := &Sandbox{
-		store: cfg.Store, tg: cfg.TG, log: cfg.Log, policy: telegramPolicy(), public: cfg.Public, hints: cfg.Hints,
+		store: cfg.Store, tg: cfg.TG, log: cfg.Log, policy: web.Policy(), public: cfg.Public, hints: cfg.Hints,
 		epoch: hex.EncodeToString(b), done: make(chan struct{}),
 		chats: map[int64]map[int]*entry{}, files: map[string]telegramtest.File{}, changed: make(chan struct{}),
 	}
@@ -110,6 +118,9 @@ func New(cfg Config) *Sandbox {
 
 	sub, _ := fs.Sub(static, "static")
 	m := http.NewServeMux()
+	// The chat itself is the web handbook's (bot/web): one code for both.
+	m.Handle("GET /static/chat.js", http.StripPrefix("/static/", http.FileServerFS(web.Static())))
+	m.Handle("GET /static/chat.css", http.StripPrefix("/static/", http.FileServerFS(web.Static())))
 	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(sub)))
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
@@ -132,8 +143,14 @@ func New(cfg Config) *Sandbox {
 // Restore gives back the fake Telegram users of the personas linked in an
 // earlier run, so that what the bot sends them on its own (pushes,
 // reminders) reaches a chat instead of failing with "chat not found" and
-// marking them unreachable. Call it before the bot starts.
+// marking them unreachable. Personas a sandbox linked at the ids it used
+// before (7,000,000,000 + member id) move to theirs now. Call it before the
+// bot starts, on the demo's own database only.
 func (s *Sandbox) Restore(ctx context.Context) error {
+	if _, err := s.store.DB().ExecContext(ctx, `UPDATE members SET telegram_user_id = $1 + id
+		WHERE telegram_user_id = $2 + id`, int64(UserIDBase), int64(oldUserIDBase)); err != nil {
+		return err
+	}
 	orgs, err := s.store.Organisations(ctx)
 	if err != nil {
 		return err
@@ -208,17 +225,4 @@ func (s *Sandbox) Close() {
 		close(s.done)
 		s.unsub()
 	})
-}
-
-// telegramPolicy keeps the HTML subset Telegram renders and nothing else.
-func telegramPolicy() *bluemonday.Policy {
-	p := bluemonday.NewPolicy()
-	p.AllowElements("b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "blockquote", "tg-spoiler")
-	p.AllowAttrs("href").OnElements("a")
-	p.AllowURLSchemes("http", "https")
-	p.RequireParseableURLs(true)
-	p.RequireNoFollowOnLinks(true)
-	p.AddTargetBlankToFullyQualifiedLinks(true)
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(tg-spoiler|language-[A-Za-z0-9_+#-]{1,32})$`)).OnElements("span", "code")
-	return p
 }

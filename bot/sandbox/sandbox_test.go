@@ -128,9 +128,9 @@ func (st *stack) poll(member string, since int64) sandbox.Updates {
 }
 
 // chat is the whole chat as the page would hold it, once a message matches.
-func (st *stack) waitFor(member string, match func(sandbox.Message) bool) (map[int]sandbox.Message, sandbox.Updates) {
+func (st *stack) waitFor(member string, match func(sandbox.Message) bool) (map[int64]sandbox.Message, sandbox.Updates) {
 	st.t.Helper()
-	chat := map[int]sandbox.Message{}
+	chat := map[int64]sandbox.Message{}
 	var rev int64
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
@@ -269,7 +269,7 @@ func TestLinkThenMenu(t *testing.T) {
 	// Linking ends with the menu; the reply to /menu is the one after the
 	// message that asked for it.
 	st.waitFor(member, has("Đồng chí chọn chức năng"))
-	var sent map[string]int
+	var sent map[string]int64
 	st.call("POST", "/api/send", map[string]string{"member": member, "text": "/menu"}, &sent)
 	chat, _ := st.waitFor(member, func(m sandbox.Message) bool {
 		return m.From == "bot" && buttonData(m, "❓ Trợ giúp") != "" && m.ID > sent["id"]
@@ -609,8 +609,11 @@ func TestPage(t *testing.T) {
 	st := startStack(t)
 	for _, p := range []struct{ name, path, ctype, contains string }{
 		{"IndexServed", "/", "text/html", "Phòng thử"},
-		{"ScriptServed", "/static/app.js", "javascript", "api/updates"},
-		{"StyleServed", "/static/style.css", "text/css", ".msg"},
+		// The chat is the web handbook's, the picker the sandbox's own.
+		{"ChatScriptServed", "/static/chat.js", "javascript", "api/updates"},
+		{"ChatStyleServed", "/static/chat.css", "text/css", ".msg"},
+		{"PickerScriptServed", "/static/app.js", "javascript", "api/personas"},
+		{"PickerStyleServed", "/static/style.css", "text/css", ".persona"},
 	} {
 		t.Run(p.name, func(t *testing.T) {
 			res, err := http.Get(st.URL + p.path)
@@ -644,6 +647,29 @@ func TestRestoreLinkedPersonas(t *testing.T) {
 	users := tg.Users()
 	if len(users) != 1 || users[0].ID() != sandbox.UserID(m.ID) {
 		t.Errorf("restored users %v, want only %s's", users, member)
+	}
+}
+
+// Personas a sandbox linked at its old ids, inside Telegram's range
+// (7,000,000,000 + member id), move to the sandbox's own space, above every
+// Telegram user id and below the web chats'.
+func TestRestoreMovesPersonasOutOfTelegramsRange(t *testing.T) {
+	s := storagetest.NewCommune(t)
+	ctx := context.Background()
+	dv1, _ := s.Member(ctx, "DV1")
+	if _, err := s.DB().Exec(`UPDATE members SET telegram_user_id = 7000000000 + id WHERE code = 'DV1'`); err != nil {
+		t.Fatal(err)
+	}
+	tg := telegramtest.NewServer()
+	defer tg.Close()
+	sb := sandbox.New(sandbox.Config{Store: s, TG: tg})
+	defer sb.Close()
+	if err := sb.Restore(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id := sandbox.UserID(dv1.ID)
+	if got := storagetest.LinkedUser(t, s, "DV1"); got != id || id < 1<<52 || storage.IsWebChat(id) {
+		t.Errorf("DV1's persona is Telegram user %d, want %d (2^52 + member id)", got, id)
 	}
 }
 

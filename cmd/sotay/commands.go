@@ -75,10 +75,11 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&c.WebhookURL, "webhook-url", c.WebhookURL, "`URL` HTTPS công khai của webhook, kết thúc bằng /telegram/webhook (biến WEBHOOK_URL); để trống: long polling")
 	cmd.Flags().StringVar(&c.WebhookSecret, "webhook-secret", c.WebhookSecret, "`CHUỖI` bí mật Telegram gửi kèm mỗi lần gọi webhook (biến WEBHOOK_SECRET)")
 	hideDefault(cmd, "webhook-secret")
-	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "`ĐỊA_CHỈ` của /healthz, /metrics và webhook, ví dụ 127.0.0.1:8080 (biến LISTEN_ADDR)")
+	cmd.Flags().StringVar(&c.ListenAddr, "listen", c.ListenAddr, "`ĐỊA_CHỈ` của /healthz, /metrics, webhook và sổ tay trên web, ví dụ 127.0.0.1:8080 (biến LISTEN_ADDR)")
 	cmd.Flags().StringVar(&c.TZ, "tz", c.TZ, "`MÚI_GIỜ` (biến TZ)")
 	c.rateFlag(cmd)
 	c.metricsFlag(cmd)
+	c.webFlag(cmd)
 	return cmd
 }
 
@@ -100,6 +101,7 @@ func (c *config) serve(ctx context.Context) error {
 			Token: c.Token, APIURL: c.APIURL, Proxy: c.TelegramProxy, WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
 			ListenAddr: c.ListenAddr, Location: loc, Outbox: bot.OutboxConfig{Rate: c.SendRate}, MetricsToken: c.MetricsToken,
 			SupervisionTarget: target,
+			WebURL:            c.WebURL,
 		}, s, log)
 		if err != nil {
 			return err
@@ -261,6 +263,10 @@ type inviteFlags struct {
 	member, org, revoke, unlink, out, username, sheet string
 	ttl                                               time.Duration
 	relink                                            bool
+	// web makes web sign-in links (invite_web.go); webLogout ends a
+	// member's web sessions.
+	web       bool
+	webLogout string
 }
 
 // inviteLine is one member's link.
@@ -281,9 +287,14 @@ func inviteCmd() *cobra.Command {
 			"tạo đường liên kết chuyển đảng viên đã liên kết sang tài khoản Telegram khác (đổi tài khoản Telegram;\n" +
 			"hiệu lực 3 ngày nếu không ghi --ttl; tài khoản cũ được báo tin). --unlink MÃ hủy liên kết tài khoản\n" +
 			"Telegram của đảng viên (kể cả đảng viên đã thôi sinh hoạt): tài khoản đó được báo tin và liên kết lại được\n" +
-			"bằng mã mời mới. Tên bot lấy từ getMe (TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.",
-		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink\n  sotay invite --unlink DV0001",
-		Args:    cobra.NoArgs,
+			"bằng mã mời mới. Tên bot lấy từ getMe (TELEGRAM_BOT_TOKEN và TELEGRAM_API_URL), hoặc ghi --bot-username.\n\n" +
+			"Sổ tay trên web (WEB_URL): --web tạo đường dẫn đăng nhập web dùng một lần (hạn 30 ngày) cho --member hoặc mọi\n" +
+			"đảng viên đang sinh hoạt của --org, đã liên kết Telegram hay chưa; đảng viên có Telegram được báo tin. Khi có\n" +
+			"WEB_URL, phiếu in (--sheet) có thêm mã QR thứ hai để vào sổ tay trên web. --web-logout MÃ đăng xuất sổ tay trên\n" +
+			"web của đảng viên trên mọi thiết bị.",
+		Example: "  sotay invite --member DV0001\n  sotay invite --org CB01 --out moi.xlsx\n  sotay invite --member DV0001 --relink\n  sotay invite --unlink DV0001\n" +
+			"  sotay invite --web --org CB01\n  sotay invite --web-logout DV0001",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
 				return err
@@ -306,6 +317,9 @@ func inviteCmd() *cobra.Command {
 	cmd.Flags().StringVar(&f.sheet, "sheet", "", "ghi `TỆP` PDF để in: mỗi đảng viên một phiếu có họ tên, chi bộ và mã QR của đường liên kết (dùng với --org hoặc --member)")
 	cmd.Flags().StringVar(&f.username, "bot-username", "", "`TÊN` bot, khỏi hỏi Telegram")
 	cmd.Flags().DurationVar(&f.ttl, "ttl", storage.DefaultInviteTTL, "`THỜI_GIAN` hiệu lực của đường liên kết, ví dụ 720h")
+	cmd.Flags().BoolVar(&f.web, "web", false, "tạo đường dẫn đăng nhập sổ tay trên web (dùng một lần, hạn 30 ngày) cho --member hoặc mọi đảng viên đang sinh hoạt của --org, đã liên kết Telegram hay chưa (cần WEB_URL)")
+	cmd.Flags().StringVar(&f.webLogout, "web-logout", "", "`MÃ` đảng viên cần đăng xuất sổ tay trên web trên mọi thiết bị")
+	c.webFlag(cmd)
 	return cmd
 }
 
@@ -313,14 +327,16 @@ func inviteCmd() *cobra.Command {
 // wrong --out found after the invites were made would leave them unused.
 func (f inviteFlags) check() error {
 	n := 0
-	for _, v := range []string{f.member, f.org, f.revoke, f.unlink} {
+	for _, v := range []string{f.member, f.org, f.revoke, f.unlink, f.webLogout} {
 		if v != "" {
 			n++
 		}
 	}
 	switch {
 	case n != 1:
-		return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ, --revoke MÃ hoặc --unlink MÃ, ví dụ: sotay invite --member DV0001")
+		return errors.New("hãy ghi đúng một trong --member MÃ, --org MÃ, --revoke MÃ, --unlink MÃ hoặc --web-logout MÃ, ví dụ: sotay invite --member DV0001")
+	case f.web && (f.relink || f.sheet != "" || (f.member == "" && f.org == "")):
+		return errors.New("--web dùng với --member MÃ hoặc --org MÃ (có thể kèm --out), không kèm --relink hay --sheet, ví dụ: sotay invite --web --org CB01")
 	case f.unlink != "" && (f.out != "" || f.sheet != ""):
 		return errors.New("--unlink không kèm --out hay --sheet, ví dụ: sotay invite --unlink DV0001")
 	case f.sheet != "" && (f.revoke != "" || f.out != ""):
@@ -340,6 +356,9 @@ func (f inviteFlags) check() error {
 func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Storage, f inviteFlags) error {
 	if f.unlink != "" {
 		return unlinkMember(ctx, cmd, s, f.unlink)
+	}
+	if f.web || f.webLogout != "" {
+		return c.inviteWeb(ctx, cmd, s, f)
 	}
 	if f.revoke != "" {
 		k, err := s.RevokeInvites(ctx, f.revoke, "cli")
@@ -380,6 +399,9 @@ func (c *config) invite(ctx context.Context, cmd *cobra.Command, s *storage.Stor
 		slips := make([]invitesheet.Slip, len(lines))
 		for i, l := range lines {
 			slips[i] = inviteSlip(l.m, l.link)
+			if slips[i].WebLink, err = c.webSlipLink(ctx, s, l.m, f.ttl); err != nil {
+				return err
+			}
 		}
 		return writeInviteSheet(cmd, f.sheet, sheetTitle(ctx, s, f.org, members), f.username, s.Now().Add(f.ttl), slips)
 	case f.out != "":

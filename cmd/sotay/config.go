@@ -36,6 +36,9 @@ type config struct {
 	WebhookURL    string
 	WebhookSecret string
 	ListenAddr    string
+	// WebURL is the web handbook's public address (WEB_URL); "" leaves it
+	// off.
+	WebURL string
 	// MetricsToken is the bearer token /metrics asks for (METRICS_TOKEN);
 	// without it /metrics answers loopback clients only.
 	MetricsToken string
@@ -72,6 +75,7 @@ func configFromEnv() *config {
 		WebhookURL:    os.Getenv("WEBHOOK_URL"),
 		WebhookSecret: os.Getenv("WEBHOOK_SECRET"),
 		ListenAddr:    os.Getenv("LISTEN_ADDR"),
+		WebURL:        os.Getenv("WEB_URL"),
 		MetricsToken:  os.Getenv("METRICS_TOKEN"),
 		SendRate:      envRate(),
 	}
@@ -284,4 +288,11 @@ func (c *config) rateFlag(cmd *cobra.Command) {
 // hideDefault keeps a secret taken from the environment out of -h.
 func hideDefault(cmd *cobra.Command, flag string) {
 	cmd.Flags().Lookup(flag).DefValue = ""
+}
+
+// webFlag adds --web-url to commands that serve the web handbook or make
+// its links.
+func (c *config) webFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.WebURL, "web-url", c.WebURL,
+		"`URL` công khai của sổ tay trên web, có thể kèm đường dẫn, ví dụ https://xa.example.vn/sotay/ (biến WEB_URL); để trống: không bật")
 }

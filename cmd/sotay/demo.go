@@ -10,8 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -195,9 +198,24 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 		return err
 	}
 
+	// The web handbook, as sotay serve runs it with WEB_URL, under /web/ of
+	// the same page: /web in a persona's chat gives a link to it. Loopback
+	// only: WEB_URL names one host, and --public serves any.
+	var botAddr atomic.Value
 	mux := http.NewServeMux()
 	mux.Handle("/tg/", http.StripPrefix("/tg", tg))
 	mux.Handle("/", sb)
+	mux.Handle("/web/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		addr, _ := botAddr.Load().(string)
+		if addr == "" {
+			http.Error(w, "Sổ tay trên web chưa sẵn sàng.", http.StatusServiceUnavailable)
+			return
+		}
+		(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(&url.URL{Scheme: "http", Host: addr})
+			pr.Out.Host = pr.In.Host // the web handbook answers to WEB_URL's host only
+		}}).ServeHTTP(w, r)
+	}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
@@ -222,7 +240,11 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	if err != nil {
 		return err
 	}
-	bt, err := wire.Bot(ctx, bot.Config{Token: token, APIURL: apiBase, Location: loc, SupervisionTarget: target}, s, log)
+	cfg := bot.Config{Token: token, APIURL: apiBase, Location: loc, SupervisionTarget: target}
+	if !public && self.IP.IsLoopback() {
+		cfg.WebURL, cfg.ListenAddr = page+"/web/", "127.0.0.1:0"
+	}
+	bt, err := wire.Bot(ctx, cfg, s, log)
 	if err != nil {
 		return err
 	}
@@ -237,10 +259,16 @@ func demoSandbox(ctx context.Context, out io.Writer, s *storage.Storage, loc *ti
 	case err := <-srvErr:
 		return err
 	}
+	if cfg.WebURL != "" {
+		botAddr.Store(bt.Addr)
+	}
 	took := vn.Decimal(time.Since(started).Seconds(), 1)
 	fmt.Fprintf(out, "Bot thử đã sẵn sàng (%s giây). Mở %s trong trình duyệt, chọn vai (quản trị, cán bộ, bí thư, đảng viên) và trò chuyện với bot.\n",
 		took, page)
 	fmt.Fprintln(out, "Không cần Telegram: bot chạy với máy chủ Telegram giả ngay trong chương trình này. Bấm Ctrl+C để dừng.")
+	if cfg.WebURL != "" {
+		fmt.Fprintf(out, "Sổ tay trên web (WEB_URL) chạy ở %s: gõ /web trong cuộc trò chuyện của một vai để nhận đường dẫn đăng nhập.\n", cfg.WebURL)
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-srvErr:

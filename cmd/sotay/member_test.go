@@ -126,7 +126,7 @@ func TestInviteUnlink(t *testing.T) {
 	}{
 		{"UnknownCode", []string{"invite", "--unlink", "DV9999"}, "không có đảng viên mã DV9999"},
 		{"NotLinked", []string{"invite", "--unlink", "DV0002"}, "đảng viên DV0002 (Hoàng Thị Hoa) chưa liên kết tài khoản Telegram nào"},
-		{"WithMember", []string{"invite", "--unlink", "DV0001", "--member", "DV0001"}, "hãy ghi đúng một trong --member MÃ, --org MÃ, --revoke MÃ hoặc --unlink MÃ"},
+		{"WithMember", []string{"invite", "--unlink", "DV0001", "--member", "DV0001"}, "hãy ghi đúng một trong --member MÃ, --org MÃ, --revoke MÃ, --unlink MÃ hoặc --web-logout MÃ"},
 		{"WithOut", []string{"invite", "--unlink", "DV0001", "--out", "x.xlsx"}, "--unlink không kèm --out hay --sheet"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

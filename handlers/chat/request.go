@@ -44,8 +44,14 @@ type Request struct {
 // is "not found".
 func (r *Request) ArgID(i int) (int64, error) { return r.CB.ID(i) }
 
-// Actor is the user as the audit log and the storage's "by" name them.
-func (r *Request) Actor() string { return fmt.Sprintf("tg:%d", r.UserID) }
+// Actor is the user as the audit log and the storage's "by" name them:
+// "tg:<Telegram user id>", or "web:<member id>" in a web chat.
+func (r *Request) Actor() string {
+	if storage.IsWebChat(r.UserID) {
+		return storage.WebActor(storage.WebChatMember(r.UserID))
+	}
+	return fmt.Sprintf("tg:%d", r.UserID)
+}
 
 // Message is the incoming message, or the message a pressed button sits on.
 func (r *Request) Message() *tgbotapi.Message {

@@ -265,8 +265,10 @@ func (h *Router) byCommand(name string) *Handler {
 	return nil
 }
 
+// loadMember finds the member the chat belongs to: the one linked to the
+// Telegram user, or the one whose web chat it is (storage.MemberByChat).
 func (h *Router) loadMember(ctx context.Context, r *Request) error {
-	m, err := r.Store.MemberByTelegram(ctx, r.UserID)
+	m, err := r.Store.MemberByChat(ctx, r.UserID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}

@@ -31,6 +31,10 @@ type Slip struct {
 	// HasPhone says the member's phone is on the roster, so sharing it in
 	// the bot links them too.
 	HasPhone bool
+	// WebLink, when the web handbook is on, is the member's one-time
+	// sign-in link there: a second, smaller QR code, for a phone without
+	// Telegram or where Telegram is blocked.
+	WebLink string
 }
 
 // Sheet is what the whole sheet shares.
@@ -156,6 +160,11 @@ func drawSlip(pdf *fpdf.Fpdf, s Sheet, sl Slip, i int, x, y, w, h float64) error
 	pdf.MultiCell(textW, 4, sl.Org, "", "L", false)
 	pdf.SetX(tx)
 	pdf.MultiCell(textW, 4, "Mã đảng viên: "+sl.Code, "", "L", false)
+	if sl.WebLink != "" {
+		if err := drawWebQR(pdf, sl.WebLink, i, tx, pdf.GetY()+1, textW, y+slipPad+qrSize); err != nil {
+			return err
+		}
+	}
 
 	pdf.SetXY(x+slipPad, y+slipPad+qrSize+1.5)
 	pdf.SetFont(fontRegular, "", 7.5)
@@ -170,5 +179,29 @@ func drawSlip(pdf *fpdf.Fpdf, s Sheet, sl Slip, i int, x, y, w, h float64) error
 		pdf.MultiCell(w-2*slipPad, 3.3, "Hoặc: số điện thoại của đồng chí đã có trong danh sách — mở @"+s.Bot+
 			" trên Telegram và bấm «Chia sẻ số điện thoại».", "", "L", false)
 	}
+	return nil
+}
+
+// webQRSize is the web sign-in QR code's side, in mm: beside the text,
+// under the name, above the steps.
+const webQRSize = 22.0
+
+// drawWebQR draws the web sign-in QR code at (x, y) in the text column of
+// width w, with its caption beside it, if it fits above bottom.
+func drawWebQR(pdf *fpdf.Fpdf, link string, i int, x, y, w, bottom float64) error {
+	size := min(webQRSize, bottom-y)
+	if size < 16 {
+		return nil // a long name took the room: the slip keeps its Telegram code
+	}
+	img, err := QR(link)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("web%d", i)
+	pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(img))
+	pdf.ImageOptions(name, x, y, size, size, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	pdf.SetXY(x+size+1, y+1)
+	pdf.SetFont(fontRegular, "", 6.5)
+	pdf.MultiCell(w-size-1, 3, "Không dùng được Telegram? Quét mã này, bấm «Vào sổ tay»: sổ tay trên web.", "", "L", false)
 	return nil
 }
