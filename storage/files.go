@@ -222,12 +222,14 @@ func (s *Storage) AdoptTelegramFile(ctx context.Context, fileID string, kind Tel
 
 // FileOwners are the objects a stored file belongs to, whose access rules
 // decide who may fetch it: the documents whose attached file it is
-// (MayRead), and the meeting reports whose minutes it is at some version
+// (MayRead), the documents whose voice summary it is (Voices, MayRead
+// too), and the meeting reports whose minutes it is at some version
 // (the report's organisation in the asker's scope). A file with none (a
 // chart, a workbook, an invite sheet, a roster) was made for or sent by one
 // person: only a message that carried it to them opens it.
 type FileOwners struct {
 	Documents []int64
+	Voices    []int64
 	Reports   []int64
 }
 
@@ -236,6 +238,9 @@ func (s *Storage) FileOwners(ctx context.Context, id int64) (FileOwners, error) 
 	var o FileOwners
 	var err error
 	if o.Documents, err = selectAll[int64](ctx, s, "documents of file", `SELECT id FROM documents WHERE file_store_id = $1 ORDER BY id`, id); err != nil {
+		return o, err
+	}
+	if o.Voices, err = selectAll[int64](ctx, s, "voices of file", `SELECT DISTINCT document_id FROM voice_summaries WHERE store_id = $1 ORDER BY document_id`, id); err != nil {
 		return o, err
 	}
 	o.Reports, err = selectAll[int64](ctx, s, "reports of file", `SELECT DISTINCT report_id FROM meeting_versions WHERE minutes_store_id = $1 ORDER BY report_id`, id)

@@ -2,12 +2,9 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -15,16 +12,6 @@ import (
 // replies for a web chat (bot/web's sender), the proactive messages of
 // the outbox (DeliverWebOutbox) and what the member said all land here;
 // the page reads what changed after the last rev it has.
-
-// WebFile is a file of the web inbox: its name and type as the chat shows
-// them, and where its bytes are (Ref): "w:<id>" in web_files, or
-// "tg:<file_id>" with Telegram.
-type WebFile struct {
-	Name string `json:"name"`
-	Mime string `json:"mime"`
-	Size int    `json:"size"`
-	Ref  string `json:"ref"`
-}
 
 // WebMessage is one message of a web chat.
 type WebMessage struct {
@@ -186,34 +173,6 @@ func (s *Storage) WebInboxRev(ctx context.Context, memberID int64) (int64, error
 		return 0, fmt.Errorf("storage: web rev: %w", err)
 	}
 	return rev, nil
-}
-
-// SaveWebFile keeps the bytes of a file the web inbox shows, once by
-// content, and returns its Ref.
-func (s *Storage) SaveWebFile(ctx context.Context, data []byte) (string, error) {
-	sum := sha256.Sum256(data)
-	var id int64
-	err := s.get(ctx, &id, `INSERT INTO web_files (sha256, data) VALUES ($1, $2)
-		ON CONFLICT (sha256) DO UPDATE SET sha256 = EXCLUDED.sha256 RETURNING id`, sum[:], data)
-	if err != nil {
-		return "", fmt.Errorf("storage: web file: %w", err)
-	}
-	return "w:" + strconv.FormatInt(id, 10), nil
-}
-
-// WebFileData returns the bytes of a web file Ref ("w:<id>"); a Telegram
-// ref ("tg:…") is ErrNotFound here: Telegram holds it.
-func (s *Storage) WebFileData(ctx context.Context, ref string) ([]byte, error) {
-	rest, ok := strings.CutPrefix(ref, "w:")
-	id, err := strconv.ParseInt(rest, 10, 64)
-	if !ok || err != nil {
-		return nil, fmt.Errorf("storage: web file %q: %w", ref, ErrNotFound)
-	}
-	var data []byte
-	if err := s.get(ctx, &data, `SELECT data FROM web_files WHERE id = $1`, id); err != nil {
-		return nil, fmt.Errorf("storage: web file %q: %w", ref, err)
-	}
-	return data, nil
 }
 
 // WebAction is an action of the page as the dispatcher gets it: the update

@@ -29,8 +29,10 @@ type Message struct {
 	RemoveKeyboard bool       `json:"removeKeyboard,omitempty"`
 	Document       *File      `json:"document,omitempty"`
 	Photo          *File      `json:"photo,omitempty"`
-	Time           int64      `json:"time"` // Unix milliseconds
-	Rev            int64      `json:"rev"`
+	// Audio is a voice note or an audio file, played in the page.
+	Audio *File `json:"audio,omitempty"`
+	Time  int64 `json:"time"` // Unix milliseconds
+	Rev   int64 `json:"rev"`
 }
 
 // Button is an inline or reply keyboard button.
@@ -148,9 +150,12 @@ func pageMessage(p *bluemonday.Policy, base string, m storage.WebMessage) Messag
 	out.RemoveKeyboard = mk.Remove
 	if f := m.File(); f != nil {
 		pf := &File{Name: f.Name, Mime: f.Mime, Size: f.Size, URL: base + "api/file/" + strconv.FormatInt(m.ID, 10)}
-		if m.Photo {
+		switch {
+		case m.Photo:
 			out.Photo = pf
-		} else {
+		case f.Kind == storage.AsVoice || f.Kind == storage.AsAudio:
+			out.Audio = pf
+		default:
 			out.Document = pf
 		}
 	}

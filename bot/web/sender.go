@@ -90,9 +90,13 @@ func (in *Inbox) Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Messa
 		}
 		return in.edit(ctx, v.BaseEdit, storage.WebEdit{ReplyMarkup: mk})
 	case tgbotapi.DocumentConfig:
-		return in.file(ctx, v.BaseFile, v.Caption, v.ParseMode, false)
+		return in.file(ctx, v.BaseFile, v.Caption, v.ParseMode, storage.AsDocument)
 	case tgbotapi.PhotoConfig:
-		return in.file(ctx, v.BaseFile, v.Caption, v.ParseMode, true)
+		return in.file(ctx, v.BaseFile, v.Caption, v.ParseMode, storage.AsPhoto)
+	case tgbotapi.VoiceConfig:
+		return in.file(ctx, v.BaseFile, v.Caption, v.ParseMode, storage.AsVoice)
+	case tgbotapi.AudioConfig:
+		return in.file(ctx, v.BaseFile, v.Caption, v.ParseMode, storage.AsAudio)
 	}
 	if err := in.Request(ctx, c); err != nil {
 		return tgbotapi.Message{}, err
@@ -175,32 +179,45 @@ func (in *Inbox) edit(ctx context.Context, e tgbotapi.BaseEdit, ed storage.WebEd
 	return sentMessage(e.ChatID, wm), nil
 }
 
-// file keeps a file the bot sends: bytes once in the inbox's file store, a
-// Telegram file_id as a reference that the download fetches.
-func (in *Inbox) file(ctx context.Context, f tgbotapi.BaseFile, caption, parseMode string, photo bool) (tgbotapi.Message, error) {
+// file keeps a file the bot sends in the file store and shows it in the
+// chat (a photo inline, a voice or audio file as a player, anything else
+// as a download).
+func (in *Inbox) file(ctx context.Context, f tgbotapi.BaseFile, caption, parseMode string, kind storage.TelegramKind) (tgbotapi.Message, error) {
 	mk, err := markupJSON(f.ReplyMarkup)
 	if err != nil {
 		return tgbotapi.Message{}, err
 	}
-	wf, err := in.keep(ctx, f.File, photo)
+	wf, err := in.keep(ctx, f.File, kind)
 	if err != nil {
 		return tgbotapi.Message{}, err
 	}
-	return in.add(ctx, f.ChatID, storage.WebMessageInput{Text: caption, ParseMode: parseMode, ReplyMarkup: mk, File: wf, Photo: photo})
+	return in.add(ctx, f.ChatID, storage.WebMessageInput{Text: caption, ParseMode: parseMode, ReplyMarkup: mk, File: wf, Photo: kind == storage.AsPhoto})
 }
 
-func (in *Inbox) keep(ctx context.Context, fd tgbotapi.RequestFileData, photo bool) (*storage.WebFile, error) {
+// keep puts a file the bot sends in the file store and returns the
+// inbox's reference to it: bytes are kept (once by their SHA-256); a file
+// sent by a store reference or by a Telegram file_id the store knows is
+// the stored file; a file_id the store has no bytes for is kept as it is,
+// fetched once when the member opens it (Server.fileData).
+func (in *Inbox) keep(ctx context.Context, fd tgbotapi.RequestFileData, kind storage.TelegramKind) (*storage.WebFile, error) {
 	if fd == nil {
 		return nil, errors.New("web: a file without data")
 	}
 	if !fd.NeedsUpload() {
-		// A Telegram file_id (or a URL Telegram would fetch): the download
-		// asks Telegram (Files). Name and size are not known here.
-		name := "tep"
-		if photo {
-			name = "anh.jpg"
+		ref := fd.SendData()
+		wf := storage.TelegramWebFile(ref, defaultName(kind), kind)
+		if storage.IsStoreRef(ref) {
+			wf.Ref = ref
 		}
-		return &storage.WebFile{Name: name, Ref: "tg:" + fd.SendData()}, nil
+		sf, err := in.store.WebFileStored(ctx, *wf)
+		if err == nil {
+			return storage.WebFileOf(sf, "", kind), nil
+		}
+		if !errors.Is(err, storage.ErrNotFound) || storage.IsStoreRef(ref) {
+			return nil, err
+		}
+		// Name, type and size are learnt when the bytes are fetched.
+		return wf, nil
 	}
 	name, r, err := fd.UploadData()
 	if err != nil {
@@ -213,12 +230,27 @@ func (in *Inbox) keep(ctx context.Context, fd tgbotapi.RequestFileData, photo bo
 	if len(data) > maxFile {
 		return nil, &tgbotapi.Error{Code: http.StatusRequestEntityTooLarge, Message: "Request Entity Too Large"}
 	}
-	ref, err := in.store.SaveWebFile(ctx, data)
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	sf, err := in.store.PutFile(ctx, storage.FileInput{Name: name, Mime: fileType(name, data), Data: data})
 	if err != nil {
 		return nil, err
 	}
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	return &storage.WebFile{Name: name, Mime: fileType(name, data), Size: len(data), Ref: ref}, nil
+	wf := storage.WebFileOf(sf, name, kind)
+	wf.Mime = fileType(name, data)
+	return wf, nil
+}
+
+// defaultName is the name of a file whose own is not known.
+func defaultName(kind storage.TelegramKind) string {
+	switch kind {
+	case storage.AsPhoto:
+		return "anh.jpg"
+	case storage.AsVoice:
+		return "ghi-am.ogg"
+	case storage.AsAudio:
+		return "am-thanh"
+	}
+	return "tep"
 }
 
 // fileType is a file's MIME type: by its name, else by its first bytes.
