@@ -159,11 +159,27 @@ func TestBrowserEndToEnd(t *testing.T) {
 
 	docID := insertDocument(t, st.s)
 	root, _ := st.s.Organisation(bg, "ROOT")
-	c, err := st.s.CreateCampaign(bg, storage.CampaignInput{DocumentID: docID, OrgIDs: []int64{root.ID}, Actor: "test", Message: handlers.PushMessage})
+	mp3, err := os.ReadFile("../../storage/audio/testdata/short.mp3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.s.AddVoiceSummary(bg, storage.VoiceInput{DocumentID: docID, Lang: "vi", Name: "tom-tat.mp3", Data: mp3, Actor: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.s.CreateCampaign(bg, storage.CampaignInput{DocumentID: docID, OrgIDs: []int64{root.ID}, Actor: "test",
+		Message: handlers.PushMessage, WithVoice: handlers.PushVoiceMessage})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.until("the pushed document", p.chatHas("Kết luận số 21-KL/TW"))
+	// The voice summary plays in the page: a player, not a download.
+	p.press(voiceLabel(v))
+	p.until("a player", `(() => { const a = document.querySelector('#messages .msg.bot audio[controls]');
+		return !!a && a.src.includes('/api/file/') && !document.querySelector('#messages a.doc'); })()`)
+	if got := p.await(`fetch(document.querySelector('#messages audio').src).then(r => r.status + ' ' + r.headers.get('Content-Type'))`); got != "200 audio/mpeg" {
+		t.Errorf("the player's source: %s", got)
+	}
 	p.press("📖 Đọc toàn văn")
 	p.until("its text", p.chatHas("Toàn văn kết luận."))
 	p.press("✅ Tôi đã học")

@@ -52,6 +52,10 @@ func forWeb(c tgbotapi.Chattable) bool {
 		return storage.IsWebChat(v.ChatID)
 	case tgbotapi.PhotoConfig:
 		return storage.IsWebChat(v.ChatID)
+	case tgbotapi.VoiceConfig:
+		return storage.IsWebChat(v.ChatID)
+	case tgbotapi.AudioConfig:
+		return storage.IsWebChat(v.ChatID)
 	case tgbotapi.ChatActionConfig:
 		return storage.IsWebChat(v.ChatID)
 	case tgbotapi.CallbackConfig:

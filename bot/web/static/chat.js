@@ -163,6 +163,14 @@ window.SotayChat = (function () {
       a.append(n, sz);
       el.append(a);
     }
+    if (m.audio) {
+      // A voice summary plays in the page (the server answers ranges).
+      const au = document.createElement('audio');
+      au.controls = true;
+      au.preload = 'none';
+      au.src = m.audio.url;
+      el.append(au);
+    }
     const text = document.createElement('div');
     text.className = 'text';
     text.innerHTML = m.html; // sanitized by the server: Telegram's HTML subset only
