@@ -134,6 +134,7 @@ func New(cfg Config, env bot.WebEnv) (*Server, error) {
 	m.HandleFunc("GET /api/updates", s.session(s.updates))
 	m.HandleFunc("POST /api/send", s.session(s.send))
 	m.HandleFunc("POST /api/press", s.session(s.press))
+	m.HandleFunc("POST /api/upload", s.session(s.upload))
 	m.HandleFunc("GET /api/file/{id}", s.session(s.file))
 	m.HandleFunc("GET /api/sessions", s.session(s.sessions))
 	m.HandleFunc("POST /api/sessions/end", s.session(s.endSession))
