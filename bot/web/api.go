@@ -59,6 +59,8 @@ type Updates struct {
 type Me struct {
 	Name string `json:"name"`
 	Org  string `json:"org"`
+	// Upload shows the 📎 (officers and admins, api/upload).
+	Upload bool `json:"upload,omitempty"`
 }
 
 // updates answers with the member's chat changed since rev, waiting up to
@@ -122,6 +124,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	u := Updates{Epoch: s.epoch, Rev: rev, Reset: true, Messages: s.page(msgs), Commands: []tgbotapi.BotCommand{},
 		Me: &Me{Name: c.member.FullName, Org: c.member.OrgName}}
+	if u.Me.Upload, err = s.mayUpload(r, c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if s.cfg.Commands != nil {
 		if u.Commands, err = s.cfg.Commands(ctx, c.member); err != nil {
 			s.fail(w, r, err)

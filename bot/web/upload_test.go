@@ -39,7 +39,9 @@ func TestWebUploadPublishesWithoutTelegram(t *testing.T) {
 
 	hoa := st.browser()
 	hoa.signIn(st.link("DV2"))
-	hoa.poll()
+	if _, u := hoa.poll(); u.Me == nil || !u.Me.Upload {
+		t.Fatalf("the admin's page has no 📎: %+v", u.Me)
+	}
 	if code, out := hoa.upload("kl21.pdf", pdf, "/dang 21-KL/TW | Kết luận về đẩy mạnh xây dựng, chỉnh đốn Đảng | Ban Chấp hành Trung ương | 25/10/2021"); code != http.StatusOK {
 		t.Fatalf("upload: %d %s", code, out)
 	}
@@ -78,7 +80,9 @@ func TestWebUploadPublishesWithoutTelegram(t *testing.T) {
 
 	minh := st.browser()
 	minh.signIn(st.link("DV3"))
-	minh.poll()
+	if _, u := minh.poll(); u.Me == nil || u.Me.Upload {
+		t.Errorf("a member's page offers 📎: %+v", u.Me)
+	}
 	if code, _ := minh.upload("x.pdf", []byte("%PDF-1.4 x"), "/dang 1-KL/TW | x | y | 01/01/2021"); code != http.StatusForbidden {
 		t.Errorf("a member uploaded: %d", code)
 	}

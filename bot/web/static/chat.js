@@ -340,6 +340,7 @@ window.SotayChat = (function () {
     for (const [k, v] of Object.entries(st.opts.params())) fd.append(k, v);
     fd.append('file', st.file);
     fd.append('caption', caption);
+    fd.append('clientId', newId());
     if ($('as-file').checked) fd.append('asFile', '1');
     try {
       await api('api/upload', { method: 'POST', body: fd });

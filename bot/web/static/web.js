@@ -17,6 +17,7 @@
       if (!u.me) return;
       $('who-name').textContent = u.me.name;
       $('who-role').textContent = u.me.org;
+      $('file-btn').hidden = !u.me.upload;
     },
     onError: (e) => {
       if (e.status === 401) { signedOut(); return true; }
