@@ -129,6 +129,7 @@ func New(cfg Config, env bot.WebEnv) (*Server, error) {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("GET /static/{name}", s.asset)
+	m.HandleFunc("GET /sw.js", s.serviceWorker)
 	m.HandleFunc("GET /"+storage.WebLinkPath+"{token}", s.linkPage)
 	m.HandleFunc("POST /"+storage.WebLinkPath+"{token}", s.signIn)
 	m.HandleFunc("GET /api/updates", s.session(s.updates))
@@ -200,7 +201,11 @@ func loadAssets() (map[string]asset, string, error) {
 			return err
 		}
 		sum.Write(b)
-		out[p] = asset{name: p, ctype: mime.TypeByExtension(path.Ext(p)), plain: b, gz: gzipped(b)}
+		ctype := mime.TypeByExtension(path.Ext(p))
+		if path.Ext(p) == ".webmanifest" {
+			ctype = "application/manifest+json"
+		}
+		out[p] = asset{name: p, ctype: ctype, plain: b, gz: gzipped(b)}
 		return nil
 	})
 	return out, hex.EncodeToString(sum.Sum(nil))[:10], err
@@ -223,6 +228,15 @@ func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	serveBytes(w, r, a.ctype, a.plain, a.gz)
+}
+
+// serviceWorker serves sw.js from WEB_URL's path, so that its scope is
+// the whole handbook; the page registers it with ?v=<version>, and the
+// browser looks for a new one at each visit.
+func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) {
+	a := s.assets["sw.js"]
+	w.Header().Set("Cache-Control", "no-cache")
 	serveBytes(w, r, a.ctype, a.plain, a.gz)
 }
 

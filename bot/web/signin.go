@@ -130,6 +130,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // home is the chat for a signed-in member, and how to sign in otherwise.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.signedIn(w, r); ok {
+		// The service worker keeps this page (not the signed-out one).
+		w.Header().Set("X-Sotay-Page", "chat")
 		s.render(w, r, http.StatusOK, "chat.html", pageData{})
 		return
 	}

@@ -17,7 +17,40 @@ window.SotayChat = (function () {
     poll: null, // AbortController of the running poll
     file: null,
     kbOpen: false,
+    me: null, // the last "who is signed in", kept with the messages
   };
+
+  // ---- kept on the phone (opts.keep names it; the sandbox keeps nothing) ----
+  // The messages shown stay readable offline: the page keeps the newest of
+  // them in localStorage and shows them at once when it opens.
+  const keptMax = 200;
+  function keyOf(what) { return st.opts && st.opts.keep ? st.opts.keep + ':' + what : ''; }
+  function load(what, dflt) {
+    const k = keyOf(what);
+    if (!k) return dflt;
+    try { return JSON.parse(localStorage.getItem(k)) || dflt; } catch (_) { return dflt; }
+  }
+  function save(what, v) {
+    const k = keyOf(what);
+    if (!k) return;
+    try { localStorage.setItem(k, JSON.stringify(v)); } catch (_) { /* full: the server has them */ }
+  }
+  let keepTimer = 0;
+  function keepMessages() {
+    if (!keyOf('msgs')) return;
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(() => {
+      const ids = [...st.msgs.keys()].sort((a, b) => a - b).slice(-keptMax);
+      save('msgs', { me: st.me, commands: st.commands, msgs: ids.map((id) => st.msgs.get(id)) });
+    }, 300);
+  }
+  // forget drops what the page kept (signing out).
+  function forget() {
+    for (const w of ['msgs', 'queue']) {
+      const k = keyOf(w);
+      if (k) localStorage.removeItem(k);
+    }
+  }
 
   // api calls the server and throws an Error with its Vietnamese message,
   // its status and its body.
@@ -46,21 +79,86 @@ window.SotayChat = (function () {
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-  // act sends an action; a network failure sends it again with the same
-  // client id, and the age grows with the wait.
-  async function act(path, fields) {
-    const made = performance.now();
-    const body = Object.assign({}, st.opts.params(), fields, { clientId: newId() });
-    for (let i = 0; ; i++) {
-      body.age = Math.round(performance.now() - made);
-      try {
-        return await post(path, body);
-      } catch (e) {
-        if (e.status || i >= 2) throw e;
-        await sleep(1000 * (i + 1));
+  // ---- actions, and the queue of those made offline ----
+  // An action the network did not take is kept on the phone (opts.keep)
+  // and sent, in order, when the network returns, with the same client id
+  // (the server applies it once) and its age: how long ago the member
+  // acted, by this page's monotonic clock (performance.now()), not the
+  // phone's wall clock, which is often wrong. Only an action kept by an
+  // earlier load of the page falls back to the wall clock.
+  const pageId = newId();
+  let queue = []; // {path, body, made, wall, page}
+  let flushing = false;
+
+  function ageOf(it) {
+    if (it.page === pageId) return Math.max(0, Math.round(performance.now() - it.made));
+    return Math.max(0, Date.now() - it.wall);
+  }
+
+  function sendItem(it) {
+    it.body.age = ageOf(it);
+    return post(it.path, it.body);
+  }
+
+  function showPending() {
+    const c = $('conn');
+    c.title = queue.length ? queue.length + ' thao tác chờ gửi khi có mạng' : 'Kết nối';
+    c.dataset.pending = queue.length ? String(queue.length) : '';
+  }
+
+  function enqueue(it) {
+    queue.push(it);
+    save('queue', queue);
+    showPending();
+    toast('Chưa có mạng: thao tác đã được lưu trên máy, sẽ tự gửi khi có mạng (' + queue.length + ' thao tác chờ).', true);
+  }
+
+  // flush sends the queue in order; it stops at the first network failure
+  // (or a busy server) and leaves the rest for the next try. A refusal
+  // (a stale button, say) is shown and dropped.
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (queue.length) {
+        const it = queue[0];
+        try {
+          const r = await sendItem(it);
+          if (r && r.toast) toast(r.toast, r.alert);
+        } catch (e) {
+          if (!e.status || e.status === 429 || e.status >= 500) break;
+          toast(e.message, true);
+        }
+        queue.shift();
+        save('queue', queue);
       }
+    } finally {
+      flushing = false;
+      showPending();
     }
   }
+
+  // act sends an action, or queues it when the network is down (or older
+  // actions still wait: the order is kept). A queued action answers
+  // {queued: true}.
+  async function act(path, fields) {
+    const it = { path, body: Object.assign({}, st.opts.params(), fields, { clientId: newId() }),
+      made: performance.now(), wall: Date.now(), page: pageId };
+    if (queue.length) {
+      enqueue(it);
+      flush();
+      return { queued: true };
+    }
+    try {
+      return await sendItem(it);
+    } catch (e) {
+      if (e.status) throw e;
+      enqueue(it);
+      return { queued: true };
+    }
+  }
+  window.addEventListener('online', () => { if (queue.length) flush(); });
+  setInterval(() => { if (queue.length && navigator.onLine !== false) flush(); }, 15000);
 
   let toastTimer = 0;
   function toast(text, long) {
@@ -91,6 +189,15 @@ window.SotayChat = (function () {
     clearFile();
     $('messages').textContent = '';
     $('commands').hidden = true;
+    const kept = load('msgs', null);
+    if (kept) {
+      for (const m of kept.msgs || []) upsert(m);
+      st.commands = kept.commands || [];
+      st.me = kept.me || null;
+      if (st.me && opts.onUpdate) opts.onUpdate({ me: st.me, messages: [] });
+    }
+    queue = load('queue', []);
+    showPending();
     renderKeyboard();
     pollLoop(st.gen);
   }
@@ -112,6 +219,9 @@ window.SotayChat = (function () {
         st.rev = u.rev;
         for (const m of u.messages) upsert(m);
         if (u.commands) st.commands = u.commands;
+        if (u.me) st.me = u.me;
+        keepMessages();
+        if (queue.length) flush();
         if (st.opts.onUpdate) st.opts.onUpdate(u);
         renderKeyboard();
       } catch (e) {
@@ -396,5 +506,5 @@ window.SotayChat = (function () {
     $('attachment-clear').addEventListener('click', clearFile);
   }
 
-  return { open, stop, toast, api, post, sendText, sharePhone };
+  return { open, stop, toast, api, post, sendText, sharePhone, forget, flush };
 })();

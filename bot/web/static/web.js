@@ -6,12 +6,27 @@
   const chat = window.SotayChat;
   const fmt = (ms) => new Date(ms).toLocaleString('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
+  // The version of the page's files, from this script's own address.
+  const version = new URL(document.currentScript.src).searchParams.get('v') || '0';
+  const KEEP = 'sotay:web'; // what the page keeps on the phone (chat.js)
+
   function signedOut() {
     chat.stop();
+    chat.forget();
+    if (window.caches) caches.keys().then((ns) => Promise.all(ns.map((n) => caches.delete(n)))).catch(() => {});
     location.reload(); // the server shows how to sign in
   }
 
+  // Installable and readable offline: the service worker precaches the
+  // page in the background once it is up (not in the first load).
+  if ('serviceWorker' in navigator) {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('sw.js?v=' + version).catch(() => { /* http, or refused: online only */ });
+    });
+  }
+
   chat.open({
+    keep: KEEP,
     params: () => ({}),
     onUpdate: (u) => {
       if (!u.me) return;
