@@ -31,10 +31,15 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *chat.Request) error {
 		return storage.ErrNotFound
 	}
 	// The member's own row: a forged id of another cell's meeting has none.
-	reminded, err := r.Store.AnswerMeeting(ctx, id, r.Member.ID, answer, "")
+	acted, received, err := r.ActedAt(ctx)
 	if err != nil {
 		return err
 	}
+	reminded, at, err := r.Store.AnswerMeetingAt(ctx, id, r.Member.ID, answer, "", acted)
+	if err != nil {
+		return err
+	}
+	line := recordedLine(acted, received, at, h.deps.Location)
 	if answer == storage.AnswerPresent && !reminded {
 		// Back from "absent": the reminder taken back is queued again.
 		if _, err := h.queueReminder(ctx, r, m, r.Member.ID, r.ChatID); err != nil {
@@ -50,16 +55,16 @@ func (h *Handlers) meetingAnswer(ctx context.Context, r *chat.Request) error {
 		if _, err := h.absence.Close(ctx, r); err != nil {
 			return err
 		}
-		r.Toast = "Đã ghi: có mặt."
-		r.Show(body+"\n\n✅ Đồng chí đã báo: <b>có mặt</b>. Có thể đổi trước giờ họp.", &kb)
+		r.Toast = "Đã ghi: có mặt." + toastLine(line)
+		r.Show(body+"\n\n✅ Đồng chí đã báo: <b>có mặt</b>. Có thể đổi trước giờ họp."+line, &kb)
 		return nil
 	}
 	a, err := r.Store.MeetingAnswer(ctx, id, r.Member.ID)
 	if err != nil {
 		return err
 	}
-	r.Toast = "Đã ghi: vắng."
-	r.Show(body+"\n\n🚫 Đồng chí đã báo: <b>vắng</b>. Có thể đổi trước giờ họp.", &kb)
+	r.Toast = "Đã ghi: vắng." + toastLine(line)
+	r.Show(body+"\n\n🚫 Đồng chí đã báo: <b>vắng</b>. Có thể đổi trước giờ họp."+line, &kb)
 	d := absenceDraft{Meeting: id}
 	if a.AnsweredAt != nil {
 		d.AskedAt = *a.AnsweredAt

@@ -88,7 +88,11 @@ func (h *Handlers) studied(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	t, changed, err := r.Store.MarkStudied(ctx, id, r.Member.ID)
+	acted, received, err := r.ActedAt(ctx)
+	if err != nil {
+		return err
+	}
+	t, changed, err := r.Store.MarkStudiedAt(ctx, id, r.Member.ID, acted)
 	if storage.IsExpected(err) && storage.ErrorCode(err) == storage.CodeConflict {
 		r.Toast = storage.ErrorMessage(err)
 		return nil
@@ -107,13 +111,14 @@ func (h *Handlers) studied(ctx context.Context, r *chat.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Toast = msgStudyThanks
+	line := recordedLine(acted, received, *t.StudiedAt, h.deps.Location)
+	r.Toast = msgStudyThanks + toastLine(line)
 	if r.CB.Arg(1) == "c" {
 		text, kb, err := h.documentCard(ctx, r, d)
 		if err != nil {
 			return err
 		}
-		r.Show(text, &kb)
+		r.Show(text+line, &kb)
 		return nil
 	}
 	c, err := r.Store.Campaign(ctx, t.CampaignID)
@@ -125,7 +130,7 @@ func (h *Handlers) studied(ctx context.Context, r *chat.Request) error {
 		return err
 	}
 	kb := pushKeyboard(d, c, t.ID, true, voice)
-	r.Show(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location), &kb)
+	r.Show(pushText(d, c)+studiedLine(*t.StudiedAt, h.deps.Location)+line, &kb)
 	return nil
 }
 

@@ -151,21 +151,33 @@ func (s *Storage) SetReminder(ctx context.Context, meetingID, memberID, outboxID
 // meeting starts; an absent member's pending reminder is taken back.
 // hadReminder reports whether the member still has one queued.
 func (s *Storage) AnswerMeeting(ctx context.Context, meetingID, memberID int64, answer, reason string) (hadReminder bool, err error) {
+	hadReminder, _, err = s.AnswerMeetingAt(ctx, meetingID, memberID, answer, reason, time.Time{})
+	return hadReminder, err
+}
+
+// AnswerMeetingAt is AnswerMeeting for an answer the member gave at acted
+// (a web action sent after the network returned; zero: now). It is
+// recorded at acted when that is plausible (ActionTime, not before the
+// notice), and now otherwise; an answer given before the meeting began
+// stands even when it arrives later. at is the time recorded.
+func (s *Storage) AnswerMeetingAt(ctx context.Context, meetingID, memberID int64, answer, reason string, acted time.Time) (hadReminder bool, at time.Time, err error) {
 	err = s.WithTx(ctx, func(s *Storage) error {
 		var row struct {
 			StartsAt   time.Time `db:"starts_at"`
+			CreatedAt  time.Time `db:"created_at"`
 			ReminderID *int64    `db:"reminder_id"`
 		}
-		err := s.get(ctx, &row, `SELECT mt.starts_at, a.reminder_id FROM meeting_answers a JOIN meetings mt ON mt.id = a.meeting_id
+		err := s.get(ctx, &row, `SELECT mt.starts_at, mt.created_at, a.reminder_id FROM meeting_answers a JOIN meetings mt ON mt.id = a.meeting_id
 			WHERE a.meeting_id = $1 AND a.member_id = $2 FOR UPDATE OF a`, meetingID, memberID)
 		if err != nil {
 			return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
 		}
-		if !s.now().Before(row.StartsAt) {
+		at = ActionTime(acted, s.now(), row.CreatedAt)
+		if !at.Before(row.StartsAt) {
 			return Errorf(CodeInvalid, "Cuộc họp đã bắt đầu nên không đổi được câu trả lời nữa.")
 		}
 		if _, err := s.exec(ctx, `UPDATE meeting_answers SET answer = $3, reason = $4, answered_at = $5 WHERE meeting_id = $1 AND member_id = $2`,
-			meetingID, memberID, answer, reason, s.now()); err != nil {
+			meetingID, memberID, answer, reason, at); err != nil {
 			return fmt.Errorf("storage: answer meeting %d: %w", meetingID, err)
 		}
 		if row.ReminderID != nil && answer == AnswerAbsent {
@@ -184,7 +196,7 @@ func (s *Storage) AnswerMeeting(ctx context.Context, meetingID, memberID int64, 
 		}
 		return nil
 	})
-	return hadReminder, err
+	return hadReminder, at, err
 }
 
 // MeetingAnswers lists the answers to a meeting by name.

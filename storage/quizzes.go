@@ -342,7 +342,7 @@ func (s *Storage) AnswerQuiz(ctx context.Context, attemptID, memberID int64, que
 	}
 	if passed && !t.Studied() {
 		score := correct * 100 / len(q.Questions)
-		if t, _, err = s.markStudied(ctx, t.ID, memberID, StudiedByQuiz); err != nil {
+		if t, _, err = s.markStudied(ctx, t.ID, memberID, StudiedByQuiz, time.Time{}); err != nil {
 			return a, q, t, err
 		}
 		if _, err := s.exec(ctx, `UPDATE assignments SET quiz_score = $2 WHERE id = $1`, t.ID, score); err != nil {

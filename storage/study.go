@@ -82,10 +82,17 @@ func (s *Storage) StudyTarget(ctx context.Context, id int64) (StudyTarget, error
 // does a press after the document was withdrawn or the campaign closed,
 // which is an expected error with a polite message.
 func (s *Storage) MarkStudied(ctx context.Context, assignmentID, memberID int64) (a StudyTarget, changed bool, err error) {
-	return s.markStudied(ctx, assignmentID, memberID, StudiedOnline)
+	return s.markStudied(ctx, assignmentID, memberID, StudiedOnline, time.Time{})
 }
 
-func (s *Storage) markStudied(ctx context.Context, assignmentID, memberID int64, how string) (StudyTarget, bool, error) {
+// MarkStudiedAt is MarkStudied for a press the member made at acted (a web
+// action sent after the network returned): it is recorded at acted when
+// that is plausible (ActionTime, not before the push), and now otherwise.
+func (s *Storage) MarkStudiedAt(ctx context.Context, assignmentID, memberID int64, acted time.Time) (a StudyTarget, changed bool, err error) {
+	return s.markStudied(ctx, assignmentID, memberID, StudiedOnline, acted)
+}
+
+func (s *Storage) markStudied(ctx context.Context, assignmentID, memberID int64, how string, acted time.Time) (StudyTarget, bool, error) {
 	t, err := s.lockTarget(ctx, assignmentID)
 	if err != nil {
 		return t, false, err
@@ -105,7 +112,7 @@ func (s *Storage) markStudied(ctx context.Context, assignmentID, memberID int64,
 	if t.QuizRequired && how != StudiedByQuiz {
 		return t, false, Errorf(CodeConflict, MsgQuizRequired)
 	}
-	now := s.now()
+	now := ActionTime(acted, s.now(), t.CampaignAt)
 	if _, err := s.exec(ctx, `UPDATE assignments SET state = 'studied', studied_how = $3, studied_at = $2,
 		read_at = COALESCE(read_at, $2), delivered_at = COALESCE(delivered_at, $2), reason = '', remind_on = NULL, updated_at = $2
 		WHERE id = $1`, t.ID, now, how); err != nil {

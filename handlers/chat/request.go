@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -66,6 +67,22 @@ func (r *Request) Message() *tgbotapi.Message {
 
 // Now is the handlers' clock.
 func (r *Request) Now() time.Time { return r.router.Now().In(r.router.Location) }
+
+// ActedAt is when the member made this update, for what is recorded at
+// the member's time ("Tôi đã học", notice answers, reports): a web action
+// sent after the network returned carries its age (storage.WebActionAt);
+// received is when the server got it. Both are zero for a Telegram update,
+// which counts from now as ever.
+func (r *Request) ActedAt(ctx context.Context) (acted, received time.Time, err error) {
+	if r.Update.UpdateID >= 0 || !storage.IsWebChat(r.ChatID) {
+		return time.Time{}, time.Time{}, nil
+	}
+	acted, received, err = r.Store.WebActionAt(ctx, int64(r.Update.UpdateID))
+	if errors.Is(err, storage.ErrNotFound) {
+		return time.Time{}, time.Time{}, nil
+	}
+	return acted.In(r.router.Location), received.In(r.router.Location), err
+}
 
 // Queue adds any request to the replies.
 func (r *Request) Queue(c tgbotapi.Chattable) { r.replies = append(r.replies, c) }
