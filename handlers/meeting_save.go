@@ -100,7 +100,11 @@ func (h *Handlers) saveMeeting(ctx context.Context, r *chat.Request, d meetingDr
 	if err != nil {
 		return rep, err
 	}
-	in := storage.MeetingInput{ReportID: d.ReportID, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Starts: d.Starts, Ends: d.Ends,
+	acted, _, err := r.ActedAt(ctx)
+	if err != nil {
+		return rep, err
+	}
+	in := storage.MeetingInput{ReportID: d.ReportID, Acted: acted, OrgID: d.Org, Kind: d.Kind, HeldOn: day, Starts: d.Starts, Ends: d.Ends,
 		Present: d.Present, Total: d.Total, Attendance: draftAttendees(d, cell), AbsentReasons: d.Absent, Topic: d.Topic,
 		Studied: d.Studied, MinutesFile: telegramRef(d.Photo), MinutesStore: minutes, By: r.Member.ID, Change: storage.ChangeCorrected}
 	if err := in.Validate(); err != nil { // before asking to replace a month's report
@@ -155,6 +159,11 @@ func (h *Handlers) meetingSend(ctx context.Context, c *meetingConv, _ chat.Args)
 		return err
 	}
 	text, kb := meetingConfirmation(rep)
+	acted, received, err := c.ActedAt(ctx)
+	if err != nil {
+		return err
+	}
+	text += recordedLine(acted, received, rep.ReportedAt, h.deps.Location)
 	if c.Draft.Tick && c.Draft.needsTickQuestion() {
 		ticks, err := c.Store.TickStudiedAtMeeting(ctx, rep.ID, storage.OfflineBy{Actor: c.Actor(), MemberID: &c.Member.ID})
 		if err != nil {

@@ -94,6 +94,20 @@ func TestBackdatedStudyAndAnswer(t *testing.T) {
 			t.Fatalf("err %v, want the meeting has begun", err)
 		}
 	})
+	t.Run("ReportSentOfflineAfterTheMeeting", func(t *testing.T) {
+		held := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+		acted := held.Add(20 * time.Hour)
+		rep, err := s.SaveMeetingReport(ctx, storage.MeetingInput{OrgID: cb1.ID, Kind: storage.MeetingTopical, HeldOn: held,
+			Present: 2, Total: 2, Topic: "Học tập Kết luận 21", By: dv1.ID, Acted: acted})
+		if err != nil || !rep.ReportedAt.Equal(acted) {
+			t.Fatalf("reported at %v (err %v), want %v", rep.ReportedAt, err, acted)
+		}
+		rep, err = s.SaveMeetingReport(ctx, storage.MeetingInput{OrgID: cb1.ID, Kind: storage.MeetingTopical, HeldOn: held,
+			Present: 2, Total: 2, Topic: "Báo cáo gửi trước ngày họp", By: dv1.ID, Acted: held.AddDate(0, 0, -2)})
+		if err != nil || !rep.ReportedAt.Equal(now) {
+			t.Fatalf("a report before its meeting's day: reported at %v (err %v), want now %v", rep.ReportedAt, err, now)
+		}
+	})
 	t.Run("WebActionAtIsReceiptMinusAge", func(t *testing.T) {
 		rec, err := s.RecordWebAction(ctx, dv1.ID, "offline-press-1", 90*time.Minute, nil)
 		if err != nil {

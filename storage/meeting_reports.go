@@ -42,6 +42,11 @@ const (
 type MeetingInput struct {
 	// ReportID 0 makes a new report; otherwise this is a new version of it.
 	ReportID int64
+	// Acted is when the member sent it (a web action sent after the network
+	// returned); it is recorded then when plausible (ActionTime, not
+	// before the meeting's day in any time zone), and now otherwise.
+	// Zero: now.
+	Acted time.Time
 	// Change is ChangeCorrected or ChangeReplaced for a new version.
 	Change string
 	OrgID  int64
@@ -168,7 +173,7 @@ func (s *Storage) SaveMeetingReport(ctx context.Context, in MeetingInput) (Meeti
 			absent_reasons, topic, minutes_file, minutes_store_id, change, reported_by, reported_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			id, version, in.Kind, day(in.HeldOn), in.Starts, in.Ends, in.Present, in.Total, in.AbsentReasons, in.Topic, in.MinutesFile,
-			nullID(in.MinutesStore), change, nullID(in.By), s.now()); err != nil {
+			nullID(in.MinutesStore), change, nullID(in.By), ActionTime(in.Acted, s.now(), day(in.HeldOn).Add(-14*time.Hour))); err != nil {
 			return fmt.Errorf("storage: meeting report %d: %w", id, err)
 		}
 		if err := s.saveAttendance(ctx, id, version, in); err != nil {
