@@ -39,3 +39,13 @@ func (s *Storage) WebActionAt(ctx context.Context, updateID int64) (acted, recei
 	}
 	return row.ReceivedAt.Add(-time.Duration(row.AgeMS) * time.Millisecond), row.ReceivedAt, nil
 }
+
+// WebActionSeen reports whether the member's page already sent the action
+// with this client id (a press sent again after the message changed).
+func (s *Storage) WebActionSeen(ctx context.Context, memberID int64, clientID string) (bool, error) {
+	var seen bool
+	if err := s.get(ctx, &seen, `SELECT EXISTS (SELECT 1 FROM web_actions WHERE member_id = $1 AND client_id = $2)`, memberID, clientID); err != nil {
+		return false, fmt.Errorf("storage: web action seen: %w", err)
+	}
+	return seen, nil
+}

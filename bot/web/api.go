@@ -231,6 +231,13 @@ func (s *Server) press(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	if err != nil || !hasButton(m, a.Data) {
+		// A press sent again (the page kept it offline and its first send
+		// went through) was applied once; its message has changed since.
+		if seen, serr := s.store.WebActionSeen(r.Context(), c.member.ID, a.ClientID); serr == nil && seen {
+			s.metrics.actions.WithLabelValues("press", "duplicate").Inc()
+			writeJSON(w, r, http.StatusOK, Toast{})
+			return
+		}
 		writeError(w, r, http.StatusBadRequest, "Nút này không còn trên tin nhắn: tin nhắn đã được sửa hoặc xóa.")
 		return
 	}
