@@ -131,4 +131,26 @@ func TestOfflinePressesRecordedWhenMade(t *testing.T) {
 			t.Fatalf("answered at %v, want %v", at, want)
 		}
 	})
+	t.Run("ReasonReplayedAfterTheDialogExpired", func(t *testing.T) {
+		dv1.t = t
+		dv1.press("🚫 Vắng (có lý do)")
+		dv1.waitFor("Đồng chí vắng vì lý do gì")
+		// The phone was offline for more than a day: the question expired.
+		if _, err := st.s.DB().Exec(`UPDATE dialogs SET expires_at = now() - interval '1 minute' WHERE telegram_user_id = $1`, storage.WebChatID(me)); err != nil {
+			t.Fatal(err)
+		}
+		code, out := dv1.postJSON("api/send", map[string]any{"text": "ốm", "clientId": "offline-reason-0001", "age": (25 * time.Hour).Milliseconds()})
+		if code != http.StatusOK {
+			t.Fatalf("send: %d %v", code, out)
+		}
+		reply := dv1.waitFor("đã quá 24 giờ")
+		if !strings.Contains(reply.HTML, "lý do vắng họp") {
+			t.Errorf("not the expired dialog's message: %s", reply.HTML)
+		}
+		var reason string
+		_ = st.s.DB().Get(&reason, `SELECT reason FROM meeting_answers WHERE member_id = $1`, me)
+		if reason != "" {
+			t.Errorf("the expired answer was stored: %q", reason)
+		}
+	})
 }
