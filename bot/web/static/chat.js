@@ -158,7 +158,10 @@ window.SotayChat = (function () {
     }
   }
   window.addEventListener('online', () => { if (queue.length) flush(); });
-  setInterval(() => { if (queue.length && navigator.onLine !== false) flush(); }, 15000);
+  // The long poll may hold its answer for a while after the network
+  // returns, and 'online' is not always fired: the queue tries on its own
+  // (one send at a time; with no network a try costs nothing).
+  setInterval(() => { if (queue.length) flush(); }, 3000);
 
   let toastTimer = 0;
   function toast(text, long) {

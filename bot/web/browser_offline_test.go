@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"sotay/bot/telegramtest"
+	"sotay/handlers"
+	"sotay/storage"
+	"sotay/storage/storagetest"
+)
+
+// offline cuts the page's network, the service worker's included, or
+// gives it back.
+func (p *page) offline(off bool) {
+	p.t.Helper()
+	sw := off
+	if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		EmulateOfflineServiceWorker: &sw,
+		MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
+	}); err != nil {
+		p.t.Fatalf("network offline=%v: %v", off, err)
+	}
+}
+
+// Offline in a real browser: the page is installed (a service worker
+// controls it); with no network, a notice's answer and "Tôi đã học" are
+// kept on the phone and sent when the network returns, recorded at the
+// time they were pressed, once; the page, reloaded with no network, shows
+// what it received, the document's text included.
+func TestBrowserOffline(t *testing.T) {
+	ctx := browserCtx(t)
+	st := start(t)
+	p := &page{t: t, ctx: ctx}
+	bg := context.Background()
+	hoa := st.tg.User(2002, "Hoa")
+	hoa.SendText("/start " + st.invite("DV2"))
+	waitText(t, hoa, "Đã liên kết")
+	storagetest.MustGrant(t, st.s, "DV2", storage.RoleSecretary, "CB1")
+
+	p.do("open DV1's link", chromedp.Navigate(st.link("DV1")))
+	p.until("the one button", `!!document.querySelector('form button.go')`)
+	p.do("tap «Vào sổ tay»", chromedp.Click(chromedp.CSS(`form button.go`)))
+	p.until("the chat of Lò Văn Minh", `!!document.getElementById('who-name') && document.getElementById('who-name').textContent === 'Lò Văn Minh'`)
+	p.until("the service worker controls the page", `!!navigator.serviceWorker && !!navigator.serviceWorker.controller`)
+	if got := p.await(`fetch('static/manifest.webmanifest').then(r => r.json()).then(m => m.scope + ' ' + m.display)`); got != "../ standalone" {
+		t.Errorf("manifest: %s", got)
+	}
+
+	docID := insertDocument(t, st.s)
+	root, _ := st.s.Organisation(bg, "ROOT")
+	c, err := st.s.CreateCampaign(bg, storage.CampaignInput{DocumentID: docID, OrgIDs: []int64{root.ID}, Actor: "test", Message: handlers.PushMessage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.until("the pushed document", p.chatHas("Kết luận số 21-KL/TW"))
+	p.press("📖 Đọc toàn văn")
+	p.until("its text", p.chatHas("Toàn văn kết luận."))
+	day := time.Now().In(noon()).AddDate(0, 0, 3).Format("02/01/2006")
+	hoa.SendText(fmt.Sprintf("/lichhop %s; 19:30; Nhà văn hóa bản; Quán triệt Kết luận 21", day))
+	waitText(t, hoa, "Đã gửi thông báo họp")
+	p.until("the notice", p.chatHas("Thông báo họp chi bộ"))
+
+	dbNow := func() time.Time {
+		var now time.Time
+		if err := st.s.DB().Get(&now, `SELECT now()`); err != nil {
+			t.Fatal(err)
+		}
+		return now
+	}
+	me := st.member("DV1").ID
+	wentOffline := dbNow()
+	p.offline(true)
+	p.press("✅ Có mặt")
+	p.press("✅ Tôi đã học")
+	p.until("both kept on the phone", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 2`)
+	p.until("the page says so", `document.getElementById('toast').textContent.includes('Chưa có mạng')`)
+	var n int
+	_ = st.s.DB().Get(&n, `SELECT count(*) FROM web_actions WHERE member_id = $1`, me)
+	time.Sleep(300 * time.Millisecond) // a little while offline: the ages must cover it
+	cameBack := dbNow()
+	p.offline(false)
+
+	var studiedAt, answeredAt time.Time
+	telegramtest.Eventually(t, wait, "both recorded", func() bool {
+		e1 := st.s.DB().Get(&studiedAt, `SELECT studied_at FROM assignments WHERE campaign_id = $1 AND member_id = $2 AND state = 'studied'`, c.ID, me)
+		e2 := st.s.DB().Get(&answeredAt, `SELECT answered_at FROM meeting_answers WHERE member_id = $1 AND answer = 'present'`, me)
+		return e1 == nil && e2 == nil
+	})
+	for what, at := range map[string]time.Time{"studied": studiedAt, "answered": answeredAt} {
+		if at.Before(wentOffline) || !at.Before(cameBack) {
+			t.Errorf("%s at %v, not while offline (%v – %v)", what, at, wentOffline, cameBack)
+		}
+	}
+	if !answeredAt.Before(studiedAt) {
+		t.Errorf("not sent in order: answered %v, studied %v", answeredAt, studiedAt)
+	}
+	var actions, studied int
+	_ = st.s.DB().Get(&actions, `SELECT count(*) FROM web_actions WHERE member_id = $1`, me)
+	_ = st.s.DB().Get(&studied, `SELECT count(*) FROM assignments WHERE member_id = $1 AND state = 'studied'`, me)
+	if actions != n+2 || studied != 1 {
+		t.Errorf("%d actions after the queue (want %d), %d studied", actions, n+2, studied)
+	}
+	p.until("the queue is empty", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 0`)
+
+	t.Run("ReadableOffline", func(t *testing.T) {
+		p.t = t
+		p.offline(true)
+		p.do("reload with no network", chromedp.Navigate(st.url))
+		p.until("no network, from the service worker", `!!navigator.serviceWorker.controller && document.getElementById('conn').className.includes('down')`)
+		p.until("what was received", p.chatHas("Kết luận số 21-KL/TW")+` && `+p.chatHas("Toàn văn kết luận.")+` && `+p.chatHas("Thông báo họp chi bộ"))
+		p.offline(false)
+	})
+}
