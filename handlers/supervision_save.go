@@ -68,13 +68,24 @@ func (h *Handlers) saveSupervision(ctx context.Context, r *chat.Request, d super
 	if err := h.checkExamined(ctx, r, d); err != nil {
 		return rep, err
 	}
-	return r.Store.SaveSupervisionReport(ctx, storage.SupervisionInput{ReportID: d.ReportID, OrgID: d.Org, Body: d.Body, Kind: d.Kind,
+	acted, _, err := r.ActedAt(ctx)
+	if err != nil {
+		return rep, err
+	}
+	return r.Store.SaveSupervisionReport(ctx, storage.SupervisionInput{ReportID: d.ReportID, Acted: acted, OrgID: d.Org, Body: d.Body, Kind: d.Kind,
 		HeldOn: day, OrgsExamined: d.Orgs, MembersExamined: d.Members, Violations: d.Violations, Content: d.Content, Measures: d.Measures, By: r.Member.ID})
 }
 
 // supervisionSend is "Gửi" on the summary.
 func (h *Handlers) supervisionSend(ctx context.Context, c *supervisionConv, _ chat.Args) error {
-	return sendReport(ctx, c, h.saveSupervision, supervisionConfirmation)
+	acted, received, err := c.ActedAt(ctx)
+	if err != nil {
+		return err
+	}
+	return sendReport(ctx, c, h.saveSupervision, func(rep storage.SupervisionReport) (string, *chat.Markup) {
+		text, kb := supervisionConfirmation(rep)
+		return text + recordedLine(acted, received, rep.ReportedAt, h.deps.Location), kb
+	})
 }
 
 func supervisionConfirmation(rep storage.SupervisionReport) (string, *chat.Markup) {

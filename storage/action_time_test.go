@@ -108,6 +108,20 @@ func TestBackdatedStudyAndAnswer(t *testing.T) {
 			t.Fatalf("a report before its meeting's day: reported at %v (err %v), want now %v", rep.ReportedAt, err, now)
 		}
 	})
+	t.Run("SupervisionReportSentOffline", func(t *testing.T) {
+		held := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+		acted := held.Add(30 * time.Hour)
+		rep, err := s.SaveSupervisionReport(ctx, storage.SupervisionInput{OrgID: cb1.ID, Kind: storage.SupervisionMonitoring, HeldOn: held,
+			OrgsExamined: 1, MembersExamined: 2, Content: "Quy chế", By: dv1.ID, Acted: acted})
+		if err != nil || !rep.ReportedAt.Equal(acted) {
+			t.Fatalf("reported at %v (err %v), want %v", rep.ReportedAt, err, acted)
+		}
+		rep, err = s.SaveSupervisionReport(ctx, storage.SupervisionInput{OrgID: cb1.ID, Kind: storage.SupervisionMonitoring, HeldOn: held,
+			OrgsExamined: 1, MembersExamined: 2, Content: "Quy chế", By: dv1.ID, Acted: now.Add(time.Hour)})
+		if err != nil || !rep.ReportedAt.Equal(now) {
+			t.Fatalf("a report from the future: reported at %v (err %v), want now %v", rep.ReportedAt, err, now)
+		}
+	})
 	t.Run("WebActionAtIsReceiptMinusAge", func(t *testing.T) {
 		rec, err := s.RecordWebAction(ctx, dv1.ID, "offline-press-1", 90*time.Minute, nil)
 		if err != nil {

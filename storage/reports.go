@@ -55,7 +55,9 @@ func BodyName(body string) string {
 
 // SupervisionInput is one version of an inspection or supervision report.
 type SupervisionInput struct {
-	ReportID        int64
+	ReportID int64
+	// Acted is when the member sent it, as MeetingInput.Acted.
+	Acted           time.Time
 	Change          string
 	OrgID           int64
 	Body            string
@@ -177,7 +179,7 @@ func (s *Storage) SaveSupervisionReport(ctx context.Context, in SupervisionInput
 			members_examined, violations, content, measures, change, reported_by, reported_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			id, version, in.Body, in.Kind, day(in.HeldOn), in.OrgsExamined, in.MembersExamined, in.Violations,
-			in.Content, in.Measures, change, nullID(in.By), s.now()); err != nil {
+			in.Content, in.Measures, change, nullID(in.By), ActionTime(in.Acted, s.now(), day(in.HeldOn).Add(-14*time.Hour))); err != nil {
 			return fmt.Errorf("storage: supervision report %d: %w", id, err)
 		}
 		out, err = s.SupervisionReport(ctx, id)
