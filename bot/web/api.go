@@ -158,6 +158,8 @@ type action struct {
 	Text      string `json:"text"`
 	MessageID int64  `json:"messageId"`
 	Data      string `json:"data"`
+	// Queued: the page kept it while offline and sends it now.
+	Queued bool `json:"queued"`
 }
 
 // readAction reads an action; where it is wrong it has answered.
@@ -205,6 +207,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.fail(w, r, err)
 		return
 	}
+	s.countQueued(a, rec)
 	s.waiters.wake(c.member.ID) // the member's other devices show what they wrote
 	chatID := storage.WebChatID(c.member.ID)
 	u := tgbotapi.Update{UpdateID: int(rec.UpdateID), Message: &tgbotapi.Message{
@@ -246,6 +249,7 @@ func (s *Server) press(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.fail(w, r, err)
 		return
 	}
+	s.countQueued(a, rec)
 	id := callbackPrefix + strconv.FormatInt(-rec.UpdateID, 10)
 	toast, stop := s.inbox.waitToast(id)
 	defer stop()
@@ -265,6 +269,14 @@ func (s *Server) press(w http.ResponseWriter, r *http.Request, c *caller) {
 		writeJSON(w, r, http.StatusOK, t)
 	default:
 		writeJSON(w, r, http.StatusOK, Toast{})
+	}
+}
+
+// countQueued counts an action the page kept offline, the first time it
+// arrives.
+func (s *Server) countQueued(a action, rec storage.WebAction) {
+	if a.Queued && rec.Fresh {
+		s.metrics.queued.Inc()
 	}
 }
 

@@ -3,6 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +110,15 @@ func TestBrowserOffline(t *testing.T) {
 		t.Errorf("%d actions after the queue (want %d), %d studied", actions, n+2, studied)
 	}
 	p.until("the queue is empty", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 0`)
+	if res, err := http.Get(st.origin + "/metrics"); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), "sotay_web_offline_actions_total 2") {
+			t.Errorf("/metrics does not count the 2 actions kept offline")
+		}
+	}
 
 	t.Run("ReadableOffline", func(t *testing.T) {
 		p.t = t

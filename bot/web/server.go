@@ -281,6 +281,7 @@ type metrics struct {
 	delivered prometheus.Counter
 	signIns   *prometheus.CounterVec
 	refused   *prometheus.CounterVec
+	queued    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, store *storage.Storage) *metrics {
@@ -297,9 +298,12 @@ func newMetrics(reg prometheus.Registerer, store *storage.Storage) *metrics {
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sotay_web_refused_total", Help: "Web requests refused, by reason (origin: another site's, session: not signed in, limited).",
 		}, []string{"reason"}),
+		queued: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sotay_web_offline_actions_total", Help: "Actions (texts, presses) the page kept while offline and sent when the network returned.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.actions, m.delivered, m.signIns, m.refused, &webCollector{store: store,
+		reg.MustRegister(m.actions, m.delivered, m.signIns, m.refused, m.queued, &webCollector{store: store,
 			sessions: prometheus.NewDesc("sotay_web_sessions", "Live web sessions (signed-in devices), all replicas.", nil, nil),
 			members:  prometheus.NewDesc("sotay_web_members", "Members with at least one live web session.", nil, nil),
 			messages: prometheus.NewDesc("sotay_web_inbox_messages_total", "Messages ever put in web inboxes (replies, proactive messages, what members wrote), all replicas.", nil, nil),

@@ -107,6 +107,7 @@ window.SotayChat = (function () {
   }
 
   function enqueue(it) {
+    it.body.queued = true;
     queue.push(it);
     save('queue', queue);
     showPending();
