@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,16 @@ import (
 	"sotay/storage"
 	"sotay/storage/storagetest"
 )
+
+// skewClock is the server's clock: real time, moved forward by the test.
+type skewClock struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (c *skewClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.d) }
+
+func (c *skewClock) add(d time.Duration) { c.mu.Lock(); c.d += d; c.mu.Unlock() }
 
 // offline cuts the page's network, the service worker's included, or
 // gives it back.
@@ -31,14 +42,19 @@ func (p *page) offline(off bool) {
 	}
 }
 
+// later is how long the phone stays offline, by the clocks.
+const later = 2 * time.Hour
+
 // Offline in a real browser: the page is installed (a service worker
 // controls it); with no network, a notice's answer and "Tôi đã học" are
-// kept on the phone and sent when the network returns, recorded at the
-// time they were pressed, once; the page, reloaded with no network, shows
+// kept on the phone and sent when the network returns two hours later (the
+// server's clock and the page's set forward), recorded at the time they
+// were pressed, once; the page, reloaded with no network, shows
 // what it received, the document's text included.
 func TestBrowserOffline(t *testing.T) {
 	ctx := browserCtx(t)
-	st := start(t)
+	clock := &skewClock{}
+	st := start(t, storage.WithClock(clock.Now))
 	p := &page{t: t, ctx: ctx}
 	bg := context.Background()
 	hoa := st.tg.User(2002, "Hoa")
@@ -87,6 +103,10 @@ func TestBrowserOffline(t *testing.T) {
 	_ = st.s.DB().Get(&n, `SELECT count(*) FROM web_actions WHERE member_id = $1`, me)
 	time.Sleep(300 * time.Millisecond) // a little while offline: the ages must cover it
 	cameBack := dbNow()
+	// Two hours later, by the server's clock and the page's monotonic one,
+	// rather than a real wait.
+	clock.add(later)
+	p.eval(fmt.Sprintf(`(() => { const now = performance.now.bind(performance); performance.now = () => now() + %d; return ''; })()`, later.Milliseconds()))
 	p.offline(false)
 
 	var studiedAt, answeredAt time.Time
@@ -100,6 +120,7 @@ func TestBrowserOffline(t *testing.T) {
 			t.Errorf("%s at %v, not while offline (%v – %v)", what, at, wentOffline, cameBack)
 		}
 	}
+	p.until("the reply says the time recorded", p.chatHas("lúc đồng chí thao tác khi chưa có mạng"))
 	if !answeredAt.Before(studiedAt) {
 		t.Errorf("not sent in order: answered %v, studied %v", answeredAt, studiedAt)
 	}

@@ -38,12 +38,12 @@ type stack struct {
 	origin string
 }
 
-func start(t testing.TB) *stack {
+func start(t testing.TB, opts ...storage.Option) *stack {
 	t.Helper()
 	ctx := context.Background()
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	s := storagetest.NewCommune(t)
+	s := storagetest.NewCommune(t, opts...)
 	addr := telegramtest.FreeAddr(t)
 	st := &stack{t: t, s: s, tg: tg, url: "http://" + addr + "/sotay/", origin: "http://" + addr}
 	cfg := bot.Config{Token: tg.Token(), APIURL: tg.URL(), ListenAddr: addr, WebURL: st.url, Location: noon()}
