@@ -57,6 +57,9 @@ type Updates struct {
 
 // Me is the signed-in member, for the page's header.
 type Me struct {
+	// ID tells the page whose are the messages and actions it keeps on
+	// the phone: another member signing in on it does not get them.
+	ID   int64  `json:"id"`
 	Name string `json:"name"`
 	Org  string `json:"org"`
 	// Upload shows the 📎 (officers and admins, api/upload).
@@ -123,7 +126,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	u := Updates{Epoch: s.epoch, Rev: rev, Reset: true, Messages: s.page(msgs), Commands: []tgbotapi.BotCommand{},
-		Me: &Me{Name: c.member.FullName, Org: c.member.OrgName}}
+		Me: &Me{ID: c.member.ID, Name: c.member.FullName, Org: c.member.OrgName}}
 	if u.Me.Upload, err = s.mayUpload(r, c); err != nil {
 		s.fail(w, r, err)
 		return

@@ -149,4 +149,31 @@ func TestBrowserOffline(t *testing.T) {
 		p.until("what was received", p.chatHas("Kết luận số 21-KL/TW")+` && `+p.chatHas("Toàn văn kết luận.")+` && `+p.chatHas("Thông báo họp chi bộ"))
 		p.offline(false)
 	})
+	t.Run("AnotherMemberDoesNotSendTheQueue", func(t *testing.T) {
+		p.t = t
+		p.do("back to the chat", chromedp.Navigate(st.url))
+		p.until("the chat", `!!document.getElementById('messages') && document.getElementById('conn').className.includes('ok')`)
+		// Texts cannot leave; the rest of the network works.
+		if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{URLPattern: st.url + "api/send", Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		p.do("type /cuatoi", chromedp.SendKeys(chromedp.ID("input"), "/cuatoi"), chromedp.Click(chromedp.ID("send")))
+		p.until("kept on the phone", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 1`)
+		kept := p.eval(`JSON.parse(localStorage.getItem('sotay:web:queue'))[0].body.clientId`)
+		p.do("open DV2's link", chromedp.Navigate(st.link("DV2")))
+		p.do("tap", chromedp.Click(chromedp.CSS(`form button.go`)))
+		p.until("the chat of Hoàng Thị Hoa", `!!document.getElementById('who-name') && document.getElementById('who-name').textContent === 'Hoàng Thị Hoa'`)
+		p.until("DV1's queue dropped", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 0`)
+		p.offline(false)
+		var n int
+		_ = st.s.DB().Get(&n, `SELECT count(*) FROM web_actions WHERE client_id = $1`, kept)
+		if n != 0 {
+			t.Errorf("DV1's text kept on the phone was sent as DV2's")
+		}
+		if v := p.eval(`document.getElementById('messages').innerText.includes('Toàn văn kết luận.') ? 'leak' : 'ok'`); v != "ok" {
+			t.Errorf("DV2's page shows what DV1's page kept")
+		}
+	})
 }

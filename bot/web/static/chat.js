@@ -18,6 +18,7 @@ window.SotayChat = (function () {
     file: null,
     kbOpen: false,
     me: null, // the last "who is signed in", kept with the messages
+    known: false, // the server said who is signed in: the queue may go
   };
 
   // ---- kept on the phone (opts.keep names it; the sandbox keeps nothing) ----
@@ -118,11 +119,16 @@ window.SotayChat = (function () {
   // (or a busy server) and leaves the rest for the next try. A refusal
   // (a stale button, say) is shown and dropped.
   async function flush() {
-    if (flushing) return;
+    if (flushing || !st.known) return;
     flushing = true;
     try {
       while (queue.length) {
         const it = queue[0];
+        if (st.me && it.owner !== undefined && it.owner !== st.me.id) {
+          queue.shift(); // another member's, made before they signed out
+          save('queue', queue);
+          continue;
+        }
         try {
           const r = await sendItem(it);
           if (r && r.toast) toast(r.toast, r.alert);
@@ -144,7 +150,7 @@ window.SotayChat = (function () {
   // {queued: true}.
   async function act(path, fields) {
     const it = { path, body: Object.assign({}, st.opts.params(), fields, { clientId: newId() }),
-      made: performance.now(), wall: Date.now(), page: pageId };
+      made: performance.now(), wall: Date.now(), page: pageId, owner: st.me ? st.me.id : undefined };
     if (queue.length) {
       enqueue(it);
       flush();
@@ -190,6 +196,8 @@ window.SotayChat = (function () {
     st.epoch = '';
     st.commands = [];
     st.kbOpen = false;
+    st.me = null;
+    st.known = !opts.keep; // the sandbox keeps nothing: its queue may go at once
     clearFile();
     $('messages').textContent = '';
     $('commands').hidden = true;
@@ -223,7 +231,17 @@ window.SotayChat = (function () {
         st.rev = u.rev;
         for (const m of u.messages) upsert(m);
         if (u.commands) st.commands = u.commands;
-        if (u.me) st.me = u.me;
+        if (u.me) {
+          if (st.me && st.me.id !== u.me.id) {
+            // Another member signed in on this phone: what the page kept
+            // is not theirs.
+            queue = [];
+            save('queue', queue);
+            showPending();
+          }
+          st.me = u.me;
+          st.known = true;
+        }
         keepMessages();
         if (queue.length) flush();
         if (st.opts.onUpdate) st.opts.onUpdate(u);
