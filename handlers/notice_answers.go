@@ -104,7 +104,11 @@ func (h *Handlers) absenceDialog() *chat.Dialog[absenceDraft] {
 				},
 			},
 			Text: typedText(storage.FieldReason, "Lý do vắng", func(ctx context.Context, c *chat.Conv[absenceDraft], reason string) error {
-				err := c.Store.AbsenceReason(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason)
+				acted, _, err := c.ActedAt(ctx)
+				if err != nil {
+					return err
+				}
+				err = c.Store.AbsenceReasonAt(ctx, c.Draft.Meeting, c.Member.ID, c.Draft.AskedAt, reason, acted)
 				if code := storage.ErrorCode(err); code == storage.CodeInvalid || code == storage.CodeConflict {
 					// The meeting began, or the answer changed, meanwhile.
 					c.End(esc(storage.ErrorMessage(err)), nil)

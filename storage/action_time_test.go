@@ -94,6 +94,22 @@ func TestBackdatedStudyAndAnswer(t *testing.T) {
 			t.Fatalf("err %v, want the meeting has begun", err)
 		}
 	})
+	t.Run("ReasonTypedBeforeTheMeetingStands", func(t *testing.T) {
+		_, asked, err := s.AnswerMeetingAt(ctx, m.ID, dv2.ID, storage.AnswerAbsent, "", t0.Add(2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AbsenceReason(ctx, m.ID, dv2.ID, asked, "ốm"); storage.ErrorCode(err) != storage.CodeInvalid {
+			t.Fatalf("a reason typed now, after the meeting began: err %v", err)
+		}
+		if err := s.AbsenceReasonAt(ctx, m.ID, dv2.ID, asked, "ốm", t0.Add(3*time.Hour)); err != nil {
+			t.Fatalf("a reason typed before the meeting: %v", err)
+		}
+		a, _ := s.MeetingAnswer(ctx, m.ID, dv2.ID)
+		if a.Reason != "ốm" {
+			t.Fatalf("reason %q", a.Reason)
+		}
+	})
 	t.Run("ReportSentOfflineAfterTheMeeting", func(t *testing.T) {
 		held := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 		acted := held.Add(20 * time.Hour)

@@ -238,6 +238,14 @@ func (s *Storage) MeetingOn(ctx context.Context, orgID int64, from, to time.Time
 // absent answer stands, for questions asked before this was recorded). An
 // answer changed since, or a meeting already begun, takes no reason.
 func (s *Storage) AbsenceReason(ctx context.Context, meetingID, memberID int64, askedAt time.Time, reason string) error {
+	return s.AbsenceReasonAt(ctx, meetingID, memberID, askedAt, reason, time.Time{})
+}
+
+// AbsenceReasonAt is AbsenceReason for a reason the member typed at acted
+// (a web action sent after the network returned; zero: now): typed before
+// the meeting began (ActionTime, not before the answer it explains), it
+// stands even when it arrives later.
+func (s *Storage) AbsenceReasonAt(ctx context.Context, meetingID, memberID int64, askedAt time.Time, reason string, acted time.Time) error {
 	if err := CheckText(FieldReason, "Lý do vắng", reason); err != nil {
 		return err
 	}
@@ -252,7 +260,11 @@ func (s *Storage) AbsenceReason(ctx context.Context, meetingID, memberID int64, 
 		if err != nil {
 			return fmt.Errorf("storage: absence reason %d: %w", meetingID, err)
 		}
-		if !s.now().Before(row.StartsAt) {
+		at := s.now()
+		if row.AnsweredAt != nil {
+			at = ActionTime(acted, at, *row.AnsweredAt)
+		}
+		if !at.Before(row.StartsAt) {
 			return Errorf(CodeInvalid, "Cuộc họp đã bắt đầu nên không đổi được câu trả lời nữa.")
 		}
 		if row.Answer != AnswerAbsent || row.AnsweredAt == nil || (!askedAt.IsZero() && !row.AnsweredAt.Equal(askedAt)) {
