@@ -46,7 +46,7 @@ func (p *page) offline(off bool) {
 const later = 2 * time.Hour
 
 // Offline in a real browser: the page is installed (a service worker
-// controls it); with no network, a notice's answer and "Tôi đã học" are
+// controls it); with no network, a notice's answer, "Tôi đã học" and a text (shown as waiting) are
 // kept on the phone and sent when the network returns two hours later (the
 // server's clock and the page's set forward), recorded at the time they
 // were pressed, once; the page, reloaded with no network, shows
@@ -97,7 +97,9 @@ func TestBrowserOffline(t *testing.T) {
 	p.offline(true)
 	p.press("✅ Có mặt")
 	p.press("✅ Tôi đã học")
-	p.until("both kept on the phone", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 2`)
+	p.do("type /cuatoi", chromedp.SendKeys(chromedp.ID("input"), "/cuatoi"), chromedp.Click(chromedp.ID("send")))
+	p.until("the three kept on the phone", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 3`)
+	p.until("the text shown as waiting", `[...document.querySelectorAll('#messages .pending')].some(e => e.innerText.includes('/cuatoi'))`)
 	p.until("the page says so", `document.getElementById('toast').textContent.includes('Chưa có mạng')`)
 	var n int
 	_ = st.s.DB().Get(&n, `SELECT count(*) FROM web_actions WHERE member_id = $1`, me)
@@ -125,19 +127,20 @@ func TestBrowserOffline(t *testing.T) {
 		t.Errorf("not sent in order: answered %v, studied %v", answeredAt, studiedAt)
 	}
 	var actions, studied int
+	p.until("the queue is empty", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 0 && !document.querySelector('#messages .pending')`)
+	p.until("the text sent and answered", p.chatHas("Lò Văn Minh")+` && [...document.querySelectorAll('#messages .msg.user')].some(e => e.innerText.includes('/cuatoi'))`)
 	_ = st.s.DB().Get(&actions, `SELECT count(*) FROM web_actions WHERE member_id = $1`, me)
 	_ = st.s.DB().Get(&studied, `SELECT count(*) FROM assignments WHERE member_id = $1 AND state = 'studied'`, me)
-	if actions != n+2 || studied != 1 {
-		t.Errorf("%d actions after the queue (want %d), %d studied", actions, n+2, studied)
+	if actions != n+3 || studied != 1 {
+		t.Errorf("%d actions after the queue (want %d), %d studied", actions, n+3, studied)
 	}
-	p.until("the queue is empty", `(JSON.parse(localStorage.getItem('sotay:web:queue')) || []).length === 0`)
 	if res, err := http.Get(st.origin + "/metrics"); err != nil {
 		t.Error(err)
 	} else {
 		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if !strings.Contains(string(b), "sotay_web_offline_actions_total 2") {
-			t.Errorf("/metrics does not count the 2 actions kept offline")
+		if !strings.Contains(string(b), "sotay_web_offline_actions_total 3") {
+			t.Errorf("/metrics does not count the 3 actions kept offline")
 		}
 	}
 

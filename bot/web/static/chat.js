@@ -101,10 +101,27 @@ window.SotayChat = (function () {
     return post(it.path, it.body);
   }
 
+  // showPending shows how many actions wait, and the texts among them at
+  // the end of the chat, greyed, until they are sent.
   function showPending() {
     const c = $('conn');
     c.title = queue.length ? queue.length + ' thao tác chờ gửi khi có mạng' : 'Kết nối';
     c.dataset.pending = queue.length ? String(queue.length) : '';
+    const box = $('messages');
+    for (const el of box.querySelectorAll('.pending')) el.remove();
+    for (const it of queue) {
+      if (it.path !== 'api/send') continue;
+      const el = document.createElement('div');
+      el.className = 'msg user pending';
+      const text = document.createElement('div');
+      text.className = 'text';
+      text.textContent = it.body.text;
+      const stamp = document.createElement('div');
+      stamp.className = 'stamp';
+      stamp.textContent = '⏳ chờ có mạng';
+      el.append(text, stamp);
+      box.append(el);
+    }
   }
 
   function enqueue(it) {
@@ -138,6 +155,7 @@ window.SotayChat = (function () {
         }
         queue.shift();
         save('queue', queue);
+        showPending();
       }
     } finally {
       flushing = false;
@@ -230,6 +248,7 @@ window.SotayChat = (function () {
         st.epoch = u.epoch;
         st.rev = u.rev;
         for (const m of u.messages) upsert(m);
+        if (queue.length) showPending(); // below what came
         if (u.commands) st.commands = u.commands;
         if (u.me) {
           if (st.me && st.me.id !== u.me.id) {
