@@ -60,7 +60,11 @@ func (h *Handlers) quiz(ctx context.Context, r *chat.Request) error {
 		if err != nil {
 			return err
 		}
-		a, q, t, err := r.Store.AnswerQuiz(ctx, id, r.Member.ID, qn, choice)
+		acted, _, err := r.ActedAt(ctx)
+		if err != nil {
+			return err
+		}
+		a, q, t, err := r.Store.AnswerQuizAt(ctx, id, r.Member.ID, qn, choice, acted)
 		if storage.IsExpected(err) && storage.ErrorCode(err) == storage.CodeConflict {
 			r.Toast = storage.ErrorMessage(err)
 			return nil

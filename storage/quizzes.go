@@ -296,6 +296,13 @@ func (s *Storage) StartQuiz(ctx context.Context, assignmentID, memberID int64) (
 // question the attempt is scored; passing marks the assignment studied by
 // quiz with its score.
 func (s *Storage) AnswerQuiz(ctx context.Context, attemptID, memberID int64, question, choice int) (QuizAttempt, Quiz, StudyTarget, error) {
+	return s.AnswerQuizAt(ctx, attemptID, memberID, question, choice, time.Time{})
+}
+
+// AnswerQuizAt is AnswerQuiz for an answer the member gave at acted (a web
+// action sent after the network returned; zero: now): a pass studies the
+// document at acted when that is plausible (MarkStudiedAt).
+func (s *Storage) AnswerQuizAt(ctx context.Context, attemptID, memberID int64, question, choice int, acted time.Time) (QuizAttempt, Quiz, StudyTarget, error) {
 	var a QuizAttempt
 	if err := s.get(ctx, &a, `SELECT `+attemptColumns+` FROM quiz_attempts WHERE id = $1 FOR UPDATE`, attemptID); err != nil {
 		return a, Quiz{}, StudyTarget{}, fmt.Errorf("storage: attempt %d: %w", attemptID, err)
@@ -342,7 +349,7 @@ func (s *Storage) AnswerQuiz(ctx context.Context, attemptID, memberID int64, que
 	}
 	if passed && !t.Studied() {
 		score := correct * 100 / len(q.Questions)
-		if t, _, err = s.markStudied(ctx, t.ID, memberID, StudiedByQuiz, time.Time{}); err != nil {
+		if t, _, err = s.markStudied(ctx, t.ID, memberID, StudiedByQuiz, acted); err != nil {
 			return a, q, t, err
 		}
 		if _, err := s.exec(ctx, `UPDATE assignments SET quiz_score = $2 WHERE id = $1`, t.ID, score); err != nil {
