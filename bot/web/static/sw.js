@@ -9,6 +9,7 @@
 const V = new URL(self.location.href).searchParams.get('v') || '0';
 const SHELL = 'sotay-shell-' + V; // the page and its files, per version
 const KEPT = 'sotay-kept'; // files the member opened
+const KEPT_MAX = 60; // the newest files opened, so a cheap phone's storage does not fill
 const BASE = new URL('./', self.location.href).pathname;
 const ASSETS = ['static/chat.css', 'static/chat.js', 'static/web.js', 'static/manifest.webmanifest', 'static/icon.svg'];
 
@@ -32,6 +33,10 @@ async function networkFirst(req, cacheName, key, keep) {
     if (res.status === 200 && keep(res)) {
       const c = await caches.open(cacheName);
       await c.put(key, res.clone());
+      if (cacheName === KEPT) {
+        const keys = await c.keys(); // oldest first
+        await Promise.all(keys.slice(0, Math.max(0, keys.length - KEPT_MAX)).map((k) => c.delete(k)));
+      }
     }
     return res;
   } catch (err) {
