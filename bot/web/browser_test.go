@@ -180,6 +180,17 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if got := p.await(`fetch(document.querySelector('#messages audio').src).then(r => r.status + ' ' + r.headers.get('Content-Type'))`); got != "200 audio/mpeg" {
 		t.Errorf("the player's source: %s", got)
 	}
+	// Once played, it plays again with no network: the service worker
+	// answers a player's Range request with the whole file, and keeps it.
+	p.until("the service worker", `!!navigator.serviceWorker.controller`)
+	ranged := `fetch(document.querySelector('#messages audio').src, {headers: {Range: 'bytes=0-'}}).then(r => r.blob().then(b => r.status + ' ' + b.size))`
+	online := p.await(ranged)
+	p.offline(true)
+	offline := p.await(ranged)
+	p.offline(false)
+	if want := fmt.Sprintf("200 %d", len(mp3)); online != want || offline != want {
+		t.Errorf("the summary asked by Range: online %q, offline %q, want %q both times", online, offline, want)
+	}
 	p.press("📖 Đọc toàn văn")
 	p.until("its text", p.chatHas("Toàn văn kết luận."))
 	p.press("✅ Tôi đã học")

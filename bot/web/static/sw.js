@@ -57,7 +57,11 @@ self.addEventListener('fetch', (e) => {
     e.respondWith(networkFirst(req, SHELL, BASE, (res) => res.headers.get('X-Sotay-Page') === 'chat'));
   } else if (p.startsWith('static/')) {
     e.respondWith(caches.match(req).then((hit) => hit || fetch(req)));
-  } else if (p.startsWith('api/file/') && !req.headers.has('Range')) {
-    e.respondWith(networkFirst(req, KEPT, req, () => true));
+  } else if (p.startsWith('api/file/')) {
+    // A player asks by Range; it is answered with the whole file, which is
+    // kept like any other (a 206 cannot be), so a voice summary once
+    // played plays again with no network.
+    const whole = new Request(u.href, { credentials: 'same-origin' });
+    e.respondWith(networkFirst(whole, KEPT, whole, () => true));
   }
 });
