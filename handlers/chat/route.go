@@ -289,13 +289,40 @@ func (h *Router) Cancelled(name string) string {
 	return ""
 }
 
-// Check says what is wrong with the list's dialogs' declarations
-// (Dialog.Check), so that a dialog declared wrong stops the program as it
-// starts rather than a member half-way through it.
+// Check says what is wrong with the list: a dialog declared wrong
+// (Dialog.Check), or two entries that would take the same updates — one
+// command twice, or one button prefix twice, a dialog's name counting as
+// its prefix (the first would silently take the other's buttons). So a
+// list built wrong stops the program as it starts rather than a member
+// half-way through a dialog.
 func (h *Router) Check() error {
+	commands := map[string]bool{}
+	prefixes := map[Prefix]string{cbCommand: "the menu buttons"}
+	claim := func(p Prefix, what string) error {
+		if p == "" {
+			return nil
+		}
+		if other, ok := prefixes[p]; ok {
+			return fmt.Errorf("chat: button prefix %q is taken by both %s and %s", p, other, what)
+		}
+		prefixes[p] = what
+		return nil
+	}
 	for _, hd := range h.List {
+		if hd.Command != "" {
+			if commands[hd.Command] {
+				return fmt.Errorf("chat: command /%s is in the list twice", hd.Command)
+			}
+			commands[hd.Command] = true
+		}
+		if err := claim(hd.Callback, fmt.Sprintf("the entry of prefix %q", hd.Callback)); err != nil {
+			return err
+		}
 		if hd.Dialog != nil {
 			if err := hd.Dialog.Check(); err != nil {
+				return err
+			}
+			if err := claim(Prefix(hd.Dialog.DialogName()), "dialog "+hd.Dialog.DialogName()); err != nil {
 				return err
 			}
 		}
