@@ -26,7 +26,7 @@ const cbCommand Prefix = "cmd" // a menu button: cmd:<command>
 // MaxCallbackData is Telegram's limit on a button's callback data, in bytes.
 const MaxCallbackData = 64
 
-// callbackData builds "prefix:a:b…". Data over 64 bytes, or an argument
+// CallbackData builds "prefix:a:b…". Data over 64 bytes, or an argument
 // holding the separator, is a programming error: it panics (the dispatcher
 // recovers it), and a test builds every keyboard to keep it from shipping.
 func CallbackData(p Prefix, args ...any) string {
@@ -55,18 +55,18 @@ type (
 	Markup   = tgbotapi.InlineKeyboardMarkup
 )
 
-// newRow puts buttons side by side.
+// NewRow puts buttons side by side.
 func NewRow(b ...Button) Row { return b }
 
-// newMarkup is the reply markup of rows.
+// NewMarkup is the reply markup of rows.
 func NewMarkup(rows ...Row) Markup { return Markup{InlineKeyboard: append(Keyboard(nil), rows...)} }
 
-// button is an inline button whose data is built by callbackData.
+// NewButton is an inline button whose data is built by CallbackData.
 func NewButton(label string, p Prefix, args ...any) Button {
 	return tgbotapi.NewInlineKeyboardButtonData(label, CallbackData(p, args...))
 }
 
-// commandButton opens a command as if it was typed.
+// CommandButton opens a command as if it was typed.
 func CommandButton(label, command string) Button {
 	return NewButton(label, cbCommand, command)
 }
@@ -74,7 +74,7 @@ func CommandButton(label, command string) Button {
 // Args are the fields of callback data after the prefix.
 type Args []string
 
-// splitCallback reads callback data into its prefix and arguments.
+// SplitCallback reads callback data into its prefix and arguments.
 func SplitCallback(data string) (Prefix, Args) {
 	parts := strings.Split(data, ":")
 	return Prefix(parts[0]), Args(parts[1:])

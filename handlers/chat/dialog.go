@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -31,7 +30,7 @@ import (
 // of the dialog (another intent) or an older drawing of this run (another
 // revision: a message the dialog has since moved on from, or a copy sent
 // again after a typed answer) is known and changes nothing. So does a press
-// naming an item its step's list does not hold (errNotOffered): forged or
+// naming an item its step's list does not hold (ErrNotOffered): forged or
 // gone, it gets the same toast and the list as it is now.
 //
 // To write a dialog: declare its draft type and a *Dialog[Draft] with its
@@ -155,55 +154,6 @@ func (d *Dialog[D]) Next(draft D) StepID[D] {
 	}
 	return ""
 }
-
-// check says what is wrong with the dialog's declaration: a step without
-// an id or a view, two steps with one id, a form whose Next has nowhere to
-// end (a step after its fields that has no Needed), or a step without
-// Needed among the fields (Next would stop at it).
-func (d *Dialog[D]) Check() error {
-	seen := map[StepID[D]]bool{}
-	last := -1 // the last step with Needed
-	for i, s := range d.Steps {
-		switch {
-		case s.ID == "":
-			return fmt.Errorf("dialog %s: step %d has no id", d.Name, i)
-		case seen[s.ID]:
-			return fmt.Errorf("dialog %s: two steps %q", d.Name, s.ID)
-		case s.View == nil:
-			return fmt.Errorf("dialog %s: step %q has no view", d.Name, s.ID)
-		case s.Editable != nil && s.Edit == "":
-			return fmt.Errorf("dialog %s: step %q is Editable without an Edit label", d.Name, s.ID)
-		}
-		seen[s.ID] = true
-		if s.Needed != nil {
-			last = i
-		}
-	}
-	if last < 0 {
-		return nil
-	}
-	for _, s := range d.Steps[:last] {
-		if s.Needed == nil {
-			return fmt.Errorf("dialog %s: step %q, among the form's steps, has no Needed", d.Name, s.ID)
-		}
-	}
-	if last == len(d.Steps)-1 {
-		return fmt.Errorf("dialog %s: no step after the form's last (%q) for Next to end at", d.Name, d.Steps[last].ID)
-	}
-	return nil
-}
-
-// stepIDs are the dialog's step ids in order, and draftType names its
-// draft's type, for TestDialogSteps.
-func (d *Dialog[D]) StepIDs() []string {
-	ids := make([]string, len(d.Steps))
-	for i, s := range d.Steps {
-		ids[i] = string(s.ID)
-	}
-	return ids
-}
-
-func (d *Dialog[D]) DraftType() string { return reflect.TypeFor[D]().Name() }
 
 func (d *Dialog[D]) DialogName() string { return d.Name }
 

@@ -192,7 +192,7 @@ func (r *Request) parse() bool {
 	return false
 }
 
-// sanitize returns a deep copy of u in which every string has been through
+// Sanitize returns a deep copy of u in which every string has been through
 // vn.Clean: valid UTF-8 without control characters other than tab, line
 // feed and carriage return, and without bidirectional controls. Any client
 // can send them: U+0000 in a caption, say, which PostgreSQL refuses in text

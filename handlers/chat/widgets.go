@@ -71,7 +71,7 @@ type Item struct {
 	Label string
 }
 
-// widgetPageSize is how many items one page of a list widget shows.
+// WidgetPageSize is how many items one page of a list widget shows.
 const WidgetPageSize = 8
 
 // Select draws one page of items, a button each ("action:<id>"), with ◀ ▶
@@ -101,14 +101,14 @@ const (
 
 const msgNotOffered = "Mục này không còn trong danh sách. Đồng chí chọn lại trong danh sách mới nhất."
 
-// errNotOffered is returned by a step's action for a press naming an item
+// ErrNotOffered is returned by a step's action for a press naming an item
 // its list does not hold; the engine answers it like a stale button
 // (msgNotOffered) and draws the step again, keeping nothing of the press.
 var ErrNotOffered = storage.Errorf(storage.CodeNotFound, msgNotOffered)
 
 // Chosen is the item argument i of a press names, looked up in items, the
 // list the step offers (built by the same function that drew it): an id
-// not in it, or no id at all, is errNotOffered.
+// not in it, or no id at all, is ErrNotOffered.
 func Chosen(items []Item, a Args, i int) (Item, error) {
 	id, err := a.ID(i)
 	if err != nil {
