@@ -13,48 +13,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sotay/bot/browsertest"
 	"sotay/handlers"
 	"sotay/storage"
 )
 
-// chromiumPath is where Debian's chromium package puts the browser; .ci/run
-// installs it.
-const chromiumPath = "/usr/bin/chromium"
-
 // browserCtx starts headless Chromium with a phone-sized window.
-func browserCtx(t testing.TB) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is required under CI but missing at %s: apt-get install -y chromium chromium-driver", chromiumPath)
-		}
-		t.Skipf("no Chromium at %s (apt-get install -y chromium chromium-driver)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(390, 800),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800)); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
+func browserCtx(t testing.TB) context.Context { return browsertest.Start(t) }
 
 // page drives the web handbook; a failing step saves a screenshot when
 // SANDBOX_SCREENSHOTS names a directory.
